@@ -1,0 +1,66 @@
+// The API layer's entry point. The server builds an ApiConfig from its typed Config, opens the
+// Api (which opens storage under storage_path), and asks it to register its routes.
+//
+// Ownership: Api owns the storage engine and everything below it. It must outlive the Router's
+// use of its handlers; the server calls shutdown() after the last in-flight request finished,
+// which flushes pending writes and closes LMDB cleanly.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/router.hpp"
+
+namespace sextant::api {
+
+struct ApiConfig {
+  std::string storage_path = "./storage";
+  std::string snapshots_path = "./snapshots";
+  bool on_disk_payload = true;
+  // Defaults applied to new collections (storage.hnsw_index / storage.optimizers in config).
+  uint32_t hnsw_m = 16;
+  uint32_t hnsw_ef_construct = 100;
+  uint32_t hnsw_full_scan_threshold_kb = 10000;
+  uint32_t max_indexing_threads = 0;  // 0: all cores
+  uint32_t indexing_threshold_kb = 10000;
+  double deleted_threshold = 0.2;
+  uint32_t vacuum_min_vector_number = 1000;
+  uint32_t flush_interval_sec = 5;
+  std::optional<uint32_t> default_segment_number;
+  uint32_t worker_threads = 0;         // 0: all cores; search / indexing pool size
+  uint64_t max_request_size_bytes = 32ull << 20;
+  // Embedding models: the name clients use -> model directory (embed/).
+  std::map<std::string, std::string> embedding_models;
+};
+
+// Figures the server's /metrics and /telemetry report.
+struct ServiceStats {
+  uint64_t collections_total = 0;
+  uint64_t vectors_total = 0;   // points x dense vectors, summed over collections
+  uint64_t points_total = 0;
+};
+
+class Api {
+ public:
+  // Opens storage; a storage directory that is not Sextant's, or of a newer format, is an
+  // error (returned as text for the start-up log), never overwritten.
+  static std::unique_ptr<Api> open(const ApiConfig& config, std::string* error);
+  ~Api();
+
+  void register_routes(Router& router);
+  ServiceStats stats() const;
+  // Per-collection summary for /telemetry.
+  std::string telemetry_collections_json() const;
+  void shutdown();
+
+  struct Impl;
+
+ private:
+  explicit Api(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sextant::api

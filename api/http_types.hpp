@@ -1,0 +1,54 @@
+// Transport-neutral request and response types shared by server/ (which owns sockets and
+// Beast) and api/ (which owns JSON and Qdrant semantics). Nothing here knows about sockets.
+//
+// Invariants: Request::body and the string_views in Request point into memory owned by the
+// server's session and stay valid until the handler returns. Response owns its bytes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sextant::api {
+
+enum class HttpMethod { kGet, kPost, kPut, kPatch, kDelete, kHead, kOptions, kOther };
+
+// What a caller's key allows. The server resolves it from the api-key / Bearer token before
+// routing; handlers of write routes are never reached with kReadOnly.
+enum class Access { kReadOnly, kReadWrite };
+
+struct Request {
+  HttpMethod method = HttpMethod::kGet;
+  std::string path;                                  // decoded path, no query string
+  std::vector<std::string> path_params;              // values of {placeholders}, in order
+  std::map<std::string, std::string> query;          // decoded query parameters
+  std::map<std::string, std::string> headers;        // lower-cased names
+  std::string_view body;
+  Access access = Access::kReadWrite;
+
+  std::optional<std::string_view> query_param(std::string_view name) const {
+    auto it = query.find(std::string(name));
+    if (it == query.end()) return std::nullopt;
+    return std::string_view(it->second);
+  }
+  std::optional<std::string_view> header(std::string_view lower_name) const {
+    auto it = headers.find(std::string(lower_name));
+    if (it == headers.end()) return std::nullopt;
+    return std::string_view(it->second);
+  }
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  // When set, the server streams this file as the body (snapshot downloads) instead of `body`.
+  std::optional<std::string> file_path;
+};
+
+}  // namespace sextant::api

@@ -1,0 +1,58 @@
+// Linear matching over a few dozen routes: cheaper than any tree at this size, and the order
+// of registration breaks ties (literal segments are registered before placeholders where the
+// two would overlap, e.g. /collections/aliases before /collections/{name}).
+#include "api/router.hpp"
+
+namespace sextant::api {
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> segments;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    if (slash > start) segments.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return segments;
+}
+
+bool match_pattern(std::string_view pattern, std::string_view path,
+                   std::vector<std::string>* params) {
+  auto pattern_segments = split_path(pattern);
+  auto path_segments = split_path(path);
+  if (pattern_segments.size() != path_segments.size()) return false;
+  params->clear();
+  for (size_t i = 0; i < pattern_segments.size(); ++i) {
+    auto p = pattern_segments[i];
+    if (p.size() >= 2 && p.front() == '{' && p.back() == '}') {
+      params->emplace_back(path_segments[i]);
+    } else if (p != path_segments[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void Router::add(Route route) { routes_.push_back(std::move(route)); }
+
+RouteMatch Router::match(HttpMethod method, std::string_view path) const {
+  RouteMatch result;
+  std::vector<std::string> params;
+  for (const auto& route : routes_) {
+    if (!match_pattern(route.pattern, path, &params)) continue;
+    if (route.method == method || (method == HttpMethod::kHead && route.method == HttpMethod::kGet)) {
+      result.route = &route;
+      result.path_params = std::move(params);
+      result.method_mismatch = false;
+      return result;
+    }
+    result.method_mismatch = true;
+  }
+  return result;
+}
+
+}  // namespace sextant::api

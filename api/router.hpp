@@ -1,0 +1,49 @@
+// Route table: maps (method, path pattern) to a handler. Patterns are Qdrant's paths with
+// `{name}` placeholders, e.g. "/collections/{collection_name}/points/search".
+//
+// The server owns one Router, filled once at start-up by api::register_routes(); after that
+// it is read-only and safe to use from every thread. `metric_name` is the pattern itself, so
+// metrics are labelled per endpoint, not per concrete path.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http_types.hpp"
+
+namespace sextant::api {
+
+using Handler = std::function<Response(Request&)>;
+
+// Where a handler runs. kInline handlers are trivial (no storage, no CPU work) and run on the
+// I/O thread; everything else is dispatched to the worker pool.
+enum class Execution { kInline, kWorker };
+
+struct Route {
+  HttpMethod method;
+  std::string pattern;
+  Handler handler;
+  bool is_write = false;     // rejected for read-only keys
+  bool is_health = false;    // served without an api key (/healthz, /livez, /readyz)
+  Execution execution = Execution::kWorker;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;   // null: no route has this path (404)
+  bool method_mismatch = false;   // path exists with another method (405 in Qdrant? see router.cpp)
+  std::vector<std::string> path_params;
+};
+
+class Router {
+ public:
+  void add(Route route);
+  RouteMatch match(HttpMethod method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace sextant::api
