@@ -29,6 +29,14 @@ struct Request {
   std::map<std::string, std::string> headers;        // lower-cased names
   std::string_view body;
   Access access = Access::kReadWrite;
+  // Set by the server when the caller authenticated with a JWT (service.jwt_rbac): the token's
+  // `access` claim as JSON: "r", "m", or [{"collection": name, "access": "r"|"rw"|"prw"}].
+  // With a per-collection list `access` is kReadWrite and api/ must check the route's
+  // collection (and routes needing global access) against this list.
+  std::optional<std::string> jwt_access_json;
+  // The token's `value_exists` claim as JSON ({"collection", "matches": [{key, value}]}), if
+  // any: api/ must confirm such a point exists before serving the request.
+  std::optional<std::string> jwt_value_exists_json;
 
   std::optional<std::string_view> query_param(std::string_view name) const {
     auto it = query.find(std::string(name));
