@@ -1,0 +1,107 @@
+"""Session wiring of the compatibility suite.
+
+Role: decide which server the suite talks to and hand tests their tools.
+- QDRANT_URL set   -> use that server as is (a real Qdrant 1.19 or a running Sextant);
+                      QDRANT_API_KEY, if set, is sent with every request.
+- QDRANT_URL unset -> start the built server (support/server_process.py) on a free port with a
+                      temporary storage directory, and stop it at the end of the session.
+
+Markers (declared in pytest.ini):
+- sextant_only: behaviour only Sextant has; skipped when GET / shows no Sextant field.
+- owns_server:  the test restarts or re-launches the server; skipped when QDRANT_URL is set.
+
+Invariants: every collection a test creates through `collection_factory` is deleted afterwards,
+so tests share one server without seeing each other's data.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+
+import pytest
+import requests
+
+from support.api_client import ApiClient
+from support.server_process import ServerProcess
+
+
+@dataclass
+class ServerTarget:
+    url: str
+    api_key: str | None
+    process: ServerProcess | None
+    is_sextant: bool
+
+
+def _detect_sextant(url: str, api_key: str | None) -> bool:
+    headers = {"api-key": api_key} if api_key else {}
+    root = requests.get(url.rstrip("/") + "/", headers=headers, timeout=10).json()
+    return any("sextant" in key.lower() for key in root)
+
+
+@pytest.fixture(scope="session")
+def server():
+    url = os.environ.get("QDRANT_URL")
+    api_key = os.environ.get("QDRANT_API_KEY") or None
+    if url:
+        yield ServerTarget(url.rstrip("/"), api_key, None, _detect_sextant(url, api_key))
+        return
+    process = ServerProcess().start()
+    try:
+        yield ServerTarget(process.url, None, process, _detect_sextant(process.url, None))
+    finally:
+        process.cleanup()
+
+
+@pytest.fixture(autouse=True)
+def _apply_markers(request, server):
+    if request.node.get_closest_marker("sextant_only") and not server.is_sextant:
+        pytest.skip("Sextant-only behaviour; the server under test is not Sextant")
+    if request.node.get_closest_marker("owns_server") and server.process is None:
+        pytest.skip("needs a server the suite started itself (QDRANT_URL is set)")
+
+
+@pytest.fixture(scope="session")
+def api(server) -> ApiClient:
+    return ApiClient(server.url, server.api_key)
+
+
+def unique_name(prefix: str = "compat") -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def collection_factory(api):
+    """create(body, name=None) -> name; every collection created is deleted at teardown."""
+    created: list[str] = []
+
+    def create(body: dict | None = None, name: str | None = None) -> str:
+        name = name or unique_name()
+        body = body if body is not None else {"vectors": {"size": 4, "distance": "Cosine"}}
+        api.put(f"/collections/{name}", json=body).expect(200)
+        created.append(name)
+        return name
+
+    yield create
+    for name in created:
+        api.delete(f"/collections/{name}")
+
+
+@pytest.fixture
+def collection_name(api):
+    """A fresh unused name; the collection (if a test creates it) is deleted at teardown."""
+    name = unique_name()
+    yield name
+    api.delete(f"/collections/{name}")
+
+
+@pytest.fixture
+def alias_cleanup(api):
+    """Register alias names to delete at teardown (aliases outlive their test otherwise)."""
+    aliases: list[str] = []
+    yield aliases
+    actions = [{"delete_alias": {"alias_name": alias}} for alias in aliases]
+    for action in actions:
+        api.post("/collections/aliases", json={"actions": [action]})

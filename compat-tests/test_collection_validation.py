@@ -1,0 +1,77 @@
+"""Collection create validation: names, vector sizes, distances. A rejected create creates nothing."""
+
+import pytest
+
+from conftest import unique_name
+
+
+@pytest.mark.parametrize("bad_char", ["*", ":", "<", "?", "|"])
+def test_name_with_forbidden_character_is_rejected(api, bad_char):
+    name = f"compat{bad_char}bad"
+    response = api.put(f"/collections/{name}", json={"vectors": {"size": 4, "distance": "Dot"}})
+    response.expect(422)
+    assert response.error == (
+        f'Validation error in path parameters: [collection_name: collection name cannot contain "{bad_char}" char]'
+    )
+    assert api.get("/collections").result["collections"].count({"name": name}) == 0
+
+
+def test_name_longer_than_255_characters_is_rejected(api):
+    name = "c" * 256
+    response = api.put(f"/collections/{name}", json={"vectors": {"size": 4, "distance": "Dot"}})
+    response.expect(422)
+    assert response.error.startswith("Validation error in path parameters: [collection_name: ")
+    assert "255" in response.error
+
+
+def test_name_of_255_characters_is_accepted(api, collection_factory):
+    name = collection_factory(name="n" * 245 + unique_name("")[:10])
+    assert len(name) == 255
+    assert api.get(f"/collections/{name}/exists").result == {"exists": True}
+
+
+@pytest.mark.parametrize("size", [0, 65537])
+def test_vector_size_out_of_range_is_rejected(api, collection_name, size):
+    response = api.put(
+        f"/collections/{collection_name}", json={"vectors": {"size": size, "distance": "Dot"}}
+    )
+    response.expect(422)
+    assert response.error == (
+        "Validation error in JSON body: "
+        f"[vectors.size: value {size} invalid, must be from 1 to 65536]"
+    )
+    assert api.get(f"/collections/{collection_name}/exists").result == {"exists": False}
+
+
+def test_vector_size_bounds_are_inclusive(api, collection_factory):
+    for size in (1, 65536):
+        name = collection_factory({"vectors": {"size": size, "distance": "Euclid"}})
+        assert api.get(f"/collections/{name}").result["config"]["params"]["vectors"]["size"] == size
+
+
+def test_named_vector_size_zero_is_rejected_with_its_path(api, collection_name):
+    body = {"vectors": {"image": {"size": 0, "distance": "Dot"}}}
+    response = api.put(f"/collections/{collection_name}", json=body).expect(422)
+    assert response.error == (
+        "Validation error in JSON body: "
+        "[vectors.image.size: value 0 invalid, must be from 1 to 65536]"
+    )
+
+
+def test_unknown_distance_is_a_format_error(api, collection_name):
+    body = {"vectors": {"size": 4, "distance": "Hamming"}}
+    response = api.put(f"/collections/{collection_name}", json=body).expect(400)
+    assert response.error.startswith("Format error in JSON body: ")
+    assert api.get(f"/collections/{collection_name}/exists").result == {"exists": False}
+
+
+def test_negative_size_is_a_format_error(api, collection_name):
+    body = {"vectors": {"size": -1, "distance": "Dot"}}
+    response = api.put(f"/collections/{collection_name}", json=body).expect(400)
+    assert response.error.startswith("Format error in JSON body: ")
+
+
+def test_hnsw_m_out_of_range_is_rejected(api, collection_name):
+    body = {"vectors": {"size": 4, "distance": "Dot"}, "hnsw_config": {"ef_construct": 0}}
+    response = api.put(f"/collections/{collection_name}", json=body).expect(422)
+    assert response.error.startswith("Validation error in JSON body: [hnsw_config.ef_construct: ")
