@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test: C++ unit tests (ctest), the Python compatibility suite
+# (pytest compat-tests) and the JS client suite (node --test compat-tests/js).
+# The build is cached in build/ (and by ccache), so a second run only rebuilds what changed.
+# With QDRANT_URL set, both API suites run against that server instead of starting build/sextant.
+# Exits nonzero if the build or any suite fails; every suite runs even when an earlier one failed.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+"$root/scripts/install-deps.sh" || exit 1
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release || exit 1
+cmake --build build -j"$jobs" || exit 1
+
+failed=()
+
+echo "== C++ unit tests (ctest)"
+ctest --test-dir build --output-on-failure -j"$jobs" || failed+=("ctest")
+
+echo "== Python compatibility suite (pytest compat-tests)"
+if "$root/scripts/setup-python.sh"; then
+  (cd compat-tests && "$root/.venv/bin/python" -m pytest -q) || failed+=("pytest")
+else
+  failed+=("python set-up")
+fi
+
+echo "== JS client suite (node --test compat-tests/js)"
+if "$root/scripts/setup-js.sh"; then
+  (cd compat-tests/js && node --test --test-concurrency=1) || failed+=("js")
+else
+  failed+=("js set-up")
+fi
+
+if [[ ${#failed[@]} -gt 0 ]]; then
+  echo "FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "All test suites passed."
