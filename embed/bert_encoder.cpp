@@ -1,0 +1,163 @@
+// Layer arithmetic, in PyTorch's order so rounding stays close to the reference:
+//   qkv = x Wqkv^T + b;  per head: softmax(q k^T / sqrt(d)) v;  a = LN(x + ctx Wo^T + bo);
+//   y = LN(a + gelu(a W1^T + b1) W2^T + b2).
+// Residuals are accumulated by the GEMM itself (beta = 1 on a copy of the input).
+#include "embed/bert_encoder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "embed/blas_gemm.hpp"
+#include "embed/kernels/vector_kernels.hpp"
+
+namespace sextant::embed {
+
+BertEncoder::BertEncoder(ModelConfig config, std::unique_ptr<BertWeights> weights)
+    : config_(config), weights_(std::move(weights)) {}
+
+void BertEncoder::embed_tokens(std::span<const std::span<const int32_t>> sequences,
+                               float* out) const {
+  const size_t hidden = static_cast<size_t>(config_.hidden_size);
+  const VectorKernels& kernels = vector_kernels();
+  const float* type_row = weights_->token_type_embeddings;  // single-segment input: type 0
+  for (const auto& sequence : sequences) {
+    for (size_t position = 0; position < sequence.size(); ++position) {
+      int32_t id = std::clamp(sequence[position], 0, config_.vocab_size - 1);
+      const float* word = weights_->word_embeddings + static_cast<size_t>(id) * hidden;
+      const float* place = weights_->position_embeddings + position * hidden;
+      for (size_t i = 0; i < hidden; ++i) out[i] = word[i] + place[i];
+      kernels.bias_layer_norm(out, type_row, weights_->embedding_norm_gamma,
+                              weights_->embedding_norm_beta, hidden, config_.layer_norm_eps);
+      out += hidden;
+    }
+  }
+}
+
+void BertEncoder::run_layer(const BertLayerWeights& layer,
+                            std::span<const std::span<const int32_t>> sequences,
+                            size_t total_tokens, EncoderWorkspace& ws) const {
+  const size_t hidden = static_cast<size_t>(config_.hidden_size);
+  const size_t inner = static_cast<size_t>(config_.intermediate_size);
+  const size_t heads = static_cast<size_t>(config_.attention_heads);
+  const size_t head_dim = hidden / heads;
+  const size_t qkv_width = 3 * hidden;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
+  const VectorKernels& kernels = vector_kernels();
+  float* x = ws.hidden_states.data();
+
+  // Fused Q, K, V projection: bias rows first, then accumulate the product.
+  float* qkv = ws.qkv.data();
+  for (size_t t = 0; t < total_tokens; ++t) {
+    std::memcpy(qkv + t * qkv_width, layer.qkv_bias.data(), sizeof(float) * qkv_width);
+  }
+  gemm_a_bt(total_tokens, qkv_width, hidden, 1.0f, x, hidden, layer.qkv_weight.data(), hidden,
+            1.0f, qkv, qkv_width);
+
+  // Self-attention per sequence and head, over that sequence's tokens only.
+  size_t offset = 0;
+  for (const auto& sequence : sequences) {
+    const size_t length = sequence.size();
+    for (size_t head = 0; head < heads; ++head) {
+      const float* q = qkv + offset * qkv_width + head * head_dim;
+      const float* k = q + hidden;
+      const float* v = q + 2 * hidden;
+      float* scores = ws.scores.data();
+      gemm_a_bt(length, length, head_dim, scale, q, qkv_width, k, qkv_width, 0.0f, scores,
+                length);
+      for (size_t row = 0; row < length; ++row) kernels.softmax(scores + row * length, length);
+      gemm_a_b(length, head_dim, length, 1.0f, scores, length, v, qkv_width, 0.0f,
+               ws.context.data() + offset * hidden + head * head_dim, hidden);
+    }
+    offset += length;
+  }
+
+  // Attention output projection + residual + LayerNorm.
+  float* attended = ws.attention_out.data();
+  std::memcpy(attended, x, sizeof(float) * total_tokens * hidden);
+  gemm_a_bt(total_tokens, hidden, hidden, 1.0f, ws.context.data(), hidden,
+            layer.attention_output_weight, hidden, 1.0f, attended, hidden);
+  for (size_t t = 0; t < total_tokens; ++t) {
+    kernels.bias_layer_norm(attended + t * hidden, layer.attention_output_bias,
+                            layer.attention_norm_gamma, layer.attention_norm_beta, hidden,
+                            config_.layer_norm_eps);
+  }
+
+  // Feed-forward: GELU(a W1^T + b1) W2^T + b2 + a, then LayerNorm, written back into x.
+  float* inter = ws.intermediate.data();
+  gemm_a_bt(total_tokens, inner, hidden, 1.0f, attended, hidden, layer.intermediate_weight,
+            hidden, 0.0f, inter, inner);
+  for (size_t t = 0; t < total_tokens; ++t) {
+    kernels.bias_gelu(inter + t * inner, layer.intermediate_bias, inner);
+  }
+  std::memcpy(x, attended, sizeof(float) * total_tokens * hidden);
+  gemm_a_bt(total_tokens, hidden, inner, 1.0f, inter, inner, layer.output_weight, inner, 1.0f, x,
+            hidden);
+  for (size_t t = 0; t < total_tokens; ++t) {
+    kernels.bias_layer_norm(x + t * hidden, layer.output_bias, layer.output_norm_gamma,
+                            layer.output_norm_beta, hidden, config_.layer_norm_eps);
+  }
+}
+
+void BertEncoder::pool(std::span<const std::span<const int32_t>> sequences,
+                       const float* hidden_states, float* embeddings) const {
+  const size_t hidden = static_cast<size_t>(config_.hidden_size);
+  for (const auto& sequence : sequences) {
+    const size_t length = sequence.size();
+    float* out = embeddings;
+    if (config_.pooling == Pooling::kCls) {
+      std::memcpy(out, hidden_states, sizeof(float) * hidden);
+    } else if (config_.pooling == Pooling::kMax) {
+      std::memcpy(out, hidden_states, sizeof(float) * hidden);
+      for (size_t t = 1; t < length; ++t) {
+        for (size_t i = 0; i < hidden; ++i) {
+          out[i] = std::max(out[i], hidden_states[t * hidden + i]);
+        }
+      }
+    } else {
+      std::fill(out, out + hidden, 0.0f);
+      for (size_t t = 0; t < length; ++t) {
+        for (size_t i = 0; i < hidden; ++i) out[i] += hidden_states[t * hidden + i];
+      }
+      const float inverse = 1.0f / static_cast<float>(length);
+      for (size_t i = 0; i < hidden; ++i) out[i] *= inverse;
+    }
+    if (config_.normalize) {
+      float squares = 0.0f;
+      for (size_t i = 0; i < hidden; ++i) squares += out[i] * out[i];
+      // sentence-transformers divides by max(norm, 1e-12).
+      const float inverse_norm = 1.0f / std::max(std::sqrt(squares), 1e-12f);
+      for (size_t i = 0; i < hidden; ++i) out[i] *= inverse_norm;
+    }
+    hidden_states += length * hidden;
+    embeddings += hidden;
+  }
+}
+
+void BertEncoder::encode(std::span<const std::span<const int32_t>> sequences,
+                         EncoderWorkspace& ws, float* embeddings) const {
+  const size_t hidden = static_cast<size_t>(config_.hidden_size);
+  const size_t inner = static_cast<size_t>(config_.intermediate_size);
+  size_t total_tokens = 0;
+  size_t longest = 0;
+  for (const auto& sequence : sequences) {
+    total_tokens += sequence.size();
+    longest = std::max(longest, sequence.size());
+  }
+  if (total_tokens == 0) return;
+  auto ensure = [](std::vector<float>& buffer, size_t size) {
+    if (buffer.size() < size) buffer.resize(size);
+  };
+  ensure(ws.hidden_states, total_tokens * hidden);
+  ensure(ws.qkv, total_tokens * 3 * hidden);
+  ensure(ws.context, total_tokens * hidden);
+  ensure(ws.attention_out, total_tokens * hidden);
+  ensure(ws.intermediate, total_tokens * inner);
+  ensure(ws.scores, longest * longest);
+
+  embed_tokens(sequences, ws.hidden_states.data());
+  for (const auto& layer : weights_->layers) run_layer(layer, sequences, total_tokens, ws);
+  pool(sequences, ws.hidden_states.data(), embeddings);
+}
+
+}  // namespace sextant::embed

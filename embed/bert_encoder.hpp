@@ -1,0 +1,58 @@
+// The forward pass of a BERT sentence encoder: embeddings, post-LayerNorm transformer layers with
+// exact-erf GELU, pooling (mean over the real tokens, [CLS], or max) and optional L2
+// normalisation, as sentence-transformers computes it.
+//
+// Batches are packed, not padded: the token rows of all sequences are stacked into one
+// [total_tokens x hidden] matrix for every dense product, and attention runs per sequence over its
+// own length. This is exactly what an attention mask over a padded batch computes, without
+// spending work on padding.
+//
+// Thread safety: encode() is const and may run concurrently on several threads, each with its
+// own EncoderWorkspace. The encoder must outlive those calls (it borrows the weights).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "embed/bert_weights.hpp"
+#include "embed/model_config.hpp"
+
+namespace sextant::embed {
+
+// Scratch buffers reused across calls on one thread; grows to the largest batch seen.
+struct EncoderWorkspace {
+  std::vector<float> hidden_states;  // [tokens x hidden]
+  std::vector<float> qkv;            // [tokens x 3*hidden]
+  std::vector<float> context;        // [tokens x hidden]
+  std::vector<float> attention_out;  // [tokens x hidden]
+  std::vector<float> intermediate;   // [tokens x intermediate]
+  std::vector<float> scores;         // [max_len x max_len]
+};
+
+class BertEncoder {
+ public:
+  BertEncoder(ModelConfig config, std::unique_ptr<BertWeights> weights);
+
+  // Writes one embedding of hidden_size floats per sequence into `embeddings` (row-major).
+  // Each sequence is 1..max_seq_length token ids, already including [CLS] and [SEP].
+  void encode(std::span<const std::span<const int32_t>> sequences, EncoderWorkspace& workspace,
+              float* embeddings) const;
+
+  const ModelConfig& config() const { return config_; }
+  int dimension() const { return config_.hidden_size; }
+
+ private:
+  void embed_tokens(std::span<const std::span<const int32_t>> sequences, float* out) const;
+  void run_layer(const BertLayerWeights& layer,
+                 std::span<const std::span<const int32_t>> sequences, size_t total_tokens,
+                 EncoderWorkspace& workspace) const;
+  void pool(std::span<const std::span<const int32_t>> sequences, const float* hidden_states,
+            float* embeddings) const;
+
+  ModelConfig config_;
+  std::unique_ptr<BertWeights> weights_;
+};
+
+}  // namespace sextant::embed

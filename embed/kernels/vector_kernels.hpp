@@ -1,0 +1,32 @@
+// The element-wise parts of the encoder (GELU, bias + LayerNorm, softmax, L2 normalisation),
+// compiled once per instruction set and chosen once, at first use, by vector_kernels(): the
+// single dispatch point for SIMD in embed/. The scalar table is the test oracle for the others.
+//
+// All functions work on one contiguous row of n floats and never allocate.
+#pragma once
+
+#include <cstddef>
+
+namespace sextant::embed {
+
+struct VectorKernels {
+  const char* name;
+  // row[i] = gelu(row[i] + bias[i]) with the exact form 0.5 * x * (1 + erf(x / sqrt(2))).
+  void (*bias_gelu)(float* row, const float* bias, size_t n);
+  // row = LayerNorm(row + bias) * gamma + beta (biased variance, as PyTorch).
+  void (*bias_layer_norm)(float* row, const float* bias, const float* gamma, const float* beta,
+                          size_t n, float eps);
+  // row = softmax(row) along the row, max-subtracted for stability.
+  void (*softmax)(float* row, size_t n);
+};
+
+// The best table this CPU supports; the same object for the life of the process.
+const VectorKernels& vector_kernels();
+// Every table this CPU can run (scalar first), for tests that compare them.
+const VectorKernels* const* available_vector_kernels(size_t* count);
+
+// Per-ISA tables, defined in kernels_<isa>.cpp.
+extern const VectorKernels kScalarKernels;
+extern const VectorKernels kAvx2Kernels;
+
+}  // namespace sextant::embed
