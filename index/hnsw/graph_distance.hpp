@@ -1,0 +1,77 @@
+// GraphDistance: the Distance of an index turned into a "lower is closer" value the graph orders
+// by, for one element type T (float, uint16_t = binary16, uint8_t), plus conversion back to
+// Qdrant's score. Cosine/Dot order by -dot; Euclid by squared L2 (monotone in L2); Manhattan by L1.
+// The kernel pointer comes from the one dispatch table (distance.hpp).
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "index/distance/distance.hpp"
+
+namespace sextant::index {
+
+template <typename T>
+struct GraphDistance {
+  float (*kernel)(const T*, const T*, size_t) = nullptr;
+  float sign = 1;
+  Distance distance = Distance::kCosine;
+  size_t dim = 0;
+
+  static GraphDistance make(Distance d, size_t dimension) {
+    const KernelTable& k = kernels();
+    GraphDistance g;
+    g.distance = d;
+    g.dim = dimension;
+    if constexpr (std::is_same_v<T, float>) {
+      g.kernel = d == Distance::kEuclid      ? k.l2_squared_f32
+                 : d == Distance::kManhattan ? k.l1_f32
+                                             : k.dot_f32;
+    } else if constexpr (std::is_same_v<T, uint16_t>) {
+      g.kernel = d == Distance::kEuclid      ? k.l2_squared_f16
+                 : d == Distance::kManhattan ? k.l1_f16
+                                             : k.dot_f16;
+    } else {
+      g.kernel = d == Distance::kEuclid      ? k.l2_squared_u8
+                 : d == Distance::kManhattan ? k.l1_u8
+                                             : k.dot_u8;
+    }
+    g.sign = higher_is_better(d) ? -1.0f : 1.0f;
+    return g;
+  }
+
+  float operator()(const T* a, const T* b) const { return sign * kernel(a, b, dim); }
+
+  float to_score(float ordering_value) const {
+    switch (distance) {
+      case Distance::kCosine:
+      case Distance::kDot:
+        return -ordering_value;
+      case Distance::kEuclid:
+        return std::sqrt(ordering_value);
+      case Distance::kManhattan:
+        return ordering_value;
+    }
+    return ordering_value;
+  }
+};
+
+// The query in the index's element type (float16 rounds, uint8 rounds and clamps to 0..255).
+template <typename T>
+std::vector<T> convert_query(const float* query, size_t dim) {
+  std::vector<T> out(dim);
+  for (size_t i = 0; i < dim; ++i) {
+    if constexpr (std::is_same_v<T, float>) {
+      out[i] = query[i];
+    } else if constexpr (std::is_same_v<T, uint16_t>) {
+      out[i] = float_to_half(query[i]);
+    } else {
+      const float v = std::nearbyint(query[i]);
+      out[i] = uint8_t(v < 0 ? 0 : v > 255 ? 255 : v);
+    }
+  }
+  return out;
+}
+
+}  // namespace sextant::index

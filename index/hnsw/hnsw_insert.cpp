@@ -1,0 +1,197 @@
+// HnswGraph construction: level assignment, the neighbour-selection heuristic, insert (safe to run
+// on many threads at once) and the parallel build.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+#include "index/hnsw/hnsw_graph.hpp"
+#include "index/hnsw/hnsw_graph_storage.hpp"
+#include "index/hnsw/layer_search.hpp"
+
+namespace sextant::index {
+namespace {
+
+uint64_t mix64(uint64_t x) {  // splitmix64 finaliser
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+// Keeps at most `max_links` of `candidates` (sorted closest first): a candidate is kept only if
+// it is closer to the base node than to every candidate already kept, which spreads links over
+// directions instead of bunching them in one cluster (HNSW paper, algorithm 4).
+template <typename T>
+void select_neighbours(std::vector<Candidate>& candidates, size_t max_links,
+                       const GraphDistance<T>& distance, const VectorSource& source) {
+  if (candidates.size() <= max_links) return;
+  std::vector<Candidate> kept;
+  kept.reserve(max_links);
+  for (const Candidate& c : candidates) {
+    if (kept.size() >= max_links) break;
+    const T* vector = vector_of<T>(source, c.node);
+    bool diverse = true;
+    for (const Candidate& k : kept) {
+      if (distance(vector, vector_of<T>(source, k.node)) < c.distance) {
+        diverse = false;
+        break;
+      }
+    }
+    if (diverse) kept.push_back(c);
+  }
+  candidates.swap(kept);
+}
+
+void write_links(uint32_t* list, const std::vector<Candidate>& chosen) {
+  for (size_t i = 0; i < chosen.size(); ++i) list[1 + i] = chosen[i].node;
+  std::atomic_ref<uint32_t>(list[0]).store(uint32_t(chosen.size()), std::memory_order_release);
+}
+
+template <typename T>
+class Inserter {
+ public:
+  Inserter(HnswGraph::Storage& storage, const HnswParams& params, const VectorSource& source)
+      : s_(storage),
+        params_(params),
+        source_(source),
+        access_(storage),
+        distance_(GraphDistance<T>::make(params.distance, params.dim)) {}
+
+  void insert(uint32_t node, int level) {
+    const T* vector = vector_of<T>(source_, node);
+    std::unique_lock<std::mutex> entry_lock(s_.entry_mutex);
+    const int max_level = s_.max_level();
+    if (max_level < 0) {  // first node
+      s_.set_entry(node, level);
+      return;
+    }
+    if (level <= max_level) entry_lock.unlock();  // keep it only if we become the new entry
+    uint32_t entry = s_.entry_point();
+
+    if (max_level > level) {
+      entry = greedy_descend(locked_access_, distance_, vector, source_, entry, max_level, level);
+    }
+    std::vector<Candidate> found;
+    for (int l = std::min(level, max_level); l >= 0; --l) {
+      search_layer<false>(locked_access_, distance_, vector, source_, entry, l,
+                          params_.ef_construct, params_.ef_construct, AcceptAll{},
+                          thread_local_visited_set(), thread_local_search_scratch(), found);
+      std::sort(found.begin(), found.end(),
+                [](const Candidate& a, const Candidate& b) { return a.distance < b.distance; });
+      entry = found.front().node;
+      select_neighbours(found, params_.m, distance_, source_);
+      {
+        std::lock_guard<std::mutex> lock(s_.lock_of(node));
+        write_links(const_cast<uint32_t*>(access_.links(node, l)), found);
+      }
+      const size_t max_links = l == 0 ? params_.level0_links() : params_.m;
+      for (const Candidate& c : found) link_back(c.node, node, c.distance, l, max_links);
+    }
+    if (level > max_level) s_.set_entry(node, level);
+  }
+
+ private:
+  struct AcceptAll {
+    bool operator()(uint32_t) const { return true; }
+  };
+
+  // Reads a node's links under its lock, into a thread-local copy, so a concurrent writer never
+  // shows a half-written list to the construction walk.
+  struct LockedAccess {
+    HnswGraph::Storage& s;
+    HnswGraphAccess access;
+    uint32_t capacity() const { return s.capacity; }
+    const uint32_t* links(uint32_t node, int level) const {
+      thread_local std::vector<uint32_t> copy;
+      const uint32_t* list = access.links(node, level);
+      std::lock_guard<std::mutex> lock(s.lock_of(node));
+      copy.assign(list, list + 1 + list[0]);
+      return copy.data();
+    }
+  };
+
+  // Adds `node` to `neighbour`'s list at `level`; a full list is re-selected with the heuristic.
+  void link_back(uint32_t neighbour, uint32_t node, float d, int level, size_t max_links) {
+    std::lock_guard<std::mutex> lock(s_.lock_of(neighbour));
+    uint32_t* list = const_cast<uint32_t*>(access_.links(neighbour, level));
+    const uint32_t count = list[0];
+    for (uint32_t i = 0; i < count; ++i)
+      if (list[1 + i] == node) return;
+    if (count < max_links) {
+      list[1 + count] = node;
+      std::atomic_ref<uint32_t>(list[0]).store(count + 1, std::memory_order_release);
+      return;
+    }
+    const T* base = vector_of<T>(source_, neighbour);
+    std::vector<Candidate> pool;
+    pool.reserve(count + 1);
+    pool.push_back({d, node});
+    for (uint32_t i = 0; i < count; ++i)
+      pool.push_back({distance_(base, vector_of<T>(source_, list[1 + i])), list[1 + i]});
+    std::sort(pool.begin(), pool.end(),
+              [](const Candidate& a, const Candidate& b) { return a.distance < b.distance; });
+    select_neighbours(pool, max_links, distance_, source_);
+    write_links(list, pool);
+  }
+
+  HnswGraph::Storage& s_;
+  const HnswParams& params_;
+  const VectorSource& source_;
+  HnswGraphAccess access_;
+  LockedAccess locked_access_{s_, HnswGraphAccess(s_)};
+  GraphDistance<T> distance_;
+};
+
+}  // namespace
+
+int HnswGraph::random_level() {
+  const uint64_t draw = storage_->level_draws.fetch_add(1);
+  const double uniform = double((mix64(params_.seed ^ mix64(draw)) >> 11) + 1) * 0x1.0p-53;
+  const double level = -std::log(uniform) / std::log(double(std::max<uint32_t>(params_.m, 2)));
+  return std::min(int(level), 60);
+}
+
+void HnswGraph::insert(uint32_t offset, const VectorSource& source) {
+  ensure_capacity(offset);
+  const int level = random_level();
+  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  Storage& s = *storage_;
+  if (s.levels[offset] >= 0) return;
+  if (level > 0) {
+    s.upper[offset] = std::make_unique<uint32_t[]>(size_t(level) * s.upper_stride);
+    std::fill_n(s.upper[offset].get(), size_t(level) * s.upper_stride, 0u);
+  }
+  std::fill_n(s.level0.data() + size_t(offset) * s.level0_stride, s.level0_stride, 0u);
+  s.levels[offset] = int8_t(level);
+  switch (params_.datatype) {
+    case VectorDatatype::kFloat32:
+      Inserter<float>(s, params_, source).insert(offset, level);
+      break;
+    case VectorDatatype::kFloat16:
+      Inserter<uint16_t>(s, params_, source).insert(offset, level);
+      break;
+    case VectorDatatype::kUint8:
+      Inserter<uint8_t>(s, params_, source).insert(offset, level);
+      break;
+  }
+  points_count_.fetch_add(1);
+}
+
+void HnswGraph::build(std::span<const uint32_t> offsets, const VectorSource& source,
+                      unsigned threads) {
+  if (offsets.empty()) return;
+  ensure_capacity(*std::max_element(offsets.begin(), offsets.end()));
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  insert(offsets[0], source);
+  std::atomic<size_t> next{1};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < offsets.size();) insert(offsets[i], source);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& thread : pool) thread.join();
+}
+
+}  // namespace sextant::index

@@ -1,0 +1,171 @@
+// The two graph walks every HNSW operation is made of, written once for both graph forms (the
+// mutable HnswGraph and the in-place HnswImageView) through a `Layers` accessor:
+//   uint32_t capacity() const;                               nodes are offsets below this
+//   const uint32_t* links(uint32_t node, int level) const;   [count, neighbour...]
+//
+// greedy_descend: ef = 1 walk on the upper levels, towards the query.
+// search_layer: best-first beam search on one level. Without restrictions it is the classic
+//   HNSW search (beam = ef). With restrictions (filter, tombstones) every node is still traversed
+//   but only accepted ones enter the results, and the walk ends when either the ef best accepted
+//   nodes cannot improve or the `explore_width` best nodes seen overall cannot (the width grows as
+//   1/selectivity, so a restrictive filter explores proportionally further instead of stopping in
+//   a region with no match).
+//
+// Neither allocates once the thread's scratch buffers have grown. Vectors of the neighbours
+// about to be scored are prefetched one ahead.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "index/hnsw/graph_distance.hpp"
+#include "index/hnsw/vector_source.hpp"
+#include "index/hnsw/visited_set.hpp"
+
+namespace sextant::index {
+
+struct Candidate {
+  float distance;
+  uint32_t node;
+};
+
+struct CloserFirst {  // heap order putting the closest on top
+  bool operator()(const Candidate& a, const Candidate& b) const { return a.distance > b.distance; }
+};
+struct FartherFirst {  // heap order putting the farthest on top
+  bool operator()(const Candidate& a, const Candidate& b) const { return a.distance < b.distance; }
+};
+
+// Reused per-thread buffers of search_layer.
+struct SearchScratch {
+  std::vector<Candidate> frontier;
+  std::vector<Candidate> bound;
+  std::vector<uint32_t> pending;
+};
+
+inline SearchScratch& thread_local_search_scratch() {
+  thread_local SearchScratch scratch;
+  return scratch;
+}
+
+template <typename T>
+inline const T* vector_of(const VectorSource& source, uint32_t node) {
+  return static_cast<const T*>(source.vector_data(node));
+}
+
+inline void prefetch_vector(const VectorSource& source, uint32_t node, size_t lines) {
+  const char* p = static_cast<const char*>(source.vector_data(node));
+  for (size_t line = 0; line < lines; ++line) __builtin_prefetch(p + line * 64, 0, 3);
+}
+
+template <typename T, typename Layers>
+uint32_t greedy_descend(const Layers& layers, const GraphDistance<T>& distance, const T* query,
+                        const VectorSource& source, uint32_t entry, int from_level, int to_level) {
+  uint32_t current = entry;
+  float current_distance = distance(query, vector_of<T>(source, current));
+  for (int level = from_level; level > to_level; --level) {
+    bool moved = true;
+    while (moved) {
+      moved = false;
+      const uint32_t* list = layers.links(current, level);
+      const uint32_t count = list[0];
+      for (uint32_t i = 0; i < count; ++i) {
+        const uint32_t neighbour = list[1 + i];
+        const float d = distance(query, vector_of<T>(source, neighbour));
+        if (d < current_distance) {
+          current_distance = d;
+          current = neighbour;
+          moved = true;
+        }
+      }
+    }
+  }
+  return current;
+}
+
+// Fills `results` (a FartherFirst heap, at most ef entries) with the closest accepted nodes.
+// kRestricted = false means every node is accepted (accept is not called).
+template <bool kRestricted, typename T, typename Layers, typename Accept>
+void search_layer(const Layers& layers, const GraphDistance<T>& distance, const T* query,
+                  const VectorSource& source, uint32_t entry, int level, size_t ef,
+                  size_t explore_width, const Accept& accept, VisitedSet& visited,
+                  SearchScratch& scratch, std::vector<Candidate>& results) {
+  const size_t prefetch_lines = std::min<size_t>((source.vector_bytes() + 63) / 64, 8);
+  std::vector<Candidate>& frontier = scratch.frontier;
+  std::vector<Candidate>& bound = scratch.bound;
+  std::vector<uint32_t>& pending = scratch.pending;
+  frontier.clear();
+  bound.clear();
+  results.clear();
+  visited.begin(layers.capacity());
+
+  constexpr float kInfinity = std::numeric_limits<float>::infinity();
+  auto worst_result = [&] { return results.size() < ef ? kInfinity : results.front().distance; };
+  auto worst_bound = [&] {
+    return bound.size() < explore_width ? kInfinity : bound.front().distance;
+  };
+
+  auto consider = [&](uint32_t node, float d) {
+    if constexpr (kRestricted) {
+      if (d >= worst_bound() && d >= worst_result()) return;
+      frontier.push_back({d, node});
+      std::push_heap(frontier.begin(), frontier.end(), CloserFirst{});
+      bound.push_back({d, node});
+      std::push_heap(bound.begin(), bound.end(), FartherFirst{});
+      if (bound.size() > explore_width) {
+        std::pop_heap(bound.begin(), bound.end(), FartherFirst{});
+        bound.pop_back();
+      }
+      if (d < worst_result() && accept(node)) {
+        results.push_back({d, node});
+        std::push_heap(results.begin(), results.end(), FartherFirst{});
+        if (results.size() > ef) {
+          std::pop_heap(results.begin(), results.end(), FartherFirst{});
+          results.pop_back();
+        }
+      }
+    } else {
+      if (d >= worst_result()) return;
+      frontier.push_back({d, node});
+      std::push_heap(frontier.begin(), frontier.end(), CloserFirst{});
+      results.push_back({d, node});
+      std::push_heap(results.begin(), results.end(), FartherFirst{});
+      if (results.size() > ef) {
+        std::pop_heap(results.begin(), results.end(), FartherFirst{});
+        results.pop_back();
+      }
+    }
+  };
+
+  visited.test_and_set(entry);
+  consider(entry, distance(query, vector_of<T>(source, entry)));
+
+  while (!frontier.empty()) {
+    const Candidate closest = frontier.front();
+    if (closest.distance > worst_result()) break;
+    if constexpr (kRestricted) {
+      if (closest.distance > worst_bound()) break;
+    }
+    std::pop_heap(frontier.begin(), frontier.end(), CloserFirst{});
+    frontier.pop_back();
+
+    const uint32_t* list = layers.links(closest.node, level);
+    const uint32_t count = list[0];
+    pending.clear();
+    for (uint32_t i = 0; i < count; ++i) {
+      const uint32_t neighbour = list[1 + i];
+      if (!visited.test_and_set(neighbour)) pending.push_back(neighbour);
+    }
+    if (pending.empty()) continue;
+    prefetch_vector(source, pending[0], prefetch_lines);
+    for (size_t i = 0; i < pending.size(); ++i) {
+      if (i + 1 < pending.size()) prefetch_vector(source, pending[i + 1], prefetch_lines);
+      const uint32_t neighbour = pending[i];
+      consider(neighbour, distance(query, vector_of<T>(source, neighbour)));
+    }
+  }
+}
+
+}  // namespace sextant::index
