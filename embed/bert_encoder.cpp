@@ -100,7 +100,8 @@ void BertEncoder::run_layer(const BertLayerWeights& layer,
 }
 
 void BertEncoder::pool(std::span<const std::span<const int32_t>> sequences,
-                       const float* hidden_states, float* embeddings) const {
+                       const float* hidden_states, float* embeddings,
+                       bool l2_normalize) const {
   const size_t hidden = static_cast<size_t>(config_.hidden_size);
   for (const auto& sequence : sequences) {
     const size_t length = sequence.size();
@@ -122,7 +123,7 @@ void BertEncoder::pool(std::span<const std::span<const int32_t>> sequences,
       const float inverse = 1.0f / static_cast<float>(length);
       for (size_t i = 0; i < hidden; ++i) out[i] *= inverse;
     }
-    if (config_.normalize) {
+    if (config_.normalize && l2_normalize) {
       float squares = 0.0f;
       for (size_t i = 0; i < hidden; ++i) squares += out[i] * out[i];
       // sentence-transformers divides by max(norm, 1e-12).
@@ -135,7 +136,7 @@ void BertEncoder::pool(std::span<const std::span<const int32_t>> sequences,
 }
 
 void BertEncoder::encode(std::span<const std::span<const int32_t>> sequences,
-                         EncoderWorkspace& ws, float* embeddings) const {
+                         EncoderWorkspace& ws, float* embeddings, bool l2_normalize) const {
   const size_t hidden = static_cast<size_t>(config_.hidden_size);
   const size_t inner = static_cast<size_t>(config_.intermediate_size);
   size_t total_tokens = 0;
@@ -157,7 +158,7 @@ void BertEncoder::encode(std::span<const std::span<const int32_t>> sequences,
 
   embed_tokens(sequences, ws.hidden_states.data());
   for (const auto& layer : weights_->layers) run_layer(layer, sequences, total_tokens, ws);
-  pool(sequences, ws.hidden_states.data(), embeddings);
+  pool(sequences, ws.hidden_states.data(), embeddings, l2_normalize);
 }
 
 }  // namespace sextant::embed

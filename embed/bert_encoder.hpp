@@ -37,8 +37,10 @@ class BertEncoder {
 
   // Writes one embedding of hidden_size floats per sequence into `embeddings` (row-major).
   // Each sequence is 1..max_seq_length token ids, already including [CLS] and [SEP].
+  // `l2_normalize` applies the model's Normalize module (when it has one); false leaves the
+  // pooled vectors as they are.
   void encode(std::span<const std::span<const int32_t>> sequences, EncoderWorkspace& workspace,
-              float* embeddings) const;
+              float* embeddings, bool l2_normalize = true) const;
 
   const ModelConfig& config() const { return config_; }
   int dimension() const { return config_.hidden_size; }
@@ -49,7 +51,7 @@ class BertEncoder {
                  std::span<const std::span<const int32_t>> sequences, size_t total_tokens,
                  EncoderWorkspace& workspace) const;
   void pool(std::span<const std::span<const int32_t>> sequences, const float* hidden_states,
-            float* embeddings) const;
+            float* embeddings, bool l2_normalize) const;
 
   ModelConfig config_;
   std::unique_ptr<BertWeights> weights_;

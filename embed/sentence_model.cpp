@@ -28,10 +28,16 @@ Result<std::shared_ptr<const SentenceModel>> SentenceModel::load(const std::stri
   return std::shared_ptr<const SentenceModel>(std::move(model));
 }
 
+void SentenceModel::encode_batch(std::span<const std::span<const int32_t>> sequences,
+                                 EncoderWorkspace& workspace, float* embeddings,
+                                 bool l2_normalize) const {
+  encoder_->encode(sequences, workspace, embeddings, l2_normalize);
+}
+
 void SentenceModel::encode_batch(const std::vector<std::vector<int32_t>>& sequences,
                                  EncoderWorkspace& workspace, float* embeddings) const {
   std::vector<std::span<const int32_t>> views(sequences.begin(), sequences.end());
-  encoder_->encode(views, workspace, embeddings);
+  encoder_->encode(views, workspace, embeddings, true);
 }
 
 std::vector<std::vector<float>> SentenceModel::embed(const std::vector<std::string>& texts) const {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,8 @@ class SentenceModel {
   // Token ids of `text`, truncated to max_seq_length.
   std::vector<int32_t> tokenize(std::string_view text) const { return tokenizer_->encode(text); }
   // Embeds already-tokenized sequences: `embeddings` receives sequences.size() * dimension().
+  void encode_batch(std::span<const std::span<const int32_t>> sequences,
+                    EncoderWorkspace& workspace, float* embeddings, bool l2_normalize = true) const;
   void encode_batch(const std::vector<std::vector<int32_t>>& sequences,
                     EncoderWorkspace& workspace, float* embeddings) const;
   // Convenience for tools and tests: tokenize + encode on this thread.

@@ -1,0 +1,199 @@
+// Queue discipline and request completion. A Request lives on the caller's stack inside
+// embed(); workers only touch it through queue items and signal completion under its mutex, so
+// it cannot be destroyed while a worker still writes to it.
+#include "embed/embed_service.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "embed/blas_gemm.hpp"
+
+namespace sextant::embed {
+
+struct EmbedService::Request {
+  const SentenceModel* model = nullptr;
+  bool normalize = true;
+  std::vector<std::vector<int32_t>> sequences;
+  std::vector<std::vector<float>> embeddings;
+  std::mutex mutex;
+  std::condition_variable done;
+  size_t remaining = 0;
+  bool failed = false;
+};
+
+EmbedService::EmbedService(EmbedServiceOptions options) : options_(options) {
+  int threads = options_.worker_threads;
+  if (threads <= 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  options_.max_batch_sentences = std::max(1, options_.max_batch_sentences);
+  // One batch per worker thread; BLAS must not start threads of its own inside a batch.
+  set_blas_threads(1);
+  for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { worker_loop(); });
+}
+
+EmbedService::~EmbedService() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_ready_.notify_all();
+  for (auto& worker : workers_) worker.join();
+  // Whatever is still queued belongs to callers blocked in embed(): release them.
+  for (const Item& item : queue_) {
+    std::lock_guard lock(item.request->mutex);
+    item.request->failed = true;
+    if (--item.request->remaining == 0) item.request->done.notify_all();
+  }
+}
+
+void EmbedService::add_model(const std::string& name, std::shared_ptr<const SentenceModel> model) {
+  std::lock_guard lock(models_mutex_);
+  if (models_.count(name) == 0) model_order_.push_back(name);
+  models_[name] = std::move(model);
+}
+
+Result<bool> EmbedService::load_model(const std::string& name, const std::string& model_dir) {
+  auto model = SentenceModel::load(model_dir);
+  if (!model) {
+    return EmbedError{model.error().kind,
+                      "embedding model " + name + " failed to load: " + model.error().message};
+  }
+  add_model(name, std::move(*model));
+  return true;
+}
+
+bool EmbedService::has_model(const std::string& name) const {
+  std::lock_guard lock(models_mutex_);
+  return models_.count(name) != 0;
+}
+
+std::vector<std::string> EmbedService::model_names() const {
+  std::lock_guard lock(models_mutex_);
+  return model_order_;
+}
+
+std::shared_ptr<const SentenceModel> EmbedService::model(const std::string& name) const {
+  std::lock_guard lock(models_mutex_);
+  auto it = models_.find(name);
+  return it == models_.end() ? nullptr : it->second;
+}
+
+std::string EmbedService::default_model_name() const {
+  std::lock_guard lock(models_mutex_);
+  return model_order_.empty() ? std::string() : model_order_.front();
+}
+
+Result<EmbeddingBatch> EmbedService::embed(const std::string& model_name,
+                                           const std::vector<std::string>& texts,
+                                           const EmbedOptions& options) {
+  std::shared_ptr<const SentenceModel> model = this->model(model_name);
+  if (!model) {
+    std::string known;
+    for (const auto& name : model_names()) known += (known.empty() ? "" : ", ") + name;
+    return invalid_input("Model " + model_name + " is not available. Available models: " +
+                         (known.empty() ? std::string("none") : known));
+  }
+  EmbeddingBatch result;
+  result.dimension = model->dimension();
+  if (texts.empty()) return result;
+
+  Request request;
+  request.model = model.get();
+  request.normalize = options.normalize;
+  request.sequences.reserve(texts.size());
+  const int max_length = model->max_seq_length();
+  for (const auto& text : texts) {
+    bool truncated = false;
+    request.sequences.push_back(model->tokenizer().encode(text, max_length, &truncated));
+    if (truncated && !options.truncate) {
+      return invalid_input("Input validation error: `inputs` must have less than " +
+                           std::to_string(max_length) + " tokens");
+    }
+    result.token_count += request.sequences.back().size();
+  }
+  request.embeddings.resize(texts.size());
+  request.remaining = texts.size();
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_) return EmbedError{EmbedError::Kind::kUnavailable, "embedding service stopped"};
+    for (size_t i = 0; i < texts.size(); ++i) queue_.push_back({&request, i});
+  }
+  queue_ready_.notify_all();
+  std::unique_lock lock(request.mutex);
+  request.done.wait(lock, [&] { return request.remaining == 0; });
+  if (request.failed) {
+    return EmbedError{EmbedError::Kind::kUnavailable, "embedding service stopped"};
+  }
+  result.embeddings = std::move(request.embeddings);
+  return result;
+}
+
+std::vector<EmbedService::Item> EmbedService::take_batch(std::unique_lock<std::mutex>& lock) {
+  const size_t max_sentences = static_cast<size_t>(options_.max_batch_sentences);
+  // Under load, give concurrent requests a moment to join this batch.
+  if (queue_.size() < max_sentences && busy_workers_ > 0 && options_.batch_window.count() > 0) {
+    queue_ready_.wait_for(lock, options_.batch_window,
+                          [&] { return stopping_ || queue_.size() >= max_sentences; });
+  }
+  std::vector<Item> batch;
+  if (queue_.empty() || stopping_) return batch;
+  const size_t idle_workers = std::max<size_t>(1, workers_.size() - busy_workers_);
+  const size_t fair_share = (queue_.size() + idle_workers - 1) / idle_workers;
+  const size_t limit = std::min(max_sentences, std::max<size_t>(1, fair_share));
+  const SentenceModel* model = queue_.front().request->model;
+  size_t tokens = 0;
+  for (auto it = queue_.begin(); it != queue_.end() && batch.size() < limit;) {
+    if (it->request->model != model) {
+      ++it;
+      continue;
+    }
+    size_t length = it->request->sequences[it->index].size();
+    if (!batch.empty() && tokens + length > static_cast<size_t>(options_.max_batch_tokens)) break;
+    tokens += length;
+    batch.push_back(*it);
+    it = queue_.erase(it);
+  }
+  return batch;
+}
+
+void EmbedService::run_batch(const std::vector<Item>& batch, EncoderWorkspace& workspace) {
+  const SentenceModel* model = batch.front().request->model;
+  const size_t dimension = static_cast<size_t>(model->dimension());
+  std::vector<std::span<const int32_t>> sequences;
+  sequences.reserve(batch.size());
+  for (const Item& item : batch) sequences.emplace_back(item.request->sequences[item.index]);
+  std::vector<float> output(batch.size() * dimension);
+  // Pooled vectors come out unnormalised; each request applies its own normalize option.
+  model->encode_batch(sequences, workspace, output.data(), false);
+  for (size_t row = 0; row < batch.size(); ++row) {
+    Request& request = *batch[row].request;
+    std::vector<float> vector(output.begin() + row * dimension,
+                              output.begin() + (row + 1) * dimension);
+    if (request.normalize && model->config().normalize) {
+      double squares = 0;
+      for (float value : vector) squares += double(value) * value;
+      float inverse = 1.0f / std::max(static_cast<float>(std::sqrt(squares)), 1e-12f);
+      for (float& value : vector) value *= inverse;
+    }
+    std::lock_guard lock(request.mutex);
+    request.embeddings[batch[row].index] = std::move(vector);
+    if (--request.remaining == 0) request.done.notify_all();
+  }
+}
+
+void EmbedService::worker_loop() {
+  EncoderWorkspace workspace;
+  std::unique_lock lock(queue_mutex_);
+  while (true) {
+    queue_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;
+    std::vector<Item> batch = take_batch(lock);
+    if (batch.empty()) continue;
+    ++busy_workers_;
+    lock.unlock();
+    run_batch(batch, workspace);
+    lock.lock();
+    --busy_workers_;
+  }
+}
+
+}  // namespace sextant::embed

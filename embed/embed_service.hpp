@@ -1,0 +1,97 @@
+// The embedding service: the named dense models, loaded once and shared, and a pool of encoder
+// threads that batch concurrent requests.
+//
+// Batching: every text of every request becomes one queue item. A free worker takes the items
+// at the head of the queue that use the same model, up to max_batch_sentences and
+// max_batch_tokens, leaving a fair share for the other idle workers (32 queued texts and two idle
+// workers give two batches of 16). When other workers are busy (the service is under load), a
+// worker waits up to batch_window for more items before starting a short batch. Batches are
+// packed (see bert_encoder.hpp), so mixing lengths costs no padding.
+//
+// Thread safety: every public method may be called from any thread. embed() blocks the caller
+// until its texts are encoded. Models are added before serving starts (add_model is still
+// thread-safe, but a request naming a model not yet added fails). The destructor stops the
+// workers and fails queued requests with kUnavailable.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "embed/embed_result.hpp"
+#include "embed/sentence_model.hpp"
+
+namespace sextant::embed {
+
+struct EmbedServiceOptions {
+  int worker_threads = 0;  // 0: one per core
+  int max_batch_sentences = 32;
+  int max_batch_tokens = 8192;
+  std::chrono::microseconds batch_window{300};
+};
+
+struct EmbedOptions {
+  bool normalize = true;  // apply the model's L2 normalisation
+  bool truncate = true;   // false: a text over max_seq_length tokens is an error
+};
+
+struct EmbeddingBatch {
+  int dimension = 0;
+  std::vector<std::vector<float>> embeddings;  // one per input text, in input order
+  uint64_t token_count = 0;                    // tokens fed to the model, [CLS]/[SEP] included
+};
+
+class EmbedService {
+ public:
+  explicit EmbedService(EmbedServiceOptions options = {});
+  ~EmbedService();
+  EmbedService(const EmbedService&) = delete;
+  EmbedService& operator=(const EmbedService&) = delete;
+
+  // Registers `model` under the name clients use (e.g. "sentence-transformers/all-MiniLM-L6-v2").
+  void add_model(const std::string& name, std::shared_ptr<const SentenceModel> model);
+  // Locates and loads a model directory and registers it; the error names the model.
+  Result<bool> load_model(const std::string& name, const std::string& model_dir);
+
+  bool has_model(const std::string& name) const;
+  std::vector<std::string> model_names() const;
+  std::shared_ptr<const SentenceModel> model(const std::string& name) const;
+  // The name of the first registered model, the default for requests that name none.
+  std::string default_model_name() const;
+
+  Result<EmbeddingBatch> embed(const std::string& model_name, const std::vector<std::string>& texts,
+                               const EmbedOptions& options = {});
+
+  int worker_threads() const { return static_cast<int>(workers_.size()); }
+
+ private:
+  struct Request;
+  struct Item {
+    Request* request;
+    size_t index;
+  };
+  void worker_loop();
+  std::vector<Item> take_batch(std::unique_lock<std::mutex>& lock);
+  void run_batch(const std::vector<Item>& batch, EncoderWorkspace& workspace);
+
+  EmbedServiceOptions options_;
+  mutable std::mutex models_mutex_;
+  std::map<std::string, std::shared_ptr<const SentenceModel>> models_;
+  std::vector<std::string> model_order_;
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_ready_;
+  std::deque<Item> queue_;
+  int busy_workers_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace sextant::embed
