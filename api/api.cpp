@@ -1,23 +1,84 @@
 #include "api/api.hpp"
 
+#include <boost/json/serialize.hpp>
+#include <thread>
+
+#include "api/api_context.hpp"
+#include "api/collection_handlers.hpp"
+#include "api/point_handlers.hpp"
+#include "api/search_handlers.hpp"
+
 namespace sextant::api {
 
 struct Api::Impl {
   ApiConfig config;
+  std::unique_ptr<storage::Storage> storage;
+  std::unique_ptr<storage::ParallelPool> pool;
+  std::unique_ptr<ApiContext> context;
 };
 
 Api::Api(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Api::~Api() = default;
+Api::~Api() { shutdown(); }
 
-std::unique_ptr<Api> Api::open(const ApiConfig& config, std::string* /*error*/) {
+std::unique_ptr<Api> Api::open(const ApiConfig& config, std::string* error) {
   auto impl = std::make_unique<Impl>();
   impl->config = config;
+  auto storage = storage::Storage::open(config.storage_path);
+  if (!storage.ok()) {
+    if (error) *error = storage.error().message;
+    return nullptr;
+  }
+  impl->storage = std::move(storage.value());
+  unsigned threads = config.worker_threads ? config.worker_threads
+                                           : std::max(1u, std::thread::hardware_concurrency());
+  impl->pool = std::make_unique<storage::ParallelPool>(threads);
+  impl->context.reset(new ApiContext{*impl->storage, *impl->pool, impl->config});
   return std::unique_ptr<Api>(new Api(std::move(impl)));
 }
 
-void Api::register_routes(Router& /*router*/) {}
-ServiceStats Api::stats() const { return {}; }
-std::string Api::telemetry_collections_json() const { return "[]"; }
-void Api::shutdown() {}
+void Api::register_routes(Router& router) {
+  register_collection_routes(router, *impl_->context);
+  register_point_routes(router, *impl_->context);
+  register_search_routes(router, *impl_->context);
+}
+
+ServiceStats Api::stats() const {
+  ServiceStats stats;
+  if (!impl_->storage) return stats;
+  for (const auto& name : impl_->storage->collection_names()) {
+    auto collection = impl_->storage->collection(name);
+    if (!collection.ok()) continue;
+    auto s = collection.value()->stats();
+    ++stats.collections_total;
+    stats.points_total += s.points_count;
+    stats.vectors_total += s.vectors_count;
+  }
+  return stats;
+}
+
+std::string Api::telemetry_collections_json() const {
+  boost::json::array collections;
+  if (impl_->storage) {
+    for (const auto& name : impl_->storage->collection_names()) {
+      auto collection = impl_->storage->collection(name);
+      if (!collection.ok()) continue;
+      auto s = collection.value()->stats();
+      collections.push_back(boost::json::object{
+          {"id", name},
+          {"init_time_ms", 0},
+          {"config", collection.value()->reported_config()},
+          {"shards", boost::json::array{}},
+          {"points_count", s.points_count}});
+    }
+  }
+  return boost::json::serialize(collections);
+}
+
+void Api::shutdown() {
+  if (impl_ && impl_->storage) {
+    impl_->storage->close();
+    impl_->storage.reset();
+  }
+}
 
 }  // namespace sextant::api

@@ -1,0 +1,217 @@
+// Collections and aliases: create/get/update/delete, list, exists, alias actions.
+// Every handler resolves aliases through storage, so an alias works wherever a name does.
+#include "api/collection_handlers.hpp"
+
+#include "api/collection_config.hpp"
+#include "api/handler_support.hpp"
+#include "index/payload/json_path.hpp"
+#include "storage/point_queries.hpp"
+
+namespace sextant::api {
+namespace json = boost::json;
+
+namespace {
+
+Result<json::value> get_collection(ApiContext& context, const std::string& name) {
+  auto collection = context.storage.collection(name);
+  if (!collection.ok()) return collection.error();
+  const auto& c = *collection.value();
+  auto stats = c.stats();
+  json::object info;
+  info["status"] = stats.indexing ? "yellow" : "green";
+  info["optimizer_status"] = "ok";
+  info["indexed_vectors_count"] = stats.indexed_vectors_count;
+  info["points_count"] = stats.points_count;
+  info["segments_count"] = 1;
+  info["config"] = c.reported_config();
+  info["payload_schema"] = payload_schema_json(c);
+  info["update_queue"] = json::object{{"length", stats.pending_updates}};
+  return json::value(std::move(info));
+}
+
+Result<json::value> create_collection(ApiContext& context, Request& request) {
+  const std::string& name = request.path_params[0];
+  if (auto st = validate_collection_name_param(name); !st.ok()) return st.error();
+  auto timeout = uint_query(request, "timeout");
+  if (!timeout.ok()) return timeout.error();
+  auto body = parse_object_body(request, true);
+  if (!body.ok()) return body.error();
+  auto config = config_from_create_body(body.value(), context.config);
+  if (!config.ok()) return config.error();
+  if (auto st = context.storage.create_collection(name, config.value()); !st.ok()) return st.error();
+  return json::value(true);
+}
+
+Result<json::value> update_collection(ApiContext& context, Request& request) {
+  const std::string& name = request.path_params[0];
+  auto body = parse_object_body(request, true);
+  if (!body.ok()) return body.error();
+  auto resolved = context.storage.resolve(name);
+  if (!resolved) return Error::collection_not_found(name);
+  auto collection = context.storage.collection(*resolved);
+  if (!collection.ok()) return collection.error();
+  auto updated = apply_update_body(collection.value()->reported_config(), body.value());
+  if (!updated.ok()) return updated.error();
+  if (auto st = context.storage.update_collection_config(*resolved, updated.value()); !st.ok())
+    return st.error();
+  return json::value(true);
+}
+
+Result<json::value> update_aliases(ApiContext& context, Request& request) {
+  auto body = parse_object_body(request);
+  if (!body.ok()) return body.error();
+  auto actions = body->if_contains("actions");
+  if (!actions) return Error::format("missing field `actions`");
+  if (!actions->is_array()) return Error::format("invalid type: expected a sequence for `actions`");
+  std::vector<storage::AliasAction> parsed;
+  auto text = [](const json::object& o, const char* key) -> Result<std::string> {
+    auto v = o.if_contains(key);
+    if (!v) return Error::format(std::string("missing field `") + key + "`");
+    if (!v->is_string()) return Error::format(std::string("invalid type for `") + key + "`: expected a string");
+    return std::string(v->get_string());
+  };
+  for (const auto& action : actions->get_array()) {
+    if (!action.is_object() || action.get_object().size() != 1)
+      return Error::format("data did not match any variant of untagged enum AliasOperations");
+    const auto& [kind, args_value] = *action.get_object().begin();
+    if (!args_value.is_object())
+      return Error::format("data did not match any variant of untagged enum AliasOperations");
+    const auto& args = args_value.get_object();
+    storage::AliasAction a{};
+    if (kind == "create_alias") {
+      a.kind = storage::AliasAction::Kind::kCreate;
+      auto c = text(args, "collection_name");
+      auto n = text(args, "alias_name");
+      if (!c.ok()) return c.error();
+      if (!n.ok()) return n.error();
+      a.collection_name = c.value();
+      a.alias_name = n.value();
+    } else if (kind == "delete_alias") {
+      a.kind = storage::AliasAction::Kind::kDelete;
+      auto n = text(args, "alias_name");
+      if (!n.ok()) return n.error();
+      a.alias_name = n.value();
+    } else if (kind == "rename_alias") {
+      a.kind = storage::AliasAction::Kind::kRename;
+      auto o = text(args, "old_alias_name");
+      auto n = text(args, "new_alias_name");
+      if (!o.ok()) return o.error();
+      if (!n.ok()) return n.error();
+      a.alias_name = o.value();
+      a.new_alias_name = n.value();
+    } else {
+      return Error::format("data did not match any variant of untagged enum AliasOperations");
+    }
+    parsed.push_back(std::move(a));
+  }
+  if (auto st = context.storage.update_aliases(parsed); !st.ok()) return st.error();
+  return json::value(true);
+}
+
+json::value aliases_json(const std::vector<std::pair<std::string, std::string>>& aliases,
+                         const std::string* only_collection) {
+  json::array list;
+  for (const auto& [alias, collection] : aliases) {
+    if (only_collection && collection != *only_collection) continue;
+    list.push_back(json::object{{"alias_name", alias}, {"collection_name", collection}});
+  }
+  return json::object{{"aliases", std::move(list)}};
+}
+
+}  // namespace
+
+json::object payload_schema_json(const storage::Collection& collection) {
+  json::object schema;
+  auto view = collection.view();
+  for (const auto& [field, field_schema] : collection.payload_index_schemas()) {
+    json::object entry;
+    const auto& fs = field_schema.as_object();
+    if (auto type = fs.if_contains("type")) entry["data_type"] = *type;
+    json::object params = fs;
+    if (params.size() > 1) entry["params"] = params;
+    uint64_t points = 0;
+    if (view) {
+      auto path = index::payload::JsonPath::parse(field);
+      storage::for_each_matching(*view, nullptr, [&](const storage::PointReader& reader, uint32_t offset) {
+        auto payload = reader.payload(offset);
+        if (!payload || !path) return;
+        bool any = false;
+        index::payload::for_each_value(*path, *payload, [&](const json::value& v) {
+          any = !v.is_null();
+          return !any;
+        });
+        points += any;
+      });
+    }
+    entry["points"] = points;
+    schema[field] = std::move(entry);
+  }
+  return schema;
+}
+
+void register_collection_routes(Router& router, ApiContext& context) {
+  ApiContext* ctx = &context;
+  router.add({HttpMethod::kGet, "/collections", [ctx](Request&) {
+                return respond([&]() -> Result<json::value> {
+                  json::array list;
+                  for (const auto& name : ctx->storage.collection_names())
+                    list.push_back(json::object{{"name", name}});
+                  return json::value(json::object{{"collections", std::move(list)}});
+                });
+              }});
+  router.add({HttpMethod::kGet, "/aliases", [ctx](Request&) {
+                return respond([&]() -> Result<json::value> {
+                  return aliases_json(ctx->storage.aliases(), nullptr);
+                });
+              }});
+  router.add({HttpMethod::kPost, "/collections/aliases",
+              [ctx](Request& r) { return respond([&] { return update_aliases(*ctx, r); }); }, true});
+  router.add({HttpMethod::kGet, "/collections/{collection_name}", [ctx](Request& r) {
+                return respond([&] { return get_collection(*ctx, r.path_params[0]); });
+              }});
+  router.add({HttpMethod::kPut, "/collections/{collection_name}",
+              [ctx](Request& r) { return respond([&] { return create_collection(*ctx, r); }); }, true});
+  router.add({HttpMethod::kPatch, "/collections/{collection_name}",
+              [ctx](Request& r) { return respond([&] { return update_collection(*ctx, r); }); }, true});
+  router.add({HttpMethod::kDelete, "/collections/{collection_name}",
+              [ctx](Request& r) {
+                return respond([&]() -> Result<json::value> {
+                  auto timeout = uint_query(r, "timeout");
+                  if (!timeout.ok()) return timeout.error();
+                  auto deleted = ctx->storage.delete_collection(r.path_params[0]);
+                  if (!deleted.ok()) return deleted.error();
+                  return json::value(deleted.value());
+                });
+              },
+              true});
+  router.add({HttpMethod::kGet, "/collections/{collection_name}/exists", [ctx](Request& r) {
+                return respond([&]() -> Result<json::value> {
+                  bool exists = ctx->storage.collection(r.path_params[0]).ok();
+                  return json::value(json::object{{"exists", exists}});
+                });
+              }});
+  router.add({HttpMethod::kGet, "/collections/{collection_name}/aliases", [ctx](Request& r) {
+                return respond([&]() -> Result<json::value> {
+                  auto resolved = ctx->storage.resolve(r.path_params[0]);
+                  if (!resolved) return Error::collection_not_found(r.path_params[0]);
+                  return aliases_json(ctx->storage.aliases(), &*resolved);
+                });
+              }});
+  router.add({HttpMethod::kGet, "/collections/{collection_name}/cluster", [ctx](Request& r) {
+                return respond([&]() -> Result<json::value> {
+                  auto collection = ctx->storage.collection(r.path_params[0]);
+                  if (!collection.ok()) return collection.error();
+                  auto stats = collection.value()->stats();
+                  json::object shard{{"shard_id", 0},
+                                     {"points_count", stats.points_count},
+                                     {"state", "Active"}};
+                  return json::value(json::object{{"peer_id", 0},
+                                                  {"shard_count", 1},
+                                                  {"local_shards", json::array{shard}},
+                                                  {"remote_shards", json::array{}},
+                                                  {"shard_transfers", json::array{}}});
+                });
+              }});
+}
+
+}  // namespace sextant::api

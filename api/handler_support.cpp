@@ -1,0 +1,117 @@
+#include "api/handler_support.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/parser.hpp>
+#include <charconv>
+
+namespace sextant::api {
+
+int http_status(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kBadInput:
+    case ErrorKind::kBadRequest:
+    case ErrorKind::kFormat:
+      return 400;
+    case ErrorKind::kValidation:
+      return 422;
+    case ErrorKind::kNotFound:
+      return 404;
+    case ErrorKind::kAlreadyExists:
+      return 409;
+    case ErrorKind::kForbidden:
+      return 403;
+    case ErrorKind::kTimeout:
+      return 408;
+    case ErrorKind::kPayloadTooLarge:
+      return 413;
+    case ErrorKind::kInsufficientStorage:
+      return 507;
+    case ErrorKind::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+Response error_response_for(const Error& error, Clock::time_point started) {
+  return error_response(http_status(error.kind), error.message, started);
+}
+
+Result<boost::json::value> parse_body(const Request& request, bool allow_empty) {
+  std::string_view body = request.body;
+  size_t first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) {
+    if (allow_empty) return boost::json::value(nullptr);
+    return Error::format("EOF while parsing a value at line 1 column 0");
+  }
+  boost::json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
+  boost::system::error_code ec;
+  boost::json::value value = boost::json::parse(body, ec, {}, options);
+  if (ec) {
+    // Report the position the way users of serde_json see it.
+    size_t line = 1, column = 0;
+    boost::json::parser probe({}, options);
+    size_t consumed = probe.write_some(body.data(), body.size(), ec);
+    for (size_t i = 0; i < consumed && i < body.size(); ++i) {
+      if (body[i] == '\n') {
+        ++line;
+        column = 0;
+      } else {
+        ++column;
+      }
+    }
+    std::string what = ec == boost::json::error::too_deep ? "recursion limit exceeded"
+                                                           : ec.message();
+    return Error::format(what + " at line " + std::to_string(line) + " column " +
+                         std::to_string(column));
+  }
+  return value;
+}
+
+Result<boost::json::object> parse_object_body(const Request& request, bool allow_empty) {
+  auto value = parse_body(request, allow_empty);
+  if (!value.ok()) return value.error();
+  if (value->is_null() && allow_empty) return boost::json::object{};
+  if (!value->is_object())
+    return Error::format("invalid type: expected a JSON object at line 1 column 1");
+  return std::move(value->get_object());
+}
+
+Result<bool> wait_flag(const Request& request) {
+  auto wait = request.query_param("wait");
+  if (!wait || *wait == "false") return false;
+  if (*wait == "true" || wait->empty()) return true;
+  return Error{ErrorKind::kBadRequest,
+               "Query deserialize error: provided string was not `true` or `false`"};
+}
+
+Result<std::optional<uint64_t>> uint_query(const Request& request, const char* name) {
+  auto text = request.query_param(name);
+  if (!text) return std::optional<uint64_t>();
+  uint64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || ptr != text->data() + text->size())
+    return Error{ErrorKind::kBadRequest, "Query deserialize error: invalid digit found in string"};
+  return std::optional<uint64_t>(value);
+}
+
+Response respond(const std::function<Result<boost::json::value>()>& body) {
+  const auto started = Clock::now();
+  auto result = body();
+  if (!result.ok()) return error_response_for(result.error(), started);
+  return ok_response(result.value(), started);
+}
+
+Status validate_collection_name_param(const std::string& name) {
+  if (name.empty() || name.size() > 255)
+    return Error{ErrorKind::kValidation,
+                 "Validation error in path parameters: [collection_name: must be from 1 to 255 "
+                 "characters]"};
+  if (name.find('/') != std::string::npos || name.find('\0') != std::string::npos)
+    return Error{ErrorKind::kValidation,
+                 "Validation error in path parameters: [collection_name: collection name cannot "
+                 "contain \"/\" char]"};
+  return {};
+}
+
+}  // namespace sextant::api

@@ -1,0 +1,285 @@
+#include "api/point_handlers.hpp"
+
+#include "api/handler_support.hpp"
+#include "api/point_json.hpp"
+#include "api/point_parsing.hpp"
+#include "api/update_operations.hpp"
+#include "index/payload/json_path.hpp"
+
+namespace sextant::api {
+namespace json = boost::json;
+
+namespace {
+
+constexpr size_t kMaxLimit = 1'000'000;
+
+json::value update_result_json(const storage::UpdateResult& result) {
+  return json::object{{"operation_id", result.operation_id},
+                      {"status", result.completed ? "completed" : "acknowledged"}};
+}
+
+// Shared shape of every write endpoint: resolve the collection, parse the body into
+// operations against its schema, submit them, answer with the UpdateResult.
+using OperationsParser = std::function<Result<std::vector<storage::UpdateOperation>>(
+    const json::object&, const storage::Collection&)>;
+
+Response write_route(ApiContext& context, Request& request, const OperationsParser& parse) {
+  return respond([&]() -> Result<json::value> {
+    auto wait = wait_flag(request);
+    if (!wait.ok()) return wait.error();
+    auto collection = context.storage.collection(request.path_params[0]);
+    if (!collection.ok()) return collection.error();
+    auto body = parse_object_body(request);
+    if (!body.ok()) return body.error();
+    auto operations = parse(body.value(), *collection.value());
+    if (!operations.ok()) return operations.error();
+    auto result = collection.value()->update(std::move(operations.value()), wait.value());
+    if (!result.ok()) return result.error();
+    return update_result_json(result.value());
+  });
+}
+
+OperationsParser single(Result<storage::UpdateOperation> (*parse)(const json::object&)) {
+  return [parse](const json::object& body, const storage::Collection&)
+             -> Result<std::vector<storage::UpdateOperation>> {
+    auto op = parse(body);
+    if (!op.ok()) return op.error();
+    std::vector<storage::UpdateOperation> ops;
+    ops.push_back(std::move(op.value()));
+    return ops;
+  };
+}
+
+Result<size_t> limit_of(const json::object& body, size_t fallback) {
+  auto v = body.if_contains("limit");
+  if (!v || v->is_null()) return fallback;
+  if (!v->is_number() || v->to_number<double>() < 0)
+    return Error::format("invalid type for `limit`: expected usize");
+  size_t limit = v->to_number<size_t>();
+  if (limit < 1) return Error::validation("[limit: value 0 invalid, must be 1 or larger]");
+  if (limit > kMaxLimit) return Error::bad_request("limit must be at most 1000000");
+  return limit;
+}
+
+Result<json::value> retrieve_points(ApiContext& context, Request& request) {
+  auto collection = context.storage.collection(request.path_params[0]);
+  if (!collection.ok()) return collection.error();
+  auto body = parse_object_body(request);
+  if (!body.ok()) return body.error();
+  auto ids_value = body->if_contains("ids");
+  if (!ids_value) return Error::format("missing field `ids`");
+  auto ids = parse_point_ids(*ids_value);
+  if (!ids.ok()) return ids.error();
+  auto payload = parse_with_payload(body.value(), true);
+  if (!payload.ok()) return payload.error();
+  auto vectors = parse_with_vector(body.value(), false);
+  if (!vectors.ok()) return vectors.error();
+  storage::ReadOptions options{payload->enabled, vectors.value()};
+  auto view = collection.value()->view();
+  json::array out;
+  for (const auto& record : storage::retrieve(*view, ids.value(), options))
+    out.push_back(record_json(record, payload.value(), vectors->any()));
+  return json::value(std::move(out));
+}
+
+Result<json::value> get_point(ApiContext& context, Request& request) {
+  auto collection = context.storage.collection(request.path_params[0]);
+  if (!collection.ok()) return collection.error();
+  const std::string& text = request.path_params[1];
+  std::optional<storage::PointId> id;
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos && text.size() <= 20) {
+    try {
+      id = storage::PointId::from_number(std::stoull(text));
+    } catch (...) {
+    }
+  }
+  if (!id) id = storage::PointId::parse_uuid(text);
+  if (!id) return Error::bad_request("Unable to parse point id: " + text);
+  storage::ReadOptions options{true, storage::VectorSelection{true, {}}};
+  auto records = storage::retrieve(*collection.value()->view(), {*id}, options);
+  if (records.empty()) return Error::not_found("No point with id " + id->to_string() + " found");
+  PayloadSelector all{true, {}, {}};
+  return json::value(record_json(records[0], all, true));
+}
+
+Result<json::value> scroll_points(ApiContext& context, Request& request) {
+  auto collection = context.storage.collection(request.path_params[0]);
+  if (!collection.ok()) return collection.error();
+  auto body = parse_object_body(request, true);
+  if (!body.ok()) return body.error();
+  storage::ScrollRequest scroll;
+  auto limit = limit_of(body.value(), 10);
+  if (!limit.ok()) return limit.error();
+  scroll.limit = limit.value();
+  if (auto offset = body->if_contains("offset"); offset && !offset->is_null()) {
+    auto id = parse_point_id(*offset);
+    if (!id.ok()) return id.error();
+    scroll.offset = id.value();
+  }
+  auto filter = parse_optional_filter(body.value());
+  if (!filter.ok()) return filter.error();
+  scroll.filter = filter.value();
+  auto payload = parse_with_payload(body.value(), true);
+  if (!payload.ok()) return payload.error();
+  auto vectors = parse_with_vector(body.value(), false);
+  if (!vectors.ok()) return vectors.error();
+  scroll.read = {payload->enabled, vectors.value()};
+  if (auto order = body->if_contains("order_by"); order && !order->is_null()) {
+    storage::OrderBy order_by;
+    if (order->is_string()) {
+      order_by.key = std::string(order->get_string());
+    } else if (order->is_object()) {
+      const auto& o = order->get_object();
+      auto key = o.if_contains("key");
+      if (!key || !key->is_string()) return Error::format("missing field `key`");
+      order_by.key = std::string(key->get_string());
+      if (auto d = o.if_contains("direction"); d && !d->is_null()) {
+        if (!d->is_string() || (d->get_string() != "asc" && d->get_string() != "desc"))
+          return Error::format("unknown variant, expected `asc` or `desc`");
+        order_by.descending = d->get_string() == "desc";
+      }
+      if (auto s = o.if_contains("start_from"); s && !s->is_null()) {
+        if (!s->is_number()) return Error::format("invalid type for `start_from`");
+        order_by.start_from = s->to_number<double>();
+      }
+    } else {
+      return Error::format("data did not match any variant of untagged enum OrderByInterface");
+    }
+    if (scroll.offset)
+      return Error::bad_input("Cannot use an `offset` when using `order_by`. The alternative for paging is to use `order_by.start_from` and a filter to exclude the IDs that you've already seen for the `order_by.start_from` value");
+    auto indexes = collection.value()->payload_index_schemas();
+    auto index = indexes.if_contains(order_by.key);
+    std::string type = index && index->is_object() && index->get_object().contains("type")
+                           ? std::string(index->get_object().at("type").as_string()) : "";
+    if (type != "integer" && type != "float" && type != "datetime")
+      return Error::bad_request("No range index for `order_by` key: `" + order_by.key +
+                                "`. Please create one to use `order_by`. Check https://qdrant.tech/documentation/concepts/indexing/#payload-index to see which payload schemas support Range conditions");
+    scroll.order_by = std::move(order_by);
+  }
+  auto view = collection.value()->view();
+  auto result = storage::scroll(*view, scroll);
+  json::array points;
+  for (size_t i = 0; i < result.points.size(); ++i) {
+    auto record = record_json(result.points[i], payload.value(), vectors->any());
+    if (i < result.order_values.size()) record["order_value"] = result.order_values[i];
+    points.push_back(std::move(record));
+  }
+  json::object out{{"points", std::move(points)}};
+  out["next_page_offset"] = result.next_page_offset ? point_id_json(*result.next_page_offset)
+                                                    : json::value(nullptr);
+  return json::value(std::move(out));
+}
+
+Result<json::value> count_points(ApiContext& context, Request& request) {
+  auto collection = context.storage.collection(request.path_params[0]);
+  if (!collection.ok()) return collection.error();
+  auto body = parse_object_body(request, true);
+  if (!body.ok()) return body.error();
+  auto filter = parse_optional_filter(body.value());
+  if (!filter.ok()) return filter.error();
+  if (auto exact = body->if_contains("exact"); exact && !exact->is_null() && !exact->is_bool())
+    return Error::format("invalid type for `exact`: expected a boolean");
+  auto view = collection.value()->view();
+  return json::value(json::object{{"count", storage::count(*view, filter.value().get())}});
+}
+
+Result<storage::UpdateOperation> parse_create_index(const json::object& body) {
+  auto name = body.if_contains("field_name");
+  if (!name || !name->is_string()) return Error::format("missing field `field_name`");
+  storage::CreatePayloadIndex op;
+  op.field_name = std::string(name->get_string());
+  if (!index::payload::JsonPath::parse(op.field_name))
+    return Error::bad_input("Invalid payload key: " + op.field_name);
+  auto schema = body.if_contains("field_schema");
+  if (!schema || schema->is_null())
+    return Error::bad_input("Unable to infer type for the field '" + op.field_name +
+                            "'. Please specify `field_type`");
+  static const char* kTypes[] = {"keyword", "integer", "float", "geo", "text", "bool", "datetime", "uuid"};
+  std::string type;
+  if (schema->is_string()) {
+    type = std::string(schema->get_string());
+    op.field_schema = json::object{{"type", type}};
+  } else if (schema->is_object() && schema->get_object().contains("type") &&
+             schema->get_object().at("type").is_string()) {
+    type = std::string(schema->get_object().at("type").get_string());
+    op.field_schema = schema->get_object();
+  } else {
+    return Error::format("data did not match any variant of untagged enum PayloadFieldSchema");
+  }
+  bool known = false;
+  for (const char* t : kTypes) known |= type == t;
+  if (!known) return Error::format("unknown variant `" + type + "`, expected one of `keyword`, `integer`, `float`, `geo`, `text`, `bool`, `datetime`, `uuid`");
+  return storage::UpdateOperation(std::move(op));
+}
+
+}  // namespace
+
+void register_point_routes(Router& router, ApiContext& context) {
+  ApiContext* ctx = &context;
+  auto add_write = [&](HttpMethod method, const char* path, OperationsParser parse) {
+    router.add({method, path, [ctx, parse](Request& r) { return write_route(*ctx, r, parse); }, true});
+  };
+  add_write(HttpMethod::kPut, "/collections/{collection_name}/points",
+            [ctx](const json::object& body, const storage::Collection& c)
+                -> Result<std::vector<storage::UpdateOperation>> {
+              auto op = parse_upsert(body, c.schema(), ctx->inference);
+              if (!op.ok()) return op.error();
+              std::vector<storage::UpdateOperation> ops;
+              ops.push_back(std::move(op.value()));
+              return ops;
+            });
+  add_write(HttpMethod::kPost, "/collections/{collection_name}/points/delete", single(parse_delete_points));
+  add_write(HttpMethod::kPost, "/collections/{collection_name}/points/payload", single(parse_set_payload));
+  add_write(HttpMethod::kPut, "/collections/{collection_name}/points/payload", single(parse_overwrite_payload));
+  add_write(HttpMethod::kPost, "/collections/{collection_name}/points/payload/delete", single(parse_delete_payload));
+  add_write(HttpMethod::kPost, "/collections/{collection_name}/points/payload/clear", single(parse_clear_payload));
+  add_write(HttpMethod::kPut, "/collections/{collection_name}/points/vectors",
+            [ctx](const json::object& body, const storage::Collection& c)
+                -> Result<std::vector<storage::UpdateOperation>> {
+              auto op = parse_update_vectors(body, c.schema(), ctx->inference);
+              if (!op.ok()) return op.error();
+              std::vector<storage::UpdateOperation> ops;
+              ops.push_back(std::move(op.value()));
+              return ops;
+            });
+  add_write(HttpMethod::kPost, "/collections/{collection_name}/points/vectors/delete",
+            [](const json::object& body, const storage::Collection& c)
+                -> Result<std::vector<storage::UpdateOperation>> {
+              auto op = parse_delete_vectors(body, c.schema());
+              if (!op.ok()) return op.error();
+              std::vector<storage::UpdateOperation> ops;
+              ops.push_back(std::move(op.value()));
+              return ops;
+            });
+  add_write(HttpMethod::kPost, "/collections/{collection_name}/points/batch",
+            [ctx](const json::object& body, const storage::Collection& c) {
+              return parse_batch(body, c.schema(), ctx->inference);
+            });
+  add_write(HttpMethod::kPut, "/collections/{collection_name}/index", single(parse_create_index));
+  router.add({HttpMethod::kDelete, "/collections/{collection_name}/index/{field_name}",
+              [ctx](Request& r) {
+                return respond([&]() -> Result<json::value> {
+                  auto wait = wait_flag(r);
+                  if (!wait.ok()) return wait.error();
+                  auto collection = ctx->storage.collection(r.path_params[0]);
+                  if (!collection.ok()) return collection.error();
+                  std::vector<storage::UpdateOperation> ops;
+                  ops.push_back(storage::DeletePayloadIndex{r.path_params[1]});
+                  auto result = collection.value()->update(std::move(ops), wait.value());
+                  if (!result.ok()) return result.error();
+                  return update_result_json(result.value());
+                });
+              },
+              true});
+
+  router.add({HttpMethod::kPost, "/collections/{collection_name}/points",
+              [ctx](Request& r) { return respond([&] { return retrieve_points(*ctx, r); }); }});
+  router.add({HttpMethod::kGet, "/collections/{collection_name}/points/{id}",
+              [ctx](Request& r) { return respond([&] { return get_point(*ctx, r); }); }});
+  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/scroll",
+              [ctx](Request& r) { return respond([&] { return scroll_points(*ctx, r); }); }});
+  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/count",
+              [ctx](Request& r) { return respond([&] { return count_points(*ctx, r); }); }});
+}
+
+}  // namespace sextant::api

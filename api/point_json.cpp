@@ -1,0 +1,87 @@
+#include "api/point_json.hpp"
+
+#include "index/payload/json_path.hpp"
+
+namespace sextant::api {
+namespace json = boost::json;
+
+json::value point_id_json(const storage::PointId& id) {
+  if (id.is_uuid()) return json::value(id.to_string());
+  return json::value(id.number);
+}
+
+namespace {
+
+json::value floats_json(const float* values, size_t n) {
+  json::array array;
+  array.reserve(n);
+  for (size_t i = 0; i < n; ++i) array.emplace_back(static_cast<double>(values[i]));
+  return array;
+}
+
+}  // namespace
+
+json::value vectors_json(const storage::PointVectors& vectors) {
+  const size_t count = vectors.dense.size() + vectors.multi.size() + vectors.sparse.size();
+  if (count == 1 && vectors.dense.size() == 1 && vectors.dense.begin()->first.empty())
+    return floats_json(vectors.dense.begin()->second.data(), vectors.dense.begin()->second.size());
+  json::object named;
+  for (const auto& [name, v] : vectors.dense) named[name] = floats_json(v.data(), v.size());
+  for (const auto& [name, m] : vectors.multi) {
+    json::array rows;
+    for (size_t r = 0; r < m.rows(); ++r) rows.push_back(floats_json(m.values.data() + r * m.dim, m.dim));
+    if (name.empty() && count == 1) return rows;
+    named[name] = std::move(rows);
+  }
+  for (const auto& [name, s] : vectors.sparse) {
+    json::array indices;
+    for (uint32_t i : s.indices) indices.push_back(i);
+    named[name] = json::object{{"indices", std::move(indices)},
+                               {"values", floats_json(s.values.data(), s.values.size())}};
+  }
+  return named;
+}
+
+json::object select_payload(const json::object& payload, const PayloadSelector& selector) {
+  auto parse_all = [](const std::vector<std::string>& keys) {
+    std::vector<index::payload::JsonPath> paths;
+    for (const auto& key : keys)
+      if (auto path = index::payload::JsonPath::parse(key)) paths.push_back(std::move(*path));
+    return paths;
+  };
+  if (!selector.include.empty()) return index::payload::include_paths(payload, parse_all(selector.include));
+  if (!selector.exclude.empty()) return index::payload::exclude_paths(payload, parse_all(selector.exclude));
+  return payload;
+}
+
+json::object record_json(const storage::PointRecord& record, const PayloadSelector& payload,
+                         bool with_vectors) {
+  json::object out;
+  out["id"] = point_id_json(record.id);
+  if (payload.enabled && record.payload)
+    out["payload"] = select_payload(*record.payload, payload);
+  else
+    out["payload"] = nullptr;
+  out["vector"] = with_vectors ? vectors_json(record.vectors) : json::value(nullptr);
+  out["shard_key"] = nullptr;
+  out["order_value"] = nullptr;
+  return out;
+}
+
+json::object scored_point_json(const storage::PointRecord& record, float score,
+                               const PayloadSelector& payload, bool with_vectors) {
+  json::object out;
+  out["id"] = point_id_json(record.id);
+  out["version"] = record.version;
+  out["score"] = static_cast<double>(score);
+  if (payload.enabled && record.payload)
+    out["payload"] = select_payload(*record.payload, payload);
+  else
+    out["payload"] = nullptr;
+  out["vector"] = with_vectors ? vectors_json(record.vectors) : json::value(nullptr);
+  out["shard_key"] = nullptr;
+  out["order_value"] = nullptr;
+  return out;
+}
+
+}  // namespace sextant::api

@@ -1,0 +1,389 @@
+#include "api/point_parsing.hpp"
+
+#include <cmath>
+#include <set>
+
+#include "api/filter_parser.hpp"
+
+namespace sextant::api {
+namespace json = boost::json;
+using storage::Error;
+using storage::PointId;
+using storage::Status;
+
+namespace {
+
+Error id_error() {
+  return Error::format("data did not match any variant of untagged enum ExtendedPointId");
+}
+
+Result<std::vector<float>> parse_floats(const json::value& value) {
+  if (!value.is_array()) return Error::format("invalid type: expected a sequence of floats");
+  const auto& array = value.get_array();
+  std::vector<float> out;
+  out.reserve(array.size());
+  for (const auto& item : array) {
+    if (!item.is_number()) return Error::format("invalid type: expected f32");
+    double d = item.to_number<double>();
+    if (!std::isfinite(d) || std::fabs(d) > 3.4028234663852886e38)
+      return Error::format("invalid value: expected a finite f32");
+    out.push_back(static_cast<float>(d));
+  }
+  return out;
+}
+
+Result<storage::SparseVector> parse_sparse(const json::object& object) {
+  auto indices = object.if_contains("indices");
+  auto values = object.if_contains("values");
+  if (!indices) return Error::format("missing field `indices`");
+  if (!values) return Error::format("missing field `values`");
+  if (!indices->is_array()) return Error::format("invalid type: expected a sequence for `indices`");
+  storage::SparseVector sparse;
+  for (const auto& i : indices->get_array()) {
+    if (!i.is_number() || i.to_number<int64_t>() < 0 || i.to_number<int64_t>() > UINT32_MAX)
+      return Error::format("invalid value: expected u32 in `indices`");
+    sparse.indices.push_back(static_cast<uint32_t>(i.to_number<int64_t>()));
+  }
+  auto floats = parse_floats(*values);
+  if (!floats.ok()) return floats.error();
+  sparse.values = std::move(floats.value());
+  if (sparse.indices.size() != sparse.values.size())
+    return Error::validation("[indices: must be the same length as values]");
+  std::set<uint32_t> unique(sparse.indices.begin(), sparse.indices.end());
+  if (unique.size() != sparse.indices.size())
+    return Error::validation("[indices: must be unique]");
+  return sparse;
+}
+
+bool is_document(const json::object& object) {
+  return object.contains("text") && object.contains("model");
+}
+
+// One vector value for the vector called `name` ("" for the default).
+Status parse_one_vector(const std::string& name, const json::value& value,
+                        const storage::CollectionSchema& schema, Inference* inference,
+                        storage::PointVectors& out) {
+  if (value.is_array()) {
+    const auto& array = value.get_array();
+    if (!array.empty() && array[0].is_array()) {
+      storage::MultiVector multi;
+      for (const auto& row : array) {
+        auto floats = parse_floats(row);
+        if (!floats.ok()) return floats.error();
+        if (multi.dim == 0) multi.dim = static_cast<uint32_t>(floats->size());
+        if (floats->size() != multi.dim || multi.dim == 0)
+          return Error::validation("[vector: all vectors in a multivector must have the same dimension]");
+        multi.values.insert(multi.values.end(), floats->begin(), floats->end());
+      }
+      out.multi[name] = std::move(multi);
+      return {};
+    }
+    auto floats = parse_floats(value);
+    if (!floats.ok()) return floats.error();
+    out.dense[name] = std::move(floats.value());
+    return {};
+  }
+  if (value.is_object()) {
+    const auto& object = value.get_object();
+    if (object.contains("indices") || object.contains("values")) {
+      auto sparse = parse_sparse(object);
+      if (!sparse.ok()) return sparse.error();
+      out.sparse[name] = std::move(sparse.value());
+      return {};
+    }
+    if (is_document(object)) {
+      if (!inference)
+        return Error::bad_request("Document inference is not available: no embedding model is configured");
+      if (!object.at("text").is_string() || !object.at("model").is_string())
+        return Error::format("invalid type: `text` and `model` must be strings");
+      std::string model(object.at("model").get_string());
+      std::string text(object.at("text").get_string());
+      json::object options;
+      if (auto o = object.if_contains("options"); o && o->is_object()) options = o->get_object();
+      if (inference->is_sparse_model(model)) {
+        auto sparse = inference->embed_sparse(model, text, options);
+        if (!sparse.ok()) return sparse.error();
+        out.sparse[name] = std::move(sparse.value());
+      } else {
+        auto dense = inference->embed_dense(model, text, options);
+        if (!dense.ok()) return dense.error();
+        out.dense[name] = std::move(dense.value());
+      }
+      return {};
+    }
+  }
+  return Error::format("data did not match any variant of untagged enum VectorStruct");
+}
+
+}  // namespace
+
+Result<PointId> parse_point_id(const json::value& value) {
+  if (value.is_uint64()) return PointId::from_number(value.get_uint64());
+  if (value.is_int64()) {
+    if (value.get_int64() < 0) return id_error();
+    return PointId::from_number(static_cast<uint64_t>(value.get_int64()));
+  }
+  if (value.is_string()) {
+    auto id = PointId::parse_uuid(value.get_string());
+    if (!id) return id_error();
+    return *id;
+  }
+  return id_error();
+}
+
+Result<std::vector<PointId>> parse_point_ids(const json::value& value) {
+  if (!value.is_array()) return Error::format("invalid type: expected a sequence of point ids");
+  std::vector<PointId> ids;
+  for (const auto& item : value.get_array()) {
+    auto id = parse_point_id(item);
+    if (!id.ok()) return id.error();
+    ids.push_back(id.value());
+  }
+  return ids;
+}
+
+Result<storage::PointVectors> parse_point_vectors(const json::value& value,
+                                                  const storage::CollectionSchema& schema,
+                                                  Inference* inference) {
+  storage::PointVectors vectors;
+  bool named_map = value.is_object() && !value.get_object().contains("indices") &&
+                   !value.get_object().contains("values") && !is_document(value.get_object());
+  if (named_map) {
+    for (const auto& [name, v] : value.get_object()) {
+      auto st = parse_one_vector(std::string(name), v, schema, inference, vectors);
+      if (!st.ok()) return st.error();
+    }
+  } else {
+    auto st = parse_one_vector("", value, schema, inference, vectors);
+    if (!st.ok()) return st.error();
+  }
+  return vectors;
+}
+
+Status validate_point_vectors(const storage::PointVectors& vectors,
+                              const storage::CollectionSchema& schema) {
+  for (const auto& [name, dense] : vectors.dense) {
+    const auto* spec = schema.find_dense(name);
+    if (!spec) return Error::bad_input("Not existing vector name error: " + name);
+    if (spec->multivector) {
+      if (dense.size() != spec->dim)
+        return Error::bad_input("Vector dimension error: expected dim: " + std::to_string(spec->dim) +
+                                ", got " + std::to_string(dense.size()));
+      continue;
+    }
+    if (dense.size() != spec->dim)
+      return Error::bad_input("Vector dimension error: expected dim: " + std::to_string(spec->dim) +
+                              ", got " + std::to_string(dense.size()));
+  }
+  for (const auto& [name, multi] : vectors.multi) {
+    const auto* spec = schema.find_dense(name);
+    if (!spec) return Error::bad_input("Not existing vector name error: " + name);
+    if (!spec->multivector && multi.rows() != 1)
+      return Error::bad_input("Wrong input: Vector dimension error: expected dim: " +
+                              std::to_string(spec->dim) + ", got multivector");
+    if (multi.dim != spec->dim)
+      return Error::bad_input("Vector dimension error: expected dim: " + std::to_string(spec->dim) +
+                              ", got " + std::to_string(multi.dim));
+  }
+  for (const auto& [name, sparse] : vectors.sparse) {
+    if (!schema.find_sparse(name)) return Error::bad_input("Not existing vector name error: " + name);
+  }
+  return {};
+}
+
+namespace {
+
+// A dense vector sent for a multivector field is a one-row multivector; a one-row multivector
+// for a plain dense field is its row.
+void normalise_shapes(storage::PointVectors& vectors, const storage::CollectionSchema& schema) {
+  for (auto it = vectors.dense.begin(); it != vectors.dense.end();) {
+    const auto* spec = schema.find_dense(it->first);
+    if (spec && spec->multivector && it->second.size() == spec->dim) {
+      storage::MultiVector multi;
+      multi.dim = spec->dim;
+      multi.values = std::move(it->second);
+      vectors.multi[it->first] = std::move(multi);
+      it = vectors.dense.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto it = vectors.multi.begin(); it != vectors.multi.end();) {
+    const auto* spec = schema.find_dense(it->first);
+    if (spec && !spec->multivector && it->second.rows() == 1 && it->second.dim == spec->dim) {
+      vectors.dense[it->first] = std::move(it->second.values);
+      it = vectors.multi.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::vector<storage::PointWrite>> parse_points_to_upsert(
+    const json::object& body, const storage::CollectionSchema& schema, Inference* inference) {
+  std::vector<storage::PointWrite> points;
+  auto finish = [&](storage::PointWrite& point) -> Status {
+    normalise_shapes(point.vectors, schema);
+    for (const auto& [name, multi] : point.vectors.multi) {
+      const auto* spec = schema.find_dense(name);
+      if (spec && !spec->multivector)
+        return Error::bad_input("Vector dimension error: expected dim: " + std::to_string(spec->dim) +
+                                ", got " + std::to_string(multi.dim));
+    }
+    return validate_point_vectors(point.vectors, schema);
+  };
+  if (auto list = body.if_contains("points")) {
+    if (!list->is_array()) return Error::format("invalid type: expected a sequence for `points`");
+    for (const auto& item : list->get_array()) {
+      if (!item.is_object()) return Error::format("invalid type: expected struct PointStruct");
+      const auto& object = item.get_object();
+      storage::PointWrite point;
+      auto id_value = object.if_contains("id");
+      if (!id_value) return Error::format("missing field `id`");
+      auto id = parse_point_id(*id_value);
+      if (!id.ok()) return id.error();
+      point.id = id.value();
+      if (auto v = object.if_contains("vector")) {
+        auto vectors = parse_point_vectors(*v, schema, inference);
+        if (!vectors.ok()) return vectors.error();
+        point.vectors = std::move(vectors.value());
+      } else {
+        return Error::format("missing field `vector`");
+      }
+      if (auto p = object.if_contains("payload"); p && !p->is_null()) {
+        if (!p->is_object()) return Error::format("invalid type: expected a map for `payload`");
+        point.payload = p->get_object();
+      }
+      if (auto st = finish(point); !st.ok()) return st.error();
+      points.push_back(std::move(point));
+    }
+    return points;
+  }
+  auto batch_value = body.if_contains("batch");
+  if (!batch_value) return Error::format("data did not match any variant of untagged enum PointInsertOperations");
+  if (!batch_value->is_object()) return Error::format("invalid type: expected struct Batch");
+  const auto& batch = batch_value->get_object();
+  auto ids_value = batch.if_contains("ids");
+  if (!ids_value) return Error::format("missing field `ids`");
+  auto ids = parse_point_ids(*ids_value);
+  if (!ids.ok()) return ids.error();
+  const size_t n = ids->size();
+  points.resize(n);
+  for (size_t i = 0; i < n; ++i) points[i].id = ids.value()[i];
+  auto vectors_value = batch.if_contains("vectors");
+  if (!vectors_value) return Error::format("missing field `vectors`");
+  auto fill = [&](const std::string& name, const json::value& list) -> Status {
+    if (!list.is_array()) return Error::format("invalid type: expected a sequence of vectors");
+    if (list.get_array().size() != n)
+      return Error::bad_input("number of ids and vectors must be equal");
+    for (size_t i = 0; i < n; ++i) {
+      auto st = parse_one_vector(name, list.get_array()[i], schema, inference, points[i].vectors);
+      if (!st.ok()) return st;
+    }
+    return {};
+  };
+  if (vectors_value->is_object()) {
+    for (const auto& [name, list] : vectors_value->get_object())
+      if (auto st = fill(std::string(name), list); !st.ok()) return st.error();
+  } else if (auto st = fill("", *vectors_value); !st.ok()) {
+    return st.error();
+  }
+  if (auto payloads = batch.if_contains("payloads"); payloads && !payloads->is_null()) {
+    if (!payloads->is_array()) return Error::format("invalid type: expected a sequence for `payloads`");
+    if (payloads->get_array().size() != n)
+      return Error::bad_input("number of ids and payloads must be equal");
+    for (size_t i = 0; i < n; ++i) {
+      const auto& p = payloads->get_array()[i];
+      if (p.is_null()) continue;
+      if (!p.is_object()) return Error::format("invalid type: expected a map for payload");
+      points[i].payload = p.get_object();
+    }
+  }
+  for (auto& point : points)
+    if (auto st = finish(point); !st.ok()) return st.error();
+  return points;
+}
+
+Result<std::shared_ptr<const index::filter::Filter>> parse_optional_filter(const json::object& body,
+                                                                           const char* key) {
+  auto value = body.if_contains(key);
+  if (!value || value->is_null()) return std::shared_ptr<const index::filter::Filter>();
+  return parse_filter_json(*value);
+}
+
+Result<storage::PointSelector> parse_points_selector(const json::object& body) {
+  storage::PointSelector selector;
+  if (auto points = body.if_contains("points")) {
+    auto ids = parse_point_ids(*points);
+    if (!ids.ok()) return ids.error();
+    selector.ids = std::move(ids.value());
+    return selector;
+  }
+  if (body.contains("filter")) {
+    auto filter = parse_optional_filter(body);
+    if (!filter.ok()) return filter.error();
+    selector.filter = filter.value();
+    if (!selector.filter) selector.filter = std::make_shared<const index::filter::Filter>();
+    return selector;
+  }
+  return Error::format("data did not match any variant of untagged enum PointsSelector");
+}
+
+Result<PayloadSelector> parse_with_payload(const json::object& body, bool default_enabled) {
+  PayloadSelector selector;
+  selector.enabled = default_enabled;
+  auto value = body.if_contains("with_payload");
+  if (!value || value->is_null()) return selector;
+  auto strings = [](const json::value& v, std::vector<std::string>& out) -> Status {
+    if (!v.is_array()) return Error::format("invalid type: expected a sequence of keys");
+    for (const auto& s : v.get_array()) {
+      if (!s.is_string()) return Error::format("invalid type: expected a string key");
+      out.emplace_back(s.get_string());
+    }
+    return {};
+  };
+  if (value->is_bool()) {
+    selector.enabled = value->get_bool();
+  } else if (value->is_array()) {
+    selector.enabled = true;
+    if (auto st = strings(*value, selector.include); !st.ok()) return st.error();
+  } else if (value->is_object()) {
+    selector.enabled = true;
+    const auto& o = value->get_object();
+    if (auto inc = o.if_contains("include")) {
+      if (auto st = strings(*inc, selector.include); !st.ok()) return st.error();
+    } else if (auto exc = o.if_contains("exclude")) {
+      if (auto st = strings(*exc, selector.exclude); !st.ok()) return st.error();
+    } else {
+      return Error::format("data did not match any variant of untagged enum WithPayloadInterface");
+    }
+  } else {
+    return Error::format("data did not match any variant of untagged enum WithPayloadInterface");
+  }
+  return selector;
+}
+
+Result<storage::VectorSelection> parse_with_vector(const json::object& body, bool default_enabled) {
+  storage::VectorSelection selection;
+  selection.all = default_enabled;
+  auto value = body.if_contains("with_vector");
+  if (!value) value = body.if_contains("with_vectors");
+  if (!value || value->is_null()) return selection;
+  if (value->is_bool()) {
+    selection.all = value->get_bool();
+    return selection;
+  }
+  if (value->is_array()) {
+    selection.all = false;
+    for (const auto& s : value->get_array()) {
+      if (!s.is_string()) return Error::format("invalid type: expected a vector name");
+      selection.names.emplace_back(s.get_string());
+    }
+    return selection;
+  }
+  return Error::format("data did not match any variant of untagged enum WithVector");
+}
+
+}  // namespace sextant::api

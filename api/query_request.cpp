@@ -1,0 +1,227 @@
+#include "api/query_request.hpp"
+
+namespace sextant::api {
+namespace json = boost::json;
+using storage::Error;
+using storage::Status;
+
+namespace {
+
+constexpr size_t kMaxLimit = 1'000'000;
+
+Result<size_t> size_field(const json::object& body, const char* key, size_t fallback, size_t min) {
+  auto v = body.if_contains(key);
+  if (!v || v->is_null()) return fallback;
+  if (!v->is_number() || v->to_number<double>() < 0)
+    return Error::format(std::string("invalid type for `") + key + "`: expected usize");
+  size_t n = v->to_number<size_t>();
+  if (n < min)
+    return Error::validation(std::string("[") + key + ": value " + std::to_string(n) +
+                             " invalid, must be " + std::to_string(min) + " or larger]");
+  if (n > kMaxLimit)
+    return Error::bad_request(std::string(key) + " must be at most " + std::to_string(kMaxLimit));
+  return n;
+}
+
+Result<storage::SearchParams> parse_params(const json::object& body) {
+  storage::SearchParams params;
+  auto v = body.if_contains("params");
+  if (!v || v->is_null()) return params;
+  if (!v->is_object()) return Error::format("invalid type for `params`: expected struct SearchParams");
+  const auto& p = v->get_object();
+  if (auto ef = p.if_contains("hnsw_ef"); ef && !ef->is_null()) {
+    if (!ef->is_number() || ef->to_number<double>() < 0) return Error::format("invalid type for `hnsw_ef`");
+    params.hnsw_ef = ef->to_number<uint32_t>();
+  }
+  if (auto e = p.if_contains("exact"); e && !e->is_null()) {
+    if (!e->is_bool()) return Error::format("invalid type for `exact`: expected a boolean");
+    params.exact = e->get_bool();
+  }
+  if (auto i = p.if_contains("indexed_only"); i && !i->is_null()) {
+    if (!i->is_bool()) return Error::format("invalid type for `indexed_only`: expected a boolean");
+    params.indexed_only = i->get_bool();
+  }
+  return params;
+}
+
+Result<std::optional<float>> parse_threshold(const json::object& body) {
+  auto v = body.if_contains("score_threshold");
+  if (!v || v->is_null()) return std::optional<float>();
+  if (!v->is_number()) return Error::format("invalid type for `score_threshold`: expected f32");
+  return std::optional<float>(v->to_number<float>());
+}
+
+// The vector of a nearest query: dense, sparse, multi, a point id or a Document.
+Status parse_nearest(const json::value& value, Inference* inference, QueryPlan& plan) {
+  if (value.is_number() || value.is_string()) {
+    auto id = parse_point_id(value);
+    if (!id.ok()) return id.error();
+    plan.by_id = id.value();
+    return {};
+  }
+  storage::CollectionSchema any_schema;  // names are checked at execution against the real one
+  auto vectors = parse_point_vectors(value, any_schema, inference);
+  if (!vectors.ok()) return vectors.error();
+  auto& v = vectors.value();
+  if (v.dense.size() == 1) plan.vector = std::move(v.dense.begin()->second);
+  else if (v.sparse.size() == 1) plan.vector = std::move(v.sparse.begin()->second);
+  else if (v.multi.size() == 1) plan.vector = std::move(v.multi.begin()->second);
+  else return Error::format("data did not match any variant of untagged enum QueryInterface");
+  return {};
+}
+
+Status parse_query_value(const json::value& query, Inference* inference, QueryPlan& plan) {
+  if (query.is_object()) {
+    const auto& q = query.get_object();
+    if (auto n = q.if_contains("nearest")) {
+      plan.kind = QueryPlan::Kind::kNearest;
+      return parse_nearest(*n, inference, plan);
+    }
+    if (auto f = q.if_contains("fusion")) {
+      if (f->is_string() && f->get_string() == "rrf") plan.kind = QueryPlan::Kind::kFusionRrf;
+      else if (f->is_string() && f->get_string() == "dbsf") plan.kind = QueryPlan::Kind::kFusionDbsf;
+      else return Error::format("unknown variant for `fusion`, expected `rrf` or `dbsf`");
+      return {};
+    }
+    if (auto r = q.if_contains("rrf")) {
+      plan.kind = QueryPlan::Kind::kFusionRrf;
+      if (r->is_object())
+        if (auto k = r->get_object().if_contains("k"); k && k->is_number()) plan.rrf_k = k->to_number<size_t>();
+      return {};
+    }
+    if (auto o = q.if_contains("order_by")) {
+      plan.kind = QueryPlan::Kind::kOrderBy;
+      storage::OrderBy order;
+      if (o->is_string()) {
+        order.key = std::string(o->get_string());
+      } else if (o->is_object() && o->get_object().contains("key")) {
+        order.key = std::string(o->get_object().at("key").as_string());
+        if (auto d = o->get_object().if_contains("direction"); d && d->is_string())
+          order.descending = d->get_string() == "desc";
+        if (auto s = o->get_object().if_contains("start_from"); s && s->is_number())
+          order.start_from = s->to_number<double>();
+      } else {
+        return Error::format("missing field `key` in `order_by`");
+      }
+      plan.order_by = std::move(order);
+      return {};
+    }
+    if (auto s = q.if_contains("sample")) {
+      if (!s->is_string() || s->get_string() != "random")
+        return Error::format("unknown variant for `sample`, expected `random`");
+      plan.kind = QueryPlan::Kind::kSampleRandom;
+      return {};
+    }
+    for (const char* unsupported : {"recommend", "discover", "context", "formula", "mmr"}) {
+      if (q.contains(unsupported))
+        return Error::bad_request(std::string("query type `") + unsupported +
+                                  "` is not supported by this server yet");
+    }
+  }
+  plan.kind = QueryPlan::Kind::kNearest;
+  return parse_nearest(query, inference, plan);
+}
+
+Result<QueryPlan> parse_plan(const json::object& body, Inference* inference, size_t depth) {
+  if (depth > 8) return Error::bad_request("prefetch nesting is too deep");
+  QueryPlan plan;
+  if (auto p = body.if_contains("prefetch"); p && !p->is_null()) {
+    auto add = [&](const json::value& v) -> Status {
+      if (!v.is_object()) return Error::format("invalid type: expected struct Prefetch");
+      auto child = parse_plan(v.get_object(), inference, depth + 1);
+      if (!child.ok()) return child.error();
+      plan.prefetch.push_back(std::move(child.value()));
+      return {};
+    };
+    if (p->is_array()) {
+      for (const auto& v : p->get_array())
+        if (auto st = add(v); !st.ok()) return st.error();
+    } else if (auto st = add(*p); !st.ok()) {
+      return st.error();
+    }
+  }
+  if (auto q = body.if_contains("query"); q && !q->is_null())
+    if (auto st = parse_query_value(*q, inference, plan); !st.ok()) return st.error();
+  if (auto u = body.if_contains("using"); u && !u->is_null()) {
+    if (!u->is_string()) return Error::format("invalid type for `using`: expected a string");
+    plan.using_name = std::string(u->get_string());
+  }
+  auto filter = parse_optional_filter(body);
+  if (!filter.ok()) return filter.error();
+  plan.filter = filter.value();
+  auto params = parse_params(body);
+  if (!params.ok()) return params.error();
+  plan.params = params.value();
+  auto threshold = parse_threshold(body);
+  if (!threshold.ok()) return threshold.error();
+  plan.score_threshold = threshold.value();
+  auto limit = size_field(body, "limit", 10, 1);
+  if (!limit.ok()) return limit.error();
+  plan.limit = limit.value();
+  auto offset = size_field(body, "offset", 0, 0);
+  if (!offset.ok()) return offset.error();
+  plan.offset = offset.value();
+  return plan;
+}
+
+}  // namespace
+
+Result<QueryRequest> parse_query_request(const json::object& body, Inference* inference) {
+  QueryRequest request;
+  auto plan = parse_plan(body, inference, 0);
+  if (!plan.ok()) return plan.error();
+  request.plan = std::move(plan.value());
+  auto payload = parse_with_payload(body, false);
+  if (!payload.ok()) return payload.error();
+  request.with_payload = payload.value();
+  auto vectors = parse_with_vector(body, false);
+  if (!vectors.ok()) return vectors.error();
+  request.with_vector = vectors.value();
+  return request;
+}
+
+Result<QueryRequest> parse_search_request(const json::object& body) {
+  QueryRequest request;
+  QueryPlan& plan = request.plan;
+  plan.kind = QueryPlan::Kind::kNearest;
+  auto vector = body.if_contains("vector");
+  if (!vector) return Error::format("missing field `vector`");
+  if (vector->is_object() && vector->get_object().contains("name")) {
+    const auto& named = vector->get_object();
+    if (!named.at("name").is_string()) return Error::format("invalid type for `name`");
+    plan.using_name = std::string(named.at("name").get_string());
+    auto inner = named.if_contains("vector");
+    if (!inner) return Error::format("missing field `vector`");
+    if (auto st = parse_nearest(*inner, nullptr, plan); !st.ok()) return st.error();
+  } else if (vector->is_array()) {
+    if (auto st = parse_nearest(*vector, nullptr, plan); !st.ok()) return st.error();
+  } else {
+    return Error::format("data did not match any variant of untagged enum NamedVectorStruct");
+  }
+  if (plan.by_id) return Error::format("data did not match any variant of untagged enum NamedVectorStruct");
+  if (!body.contains("limit")) return Error::format("missing field `limit`");
+  auto limit = size_field(body, "limit", 10, 1);
+  if (!limit.ok()) return limit.error();
+  plan.limit = limit.value();
+  auto offset = size_field(body, "offset", 0, 0);
+  if (!offset.ok()) return offset.error();
+  plan.offset = offset.value();
+  auto filter = parse_optional_filter(body);
+  if (!filter.ok()) return filter.error();
+  plan.filter = filter.value();
+  auto params = parse_params(body);
+  if (!params.ok()) return params.error();
+  plan.params = params.value();
+  auto threshold = parse_threshold(body);
+  if (!threshold.ok()) return threshold.error();
+  plan.score_threshold = threshold.value();
+  auto payload = parse_with_payload(body, false);
+  if (!payload.ok()) return payload.error();
+  request.with_payload = payload.value();
+  auto vectors = parse_with_vector(body, false);
+  if (!vectors.ok()) return vectors.error();
+  request.with_vector = vectors.value();
+  return request;
+}
+
+}  // namespace sextant::api

@@ -1,0 +1,96 @@
+#include "api/search_handlers.hpp"
+
+#include "api/handler_support.hpp"
+#include "api/point_json.hpp"
+#include "api/query_execution.hpp"
+
+namespace sextant::api {
+namespace json = boost::json;
+
+namespace {
+
+constexpr size_t kMaxBatch = 1024;
+
+Result<json::array> run_query(ApiContext& context, const storage::Collection& collection,
+                              const storage::ReadView& view, const QueryRequest& request) {
+  auto scored = execute_query(collection, view, request.plan, context.pool);
+  if (!scored.ok()) return scored.error();
+  storage::ReadOptions options{request.with_payload.enabled, request.with_vector};
+  auto reader = view.reader();
+  json::array points;
+  points.reserve(scored->size());
+  for (const auto& s : scored.value()) {
+    auto record = storage::read_point(reader, s.offset, options);
+    points.push_back(scored_point_json(record, s.score, request.with_payload, request.with_vector.any()));
+  }
+  return points;
+}
+
+using Parser = Result<QueryRequest> (*)(const json::object&, Inference*);
+
+Result<QueryRequest> parse_search(const json::object& body, Inference*) {
+  return parse_search_request(body);
+}
+
+// One request: `wrap` turns the list of points into the endpoint's result shape.
+Result<json::value> single_route(ApiContext& context, Request& request, Parser parse, bool wrap) {
+  auto collection = context.storage.collection(request.path_params[0]);
+  if (!collection.ok()) return collection.error();
+  auto body = parse_object_body(request);
+  if (!body.ok()) return body.error();
+  auto query = parse(body.value(), context.inference);
+  if (!query.ok()) return query.error();
+  auto view = collection.value()->view();
+  auto points = run_query(context, *collection.value(), *view, query.value());
+  if (!points.ok()) return points.error();
+  if (wrap) return json::value(json::object{{"points", std::move(points.value())}});
+  return json::value(std::move(points.value()));
+}
+
+Result<json::value> batch_route(ApiContext& context, Request& request, Parser parse, bool wrap) {
+  auto collection = context.storage.collection(request.path_params[0]);
+  if (!collection.ok()) return collection.error();
+  auto body = parse_object_body(request);
+  if (!body.ok()) return body.error();
+  auto searches = body->if_contains("searches");
+  if (!searches) return Error::format("missing field `searches`");
+  if (!searches->is_array()) return Error::format("invalid type: expected a sequence for `searches`");
+  if (searches->get_array().size() > kMaxBatch)
+    return Error::bad_request("batch holds at most " + std::to_string(kMaxBatch) + " searches");
+  std::vector<QueryRequest> parsed;
+  for (const auto& item : searches->get_array()) {
+    if (!item.is_object()) return Error::format("invalid type: expected a search request object");
+    auto query = parse(item.get_object(), context.inference);
+    if (!query.ok()) return query.error();
+    parsed.push_back(std::move(query.value()));
+  }
+  auto view = collection.value()->view();  // one consistent view for the whole batch
+  json::array results;
+  for (const auto& query : parsed) {
+    auto points = run_query(context, *collection.value(), *view, query);
+    if (!points.ok()) return points.error();
+    if (wrap) results.push_back(json::object{{"points", std::move(points.value())}});
+    else results.push_back(std::move(points.value()));
+  }
+  return json::value(std::move(results));
+}
+
+}  // namespace
+
+void register_search_routes(Router& router, ApiContext& context) {
+  ApiContext* ctx = &context;
+  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/query", [ctx](Request& r) {
+                return respond([&] { return single_route(*ctx, r, parse_query_request, true); });
+              }});
+  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/query/batch", [ctx](Request& r) {
+                return respond([&] { return batch_route(*ctx, r, parse_query_request, true); });
+              }});
+  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/search", [ctx](Request& r) {
+                return respond([&] { return single_route(*ctx, r, parse_search, false); });
+              }});
+  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/search/batch", [ctx](Request& r) {
+                return respond([&] { return batch_route(*ctx, r, parse_search, false); });
+              }});
+}
+
+}  // namespace sextant::api

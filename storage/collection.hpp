@@ -1,0 +1,79 @@
+// One collection: its LMDB environment, schema and configuration, the update queue that orders
+// and commits its writes, and the current read view its queries run on.
+//
+// Ownership: the Storage engine owns Collections through shared_ptr; a request holds its own
+// shared_ptr for its duration, so a collection deleted meanwhile stays usable until the
+// request ends. Thread-safety: every public method may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <boost/json/object.hpp>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "storage/collection_schema.hpp"
+#include "storage/lmdb.hpp"
+#include "storage/point_types.hpp"
+#include "storage/read_view.hpp"
+#include "storage/status.hpp"
+#include "storage/update_queue.hpp"
+#include "storage/vector_search.hpp"
+
+namespace sextant::storage {
+
+struct CollectionStats {
+  uint64_t points_count = 0;
+  uint64_t indexed_vectors_count = 0;
+  uint64_t vectors_count = 0;   // dense vectors stored, over all names
+  size_t pending_updates = 0;
+  bool indexing = false;        // background indexing is running (status yellow)
+};
+
+class Collection {
+ public:
+  // Opens the environment in `directory` (creating it when `create`), writing `config` for a
+  // new collection.
+  static Result<std::shared_ptr<Collection>> open(const std::string& directory,
+                                                  const CollectionConfig& config);
+  ~Collection();
+
+  // Queues the operations; with wait=true returns once they are durable.
+  Result<UpdateResult> update(std::vector<UpdateOperation> operations, bool wait);
+
+  std::shared_ptr<const ReadView> view() const { return std::atomic_load(&view_); }
+  // Nearest-neighbour search on `view` (validated request): the HNSW index when the collection
+  // is indexed and the query allows it, otherwise an exact scan.
+  std::vector<ScoredOffset> search(const ReadView& view, const SearchRequest& request,
+                                   ParallelPool& pool) const;
+  const CollectionSchema& schema() const { return *schema_; }
+  std::shared_ptr<const CollectionSchema> schema_ptr() const { return schema_; }
+
+  boost::json::object reported_config() const;
+  void set_reported_config(boost::json::object reported);
+  // Payload indexes: field name -> field schema (as given to create_payload_index).
+  boost::json::object payload_index_schemas() const;
+
+  CollectionStats stats() const;
+  const std::string& directory() const { return directory_; }
+  lmdb::Env& env() { return *env_; }
+  // Finishes queued updates and closes the environment cleanly.
+  void close();
+
+ private:
+  Collection() = default;
+  void on_commit(const std::vector<UpdateOperation>& applied);
+
+  std::string directory_;
+  std::unique_ptr<lmdb::Env> env_;
+  std::shared_ptr<const CollectionSchema> schema_;
+  CollectionDbs dbs_;
+  std::unique_ptr<UpdateQueue> queue_;
+  std::shared_ptr<const ReadView> view_;
+
+  mutable std::mutex config_mutex_;
+  boost::json::object reported_;
+  boost::json::object payload_indexes_;
+};
+
+}  // namespace sextant::storage

@@ -1,0 +1,79 @@
+// The typed part of a collection's configuration that storage and search act on: which vectors
+// a point may carry and how they are compared and indexed. The full configuration as Qdrant
+// reports it (every section, defaults filled) is kept beside it as a JSON object (`CollectionConfig
+// ::reported`), produced and validated by api/; storage persists it verbatim.
+//
+// The unnamed default vector has the empty name "", as in Qdrant.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "index/distance/distance.hpp"
+
+namespace sextant::storage {
+
+using index::Distance;
+using Datatype = index::VectorDatatype;
+
+struct HnswParams {
+  uint32_t m = 16;
+  uint32_t ef_construct = 100;
+  uint64_t full_scan_threshold_kb = 10000;
+  uint32_t max_indexing_threads = 0;
+  bool on_disk = false;
+  uint32_t payload_m = 0;  // 0: same as m
+};
+
+struct DenseVectorSpec {
+  std::string name;
+  uint32_t dim = 0;
+  Distance distance = Distance::kCosine;
+  Datatype datatype = Datatype::kFloat32;  // stored as float32; reported as given
+  bool multivector = false;  // rows of `dim` floats, compared with max_sim
+  HnswParams hnsw;           // collection hnsw_config with this vector's overrides applied
+};
+
+struct SparseVectorSpec {
+  std::string name;
+  bool idf_modifier = false;
+};
+
+struct CollectionSchema {
+  std::vector<DenseVectorSpec> dense;
+  std::vector<SparseVectorSpec> sparse;
+  uint64_t indexing_threshold_kb = 10000;  // 0 disables indexing
+  double deleted_threshold = 0.2;
+  bool on_disk_payload = true;
+
+  const DenseVectorSpec* find_dense(const std::string& name) const {
+    for (const auto& spec : dense)
+      if (spec.name == name) return &spec;
+    return nullptr;
+  }
+  const SparseVectorSpec* find_sparse(const std::string& name) const {
+    for (const auto& spec : sparse)
+      if (spec.name == name) return &spec;
+    return nullptr;
+  }
+  int dense_index(const std::string& name) const {
+    for (size_t i = 0; i < dense.size(); ++i)
+      if (dense[i].name == name) return static_cast<int>(i);
+    return -1;
+  }
+  int sparse_index(const std::string& name) const {
+    for (size_t i = 0; i < sparse.size(); ++i)
+      if (sparse[i].name == name) return static_cast<int>(i);
+    return -1;
+  }
+};
+
+struct CollectionConfig {
+  CollectionSchema schema;
+  boost::json::object reported;  // Qdrant's CollectionConfig shape, defaults filled
+};
+
+}  // namespace sextant::storage

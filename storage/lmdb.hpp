@@ -1,0 +1,109 @@
+// Thin RAII layer over LMDB: an environment, transactions, named databases and cursors, with
+// LMDB's return codes turned into storage::Error values. Nothing here knows about points.
+//
+// Invariants:
+// - Environments are opened with MDB_NOTLS so a read transaction may be created on one thread
+//   and released on another (read views are shared across search threads).
+// - A span returned by get()/Cursor points into the memory map and is valid only while the
+//   transaction that produced it is alive (zero-copy reads).
+// - Write transactions are used by a single writer thread per environment.
+#pragma once
+
+#include <lmdb.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "storage/status.hpp"
+
+namespace sextant::storage::lmdb {
+
+using Bytes = std::span<const uint8_t>;
+
+inline Bytes as_bytes(std::string_view s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+inline std::string_view as_string(Bytes b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
+Error error_from_code(int rc, std::string_view what);
+
+class Env {
+ public:
+  struct Options {
+    uint64_t map_size_bytes = 128ull << 30;
+    unsigned max_dbs = 64;
+    unsigned max_readers = 1024;
+  };
+  static Result<std::unique_ptr<Env>> open(const std::string& directory, const Options& options);
+  ~Env();
+  Env(const Env&) = delete;
+  Env& operator=(const Env&) = delete;
+
+  MDB_env* handle() const { return env_; }
+  // Flushes the OS buffers to disk (used on clean shutdown; commits are already durable).
+  void sync();
+  // Consistent copy of the environment into `directory` (used by snapshots); runs inside its
+  // own read transaction, so writers keep going.
+  Status copy_to(const std::string& directory) const;
+
+ private:
+  explicit Env(MDB_env* env) : env_(env) {}
+  MDB_env* env_;
+};
+
+class Txn {
+ public:
+  enum class Mode { kRead, kWrite };
+  static Result<Txn> begin(const Env& env, Mode mode, Txn* parent = nullptr);
+  Txn(Txn&& other) noexcept : txn_(other.txn_) { other.txn_ = nullptr; }
+  Txn& operator=(Txn&& other) noexcept;
+  ~Txn() { abort(); }
+
+  Status commit();
+  void abort();
+  MDB_txn* handle() const { return txn_; }
+
+  // Opens (creating in write transactions) a named database.
+  Result<MDB_dbi> open_db(const char* name, unsigned flags = 0);
+  // nullopt when the key is absent.
+  Result<std::optional<Bytes>> get(MDB_dbi dbi, Bytes key) const;
+  Status put(MDB_dbi dbi, Bytes key, Bytes value, unsigned flags = 0);
+  // Reserves `size` bytes for key and returns a writable pointer into the map.
+  Result<uint8_t*> reserve(MDB_dbi dbi, Bytes key, size_t size);
+  // Returns false (not an error) when the key was absent.
+  Result<bool> del(MDB_dbi dbi, Bytes key);
+  Status drop(MDB_dbi dbi, bool delete_db);
+  Result<uint64_t> entries(MDB_dbi dbi) const;
+
+ private:
+  explicit Txn(MDB_txn* txn) : txn_(txn) {}
+  MDB_txn* txn_ = nullptr;
+};
+
+// Forward iteration over a database in key order.
+class Cursor {
+ public:
+  static Result<Cursor> open(const Txn& txn, MDB_dbi dbi);
+  Cursor(Cursor&& other) noexcept : cursor_(other.cursor_) { other.cursor_ = nullptr; }
+  ~Cursor();
+  // Positions at the first key >= `key` (or the first key when empty); false at the end.
+  bool seek(Bytes key = {});
+  bool next();
+  bool valid() const { return valid_; }
+  Bytes key() const { return {static_cast<const uint8_t*>(key_.mv_data), key_.mv_size}; }
+  Bytes value() const { return {static_cast<const uint8_t*>(value_.mv_data), value_.mv_size}; }
+
+ private:
+  explicit Cursor(MDB_cursor* cursor) : cursor_(cursor) {}
+  MDB_cursor* cursor_ = nullptr;
+  MDB_val key_{}, value_{};
+  bool valid_ = false;
+};
+
+}  // namespace sextant::storage::lmdb

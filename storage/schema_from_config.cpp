@@ -1,0 +1,128 @@
+#include "storage/schema_from_config.hpp"
+
+namespace sextant::storage {
+namespace json = boost::json;
+namespace {
+
+uint64_t get_u64(const json::object& obj, const char* key, uint64_t fallback) {
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->value().is_number()) return fallback;
+  return it->value().to_number<uint64_t>();
+}
+
+bool get_bool(const json::object& obj, const char* key, bool fallback) {
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->value().is_bool()) return fallback;
+  return it->value().get_bool();
+}
+
+HnswParams hnsw_from(const json::object* obj, const HnswParams& base) {
+  HnswParams params = base;
+  if (!obj) return params;
+  params.m = static_cast<uint32_t>(get_u64(*obj, "m", base.m));
+  params.ef_construct = static_cast<uint32_t>(get_u64(*obj, "ef_construct", base.ef_construct));
+  params.full_scan_threshold_kb = get_u64(*obj, "full_scan_threshold", base.full_scan_threshold_kb);
+  params.max_indexing_threads =
+      static_cast<uint32_t>(get_u64(*obj, "max_indexing_threads", base.max_indexing_threads));
+  params.on_disk = get_bool(*obj, "on_disk", base.on_disk);
+  params.payload_m = static_cast<uint32_t>(get_u64(*obj, "payload_m", base.payload_m));
+  return params;
+}
+
+Result<Distance> parse_distance(const json::value& value) {
+  if (!value.is_string()) return Error::internal("distance is not a string");
+  const auto& s = value.get_string();
+  if (s == "Cosine") return Distance::kCosine;
+  if (s == "Dot") return Distance::kDot;
+  if (s == "Euclid") return Distance::kEuclid;
+  if (s == "Manhattan") return Distance::kManhattan;
+  return Error::internal("unknown distance " + std::string(s));
+}
+
+Result<DenseVectorSpec> dense_from(const std::string& name, const json::object& params,
+                                   const HnswParams& collection_hnsw) {
+  DenseVectorSpec spec;
+  spec.name = name;
+  spec.dim = static_cast<uint32_t>(get_u64(params, "size", 0));
+  auto distance_it = params.find("distance");
+  if (distance_it == params.end()) return Error::internal("vector params without distance");
+  auto distance = parse_distance(distance_it->value());
+  if (!distance) return distance.error();
+  spec.distance = distance.value();
+  if (auto it = params.find("datatype"); it != params.end() && it->value().is_string()) {
+    const auto& d = it->value().get_string();
+    spec.datatype = d == "float16" ? Datatype::kFloat16
+                                   : (d == "uint8" ? Datatype::kUint8 : Datatype::kFloat32);
+  }
+  if (auto it = params.find("multivector_config"); it != params.end() && it->value().is_object())
+    spec.multivector = true;
+  const json::object* overrides = nullptr;
+  if (auto it = params.find("hnsw_config"); it != params.end() && it->value().is_object())
+    overrides = &it->value().get_object();
+  spec.hnsw = hnsw_from(overrides, collection_hnsw);
+  return spec;
+}
+
+}  // namespace
+
+const char* distance_name(Distance distance) {
+  switch (distance) {
+    case Distance::kCosine:
+      return "Cosine";
+    case Distance::kDot: return "Dot";
+    case Distance::kEuclid: return "Euclid";
+    case Distance::kManhattan: return "Manhattan";
+  }
+  return "Cosine";
+}
+
+Result<CollectionSchema> schema_from_config(const json::object& reported) {
+  CollectionSchema schema;
+  const json::object* params = nullptr;
+  if (auto it = reported.find("params"); it != reported.end() && it->value().is_object())
+    params = &it->value().get_object();
+  if (!params) return Error::internal("collection config without params");
+
+  const json::object* hnsw = nullptr;
+  if (auto it = reported.find("hnsw_config"); it != reported.end() && it->value().is_object())
+    hnsw = &it->value().get_object();
+  HnswParams collection_hnsw = hnsw_from(hnsw, HnswParams{});
+
+  if (auto it = params->find("vectors"); it != params->end() && it->value().is_object()) {
+    const auto& vectors = it->value().get_object();
+    if (vectors.contains("size") || vectors.contains("distance")) {
+      auto spec = dense_from("", vectors, collection_hnsw);
+      if (!spec) return spec.error();
+      schema.dense.push_back(std::move(spec.value()));
+    } else {
+      for (const auto& [name, value] : vectors) {
+        if (!value.is_object()) return Error::internal("named vector params are not an object");
+        auto spec = dense_from(std::string(name), value.get_object(), collection_hnsw);
+        if (!spec) return spec.error();
+        schema.dense.push_back(std::move(spec.value()));
+      }
+    }
+  }
+  if (auto it = params->find("sparse_vectors"); it != params->end() && it->value().is_object()) {
+    for (const auto& [name, value] : it->value().get_object()) {
+      SparseVectorSpec spec;
+      spec.name = std::string(name);
+      if (value.is_object()) {
+        auto m = value.get_object().find("modifier");
+        spec.idf_modifier = m != value.get_object().end() && m->value().is_string() &&
+                            m->value().get_string() == "idf";
+      }
+      schema.sparse.push_back(std::move(spec));
+    }
+  }
+  schema.on_disk_payload = get_bool(*params, "on_disk_payload", true);
+  if (auto it = reported.find("optimizer_config"); it != reported.end() && it->value().is_object()) {
+    const auto& optimizer = it->value().get_object();
+    schema.indexing_threshold_kb = get_u64(optimizer, "indexing_threshold", 10000);
+    if (auto d = optimizer.find("deleted_threshold"); d != optimizer.end() && d->value().is_number())
+      schema.deleted_threshold = d->value().to_number<double>();
+  }
+  return schema;
+}
+
+}  // namespace sextant::storage

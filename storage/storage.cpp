@@ -1,0 +1,281 @@
+#include "storage/storage.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <filesystem>
+
+#include "storage/schema_from_config.hpp"
+
+namespace sextant::storage {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr uint32_t kCatalogFormat = 1;
+const char kFormatKey[] = "format";
+const char kNextDirKey[] = "next_dir";
+
+}  // namespace
+
+Result<std::unique_ptr<Storage>> Storage::open(const std::string& storage_path) {
+  std::unique_ptr<Storage> storage(new Storage());
+  storage->path_ = storage_path;
+  std::error_code ec;
+  fs::create_directories(storage_path, ec);
+  if (ec) return Error::internal("cannot create storage directory " + storage_path + ": " + ec.message());
+
+  const fs::path catalog_dir = fs::path(storage_path) / "catalog";
+  if (!fs::exists(catalog_dir)) {
+    // Another engine's data (Qdrant keeps collections/, aliases/ and raft_state.json here) is
+    // never taken over; unrelated files (e.g. this project's sources when run from a checkout)
+    // are left alone beside ours.
+    for (const char* foreign : {"collections", "aliases", "raft_state.json", "data.mdb"}) {
+      if (fs::exists(fs::path(storage_path) / foreign))
+        return Error::internal("storage directory " + storage_path +
+                               " holds data that is not Sextant's (found `" + foreign +
+                               "`); refusing to use it. Point storage.storage_path at an empty "
+                               "or Sextant directory.");
+    }
+  }
+  storage->lock_fd_ = ::open((fs::path(storage_path) / ".lock").c_str(), O_RDWR | O_CREAT, 0644);
+  if (storage->lock_fd_ < 0 || flock(storage->lock_fd_, LOCK_EX | LOCK_NB) != 0)
+    return Error::internal("storage directory " + storage_path + " is in use by another process");
+
+  lmdb::Env::Options options;
+  options.map_size_bytes = 4ull << 30;
+  auto env = lmdb::Env::open(catalog_dir.string(), options);
+  if (!env.ok()) return env.error();
+  storage->catalog_ = std::move(env.value());
+  if (auto st = storage->load(); !st.ok()) return st.error();
+  return storage;
+}
+
+Storage::~Storage() { close(); }
+
+void Storage::close() {
+  std::unique_lock lock(mutex_);
+  for (auto& [name, collection] : collections_) collection->close();
+  collections_.clear();
+  if (catalog_) catalog_->sync();
+  if (lock_fd_ >= 0) {
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+  }
+}
+
+Status Storage::load() {
+  auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
+  if (!txn.ok()) return txn.error();
+  for (auto [name, dbi] : {std::pair{"collections", &collections_db_}, std::pair{"aliases", &aliases_db_},
+                           std::pair{"meta", &meta_db_}}) {
+    auto opened = txn->open_db(name, MDB_CREATE);
+    if (!opened.ok()) return opened.error();
+    *dbi = opened.value();
+  }
+  auto format = txn->get(meta_db_, lmdb::as_bytes(kFormatKey));
+  if (!format.ok()) return format.error();
+  if (format.value()) {
+    uint32_t version = 0;
+    if (format.value()->size() == 4) std::memcpy(&version, format.value()->data(), 4);
+    if (version > kCatalogFormat)
+      return Error::internal("storage at " + path_ + " has format " + std::to_string(version) +
+                             ", newer than this build reads (" + std::to_string(kCatalogFormat) +
+                             "); refusing to open it");
+  } else {
+    uint32_t version = kCatalogFormat;
+    auto st = txn->put(meta_db_, lmdb::as_bytes(kFormatKey),
+                       lmdb::Bytes(reinterpret_cast<const uint8_t*>(&version), 4));
+    if (!st.ok()) return st;
+  }
+  auto next = txn->get(meta_db_, lmdb::as_bytes(kNextDirKey));
+  if (next.ok() && next.value() && next.value()->size() == 8)
+    std::memcpy(&next_directory_number_, next.value()->data(), 8);
+
+  auto cursor = lmdb::Cursor::open(txn.value(), collections_db_);
+  if (!cursor.ok()) return cursor.error();
+  for (bool ok = cursor->seek(); ok; ok = cursor->next()) {
+    std::string name(lmdb::as_string(cursor->key()));
+    boost::system::error_code ec;
+    auto entry = boost::json::parse(lmdb::as_string(cursor->value()), ec);
+    if (ec || !entry.is_object()) return Error::internal("corrupt catalog entry for " + name);
+    const auto& object = entry.get_object();
+    std::string dir(object.at("dir").as_string());
+    CollectionConfig config;
+    config.reported = object.at("config").as_object();
+    auto schema = schema_from_config(config.reported);
+    if (!schema.ok()) return schema.error();
+    config.schema = schema.value();
+    auto collection = Collection::open((fs::path(path_) / "collections" / dir).string(), config);
+    if (!collection.ok()) return collection.error();
+    collections_[name] = collection.value();
+    collection_dirs_[name] = dir;
+  }
+  auto alias_cursor = lmdb::Cursor::open(txn.value(), aliases_db_);
+  if (!alias_cursor.ok()) return alias_cursor.error();
+  for (bool ok = alias_cursor->seek(); ok; ok = alias_cursor->next())
+    aliases_[std::string(lmdb::as_string(alias_cursor->key()))] =
+        std::string(lmdb::as_string(alias_cursor->value()));
+  if (auto st = txn->commit(); !st.ok()) return st;
+
+  // Directories no catalog entry names are left from an interrupted create or delete.
+  const fs::path collections_dir = fs::path(path_) / "collections";
+  std::error_code ec;
+  if (fs::exists(collections_dir, ec)) {
+    for (const auto& entry : fs::directory_iterator(collections_dir)) {
+      bool known = false;
+      for (const auto& [name, dir] : collection_dirs_) known |= entry.path().filename() == dir;
+      if (!known) fs::remove_all(entry.path(), ec);
+    }
+  }
+  return {};
+}
+
+std::optional<std::string> Storage::resolve(const std::string& name_or_alias) const {
+  std::shared_lock lock(mutex_);
+  if (collections_.count(name_or_alias)) return name_or_alias;
+  auto it = aliases_.find(name_or_alias);
+  if (it != aliases_.end()) return it->second;
+  return std::nullopt;
+}
+
+Result<std::shared_ptr<Collection>> Storage::collection(const std::string& name_or_alias) const {
+  std::shared_lock lock(mutex_);
+  auto it = collections_.find(name_or_alias);
+  if (it == collections_.end()) {
+    auto alias = aliases_.find(name_or_alias);
+    if (alias != aliases_.end()) it = collections_.find(alias->second);
+  }
+  if (it == collections_.end()) return Error::collection_not_found(name_or_alias);
+  return it->second;
+}
+
+std::vector<std::string> Storage::collection_names() const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::string> names;
+  for (const auto& [name, collection] : collections_) names.push_back(name);
+  return names;
+}
+
+Status Storage::create_collection(const std::string& name, const CollectionConfig& config) {
+  std::unique_lock lock(mutex_);
+  if (collections_.count(name))
+    return Error::already_exists("Collection `" + name + "` already exists!");
+  if (aliases_.count(name))
+    return Error::already_exists("Can't create collection with name " + name +
+                                 ". Alias with the same name already exists");
+  std::string dir = std::to_string(++next_directory_number_);
+  auto collection = Collection::open((fs::path(path_) / "collections" / dir).string(), config);
+  if (!collection.ok()) return collection.error();
+
+  boost::json::object entry{{"dir", dir}, {"config", config.reported}};
+  std::string text = boost::json::serialize(entry);
+  auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
+  if (!txn.ok()) return txn.error();
+  auto st = txn->put(collections_db_, lmdb::as_bytes(name), lmdb::as_bytes(text));
+  if (st.ok())
+    st = txn->put(meta_db_, lmdb::as_bytes(kNextDirKey),
+                  lmdb::Bytes(reinterpret_cast<const uint8_t*>(&next_directory_number_), 8));
+  if (st.ok()) st = txn->commit();
+  if (!st.ok()) {
+    collection.value()->close();
+    std::error_code ec;
+    fs::remove_all(collection.value()->directory(), ec);
+    return st;
+  }
+  collections_[name] = collection.value();
+  collection_dirs_[name] = dir;
+  return {};
+}
+
+Result<bool> Storage::delete_collection(const std::string& name) {
+  std::shared_ptr<Collection> removed;
+  {
+    std::unique_lock lock(mutex_);
+    auto it = collections_.find(name);
+    if (it == collections_.end()) return false;
+    auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
+    if (!txn.ok()) return txn.error();
+    auto del = txn->del(collections_db_, lmdb::as_bytes(name));
+    if (!del.ok()) return del.error();
+    std::vector<std::string> dropped_aliases;
+    for (const auto& [alias, target] : aliases_) {
+      if (target != name) continue;
+      auto d = txn->del(aliases_db_, lmdb::as_bytes(alias));
+      if (!d.ok()) return d.error();
+      dropped_aliases.push_back(alias);
+    }
+    if (auto st = txn->commit(); !st.ok()) return st.error();
+    for (const auto& alias : dropped_aliases) aliases_.erase(alias);
+    removed = it->second;
+    collections_.erase(it);
+    collection_dirs_.erase(name);
+  }
+  // Requests still holding the collection keep it open; its files go once it is closed here.
+  removed->close();
+  std::error_code ec;
+  fs::remove_all(removed->directory(), ec);
+  return true;
+}
+
+Status Storage::update_collection_config(const std::string& name,
+                                         const boost::json::object& reported) {
+  std::unique_lock lock(mutex_);
+  auto it = collections_.find(name);
+  if (it == collections_.end()) return Error::collection_not_found(name);
+  boost::json::object entry{{"dir", collection_dirs_[name]}, {"config", reported}};
+  std::string text = boost::json::serialize(entry);
+  auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
+  if (!txn.ok()) return txn.error();
+  auto st = txn->put(collections_db_, lmdb::as_bytes(name), lmdb::as_bytes(text));
+  if (st.ok()) st = txn->commit();
+  if (!st.ok()) return st;
+  it->second->set_reported_config(reported);
+  return {};
+}
+
+Status Storage::update_aliases(const std::vector<AliasAction>& actions) {
+  std::unique_lock lock(mutex_);
+  std::map<std::string, std::string> next = aliases_;
+  for (const auto& action : actions) {
+    switch (action.kind) {
+      case AliasAction::Kind::kCreate:
+        if (!collections_.count(action.collection_name))
+          return Error::collection_not_found(action.collection_name);
+        if (collections_.count(action.alias_name))
+          return Error::already_exists("Collection `" + action.alias_name + "` already exists!");
+        next[action.alias_name] = action.collection_name;
+        break;
+      case AliasAction::Kind::kDelete:
+        next.erase(action.alias_name);
+        break;
+      case AliasAction::Kind::kRename: {
+        auto it = next.find(action.alias_name);
+        if (it == next.end())
+          return Error::not_found("Alias " + action.alias_name + " does not exists!");
+        std::string target = it->second;
+        next.erase(it);
+        next[action.new_alias_name] = target;
+        break;
+      }
+    }
+  }
+  auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
+  if (!txn.ok()) return txn.error();
+  if (auto st = txn->drop(aliases_db_, false); !st.ok()) return st;
+  for (const auto& [alias, target] : next)
+    if (auto st = txn->put(aliases_db_, lmdb::as_bytes(alias), lmdb::as_bytes(target)); !st.ok())
+      return st;
+  if (auto st = txn->commit(); !st.ok()) return st;
+  aliases_ = std::move(next);
+  return {};
+}
+
+std::vector<std::pair<std::string, std::string>> Storage::aliases() const {
+  std::shared_lock lock(mutex_);
+  return {aliases_.begin(), aliases_.end()};
+}
+
+}  // namespace sextant::storage

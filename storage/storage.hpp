@@ -1,0 +1,76 @@
+// The storage engine: every collection under storage_path, and the aliases that name them.
+//
+// On disk:
+//   <storage_path>/catalog/       LMDB: collections (name -> {dir, config}), aliases, meta
+//   <storage_path>/collections/N/ one LMDB environment per collection (see point_layout.hpp)
+//   <storage_path>/.lock          held (flock) while a server uses the directory
+//
+// Invariants:
+// - The catalog is the truth: a collection exists once its catalog entry is committed; a
+//   collection directory with no entry (a crash mid-create or mid-delete) is removed at open.
+// - A directory holding another engine's data (collections/, aliases/, raft_state.json) but no
+//   catalog is refused, as is a catalog of a newer format; neither is ever modified.
+// - Alias changes of one request commit in one transaction.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "storage/collection.hpp"
+#include "storage/lmdb.hpp"
+#include "storage/status.hpp"
+
+namespace sextant::storage {
+
+struct AliasAction {
+  enum class Kind { kCreate, kDelete, kRename } kind;
+  std::string collection_name;  // create
+  std::string alias_name;       // create, delete; rename: old name
+  std::string new_alias_name;   // rename
+};
+
+class Storage {
+ public:
+  static Result<std::unique_ptr<Storage>> open(const std::string& storage_path);
+  ~Storage();
+
+  // Resolves a collection name or alias.
+  Result<std::shared_ptr<Collection>> collection(const std::string& name_or_alias) const;
+  std::optional<std::string> resolve(const std::string& name_or_alias) const;
+  std::vector<std::string> collection_names() const;
+
+  Status create_collection(const std::string& name, const CollectionConfig& config);
+  // Returns false when there was no such collection.
+  Result<bool> delete_collection(const std::string& name);
+  Status update_collection_config(const std::string& name, const boost::json::object& reported);
+
+  Status update_aliases(const std::vector<AliasAction>& actions);
+  // alias -> collection, sorted by alias.
+  std::vector<std::pair<std::string, std::string>> aliases() const;
+
+  const std::string& path() const { return path_; }
+  void close();
+
+ private:
+  Storage() = default;
+  Status load();
+
+  std::string path_;
+  int lock_fd_ = -1;
+  std::unique_ptr<lmdb::Env> catalog_;
+  MDB_dbi collections_db_ = 0, aliases_db_ = 0, meta_db_ = 0;
+
+  mutable std::shared_mutex mutex_;   // guards the maps below; writers also serialise catalog txns
+  std::map<std::string, std::shared_ptr<Collection>> collections_;
+  std::map<std::string, std::string> collection_dirs_;
+  std::map<std::string, std::string> aliases_;
+  uint64_t next_directory_number_ = 0;
+};
+
+}  // namespace sextant::storage

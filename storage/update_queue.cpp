@@ -1,0 +1,147 @@
+#include "storage/update_queue.hpp"
+
+#include <bit>
+
+#include "storage/point_layout.hpp"
+
+namespace sextant::storage {
+
+UpdateQueue::UpdateQueue(lmdb::Env& env, std::shared_ptr<const CollectionSchema> schema,
+                         CollectionDbs dbs, WriterState state, PublishFn publish,
+                         AfterCommitFn after_commit)
+    : env_(env),
+      schema_(std::move(schema)),
+      dbs_(std::move(dbs)),
+      state_(std::move(state)),
+      publish_(std::move(publish)),
+      after_commit_(std::move(after_commit)) {
+  next_operation_id_ = state_.last_operation_id + 1;
+  writer_ = std::thread([this] { run(); });
+}
+
+UpdateQueue::~UpdateQueue() { stop(); }
+
+std::pair<uint64_t, std::future<Status>> UpdateQueue::submit(
+    std::vector<UpdateOperation> operations) {
+  std::lock_guard lock(mutex_);
+  Pending pending;
+  pending.operations = std::move(operations);
+  pending.operation_id = next_operation_id_++;
+  auto future = pending.done.get_future();
+  uint64_t id = pending.operation_id;
+  if (stopping_) {
+    pending.done.set_value(Error::internal("collection is shutting down"));
+  } else {
+    queue_.push_back(std::move(pending));
+    wake_.notify_one();
+  }
+  return {id, std::move(future)};
+}
+
+size_t UpdateQueue::pending() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+void UpdateQueue::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !writer_.joinable()) return;
+    stopping_ = true;
+    wake_.notify_all();
+  }
+  if (writer_.joinable()) writer_.join();
+}
+
+Result<std::shared_ptr<const ReadView>> UpdateQueue::initial_view() { return build_view(); }
+
+Result<std::shared_ptr<const ReadView>> UpdateQueue::build_view() {
+  auto txn = lmdb::Txn::begin(env_, lmdb::Txn::Mode::kRead);
+  if (!txn.ok()) return txn.error();
+  auto view = std::make_shared<ViewState>();
+  view->offset_limit = state_.next_offset;
+  view->last_operation_id = state_.last_operation_id;
+  view->alive_count = state_.alive_count;
+  view->dbs = dbs_;
+  const bool reuse = published_ && !state_.changed;
+  view->alive = reuse ? published_->alive : std::make_shared<const Bitset>(state_.alive);
+  for (size_t i = 0; i < schema_->dense.size(); ++i) {
+    DenseColumn column;
+    column.dim = schema_->dense[i].dim;
+    column.per_chunk = layout::vectors_per_chunk(column.dim);
+    column.per_chunk_shift = static_cast<uint32_t>(std::countr_zero(column.per_chunk));
+    column.present = reuse ? published_->dense[i].present
+                           : std::make_shared<const Bitset>(state_.dense_present[i]);
+    if (!schema_->dense[i].multivector) {
+      auto chunks = std::make_shared<std::vector<const float*>>();
+      if (published_ && published_->dense[i].chunks) *chunks = *published_->dense[i].chunks;
+      const uint32_t chunk_count = (state_.next_offset + column.per_chunk - 1) / column.per_chunk;
+      const bool full_scan = !published_;
+      chunks->resize(chunk_count, nullptr);
+      auto refresh = [&](uint32_t chunk) -> Status {
+        auto found = txn->get(dbs_.dense[i], offset_key(chunk));
+        if (!found.ok()) return found.error();
+        (*chunks)[chunk] =
+            found.value() ? reinterpret_cast<const float*>(found.value()->data()) : nullptr;
+        return {};
+      };
+      if (full_scan) {
+        for (uint32_t c = 0; c < chunk_count; ++c)
+          if (auto st = refresh(c); !st.ok()) return st.error();
+      } else {
+        for (uint32_t c : state_.dirty_chunks[i])
+          if (c < chunk_count)
+            if (auto st = refresh(c); !st.ok()) return st.error();
+      }
+      column.chunks = std::move(chunks);
+    }
+    view->dense.push_back(std::move(column));
+    state_.dirty_chunks[i].clear();
+  }
+  for (size_t i = 0; i < schema_->sparse.size(); ++i)
+    view->sparse_present.push_back(reuse ? published_->sparse_present[i]
+                                         : std::make_shared<const Bitset>(state_.sparse_present[i]));
+  state_.changed = false;
+  published_ = view;
+  return std::make_shared<const ReadView>(std::move(txn.value()), view, schema_);
+}
+
+void UpdateQueue::run() {
+  PointWriter writer(env_, *schema_, dbs_, state_);
+  for (;;) {
+    std::deque<Pending> batch;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      batch.swap(queue_);
+    }
+    WriterState saved = state_;
+    std::vector<Status> results(batch.size());
+    auto txn = lmdb::Txn::begin(env_, lmdb::Txn::Mode::kWrite);
+    Status commit_status;
+    if (!txn.ok()) {
+      commit_status = txn.error();
+    } else {
+      for (size_t i = 0; i < batch.size(); ++i)
+        results[i] = writer.apply(txn.value(), batch[i].operations, batch[i].operation_id);
+      commit_status = txn->commit();
+    }
+    if (!commit_status.ok()) {
+      state_ = std::move(saved);
+      for (auto& pending : batch) pending.done.set_value(commit_status);
+      continue;
+    }
+    auto view = build_view();
+    if (view.ok()) publish_(view.value());
+    std::vector<UpdateOperation> applied;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (results[i].ok())
+        for (auto& op : batch[i].operations) applied.push_back(std::move(op));
+    }
+    if (after_commit_ && !applied.empty()) after_commit_(applied);
+    for (size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(results[i]);
+  }
+}
+
+}  // namespace sextant::storage

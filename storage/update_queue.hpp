@@ -1,0 +1,72 @@
+// Orders and commits a collection's updates. Requests are queued with an operation id taken in
+// arrival order; one writer thread takes every queued request at once, applies each in its own
+// child transaction, and commits them together with a single fsync (group commit). Then it
+// publishes a new ReadView and completes the requests.
+//
+// Durability: a request submitted with wait=true completes only after the transaction holding
+// it is committed to disk (LMDB's default synchronous commit). With wait=false the request is
+// acknowledged once queued and applied in order.
+//
+// Invariants: operation ids are strictly increasing in queue order; the writer thread is the
+// only user of the WriterState and of write transactions on the environment.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "storage/point_writer.hpp"
+#include "storage/read_view.hpp"
+
+namespace sextant::storage {
+
+class UpdateQueue {
+ public:
+  // `publish` receives each new view after a commit (the collection swaps it in).
+  using PublishFn = std::function<void(std::shared_ptr<const ReadView>)>;
+  // Called on the writer thread after each commit with the operations it applied.
+  using AfterCommitFn = std::function<void(const std::vector<UpdateOperation>&)>;
+
+  UpdateQueue(lmdb::Env& env, std::shared_ptr<const CollectionSchema> schema, CollectionDbs dbs,
+              WriterState state, PublishFn publish, AfterCommitFn after_commit);
+  ~UpdateQueue();
+
+  // Queues a request; the future resolves once it is committed (or failed).
+  std::pair<uint64_t, std::future<Status>> submit(std::vector<UpdateOperation> operations);
+  // Builds the view of the current committed state (used once at open).
+  Result<std::shared_ptr<const ReadView>> initial_view();
+  // Stops taking requests, finishes the queued ones and joins the writer.
+  void stop();
+  size_t pending() const;
+
+ private:
+  struct Pending {
+    std::vector<UpdateOperation> operations;
+    uint64_t operation_id;
+    std::promise<Status> done;
+  };
+  void run();
+  Result<std::shared_ptr<const ReadView>> build_view();
+
+  lmdb::Env& env_;
+  std::shared_ptr<const CollectionSchema> schema_;
+  CollectionDbs dbs_;
+  WriterState state_;
+  PublishFn publish_;
+  AfterCommitFn after_commit_;
+  std::shared_ptr<const ViewState> published_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  uint64_t next_operation_id_ = 0;
+  bool stopping_ = false;
+  std::thread writer_;
+};
+
+}  // namespace sextant::storage

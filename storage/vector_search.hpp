@@ -1,0 +1,55 @@
+// Nearest-neighbour search over one read view: an exact scan split across the parallel pool,
+// each part keeping a bounded heap, then merged. The HNSW index plugs in behind the same
+// request and result types (see collection's indexed search), so callers do not change when a
+// collection becomes indexed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "storage/parallel.hpp"
+#include "storage/point_types.hpp"
+#include "storage/read_view.hpp"
+#include "storage/status.hpp"
+
+namespace sextant::storage {
+
+using QueryVector = std::variant<std::vector<float>, SparseVector, MultiVector>;
+
+struct SearchParams {
+  std::optional<uint32_t> hnsw_ef;
+  bool exact = false;
+  bool indexed_only = false;
+};
+
+struct SearchRequest {
+  std::string vector_name;  // "" is the default vector
+  QueryVector vector;
+  std::shared_ptr<const index::filter::Filter> filter;
+  size_t limit = 10;
+  size_t offset = 0;
+  std::optional<float> score_threshold;
+  SearchParams params;
+};
+
+struct ScoredOffset {
+  uint32_t offset = 0;
+  float score = 0;
+};
+
+// Checks the query against the schema: vector name, kind and dimension, with Qdrant's texts.
+Status validate_search(const CollectionSchema& schema, const SearchRequest& request);
+
+// Exact search. Results are best first; ties keep offset order.
+std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest& request,
+                                       ParallelPool& pool);
+
+// True when `a` ranks before `b` for this distance (higher scores first for Cosine/Dot).
+bool better_score(Distance distance, float a, float b);
+bool passes_threshold(Distance distance, float score, float threshold);
+
+}  // namespace sextant::storage

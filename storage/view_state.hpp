@@ -1,0 +1,45 @@
+// The immutable in-memory state a read view pairs with its LMDB read transaction: which offsets
+// are alive, which vectors each offset carries, and for every dense vector a table of pointers
+// to its chunks inside the memory map.
+//
+// Invariants: a ViewState is never modified after it is published; pointers in a chunk table
+// are valid as long as a read transaction opened at or after the commit that built the table is
+// alive (LMDB never moves an unmodified page, and frees a modified page's old copy only when no
+// reader can see it).
+#pragma once
+
+#include <lmdb.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/bitset.hpp"
+
+namespace sextant::storage {
+
+struct DenseColumn {
+  uint32_t dim = 0;
+  uint32_t per_chunk = 1;
+  uint32_t per_chunk_shift = 0;
+  std::shared_ptr<const std::vector<const float*>> chunks;  // chunk number -> map pointer
+  std::shared_ptr<const Bitset> present;                    // offsets that carry this vector
+};
+
+struct CollectionDbs {
+  MDB_dbi meta = 0, id_to_offset = 0, offset_to_id = 0, payload = 0, payload_index = 0;
+  std::vector<MDB_dbi> dense, sparse, multi;  // parallel to the schema's vectors
+};
+
+struct ViewState {
+  uint32_t offset_limit = 0;              // every offset is below this
+  uint64_t last_operation_id = 0;
+  std::shared_ptr<const Bitset> alive;
+  uint64_t alive_count = 0;
+  std::vector<DenseColumn> dense;          // parallel to schema.dense
+  std::vector<std::shared_ptr<const Bitset>> sparse_present;
+  CollectionDbs dbs;
+};
+
+}  // namespace sextant::storage
