@@ -84,6 +84,30 @@ bool visit_path(const JsonPathItem* item, const JsonPathItem* end, const boost::
 
 }  // namespace detail
 
+// Qdrant's set-payload write: merges `values` into the object(s) at `path` (into `payload` itself
+// when `path` is null). Missing or non-object intermediates become objects, a key followed by `[]`
+// that is not an array becomes an empty array, `[N]` past the end changes nothing; a null in
+// `values` removes that key.
+void set_values_at(const JsonPath* path, boost::json::object& payload,
+                   const boost::json::object& values);
+
+// Removes what `path` reaches: a key (`a.b`), a key inside every element (`a[].b`), the elements
+// of an array (`a[]` leaves `[]`). A trailing `[N]` removes nothing (not idempotent).
+void remove_values_at(const JsonPath& path, boost::json::object& payload);
+
+// `with_payload` include: keeps the nodes whose path is a prefix of some pattern or has one as
+// a prefix (`[]` patterns step into arrays; a key pattern does not match array elements).
+boost::json::object include_paths(const boost::json::object& payload,
+                                  const std::vector<JsonPath>& patterns);
+// `with_payload` exclude: drops every node some pattern is a prefix of.
+boost::json::object exclude_paths(const boost::json::object& payload,
+                                  const std::vector<JsonPath>& patterns);
+
+// Single-path forms of the two above: the payload reduced to `path` (an object), and the payload
+// with `key` excluded in place (an unparsable key changes nothing).
+boost::json::value project_path(const JsonPath& path, const boost::json::object& payload);
+void remove_path_from(boost::json::object& payload, std::string_view key);
+
 // Calls visitor(const boost::json::value&) for each value at `path` (a JSON null stored at the
 // path is visited; a missing key is not). The visitor returns false to stop. Returns false when
 // stopped early.
