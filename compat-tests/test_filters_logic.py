@@ -83,10 +83,11 @@ TYPED_CASES = {
     "keyword_array_any_element": (_is("tags", "a"), [1, 4]),
     "values_count_gt": ({"key": "comments", "values_count": {"gt": 1}}, [2]),
     "values_count_lte": ({"key": "comments", "values_count": {"lte": 1}}, [1, 3, 4, 5, 6, 7]),
-    "is_empty": ({"is_empty": {"key": "tags"}}, [3, 5, 6, 7]),
+    "is_empty": ({"is_empty": {"key": "tags"}}, [3, 5, 6]),  # [null] is a non-empty array
     "is_null": ({"is_null": {"key": "price"}}, [7]),
     "is_null_not_missing": ({"is_null": {"key": "in_stock"}}, []),
-    "must_not_is_empty": ({"must_not": [{"is_empty": {"key": "tags"}}]}, [1, 2, 4]),
+    "must_not_is_empty": ({"must_not": [{"is_empty": {"key": "tags"}}]}, [1, 2, 4, 7]),
+    "is_null_not_array_of_null": ({"is_null": {"key": "tags"}}, []),
 }
 
 

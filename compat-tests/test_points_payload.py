@@ -32,6 +32,12 @@ def test_set_payload_merges_keys_by_ids(api, points):
         "name": "uno", "extra": 5, "meta": {"tags": ["x"], "rank": 1}, "drop": True}
 
 
+def test_set_payload_with_null_value_removes_that_key(api, points):
+    body = {"payload": {"drop": None, "added": None, "name": "uno"}, "points": [1]}
+    api.post(f"/collections/{points}/points/payload", json=body, params=WAIT).expect(200)
+    assert _payloads(api, points)[1] == {"name": "uno", "meta": {"tags": ["x"], "rank": 1}}
+
+
 def test_set_payload_by_filter(api, points):
     body = {"payload": {"flag": 1},
             "filter": {"must": [{"key": "name", "match": {"any": ["two", "three"]}}]}}
