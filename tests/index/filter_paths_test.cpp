@@ -24,7 +24,8 @@ TEST(JsonPathParse, AcceptsQdrantSyntax) {
 }
 
 TEST(JsonPathParse, RejectsMalformedPaths) {
-  for (const char* bad : {"", ".a", "a.", "a..b", "a[", "a[x]", "a]", "a b", "\"a", "[0]", "a.[]"}) {
+  for (const char* bad :
+       {"", ".a", "a.", "a..b", "a[", "a[x]", "a]", "a b", "\"a", "[0]", "a.[]"}) {
     EXPECT_FALSE(JsonPath::parse(bad)) << bad;
   }
   EXPECT_TRUE(JsonPath::parse("ключ.städte[]"));

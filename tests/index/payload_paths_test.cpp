@@ -98,7 +98,8 @@ TEST(IncludePaths, NestedObjectsKeepEnclosingObjects) {
                                   "n": 5})");
   EXPECT_EQ(include_paths(payload, {path("city.geo.lat"), path("n")}),
             obj(R"({"city": {"geo": {"lat": 1}}, "n": 5})"));
-  EXPECT_EQ(project_path(path("city.name"), payload), json::parse(R"({"city": {"name": "Berlin"}})"));
+  EXPECT_EQ(project_path(path("city.name"), payload),
+            json::parse(R"({"city": {"name": "Berlin"}})"));
 }
 
 TEST(ExcludePaths, DropsEverythingUnderAPattern) {
