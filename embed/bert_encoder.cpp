@@ -13,8 +13,19 @@
 
 namespace sextant::embed {
 
-BertEncoder::BertEncoder(ModelConfig config, std::unique_ptr<BertWeights> weights)
-    : config_(config), weights_(std::move(weights)) {}
+BertEncoder::BertEncoder(ModelConfig config, std::unique_ptr<BertWeights> weights,
+                         DenseProducts dense_products)
+    : config_(config), weights_(std::move(weights)), dense_products_(dense_products) {}
+
+void BertEncoder::dense(size_t m, const float* x, const float* raw_weight,
+                        const PackedWeights& packed, float* out) const {
+  const size_t n = packed.out_features(), k = packed.in_features();
+  if (dense_products_ == DenseProducts::kBlas) {
+    gemm_a_bt(m, n, k, 1.0f, x, k, raw_weight, k, 1.0f, out, n);
+  } else {
+    vector_kernels().gemm_packed(m, n, k, x, k, packed.data(), out, n);
+  }
+}
 
 void BertEncoder::embed_tokens(std::span<const std::span<const int32_t>> sequences,
                                float* out) const {
@@ -51,8 +62,7 @@ void BertEncoder::run_layer(const BertLayerWeights& layer,
   for (size_t t = 0; t < total_tokens; ++t) {
     std::memcpy(qkv + t * qkv_width, layer.qkv_bias.data(), sizeof(float) * qkv_width);
   }
-  gemm_a_bt(total_tokens, qkv_width, hidden, 1.0f, x, hidden, layer.qkv_weight.data(), hidden,
-            1.0f, qkv, qkv_width);
+  dense(total_tokens, x, layer.qkv_weight.data(), layer.qkv_packed, qkv);
 
   // Self-attention per sequence and head, over that sequence's tokens only.
   size_t offset = 0;
@@ -75,8 +85,8 @@ void BertEncoder::run_layer(const BertLayerWeights& layer,
   // Attention output projection + residual + LayerNorm.
   float* attended = ws.attention_out.data();
   std::memcpy(attended, x, sizeof(float) * total_tokens * hidden);
-  gemm_a_bt(total_tokens, hidden, hidden, 1.0f, ws.context.data(), hidden,
-            layer.attention_output_weight, hidden, 1.0f, attended, hidden);
+  dense(total_tokens, ws.context.data(), layer.attention_output_weight,
+        layer.attention_output_packed, attended);
   for (size_t t = 0; t < total_tokens; ++t) {
     kernels.bias_layer_norm(attended + t * hidden, layer.attention_output_bias,
                             layer.attention_norm_gamma, layer.attention_norm_beta, hidden,
@@ -85,14 +95,13 @@ void BertEncoder::run_layer(const BertLayerWeights& layer,
 
   // Feed-forward: GELU(a W1^T + b1) W2^T + b2 + a, then LayerNorm, written back into x.
   float* inter = ws.intermediate.data();
-  gemm_a_bt(total_tokens, inner, hidden, 1.0f, attended, hidden, layer.intermediate_weight,
-            hidden, 0.0f, inter, inner);
+  std::fill(inter, inter + total_tokens * inner, 0.0f);
+  dense(total_tokens, attended, layer.intermediate_weight, layer.intermediate_packed, inter);
   for (size_t t = 0; t < total_tokens; ++t) {
     kernels.bias_gelu(inter + t * inner, layer.intermediate_bias, inner);
   }
   std::memcpy(x, attended, sizeof(float) * total_tokens * hidden);
-  gemm_a_bt(total_tokens, hidden, inner, 1.0f, inter, inner, layer.output_weight, inner, 1.0f, x,
-            hidden);
+  dense(total_tokens, inter, layer.output_weight, layer.output_packed, x);
   for (size_t t = 0; t < total_tokens; ++t) {
     kernels.bias_layer_norm(x + t * hidden, layer.output_bias, layer.output_norm_gamma,
                             layer.output_norm_beta, hidden, config_.layer_norm_eps);

@@ -31,9 +31,15 @@ struct EncoderWorkspace {
   std::vector<float> scores;         // [max_len x max_len]
 };
 
+// How the four dense products of each layer are computed. kPackedKernels (the default) uses the
+// dispatched SIMD kernel on weights packed at load; kBlas calls OpenBLAS, which re-packs the
+// weights on every call (costly for short batches). bench/embed compares the two.
+enum class DenseProducts { kPackedKernels, kBlas };
+
 class BertEncoder {
  public:
-  BertEncoder(ModelConfig config, std::unique_ptr<BertWeights> weights);
+  BertEncoder(ModelConfig config, std::unique_ptr<BertWeights> weights,
+              DenseProducts dense_products = DenseProducts::kPackedKernels);
 
   // Writes one embedding of hidden_size floats per sequence into `embeddings` (row-major).
   // Each sequence is 1..max_seq_length token ids, already including [CLS] and [SEP].
@@ -53,8 +59,13 @@ class BertEncoder {
   void pool(std::span<const std::span<const int32_t>> sequences, const float* hidden_states,
             float* embeddings, bool l2_normalize) const;
 
+  // out[m x n] += x[m x k] * W^T, through the chosen backend.
+  void dense(size_t m, const float* x, const float* raw_weight, const PackedWeights& packed,
+             float* out) const;
+
   ModelConfig config_;
   std::unique_ptr<BertWeights> weights_;
+  DenseProducts dense_products_;
 };
 
 }  // namespace sextant::embed

@@ -81,6 +81,13 @@ Result<std::unique_ptr<BertWeights>> BertWeights::load(const std::string& safete
     w.output_bias = read.get(layer + "output.dense.bias", {hidden});
     w.output_norm_gamma = read.get(layer + "output.LayerNorm.weight", {hidden});
     w.output_norm_beta = read.get(layer + "output.LayerNorm.bias", {hidden});
+    if (read.error().empty()) {
+      const auto h = static_cast<size_t>(hidden), inner = static_cast<size_t>(intermediate);
+      w.qkv_packed = PackedWeights(w.qkv_weight.data(), 3 * h, h);
+      w.attention_output_packed = PackedWeights(w.attention_output_weight, h, h);
+      w.intermediate_packed = PackedWeights(w.intermediate_weight, inner, h);
+      w.output_packed = PackedWeights(w.output_weight, h, inner);
+    }
     weights->layers.push_back(std::move(w));
   }
   if (!read.error().empty()) return malformed(read.error());

@@ -3,7 +3,7 @@
 // load into one [3*hidden x hidden] matrix so each layer needs a single QKV product.
 //
 // Ownership: BertWeights owns the SafetensorsFile; every pointer below points into it or into
-// the owned fused buffers and is valid while the BertWeights lives. Immutable after load.
+// the owned fused/packed buffers and is valid while the BertWeights lives. Immutable after load.
 #pragma once
 
 #include <memory>
@@ -12,6 +12,7 @@
 
 #include "embed/embed_result.hpp"
 #include "embed/model_config.hpp"
+#include "embed/packed_weights.hpp"
 #include "embed/safetensors_file.hpp"
 
 namespace sextant::embed {
@@ -29,6 +30,11 @@ struct BertLayerWeights {
   const float* output_bias;
   const float* output_norm_gamma;
   const float* output_norm_beta;
+  // The same four products packed for VectorKernels::gemm_packed.
+  PackedWeights qkv_packed;
+  PackedWeights attention_output_packed;
+  PackedWeights intermediate_packed;
+  PackedWeights output_packed;
 };
 
 struct BertWeights {

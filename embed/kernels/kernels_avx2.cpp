@@ -3,6 +3,7 @@
 // to the scalar formulas so results match the oracle to rounding.
 #include <xsimd/xsimd.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include "embed/kernels/vector_kernels.hpp"
@@ -84,8 +85,60 @@ void avx2_softmax(float* row, size_t n) {
   for (; i < n; ++i) row[i] *= inverse;
 }
 
+// ROWS x 16 block: 2*ROWS accumulators, two weight loads and ROWS broadcasts per k step.
+template <size_t ROWS>
+void avx2_gemm_block(size_t k, const float* x, size_t ldx, const float* panel, float* out,
+                     size_t ldout) {
+  Batch low[ROWS], high[ROWS];
+  for (size_t r = 0; r < ROWS; ++r) {
+    low[r] = Batch(0.0f);
+    high[r] = Batch(0.0f);
+  }
+  for (size_t i = 0; i < k; ++i) {
+    const Batch w_low = Batch::load_aligned(panel + i * kPanelWidth);
+    const Batch w_high = Batch::load_aligned(panel + i * kPanelWidth + kWidth);
+    for (size_t r = 0; r < ROWS; ++r) {
+      const Batch value(x[r * ldx + i]);
+      low[r] = xsimd::fma(value, w_low, low[r]);
+      high[r] = xsimd::fma(value, w_high, high[r]);
+    }
+  }
+  for (size_t r = 0; r < ROWS; ++r) {
+    float* target = out + r * ldout;
+    (Batch::load_unaligned(target) + low[r]).store_unaligned(target);
+    (Batch::load_unaligned(target + kWidth) + high[r]).store_unaligned(target + kWidth);
+  }
+}
+
+void avx2_gemm_packed(size_t m, size_t n, size_t k, const float* x, size_t ldx,
+                      const float* packed_w, float* out, size_t ldout) {
+  // Row chunks keep a slice of x hot in L2 while every panel streams past it.
+  constexpr size_t kRowChunk = 48;
+  constexpr size_t kBlockRows = 6;
+  for (size_t chunk = 0; chunk < m; chunk += kRowChunk) {
+    const size_t chunk_end = std::min(m, chunk + kRowChunk);
+    for (size_t panel = 0; panel < n / kPanelWidth; ++panel) {
+      const float* weights = packed_w + panel * k * kPanelWidth;
+      float* column = out + panel * kPanelWidth;
+      size_t row = chunk;
+      for (; row + kBlockRows <= chunk_end; row += kBlockRows) {
+        avx2_gemm_block<kBlockRows>(k, x + row * ldx, ldx, weights, column + row * ldout, ldout);
+      }
+      switch (chunk_end - row) {
+        case 5: avx2_gemm_block<5>(k, x + row * ldx, ldx, weights, column + row * ldout, ldout); break;
+        case 4: avx2_gemm_block<4>(k, x + row * ldx, ldx, weights, column + row * ldout, ldout); break;
+        case 3: avx2_gemm_block<3>(k, x + row * ldx, ldx, weights, column + row * ldout, ldout); break;
+        case 2: avx2_gemm_block<2>(k, x + row * ldx, ldx, weights, column + row * ldout, ldout); break;
+        case 1: avx2_gemm_block<1>(k, x + row * ldx, ldx, weights, column + row * ldout, ldout); break;
+        default: break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
-const VectorKernels kAvx2Kernels = {"avx2", avx2_bias_gelu, avx2_bias_layer_norm, avx2_softmax};
+const VectorKernels kAvx2Kernels = {"avx2", avx2_bias_gelu, avx2_bias_layer_norm, avx2_softmax,
+                                    avx2_gemm_packed};
 
 }  // namespace sextant::embed

@@ -43,9 +43,25 @@ void scalar_softmax(float* row, size_t n) {
   for (size_t i = 0; i < n; ++i) row[i] *= inverse;
 }
 
+void scalar_gemm_packed(size_t m, size_t n, size_t k, const float* x, size_t ldx,
+                        const float* packed_w, float* out, size_t ldout) {
+  for (size_t panel = 0; panel < n / kPanelWidth; ++panel) {
+    const float* weights = packed_w + panel * k * kPanelWidth;
+    for (size_t row = 0; row < m; ++row) {
+      float sums[kPanelWidth] = {};
+      for (size_t i = 0; i < k; ++i) {
+        const float value = x[row * ldx + i];
+        for (size_t j = 0; j < kPanelWidth; ++j) sums[j] += value * weights[i * kPanelWidth + j];
+      }
+      float* target = out + row * ldout + panel * kPanelWidth;
+      for (size_t j = 0; j < kPanelWidth; ++j) target[j] += sums[j];
+    }
+  }
+}
+
 }  // namespace
 
 const VectorKernels kScalarKernels = {"scalar", scalar_bias_gelu, scalar_bias_layer_norm,
-                                      scalar_softmax};
+                                      scalar_softmax, scalar_gemm_packed};
 
 }  // namespace sextant::embed

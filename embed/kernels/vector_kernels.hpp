@@ -2,12 +2,18 @@
 // compiled once per instruction set and chosen once, at first use, by vector_kernels(): the
 // single dispatch point for SIMD in embed/. The scalar table is the test oracle for the others.
 //
-// All functions work on one contiguous row of n floats and never allocate.
+// Row functions work on one contiguous row of n floats; none of the functions allocate.
+//
+// Packed weights (see packed_weights.hpp): a [n x k] Linear weight W is stored as n/16 panels,
+// each k rows of 16 consecutive output columns, so the product kernel streams one panel per
+// 16 outputs. n must be a multiple of kPanelWidth.
 #pragma once
 
 #include <cstddef>
 
 namespace sextant::embed {
+
+inline constexpr size_t kPanelWidth = 16;
 
 struct VectorKernels {
   const char* name;
@@ -18,6 +24,9 @@ struct VectorKernels {
                           size_t n, float eps);
   // row = softmax(row) along the row, max-subtracted for stability.
   void (*softmax)(float* row, size_t n);
+  // out[m x n] += x[m x k] * W^T with W packed as above; ldx/ldout are row strides in floats.
+  void (*gemm_packed)(size_t m, size_t n, size_t k, const float* x, size_t ldx,
+                      const float* packed_w, float* out, size_t ldout);
 };
 
 // The best table this CPU supports; the same object for the life of the process.
