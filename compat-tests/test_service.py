@@ -43,8 +43,8 @@ def _metric_names(exposition: str) -> set[str]:
 
 
 def test_metrics_use_qdrant_names_in_prometheus_text(api, collection_factory):
-    collection_factory()
-    api.get("/collections").expect(200)  # makes sure at least one REST response is counted
+    name = collection_factory()
+    api.post(f"/collections/{name}/points/count", json={}).expect(200)
     response = api.get("/metrics").expect(200)
     assert response.headers["Content-Type"].startswith("text/plain")
     names = _metric_names(response.text)
@@ -52,7 +52,6 @@ def test_metrics_use_qdrant_names_in_prometheus_text(api, collection_factory):
         "app_info",
         "collections_total",
         "rest_responses_total",
-        "rest_responses_fail_total",
         "rest_responses_duration_seconds_bucket",
         "rest_responses_duration_seconds_sum",
         "rest_responses_duration_seconds_count",
@@ -64,11 +63,19 @@ def test_metrics_use_qdrant_names_in_prometheus_text(api, collection_factory):
     assert total and int(total.group(1)) >= 1
 
 
-def test_metrics_count_rest_responses_per_endpoint_and_status(api):
-    api.get("/collections/compat_missing_for_metrics").expect(404)
+def test_metrics_count_rest_responses_per_endpoint_and_status(api, collection_factory):
+    name = collection_factory()
+    api.post("/collections/compat_missing_for_metrics/points/count", json={}).expect(404)
+    api.post(f"/collections/{name}/points/count", json={}).expect(200)
     text = api.get("/metrics").expect(200).text
     lines = [line for line in text.splitlines() if line.startswith("rest_responses_total{")]
-    assert any('status="404"' in line and "/collections/{name}" in line for line in lines), lines
+    endpoint = 'endpoint="/collections/{collection_name}/points/count"'
+    for status in ("200", "404"):
+        assert any(endpoint in line and f'status="{status}"' in line and 'method="POST"' in line
+                   for line in lines), (status, lines)
+    buckets = [line for line in text.splitlines()
+               if line.startswith("rest_responses_duration_seconds_bucket{") and endpoint in line]
+    assert any('le="+Inf"' in line for line in buckets), buckets
 
 
 def test_telemetry_reports_app_and_collections(api, collection_factory):
