@@ -1,0 +1,148 @@
+// `sextant`: parse the command line and configuration, open the Api (storage), serve HTTP
+// until SIGTERM/SIGINT, then drain in-flight requests and close storage cleanly.
+//
+// Subcommands (`sextant <name> ...`) are dispatched from kSubcommands before any server
+// set-up; each owns its own arguments.
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/api.hpp"
+#include "server/command_line.hpp"
+#include "server/config.hpp"
+#include "server/log.hpp"
+#include "server/server.hpp"
+
+extern char** environ;
+
+namespace sextant::server {
+namespace {
+
+// `sextant embed --host H --port P`: the embedding sidecar. Its implementation lives with the
+// embedding module and is wired in here when available.
+int run_embed_subcommand(const std::vector<std::string>& /*args*/) {
+  std::fprintf(stderr, "sextant embed: the embedding sidecar is not part of this build\n");
+  return 2;
+}
+
+struct Subcommand {
+  const char* name;
+  int (*run)(const std::vector<std::string>& args);
+};
+
+constexpr Subcommand kSubcommands[] = {
+    {"embed", run_embed_subcommand},
+};
+
+std::vector<std::pair<std::string, std::string>> read_environment() {
+  std::vector<std::pair<std::string, std::string>> environment;
+  for (char** entry = environ; entry && *entry; ++entry) {
+    std::string text(*entry);
+    size_t equals = text.find('=');
+    if (equals == std::string::npos) continue;
+    environment.emplace_back(text.substr(0, equals), text.substr(equals + 1));
+  }
+  return environment;
+}
+
+api::ApiConfig make_api_config(const Config& config) {
+  api::ApiConfig api;
+  const StorageConfig& storage = config.storage;
+  api.storage_path = storage.storage_path;
+  api.snapshots_path = storage.snapshots_path;
+  api.on_disk_payload = storage.on_disk_payload;
+  api.hnsw_m = storage.hnsw_index.m;
+  api.hnsw_ef_construct = storage.hnsw_index.ef_construct;
+  api.hnsw_full_scan_threshold_kb = static_cast<uint32_t>(storage.hnsw_index.full_scan_threshold_kb);
+  api.max_indexing_threads = storage.hnsw_index.max_indexing_threads;
+  api.indexing_threshold_kb = static_cast<uint32_t>(storage.optimizers.indexing_threshold_kb);
+  api.deleted_threshold = storage.optimizers.deleted_threshold;
+  api.vacuum_min_vector_number = storage.optimizers.vacuum_min_vector_number;
+  api.flush_interval_sec = storage.optimizers.flush_interval_sec;
+  if (storage.optimizers.default_segment_number > 0) {
+    api.default_segment_number = storage.optimizers.default_segment_number;
+  }
+  api.worker_threads = storage.performance.max_search_threads;
+  api.max_request_size_bytes = config.max_request_size_bytes();
+  api.embedding_models = config.embedding.models;
+  return api;
+}
+
+int run_server(const CommandLine& command_line) {
+  ConfigSources sources;
+  sources.environment = read_environment();
+  sources.config_path = command_line.config_path;
+  ConfigLoadResult loaded = load_config(sources);
+  if (!loaded.config) {
+    log_error("Invalid configuration: " + loaded.error);
+    return 1;
+  }
+  Config config = std::move(*loaded.config);
+  apply_command_line(command_line, &config);
+  set_log_level(parse_log_level(config.log_level).value_or(LogLevel::kInfo));
+
+  log_info("Sextant " SEXTANT_VERSION " (Qdrant API " SEXTANT_QDRANT_VERSION ") starting");
+  for (const auto& note : loaded.notes) log_debug(note);
+  for (const auto& warning : loaded.warnings) log_warn(warning);
+  for (const auto& warning : command_line.warnings) log_warn(warning);
+  for (const auto& line : describe_config(config)) log_info("config: " + line);
+  if (config.service.jwt_rbac && !config.service.api_key && !config.service.alt_api_key) {
+    log_warn("JWT RBAC configured but no API key set, JWT RBAC is not enabled");
+  }
+
+  std::string error;
+  std::unique_ptr<api::Api> api = api::Api::open(make_api_config(config), &error);
+  if (!api) {
+    log_error("Cannot open storage at " + config.storage.storage_path + ": " + error);
+    return 1;
+  }
+  log_info("Storage opened at " + config.storage.storage_path + " (snapshots in " +
+           config.storage.snapshots_path + ")");
+
+  Server server(config, *api);
+  api->register_routes(server.router());
+  if (!server.start(&error)) {
+    log_error(error);
+    api->shutdown();
+    return 1;
+  }
+  server.wait();
+  server.drain();
+  api->shutdown();
+  log_info("Sextant stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace sextant::server
+
+int main(int argc, char** argv) {
+  using namespace sextant::server;
+  std::signal(SIGPIPE, SIG_IGN);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  CommandLine command_line = parse_command_line(args);
+  switch (command_line.action) {
+    case CommandLine::Action::kHelp:
+      std::fputs(help_text().c_str(), stdout);
+      return 0;
+    case CommandLine::Action::kVersion:
+      std::fputs(version_text().c_str(), stdout);
+      return 0;
+    case CommandLine::Action::kError:
+      std::fprintf(stderr, "error: %s\n", command_line.error.c_str());
+      return 2;
+    case CommandLine::Action::kSubcommand:
+      for (const auto& subcommand : kSubcommands) {
+        if (command_line.subcommand == subcommand.name) {
+          return subcommand.run(command_line.subcommand_args);
+        }
+      }
+      std::fprintf(stderr, "error: unknown subcommand '%s'\n", command_line.subcommand.c_str());
+      return 2;
+    case CommandLine::Action::kRunServer:
+      break;
+  }
+  return run_server(command_line);
+}

@@ -1,0 +1,38 @@
+// Rendering of /metrics in Prometheus text format with Qdrant's metric names, help texts and
+// labels (src/common/metrics.rs), so existing dashboards and alerts keep working:
+//   app_info{name,version}, app_status_recovery_mode, collections_total,
+//   collections_vector_total, collection_active_replicas_min/max, collection_dead_replicas,
+//   cluster_enabled, and for whitelisted REST endpoints (search, query, upsert, scroll...):
+//   rest_responses_total{method,endpoint,status}, and for status 200 only
+//   rest_responses_{avg,min,max}_duration_seconds and the rest_responses_duration_seconds
+//   histogram. A family with no samples is omitted, as Qdrant does.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "server/request_metrics.hpp"
+
+namespace sextant::server {
+
+struct MetricsInput {
+  std::string app_name = "qdrant";
+  std::string app_version;
+  bool recovery_mode = false;
+  uint64_t collections_total = 0;
+  uint64_t vectors_total = 0;
+  ResponseTable rest_responses;
+  std::optional<std::string> prefix;  // service.metrics_prefix
+};
+
+std::string render_metrics(const MetricsInput& input);
+
+// Whether REST statistics for this endpoint pattern appear in /metrics (Qdrant's whitelist).
+bool is_metrics_endpoint(std::string_view pattern);
+
+// A number as Prometheus text: shortest round-trip form, no exponent ("1", "0.005").
+std::string format_metric_value(double value);
+
+}  // namespace sextant::server

@@ -1,0 +1,39 @@
+// Routes the server answers itself, outside the collection API, with Qdrant's bodies:
+//   GET /                    version info (+ a "sextant" object naming this implementation)
+//   GET /healthz, /livez     "healthz check passed"        (text/plain, no api key needed)
+//   GET /readyz              "all shards are ready"        (text/plain, no api key needed)
+//   GET /metrics             Prometheus text (metrics_text.hpp)
+//   GET /telemetry           TelemetryData envelope (telemetry.hpp)
+//   GET /cluster             {"status": "disabled"}: Sextant is a single node
+//   GET /issues, DELETE /issues   the (empty) issues report / true
+//   GET /openapi.json        the OpenAPI document of the surface Sextant serves
+// Routes needing global access answer 403 "Forbidden: Global access is required" to a JWT
+// scoped to collections, as Qdrant's checks do.
+//
+// ServiceContext is owned by the Server and outlives the Router holding these handlers.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "api/api.hpp"
+#include "api/router.hpp"
+#include "server/config.hpp"
+#include "server/request_metrics.hpp"
+
+namespace sextant::server {
+
+struct ServiceContext {
+  const Config* config = nullptr;
+  api::Api* api = nullptr;
+  const RequestMetrics* metrics = nullptr;
+  std::string telemetry_id;  // a random UUID per process, as Qdrant's
+  std::chrono::system_clock::time_point startup;
+};
+
+void register_service_routes(const ServiceContext& context, api::Router& router);
+
+// The OpenAPI document compiled into the binary (api/openapi/openapi.json).
+std::string_view openapi_document();
+
+}  // namespace sextant::server

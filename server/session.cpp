@@ -1,0 +1,306 @@
+// Beast implementation of HTTP sessions. Every completion handler runs on the session's
+// strand; the only work leaving the strand is a handler submitted to the worker pool, whose
+// response is posted back to the strand.
+#include "server/session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cctype>
+#include <limits>
+#include <optional>
+
+#include "api/envelope.hpp"
+#include "server/log.hpp"
+
+namespace sextant::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+uint64_t SessionRegistry::add(std::weak_ptr<SessionControl> session) {
+  std::lock_guard lock(mutex_);
+  uint64_t id = next_id_++;
+  sessions_.emplace(id, std::move(session));
+  return id;
+}
+
+void SessionRegistry::remove(uint64_t id) {
+  std::lock_guard lock(mutex_);
+  sessions_.erase(id);
+}
+
+size_t SessionRegistry::count() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
+bool SessionRegistry::draining() const {
+  std::lock_guard lock(mutex_);
+  return draining_;
+}
+
+void SessionRegistry::begin_draining() {
+  std::vector<std::shared_ptr<SessionControl>> live;
+  {
+    std::lock_guard lock(mutex_);
+    draining_ = true;
+    for (auto& [id, weak] : sessions_) {
+      if (auto session = weak.lock()) live.push_back(std::move(session));
+    }
+  }
+  for (auto& session : live) session->close_when_idle();
+}
+
+namespace {
+
+constexpr uint32_t kHeaderLimitBytes = 64 * 1024;
+
+template <typename Stream>
+class Session : public SessionControl, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  template <typename... StreamArgs>
+  Session(SessionEnv& env, StreamArgs&&... stream_args)
+      : env_(env), stream_(std::forward<StreamArgs>(stream_args)...) {}
+
+  ~Session() override {
+    if (registry_id_) env_.registry.remove(registry_id_);
+  }
+
+  void start() {
+    registry_id_ = env_.registry.add(this->weak_from_this());
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        self->lowest_layer().expires_after(self->env_.settings.request_head_timeout);
+        self->stream_.async_handshake(
+            net::ssl::stream_base::server,
+            [self](beast::error_code ec) {
+              if (ec) return self->close();
+              self->read_head();
+            });
+      } else {
+        self->read_head();
+      }
+    });
+  }
+
+  void close_when_idle() override {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (!self->busy_) self->lowest_layer().cancel();
+    });
+  }
+
+ private:
+  beast::tcp_stream& lowest_layer() { return beast::get_lowest_layer(stream_); }
+
+  void read_head() {
+    if (env_.registry.draining()) return close();
+    busy_ = false;
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimitBytes);
+    lowest_layer().expires_after(first_request_ ? env_.settings.request_head_timeout
+                                                : env_.settings.keep_alive_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                              self->on_head(ec);
+                            });
+  }
+
+  void on_head(beast::error_code ec) {
+    first_request_ = false;
+    if (ec) {
+      // A malformed head gets actix's bare 400; a closed or idle connection just ends.
+      bool http_parse_error =
+          ec.category() == http::make_error_code(http::error::bad_target).category();
+      if (http_parse_error && ec != http::error::end_of_stream) {
+        return send_plain_error(400);
+      }
+      return close();
+    }
+    busy_ = true;
+    auto& message = parser_->get();
+    RequestHead head;
+    head.method = std::string(message.method_string());
+    head.target = std::string(message.target());
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto [it, inserted] = head.headers.emplace(name, std::string(field.value()));
+      if (!inserted) it->second.append(", ").append(field.value());
+    }
+    prepared_ = env_.dispatcher.prepare(std::move(head));
+
+    const bool early = prepared_.early_response.has_value();
+    const uint64_t limit = early ? kEarlyDrainLimitBytes : prepared_.body_limit_bytes;
+    std::optional<uint64_t> declared;
+    if (auto length = parser_->content_length()) declared = *length;
+    if (declared && *declared > limit) {
+      close_after_response_ = true;
+      api::Response response =
+          early ? *prepared_.early_response : env_.dispatcher.oversized_body(prepared_, declared);
+      return send(std::move(response));
+    }
+    parser_->body_limit(limit);
+    if (!parser_->is_done() && message[http::field::expect] == "100-continue" && !early) {
+      auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                        message.version());
+      lowest_layer().expires_after(env_.settings.write_timeout);
+      return http::async_write(stream_, *interim,
+                               [self = this->shared_from_this(), interim](beast::error_code ec,
+                                                                         size_t) {
+                                 if (ec) return self->close();
+                                 self->read_body();
+                               });
+    }
+    read_body();
+  }
+
+  void read_body() {
+    lowest_layer().expires_after(env_.settings.body_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                       self->on_body(ec);
+                     });
+  }
+
+  void on_body(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+      close_after_response_ = true;
+      api::Response response = prepared_.early_response
+                                   ? *prepared_.early_response
+                                   : env_.dispatcher.oversized_body(prepared_, std::nullopt);
+      return send(std::move(response));
+    }
+    if (ec) return close();
+    if (prepared_.early_response) return send(*prepared_.early_response);
+    if (prepared_.route->execution == api::Execution::kInline) {
+      return send(env_.dispatcher.execute(prepared_, parser_->get().body()));
+    }
+    auto self = this->shared_from_this();
+    bool submitted = env_.workers.submit([self] {
+      api::Response response = self->env_.dispatcher.execute(self->prepared_,
+                                                             self->parser_->get().body());
+      net::post(self->stream_.get_executor(),
+                [self, response = std::move(response)]() mutable {
+                  self->send(std::move(response));
+                });
+    });
+    if (!submitted) {
+      close_after_response_ = true;
+      send(api::error_response(503, "Service is shutting down"));
+    }
+  }
+
+  void send_plain_error(int status) {
+    close_after_response_ = true;
+    api::Response response;
+    response.status = status;
+    response.content_type.clear();
+    send(std::move(response), /*record=*/false);
+  }
+
+  template <typename Body>
+  void fill(http::response<Body>& out, const api::Response& response, bool keep_alive) {
+    if (!response.content_type.empty()) out.set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) out.insert(name, value);
+    out.keep_alive(keep_alive);
+  }
+
+  void send(api::Response response, bool record = true) {
+    if (record) env_.dispatcher.finish(prepared_, response);
+    unsigned version = parser_ ? parser_->get().version() : 11;
+    bool keep_alive = parser_ && parser_->get().keep_alive() && !close_after_response_ &&
+                      !env_.registry.draining();
+    bool head_only = parser_ && parser_->get().method() == http::verb::head;
+    auto status = static_cast<http::status>(response.status);
+
+    if (response.file_path) {
+      http::file_body::value_type file;
+      beast::error_code ec;
+      file.open(response.file_path->c_str(), beast::file_mode::scan, ec);
+      if (!ec) {
+        auto out = std::make_shared<http::response<http::file_body>>(status, version);
+        fill(*out, response, keep_alive);
+        uint64_t size = file.size();
+        out->body() = std::move(file);
+        out->content_length(size);
+        if (head_only) {
+          auto header_only = std::make_shared<http::response<http::empty_body>>(status, version);
+          header_only->base() = out->base();
+          return write(header_only, keep_alive);
+        }
+        return write(out, keep_alive);
+      }
+      response = api::error_response(404, "File not found: " + *response.file_path);
+      status = static_cast<http::status>(response.status);
+    }
+    auto out = std::make_shared<http::response<http::string_body>>(status, version);
+    fill(*out, response, keep_alive);
+    uint64_t size = response.body.size();
+    if (!head_only) out->body() = std::move(response.body);
+    out->content_length(size);
+    write(out, keep_alive);
+  }
+
+  template <typename Message>
+  void write(std::shared_ptr<Message> message, bool keep_alive) {
+    lowest_layer().expires_after(env_.settings.write_timeout);
+    http::async_write(stream_, *message,
+                      [self = this->shared_from_this(), message, keep_alive](beast::error_code ec,
+                                                                            size_t) {
+                        if (ec || !keep_alive) return self->close();
+                        self->close_after_response_ = false;
+                        self->read_head();
+                      });
+  }
+
+  void close() {
+    busy_ = false;
+    if constexpr (kTls) {
+      lowest_layer().expires_after(std::chrono::seconds(5));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::error_code ignored;
+        self->lowest_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        self->lowest_layer().close();
+      });
+    } else {
+      beast::error_code ignored;
+      lowest_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+      lowest_layer().close();
+    }
+  }
+
+  // A request answered before its body is needed (404, 401...) still has its body read and
+  // discarded up to this size so the connection can be reused; beyond it, it is closed.
+  static constexpr uint64_t kEarlyDrainLimitBytes = 1 << 20;
+
+  SessionEnv& env_;
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  PreparedRequest prepared_;
+  uint64_t registry_id_ = 0;
+  bool first_request_ = true;
+  bool busy_ = false;
+  bool close_after_response_ = false;
+};
+
+}  // namespace
+
+void start_plain_session(tcp::socket socket, SessionEnv& env) {
+  std::make_shared<Session<beast::tcp_stream>>(env, std::move(socket))->start();
+}
+
+void start_tls_session(tcp::socket socket, net::ssl::context& tls, SessionEnv& env) {
+  std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(env, std::move(socket), tls)
+      ->start();
+}
+
+}  // namespace sextant::server

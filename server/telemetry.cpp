@@ -1,0 +1,158 @@
+// Assembly of the /telemetry document.
+#include "server/telemetry.hpp"
+
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+namespace sextant::server {
+namespace {
+
+// /etc/os-release's ID and VERSION_ID, as Qdrant reports the distribution.
+std::pair<std::optional<std::string>, std::optional<std::string>> os_release() {
+  std::ifstream file("/etc/os-release");
+  std::optional<std::string> id, version;
+  std::string line;
+  auto unquote = [](std::string value) {
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    return value;
+  };
+  while (std::getline(file, line)) {
+    if (line.rfind("ID=", 0) == 0) id = unquote(line.substr(3));
+    if (line.rfind("VERSION_ID=", 0) == 0) version = unquote(line.substr(11));
+  }
+  return {id, version};
+}
+
+boost::json::value optional_string(const std::optional<std::string>& value) {
+  if (!value) return nullptr;
+  return boost::json::string(*value);
+}
+
+boost::json::object system_telemetry(const Config& config) {
+  boost::json::object system;
+  auto [distribution, version] = os_release();
+  system["distribution"] = optional_string(distribution);
+  system["distribution_version"] = optional_string(version);
+  system["is_docker"] = std::filesystem::exists("/.dockerenv");
+  system["cores"] = std::max(1u, std::thread::hardware_concurrency());
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long page_size = sysconf(_SC_PAGESIZE);
+  if (pages > 0 && page_size > 0) {
+    system["ram_size"] = static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size) / 1024;
+  } else {
+    system["ram_size"] = nullptr;
+  }
+  std::error_code ec;
+  auto space = std::filesystem::space(config.storage.storage_path, ec);
+  if (!ec) {
+    system["disk_size"] = space.capacity / 1024;
+  } else {
+    system["disk_size"] = nullptr;
+  }
+  std::string flags;
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  const std::pair<const char*, bool> features[] = {
+      {"sse", __builtin_cpu_supports("sse")},         {"sse2", __builtin_cpu_supports("sse2")},
+      {"avx", __builtin_cpu_supports("avx")},         {"avx2", __builtin_cpu_supports("avx2")},
+      {"fma", __builtin_cpu_supports("fma")},         {"avx512f", __builtin_cpu_supports("avx512f")},
+      {"avx512vl", __builtin_cpu_supports("avx512vl")},
+  };
+  for (const auto& [name, present] : features) {
+    if (!present) continue;
+    if (!flags.empty()) flags += ',';
+    flags += name;
+  }
+#endif
+  system["cpu_flags"] = flags;
+  system["cpu_endian"] = "little";
+  return system;
+}
+
+boost::json::object statistics_json(const OperationStatistics& stats, int details_level) {
+  boost::json::object out;
+  out["count"] = stats.count;
+  out["avg_duration_micros"] = stats.avg_seconds * 1e6;
+  if (details_level >= 1) {
+    out["min_duration_micros"] = stats.min_seconds * 1e6;
+    out["max_duration_micros"] = stats.max_seconds * 1e6;
+    out["total_duration_micros"] = static_cast<uint64_t>(stats.total_seconds * 1e6);
+    out["last_responded"] = format_timestamp(stats.last_responded);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_timestamp(std::chrono::system_clock::time_point time) {
+  auto seconds = std::chrono::system_clock::to_time_t(time);
+  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()) %
+                std::chrono::seconds(1);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[96];
+  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(millis.count() / 10 * 10));
+  return buffer;
+}
+
+boost::json::object build_telemetry(const ServiceContext& context,
+                                    const TelemetryOptions& options) {
+  const Config& config = *context.config;
+  boost::json::object telemetry;
+  telemetry["id"] = context.telemetry_id;
+
+  boost::json::object app;
+  app["name"] = "qdrant";
+  app["version"] = SEXTANT_QDRANT_VERSION;
+  if (options.details_level >= 1) {
+    app["features"] = boost::json::object{{"debug", false},  {"service_debug_feature", false},
+                                          {"recovery_mode", false}, {"gpu", false},
+                                          {"rocksdb", false}, {"staging", false}};
+    app["system"] = system_telemetry(config);
+  }
+  if (config.service.jwt_rbac) app["jwt_rbac"] = true;
+  app["startup"] = format_timestamp(context.startup);
+  telemetry["app"] = std::move(app);
+
+  api::ServiceStats stats = context.api->stats();
+  boost::json::object collections;
+  collections["number_of_collections"] = stats.collections_total;
+  if (config.storage.max_collections) {
+    collections["max_collections"] = *config.storage.max_collections;
+  }
+  if (options.details_level >= 1) {
+    boost::system::error_code ec;
+    auto summaries = boost::json::parse(context.api->telemetry_collections_json(), ec);
+    collections["collections"] = (!ec && summaries.is_array()) ? summaries : boost::json::array();
+    collections["snapshots"] = boost::json::array();
+  }
+  telemetry["collections"] = std::move(collections);
+
+  if (options.global_access) {
+    telemetry["cluster"] = boost::json::object{{"enabled", false}};
+    boost::json::object responses;
+    for (const auto& [key, by_status] : context.metrics->snapshot()) {
+      boost::json::object per_status;
+      for (const auto& [status, op] : by_status) {
+        per_status[std::to_string(status)] = statistics_json(op, options.details_level);
+      }
+      responses[key] = std::move(per_status);
+    }
+    telemetry["requests"] = boost::json::object{
+        {"rest", boost::json::object{{"responses", std::move(responses)}}},
+        {"grpc", boost::json::object{{"responses", boost::json::object()}}}};
+  }
+  return telemetry;
+}
+
+}  // namespace sextant::server
