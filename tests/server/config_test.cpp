@@ -1,0 +1,177 @@
+// Configuration layering as Qdrant does it: defaults -> config/config.yaml ->
+// config/{RUN_MODE}.yaml -> config/local.yaml -> --config-path -> QDRANT__* environment.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "server/config.hpp"
+
+namespace sextant::server {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device device;
+    dir_ = std::filesystem::temp_directory_path() /
+           ("sextant-config-test-" + std::to_string(device()));
+    std::filesystem::create_directories(dir_ / "config");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void write(const std::string& relative, const std::string& text) {
+    std::ofstream(dir_ / relative) << text;
+  }
+
+  ConfigLoadResult load(std::vector<std::pair<std::string, std::string>> environment = {},
+                        std::optional<std::string> config_path = std::nullopt) {
+    ConfigSources sources;
+    sources.base_dir = dir_.string();
+    sources.environment = std::move(environment);
+    sources.config_path = std::move(config_path);
+    return load_config(sources);
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(ConfigTest, DefaultsWithoutAnyFile) {
+  auto result = load();
+  ASSERT_TRUE(result.config) << result.error;
+  const Config& c = *result.config;
+  EXPECT_EQ(c.service.host, "127.0.0.1");
+  EXPECT_EQ(c.service.http_port, 6333);
+  EXPECT_EQ(c.storage.storage_path, "./storage");
+  EXPECT_EQ(c.storage.snapshots_path, "./snapshots");
+  EXPECT_EQ(c.service.max_request_size_mb, 32u);
+  EXPECT_EQ(c.max_request_size_bytes(), 32u << 20);
+  EXPECT_TRUE(c.service.enable_cors);
+  EXPECT_FALSE(c.service.api_key);
+  EXPECT_EQ(c.storage.hnsw_index.m, 16u);
+  EXPECT_TRUE(result.warnings.empty());
+}
+
+TEST_F(ConfigTest, LayersOverrideInQdrantOrder) {
+  write("config/config.yaml",
+        "service:\n  http_port: 7000\n  host: 0.0.0.0\nstorage:\n  storage_path: /a\n"
+        "  hnsw_index:\n    m: 32\n");
+  write("config/development.yaml", "service:\n  http_port: 7001\n");
+  write("config/local.yaml", "storage:\n  storage_path: /b\n");
+  write("custom.yaml", "storage:\n  snapshots_path: /snap\n");
+  auto result = load({}, (dir_ / "custom.yaml").string());
+  ASSERT_TRUE(result.config) << result.error;
+  const Config& c = *result.config;
+  EXPECT_EQ(c.service.http_port, 7001);        // development.yaml beats config.yaml
+  EXPECT_EQ(c.service.host, "0.0.0.0");        // untouched keys survive later layers
+  EXPECT_EQ(c.storage.storage_path, "/b");     // local.yaml beats both
+  EXPECT_EQ(c.storage.snapshots_path, "/snap");  // --config-path file
+  EXPECT_EQ(c.storage.hnsw_index.m, 32u);
+}
+
+TEST_F(ConfigTest, RunModeSelectsTheEnvironmentFile) {
+  write("config/development.yaml", "service:\n  http_port: 7001\n");
+  write("config/production.yaml", "service:\n  http_port: 7002\n");
+  auto result = load({{"RUN_MODE", "production"}});
+  ASSERT_TRUE(result.config) << result.error;
+  EXPECT_EQ(result.config->service.http_port, 7002);
+}
+
+TEST_F(ConfigTest, EnvironmentOverridesFilesWithTypeConversion) {
+  write("config/config.yaml", "service:\n  http_port: 7000\n  enable_cors: true\n");
+  auto result = load({{"QDRANT__SERVICE__HTTP_PORT", "16333"},
+                      {"QDRANT__SERVICE__API_KEY", "secret"},
+                      {"QDRANT__SERVICE__ENABLE_CORS", "false"},
+                      {"QDRANT__STORAGE__STORAGE_PATH", "/data"},
+                      {"QDRANT__STORAGE__OPTIMIZERS__DELETED_THRESHOLD", "0.5"},
+                      {"QDRANT__EMBEDDING__MODELS__MINILM", "/models/minilm"},
+                      {"QDRANT_SINGLE_UNDERSCORE", "ignored"},
+                      {"PATH", "/usr/bin"}});
+  ASSERT_TRUE(result.config) << result.error;
+  const Config& c = *result.config;
+  EXPECT_EQ(c.service.http_port, 16333);
+  EXPECT_EQ(c.service.api_key, "secret");
+  EXPECT_FALSE(c.service.enable_cors);
+  EXPECT_EQ(c.storage.storage_path, "/data");
+  EXPECT_DOUBLE_EQ(c.storage.optimizers.deleted_threshold, 0.5);
+  EXPECT_EQ(c.embedding.models.at("minilm"), "/models/minilm");
+  EXPECT_TRUE(result.warnings.empty());
+}
+
+TEST_F(ConfigTest, NullResetsAnOptionalSetting) {
+  write("config/config.yaml", "service:\n  grpc_port: null\n  api_key: ~\n");
+  auto result = load();
+  ASSERT_TRUE(result.config) << result.error;
+  EXPECT_FALSE(result.config->service.grpc_port);
+  EXPECT_FALSE(result.config->service.api_key);
+}
+
+TEST_F(ConfigTest, UnknownKeysWarnButDoNotFail) {
+  write("config/config.yaml", "service:\n  http_port: 7000\n  no_such_key: 1\nmystery: true\n");
+  auto result = load();
+  ASSERT_TRUE(result.config) << result.error;
+  EXPECT_EQ(result.config->service.http_port, 7000);
+  ASSERT_EQ(result.warnings.size(), 2u);
+  EXPECT_NE(result.warnings[0].find("mystery"), std::string::npos);
+  EXPECT_NE(result.warnings[1].find("service.no_such_key"), std::string::npos);
+}
+
+TEST_F(ConfigTest, QdrantOnlyKeysAreAcceptedWithoutWarning) {
+  write("config/config.yaml",
+        "cluster:\n  enabled: false\n  p2p:\n    port: 6335\nstorage:\n  wal:\n"
+        "    wal_capacity_mb: 32\n  performance:\n    max_search_threads: 3\n"
+        "    optimizer_cpu_budget: -1\n    async_scorer: false\nlogger:\n  format: text\n");
+  auto result = load();
+  ASSERT_TRUE(result.config) << result.error;
+  EXPECT_TRUE(result.warnings.empty()) << result.warnings.front();
+  EXPECT_EQ(result.config->storage.performance.max_search_threads, 3u);
+  EXPECT_EQ(result.config->storage.performance.optimizer_cpu_budget, -1);
+}
+
+TEST_F(ConfigTest, BadValuesAreStartUpErrorsNamingTheKey) {
+  struct Case {
+    std::string variable, value, expected_key;
+  };
+  for (const Case& bad : {Case{"QDRANT__SERVICE__HTTP_PORT", "70000", "service.http_port"},
+                          Case{"QDRANT__SERVICE__HTTP_PORT", "abc", "service.http_port"},
+                          Case{"QDRANT__SERVICE__ENABLE_TLS", "maybe", "service.enable_tls"},
+                          Case{"QDRANT__STORAGE__HNSW_INDEX__M", "-4", "storage.hnsw_index.m"},
+                          Case{"QDRANT__SERVICE__MAX_REQUEST_SIZE_MB", "0",
+                               "service.max_request_size_mb"},
+                          Case{"QDRANT__LOG_LEVEL", "loud", "log_level"},
+                          Case{"QDRANT__CLUSTER__ENABLED", "true", "cluster.enabled"}}) {
+    auto result = load({{bad.variable, bad.value}});
+    EXPECT_FALSE(result.config) << bad.variable << "=" << bad.value;
+    EXPECT_NE(result.error.find(bad.expected_key), std::string::npos) << result.error;
+  }
+}
+
+TEST_F(ConfigTest, InvalidYamlIsAnError) {
+  write("config/config.yaml", "service: [unclosed\n");
+  auto result = load();
+  EXPECT_FALSE(result.config);
+  EXPECT_NE(result.error.find("config.yaml"), std::string::npos) << result.error;
+}
+
+TEST_F(ConfigTest, MissingConfigPathIsReportedNotFatal) {
+  auto result = load({}, (dir_ / "absent.yaml").string());
+  ASSERT_TRUE(result.config) << result.error;
+  ASSERT_EQ(result.warnings.size(), 1u);
+  EXPECT_NE(result.warnings[0].find("--config-path is not found"), std::string::npos);
+}
+
+TEST_F(ConfigTest, DescribeMasksSecrets) {
+  auto result = load({{"QDRANT__SERVICE__API_KEY", "top-secret-key"},
+                      {"QDRANT__SERVICE__READ_ONLY_API_KEY", "reader-key"}});
+  ASSERT_TRUE(result.config);
+  std::string all;
+  for (const auto& line : describe_config(*result.config)) all += line + "\n";
+  EXPECT_EQ(all.find("top-secret-key"), std::string::npos);
+  EXPECT_EQ(all.find("reader-key"), std::string::npos);
+  EXPECT_NE(all.find("service.api_key = <set, 14 chars>"), std::string::npos);
+  EXPECT_NE(all.find("storage.storage_path = ./storage"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sextant::server

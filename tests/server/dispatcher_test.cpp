@@ -1,0 +1,184 @@
+// The request pipeline without sockets: routing, auth order, CORS, limits and failures.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "server/dispatcher.hpp"
+
+namespace sextant::server {
+namespace {
+
+class DispatcherTest : public ::testing::Test {
+ protected:
+  DispatcherTest() {
+    add(api::HttpMethod::kGet, "/collections", false);
+    add(api::HttpMethod::kGet, "/collections/aliases", false);
+    add(api::HttpMethod::kGet, "/collections/{collection_name}", false);
+    add(api::HttpMethod::kPut, "/collections/{collection_name}", true);
+    add(api::HttpMethod::kPost, "/collections/{collection_name}/snapshots/upload", true);
+    add(api::HttpMethod::kGet, "/healthz", false);
+    api::Route failing;
+    failing.method = api::HttpMethod::kGet;
+    failing.pattern = "/explode";
+    failing.handler = [](api::Request&) -> api::Response { throw std::runtime_error("boom"); };
+    router_.add(failing);
+  }
+
+  void add(api::HttpMethod method, std::string pattern, bool is_write) {
+    api::Route route;
+    route.method = method;
+    route.pattern = pattern;
+    route.is_write = is_write;
+    route.handler = [this, pattern](api::Request& request) {
+      last_request_ = request;
+      last_body_ = std::string(request.body);
+      api::Response response;
+      response.body = "handled " + pattern;
+      return response;
+    };
+    router_.add(std::move(route));
+  }
+
+  api::Response run(const Dispatcher& dispatcher, RequestHead head, std::string body = "") {
+    PreparedRequest prepared = dispatcher.prepare(std::move(head));
+    api::Response response = dispatcher.execute(prepared, body);
+    dispatcher.finish(prepared, response);
+    return response;
+  }
+
+  static std::optional<std::string> header(const api::Response& response, std::string name) {
+    for (const auto& [key, value] : response.headers) {
+      if (key == name) return value;
+    }
+    return std::nullopt;
+  }
+
+  api::Router router_;
+  RequestMetrics metrics_;
+  api::Request last_request_;
+  std::string last_body_;
+};
+
+TEST_F(DispatcherTest, RoutesWithDecodedParamsQueryAndBody) {
+  Authenticator open(ServiceConfig{});
+  Dispatcher dispatcher(router_, open, metrics_, {});
+  auto response = run(dispatcher,
+                      {"PUT", "/collections/my%20col/?wait=true&x=a%2Bb", {{"x-test", "1"}}},
+                      R"({"vectors":{}})");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "handled /collections/{collection_name}");
+  ASSERT_EQ(last_request_.path_params.size(), 1u);
+  EXPECT_EQ(last_request_.path_params[0], "my col");
+  EXPECT_EQ(last_request_.query.at("wait"), "true");
+  EXPECT_EQ(last_request_.query.at("x"), "a+b");
+  EXPECT_EQ(last_body_, R"({"vectors":{}})");
+  EXPECT_EQ(last_request_.header("x-test"), "1");
+
+  run(dispatcher, {"GET", "/collections/a%2Fb", {}});
+  EXPECT_EQ(last_request_.path_params.at(0), "a/b");
+  run(dispatcher, {"GET", "/collections/aliases", {}});
+  EXPECT_TRUE(last_request_.path_params.empty());  // literal route registered first wins
+}
+
+TEST_F(DispatcherTest, UnknownPathAndWrongMethodAreEmpty404) {
+  Authenticator open(ServiceConfig{});
+  Dispatcher dispatcher(router_, open, metrics_, {});
+  for (RequestHead head : {RequestHead{"GET", "/nope", {}},
+                           RequestHead{"DELETE", "/collections", {}}}) {
+    auto response = run(dispatcher, head);
+    EXPECT_EQ(response.status, 404) << head.target;
+    EXPECT_EQ(response.body, "");
+    EXPECT_EQ(response.content_type, "");
+  }
+}
+
+TEST_F(DispatcherTest, AuthComesBeforeRoutingAndSparesHealthRoutes) {
+  ServiceConfig service;
+  service.api_key = "rw";
+  service.read_only_api_key = "ro";
+  Authenticator auth(service);
+  Dispatcher dispatcher(router_, auth, metrics_, {});
+
+  auto unknown = run(dispatcher, {"GET", "/nope", {}});
+  EXPECT_EQ(unknown.status, 401);  // Qdrant authenticates before it knows the route
+  EXPECT_EQ(unknown.body, "Must provide an API key or an Authorization bearer token");
+  EXPECT_EQ(run(dispatcher, {"GET", "/nope", {{"api-key", "rw"}}}).status, 404);
+  EXPECT_EQ(run(dispatcher, {"GET", "/healthz", {}}).status, 200);
+  EXPECT_EQ(run(dispatcher, {"GET", "/collections", {{"api-key", "bad"}}}).status, 401);
+
+  auto read_only_write = run(dispatcher, {"PUT", "/collections/a", {{"api-key", "ro"}}});
+  EXPECT_EQ(read_only_write.status, 403);
+  EXPECT_NE(read_only_write.body.find(R"("error":"Forbidden: Global manage access is required")"),
+            std::string::npos)
+      << read_only_write.body;
+  EXPECT_EQ(run(dispatcher, {"GET", "/collections/a", {{"api-key", "ro"}}}).status, 200);
+  EXPECT_EQ(last_request_.access, api::Access::kReadOnly);
+}
+
+TEST_F(DispatcherTest, CorsPreflightAndResponseHeaders) {
+  Authenticator auth(ServiceConfig{.api_key = "rw"});
+  Dispatcher dispatcher(router_, auth, metrics_, {.enable_cors = true});
+  auto preflight = run(dispatcher, {"OPTIONS",
+                                    "/collections/a",
+                                    {{"origin", "http://ui.local"},
+                                     {"access-control-request-method", "PUT"},
+                                     {"access-control-request-headers", "api-key,content-type"}}});
+  EXPECT_EQ(preflight.status, 200);  // answered before auth: browsers send no key here
+  EXPECT_EQ(header(preflight, "access-control-allow-origin"), "http://ui.local");
+  EXPECT_EQ(header(preflight, "access-control-allow-headers"), "api-key,content-type");
+  EXPECT_NE(header(preflight, "access-control-allow-methods")->find("PUT"), std::string::npos);
+
+  auto actual = run(dispatcher, {"GET", "/collections", {{"origin", "http://ui.local"}}});
+  EXPECT_EQ(actual.status, 401);
+  EXPECT_EQ(header(actual, "access-control-allow-origin"), "http://ui.local");
+  EXPECT_TRUE(header(actual, "vary"));
+
+  // OPTIONS without Access-Control-Request-Method is not a preflight.
+  EXPECT_EQ(run(dispatcher, {"OPTIONS", "/collections", {{"api-key", "rw"}}}).status, 404);
+
+  Dispatcher no_cors(router_, auth, metrics_, {.enable_cors = false});
+  auto plain = run(no_cors, {"GET", "/healthz", {{"origin", "http://ui.local"}}});
+  EXPECT_FALSE(header(plain, "access-control-allow-origin"));
+}
+
+TEST_F(DispatcherTest, BodyLimitAndUploadRoutes) {
+  Authenticator open(ServiceConfig{});
+  Dispatcher dispatcher(router_, open, metrics_, {.max_request_size_bytes = 1024});
+  auto prepared = dispatcher.prepare({"PUT", "/collections/a", {}});
+  EXPECT_EQ(prepared.body_limit_bytes, 1024u);
+  auto known = dispatcher.oversized_body(prepared, 4096);
+  EXPECT_EQ(known.status, 400);
+  EXPECT_NE(known.body.find("JSON payload (4096 bytes) is larger than allowed (limit: 1024 bytes)."),
+            std::string::npos)
+      << known.body;
+  EXPECT_NE(dispatcher.oversized_body(prepared, std::nullopt)
+                .body.find("JSON payload has exceeded limit (1024 bytes)."),
+            std::string::npos);
+  auto upload = dispatcher.prepare({"POST", "/collections/a/snapshots/upload", {}});
+  EXPECT_GT(upload.body_limit_bytes, uint64_t{1} << 40);
+}
+
+TEST_F(DispatcherTest, HandlerExceptionBecomes500Envelope) {
+  Authenticator open(ServiceConfig{});
+  Dispatcher dispatcher(router_, open, metrics_, {});
+  auto response = run(dispatcher, {"GET", "/explode", {}});
+  EXPECT_EQ(response.status, 500);
+  EXPECT_NE(response.body.find(R"({"status":{"error":"Service internal error: boom"})"),
+            std::string::npos)
+      << response.body;
+  EXPECT_EQ(run(dispatcher, {"GET", "/collections", {}}).status, 200);  // still serving
+}
+
+TEST_F(DispatcherTest, MetricsRecordPatternNotConcretePath) {
+  Authenticator open(ServiceConfig{});
+  Dispatcher dispatcher(router_, open, metrics_, {});
+  run(dispatcher, {"GET", "/collections/a", {}});
+  run(dispatcher, {"GET", "/collections/b", {}});
+  run(dispatcher, {"GET", "/nope", {}});
+  auto table = metrics_.snapshot();
+  EXPECT_EQ(table.at("GET /collections/{collection_name}").at(200).count, 2u);
+  EXPECT_EQ(table.at("GET unknown").at(404).count, 1u);
+}
+
+}  // namespace
+}  // namespace sextant::server
