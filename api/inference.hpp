@@ -23,6 +23,12 @@ class Inference {
                                                           const boost::json::object& options) = 0;
   virtual storage::Result<storage::SparseVector> embed_sparse(
       const std::string& model, const std::string& text, const boost::json::object& options) = 0;
+  // Query-side sparse embedding: BM25 weights query terms 1.0 instead of by term frequency.
+  // Defaults to the document form for models without a distinction.
+  virtual storage::Result<storage::SparseVector> embed_sparse_query(
+      const std::string& model, const std::string& text, const boost::json::object& options) {
+    return embed_sparse(model, text, options);
+  }
 };
 
 }  // namespace sextant::api

@@ -1,0 +1,43 @@
+// HTTP routes of the embedding API, served by the main server and by the standalone sidecar
+// (`sextant embed --host --port`):
+//   POST /embed           {"text": s} -> {"embedding": [..], "model": m, "dim": d}
+//                         {"texts": [s..]} -> {"embeddings": [[..]..], "model": m, "dim": d}
+//                         text-embeddings-inference form {"inputs": s|[s..], "normalize": b,
+//                         "truncate": b} -> [[..]..]
+//   POST /v1/embeddings   OpenAI form {"input"|"inputs": s|[s..], "model": m,
+//                         "encoding_format": "float"|"base64"} -> {"object": "list", "data": [...],
+//                         "model": m, "usage": {"prompt_tokens": n, "total_tokens": n}}
+//   GET /health, GET /info  (sidecar only, as text-embeddings-inference serves them)
+// These are not Qdrant endpoints, so they answer in the shapes of the services they replace,
+// not in Qdrant's envelope. Handlers block on the EmbedService, so they run on the worker pool.
+//
+// Ownership: the service must outlive the Router the routes are added to.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "api/router.hpp"
+#include "embed/embed_service.hpp"
+
+namespace sextant::api {
+
+void register_embed_routes(Router& router, embed::EmbedService& service);
+// The embed routes plus /health and /info, for the sidecar process.
+void register_embed_sidecar_routes(Router& router, embed::EmbedService& service);
+
+// The model a fresh install serves: name clients use -> directory (relative to the working
+// directory, where scripts/fetch-model.sh puts it).
+std::map<std::string, std::string> default_embedding_models();
+
+// Loads each configured model (a directory in the Hugging Face layout, a hub cache folder, or a
+// repository id looked up under `hub_cache_roots`) into `service`. Returns "" on success, or an
+// error naming the model. With `skip_missing`, models whose files are absent are left out and
+// listed in *skipped instead (used for the default model, which an install may not have).
+std::string load_embedding_models(embed::EmbedService& service,
+                                  const std::map<std::string, std::string>& models,
+                                  const std::vector<std::string>& hub_cache_roots,
+                                  bool skip_missing, std::vector<std::string>* skipped);
+
+}  // namespace sextant::api
