@@ -60,8 +60,7 @@ bool is_document(const json::object& object) {
 }
 
 // One vector value for the vector called `name` ("" for the default).
-Status parse_one_vector(const std::string& name, const json::value& value,
-                        const storage::CollectionSchema& schema, Inference* inference,
+Status parse_one_vector(const std::string& name, const json::value& value, Inference* inference,
                         storage::PointVectors& out) {
   if (value.is_array()) {
     const auto& array = value.get_array();
@@ -143,18 +142,18 @@ Result<std::vector<PointId>> parse_point_ids(const json::value& value) {
 }
 
 Result<storage::PointVectors> parse_point_vectors(const json::value& value,
-                                                  const storage::CollectionSchema& schema,
+                                                  const storage::CollectionSchema& /*schema*/,
                                                   Inference* inference) {
   storage::PointVectors vectors;
   bool named_map = value.is_object() && !value.get_object().contains("indices") &&
                    !value.get_object().contains("values") && !is_document(value.get_object());
   if (named_map) {
     for (const auto& [name, v] : value.get_object()) {
-      auto st = parse_one_vector(std::string(name), v, schema, inference, vectors);
+      auto st = parse_one_vector(std::string(name), v, inference, vectors);
       if (!st.ok()) return st.error();
     }
   } else {
-    auto st = parse_one_vector("", value, schema, inference, vectors);
+    auto st = parse_one_vector("", value, inference, vectors);
     if (!st.ok()) return st.error();
   }
   return vectors;
@@ -279,7 +278,7 @@ Result<std::vector<storage::PointWrite>> parse_points_to_upsert(
     if (list.get_array().size() != n)
       return Error::bad_input("number of ids and vectors must be equal");
     for (size_t i = 0; i < n; ++i) {
-      auto st = parse_one_vector(name, list.get_array()[i], schema, inference, points[i].vectors);
+      auto st = parse_one_vector(name, list.get_array()[i], inference, points[i].vectors);
       if (!st.ok()) return st;
     }
     return {};
@@ -310,7 +309,7 @@ Result<std::shared_ptr<const index::filter::Filter>> parse_optional_filter(const
                                                                            const char* key) {
   auto value = body.if_contains(key);
   if (!value || value->is_null()) return std::shared_ptr<const index::filter::Filter>();
-  return parse_filter_json(*value);
+  return parse_filter_json(*value, key);
 }
 
 Result<storage::PointSelector> parse_points_selector(const json::object& body) {

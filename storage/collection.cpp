@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "storage/point_filter.hpp"
 #include "storage/point_layout.hpp"
 #include "storage/schema_from_config.hpp"
 
@@ -85,6 +86,17 @@ Result<std::shared_ptr<Collection>> Collection::open(const std::string& director
         collection->payload_indexes_[lmdb::as_string(cursor->key())] = schema;
     }
   }
+  auto graph_db = txn->open_db("graph", MDB_CREATE);
+  if (!graph_db.ok()) return graph_db.error();
+  collection->graph_db_ = graph_db.value();
+  for (size_t i = 0; i < collection->schema_->dense.size(); ++i) {
+    const auto& spec = collection->schema_->dense[i];
+    if (spec.multivector) continue;
+    auto index = std::make_unique<VectorIndex>(spec, i);
+    // An unreadable image is not fatal: the graph is rebuilt from the points.
+    (void)index->load(txn.value(), collection->graph_db_);
+    collection->indexes_.push_back(std::move(index));
+  }
   WriterState state;
   auto loaded = PointWriter::load(txn.value(), *collection->schema_, collection->dbs_, state);
   if (!loaded.ok()) return loaded.error();
@@ -93,18 +105,75 @@ Result<std::shared_ptr<Collection>> Collection::open(const std::string& director
   Collection* raw = collection.get();
   collection->queue_ = std::make_unique<UpdateQueue>(
       *collection->env_, collection->schema_, collection->dbs_, std::move(state),
-      [raw](std::shared_ptr<const ReadView> view) { std::atomic_store(&raw->view_, std::move(view)); },
+      [raw](std::shared_ptr<const ReadView> view) { raw->publish(std::move(view)); },
       [raw](const std::vector<UpdateOperation>& applied) { raw->on_commit(applied); });
   auto view = collection->queue_->initial_view();
   if (!view.ok()) return view.error();
-  std::atomic_store(&collection->view_, view.value());
+  collection->publish(view.value());
+  collection->indexing_thread_ = std::thread([raw] { raw->run_indexing(); });
   return collection;
+}
+
+void Collection::publish(std::shared_ptr<const ReadView> view) {
+  std::atomic_store(&view_, std::move(view));
+  std::lock_guard lock(indexing_mutex_);
+  indexing_requested_ = true;
+  indexing_wake_.notify_one();
+}
+
+bool Collection::should_index(const VectorIndex& index, const ViewState& state) const {
+  if (index.ready()) return true;
+  const auto& column = state.dense[index.vector_index()];
+  if (!column.present) return false;
+  const uint64_t threshold_kb = schema_->indexing_threshold_kb;
+  if (threshold_kb == 0) return false;
+  const uint64_t bytes = column.present->count() * uint64_t(column.dim) * sizeof(float);
+  return bytes >= threshold_kb * 1024;
+}
+
+void Collection::run_indexing() {
+  using namespace std::chrono_literals;
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  auto last_persist = std::chrono::steady_clock::now();
+  for (;;) {
+    {
+      std::unique_lock lock(indexing_mutex_);
+      indexing_wake_.wait_for(lock, 1s, [&] { return stopping_ || indexing_requested_; });
+      if (stopping_) break;
+      indexing_requested_ = false;
+    }
+    auto current = view();
+    if (!current) continue;
+    for (auto& index : indexes_) {
+      if (!should_index(*index, current->state())) continue;
+      indexing_ = true;
+      index->catch_up(current, threads);
+      indexing_ = false;
+    }
+    // Persist once updates pause, or at least every few seconds under a steady stream.
+    bool quiet;
+    {
+      std::lock_guard lock(indexing_mutex_);
+      quiet = !indexing_requested_;
+    }
+    if (quiet || std::chrono::steady_clock::now() - last_persist > 5s) {
+      for (auto& index : indexes_) (void)index->persist(*env_, graph_db_);
+      last_persist = std::chrono::steady_clock::now();
+    }
+  }
+  for (auto& index : indexes_) (void)index->persist(*env_, graph_db_);
 }
 
 Collection::~Collection() { close(); }
 
 void Collection::close() {
   if (queue_) queue_->stop();
+  {
+    std::lock_guard lock(indexing_mutex_);
+    stopping_ = true;
+    indexing_wake_.notify_all();
+  }
+  if (indexing_thread_.joinable()) indexing_thread_.join();
   std::atomic_store(&view_, std::shared_ptr<const ReadView>());
   if (env_) env_->sync();
 }
@@ -147,8 +216,45 @@ boost::json::object Collection::payload_index_schemas() const {
   return payload_indexes_;
 }
 
+namespace {
+
+// Estimates how many live points pass `filter` from an evenly spread sample of offsets.
+uint64_t estimate_matching(const ReadView& view, const index::filter::Filter& filter) {
+  const ViewState& state = view.state();
+  if (state.alive_count == 0) return 0;
+  constexpr uint32_t kSamples = 512;
+  const uint32_t step = std::max<uint32_t>(1, state.offset_limit / kSamples);
+  PointReader reader = view.reader();
+  uint64_t seen = 0, matched = 0;
+  for (uint32_t offset = 0; offset < state.offset_limit; offset += step) {
+    if (!state.alive->test(offset)) continue;
+    ++seen;
+    matched += point_matches(filter, reader, offset);
+  }
+  if (seen == 0) return 0;
+  return matched * state.alive_count / seen;
+}
+
+}  // namespace
+
 std::vector<ScoredOffset> Collection::search(const ReadView& view, const SearchRequest& request,
                                              ParallelPool& pool) const {
+  const auto* dense = std::get_if<std::vector<float>>(&request.vector);
+  const int vector_index = schema_->dense_index(request.vector_name);
+  if (!request.params.exact && dense && vector_index >= 0) {
+    for (const auto& index : indexes_) {
+      if (index->vector_index() != size_t(vector_index) || !index->ready()) continue;
+      const auto& spec = schema_->dense[vector_index];
+      if (request.filter) {
+        // Restrictive filters are answered by scanning the few matching points exactly.
+        const uint64_t matching = estimate_matching(view, *request.filter);
+        if (matching * spec.dim * sizeof(float) < spec.hnsw.full_scan_threshold_kb * 1024) break;
+      }
+      std::vector<float> query = *dense;
+      if (spec.distance == Distance::kCosine) index::normalize(query.data(), query.size());
+      if (auto results = index->search(view, request, query)) return std::move(*results);
+    }
+  }
   return exact_search(view, request, pool);
 }
 
@@ -161,6 +267,8 @@ CollectionStats Collection::stats() const {
   for (const auto& column : state.dense)
     if (column.present) stats.vectors_count += column.present->count();
   stats.pending_updates = queue_ ? queue_->pending() : 0;
+  for (const auto& index : indexes_) stats.indexed_vectors_count += index->indexed_count();
+  stats.indexing = indexing_.load();
   return stats;
 }
 

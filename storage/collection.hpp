@@ -7,6 +7,8 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <thread>
 #include <boost/json/object.hpp>
 #include <memory>
 #include <mutex>
@@ -18,6 +20,7 @@
 #include "storage/read_view.hpp"
 #include "storage/status.hpp"
 #include "storage/update_queue.hpp"
+#include "storage/vector_index.hpp"
 #include "storage/vector_search.hpp"
 
 namespace sextant::storage {
@@ -63,6 +66,11 @@ class Collection {
  private:
   Collection() = default;
   void on_commit(const std::vector<UpdateOperation>& applied);
+  void publish(std::shared_ptr<const ReadView> view);
+  // The indexing thread: brings every vector index up to date with the newest view, persisting
+  // the graphs once they settle.
+  void run_indexing();
+  bool should_index(const VectorIndex& index, const ViewState& state) const;
 
   std::string directory_;
   std::unique_ptr<lmdb::Env> env_;
@@ -70,6 +78,15 @@ class Collection {
   CollectionDbs dbs_;
   std::unique_ptr<UpdateQueue> queue_;
   std::shared_ptr<const ReadView> view_;
+
+  std::vector<std::unique_ptr<VectorIndex>> indexes_;  // one per indexable dense vector
+  MDB_dbi graph_db_ = 0;
+  std::mutex indexing_mutex_;
+  std::condition_variable indexing_wake_;
+  bool indexing_requested_ = false;
+  bool stopping_ = false;
+  std::atomic<bool> indexing_{false};
+  std::thread indexing_thread_;
 
   mutable std::mutex config_mutex_;
   boost::json::object reported_;

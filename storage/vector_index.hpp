@@ -1,0 +1,63 @@
+// The HNSW index of one dense vector of a collection, kept in step with the collection's read
+// views by the collection's indexing thread, persisted as an image in LMDB so a restart does not
+// rebuild it.
+//
+// Invariants:
+// - `synced_view_` is the newest view the graph was updated from; its chunk table covers every
+//   offset in the graph (offsets only grow and never change vectors), so graph searches read
+//   vectors through it. Holding it pins those pages in the map.
+// - The graph changes only under the exclusive lock, in small batches; searches hold the shared
+//   lock while they walk it. Until the first build completes (`ready_`), searches scan exactly
+//   and never wait for indexing.
+// - Offsets of a view that are alive but not yet in the graph are searched exactly and merged,
+//   so results never miss a point because indexing lags.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <vector>
+
+#include "index/hnsw/hnsw_graph.hpp"
+#include "storage/collection_schema.hpp"
+#include "storage/lmdb.hpp"
+#include "storage/read_view.hpp"
+#include "storage/vector_search.hpp"
+
+namespace sextant::storage {
+
+class VectorIndex {
+ public:
+  VectorIndex(const DenseVectorSpec& spec, size_t vector_index);
+
+  size_t vector_index() const { return vector_index_; }
+  // Restores the graph from a stored image (nullopt: none stored). Call before indexing starts.
+  Status load(const lmdb::Txn& txn, MDB_dbi graph_db);
+  // Inserts the view's live offsets the graph lacks and tombstones the dead ones. Returns true
+  // when the graph changed.
+  bool catch_up(const std::shared_ptr<const ReadView>& view, unsigned threads);
+  // Writes the graph image in its own write transaction (LMDB serialises it with the writer).
+  Status persist(lmdb::Env& env, MDB_dbi graph_db);
+
+  bool ready() const { return ready_.load(); }
+  uint64_t indexed_count() const;
+  // Graph search merged with an exact scan of the view's unindexed offsets. nullopt when the
+  // index is not ready.
+  std::optional<std::vector<ScoredOffset>> search(const ReadView& view, const SearchRequest& request,
+                                                  const std::vector<float>& query) const;
+
+ private:
+  DenseVectorSpec spec_;
+  size_t vector_index_;
+  mutable std::shared_mutex mutex_;
+  std::optional<index::HnswGraph> graph_;
+  std::shared_ptr<const ReadView> synced_view_;
+  // Every live offset below this (with the vector) is in the graph.
+  uint32_t indexed_limit_ = 0;
+  std::atomic<bool> ready_{false};
+  std::atomic<bool> dirty_{false};
+};
+
+}  // namespace sextant::storage
