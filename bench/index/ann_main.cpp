@@ -2,8 +2,20 @@
 // base.fvecs with --m/--efc on --threads threads, then for each --ef runs 200 untimed warm-up
 // queries and every query once, single-threaded, printing one JSON line per phase. Vectors are
 // L2-normalised, so the index uses Cosine (= inner product). Anything not JSON goes to stderr.
+//
+// Extra options (not part of the contract): --quantization int8|none|both (default int8: the
+// walk runs on scalar-quantized codes and the candidates are rescored on float32 vectors; the
+// engine is reported as "sextant", and "sextant-f32" for the float32-only walk), and
+// --image PATH: after the sweep, write the graph image to PATH, map it read-only and report the
+// time from open to the first answer (what a restart costs); --graph-cache PATH: reuse the graph
+// image at PATH instead of building (written there after a build), for tuning search only.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -11,6 +23,8 @@
 
 #include "bench/index/ann_dataset.hpp"
 #include "index/hnsw/hnsw_graph.hpp"
+#include "index/hnsw/hnsw_image.hpp"
+#include "index/quantization/scalar_quantizer.hpp"
 
 namespace {
 
@@ -22,6 +36,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Options {
   std::string base, query, gt, efs = "16,32,64,128,256";
+  std::string quantization = "int8", image, graph_cache;
   int m = 16, efc = 100, k = 10, threads = 2;
 };
 
@@ -37,8 +52,106 @@ Options parse(int argc, char** argv) {
     else if (name == "--ef") o.efs = value;
     else if (name == "--k") o.k = std::stoi(value);
     else if (name == "--threads") o.threads = std::stoi(value);
+    else if (name == "--quantization") o.quantization = value;
+    else if (name == "--image") o.image = value;
+    else if (name == "--graph-cache") o.graph_cache = value;
   }
   return o;
+}
+
+void sweep(const Options& o, const HnswGraph& graph, const VectorSource& source,
+           const sextant::bench::VecsFile<float>& queries,
+           const sextant::bench::VecsFile<int32_t>& truth,
+           const sextant::index::QuantizedVectors* codes, const char* engine) {
+  std::stringstream ef_list(o.efs);
+  for (std::string token; std::getline(ef_list, token, ',');) {
+    SearchRequest request;
+    request.k = size_t(o.k);
+    request.ef = size_t(std::stoi(token));
+    request.quantized = codes;
+    for (size_t q = 0; q < std::min<size_t>(queries.rows, 200); ++q) {
+      request.query = queries.row(q);
+      graph.search(request, source);
+    }
+    std::vector<double> latency_ms(queries.rows);
+    size_t hits = 0;
+    const auto sweep_start = Clock::now();
+    for (size_t q = 0; q < queries.rows; ++q) {
+      request.query = queries.row(q);
+      const auto start = Clock::now();
+      const auto result = graph.search(request, source);
+      latency_ms[q] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+      const int32_t* expected = truth.row(q);
+      for (const auto& hit : result)
+        if (std::find(expected, expected + o.k, int32_t(hit.offset)) != expected + o.k) ++hits;
+    }
+    const double total_s = std::chrono::duration<double>(Clock::now() - sweep_start).count();
+    std::sort(latency_ms.begin(), latency_ms.end());
+    std::printf(
+        "{\"engine\":\"%s\",\"ef\":%s,\"k\":%d,\"recall\":%.4f,\"qps\":%.1f,"
+        "\"p50_ms\":%.3f,\"p99_ms\":%.3f}\n",
+        engine, token.c_str(), o.k, double(hits) / double(queries.rows * size_t(o.k)),
+        double(queries.rows) / total_s, latency_ms[queries.rows / 2],
+        latency_ms[queries.rows * 99 / 100]);
+    std::fflush(stdout);
+  }
+}
+
+HnswGraph load_or_build(const Options& o, const HnswParams& params,
+                        const std::vector<uint32_t>& offsets, const VectorSource& source) {
+  if (!o.graph_cache.empty()) {
+    std::ifstream in(o.graph_cache, std::ios::binary | std::ios::ate);
+    if (in) {
+      std::vector<uint64_t> words((size_t(in.tellg()) + 7) / 8);
+      const size_t bytes = size_t(in.tellg());
+      in.seekg(0);
+      in.read(reinterpret_cast<char*>(words.data()), std::streamsize(bytes));
+      std::string error;
+      auto loaded =
+          HnswGraph::from_image({reinterpret_cast<const std::byte*>(words.data()), bytes}, &error);
+      if (loaded) return std::move(*loaded);
+      std::fprintf(stderr, "sextant-ann: ignoring graph cache: %s\n", error.c_str());
+    }
+  }
+  HnswGraph graph(params);
+  graph.build(offsets, source, unsigned(o.threads));
+  if (!o.graph_cache.empty()) {
+    const std::vector<std::byte> image = graph.serialize();
+    std::ofstream out(o.graph_cache, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(image.data()), std::streamsize(image.size()));
+  }
+  return graph;
+}
+
+// Restart cost: write the image, map it read-only, open it and answer one query.
+void time_reopen(const Options& o, const HnswGraph& graph, const VectorSource& source,
+                 const sextant::bench::VecsFile<float>& queries) {
+  {
+    const std::vector<std::byte> image = graph.serialize();
+    std::ofstream out(o.image, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(image.data()), std::streamsize(image.size()));
+  }
+  const auto start = Clock::now();
+  const int fd = ::open(o.image.c_str(), O_RDONLY);
+  const off_t bytes = ::lseek(fd, 0, SEEK_END);
+  void* map = ::mmap(nullptr, size_t(bytes), PROT_READ, MAP_SHARED, fd, 0);
+  std::string error;
+  const auto view = sextant::index::HnswImageView::open(
+      {static_cast<const std::byte*>(map), size_t(bytes)}, &error);
+  if (!view) {
+    std::fprintf(stderr, "sextant-ann: %s\n", error.c_str());
+    return;
+  }
+  SearchRequest request;
+  request.query = queries.row(0);
+  request.k = size_t(o.k);
+  request.ef = 64;
+  const auto hits = view->search(request, source);
+  const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  std::fprintf(stderr, "sextant-ann: image %.1f MB, open + first answer %.2f ms (%zu hits)\n",
+               double(bytes) / 1048576.0, ms, hits.size());
+  ::munmap(map, size_t(bytes));
+  ::close(fd);
 }
 
 }  // namespace
@@ -64,47 +177,30 @@ int main(int argc, char** argv) {
 
   std::vector<uint32_t> offsets(base.rows);
   for (size_t i = 0; i < base.rows; ++i) offsets[i] = uint32_t(i);
-  HnswGraph graph(params);
   const auto build_start = Clock::now();
-  graph.build(offsets, source, unsigned(o.threads));
+  HnswGraph graph = load_or_build(o, params, offsets, source);
+  std::unique_ptr<sextant::index::QuantizedVectors> codes;
+  if (o.quantization != "none") {
+    std::vector<uint32_t> sample;
+    for (size_t i = 0; i < base.rows; i += std::max<size_t>(1, base.rows / 10000))
+      sample.push_back(uint32_t(i));
+    codes = std::make_unique<sextant::index::QuantizedVectors>(
+        sextant::index::ScalarQuantizer::train(source, sample, 0.999f), params.dim);
+    codes->encode_all(offsets, source, unsigned(o.threads));
+  }
   const double build_s = std::chrono::duration<double>(Clock::now() - build_start).count();
   std::printf(
       "{\"engine\":\"sextant\",\"phase\":\"build\",\"n\":%zu,\"dim\":%zu,\"m\":%d,\"efc\":%d,"
       "\"threads\":%d,\"build_s\":%.3f,\"rss_mb\":%.1f}\n",
       base.rows, base.dim, o.m, o.efc, o.threads, build_s, sextant::bench::peak_rss_mb());
   std::fflush(stdout);
-  std::fprintf(stderr, "sextant-ann: graph %.1f MB\n", graph.memory_bytes() / 1048576.0);
+  std::fprintf(stderr, "sextant-ann: graph %.1f MB, int8 codes %.1f MB, vectors %.1f MB\n",
+               double(graph.memory_bytes()) / 1048576.0,
+               codes ? double(codes->memory_bytes()) / 1048576.0 : 0.0,
+               double(base.values.size() * sizeof(float)) / 1048576.0);
 
-  std::stringstream ef_list(o.efs);
-  for (std::string token; std::getline(ef_list, token, ',');) {
-    SearchRequest request;
-    request.k = size_t(o.k);
-    request.ef = size_t(std::stoi(token));
-    for (size_t q = 0; q < std::min<size_t>(queries.rows, 200); ++q) {
-      request.query = queries.row(q);
-      graph.search(request, source);
-    }
-    std::vector<double> latency_ms(queries.rows);
-    size_t hits = 0;
-    const auto sweep_start = Clock::now();
-    for (size_t q = 0; q < queries.rows; ++q) {
-      request.query = queries.row(q);
-      const auto start = Clock::now();
-      const auto result = graph.search(request, source);
-      latency_ms[q] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-      const int32_t* expected = truth.row(q);
-      for (const auto& hit : result)
-        if (std::find(expected, expected + o.k, int32_t(hit.offset)) != expected + o.k) ++hits;
-    }
-    const double total_s = std::chrono::duration<double>(Clock::now() - sweep_start).count();
-    std::sort(latency_ms.begin(), latency_ms.end());
-    std::printf(
-        "{\"engine\":\"sextant\",\"ef\":%s,\"k\":%d,\"recall\":%.4f,\"qps\":%.1f,"
-        "\"p50_ms\":%.3f,\"p99_ms\":%.3f}\n",
-        token.c_str(), o.k, double(hits) / double(queries.rows * size_t(o.k)),
-        double(queries.rows) / total_s, latency_ms[queries.rows / 2],
-        latency_ms[queries.rows * 99 / 100]);
-    std::fflush(stdout);
-  }
+  if (o.quantization != "int8") sweep(o, graph, source, queries, truth, nullptr, "sextant-f32");
+  if (codes) sweep(o, graph, source, queries, truth, codes.get(), "sextant");
+  if (!o.image.empty()) time_reopen(o, graph, source, queries);
   return 0;
 }

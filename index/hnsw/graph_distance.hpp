@@ -57,6 +57,36 @@ struct GraphDistance {
   }
 };
 
+// Scalar-quantized codes (int8, see index/quantization): exact integer kernels, ordering by
+// -dot or squared L2 in code units. Scores come from rescoring, or from to_score's estimate.
+template <>
+struct GraphDistance<int8_t> {
+  int32_t (*kernel)(const int8_t*, const int8_t*, size_t) = nullptr;
+  float sign = 1;
+  float unit = 1;  // one code unit squared, in original units: 1 / scale^2
+  Distance distance = Distance::kCosine;
+  size_t dim = 0;
+
+  static bool supports(Distance d) { return d != Distance::kManhattan; }
+  static GraphDistance make(Distance d, size_t dimension, float scale) {
+    const KernelTable& k = kernels();
+    GraphDistance g;
+    g.distance = d;
+    g.dim = dimension;
+    g.kernel = d == Distance::kEuclid ? k.l2_squared_i8 : k.dot_i8;
+    g.sign = higher_is_better(d) ? -1.0f : 1.0f;
+    g.unit = 1.0f / (scale * scale);
+    return g;
+  }
+  float operator()(const int8_t* a, const int8_t* b) const {
+    return sign * float(kernel(a, b, dim));
+  }
+  float to_score(float ordering_value) const {
+    const float value = ordering_value * unit;
+    return distance == Distance::kEuclid ? std::sqrt(value) : -value;
+  }
+};
+
 // The query in the index's element type (float16 rounds, uint8 rounds and clamps to 0..255).
 template <typename T>
 std::vector<T> convert_query(const float* query, size_t dim) {

@@ -83,6 +83,7 @@ std::vector<ScoredOffset> HnswGraph::search(const SearchRequest& request,
   graph.max_level = int(entry >> 32) - 1;
   graph.points_count = points_count_.load();
   graph.deleted_count = deleted_count_.load();
+  graph.offset_limit = s.offset_limit.load();
   const HnswGraphAccess access(s);
   auto is_deleted = [&](uint32_t node) { return access.is_deleted(node); };
   return run_search_any_type(access, params_, graph, request, source, is_deleted);

@@ -67,6 +67,7 @@ std::vector<std::byte> HnswGraph::serialize() const {
   h.max_level = int32_t(entry >> 32) - 1;
   h.points_count = points_count_.load();
   h.deleted_count = deleted_count_.load();
+  h.offset_limit = s.offset_limit.load();
 
   std::vector<uint32_t> upper_at(s.capacity, ~0u);
   uint64_t upper_words = 0;
@@ -131,6 +132,7 @@ std::optional<HnswImageView> HnswImageView::open(std::span<const std::byte> imag
       h->upper_links_at % 64)
     return fail("sections out of bounds");
   if (h->max_level >= 0 && h->entry_point >= h->capacity) return fail("bad entry point");
+  if (h->offset_limit > h->capacity) return fail("bad offset limit");
 
   HnswImageView view;
   view.params_ = params_of(*h);
@@ -159,6 +161,7 @@ std::vector<ScoredOffset> HnswImageView::search(const SearchRequest& request,
   graph.max_level = header_->max_level;
   graph.points_count = header_->points_count;
   graph.deleted_count = header_->deleted_count;
+  graph.offset_limit = header_->offset_limit;
   const HnswImageAccess access(*this);
   auto is_deleted = [&](uint32_t node) { return access.is_deleted(node); };
   return run_search_any_type(access, params_, graph, request, source, is_deleted);
@@ -188,6 +191,7 @@ std::optional<HnswGraph> HnswGraph::from_image(std::span<const std::byte> image,
   }
   if (h.max_level >= 0) s.set_entry(h.entry_point, h.max_level);
   s.level_draws.store(h.points_count);
+  s.offset_limit.store(h.offset_limit);
   graph.points_count_.store(h.points_count);
   graph.deleted_count_.store(h.deleted_count);
   return graph;

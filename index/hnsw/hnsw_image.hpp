@@ -37,7 +37,7 @@ struct HnswImageHeader {
   uint32_t capacity;
   uint32_t entry_point;
   int32_t max_level;
-  uint32_t reserved;
+  uint32_t offset_limit;  // every node's offset is below this
   uint64_t points_count;
   uint64_t deleted_count;
   uint64_t level0_at;

@@ -24,7 +24,7 @@ uint64_t mix64(uint64_t x) {  // splitmix64 finaliser
 // directions instead of bunching them in one cluster (HNSW paper, algorithm 4).
 template <typename T>
 void select_neighbours(std::vector<Candidate>& candidates, size_t max_links,
-                       const GraphDistance<T>& distance, const VectorSource& source) {
+                       const GraphDistance<T>& distance, const ResolvedSource& source) {
   if (candidates.size() <= max_links) return;
   std::vector<Candidate> kept;
   kept.reserve(max_links);
@@ -137,7 +137,7 @@ class Inserter {
 
   HnswGraph::Storage& s_;
   const HnswParams& params_;
-  const VectorSource& source_;
+  const ResolvedSource source_;
   HnswGraphAccess access_;
   LockedAccess locked_access_{s_, HnswGraphAccess(s_)};
   GraphDistance<T> distance_;
@@ -164,6 +164,8 @@ void HnswGraph::insert(uint32_t offset, const VectorSource& source) {
   }
   std::fill_n(s.level0.data() + size_t(offset) * s.level0_stride, s.level0_stride, 0u);
   s.levels[offset] = int8_t(level);
+  for (uint32_t limit = s.offset_limit.load(); limit < offset + 1;)
+    s.offset_limit.compare_exchange_weak(limit, offset + 1);
   switch (params_.datatype) {
     case VectorDatatype::kFloat32:
       Inserter<float>(s, params_, source).insert(offset, level);

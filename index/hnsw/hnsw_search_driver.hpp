@@ -1,15 +1,18 @@
 // Runs one HNSW query over either graph form (a Layers accessor, see layer_search.hpp): converts
 // the query to the element type, descends the upper levels, walks level 0 with the request's
-// restrictions, and returns the k best as Qdrant scores. Shared by HnswGraph and HnswImageView.
+// restrictions — on full vectors, or on int8 codes followed by rescoring — and returns the k best
+// as Qdrant scores. Shared by HnswGraph and HnswImageView.
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "index/hnsw/hnsw_params.hpp"
 #include "index/hnsw/layer_search.hpp"
 #include "index/hnsw/search_request.hpp"
+#include "index/quantization/scalar_quantizer.hpp"
 
 namespace sextant::index {
 
@@ -18,15 +21,93 @@ struct GraphSnapshot {
   int max_level = -1;
   size_t points_count = 0;
   size_t deleted_count = 0;
+  uint32_t offset_limit = 0;  // every node's offset is below this
 };
+
+// Walks the graph for `query` (already in the element type of `source`) and leaves the best
+// accepted candidates, at most `ef`, in `results` (unsorted).
+template <typename T, typename Layers, typename Source, typename IsDeleted>
+void walk_graph(const Layers& layers, const GraphDistance<T>& distance, const T* query,
+                const Source& source, const GraphSnapshot& graph, const SearchRequest& request,
+                size_t ef, const IsDeleted& is_deleted, std::vector<Candidate>& results) {
+  const uint32_t entry = greedy_descend(layers, distance, query, source, graph.entry_point,
+                                        graph.max_level, 0);
+  const bool restricted = graph.deleted_count > 0 || !request.filter.empty() ||
+                          !request.alive.empty() || !request.predicate.empty();
+  VisitedSet& visited = thread_local_visited_set();
+  SearchScratch& scratch = thread_local_search_scratch();
+  if (!restricted) {
+    auto accept_all = [](uint32_t) { return true; };
+    search_layer<false>(layers, distance, query, source, entry, 0, ef, ef, accept_all, visited,
+                        scratch, results);
+    return;
+  }
+  auto accept = [&](uint32_t node) {
+    return !is_deleted(node) && (request.filter.empty() || request.filter.test(node)) &&
+           (request.alive.empty() || request.alive.test(node)) &&
+           (request.predicate.empty() || request.predicate.accepts(request.predicate.context, node));
+  };
+  // Explore about ef / selectivity nodes; with an unknown selectivity the walk is bounded by
+  // the accepted results only.
+  size_t explore_width = SIZE_MAX;
+  const size_t live = graph.points_count - std::min(graph.deleted_count, graph.points_count);
+  if (request.filter_cardinality > 0 || (request.filter.empty() && request.predicate.empty())) {
+    const double passing = request.filter_cardinality > 0
+                               ? double(std::min<uint64_t>(request.filter_cardinality, live))
+                               : double(live);
+    const double selectivity =
+        std::max(passing, 1.0) / double(std::max<size_t>(graph.points_count, 1));
+    explore_width = size_t(double(ef) / selectivity) + 1;
+  }
+  search_layer<true>(layers, distance, query, source, entry, 0, ef, explore_width, accept,
+                     visited, scratch, results);
+}
+
+inline void sort_closest_first(std::vector<Candidate>& candidates) {
+  std::sort(candidates.begin(), candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return a.distance < b.distance; });
+}
 
 template <typename T, typename Layers, typename IsDeleted>
 std::vector<ScoredOffset> run_search(const Layers& layers, const HnswParams& params,
                                      const GraphSnapshot& graph, const SearchRequest& request,
-                                     const VectorSource& source, const IsDeleted& is_deleted) {
+                                     const VectorSource& vectors, const IsDeleted& is_deleted) {
   std::vector<ScoredOffset> hits;
   if (graph.max_level < 0 || request.k == 0) return hits;
+  const ResolvedSource source(vectors);
   const auto distance = GraphDistance<T>::make(params.distance, params.dim);
+  thread_local std::vector<Candidate> results;
+  const size_t ef = std::max(request.ef, request.k);
+
+  if constexpr (std::is_same_v<T, float>) {
+    const QuantizedVectors* codes = request.quantized;
+    if (codes != nullptr && GraphDistance<int8_t>::supports(params.distance) &&
+        codes->dim() == params.dim && codes->capacity() >= graph.offset_limit) {
+      thread_local std::vector<int8_t> query_code;
+      query_code.resize(params.dim);
+      codes->quantizer().encode(request.query, params.dim, query_code.data());
+      const auto code_distance =
+          GraphDistance<int8_t>::make(params.distance, params.dim, codes->quantizer().scale());
+      const size_t wanted =
+          size_t(std::ceil(double(request.k) * std::max(1.0, request.oversampling)));
+      walk_graph(layers, code_distance, query_code.data(), *codes, graph, request,
+                 std::max(ef, wanted), is_deleted, results);
+      if (request.rescore) {
+        for (Candidate& c : results)
+          c.distance = distance(request.query, vector_of<float>(source, c.node));
+      }
+      sort_closest_first(results);
+      const size_t count = std::min(request.k, results.size());
+      hits.reserve(count);
+      for (size_t i = 0; i < count; ++i) {
+        const float d = results[i].distance;
+        hits.push_back({results[i].node,
+                        request.rescore ? distance.to_score(d) : code_distance.to_score(d)});
+      }
+      return hits;
+    }
+  }
+
   std::vector<T> converted;
   const T* query;
   if constexpr (std::is_same_v<T, float>) {
@@ -35,41 +116,8 @@ std::vector<ScoredOffset> run_search(const Layers& layers, const HnswParams& par
     converted = convert_query<T>(request.query, params.dim);
     query = converted.data();
   }
-
-  const uint32_t entry = greedy_descend(layers, distance, query, source, graph.entry_point,
-                                        graph.max_level, 0);
-  const size_t ef = std::max(request.ef, request.k);
-  const bool restricted = graph.deleted_count > 0 || !request.filter.empty() ||
-                          !request.alive.empty() || !request.predicate.empty();
-  thread_local std::vector<Candidate> results;
-  VisitedSet& visited = thread_local_visited_set();
-  SearchScratch& scratch = thread_local_search_scratch();
-  if (!restricted) {
-    auto accept_all = [](uint32_t) { return true; };
-    search_layer<false>(layers, distance, query, source, entry, 0, ef, ef, accept_all, visited,
-                        scratch, results);
-  } else {
-    auto accept = [&](uint32_t node) {
-      return !is_deleted(node) && (request.filter.empty() || request.filter.test(node)) &&
-             (request.alive.empty() || request.alive.test(node)) &&
-             (request.predicate.empty() ||
-              request.predicate.accepts(request.predicate.context, node));
-    };
-    // Explore about ef / selectivity nodes; unknown selectivity: bounded by results only.
-    size_t explore_width = SIZE_MAX;
-    const size_t live = graph.points_count - std::min(graph.deleted_count, graph.points_count);
-    if (request.filter_cardinality > 0 || (request.filter.empty() && request.predicate.empty())) {
-      const double passing = request.filter_cardinality > 0
-                                 ? double(std::min<uint64_t>(request.filter_cardinality, live))
-                                 : double(live);
-      const double selectivity = std::max(passing, 1.0) / double(std::max<size_t>(graph.points_count, 1));
-      explore_width = size_t(double(ef) / selectivity) + 1;
-    }
-    search_layer<true>(layers, distance, query, source, entry, 0, ef, explore_width, accept,
-                       visited, scratch, results);
-  }
-  std::sort(results.begin(), results.end(),
-            [](const Candidate& a, const Candidate& b) { return a.distance < b.distance; });
+  walk_graph(layers, distance, query, source, graph, request, ef, is_deleted, results);
+  sort_closest_first(results);
   const size_t count = std::min(request.k, results.size());
   hits.reserve(count);
   for (size_t i = 0; i < count; ++i)

@@ -12,7 +12,8 @@
 //   a region with no match).
 //
 // Neither allocates once the thread's scratch buffers have grown. Vectors of the neighbours
-// about to be scored are prefetched one ahead.
+// about to be scored are prefetched one ahead. Vectors come from a `Source` with
+// vector_data(node) and vector_bytes(): a ResolvedSource (full vectors) or QuantizedVectors.
 #pragma once
 
 #include <algorithm>
@@ -50,19 +51,38 @@ inline SearchScratch& thread_local_search_scratch() {
   return scratch;
 }
 
-template <typename T>
-inline const T* vector_of(const VectorSource& source, uint32_t node) {
+// A VectorSource with its address arithmetic precomputed for the inner loop.
+struct ResolvedSource {
+  const void* const* chunks;
+  uint32_t shift;
+  uint32_t mask;
+  size_t stride;
+
+  explicit ResolvedSource(const VectorSource& source)
+      : chunks(source.chunks),
+        shift(source.per_chunk_shift),
+        mask(source.per_chunk_shift >= 32 ? ~0u : (1u << source.per_chunk_shift) - 1),
+        stride(source.vector_bytes()) {}
+  size_t vector_bytes() const { return stride; }
+  const void* vector_data(uint32_t node) const {
+    return static_cast<const std::byte*>(chunks[node >> shift]) + size_t(node & mask) * stride;
+  }
+};
+
+template <typename T, typename Source>
+inline const T* vector_of(const Source& source, uint32_t node) {
   return static_cast<const T*>(source.vector_data(node));
 }
 
-inline void prefetch_vector(const VectorSource& source, uint32_t node, size_t lines) {
+template <typename Source>
+inline void prefetch_vector(const Source& source, uint32_t node, size_t lines) {
   const char* p = static_cast<const char*>(source.vector_data(node));
   for (size_t line = 0; line < lines; ++line) __builtin_prefetch(p + line * 64, 0, 3);
 }
 
-template <typename T, typename Layers>
+template <typename T, typename Layers, typename Source>
 uint32_t greedy_descend(const Layers& layers, const GraphDistance<T>& distance, const T* query,
-                        const VectorSource& source, uint32_t entry, int from_level, int to_level) {
+                        const Source& source, uint32_t entry, int from_level, int to_level) {
   uint32_t current = entry;
   float current_distance = distance(query, vector_of<T>(source, current));
   for (int level = from_level; level > to_level; --level) {
@@ -87,9 +107,9 @@ uint32_t greedy_descend(const Layers& layers, const GraphDistance<T>& distance, 
 
 // Fills `results` (a FartherFirst heap, at most ef entries) with the closest accepted nodes.
 // kRestricted = false means every node is accepted (accept is not called).
-template <bool kRestricted, typename T, typename Layers, typename Accept>
+template <bool kRestricted, typename T, typename Layers, typename Source, typename Accept>
 void search_layer(const Layers& layers, const GraphDistance<T>& distance, const T* query,
-                  const VectorSource& source, uint32_t entry, int level, size_t ef,
+                  const Source& source, uint32_t entry, int level, size_t ef,
                   size_t explore_width, const Accept& accept, VisitedSet& visited,
                   SearchScratch& scratch, std::vector<Candidate>& results) {
   const size_t prefetch_lines = std::min<size_t>((source.vector_bytes() + 63) / 64, 8);

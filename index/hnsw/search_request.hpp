@@ -14,6 +14,8 @@
 
 namespace sextant::index {
 
+class QuantizedVectors;
+
 // A read-only bitset over offsets (bit i of words[i / 64]). Bits beyond word_count are 0.
 struct OffsetBitsetView {
   const uint64_t* words = nullptr;
@@ -42,6 +44,13 @@ struct SearchRequest {
   OffsetBitsetView alive;        // optional: offsets that currently exist
   OffsetPredicate predicate;     // optional: further test
   uint64_t filter_cardinality = 0;  // offsets passing all restrictions; 0 = unknown/unfiltered
+
+  // Quantized search (Qdrant's `params.quantization`): when set, the graph is walked on these
+  // int8 codes (float32 Cosine/Dot/Euclid indexes only; otherwise ignored) and, with `rescore`,
+  // the best ceil(k * oversampling) (at least ef) candidates are rescored on the full vectors.
+  const QuantizedVectors* quantized = nullptr;
+  bool rescore = true;
+  double oversampling = 1.0;
 };
 
 // One hit. `score` follows Qdrant's convention for the index's Distance (see distance.hpp).
