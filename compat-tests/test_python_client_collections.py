@@ -137,4 +137,4 @@ def test_client_reports_missing_collection_as_unexpected_response(client, strict
     with pytest.raises(UnexpectedResponse) as raised:
         client.get_collection("compat_client_missing")
     assert raised.value.status_code == 404
-    assert "doesn't exist" in str(raised.value)
+    assert "doesn't exist" in raised.value.content.decode()
