@@ -8,7 +8,8 @@
 // engine is reported as "sextant", and "sextant-f32" for the float32-only walk), and
 // --image PATH: after the sweep, write the graph image to PATH, map it read-only and report the
 // time from open to the first answer (what a restart costs); --graph-cache PATH: reuse the graph
-// image at PATH instead of building (written there after a build), for tuning search only.
+// image at PATH instead of building (written there after a build), for tuning search only;
+// --build-on-codes 0|1 (default 1): choose links on the int8 codes (faster) or on float32.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -38,6 +39,7 @@ struct Options {
   std::string base, query, gt, efs = "16,32,64,128,256";
   std::string quantization = "int8", image, graph_cache;
   int m = 16, efc = 100, k = 10, threads = 2;
+  bool build_on_codes = true;
 };
 
 Options parse(int argc, char** argv) {
@@ -55,6 +57,7 @@ Options parse(int argc, char** argv) {
     else if (name == "--quantization") o.quantization = value;
     else if (name == "--image") o.image = value;
     else if (name == "--graph-cache") o.graph_cache = value;
+    else if (name == "--build-on-codes") o.build_on_codes = value != "0";
   }
   return o;
 }
@@ -98,7 +101,8 @@ void sweep(const Options& o, const HnswGraph& graph, const VectorSource& source,
 }
 
 HnswGraph load_or_build(const Options& o, const HnswParams& params,
-                        const std::vector<uint32_t>& offsets, const VectorSource& source) {
+                        const std::vector<uint32_t>& offsets, const VectorSource& source,
+                        const sextant::index::QuantizedVectors* codes) {
   if (!o.graph_cache.empty()) {
     std::ifstream in(o.graph_cache, std::ios::binary | std::ios::ate);
     if (in) {
@@ -114,7 +118,7 @@ HnswGraph load_or_build(const Options& o, const HnswParams& params,
     }
   }
   HnswGraph graph(params);
-  graph.build(offsets, source, unsigned(o.threads));
+  graph.build(offsets, source, unsigned(o.threads), o.build_on_codes ? codes : nullptr);
   if (!o.graph_cache.empty()) {
     const std::vector<std::byte> image = graph.serialize();
     std::ofstream out(o.graph_cache, std::ios::binary);
@@ -178,7 +182,6 @@ int main(int argc, char** argv) {
   std::vector<uint32_t> offsets(base.rows);
   for (size_t i = 0; i < base.rows; ++i) offsets[i] = uint32_t(i);
   const auto build_start = Clock::now();
-  HnswGraph graph = load_or_build(o, params, offsets, source);
   std::unique_ptr<sextant::index::QuantizedVectors> codes;
   if (o.quantization != "none") {
     std::vector<uint32_t> sample;
@@ -188,6 +191,7 @@ int main(int argc, char** argv) {
         sextant::index::ScalarQuantizer::train(source, sample, 0.999f), params.dim);
     codes->encode_all(offsets, source, unsigned(o.threads));
   }
+  HnswGraph graph = load_or_build(o, params, offsets, source, codes.get());
   const double build_s = std::chrono::duration<double>(Clock::now() - build_start).count();
   std::printf(
       "{\"engine\":\"sextant\",\"phase\":\"build\",\"n\":%zu,\"dim\":%zu,\"m\":%d,\"efc\":%d,"

@@ -45,10 +45,13 @@ class HnswGraph {
 
   const HnswParams& params() const { return params_; }
 
-  // Inserts `offset` (not already present). Thread-safe.
-  void insert(uint32_t offset, const VectorSource& source);
+  // Inserts `offset` (not already present). Thread-safe. With `codes` (covering the offset, for a
+  // float32 Cosine/Dot/Euclid graph) links are chosen on int8 codes: a faster build.
+  void insert(uint32_t offset, const VectorSource& source,
+              const QuantizedVectors* codes = nullptr);
   // Inserts all `offsets` using `threads` threads (0 = hardware concurrency).
-  void build(std::span<const uint32_t> offsets, const VectorSource& source, unsigned threads);
+  void build(std::span<const uint32_t> offsets, const VectorSource& source, unsigned threads,
+             const QuantizedVectors* codes = nullptr);
   // Tombstones `offset`; it stays in the graph for routing. No-op if absent.
   void mark_deleted(uint32_t offset);
 

@@ -8,6 +8,7 @@
 #include "index/hnsw/hnsw_graph.hpp"
 #include "index/hnsw/hnsw_graph_storage.hpp"
 #include "index/hnsw/layer_search.hpp"
+#include "index/quantization/scalar_quantizer.hpp"
 
 namespace sextant::index {
 namespace {
@@ -22,9 +23,9 @@ uint64_t mix64(uint64_t x) {  // splitmix64 finaliser
 // Keeps at most `max_links` of `candidates` (sorted closest first): a candidate is kept only if
 // it is closer to the base node than to every candidate already kept, which spreads links over
 // directions instead of bunching them in one cluster (HNSW paper, algorithm 4).
-template <typename T>
+template <typename T, typename Source>
 void select_neighbours(std::vector<Candidate>& candidates, size_t max_links,
-                       const GraphDistance<T>& distance, const ResolvedSource& source) {
+                       const GraphDistance<T>& distance, const Source& source) {
   if (candidates.size() <= max_links) return;
   std::vector<Candidate> kept;
   kept.reserve(max_links);
@@ -48,15 +49,14 @@ void write_links(uint32_t* list, const std::vector<Candidate>& chosen) {
   std::atomic_ref<uint32_t>(list[0]).store(uint32_t(chosen.size()), std::memory_order_release);
 }
 
-template <typename T>
+// Inserts one node, measuring distances on `Source` vectors of type T: the full vectors
+// (ResolvedSource) or int8 codes (QuantizedVectors, a faster build).
+template <typename T, typename Source>
 class Inserter {
  public:
-  Inserter(HnswGraph::Storage& storage, const HnswParams& params, const VectorSource& source)
-      : s_(storage),
-        params_(params),
-        source_(source),
-        access_(storage),
-        distance_(GraphDistance<T>::make(params.distance, params.dim)) {}
+  Inserter(HnswGraph::Storage& storage, const HnswParams& params, const Source& source,
+           const GraphDistance<T>& distance)
+      : s_(storage), params_(params), source_(source), access_(storage), distance_(distance) {}
 
   void insert(uint32_t node, int level) {
     const T* vector = vector_of<T>(source_, node);
@@ -137,7 +137,7 @@ class Inserter {
 
   HnswGraph::Storage& s_;
   const HnswParams& params_;
-  const ResolvedSource source_;
+  const Source& source_;
   HnswGraphAccess access_;
   LockedAccess locked_access_{s_, HnswGraphAccess(s_)};
   GraphDistance<T> distance_;
@@ -152,7 +152,8 @@ int HnswGraph::random_level() {
   return std::min(int(level), 60);
 }
 
-void HnswGraph::insert(uint32_t offset, const VectorSource& source) {
+void HnswGraph::insert(uint32_t offset, const VectorSource& source,
+                       const QuantizedVectors* codes) {
   ensure_capacity(offset);
   const int level = random_level();
   std::shared_lock<std::shared_mutex> structure(structure_mutex_);
@@ -166,29 +167,44 @@ void HnswGraph::insert(uint32_t offset, const VectorSource& source) {
   s.levels[offset] = int8_t(level);
   for (uint32_t limit = s.offset_limit.load(); limit < offset + 1;)
     s.offset_limit.compare_exchange_weak(limit, offset + 1);
-  switch (params_.datatype) {
-    case VectorDatatype::kFloat32:
-      Inserter<float>(s, params_, source).insert(offset, level);
-      break;
-    case VectorDatatype::kFloat16:
-      Inserter<uint16_t>(s, params_, source).insert(offset, level);
-      break;
-    case VectorDatatype::kUint8:
-      Inserter<uint8_t>(s, params_, source).insert(offset, level);
-      break;
+  const ResolvedSource vectors(source);
+  if (codes != nullptr && params_.datatype == VectorDatatype::kFloat32 &&
+      GraphDistance<int8_t>::supports(params_.distance) && codes->dim() == params_.dim &&
+      offset < codes->capacity()) {
+    const auto distance =
+        GraphDistance<int8_t>::make(params_.distance, params_.dim, codes->quantizer().scale());
+    Inserter<int8_t, QuantizedVectors>(s, params_, *codes, distance).insert(offset, level);
+  } else {
+    switch (params_.datatype) {
+      case VectorDatatype::kFloat32:
+        Inserter<float, ResolvedSource>(s, params_, vectors,
+                                        GraphDistance<float>::make(params_.distance, params_.dim))
+            .insert(offset, level);
+        break;
+      case VectorDatatype::kFloat16:
+        Inserter<uint16_t, ResolvedSource>(
+            s, params_, vectors, GraphDistance<uint16_t>::make(params_.distance, params_.dim))
+            .insert(offset, level);
+        break;
+      case VectorDatatype::kUint8:
+        Inserter<uint8_t, ResolvedSource>(
+            s, params_, vectors, GraphDistance<uint8_t>::make(params_.distance, params_.dim))
+            .insert(offset, level);
+        break;
+    }
   }
   points_count_.fetch_add(1);
 }
 
 void HnswGraph::build(std::span<const uint32_t> offsets, const VectorSource& source,
-                      unsigned threads) {
+                      unsigned threads, const QuantizedVectors* codes) {
   if (offsets.empty()) return;
   ensure_capacity(*std::max_element(offsets.begin(), offsets.end()));
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  insert(offsets[0], source);
+  insert(offsets[0], source, codes);
   std::atomic<size_t> next{1};
   auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < offsets.size();) insert(offsets[i], source);
+    for (size_t i; (i = next.fetch_add(1)) < offsets.size();) insert(offsets[i], source, codes);
   };
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
