@@ -20,7 +20,8 @@ BertEncoder::BertEncoder(ModelConfig config, std::unique_ptr<BertWeights> weight
 void BertEncoder::dense(size_t m, const float* x, const float* raw_weight,
                         const PackedWeights& packed, float* out) const {
   const size_t n = packed.out_features(), k = packed.in_features();
-  if (dense_products_ == DenseProducts::kBlas) {
+  if (dense_products_ == DenseProducts::kBlas ||
+      (dense_products_ == DenseProducts::kAuto && m >= kBlasMinRows)) {
     gemm_a_bt(m, n, k, 1.0f, x, k, raw_weight, k, 1.0f, out, n);
   } else {
     vector_kernels().gemm_packed(m, n, k, x, k, packed.data(), out, n);

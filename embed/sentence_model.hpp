@@ -25,7 +25,7 @@ class SentenceModel {
   // `model_dir` must hold config.json and model.safetensors (see model_locator.hpp to resolve a
   // cache layout first).
   static Result<std::shared_ptr<const SentenceModel>> load(
-      const std::string& model_dir, DenseProducts dense_products = DenseProducts::kPackedKernels);
+      const std::string& model_dir, DenseProducts dense_products = DenseProducts::kAuto);
 
   const WordpieceTokenizer& tokenizer() const { return *tokenizer_; }
   const ModelConfig& config() const { return encoder_->config(); }

@@ -4,7 +4,7 @@
 // so bench/embed/compare.py can put it beside PyTorch and ONNX Runtime.
 //
 // Usage: embed_throughput --model DIR --sentences FILE [--threads 2] [--backend packed|blas]
-//                         [--rounds 2]
+//                         [--rounds 2]        (backend default: auto, packed below 128 rows)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -28,7 +28,7 @@ struct Options {
   std::string model_dir = "models/all-MiniLM-L6-v2";
   std::string sentences_path = "bench/embed/sentences.txt";
   int threads = 2;
-  DenseProducts backend = DenseProducts::kPackedKernels;
+  DenseProducts backend = DenseProducts::kAuto;
   int rounds = 2;
 };
 
@@ -55,10 +55,15 @@ int main(int argc, char** argv) {
     if (flag == "--sentences") options.sentences_path = value;
     if (flag == "--threads") options.threads = std::stoi(value);
     if (flag == "--rounds") options.rounds = std::stoi(value);
-    if (flag == "--backend") options.backend = value == "blas" ? DenseProducts::kBlas
-                                                               : DenseProducts::kPackedKernels;
+    if (flag == "--backend") {
+      options.backend = value == "blas"     ? DenseProducts::kBlas
+                        : value == "packed" ? DenseProducts::kPackedKernels
+                                            : DenseProducts::kAuto;
+    }
   }
-  const char* backend = options.backend == DenseProducts::kBlas ? "openblas" : "packed-avx2";
+  const char* backend = options.backend == DenseProducts::kBlas             ? "openblas"
+                        : options.backend == DenseProducts::kPackedKernels ? "packed-avx2"
+                                                                           : "auto";
   std::vector<std::string> sentences;
   std::ifstream in(options.sentences_path);
   for (std::string line; std::getline(in, line);) {

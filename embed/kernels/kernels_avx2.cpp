@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "embed/kernels/vector_kernels.hpp"
 
@@ -85,10 +86,12 @@ void avx2_softmax(float* row, size_t n) {
   for (; i < n; ++i) row[i] *= inverse;
 }
 
-// ROWS x 16 block: 2*ROWS accumulators, two weight loads and ROWS broadcasts per k step.
+// ROWS x 16 block over packed operands: `rows` holds k steps of kBlockRows consecutive x
+// values (one per row), `panel` k steps of 16 weights; 2*ROWS accumulators stay in registers.
+constexpr size_t kBlockRows = 6;
+
 template <size_t ROWS>
-void avx2_gemm_block(size_t k, const float* x, size_t ldx, const float* panel, float* out,
-                     size_t ldout) {
+void avx2_gemm_block(size_t k, const float* rows, const float* panel, float* out, size_t ldout) {
   Batch low[ROWS], high[ROWS];
   for (size_t r = 0; r < ROWS; ++r) {
     low[r] = Batch(0.0f);
@@ -98,7 +101,7 @@ void avx2_gemm_block(size_t k, const float* x, size_t ldx, const float* panel, f
     const Batch w_low = Batch::load_aligned(panel + i * kPanelWidth);
     const Batch w_high = Batch::load_aligned(panel + i * kPanelWidth + kWidth);
     for (size_t r = 0; r < ROWS; ++r) {
-      const Batch value(x[r * ldx + i]);
+      const Batch value(rows[i * kBlockRows + r]);
       low[r] = xsimd::fma(value, w_low, low[r]);
       high[r] = xsimd::fma(value, w_high, high[r]);
     }
@@ -110,27 +113,43 @@ void avx2_gemm_block(size_t k, const float* x, size_t ldx, const float* panel, f
   }
 }
 
+using BlockFunction = void (*)(size_t, const float*, const float*, float*, size_t);
+constexpr BlockFunction kBlockByRows[kBlockRows + 1] = {
+    nullptr,
+    avx2_gemm_block<1>,
+    avx2_gemm_block<2>,
+    avx2_gemm_block<3>,
+    avx2_gemm_block<4>,
+    avx2_gemm_block<5>,
+    avx2_gemm_block<6>};
+
 void avx2_gemm_packed(size_t m, size_t n, size_t k, const float* x, size_t ldx,
                       const float* packed_w, float* out, size_t ldout) {
-  // Row chunks keep a slice of x hot in L2 while every panel streams past it.
+  // Rows are processed in chunks whose packed copy stays in L2 while every weight panel streams
+  // past it; the copy lays each group of 6 rows out k-major, so the inner loop reads memory
+  // sequentially. The buffer is per thread and reused, so steady state allocates nothing.
   constexpr size_t kRowChunk = 48;
-  constexpr size_t kBlockRows = 6;
+  thread_local std::vector<float> packed_rows;
+  if (packed_rows.size() < kRowChunk * k) packed_rows.resize(kRowChunk * k);
   for (size_t chunk = 0; chunk < m; chunk += kRowChunk) {
-    const size_t chunk_end = std::min(m, chunk + kRowChunk);
+    const size_t chunk_rows = std::min(m - chunk, kRowChunk);
+    const size_t blocks = (chunk_rows + kBlockRows - 1) / kBlockRows;
+    for (size_t block = 0; block < blocks; ++block) {
+      float* target = packed_rows.data() + block * kBlockRows * k;
+      const size_t first = chunk + block * kBlockRows;
+      const size_t rows = std::min(kBlockRows, chunk + chunk_rows - first);
+      for (size_t r = 0; r < rows; ++r) {
+        const float* source = x + (first + r) * ldx;
+        for (size_t i = 0; i < k; ++i) target[i * kBlockRows + r] = source[i];
+      }
+    }
     for (size_t panel = 0; panel < n / kPanelWidth; ++panel) {
       const float* weights = packed_w + panel * k * kPanelWidth;
-      float* column = out + panel * kPanelWidth;
-      size_t row = chunk;
-      for (; row + kBlockRows <= chunk_end; row += kBlockRows) {
-        avx2_gemm_block<kBlockRows>(k, x + row * ldx, ldx, weights, column + row * ldout, ldout);
-      }
-      switch (chunk_end - row) {
-        case 5: avx2_gemm_block<5>(k, x + row * ldx, ldx, weights, column + row * ldout, ldout); break;
-        case 4: avx2_gemm_block<4>(k, x + row * ldx, ldx, weights, column + row * ldout, ldout); break;
-        case 3: avx2_gemm_block<3>(k, x + row * ldx, ldx, weights, column + row * ldout, ldout); break;
-        case 2: avx2_gemm_block<2>(k, x + row * ldx, ldx, weights, column + row * ldout, ldout); break;
-        case 1: avx2_gemm_block<1>(k, x + row * ldx, ldx, weights, column + row * ldout, ldout); break;
-        default: break;
+      float* column = out + chunk * ldout + panel * kPanelWidth;
+      for (size_t block = 0; block < blocks; ++block) {
+        const size_t rows = std::min(kBlockRows, chunk_rows - block * kBlockRows);
+        kBlockByRows[rows](k, packed_rows.data() + block * kBlockRows * k, weights,
+                           column + block * kBlockRows * ldout, ldout);
       }
     }
   }

@@ -68,3 +68,25 @@ TEST(EncoderReference, SimilarSentencesScoreHigherThanUnrelatedOnes) {
 
 }  // namespace
 }  // namespace sextant::embed
+
+namespace sextant::embed {
+namespace {
+
+TEST(EncoderReference, PackedKernelAndOpenBlasBackendsAgree) {
+  SEXTANT_SKIP_WITHOUT_MODEL();
+  auto packed = SentenceModel::load(testing::model_dir(), DenseProducts::kPackedKernels);
+  auto blas = SentenceModel::load(testing::model_dir(), DenseProducts::kBlas);
+  ASSERT_TRUE(packed && blas);
+  auto cases = testing::load_reference_cases();
+  std::vector<std::string> texts;
+  for (const auto& reference : cases) texts.push_back(reference.text);
+  auto a = (*packed)->embed(texts);
+  auto b = (*blas)->embed(texts);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_GE(cosine(a[i], cases[i].embedding), 0.9999) << texts[i];
+    EXPECT_GE(cosine(a[i], b[i]), 0.99999) << texts[i];
+  }
+}
+
+}  // namespace
+}  // namespace sextant::embed
