@@ -15,6 +15,9 @@ cmake --build build -j"$jobs" || exit 1
 
 failed=()
 
+# The embedding reference tests need the model files; they skip (with a message) without them.
+"$root/scripts/fetch-model.sh" || echo "warning: embedding model unavailable; its tests will skip"
+
 echo "== C++ unit tests (ctest)"
 ctest --test-dir build --output-on-failure -j"$jobs" || failed+=("ctest")
 
