@@ -5,6 +5,7 @@
 
 #include "api/api_context.hpp"
 #include "api/collection_handlers.hpp"
+#include "api/facet_handlers.hpp"
 #include "api/point_handlers.hpp"
 #include "api/search_handlers.hpp"
 
@@ -40,6 +41,7 @@ void Api::register_routes(Router& router) {
   register_collection_routes(router, *impl_->context);
   register_point_routes(router, *impl_->context);
   register_search_routes(router, *impl_->context);
+  register_facet_routes(router, *impl_->context);
 }
 
 ServiceStats Api::stats() const {

@@ -67,7 +67,8 @@ Result<json::object> vector_params(const json::value& value, const std::string& 
   if (!size->is_uint64() && !(size->is_int64() && size->get_int64() >= 0))
     return Error::format("invalid type for `" + field + ".size`: expected u64");
   uint64_t dim = size->to_number<uint64_t>();
-  if (dim < 1 || dim > kMaxVectorDimension)
+  if (dim == 0) return Error::format("invalid value: integer `0`, expected a nonzero u64");
+  if (dim > kMaxVectorDimension)
     return Error::validation("[" + field + ".size: value " + std::to_string(dim) +
                              " invalid, must be from 1 to " + std::to_string(kMaxVectorDimension) + "]");
   out["size"] = dim;

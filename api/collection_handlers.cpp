@@ -122,28 +122,13 @@ json::value aliases_json(const std::vector<std::pair<std::string, std::string>>&
 
 json::object payload_schema_json(const storage::Collection& collection) {
   json::object schema;
-  auto view = collection.view();
   for (const auto& [field, field_schema] : collection.payload_index_schemas()) {
     json::object entry;
     const auto& fs = field_schema.as_object();
     if (auto type = fs.if_contains("type")) entry["data_type"] = *type;
     json::object params = fs;
     if (params.size() > 1) entry["params"] = params;
-    uint64_t points = 0;
-    if (view) {
-      auto path = index::payload::JsonPath::parse(field);
-      storage::for_each_matching(*view, nullptr, [&](const storage::PointReader& reader, uint32_t offset) {
-        auto payload = reader.payload(offset);
-        if (!payload || !path) return;
-        bool any = false;
-        index::payload::for_each_value(*path, *payload, [&](const json::value& v) {
-          any = !v.is_null();
-          return !any;
-        });
-        points += any;
-      });
-    }
-    entry["points"] = points;
+    entry["points"] = collection.payload_indexes().points_count(std::string(field)).value_or(0);
     schema[field] = std::move(entry);
   }
   return schema;
@@ -192,9 +177,9 @@ void register_collection_routes(Router& router, ApiContext& context) {
               }});
   router.add({HttpMethod::kGet, "/collections/{collection_name}/aliases", [ctx](Request& r) {
                 return respond([&]() -> Result<json::value> {
-                  auto resolved = ctx->storage.resolve(r.path_params[0]);
-                  if (!resolved) return Error::collection_not_found(r.path_params[0]);
-                  return aliases_json(ctx->storage.aliases(), &*resolved);
+                  // As Qdrant: no existence check; a missing collection has no aliases.
+                  auto resolved = ctx->storage.resolve(r.path_params[0]).value_or(r.path_params[0]);
+                  return aliases_json(ctx->storage.aliases(), &resolved);
                 });
               }});
   router.add({HttpMethod::kGet, "/collections/{collection_name}/cluster", [ctx](Request& r) {

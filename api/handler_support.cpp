@@ -36,6 +36,57 @@ Response error_response_for(const Error& error, Clock::time_point started) {
   return error_response(http_status(error.kind), error.message, started);
 }
 
+namespace {
+
+// Describes a JSON syntax error the way serde_json words it (what Qdrant's users see), with the
+// line and column where parsing stopped.
+std::string describe_json_error(std::string_view body, boost::system::error_code ec,
+                                const boost::json::parse_options& options) {
+  boost::json::parser probe({}, options);
+  boost::system::error_code probe_ec;
+  size_t consumed = probe.write_some(body.data(), body.size(), probe_ec);
+  if (!probe_ec) consumed = body.size();
+  size_t line = 1, column = 0;
+  std::string open;  // stack of unclosed '{' / '['
+  bool in_string = false, escaped = false;
+  for (size_t i = 0; i < consumed && i < body.size(); ++i) {
+    char c = body[i];
+    if (c == '\n') {
+      ++line;
+      column = 0;
+    } else {
+      ++column;
+    }
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      open.push_back(c);
+    } else if ((c == '}' || c == ']') && !open.empty()) {
+      open.pop_back();
+    }
+  }
+  std::string what;
+  if (ec == boost::json::error::too_deep) {
+    what = "recursion limit exceeded";
+  } else if (ec == boost::json::error::incomplete || consumed >= body.size()) {
+    what = in_string ? "EOF while parsing a string"
+           : open.empty() ? "EOF while parsing a value"
+           : open.back() == '{' ? "EOF while parsing an object"
+                                : "EOF while parsing a list";
+  } else if (ec == boost::json::error::extra_data) {
+    what = "trailing characters";
+  } else {
+    what = "expected value";
+  }
+  return what + " at line " + std::to_string(line) + " column " + std::to_string(column);
+}
+
+}  // namespace
+
 Result<boost::json::value> parse_body(const Request& request, bool allow_empty) {
   std::string_view body = request.body;
   size_t first = body.find_first_not_of(" \t\r\n");
@@ -47,24 +98,7 @@ Result<boost::json::value> parse_body(const Request& request, bool allow_empty) 
   options.max_depth = kMaxJsonDepth;
   boost::system::error_code ec;
   boost::json::value value = boost::json::parse(body, ec, {}, options);
-  if (ec) {
-    // Report the position the way users of serde_json see it.
-    size_t line = 1, column = 0;
-    boost::json::parser probe({}, options);
-    size_t consumed = probe.write_some(body.data(), body.size(), ec);
-    for (size_t i = 0; i < consumed && i < body.size(); ++i) {
-      if (body[i] == '\n') {
-        ++line;
-        column = 0;
-      } else {
-        ++column;
-      }
-    }
-    std::string what = ec == boost::json::error::too_deep ? "recursion limit exceeded"
-                                                           : ec.message();
-    return Error::format(what + " at line " + std::to_string(line) + " column " +
-                         std::to_string(column));
-  }
+  if (ec) return Error::format(describe_json_error(body, ec, options));
   return value;
 }
 
@@ -107,10 +141,14 @@ Status validate_collection_name_param(const std::string& name) {
     return Error{ErrorKind::kValidation,
                  "Validation error in path parameters: [collection_name: must be from 1 to 255 "
                  "characters]"};
-  if (name.find('/') != std::string::npos || name.find('\0') != std::string::npos)
+  static const char kInvalid[] = {'<', '>', ':', '"', '/', '\\', '|', '?', '*', '\0', '\x1F'};
+  for (char c : kInvalid) {
+    if (name.find(c) == std::string::npos) continue;
+    std::string shown = c == '\0' ? "\\0" : c == '\x1F' ? "\\u{1f}" : std::string(1, c);
     return Error{ErrorKind::kValidation,
                  "Validation error in path parameters: [collection_name: collection name cannot "
-                 "contain \"/\" char]"};
+                 "contain \"" + shown + "\" char]"};
+  }
   return {};
 }
 

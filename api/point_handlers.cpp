@@ -5,6 +5,7 @@
 #include "api/point_parsing.hpp"
 #include "api/update_operations.hpp"
 #include "index/payload/json_path.hpp"
+#include "index/payload_index/field_schema.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
@@ -23,7 +24,9 @@ json::value update_result_json(const storage::UpdateResult& result) {
 using OperationsParser = std::function<Result<std::vector<storage::UpdateOperation>>(
     const json::object&, const storage::Collection&)>;
 
-Response write_route(ApiContext& context, Request& request, const OperationsParser& parse) {
+// `per_operation`: answer with one UpdateResult per operation (POST /points/batch).
+Response write_route(ApiContext& context, Request& request, const OperationsParser& parse,
+                     bool per_operation = false) {
   return respond([&]() -> Result<json::value> {
     auto wait = wait_flag(request);
     if (!wait.ok()) return wait.error();
@@ -33,9 +36,17 @@ Response write_route(ApiContext& context, Request& request, const OperationsPars
     if (!body.ok()) return body.error();
     auto operations = parse(body.value(), *collection.value());
     if (!operations.ok()) return operations.error();
+    const size_t count = operations->size();
     auto result = collection.value()->update(std::move(operations.value()), wait.value());
     if (!result.ok()) return result.error();
-    return update_result_json(result.value());
+    if (!per_operation) return update_result_json(result.value());
+    json::array results;
+    for (size_t i = 0; i < count; ++i) {
+      storage::UpdateResult each = result.value();
+      each.operation_id += i;
+      results.push_back(update_result_json(each));
+    }
+    return json::value(std::move(results));
   });
 }
 
@@ -194,21 +205,10 @@ Result<storage::UpdateOperation> parse_create_index(const json::object& body) {
   if (!schema || schema->is_null())
     return Error::bad_input("Unable to infer type for the field '" + op.field_name +
                             "'. Please specify `field_type`");
-  static const char* kTypes[] = {"keyword", "integer", "float", "geo", "text", "bool", "datetime", "uuid"};
-  std::string type;
-  if (schema->is_string()) {
-    type = std::string(schema->get_string());
-    op.field_schema = json::object{{"type", type}};
-  } else if (schema->is_object() && schema->get_object().contains("type") &&
-             schema->get_object().at("type").is_string()) {
-    type = std::string(schema->get_object().at("type").get_string());
-    op.field_schema = schema->get_object();
-  } else {
-    return Error::format("data did not match any variant of untagged enum PayloadFieldSchema");
-  }
-  bool known = false;
-  for (const char* t : kTypes) known |= type == t;
-  if (!known) return Error::format("unknown variant `" + type + "`, expected one of `keyword`, `integer`, `float`, `geo`, `text`, `bool`, `datetime`, `uuid`");
+  std::string error;
+  if (!index::payload_index::parse_field_schema(*schema, error)) return Error::format(error);
+  op.field_schema = schema->is_string() ? json::object{{"type", schema->get_string()}}
+                                        : schema->get_object();
   return storage::UpdateOperation(std::move(op));
 }
 
@@ -216,8 +216,13 @@ Result<storage::UpdateOperation> parse_create_index(const json::object& body) {
 
 void register_point_routes(Router& router, ApiContext& context) {
   ApiContext* ctx = &context;
-  auto add_write = [&](HttpMethod method, const char* path, OperationsParser parse) {
-    router.add({method, path, [ctx, parse](Request& r) { return write_route(*ctx, r, parse); }, true});
+  auto add_write = [&](HttpMethod method, const char* path, OperationsParser parse,
+                       bool per_operation = false) {
+    router.add({method, path,
+                [ctx, parse, per_operation](Request& r) {
+                  return write_route(*ctx, r, parse, per_operation);
+                },
+                true});
   };
   add_write(HttpMethod::kPut, "/collections/{collection_name}/points",
             [ctx](const json::object& body, const storage::Collection& c)
@@ -254,7 +259,8 @@ void register_point_routes(Router& router, ApiContext& context) {
   add_write(HttpMethod::kPost, "/collections/{collection_name}/points/batch",
             [ctx](const json::object& body, const storage::Collection& c) {
               return parse_batch(body, c.schema(), ctx->inference);
-            });
+            },
+            true);
   add_write(HttpMethod::kPut, "/collections/{collection_name}/index", single(parse_create_index));
   router.add({HttpMethod::kDelete, "/collections/{collection_name}/index/{field_name}",
               [ctx](Request& r) {

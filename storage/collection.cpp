@@ -83,7 +83,7 @@ Result<std::shared_ptr<Collection>> Collection::open(const std::string& director
       boost::system::error_code ec;
       auto schema = boost::json::parse(lmdb::as_string(cursor->value()), ec);
       if (!ec && schema.is_object())
-        collection->payload_indexes_[lmdb::as_string(cursor->key())] = schema;
+        collection->payload_index_schemas_[lmdb::as_string(cursor->key())] = schema;
     }
   }
   auto graph_db = txn->open_db("graph", MDB_CREATE);
@@ -105,16 +105,22 @@ Result<std::shared_ptr<Collection>> Collection::open(const std::string& director
   Collection* raw = collection.get();
   collection->queue_ = std::make_unique<UpdateQueue>(
       *collection->env_, collection->schema_, collection->dbs_, std::move(state),
-      [raw](std::shared_ptr<const ReadView> view) { raw->publish(std::move(view)); },
-      [raw](const std::vector<UpdateOperation>& applied) { raw->on_commit(applied); });
+      [raw](std::shared_ptr<const ReadView> view, const ChangeSet& changes) {
+        raw->publish(std::move(view), changes);
+      },
+      [raw](const std::vector<UpdateOperation>& applied) { raw->on_commit(applied); },
+      &collection->payload_indexes_);
   auto view = collection->queue_->initial_view();
   if (!view.ok()) return view.error();
-  collection->publish(view.value());
+  for (const auto& [field, schema] : collection->payload_index_schemas_)
+    (void)collection->payload_indexes_.create(std::string(field), schema.as_object(), *view.value());
+  collection->publish(view.value(), ChangeSet{});
   collection->indexing_thread_ = std::thread([raw] { raw->run_indexing(); });
   return collection;
 }
 
-void Collection::publish(std::shared_ptr<const ReadView> view) {
+void Collection::publish(std::shared_ptr<const ReadView> view, const ChangeSet& changes) {
+  payload_indexes_.apply(changes, *view);
   std::atomic_store(&view_, std::move(view));
   std::lock_guard lock(indexing_mutex_);
   indexing_requested_ = true;
@@ -191,12 +197,16 @@ Result<UpdateResult> Collection::update(std::vector<UpdateOperation> operations,
 }
 
 void Collection::on_commit(const std::vector<UpdateOperation>& applied) {
-  std::lock_guard lock(config_mutex_);
   for (const auto& op : applied) {
     if (auto* create = std::get_if<CreatePayloadIndex>(&op)) {
-      payload_indexes_[create->field_name] = create->field_schema;
+      auto current = view();
+      (void)payload_indexes_.create(create->field_name, create->field_schema, *current);
+      std::lock_guard lock(config_mutex_);
+      payload_index_schemas_[create->field_name] = create->field_schema;
     } else if (auto* drop = std::get_if<DeletePayloadIndex>(&op)) {
-      payload_indexes_.erase(drop->field_name);
+      payload_indexes_.drop(drop->field_name);
+      std::lock_guard lock(config_mutex_);
+      payload_index_schemas_.erase(drop->field_name);
     }
   }
 }
@@ -213,7 +223,7 @@ void Collection::set_reported_config(boost::json::object reported) {
 
 boost::json::object Collection::payload_index_schemas() const {
   std::lock_guard lock(config_mutex_);
-  return payload_indexes_;
+  return payload_index_schemas_;
 }
 
 namespace {
@@ -235,6 +245,12 @@ uint64_t estimate_matching(const ReadView& view, const index::filter::Filter& fi
   return matched * state.alive_count / seen;
 }
 
+uint64_t estimate_matching(const ReadView& view, const index::filter::Filter& filter,
+                           const PayloadIndexes& indexes) {
+  if (indexes.empty()) return estimate_matching(view, filter);
+  return indexes.estimate(filter, view.state().alive_count).expected;
+}
+
 }  // namespace
 
 std::vector<ScoredOffset> Collection::search(const ReadView& view, const SearchRequest& request,
@@ -247,7 +263,7 @@ std::vector<ScoredOffset> Collection::search(const ReadView& view, const SearchR
       const auto& spec = schema_->dense[vector_index];
       if (request.filter) {
         // Restrictive filters are answered by scanning the few matching points exactly.
-        const uint64_t matching = estimate_matching(view, *request.filter);
+        const uint64_t matching = estimate_matching(view, *request.filter, payload_indexes_);
         if (matching * spec.dim * sizeof(float) < spec.hnsw.full_scan_threshold_kb * 1024) break;
       }
       std::vector<float> query = *dense;

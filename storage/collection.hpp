@@ -56,6 +56,7 @@ class Collection {
   void set_reported_config(boost::json::object reported);
   // Payload indexes: field name -> field schema (as given to create_payload_index).
   boost::json::object payload_index_schemas() const;
+  const PayloadIndexes& payload_indexes() const { return payload_indexes_; }
 
   CollectionStats stats() const;
   const std::string& directory() const { return directory_; }
@@ -66,7 +67,7 @@ class Collection {
  private:
   Collection() = default;
   void on_commit(const std::vector<UpdateOperation>& applied);
-  void publish(std::shared_ptr<const ReadView> view);
+  void publish(std::shared_ptr<const ReadView> view, const ChangeSet& changes);
   // The indexing thread: brings every vector index up to date with the newest view, persisting
   // the graphs once they settle.
   void run_indexing();
@@ -79,6 +80,7 @@ class Collection {
   std::unique_ptr<UpdateQueue> queue_;
   std::shared_ptr<const ReadView> view_;
 
+  PayloadIndexes payload_indexes_;
   std::vector<std::unique_ptr<VectorIndex>> indexes_;  // one per indexable dense vector
   MDB_dbi graph_db_ = 0;
   std::mutex indexing_mutex_;
@@ -90,7 +92,7 @@ class Collection {
 
   mutable std::mutex config_mutex_;
   boost::json::object reported_;
-  boost::json::object payload_indexes_;
+  boost::json::object payload_index_schemas_;
 };
 
 }  // namespace sextant::storage

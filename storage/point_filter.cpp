@@ -34,7 +34,7 @@ bool point_matches(const index::filter::Filter& filter, const PointReader& reade
     if (!payload) return false;
     point.payload = &*payload;
   }
-  return index::filter::evaluate(filter, point);
+  return index::filter::evaluate(filter, point, reader.state().indexed_checks);
 }
 
 }  // namespace sextant::storage

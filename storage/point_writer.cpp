@@ -137,12 +137,13 @@ Status PointWriter::apply(lmdb::Txn& txn, const std::vector<UpdateOperation>& op
   auto child = lmdb::Txn::begin(env_, lmdb::Txn::Mode::kWrite, &txn);
   if (!child.ok()) return child.error();
   Status status;
-  for (const auto& operation : operations) {
-    status = apply_one(child.value(), operation, operation_id);
+  for (size_t i = 0; i < operations.size(); ++i) {
+    status = apply_one(child.value(), operations[i], operation_id + i);
     if (!status.ok()) break;
   }
   if (status.ok()) {
-    state_.last_operation_id = std::max(state_.last_operation_id, operation_id);
+    const uint64_t last = operation_id + std::max<size_t>(1, operations.size()) - 1;
+    state_.last_operation_id = std::max(state_.last_operation_id, last);
     status = put_counters(child.value());
   }
   if (status.ok()) status = child->commit();
@@ -238,6 +239,7 @@ Status PointWriter::remove_offset(lmdb::Txn& txn, uint32_t offset, bool remove_i
   if (state_.alive.test(offset)) {
     state_.alive.reset(offset);
     --state_.alive_count;
+    state_.removed_offsets.push_back(offset);
   }
   state_.changed = true;
   return {};
@@ -305,6 +307,7 @@ Status PointWriter::write_point(lmdb::Txn& txn, const PointId& id, const PointVe
   }
   state_.alive.set(offset);
   ++state_.alive_count;
+  state_.written_offsets.push_back(offset);
   state_.changed = true;
   return {};
 }
@@ -426,6 +429,7 @@ Status PointWriter::modify_payloads(lmdb::Txn& txn, const UpdateOperation& opera
       auto st = txn.put(dbs_.payload, offset_key(offset), lmdb::as_bytes(text));
       if (!st.ok()) return st;
     }
+    state_.written_offsets.push_back(offset);
     // The point's version moves to this operation.
     auto meta = reader.meta(offset);
     if (meta) {

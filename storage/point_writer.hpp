@@ -33,6 +33,9 @@ struct WriterState {
   std::vector<std::set<uint32_t>> dirty_chunks;  // per dense vector, since the last publish
   // Dense vectors were written or removed since the last publish (alive/presence changed).
   bool changed = false;
+  // Offsets written / removed since the last publish (for payload indexes).
+  std::vector<uint32_t> written_offsets;
+  std::vector<uint32_t> removed_offsets;
 };
 
 class PointWriter {
@@ -41,8 +44,8 @@ class PointWriter {
               WriterState& state)
       : env_(env), schema_(schema), dbs_(dbs), state_(state) {}
 
-  // Applies one request's operations (in order) in `txn`. On error nothing of this request
-  // stays in `txn` or in the state.
+  // Applies one request's operations (in order) in `txn`, the i-th with id operation_id + i.
+  // On error nothing of this request stays in `txn` or in the state.
   Status apply(lmdb::Txn& txn, const std::vector<UpdateOperation>& operations,
                uint64_t operation_id);
 

@@ -273,6 +273,70 @@ Status Storage::update_aliases(const std::vector<AliasAction>& actions) {
   return {};
 }
 
+Result<boost::json::object> Storage::export_collection(const std::string& name_or_alias,
+                                                       const std::string& directory) const {
+  auto collection = this->collection(name_or_alias);
+  if (!collection.ok()) return collection.error();
+  if (auto st = collection.value()->env().copy_to(directory); !st.ok()) return st.error();
+  return collection.value()->reported_config();
+}
+
+Status Storage::import_collection(const std::string& name, const std::string& directory,
+                                  const boost::json::object& reported) {
+  CollectionConfig config;
+  config.reported = reported;
+  auto schema = schema_from_config(reported);
+  if (!schema.ok()) return Error::bad_request("snapshot configuration is invalid: " + schema.error().message);
+  config.schema = schema.value();
+
+  std::shared_ptr<Collection> replaced;
+  std::string new_dir;
+  {
+    std::unique_lock lock(mutex_);
+    if (aliases_.count(name))
+      return Error::already_exists("Can't create collection with name " + name +
+                                   ". Alias with the same name already exists");
+    new_dir = std::to_string(++next_directory_number_);
+    const fs::path target = fs::path(path_) / "collections" / new_dir;
+    std::error_code ec;
+    fs::create_directories(target, ec);
+    if (!ec) fs::copy_file(fs::path(directory) / "data.mdb", target / "data.mdb",
+                           fs::copy_options::overwrite_existing, ec);
+    if (ec) {
+      fs::remove_all(target, ec);
+      return Error::internal("cannot place snapshot data: " + ec.message());
+    }
+    auto opened = Collection::open(target.string(), config);
+    if (!opened.ok()) {
+      fs::remove_all(target, ec);
+      return Error::bad_request("snapshot data cannot be opened: " + opened.error().message);
+    }
+    boost::json::object entry{{"dir", new_dir}, {"config", reported}};
+    std::string text = boost::json::serialize(entry);
+    auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
+    Status st = txn.ok() ? Status() : Status(txn.error());
+    if (st.ok()) st = txn->put(collections_db_, lmdb::as_bytes(name), lmdb::as_bytes(text));
+    if (st.ok())
+      st = txn->put(meta_db_, lmdb::as_bytes(kNextDirKey),
+                    lmdb::Bytes(reinterpret_cast<const uint8_t*>(&next_directory_number_), 8));
+    if (st.ok()) st = txn->commit();
+    if (!st.ok()) {
+      opened.value()->close();
+      fs::remove_all(target, ec);
+      return st;
+    }
+    if (auto it = collections_.find(name); it != collections_.end()) replaced = it->second;
+    collections_[name] = opened.value();
+    collection_dirs_[name] = new_dir;
+  }
+  if (replaced) {
+    replaced->close();
+    std::error_code ec;
+    fs::remove_all(replaced->directory(), ec);
+  }
+  return {};
+}
+
 std::vector<std::pair<std::string, std::string>> Storage::aliases() const {
   std::shared_lock lock(mutex_);
   return {aliases_.begin(), aliases_.end()};

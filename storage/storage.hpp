@@ -51,6 +51,17 @@ class Storage {
   Status update_collection_config(const std::string& name, const boost::json::object& reported);
 
   Status update_aliases(const std::vector<AliasAction>& actions);
+
+  // Snapshots. export_collection writes a consistent copy of the collection's LMDB environment
+  // (data.mdb, taken in one read transaction while writes go on) into `directory` and returns
+  // the collection's reported configuration.
+  Result<boost::json::object> export_collection(const std::string& name_or_alias,
+                                                const std::string& directory) const;
+  // Replaces (or creates) collection `name` with the environment in `directory` (a data.mdb as
+  // export_collection wrote it) and `reported` configuration. The new collection is opened and
+  // checked before the catalog switches to it; on any failure the old one stays as it was.
+  Status import_collection(const std::string& name, const std::string& directory,
+                           const boost::json::object& reported);
   // alias -> collection, sorted by alias.
   std::vector<std::pair<std::string, std::string>> aliases() const;
 

@@ -1,5 +1,6 @@
 #include "storage/update_queue.hpp"
 
+#include <algorithm>
 #include <bit>
 
 #include "storage/point_layout.hpp"
@@ -8,13 +9,15 @@ namespace sextant::storage {
 
 UpdateQueue::UpdateQueue(lmdb::Env& env, std::shared_ptr<const CollectionSchema> schema,
                          CollectionDbs dbs, WriterState state, PublishFn publish,
-                         AfterCommitFn after_commit)
+                         AfterCommitFn after_commit,
+                         const index::filter::IndexedFieldChecks* indexed_checks)
     : env_(env),
       schema_(std::move(schema)),
       dbs_(std::move(dbs)),
       state_(std::move(state)),
       publish_(std::move(publish)),
-      after_commit_(std::move(after_commit)) {
+      after_commit_(std::move(after_commit)),
+      indexed_checks_(indexed_checks) {
   next_operation_id_ = state_.last_operation_id + 1;
   writer_ = std::thread([this] { run(); });
 }
@@ -26,7 +29,8 @@ std::pair<uint64_t, std::future<Status>> UpdateQueue::submit(
   std::lock_guard lock(mutex_);
   Pending pending;
   pending.operations = std::move(operations);
-  pending.operation_id = next_operation_id_++;
+  pending.operation_id = next_operation_id_;
+  next_operation_id_ += std::max<size_t>(1, pending.operations.size());
   auto future = pending.done.get_future();
   uint64_t id = pending.operation_id;
   if (stopping_) {
@@ -55,7 +59,7 @@ void UpdateQueue::stop() {
 
 Result<std::shared_ptr<const ReadView>> UpdateQueue::initial_view() { return build_view(); }
 
-Result<std::shared_ptr<const ReadView>> UpdateQueue::build_view() {
+Result<std::shared_ptr<const ReadView>> UpdateQueue::build_view(ChangeSet* changes) {
   auto txn = lmdb::Txn::begin(env_, lmdb::Txn::Mode::kRead);
   if (!txn.ok()) return txn.error();
   auto view = std::make_shared<ViewState>();
@@ -63,6 +67,13 @@ Result<std::shared_ptr<const ReadView>> UpdateQueue::build_view() {
   view->last_operation_id = state_.last_operation_id;
   view->alive_count = state_.alive_count;
   view->dbs = dbs_;
+  view->indexed_checks = indexed_checks_;
+  if (changes) {
+    changes->written.swap(state_.written_offsets);
+    changes->removed.swap(state_.removed_offsets);
+  }
+  state_.written_offsets.clear();
+  state_.removed_offsets.clear();
   const bool reuse = published_ && !state_.changed;
   view->alive = reuse ? published_->alive : std::make_shared<const Bitset>(state_.alive);
   for (size_t i = 0; i < schema_->dense.size(); ++i) {
@@ -132,8 +143,9 @@ void UpdateQueue::run() {
       for (auto& pending : batch) pending.done.set_value(commit_status);
       continue;
     }
-    auto view = build_view();
-    if (view.ok()) publish_(view.value());
+    ChangeSet changes;
+    auto view = build_view(&changes);
+    if (view.ok()) publish_(view.value(), changes);
     std::vector<UpdateOperation> applied;
     for (size_t i = 0; i < batch.size(); ++i) {
       if (results[i].ok())

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "storage/payload_indexes.hpp"
 #include "storage/point_writer.hpp"
 #include "storage/read_view.hpp"
 
@@ -28,15 +29,17 @@ namespace sextant::storage {
 class UpdateQueue {
  public:
   // `publish` receives each new view after a commit (the collection swaps it in).
-  using PublishFn = std::function<void(std::shared_ptr<const ReadView>)>;
+  using PublishFn = std::function<void(std::shared_ptr<const ReadView>, const ChangeSet&)>;
   // Called on the writer thread after each commit with the operations it applied.
   using AfterCommitFn = std::function<void(const std::vector<UpdateOperation>&)>;
 
   UpdateQueue(lmdb::Env& env, std::shared_ptr<const CollectionSchema> schema, CollectionDbs dbs,
-              WriterState state, PublishFn publish, AfterCommitFn after_commit);
+              WriterState state, PublishFn publish, AfterCommitFn after_commit,
+              const index::filter::IndexedFieldChecks* indexed_checks);
   ~UpdateQueue();
 
-  // Queues a request; the future resolves once it is committed (or failed).
+  // Queues a request; the future resolves once it is committed (or failed). Each operation
+  // of the request takes its own operation id; the first one is returned.
   std::pair<uint64_t, std::future<Status>> submit(std::vector<UpdateOperation> operations);
   // Builds the view of the current committed state (used once at open).
   Result<std::shared_ptr<const ReadView>> initial_view();
@@ -51,7 +54,7 @@ class UpdateQueue {
     std::promise<Status> done;
   };
   void run();
-  Result<std::shared_ptr<const ReadView>> build_view();
+  Result<std::shared_ptr<const ReadView>> build_view(ChangeSet* changes = nullptr);
 
   lmdb::Env& env_;
   std::shared_ptr<const CollectionSchema> schema_;
@@ -60,6 +63,7 @@ class UpdateQueue {
   PublishFn publish_;
   AfterCommitFn after_commit_;
   std::shared_ptr<const ViewState> published_;
+  const index::filter::IndexedFieldChecks* indexed_checks_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

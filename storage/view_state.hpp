@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "index/filter/evaluator.hpp"
 #include "storage/bitset.hpp"
 
 namespace sextant::storage {
@@ -40,6 +41,8 @@ struct ViewState {
   std::vector<DenseColumn> dense;          // parallel to schema.dense
   std::vector<std::shared_ptr<const Bitset>> sparse_present;
   CollectionDbs dbs;
+  // Payload-index checks (full-text matching) for filters; owned by the collection.
+  const index::filter::IndexedFieldChecks* indexed_checks = nullptr;
 };
 
 }  // namespace sextant::storage

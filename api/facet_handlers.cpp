@@ -1,0 +1,54 @@
+#include "api/facet_handlers.hpp"
+
+#include "api/handler_support.hpp"
+#include "api/point_parsing.hpp"
+#include "storage/point_filter.hpp"
+
+namespace sextant::api {
+namespace json = boost::json;
+
+namespace {
+
+Result<json::value> facet(ApiContext& context, Request& request) {
+  auto collection = context.storage.collection(request.path_params[0]);
+  if (!collection.ok()) return collection.error();
+  auto body = parse_object_body(request);
+  if (!body.ok()) return body.error();
+  auto key = body->if_contains("key");
+  if (!key) return Error::format("missing field `key`");
+  if (!key->is_string()) return Error::format("invalid type for `key`: expected a string");
+  size_t limit = 10;
+  if (auto l = body->if_contains("limit"); l && !l->is_null()) {
+    if (!l->is_number() || l->to_number<double>() < 1)
+      return Error::validation("[limit: must be 1 or larger]");
+    limit = l->to_number<size_t>();
+  }
+  if (auto e = body->if_contains("exact"); e && !e->is_null() && !e->is_bool())
+    return Error::format("invalid type for `exact`: expected a boolean");
+  auto filter = parse_optional_filter(body.value());
+  if (!filter.ok()) return filter.error();
+
+  auto view = collection.value()->view();
+  auto reader = view->reader();
+  std::function<bool(uint32_t)> accept = [&](uint32_t offset) {
+    return reader.alive(offset) &&
+           (!filter.value() || storage::point_matches(*filter.value(), reader, offset));
+  };
+  const std::string field(key->get_string());
+  auto hits = collection.value()->payload_indexes().facet(field, &accept, limit);
+  if (!hits)
+    return Error::bad_request(index::payload_index::facet_missing_index_message(field));
+  json::array out;
+  for (const auto& hit : *hits) out.push_back(json::object{{"value", hit.value}, {"count", hit.count}});
+  return json::value(json::object{{"hits", std::move(out)}});
+}
+
+}  // namespace
+
+void register_facet_routes(Router& router, ApiContext& context) {
+  ApiContext* ctx = &context;
+  router.add({HttpMethod::kPost, "/collections/{collection_name}/facet",
+              [ctx](Request& r) { return respond([&] { return facet(*ctx, r); }); }});
+}
+
+}  // namespace sextant::api

@@ -1,0 +1,53 @@
+// A collection's payload indexes, shared between the writer (which keeps them in step with each
+// commit) and queries (which use them for full-text matching, cardinality estimates, facets and
+// payload_schema counts).
+//
+// Thread-safety: every method may be called from any thread; writes take the exclusive lock,
+// reads the shared one. The indexes reflect the newest commit; queries on an older view still
+// re-check candidates against that view's payloads, so they never see points they shouldn't.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "index/payload_index/payload_index_set.hpp"
+#include "storage/read_view.hpp"
+#include "storage/status.hpp"
+
+namespace sextant::storage {
+
+// What a commit changed, for keeping derived structures in step.
+struct ChangeSet {
+  std::vector<uint32_t> written;  // offsets whose payload (or whole point) was written
+  std::vector<uint32_t> removed;  // offsets that stopped being alive
+};
+
+class PayloadIndexes final : public index::filter::IndexedFieldChecks {
+ public:
+  // (Re)builds the index on `field` from every point of `view`.
+  Status create(const std::string& field, const boost::json::object& field_schema,
+                const ReadView& view);
+  void drop(const std::string& field);
+  void apply(const ChangeSet& changes, const ReadView& view);
+
+  std::optional<uint64_t> points_count(const std::string& field) const;
+  index::payload_index::Cardinality estimate(const index::filter::Filter& filter,
+                                             uint64_t total_points) const;
+  std::optional<std::vector<index::payload_index::FacetHit>> facet(
+      const std::string& field, const std::function<bool(uint32_t)>* accept, size_t limit) const;
+  bool empty() const;
+
+  std::optional<bool> special_check(const index::filter::FieldCondition& condition,
+                                    const boost::json::value& value) const override;
+
+ private:
+  mutable std::shared_mutex mutex_;
+  index::payload_index::PayloadIndexSet set_;
+  size_t count_ = 0;  // indexes in the set
+};
+
+}  // namespace sextant::storage
