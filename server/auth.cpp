@@ -68,9 +68,8 @@ AuthDecision Authenticator::authenticate(const HeaderLookup& header,
       JwtDecodeResult decoded = decode_jwt_hs256(*key, **secret, now_unix_seconds);
       if (decoded.outcome == JwtOutcome::kValid) {
         const JwtClaims& claims = decoded.claims;
-        decision.access = claims.global_access == JwtGlobalAccess::kRead
-                              ? api::Access::kReadOnly
-                              : api::Access::kReadWrite;
+        decision.access = claims.global_access == JwtGlobalAccess::kRead ? api::Access::kReadOnly
+                                                                         : api::Access::kReadWrite;
         decision.per_collection = claims.global_access == JwtGlobalAccess::kPerCollection;
         decision.jwt_access_json = claims.access_json;
         decision.jwt_value_exists_json = claims.value_exists_json;

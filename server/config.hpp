@@ -70,7 +70,7 @@ struct HnswIndexConfig {
 };
 
 struct PerformanceConfig {
-  uint32_t max_search_threads = 0;  // 0: automatic
+  uint32_t max_search_threads = 0;   // 0: automatic
   int32_t optimizer_cpu_budget = 0;  // 0 auto, <0 leave that many cores free, >0 exact
   std::optional<uint32_t> update_rate_limit;
 };
@@ -118,16 +118,16 @@ struct Config {
 // Everything load_config() reads, gathered by main() so that loading is a pure function of
 // its input (and testable without touching the real environment).
 struct ConfigSources {
-  std::string base_dir = ".";  // the directory holding config/
+  std::string base_dir = ".";                                    // the directory holding config/
   std::vector<std::pair<std::string, std::string>> environment;  // all NAME=value pairs
-  std::optional<std::string> config_path;                          // --config-path
+  std::optional<std::string> config_path;                        // --config-path
 };
 
 struct ConfigLoadResult {
-  std::optional<Config> config;        // set on success
-  std::string error;                   // set on failure: "<key>: <what is wrong>"
-  std::vector<std::string> warnings;   // unknown keys, missing files; logged by the caller
-  std::vector<std::string> notes;      // debug-level: files read, keys accepted but unused
+  std::optional<Config> config;       // set on success
+  std::string error;                  // set on failure: "<key>: <what is wrong>"
+  std::vector<std::string> warnings;  // unknown keys, missing files; logged by the caller
+  std::vector<std::string> notes;     // debug-level: files read, keys accepted but unused
 };
 
 ConfigLoadResult load_config(const ConfigSources& sources);

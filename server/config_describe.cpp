@@ -45,8 +45,7 @@ std::vector<std::string> describe_config(const Config& c) {
   add("service.enable_cors", flag(s.enable_cors));
   add("service.enable_tls", flag(s.enable_tls));
   add("service.http_keep_alive_timeout_sec", std::to_string(s.http_keep_alive_timeout_sec));
-  add("service.http_client_request_timeout_sec",
-      std::to_string(s.http_client_request_timeout_sec));
+  add("service.http_client_request_timeout_sec", std::to_string(s.http_client_request_timeout_sec));
   add("service.metrics_prefix", optional_text(s.metrics_prefix));
   if (s.enable_tls) {
     add("tls.cert", c.tls.cert);
@@ -59,7 +58,8 @@ std::vector<std::string> describe_config(const Config& c) {
   add("storage.temp_path", optional_text(st.temp_path));
   add("storage.on_disk_payload", flag(st.on_disk_payload));
   add("storage.max_collections", optional_text(st.max_collections));
-  add("storage.optimizers.deleted_threshold", std::to_string(st.optimizers.deleted_threshold));
+  add("storage.optimizers.deleted_threshold",
+      optional_text(std::optional<double>(st.optimizers.deleted_threshold)));
   add("storage.optimizers.vacuum_min_vector_number",
       std::to_string(st.optimizers.vacuum_min_vector_number));
   add("storage.optimizers.default_segment_number",
@@ -78,8 +78,7 @@ std::vector<std::string> describe_config(const Config& c) {
       std::to_string(st.hnsw_index.max_indexing_threads));
   add("storage.hnsw_index.on_disk", flag(st.hnsw_index.on_disk));
   add("storage.hnsw_index.payload_m", optional_text(st.hnsw_index.payload_m));
-  add("storage.performance.max_search_threads",
-      std::to_string(st.performance.max_search_threads));
+  add("storage.performance.max_search_threads", std::to_string(st.performance.max_search_threads));
   add("storage.performance.optimizer_cpu_budget",
       std::to_string(st.performance.optimizer_cpu_budget));
   add("storage.performance.update_rate_limit", optional_text(st.performance.update_rate_limit));

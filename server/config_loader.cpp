@@ -53,8 +53,9 @@ std::string parse_int(const ConfigValue& value, Int* out) {
            std::to_string(std::numeric_limits<Int>::max()) + ")";
   }
   if (ec != std::errc() || ptr != end || begin == end) {
-    return std::string("expected ") + (std::is_signed_v<Int> ? "an integer" : "a non-negative integer") +
-           ", got '" + value.text + "'";
+    return std::string("expected ") +
+           (std::is_signed_v<Int> ? "an integer" : "a non-negative integer") + ", got '" +
+           value.text + "'";
   }
   *out = parsed;
   return "";
@@ -208,19 +209,38 @@ const std::map<std::string, Setter>& known_keys() {
 // Sextant. A user's existing Qdrant config must load without a wall of warnings.
 bool is_accepted_qdrant_key(const std::string& key) {
   static const char* const kPrefixes[] = {
-      "logger.",          "cluster.",          "audit.",           "debugger.",
-      "inference.",       "gpu.",              "feature_flags.",   "tls.cert_ttl",
-      "storage.wal.",     "storage.snapshots_config.",            "storage.update_concurrency",
-      "storage.node_type",                     "storage.optimizers_overwrite.",
-      "storage.collection.",                   "storage.shard_transfer_method",
-      "storage.quotas.",  "storage.payload.",  "storage.low_memory_mode",
-      "storage.handle_collection_load_errors", "storage.recovery_mode",
-      "storage.hnsw_index.memory",             "storage.hnsw_global_config.",
-      "storage.performance.",                  "service.verify_https_client_certificate",
-      "service.hide_jwt_dashboard",            "service.enforce_internal_auth",
-      "service.hardware_reporting",            "service.enable_snapshot_url_recovery",
-      "service.static_content_dir",            "service.enable_static_content",
-      "service.slow_query_secs",               "service.metrics_port",
+      "logger.",
+      "cluster.",
+      "audit.",
+      "debugger.",
+      "inference.",
+      "gpu.",
+      "feature_flags.",
+      "tls.cert_ttl",
+      "storage.wal.",
+      "storage.snapshots_config.",
+      "storage.update_concurrency",
+      "storage.node_type",
+      "storage.optimizers_overwrite.",
+      "storage.collection.",
+      "storage.shard_transfer_method",
+      "storage.quotas.",
+      "storage.payload.",
+      "storage.low_memory_mode",
+      "storage.handle_collection_load_errors",
+      "storage.recovery_mode",
+      "storage.hnsw_index.memory",
+      "storage.hnsw_global_config.",
+      "storage.performance.",
+      "service.verify_https_client_certificate",
+      "service.hide_jwt_dashboard",
+      "service.enforce_internal_auth",
+      "service.hardware_reporting",
+      "service.enable_snapshot_url_recovery",
+      "service.static_content_dir",
+      "service.enable_static_content",
+      "service.slow_query_secs",
+      "service.metrics_port",
       "service.http_client_disconnect_timeout_sec",
   };
   for (const char* prefix : kPrefixes) {
@@ -232,8 +252,8 @@ bool is_accepted_qdrant_key(const std::string& key) {
 std::string validate(const Config& config) {
   if (config.service.host.empty()) return "service.host: must not be empty";
   if (!parse_log_level(config.log_level)) {
-    return "log_level: expected one of TRACE, DEBUG, INFO, WARN, ERROR, got '" +
-           config.log_level + "'";
+    return "log_level: expected one of TRACE, DEBUG, INFO, WARN, ERROR, got '" + config.log_level +
+           "'";
   }
   if (config.service.max_request_size_mb == 0) {
     return "service.max_request_size_mb: must be at least 1";

@@ -70,8 +70,7 @@ bool merge_yaml_text(const std::string& yaml_text, const std::string& origin, Fl
   return true;
 }
 
-std::optional<bool> merge_yaml_file(const std::string& path, FlatConfig* into,
-                                    std::string* error) {
+std::optional<bool> merge_yaml_file(const std::string& path, FlatConfig* into, std::string* error) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
   std::ifstream file(path, std::ios::binary);

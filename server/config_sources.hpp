@@ -29,8 +29,7 @@ bool merge_yaml_text(const std::string& yaml_text, const std::string& origin, Fl
 
 // Reads a YAML file and merges it. Returns std::nullopt if the file does not exist, true when
 // merged, false with `error` set on a read or parse failure.
-std::optional<bool> merge_yaml_file(const std::string& path, FlatConfig* into,
-                                    std::string* error);
+std::optional<bool> merge_yaml_file(const std::string& path, FlatConfig* into, std::string* error);
 
 // Merges QDRANT__A__B=value variables as key "a.b". Other variables are ignored.
 void merge_environment(const std::vector<std::pair<std::string, std::string>>& environment,

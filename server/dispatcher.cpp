@@ -34,6 +34,14 @@ bool is_method_token(std::string_view text) {
   return true;
 }
 
+bool is_allowed_method(std::string_view method) {
+  for (std::string_view known :
+       {"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "CONNECT", "PATCH", "TRACE"}) {
+    if (method == known) return true;
+  }
+  return false;
+}
+
 // Responses actix produces without a handler: plain text (or empty) bodies, no envelope.
 api::Response plain_response(int status, std::string body) {
   api::Response response;
@@ -73,8 +81,7 @@ std::optional<api::Response> Dispatcher::cors_preflight(const RequestHead& head)
   if (!requested_method || !is_method_token(*requested_method)) return std::nullopt;
 
   api::Response response = plain_response(200, "");
-  if (parse_http_method(*requested_method) == api::HttpMethod::kOther &&
-      kAllowedMethods.find(*requested_method) == std::string_view::npos) {
+  if (!is_allowed_method(*requested_method)) {
     response = plain_response(400, "Requested method is not allowed");
   } else {
     if (auto origin = find_header(head.headers, "origin")) {
@@ -163,11 +170,10 @@ api::Response Dispatcher::oversized_body(const PreparedRequest& prepared,
                                          std::optional<uint64_t> declared_length) const {
   // Qdrant's JSON extractor error, which its handler answers with 400 (not 413).
   std::string limit = std::to_string(prepared.body_limit_bytes);
-  std::string message =
-      declared_length
-          ? "JSON payload (" + std::to_string(*declared_length) +
-                " bytes) is larger than allowed (limit: " + limit + " bytes)."
-          : "JSON payload has exceeded limit (" + limit + " bytes).";
+  std::string message = declared_length
+                            ? "JSON payload (" + std::to_string(*declared_length) +
+                                  " bytes) is larger than allowed (limit: " + limit + " bytes)."
+                            : "JSON payload has exceeded limit (" + limit + " bytes).";
   api::Response response = api::error_response(400, message);
   return response;
 }
@@ -185,8 +191,7 @@ api::Response Dispatcher::execute(PreparedRequest& prepared, std::string_view bo
   } catch (...) {
     log_error("handler for " + prepared.method_text + " " + prepared.route->pattern +
               " failed with a non-standard exception");
-    return api::error_response(500, "Service internal error: unexpected failure",
-                               prepared.started);
+    return api::error_response(500, "Service internal error: unexpected failure", prepared.started);
   }
 }
 
@@ -196,7 +201,8 @@ void Dispatcher::finish(const PreparedRequest& prepared, api::Response& response
     if (header.first == "access-control-allow-methods") is_preflight = true;
   }
   if (options_.enable_cors && !is_preflight) {
-    if (prepared.origin) response.headers.emplace_back("access-control-allow-origin", *prepared.origin);
+    if (prepared.origin)
+      response.headers.emplace_back("access-control-allow-origin", *prepared.origin);
     response.headers.emplace_back("vary", std::string(kVaryValue));
   }
   metrics_.record(prepared.method_text, prepared.metric_pattern, response.status,

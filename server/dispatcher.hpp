@@ -29,15 +29,15 @@
 namespace sextant::server {
 
 struct RequestHead {
-  std::string method;                         // as sent: "GET", "POST"...
-  std::string target;                         // "/collections/a?wait=true"
+  std::string method;                          // as sent: "GET", "POST"...
+  std::string target;                          // "/collections/a?wait=true"
   std::map<std::string, std::string> headers;  // lower-case names
 };
 
 struct PreparedRequest {
   std::chrono::steady_clock::time_point started;
   std::string method_text;
-  std::string metric_pattern;  // matched route pattern, or "unknown"
+  std::string metric_pattern;         // matched route pattern, or "unknown"
   std::optional<std::string> origin;  // Origin header, for CORS response headers
 
   // Set when the response is already decided (preflight, 401/403/404, bad query).
@@ -57,8 +57,8 @@ api::HttpMethod parse_http_method(std::string_view method);
 
 class Dispatcher {
  public:
-  Dispatcher(const api::Router& router, const Authenticator& authenticator,
-             RequestMetrics& metrics, DispatcherOptions options);
+  Dispatcher(const api::Router& router, const Authenticator& authenticator, RequestMetrics& metrics,
+             DispatcherOptions options);
 
   PreparedRequest prepare(RequestHead head) const;
 

@@ -175,10 +175,10 @@ JwtDecodeResult decode_jwt_hs256(std::string_view token, std::string_view secret
   }
   if (const auto* exists = claims_object.if_contains("value_exists");
       exists && !exists->is_null()) {
-    const auto* collection = exists->is_object() ? exists->as_object().if_contains("collection")
-                                                 : nullptr;
-    const auto* matches = exists->is_object() ? exists->as_object().if_contains("matches")
-                                              : nullptr;
+    const auto* collection =
+        exists->is_object() ? exists->as_object().if_contains("collection") : nullptr;
+    const auto* matches =
+        exists->is_object() ? exists->as_object().if_contains("matches") : nullptr;
     if (!collection || !collection->is_string() || !matches || !matches->is_array()) {
       return result;
     }

@@ -22,9 +22,9 @@ enum class JwtGlobalAccess { kRead, kManage, kPerCollection };
 
 struct JwtClaims {
   JwtGlobalAccess global_access = JwtGlobalAccess::kManage;
-  std::string access_json = "\"m\"";               // the `access` claim, re-serialized
-  std::optional<std::string> value_exists_json;    // the `value_exists` claim, re-serialized
-  std::optional<std::string> subject;              // `subject`, for audit lines
+  std::string access_json = "\"m\"";             // the `access` claim, re-serialized
+  std::optional<std::string> value_exists_json;  // the `value_exists` claim, re-serialized
+  std::optional<std::string> subject;            // `subject`, for audit lines
   std::optional<std::string> sub;
   std::optional<int64_t> exp;
 };

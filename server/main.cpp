@@ -55,7 +55,8 @@ api::ApiConfig make_api_config(const Config& config) {
   api.on_disk_payload = storage.on_disk_payload;
   api.hnsw_m = storage.hnsw_index.m;
   api.hnsw_ef_construct = storage.hnsw_index.ef_construct;
-  api.hnsw_full_scan_threshold_kb = static_cast<uint32_t>(storage.hnsw_index.full_scan_threshold_kb);
+  api.hnsw_full_scan_threshold_kb =
+      static_cast<uint32_t>(storage.hnsw_index.full_scan_threshold_kb);
   api.max_indexing_threads = storage.hnsw_index.max_indexing_threads;
   api.indexing_threshold_kb = static_cast<uint32_t>(storage.optimizers.indexing_threshold_kb);
   api.deleted_threshold = storage.optimizers.deleted_threshold;

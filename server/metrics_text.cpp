@@ -166,7 +166,8 @@ std::string render_metrics(const MetricsInput& input) {
     std::string endpoint = key.substr(space + 1);
     if (!is_metrics_endpoint(endpoint)) continue;
     for (const auto& [status, stats] : by_status) {
-      Labels labels = {{"method", method}, {"endpoint", endpoint}, {"status", std::to_string(status)}};
+      Labels labels = {
+          {"method", method}, {"endpoint", endpoint}, {"status", std::to_string(status)}};
       totals.push_back({labels, static_cast<double>(stats.count)});
       if (status != 200) continue;  // Qdrant reports timings for successful responses only
       averages.push_back({labels, stats.avg_seconds});

@@ -28,7 +28,8 @@ void RequestMetrics::record(std::string_view method, std::string_view pattern, i
   }
   aggregator.recent_seconds[aggregator.recent_next] = seconds;
   aggregator.recent_next = (aggregator.recent_next + 1) % aggregator.recent_seconds.size();
-  aggregator.recent_filled = std::min(aggregator.recent_filled + 1, aggregator.recent_seconds.size());
+  aggregator.recent_filled =
+      std::min(aggregator.recent_filled + 1, aggregator.recent_seconds.size());
 }
 
 ResponseTable RequestMetrics::snapshot() const {

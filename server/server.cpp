@@ -1,12 +1,12 @@
 // Listener, I/O threads, signals and graceful shutdown.
 #include "server/server.hpp"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
-#include <algorithm>
 #include <condition_variable>
 #include <cstdlib>
 #include <optional>
@@ -78,18 +78,19 @@ struct Server::State {
   }
 
   void accept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](boost::system::error_code ec,
-                                                        tcp::socket socket) {
-      if (ec) {
-        if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-        log_warn("accept failed: " + ec.message());
-      } else if (tls) {
-        start_tls_session(std::move(socket), *tls, session_env);
-      } else {
-        start_plain_session(std::move(socket), session_env);
-      }
-      accept();
-    });
+    acceptor.async_accept(net::make_strand(ioc),
+                          [this](boost::system::error_code ec, tcp::socket socket) {
+                            if (ec) {
+                              if (ec == net::error::operation_aborted || !acceptor.is_open())
+                                return;
+                              log_warn("accept failed: " + ec.message());
+                            } else if (tls) {
+                              start_tls_session(std::move(socket), *tls, session_env);
+                            } else {
+                              start_plain_session(std::move(socket), session_env);
+                            }
+                            accept();
+                          });
   }
 
   const Config& config;
@@ -114,8 +115,7 @@ struct Server::State {
   bool stop_requested = false;
 };
 
-Server::Server(const Config& config, api::Api& api)
-    : state_(std::make_unique<State>(config, api)) {
+Server::Server(const Config& config, api::Api& api) : state_(std::make_unique<State>(config, api)) {
   ServiceContext context;
   context.config = &config;
   context.api = &api;
@@ -197,8 +197,8 @@ bool Server::start(std::string* error) {
 
   s.accept();
   for (size_t i = 0; i < s.io_threads; ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
-  log_info(std::string(service.enable_tls ? "TLS enabled" : "TLS disabled") +
-           " for REST API; " + std::to_string(s.io_threads) + " I/O thread(s), " +
+  log_info(std::string(service.enable_tls ? "TLS enabled" : "TLS disabled") + " for REST API; " +
+           std::to_string(s.io_threads) + " I/O thread(s), " +
            std::to_string(s.workers.thread_count()) + " worker thread(s)");
   log_info("Sextant HTTP listening on " + service.host + ":" + std::to_string(bound_port()));
   return true;

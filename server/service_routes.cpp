@@ -102,38 +102,45 @@ void register_service_routes(const ServiceContext& context, api::Router& router)
   };
   add(HttpMethod::kGet, "/", root, Execution::kInline, false, true);
   for (const char* path : {"/healthz", "/livez"}) {
-    add(HttpMethod::kGet, path,
-        [](Request&) { return text_response(200, "healthz check passed"); }, Execution::kInline,
-        false, true);
+    add(
+        HttpMethod::kGet, path, [](Request&) { return text_response(200, "healthz check passed"); },
+        Execution::kInline, false, true);
   }
-  add(HttpMethod::kGet, "/readyz",
+  add(
+      HttpMethod::kGet, "/readyz",
       [](Request&) { return text_response(200, "all shards are ready"); }, Execution::kInline,
       false, true);
-  add(HttpMethod::kGet, "/metrics",
+  add(
+      HttpMethod::kGet, "/metrics",
       [context](Request& request) { return metrics(context, request); }, Execution::kWorker);
-  add(HttpMethod::kGet, "/telemetry",
+  add(
+      HttpMethod::kGet, "/telemetry",
       [context](Request& request) { return telemetry(context, request); }, Execution::kWorker);
-  add(HttpMethod::kGet, "/cluster",
+  add(
+      HttpMethod::kGet, "/cluster",
       [](Request& request) {
         auto started = api::Clock::now();
         if (!has_global_access(request)) return global_access_required(started);
         return api::ok_response(boost::json::object{{"status", "disabled"}}, started);
       },
       Execution::kInline);
-  add(HttpMethod::kGet, "/issues",
+  add(
+      HttpMethod::kGet, "/issues",
       [](Request&) {
         return api::ok_response(boost::json::object{{"issues", boost::json::array()}},
                                 api::Clock::now());
       },
       Execution::kInline);
-  add(HttpMethod::kDelete, "/issues",
+  add(
+      HttpMethod::kDelete, "/issues",
       [](Request& request) {
         auto started = api::Clock::now();
         if (!has_global_access(request)) return global_access_required(started);
         return api::ok_response(true, started);
       },
       Execution::kInline, /*is_write=*/true);
-  add(HttpMethod::kGet, "/openapi.json",
+  add(
+      HttpMethod::kGet, "/openapi.json",
       [](Request&) {
         Response response;
         response.body = std::string(openapi_document());

@@ -79,12 +79,10 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
       if constexpr (kTls) {
         self->lowest_layer().expires_after(self->env_.settings.request_head_timeout);
-        self->stream_.async_handshake(
-            net::ssl::stream_base::server,
-            [self](beast::error_code ec) {
-              if (ec) return self->close();
-              self->read_head();
-            });
+        self->stream_.async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) {
+          if (ec) return self->close();
+          self->read_head();
+        });
       } else {
         self->read_head();
       }
@@ -105,12 +103,13 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     busy_ = false;
     parser_.emplace();
     parser_->header_limit(kHeaderLimitBytes);
+    // The real limit depends on the route; it is set once the head has been dispatched.
+    parser_->body_limit(std::numeric_limits<uint64_t>::max());
     lowest_layer().expires_after(first_request_ ? env_.settings.request_head_timeout
                                                 : env_.settings.keep_alive_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                              self->on_head(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_head(ec); });
   }
 
   void on_head(beast::error_code ec) {
@@ -152,22 +151,21 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
       auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
                                                                         message.version());
       lowest_layer().expires_after(env_.settings.write_timeout);
-      return http::async_write(stream_, *interim,
-                               [self = this->shared_from_this(), interim](beast::error_code ec,
-                                                                         size_t) {
-                                 if (ec) return self->close();
-                                 self->read_body();
-                               });
+      return http::async_write(
+          stream_, *interim,
+          [self = this->shared_from_this(), interim](beast::error_code ec, size_t) {
+            if (ec) return self->close();
+            self->read_body();
+          });
     }
     read_body();
   }
 
   void read_body() {
     lowest_layer().expires_after(env_.settings.body_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                       self->on_body(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_body(ec); });
   }
 
   void on_body(beast::error_code ec) {
@@ -185,12 +183,11 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     }
     auto self = this->shared_from_this();
     bool submitted = env_.workers.submit([self] {
-      api::Response response = self->env_.dispatcher.execute(self->prepared_,
-                                                             self->parser_->get().body());
-      net::post(self->stream_.get_executor(),
-                [self, response = std::move(response)]() mutable {
-                  self->send(std::move(response));
-                });
+      api::Response response =
+          self->env_.dispatcher.execute(self->prepared_, self->parser_->get().body());
+      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->send(std::move(response));
+      });
     });
     if (!submitted) {
       close_after_response_ = true;
@@ -252,13 +249,13 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   template <typename Message>
   void write(std::shared_ptr<Message> message, bool keep_alive) {
     lowest_layer().expires_after(env_.settings.write_timeout);
-    http::async_write(stream_, *message,
-                      [self = this->shared_from_this(), message, keep_alive](beast::error_code ec,
-                                                                            size_t) {
-                        if (ec || !keep_alive) return self->close();
-                        self->close_after_response_ = false;
-                        self->read_head();
-                      });
+    http::async_write(
+        stream_, *message,
+        [self = this->shared_from_this(), message, keep_alive](beast::error_code ec, size_t) {
+          if (ec || !keep_alive) return self->close();
+          self->close_after_response_ = false;
+          self->read_head();
+        });
   }
 
   void close() {

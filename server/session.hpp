@@ -51,7 +51,7 @@ class SessionRegistry {
 };
 
 struct SessionSettings {
-  std::chrono::seconds keep_alive_timeout{5};   // idle time allowed between requests
+  std::chrono::seconds keep_alive_timeout{5};    // idle time allowed between requests
   std::chrono::seconds request_head_timeout{5};  // time to receive a request head
   std::chrono::seconds body_timeout{300};        // time to receive a request body
   std::chrono::seconds write_timeout{300};

@@ -61,9 +61,12 @@ boost::json::object system_telemetry(const Config& config) {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
   const std::pair<const char*, bool> features[] = {
-      {"sse", __builtin_cpu_supports("sse")},         {"sse2", __builtin_cpu_supports("sse2")},
-      {"avx", __builtin_cpu_supports("avx")},         {"avx2", __builtin_cpu_supports("avx2")},
-      {"fma", __builtin_cpu_supports("fma")},         {"avx512f", __builtin_cpu_supports("avx512f")},
+      {"sse", __builtin_cpu_supports("sse")},
+      {"sse2", __builtin_cpu_supports("sse2")},
+      {"avx", __builtin_cpu_supports("avx")},
+      {"avx2", __builtin_cpu_supports("avx2")},
+      {"fma", __builtin_cpu_supports("fma")},
+      {"avx512f", __builtin_cpu_supports("avx512f")},
       {"avx512vl", __builtin_cpu_supports("avx512vl")},
   };
   for (const auto& [name, present] : features) {
@@ -115,9 +118,10 @@ boost::json::object build_telemetry(const ServiceContext& context,
   app["name"] = "qdrant";
   app["version"] = SEXTANT_QDRANT_VERSION;
   if (options.details_level >= 1) {
-    app["features"] = boost::json::object{{"debug", false},  {"service_debug_feature", false},
-                                          {"recovery_mode", false}, {"gpu", false},
-                                          {"rocksdb", false}, {"staging", false}};
+    app["features"] =
+        boost::json::object{{"debug", false},         {"service_debug_feature", false},
+                            {"recovery_mode", false}, {"gpu", false},
+                            {"rocksdb", false},       {"staging", false}};
     app["system"] = system_telemetry(config);
   }
   if (config.service.jwt_rbac) app["jwt_rbac"] = true;
@@ -148,9 +152,9 @@ boost::json::object build_telemetry(const ServiceContext& context,
       }
       responses[key] = std::move(per_status);
     }
-    telemetry["requests"] = boost::json::object{
-        {"rest", boost::json::object{{"responses", std::move(responses)}}},
-        {"grpc", boost::json::object{{"responses", boost::json::object()}}}};
+    telemetry["requests"] =
+        boost::json::object{{"rest", boost::json::object{{"responses", std::move(responses)}}},
+                            {"grpc", boost::json::object{{"responses", boost::json::object()}}}};
   }
   return telemetry;
 }

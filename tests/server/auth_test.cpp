@@ -1,9 +1,10 @@
 // Api-key and JWT decisions, with Qdrant's status codes and messages.
+#include "server/auth.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
 
-#include "server/auth.hpp"
 #include "server/jwt.hpp"
 
 namespace sextant::server {
@@ -27,8 +28,7 @@ AuthDecision decide(const Authenticator& auth, std::map<std::string, std::string
       kNow);
 }
 
-ServiceConfig keys(std::optional<std::string> rw, std::optional<std::string> ro,
-                   bool jwt = false) {
+ServiceConfig keys(std::optional<std::string> rw, std::optional<std::string> ro, bool jwt = false) {
   ServiceConfig service;
   service.api_key = std::move(rw);
   service.read_only_api_key = std::move(ro);
@@ -100,10 +100,10 @@ TEST(AuthTest, JwtGlobalReadAndManage) {
 
 TEST(AuthTest, JwtPerCollectionClaimsAreExposed) {
   Authenticator auth(keys("secret", std::nullopt, true));
-  auto decision = decide(
-      auth, {{"api-key", make_token(R"({"access":[{"collection":"books","access":"rw"}],)"
-                                    R"("value_exists":{"collection":"users","matches":[]}})",
-                                    "secret")}});
+  auto decision =
+      decide(auth, {{"api-key", make_token(R"({"access":[{"collection":"books","access":"rw"}],)"
+                                           R"("value_exists":{"collection":"users","matches":[]}})",
+                                           "secret")}});
   ASSERT_EQ(decision.outcome, AuthDecision::Outcome::kAllowed) << decision.message;
   EXPECT_TRUE(decision.per_collection);
   EXPECT_EQ(decision.jwt_access_json, R"([{"collection":"books","access":"rw"}])");
@@ -133,10 +133,10 @@ TEST(AuthTest, JwtFailures) {
   auto bad_access = decide(auth, {{"api-key", make_token(R"({"access":"x"})", "secret")}});
   EXPECT_EQ(bad_access.message, "Invalid API key or JWT");
 
-  auto duplicate = decide(
-      auth, {{"api-key", make_token(R"({"access":[{"collection":"a","access":"r"},)"
-                                    R"({"collection":"a","access":"rw"}]})",
-                                    "secret")}});
+  auto duplicate =
+      decide(auth, {{"api-key", make_token(R"({"access":[{"collection":"a","access":"r"},)"
+                                           R"({"collection":"a","access":"rw"}]})",
+                                           "secret")}});
   EXPECT_EQ(duplicate.outcome, AuthDecision::Outcome::kUnauthorized);
 }
 

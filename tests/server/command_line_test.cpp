@@ -1,7 +1,7 @@
 // Command-line parsing: Qdrant's flags, the ignored cluster flags, and subcommands.
-#include <gtest/gtest.h>
-
 #include "server/command_line.hpp"
+
+#include <gtest/gtest.h>
 
 namespace sextant::server {
 namespace {
@@ -12,9 +12,8 @@ TEST(CommandLineTest, NoArgumentsRunsTheServer) {
 }
 
 TEST(CommandLineTest, ConfigPathAndSnapshotsBothSpellings) {
-  auto parsed = parse_command_line(
-      {"--config-path", "my.yaml", "--snapshot=/tmp/a.snapshot:alpha", "--snapshot",
-       "/x:y/b.snapshot:beta", "--force-snapshot"});
+  auto parsed = parse_command_line({"--config-path", "my.yaml", "--snapshot=/tmp/a.snapshot:alpha",
+                                    "--snapshot", "/x:y/b.snapshot:beta", "--force-snapshot"});
   ASSERT_EQ(parsed.action, CommandLine::Action::kRunServer) << parsed.error;
   EXPECT_EQ(parsed.config_path, "my.yaml");
   ASSERT_EQ(parsed.snapshots.size(), 2u);

@@ -1,12 +1,12 @@
 // Configuration layering as Qdrant does it: defaults -> config/config.yaml ->
 // config/{RUN_MODE}.yaml -> config/local.yaml -> --config-path -> QDRANT__* environment.
+#include "server/config.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <random>
-
-#include "server/config.hpp"
 
 namespace sextant::server {
 namespace {
@@ -63,9 +63,9 @@ TEST_F(ConfigTest, LayersOverrideInQdrantOrder) {
   auto result = load({}, (dir_ / "custom.yaml").string());
   ASSERT_TRUE(result.config) << result.error;
   const Config& c = *result.config;
-  EXPECT_EQ(c.service.http_port, 7001);        // development.yaml beats config.yaml
-  EXPECT_EQ(c.service.host, "0.0.0.0");        // untouched keys survive later layers
-  EXPECT_EQ(c.storage.storage_path, "/b");     // local.yaml beats both
+  EXPECT_EQ(c.service.http_port, 7001);          // development.yaml beats config.yaml
+  EXPECT_EQ(c.service.host, "0.0.0.0");          // untouched keys survive later layers
+  EXPECT_EQ(c.storage.storage_path, "/b");       // local.yaml beats both
   EXPECT_EQ(c.storage.snapshots_path, "/snap");  // --config-path file
   EXPECT_EQ(c.storage.hnsw_index.m, 32u);
 }
@@ -133,14 +133,14 @@ TEST_F(ConfigTest, BadValuesAreStartUpErrorsNamingTheKey) {
   struct Case {
     std::string variable, value, expected_key;
   };
-  for (const Case& bad : {Case{"QDRANT__SERVICE__HTTP_PORT", "70000", "service.http_port"},
-                          Case{"QDRANT__SERVICE__HTTP_PORT", "abc", "service.http_port"},
-                          Case{"QDRANT__SERVICE__ENABLE_TLS", "maybe", "service.enable_tls"},
-                          Case{"QDRANT__STORAGE__HNSW_INDEX__M", "-4", "storage.hnsw_index.m"},
-                          Case{"QDRANT__SERVICE__MAX_REQUEST_SIZE_MB", "0",
-                               "service.max_request_size_mb"},
-                          Case{"QDRANT__LOG_LEVEL", "loud", "log_level"},
-                          Case{"QDRANT__CLUSTER__ENABLED", "true", "cluster.enabled"}}) {
+  for (const Case& bad :
+       {Case{"QDRANT__SERVICE__HTTP_PORT", "70000", "service.http_port"},
+        Case{"QDRANT__SERVICE__HTTP_PORT", "abc", "service.http_port"},
+        Case{"QDRANT__SERVICE__ENABLE_TLS", "maybe", "service.enable_tls"},
+        Case{"QDRANT__STORAGE__HNSW_INDEX__M", "-4", "storage.hnsw_index.m"},
+        Case{"QDRANT__SERVICE__MAX_REQUEST_SIZE_MB", "0", "service.max_request_size_mb"},
+        Case{"QDRANT__LOG_LEVEL", "loud", "log_level"},
+        Case{"QDRANT__CLUSTER__ENABLED", "true", "cluster.enabled"}}) {
     auto result = load({{bad.variable, bad.value}});
     EXPECT_FALSE(result.config) << bad.variable << "=" << bad.value;
     EXPECT_NE(result.error.find(bad.expected_key), std::string::npos) << result.error;

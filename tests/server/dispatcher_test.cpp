@@ -1,9 +1,9 @@
 // The request pipeline without sockets: routing, auth order, CORS, limits and failures.
+#include "server/dispatcher.hpp"
+
 #include <gtest/gtest.h>
 
 #include <stdexcept>
-
-#include "server/dispatcher.hpp"
 
 namespace sextant::server {
 namespace {
@@ -62,9 +62,9 @@ class DispatcherTest : public ::testing::Test {
 TEST_F(DispatcherTest, RoutesWithDecodedParamsQueryAndBody) {
   Authenticator open(ServiceConfig{});
   Dispatcher dispatcher(router_, open, metrics_, {});
-  auto response = run(dispatcher,
-                      {"PUT", "/collections/my%20col/?wait=true&x=a%2Bb", {{"x-test", "1"}}},
-                      R"({"vectors":{}})");
+  auto response =
+      run(dispatcher, {"PUT", "/collections/my%20col/?wait=true&x=a%2Bb", {{"x-test", "1"}}},
+          R"({"vectors":{}})");
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, "handled /collections/{collection_name}");
   ASSERT_EQ(last_request_.path_params.size(), 1u);
@@ -83,8 +83,8 @@ TEST_F(DispatcherTest, RoutesWithDecodedParamsQueryAndBody) {
 TEST_F(DispatcherTest, UnknownPathAndWrongMethodAreEmpty404) {
   Authenticator open(ServiceConfig{});
   Dispatcher dispatcher(router_, open, metrics_, {});
-  for (RequestHead head : {RequestHead{"GET", "/nope", {}},
-                           RequestHead{"DELETE", "/collections", {}}}) {
+  for (RequestHead head :
+       {RequestHead{"GET", "/nope", {}}, RequestHead{"DELETE", "/collections", {}}}) {
     auto response = run(dispatcher, head);
     EXPECT_EQ(response.status, 404) << head.target;
     EXPECT_EQ(response.body, "");
@@ -116,8 +116,12 @@ TEST_F(DispatcherTest, AuthComesBeforeRoutingAndSparesHealthRoutes) {
 }
 
 TEST_F(DispatcherTest, CorsPreflightAndResponseHeaders) {
-  Authenticator auth(ServiceConfig{.api_key = "rw"});
-  Dispatcher dispatcher(router_, auth, metrics_, {.enable_cors = true});
+  ServiceConfig service;
+  service.api_key = "rw";
+  Authenticator auth(service);
+  DispatcherOptions cors_on;
+  cors_on.enable_cors = true;
+  Dispatcher dispatcher(router_, auth, metrics_, cors_on);
   auto preflight = run(dispatcher, {"OPTIONS",
                                     "/collections/a",
                                     {{"origin", "http://ui.local"},
@@ -136,20 +140,25 @@ TEST_F(DispatcherTest, CorsPreflightAndResponseHeaders) {
   // OPTIONS without Access-Control-Request-Method is not a preflight.
   EXPECT_EQ(run(dispatcher, {"OPTIONS", "/collections", {{"api-key", "rw"}}}).status, 404);
 
-  Dispatcher no_cors(router_, auth, metrics_, {.enable_cors = false});
+  DispatcherOptions cors_off;
+  cors_off.enable_cors = false;
+  Dispatcher no_cors(router_, auth, metrics_, cors_off);
   auto plain = run(no_cors, {"GET", "/healthz", {{"origin", "http://ui.local"}}});
   EXPECT_FALSE(header(plain, "access-control-allow-origin"));
 }
 
 TEST_F(DispatcherTest, BodyLimitAndUploadRoutes) {
   Authenticator open(ServiceConfig{});
-  Dispatcher dispatcher(router_, open, metrics_, {.max_request_size_bytes = 1024});
+  DispatcherOptions small_bodies;
+  small_bodies.max_request_size_bytes = 1024;
+  Dispatcher dispatcher(router_, open, metrics_, small_bodies);
   auto prepared = dispatcher.prepare({"PUT", "/collections/a", {}});
   EXPECT_EQ(prepared.body_limit_bytes, 1024u);
   auto known = dispatcher.oversized_body(prepared, 4096);
   EXPECT_EQ(known.status, 400);
-  EXPECT_NE(known.body.find("JSON payload (4096 bytes) is larger than allowed (limit: 1024 bytes)."),
-            std::string::npos)
+  EXPECT_NE(
+      known.body.find("JSON payload (4096 bytes) is larger than allowed (limit: 1024 bytes)."),
+      std::string::npos)
       << known.body;
   EXPECT_NE(dispatcher.oversized_body(prepared, std::nullopt)
                 .body.find("JSON payload has exceeded limit (1024 bytes)."),

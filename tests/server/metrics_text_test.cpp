@@ -1,7 +1,7 @@
 // Prometheus text: Qdrant's names, labels, whitelist and histogram layout.
-#include <gtest/gtest.h>
-
 #include "server/metrics_text.hpp"
+
+#include <gtest/gtest.h>
 
 namespace sextant::server {
 namespace {
@@ -27,9 +27,10 @@ bool contains(const std::string& text, const std::string& needle) {
 
 TEST(MetricsTextTest, ServiceFamilies) {
   std::string text = render_metrics(sample_input());
-  EXPECT_TRUE(contains(text, "# HELP app_info information about qdrant server\n"
-                             "# TYPE app_info gauge\n"
-                             "app_info{name=\"qdrant\",version=\"1.19.0\"} 1\n"));
+  EXPECT_TRUE(contains(text,
+                       "# HELP app_info information about qdrant server\n"
+                       "# TYPE app_info gauge\n"
+                       "app_info{name=\"qdrant\",version=\"1.19.0\"} 1\n"));
   EXPECT_TRUE(contains(text, "collections_total 2\n"));
   EXPECT_TRUE(contains(text, "collections_vector_total 40\n"));
   EXPECT_TRUE(contains(text, "app_status_recovery_mode 0\n"));
@@ -41,12 +42,14 @@ TEST(MetricsTextTest, RestResponsesForWhitelistedEndpointsOnly) {
       "{method=\"POST\",endpoint=\"/collections/{collection_name}/points/query\",status=\"200\"}";
   EXPECT_TRUE(contains(text, "# TYPE rest_responses_total counter\n"));
   EXPECT_TRUE(contains(text, "rest_responses_total" + labels + " 2\n"));
-  EXPECT_TRUE(contains(text, "rest_responses_total{method=\"POST\",endpoint=\"/collections/"
-                             "{collection_name}/points/query\",status=\"404\"} 1\n"));
+  EXPECT_TRUE(contains(text,
+                       "rest_responses_total{method=\"POST\",endpoint=\"/collections/"
+                       "{collection_name}/points/query\",status=\"404\"} 1\n"));
   EXPECT_FALSE(contains(text, "endpoint=\"/collections\""));
   // Timings only for 200.
-  EXPECT_FALSE(contains(text, "rest_responses_avg_duration_seconds{method=\"POST\",endpoint=\"/"
-                              "collections/{collection_name}/points/query\",status=\"404\"}"));
+  EXPECT_FALSE(contains(text,
+                        "rest_responses_avg_duration_seconds{method=\"POST\",endpoint=\"/"
+                        "collections/{collection_name}/points/query\",status=\"404\"}"));
   EXPECT_TRUE(contains(text, "rest_responses_max_duration_seconds" + labels + " 0.03"));
   EXPECT_TRUE(contains(text, "rest_responses_min_duration_seconds" + labels + " 0.003"));
 }

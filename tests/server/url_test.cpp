@@ -1,7 +1,7 @@
 // Target splitting, percent-decoding and query parsing.
-#include <gtest/gtest.h>
-
 #include "server/url.hpp"
+
+#include <gtest/gtest.h>
 
 namespace sextant::server {
 namespace {
