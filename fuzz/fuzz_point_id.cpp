@@ -1,0 +1,12 @@
+// libFuzzer target: raw bytes -> sextant::fuzz::parse_point_id_text (see entry_points.hpp).
+// Run: build-fuzz/fuzz/fuzz_point_id fuzz/corpus/point_id -max_len=4096
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "fuzz/entry_points.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  sextant::fuzz::parse_point_id_text(std::string_view(reinterpret_cast<const char*>(data), size));
+  return 0;
+}
