@@ -9,7 +9,8 @@
 // --image PATH: after the sweep, write the graph image to PATH, map it read-only and report the
 // time from open to the first answer (what a restart costs); --graph-cache PATH: reuse the graph
 // image at PATH instead of building (written there after a build), for tuning search only;
-// --build-on-codes 0|1 (default 1): choose links on the int8 codes (faster) or on float32.
+// --build-on-codes 0|1 (default 1): choose links on the int8 codes (faster) or on float32;
+// --oversampling X (default 2): the int8 walk's best k * X candidates are rescored on float32.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -40,6 +41,7 @@ struct Options {
   std::string quantization = "int8", image, graph_cache;
   int m = 16, efc = 100, k = 10, threads = 2;
   bool build_on_codes = true;
+  double oversampling = 2.0;
 };
 
 Options parse(int argc, char** argv) {
@@ -58,6 +60,7 @@ Options parse(int argc, char** argv) {
     else if (name == "--image") o.image = value;
     else if (name == "--graph-cache") o.graph_cache = value;
     else if (name == "--build-on-codes") o.build_on_codes = value != "0";
+    else if (name == "--oversampling") o.oversampling = std::stod(value);
   }
   return o;
 }
@@ -72,6 +75,7 @@ void sweep(const Options& o, const HnswGraph& graph, const VectorSource& source,
     request.k = size_t(o.k);
     request.ef = size_t(std::stoi(token));
     request.quantized = codes;
+    request.oversampling = o.oversampling;
     for (size_t q = 0; q < std::min<size_t>(queries.rows, 200); ++q) {
       request.query = queries.row(q);
       graph.search(request, source);

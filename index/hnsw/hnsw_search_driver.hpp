@@ -92,11 +92,19 @@ std::vector<ScoredOffset> run_search(const Layers& layers, const HnswParams& par
           size_t(std::ceil(double(request.k) * std::max(1.0, request.oversampling)));
       walk_graph(layers, code_distance, query_code.data(), *codes, graph, request,
                  std::max(ef, wanted), is_deleted, results);
-      if (request.rescore) {
-        for (Candidate& c : results)
-          c.distance = distance(request.query, vector_of<float>(source, c.node));
-      }
       sort_closest_first(results);
+      if (request.rescore) {
+        // Rescore the best k * oversampling by code distance on the full vectors, prefetching
+        // one ahead: these reads are cold, the codes were what the walk touched.
+        results.resize(std::min(results.size(), std::max(request.k, wanted)));
+        const size_t lines = std::min<size_t>((source.vector_bytes() + 63) / 64, 32);
+        if (!results.empty()) prefetch_vector(source, results[0].node, lines);
+        for (size_t i = 0; i < results.size(); ++i) {
+          if (i + 1 < results.size()) prefetch_vector(source, results[i + 1].node, lines);
+          results[i].distance = distance(request.query, vector_of<float>(source, results[i].node));
+        }
+        sort_closest_first(results);
+      }
       const size_t count = std::min(request.k, results.size());
       hits.reserve(count);
       for (size_t i = 0; i < count; ++i) {

@@ -46,8 +46,9 @@ struct SearchRequest {
   uint64_t filter_cardinality = 0;  // offsets passing all restrictions; 0 = unknown/unfiltered
 
   // Quantized search (Qdrant's `params.quantization`): when set, the graph is walked on these
-  // int8 codes (float32 Cosine/Dot/Euclid indexes only; otherwise ignored) and, with `rescore`,
-  // the best ceil(k * oversampling) (at least ef) candidates are rescored on the full vectors.
+  // int8 codes (float32 Cosine/Dot/Euclid indexes only; otherwise ignored) with a beam of
+  // max(ef, ceil(k * oversampling)), and, with `rescore`, the best ceil(k * oversampling) of
+  // them by code distance are rescored on the full vectors (as Qdrant's oversampling).
   const QuantizedVectors* quantized = nullptr;
   bool rescore = true;
   double oversampling = 1.0;

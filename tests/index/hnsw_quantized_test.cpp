@@ -100,7 +100,7 @@ TEST_F(QuantizedSearchTest, WalkOnCodesThenRescoreMatchesBruteForce) {
   HnswGraph graph(params_);
   graph.build(iota_offsets(kRows), data_.source(), 2);
   const QuantizedVectors codes = quantize(data_);
-  EXPECT_GE(recall(graph, &codes, 64, 1.0, true), 0.95);
+  EXPECT_GE(recall(graph, &codes, 64, 3.0, true), 0.95);
   EXPECT_GE(recall(graph, &codes, 64, 1.0, false), 0.85);  // approximate scores, no rescoring
 }
 
@@ -119,7 +119,7 @@ TEST_F(QuantizedSearchTest, GraphBuiltOnCodesKeepsRecall) {
   HnswGraph graph(params_);
   graph.build(iota_offsets(kRows), data_.source(), 2, &codes);
   EXPECT_GE(recall(graph, nullptr, 64, 1.0, true), 0.95);
-  EXPECT_GE(recall(graph, &codes, 64, 1.0, true), 0.95);
+  EXPECT_GE(recall(graph, &codes, 64, 3.0, true), 0.95);
 }
 
 TEST_F(QuantizedSearchTest, ManhattanAndUncoveredOffsetsFallBackToFloats) {
