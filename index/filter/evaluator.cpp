@@ -44,6 +44,7 @@ bool nested_matches(const NestedCondition& nested, const json::object& payload) 
     if (object == nullptr) return true;
     PointView inner;
     inner.payload = object;
+    inner.has_id = false;
     matched = evaluate(*nested.filter, inner, nullptr);
     return !matched;
   });
@@ -111,11 +112,15 @@ bool evaluate_condition(const Condition& condition, const PointView& point,
     }
     bool operator()(const IsEmptyCondition& c) const { return is_empty_at(c.key, payload); }
     bool operator()(const IsNullCondition& c) const { return is_null_at(c.key, payload); }
-    bool operator()(const HasIdCondition& c) const { return c.contains(point.id); }
+    bool operator()(const HasIdCondition& c) const {
+      return point.has_id && c.contains(point.id);
+    }
     bool operator()(const HasVectorCondition& c) const {
       return point.vectors != nullptr && point.vectors->has_vector(c.vector_name);
     }
-    bool operator()(const SliceCondition& c) const { return in_slice(point.id, c.total, c.index); }
+    bool operator()(const SliceCondition& c) const {
+      return point.has_id && in_slice(point.id, c.total, c.index);
+    }
     bool operator()(const NestedCondition& c) const { return nested_matches(c, payload); }
     bool operator()(const FilterCondition& c) const { return evaluate(*c.filter, point, indexed); }
   };

@@ -40,6 +40,9 @@ struct PointView {
   PointId id;
   const boost::json::object* payload = nullptr;  // null means an empty payload
   const VectorPresence* vectors = nullptr;       // null means the point has no vectors
+  // False for the array elements a nested condition checks: has_id and slice never match there
+  // (as in Qdrant, which has no point id inside nested filters).
+  bool has_id = true;
 };
 
 // True when the point satisfies the filter. `indexed` may be null (no payload indexes).

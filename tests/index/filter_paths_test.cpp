@@ -139,6 +139,16 @@ TEST(Nested, NestsInsideNested) {
                                         {"id": 2, "children": [{"name": "a"}]}]})"));
 }
 
+TEST(Nested, IdConditionsNeverMatchInsideNested) {
+  Points points;
+  points.add(0, R"({"items": [{"x": 1}]})");
+  Filter by_id = must({make_has_id({PointId::from_number(0)})});
+  EXPECT_EQ(points.matching(by_id), (Ids{0}));
+  EXPECT_EQ(points.matching(must({make_nested(path("items"), by_id)})), (Ids{}));
+  EXPECT_EQ(points.matching(must({make_nested(path("items"), must({SliceCondition{1, 0}}))})),
+            (Ids{}));
+}
+
 TEST(Nested, IsEmptyInsideNestedSeesTheElement) {
   Filter inner = must({IsEmptyCondition{path("tags")}});
   auto c = make_nested(path("items"), inner);
