@@ -1,9 +1,10 @@
 // Splits text into the tokens a full-text index stores and queries with, per TextOptions:
-//   word / multilingual: runs of letters and digits (any non-ASCII byte counts as a letter)
+//   word / multilingual: runs of letters and digits of any script (Unicode punctuation, symbols
+//                        and emoji separate words; scripts without spaces stay one run)
 //   whitespace:          runs of non-whitespace
 //   prefix:              word tokens; documents also index every prefix of each token from
 //                        min_token_len (default 1) up to max_token_len, so "hel" finds "hello"
-// then lowercase (ASCII), min/max length (in characters) and stopwords.
+// then lowercase (ASCII, Latin, Greek, Cyrillic), min/max length (in characters) and stopwords.
 #pragma once
 
 #include <string>

@@ -93,6 +93,9 @@ TEST(TextTokenizerTest, WordWhitespaceAndPrefix) {
   prefix.max_token_len = 4;
   EXPECT_EQ(TextTokenizer(prefix).document_tokens("hello go"),
             (std::vector<std::string>{"he", "hel", "hell", "go"}));
+  EXPECT_EQ(words.query_tokens("Straße—ÉCOLE «Москва» Ωmega 東京🙂tokyo"),
+            (std::vector<std::string>{"straße", "école", "москва", "ωmega", "東京", "tokyo"}));
+  EXPECT_EQ(words.query_tokens("ĀĹŸŊ"), (std::vector<std::string>{"āĺÿŋ"}));
   TextOptions stop;
   stop.stopwords = {"the", "a"};
   stop.min_token_len = 2;
