@@ -61,7 +61,17 @@ def test_non_finite_numbers_are_rejected(api, target, literal):
 def test_batch_arrays_of_unequal_length_are_rejected(api, target):
     batch = {"ids": [5, 6, 7], "vectors": {"dense": [[1, 0, 0], [0, 1, 0]]}}
     response = api.put(f"/collections/{target}/points", json={"batch": batch}, params=WAIT)
-    assert response.status in (400, 422)
+    response.expect(422)
+    assert response.error.startswith("Validation error in JSON body: [")
+    assert "number of ids and vectors must be equal (3 != 2)" in response.error
+    assert count(api, target) == 1
+
+
+def test_batch_payloads_of_unequal_length_are_rejected(api, target):
+    batch = {"ids": [5, 6], "vectors": {"dense": [[1, 0, 0], [0, 1, 0]]}, "payloads": [{}]}
+    response = api.put(f"/collections/{target}/points", json={"batch": batch}, params=WAIT)
+    response.expect(422)
+    assert "number of ids and payloads must be equal (2 != 1)" in response.error
     assert count(api, target) == 1
 
 
@@ -69,6 +79,7 @@ def test_sparse_vector_with_unequal_arrays_is_422(api, target):
     points = [{"id": 2, "vector": {"words": {"indices": [1, 2], "values": [0.5]}}}]
     response = _put_points(api, target, points).expect(422)
     assert response.error.startswith("Validation error in JSON body: ")
+    assert "must be the same length as indices" in response.error
     assert count(api, target) == 1
 
 
@@ -76,6 +87,7 @@ def test_sparse_vector_with_duplicate_indices_is_422(api, target):
     points = [{"id": 2, "vector": {"words": {"indices": [3, 3], "values": [0.5, 0.1]}}}]
     response = _put_points(api, target, points).expect(422)
     assert response.error.startswith("Validation error in JSON body: ")
+    assert "must be unique" in response.error
 
 
 def test_search_dimension_mismatch(api, target):
