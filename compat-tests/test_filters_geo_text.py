@@ -70,7 +70,8 @@ def texts(api, collection_factory):
     name = collection_factory({"vectors": {"size": 2, "distance": "Dot"}})
     api.put(f"/collections/{name}/index", params=WAIT, json={
         "field_name": "description",
-        "field_schema": {"type": "text", "tokenizer": "word", "lowercase": True},
+        "field_schema": {"type": "text", "tokenizer": "word", "lowercase": True,
+                         "phrase_matching": True},
     }).expect(200)
     upsert(api, name, [{"id": r["id"], "vector": [1, 1],
                         "payload": {k: v for k, v in r.items() if k != "id"}} for r in TEXTS])
