@@ -61,7 +61,7 @@ CONTAINERS=()
 VOLUMES=()
 COMPOSE_PROJECT=""
 cleanup() {
-  for container in "${CONTAINERS[@]}"; do podman rm -f -t 5 "$container" >/dev/null 2>&1; done
+  for container in "${CONTAINERS[@]}"; do podman rm -f -v -t 5 "$container" >/dev/null 2>&1; done
   if [[ -n "$COMPOSE_PROJECT" ]]; then
     podman-compose -p "$COMPOSE_PROJECT" -f docker/compose.yaml down >/dev/null 2>&1
     VOLUMES+=("${COMPOSE_PROJECT}_qdrant_storage" "${COMPOSE_PROJECT}_qdrant_snapshots")
@@ -69,6 +69,9 @@ cleanup() {
   for volume in "${VOLUMES[@]}"; do podman volume rm -f "$volume" >/dev/null 2>&1; done
 }
 trap cleanup EXIT
+
+PODMAN_LOG="/tmp/$RUN_ID-podman.log"
+quietly() { "$@" >>"$PODMAN_LOG" 2>&1; }
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -209,8 +212,10 @@ run_phase() {
   podman volume create "$volume" >/dev/null || fail "volume create"
   VOLUMES+=("$volume")
   CONTAINERS+=("$container")
+  # Podman's stderr goes to a log: without systemd it complains that it cannot schedule
+  # periodic healthchecks (they are run on demand below).
   podman run -d --name "$container" -p "127.0.0.1:$port:6333" -v "$volume:/qdrant/storage" \
-    "$IMAGE" >/dev/null || fail "podman run"
+    "$IMAGE" >/dev/null 2>>"$PODMAN_LOG" || fail "podman run (log: $PODMAN_LOG)"
   timed "run: start to healthy" wait_healthy "$container"
   podman healthcheck run "$container" >/dev/null || fail "the image's HEALTHCHECK reports unhealthy"
   user="$(podman exec "$container" id -u)"
@@ -219,10 +224,10 @@ run_phase() {
   write_points smoke
   check_points smoke
   check_embedding_model "$container"
-  timed "run: graceful stop" podman stop -t 30 "$container" >/dev/null || fail "podman stop"
+  timed "run: graceful stop" quietly podman stop -t 30 "$container" || fail "podman stop"
   [[ "$(podman inspect -f '{{.State.ExitCode}}' "$container")" == 0 ]] ||
     fail "server exit status $(podman inspect -f '{{.State.ExitCode}}' "$container") on SIGTERM"
-  podman start "$container" >/dev/null || fail "podman start"
+  quietly podman start "$container" || fail "podman start (log: $PODMAN_LOG)"
   timed "run: restart to healthy (same volume)" wait_healthy "$container"
   check_points smoke
   echo "   data survived the restart on volume $volume"
