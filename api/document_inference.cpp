@@ -18,12 +18,18 @@ std::string lower(std::string text) {
 
 std::string json_type_name(const json::value& value) {
   switch (value.kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "a boolean";
-    case json::kind::string: return "a string";
-    case json::kind::array: return "a sequence";
-    case json::kind::object: return "a map";
-    default: return "a number";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "a boolean";
+    case json::kind::string:
+      return "a string";
+    case json::kind::array:
+      return "a sequence";
+    case json::kind::object:
+      return "a map";
+    default:
+      return "a number";
   }
 }
 

@@ -27,8 +27,7 @@ class DocumentInference : public Inference {
   explicit DocumentInference(embed::EmbedService& service) : service_(service) {}
 
   bool is_sparse_model(const std::string& model) const override;
-  storage::Result<std::vector<float>> embed_dense(const std::string& model,
-                                                  const std::string& text,
+  storage::Result<std::vector<float>> embed_dense(const std::string& model, const std::string& text,
                                                   const boost::json::object& options) override;
   // Document-side BM25 (term-frequency weights): what upserts and vector updates store.
   storage::Result<storage::SparseVector> embed_sparse(const std::string& model,

@@ -25,8 +25,7 @@ Response tei_error(int status, const std::string& message, const char* type = "V
   return json_response(status, json::object{{"error", message}, {"error_type", type}});
 }
 
-Response openai_error(int status, const std::string& message, const char* param,
-                      const char* code) {
+Response openai_error(int status, const std::string& message, const char* param, const char* code) {
   json::object error{{"message", message}, {"type", "invalid_request_error"}};
   error["param"] = param ? json::value(param) : json::value(nullptr);
   error["code"] = code ? json::value(code) : json::value(nullptr);
@@ -117,9 +116,9 @@ Response handle_embed(embed::EmbedService& service, const Request& request) {
   }
   std::string model = resolve_model(service, requested);
   if (model.empty()) {
-    return tei_error(400, "Model " + (requested.empty() ? std::string("(default)") : requested) +
-                              " is not available. Available models: " +
-                              available_models_text(service));
+    return tei_error(400,
+                     "Model " + (requested.empty() ? std::string("(default)") : requested) +
+                         " is not available. Available models: " + available_models_text(service));
   }
 
   enum class Shape { kSingle, kList, kTei } shape;
@@ -137,7 +136,8 @@ Response handle_embed(embed::EmbedService& service, const Request& request) {
     shape = Shape::kList;
   } else if (const auto* inputs = fields.if_contains("inputs")) {
     if (!read_texts(*inputs, texts, &error, "inputs")) return tei_error(422, error);
-    if (const auto* normalize = fields.if_contains("normalize"); normalize && normalize->is_bool()) {
+    if (const auto* normalize = fields.if_contains("normalize");
+        normalize && normalize->is_bool()) {
       options.normalize = normalize->as_bool();
     }
     // text-embeddings-inference rejects over-long inputs unless truncate is true.
@@ -179,8 +179,7 @@ Response handle_openai(embed::EmbedService& service, const Request& request) {
   json::error_code parse_error;
   json::value body = json::parse(request.body, parse_error);
   if (parse_error || !body.is_object()) {
-    return openai_error(400, "We could not parse the JSON body of your request.", nullptr,
-                        nullptr);
+    return openai_error(400, "We could not parse the JSON body of your request.", nullptr, nullptr);
   }
   const json::object& fields = body.as_object();
   const json::value* input = fields.if_contains("input");
@@ -205,8 +204,8 @@ Response handle_openai(embed::EmbedService& service, const Request& request) {
   std::string model = resolve_model(service, requested);
   if (model.empty()) {
     return openai_error(404,
-                        "The model `" + requested + "` does not exist. Available models: " +
-                            available_models_text(service),
+                        "The model `" + requested +
+                            "` does not exist. Available models: " + available_models_text(service),
                         "model", "model_not_found");
   }
   bool base64 = false;
@@ -233,9 +232,11 @@ Response handle_openai(embed::EmbedService& service, const Request& request) {
     }
     data.emplace_back(std::move(item));
   }
-  json::object response{{"object", "list"}, {"data", std::move(data)}, {"model", requested.empty() ? model : requested}};
-  response["usage"] = json::object{{"prompt_tokens", result->token_count},
-                                   {"total_tokens", result->token_count}};
+  json::object response{{"object", "list"},
+                        {"data", std::move(data)},
+                        {"model", requested.empty() ? model : requested}};
+  response["usage"] =
+      json::object{{"prompt_tokens", result->token_count}, {"total_tokens", result->token_count}};
   return json_response(200, response);
 }
 
@@ -254,16 +255,19 @@ void register_embed_sidecar_routes(Router& router, embed::EmbedService& service)
   router.add({HttpMethod::kGet, "/health", [](Request&) { return json_response(200, nullptr); },
               false, true, Execution::kInline});
   embed::EmbedService* target = &service;
-  router.add({HttpMethod::kGet, "/info", [target](Request&) {
+  router.add({HttpMethod::kGet, "/info",
+              [target](Request&) {
                 std::string model = target->default_model_name();
                 auto loaded = target->model(model);
-                json::object info{{"model_id", model},
-                                  {"model_type", json::object{{"embedding", json::object{{"pooling", "mean"}}}}},
-                                  {"max_input_length", loaded ? loaded->max_seq_length() : 0},
-                                  {"max_client_batch_size", kMaxInputs},
-                                  {"version", SEXTANT_VERSION}};
+                json::object info{
+                    {"model_id", model},
+                    {"model_type", json::object{{"embedding", json::object{{"pooling", "mean"}}}}},
+                    {"max_input_length", loaded ? loaded->max_seq_length() : 0},
+                    {"max_client_batch_size", kMaxInputs},
+                    {"version", SEXTANT_VERSION}};
                 return json_response(200, info);
-              }, false, false, Execution::kInline});
+              },
+              false, false, Execution::kInline});
 }
 
 std::map<std::string, std::string> default_embedding_models() {

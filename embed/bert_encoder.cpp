@@ -74,8 +74,7 @@ void BertEncoder::run_layer(const BertLayerWeights& layer,
       const float* k = q + hidden;
       const float* v = q + 2 * hidden;
       float* scores = ws.scores.data();
-      gemm_a_bt(length, length, head_dim, scale, q, qkv_width, k, qkv_width, 0.0f, scores,
-                length);
+      gemm_a_bt(length, length, head_dim, scale, q, qkv_width, k, qkv_width, 0.0f, scores, length);
       for (size_t row = 0; row < length; ++row) kernels.softmax(scores + row * length, length);
       gemm_a_b(length, head_dim, length, 1.0f, scores, length, v, qkv_width, 0.0f,
                ws.context.data() + offset * hidden + head * head_dim, hidden);
@@ -110,8 +109,7 @@ void BertEncoder::run_layer(const BertLayerWeights& layer,
 }
 
 void BertEncoder::pool(std::span<const std::span<const int32_t>> sequences,
-                       const float* hidden_states, float* embeddings,
-                       bool l2_normalize) const {
+                       const float* hidden_states, float* embeddings, bool l2_normalize) const {
   const size_t hidden = static_cast<size_t>(config_.hidden_size);
   for (const auto& sequence : sequences) {
     const size_t length = sequence.size();
@@ -145,8 +143,8 @@ void BertEncoder::pool(std::span<const std::span<const int32_t>> sequences,
   }
 }
 
-void BertEncoder::encode(std::span<const std::span<const int32_t>> sequences,
-                         EncoderWorkspace& ws, float* embeddings, bool l2_normalize) const {
+void BertEncoder::encode(std::span<const std::span<const int32_t>> sequences, EncoderWorkspace& ws,
+                         float* embeddings, bool l2_normalize) const {
   const size_t hidden = static_cast<size_t>(config_.hidden_size);
   const size_t inner = static_cast<size_t>(config_.intermediate_size);
   size_t total_tokens = 0;

@@ -56,9 +56,8 @@ class BertEncoder {
 
  private:
   void embed_tokens(std::span<const std::span<const int32_t>> sequences, float* out) const;
-  void run_layer(const BertLayerWeights& layer,
-                 std::span<const std::span<const int32_t>> sequences, size_t total_tokens,
-                 EncoderWorkspace& workspace) const;
+  void run_layer(const BertLayerWeights& layer, std::span<const std::span<const int32_t>> sequences,
+                 size_t total_tokens, EncoderWorkspace& workspace) const;
   void pool(std::span<const std::span<const int32_t>> sequences, const float* hidden_states,
             float* embeddings, bool l2_normalize) const;
 

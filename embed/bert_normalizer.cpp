@@ -37,8 +37,8 @@ bool is_control(char32_t c) {
 // The Unicode White_Space property.
 bool is_unicode_white_space(char32_t c) {
   return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-         c == 0x205F || c == 0x3000;
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
 }
 
 std::u32string decode_utf8(std::string_view text) {
@@ -68,10 +68,10 @@ std::u32string canonical_decomposition(const std::u32string& text) {
   for (char32_t c : text) append_utf8(utf8, c);
   std::vector<utf8proc_int32_t> buffer(utf8.size() * 4 + 16);
   auto options = static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_STABLE);
-  utf8proc_ssize_t count = utf8proc_decompose(
-      reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
-      static_cast<utf8proc_ssize_t>(utf8.size()), buffer.data(),
-      static_cast<utf8proc_ssize_t>(buffer.size()), options);
+  utf8proc_ssize_t count =
+      utf8proc_decompose(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
+                         static_cast<utf8proc_ssize_t>(utf8.size()), buffer.data(),
+                         static_cast<utf8proc_ssize_t>(buffer.size()), options);
   if (count < 0) return text;
   if (static_cast<size_t>(count) > buffer.size()) {
     buffer.resize(static_cast<size_t>(count));
@@ -159,8 +159,7 @@ std::u32string bert_normalize(std::string_view utf8_text, const BertNormalizerOp
         lowered.push_back(0x307);
         continue;
       }
-      lowered.push_back(
-          static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))));
+      lowered.push_back(static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))));
     }
     text.swap(lowered);
   }

@@ -46,8 +46,8 @@ Result<std::unique_ptr<BertWeights>> BertWeights::load(const std::string& safete
   const int64_t intermediate = config.intermediate_size;
   auto weights = std::make_unique<BertWeights>();
   TensorReader read(**file, prefix);
-  weights->word_embeddings = read.get("embeddings.word_embeddings.weight",
-                                      {config.vocab_size, hidden});
+  weights->word_embeddings =
+      read.get("embeddings.word_embeddings.weight", {config.vocab_size, hidden});
   weights->position_embeddings =
       read.get("embeddings.position_embeddings.weight", {config.max_position_embeddings, hidden});
   weights->token_type_embeddings =
@@ -74,8 +74,7 @@ Result<std::unique_ptr<BertWeights>> BertWeights::load(const std::string& safete
     w.attention_output_bias = read.get(layer + "attention.output.dense.bias", {hidden});
     w.attention_norm_gamma = read.get(layer + "attention.output.LayerNorm.weight", {hidden});
     w.attention_norm_beta = read.get(layer + "attention.output.LayerNorm.bias", {hidden});
-    w.intermediate_weight =
-        read.get(layer + "intermediate.dense.weight", {intermediate, hidden});
+    w.intermediate_weight = read.get(layer + "intermediate.dense.weight", {intermediate, hidden});
     w.intermediate_bias = read.get(layer + "intermediate.dense.bias", {intermediate});
     w.output_weight = read.get(layer + "output.dense.weight", {hidden, intermediate});
     w.output_bias = read.get(layer + "output.dense.bias", {hidden});

@@ -18,8 +18,8 @@
 namespace sextant::embed {
 
 struct BertLayerWeights {
-  std::vector<float> qkv_weight;  // [3*hidden x hidden]: query rows, then key, then value
-  std::vector<float> qkv_bias;    // [3*hidden]
+  std::vector<float> qkv_weight;         // [3*hidden x hidden]: query rows, then key, then value
+  std::vector<float> qkv_bias;           // [3*hidden]
   const float* attention_output_weight;  // [hidden x hidden]
   const float* attention_output_bias;
   const float* attention_norm_gamma;
@@ -42,8 +42,8 @@ struct BertWeights {
                                                    const ModelConfig& config);
 
   std::unique_ptr<SafetensorsFile> file;
-  const float* word_embeddings;      // [vocab x hidden]
-  const float* position_embeddings;  // [max_position x hidden]
+  const float* word_embeddings;        // [vocab x hidden]
+  const float* position_embeddings;    // [max_position x hidden]
   const float* token_type_embeddings;  // [type_vocab x hidden]; row 0 is used
   const float* embedding_norm_gamma;
   const float* embedding_norm_beta;

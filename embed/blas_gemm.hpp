@@ -13,8 +13,8 @@ namespace sextant::embed {
 void gemm_a_bt(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
                const float* b, size_t ldb, float beta, float* c, size_t ldc);
 // C[m x n] = alpha * A[m x k] * B[k x n] + beta * C
-void gemm_a_b(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda,
-              const float* b, size_t ldb, float beta, float* c, size_t ldc);
+void gemm_a_b(size_t m, size_t n, size_t k, float alpha, const float* a, size_t lda, const float* b,
+              size_t ldb, float beta, float* c, size_t ldc);
 
 // Threads OpenBLAS may use inside one product (process-wide setting). Sextant runs one
 // encoder batch per worker thread, so the service sets 1.

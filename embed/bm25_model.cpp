@@ -68,8 +68,7 @@ Result<Bm25Model> Bm25Model::create(const Bm25Options& options) {
     return invalid_input("BM25 k1 must be finite and >= 0, got " + number_text(options.k));
   }
   if (!std::isfinite(options.b) || options.b < 0 || options.b > 1) {
-    return invalid_input("BM25 b must be finite and in [0.0, 1.0], got " +
-                         number_text(options.b));
+    return invalid_input("BM25 b must be finite and in [0.0, 1.0], got " + number_text(options.b));
   }
   if (!std::isfinite(options.avg_len) || options.avg_len <= 0) {
     return invalid_input("BM25 avg_doc_len must be finite and > 0, got " +

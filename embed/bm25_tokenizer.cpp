@@ -1,13 +1,14 @@
 // Word splitting uses Unicode categories from libutf8proc: letters, numbers and spacing marks
 // count as word characters (Rust's char::is_alphanumeric, which Qdrant uses, is Alphabetic or
 // Numeric; spacing marks are the Alphabetic non-letters that matter in practice).
+#include "embed/bm25_tokenizer.hpp"
+
 #include <libstemmer.h>
 #include <utf8proc.h>
 
 #include <memory>
 
 #include "embed/bert_normalizer.hpp"
-#include "embed/bm25_tokenizer.hpp"
 
 namespace sextant::embed {
 namespace {
@@ -58,21 +59,50 @@ std::u32string fold_to_ascii(const std::u32string& word) {
   std::u32string out;
   for (char32_t c : stripped) {
     switch (c) {
-      case U'ß': out += U"ss"; break;
-      case U'æ': out += U"ae"; break;
-      case U'Æ': out += U"AE"; break;
-      case U'œ': out += U"oe"; break;
-      case U'Œ': out += U"OE"; break;
-      case U'ø': out += U"o"; break;
-      case U'Ø': out += U"O"; break;
-      case U'ł': out += U"l"; break;
-      case U'Ł': out += U"L"; break;
-      case U'đ': out += U"d"; break;
-      case U'Đ': out += U"D"; break;
-      case U'þ': out += U"th"; break;
-      case U'Þ': out += U"TH"; break;
-      case U'ı': out += U"i"; break;
-      default: out.push_back(c);
+      case U'ß':
+        out += U"ss";
+        break;
+      case U'æ':
+        out += U"ae";
+        break;
+      case U'Æ':
+        out += U"AE";
+        break;
+      case U'œ':
+        out += U"oe";
+        break;
+      case U'Œ':
+        out += U"OE";
+        break;
+      case U'ø':
+        out += U"o";
+        break;
+      case U'Ø':
+        out += U"O";
+        break;
+      case U'ł':
+        out += U"l";
+        break;
+      case U'Ł':
+        out += U"L";
+        break;
+      case U'đ':
+        out += U"d";
+        break;
+      case U'Đ':
+        out += U"D";
+        break;
+      case U'þ':
+        out += U"th";
+        break;
+      case U'Þ':
+        out += U"TH";
+        break;
+      case U'ı':
+        out += U"i";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -150,8 +180,9 @@ std::string Bm25Tokenizer::stem(const std::string& word) const {
   std::unique_ptr<sb_stemmer, void (*)(sb_stemmer*)> stemmer(
       sb_stemmer_new(snowball_algorithm_.c_str(), "UTF_8"), sb_stemmer_delete);
   if (!stemmer) return word;
-  const sb_symbol* stemmed = sb_stemmer_stem(
-      stemmer.get(), reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+  const sb_symbol* stemmed =
+      sb_stemmer_stem(stemmer.get(), reinterpret_cast<const sb_symbol*>(word.data()),
+                      static_cast<int>(word.size()));
   if (!stemmed) return word;
   return std::string(reinterpret_cast<const char*>(stemmed),
                      static_cast<size_t>(sb_stemmer_length(stemmer.get())));

@@ -20,8 +20,7 @@ Result<std::string> snapshot_of(const fs::path& repo_dir) {
   fs::path snapshots = repo_dir / "snapshots";
   std::ifstream ref(repo_dir / "refs" / "main");
   std::string revision;
-  if (ref && std::getline(ref, revision) && !revision.empty() &&
-      has_config(snapshots / revision)) {
+  if (ref && std::getline(ref, revision) && !revision.empty() && has_config(snapshots / revision)) {
     return (snapshots / revision).string();
   }
   fs::path newest;

@@ -38,8 +38,8 @@ class SentenceModel {
   // Embeds already-tokenized sequences: `embeddings` receives sequences.size() * dimension().
   void encode_batch(std::span<const std::span<const int32_t>> sequences,
                     EncoderWorkspace& workspace, float* embeddings, bool l2_normalize = true) const;
-  void encode_batch(const std::vector<std::vector<int32_t>>& sequences,
-                    EncoderWorkspace& workspace, float* embeddings) const;
+  void encode_batch(const std::vector<std::vector<int32_t>>& sequences, EncoderWorkspace& workspace,
+                    float* embeddings) const;
   // Convenience for tools and tests: tokenize + encode on this thread.
   std::vector<std::vector<float>> embed(const std::vector<std::string>& texts) const;
 

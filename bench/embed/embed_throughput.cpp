@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
                                             : DenseProducts::kAuto;
     }
   }
-  const char* backend = options.backend == DenseProducts::kBlas             ? "openblas"
+  const char* backend = options.backend == DenseProducts::kBlas            ? "openblas"
                         : options.backend == DenseProducts::kPackedKernels ? "packed-avx2"
                                                                            : "auto";
   std::vector<std::string> sentences;

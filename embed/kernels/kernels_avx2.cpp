@@ -1,11 +1,10 @@
 // AVX2 + FMA kernels through xsimd (this file alone is compiled with -mavx2 -mfma; it is only
 // called after kernel_dispatch.cpp has checked the CPU). Tails shorter than a register fall back
 // to the scalar formulas so results match the oracle to rounding.
-#include <xsimd/xsimd.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <vector>
+#include <xsimd/xsimd.hpp>
 
 #include "embed/kernels/vector_kernels.hpp"
 
@@ -114,14 +113,13 @@ void avx2_gemm_block(size_t k, const float* rows, const float* panel, float* out
 }
 
 using BlockFunction = void (*)(size_t, const float*, const float*, float*, size_t);
-constexpr BlockFunction kBlockByRows[kBlockRows + 1] = {
-    nullptr,
-    avx2_gemm_block<1>,
-    avx2_gemm_block<2>,
-    avx2_gemm_block<3>,
-    avx2_gemm_block<4>,
-    avx2_gemm_block<5>,
-    avx2_gemm_block<6>};
+constexpr BlockFunction kBlockByRows[kBlockRows + 1] = {nullptr,
+                                                        avx2_gemm_block<1>,
+                                                        avx2_gemm_block<2>,
+                                                        avx2_gemm_block<3>,
+                                                        avx2_gemm_block<4>,
+                                                        avx2_gemm_block<5>,
+                                                        avx2_gemm_block<6>};
 
 void avx2_gemm_packed(size_t m, size_t n, size_t k, const float* x, size_t ldx,
                       const float* packed_w, float* out, size_t ldout) {

@@ -1,10 +1,10 @@
 // BM25 must produce Qdrant's indices (|int32 murmur3|) and weights, with its default English
 // pipeline (word split, lowercase, stopwords before stemming, Snowball English).
+#include "embed/bm25_model.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
-#include "embed/bm25_model.hpp"
 
 namespace sextant::embed {
 namespace {

@@ -19,10 +19,11 @@ constexpr const char* kModel = "sentence-transformers/all-MiniLM-L6-v2";
 class EmbedRoutes : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!embed::testing::model_present()) GTEST_SKIP() << "model absent; run scripts/fetch-model.sh";
+    if (!embed::testing::model_present())
+      GTEST_SKIP() << "model absent; run scripts/fetch-model.sh";
     std::vector<std::string> skipped;
-    std::string error = load_embedding_models(
-        service_, {{kModel, embed::testing::model_dir()}}, {}, false, &skipped);
+    std::string error = load_embedding_models(service_, {{kModel, embed::testing::model_dir()}}, {},
+                                              false, &skipped);
     ASSERT_EQ(error, "");
     register_embed_sidecar_routes(router_, service_);
   }

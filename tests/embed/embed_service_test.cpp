@@ -1,11 +1,12 @@
 // The batching service must return the same vectors as direct encoding, in input order, for
 // concurrent callers, and reject unknown models and over-long texts when truncation is off.
+#include "embed/embed_service.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <thread>
 
-#include "embed/embed_service.hpp"
 #include "reference_fixture.hpp"
 
 namespace sextant::embed {

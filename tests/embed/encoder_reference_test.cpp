@@ -61,8 +61,9 @@ TEST(EncoderReference, SimilarSentencesScoreHigherThanUnrelatedOnes) {
   SEXTANT_SKIP_WITHOUT_MODEL();
   auto model = SentenceModel::load(testing::model_dir());
   ASSERT_TRUE(model);
-  auto e = (*model)->embed({"How do I reset my password?", "I forgot my password, how to change it?",
-                            "The weather in Paris is sunny today."});
+  auto e =
+      (*model)->embed({"How do I reset my password?", "I forgot my password, how to change it?",
+                       "The weather in Paris is sunny today."});
   EXPECT_GT(cosine(e[0], e[1]), cosine(e[0], e[2]) + 0.3);
 }
 

@@ -18,9 +18,7 @@ struct ReferenceCase {
   std::vector<float> embedding;
 };
 
-inline std::string model_dir() {
-  return SEXTANT_TEST_MODEL_DIR;
-}
+inline std::string model_dir() { return SEXTANT_TEST_MODEL_DIR; }
 
 inline bool model_present() {
   return std::filesystem::exists(std::filesystem::path(model_dir()) / "model.safetensors");
@@ -48,7 +46,7 @@ inline std::vector<ReferenceCase> load_reference_cases() {
 
 }  // namespace sextant::embed::testing
 
-#define SEXTANT_SKIP_WITHOUT_MODEL()                                                     \
-  if (!::sextant::embed::testing::model_present())                                       \
-  GTEST_SKIP() << "model not found at " << ::sextant::embed::testing::model_dir()        \
+#define SEXTANT_SKIP_WITHOUT_MODEL()                                              \
+  if (!::sextant::embed::testing::model_present())                                \
+  GTEST_SKIP() << "model not found at " << ::sextant::embed::testing::model_dir() \
                << "; run scripts/fetch-model.sh to enable this test"

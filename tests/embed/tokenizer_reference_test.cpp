@@ -30,8 +30,7 @@ TEST(TokenizerReference, VocabTxtGivesTheSameIdsAsTokenizerJson) {
   auto dir = std::filesystem::temp_directory_path() / "sextant_vocab_only";
   std::filesystem::create_directories(dir);
   std::filesystem::copy_file(std::filesystem::path(testing::model_dir()) / "vocab.txt",
-                             dir / "vocab.txt",
-                             std::filesystem::copy_options::overwrite_existing);
+                             dir / "vocab.txt", std::filesystem::copy_options::overwrite_existing);
   auto from_vocab = WordpieceTokenizer::load(dir.string(), BertNormalizerOptions{}, 256);
   ASSERT_TRUE(from_vocab) << from_vocab.error().message;
   for (const auto& reference : testing::load_reference_cases()) {

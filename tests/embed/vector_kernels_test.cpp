@@ -1,12 +1,13 @@
 // Every SIMD kernel table must agree with the scalar oracle, including tails shorter than a
 // register and row counts that are not multiples of the product kernel's block.
+#include "embed/kernels/vector_kernels.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
 #include <vector>
 
-#include "embed/kernels/vector_kernels.hpp"
 #include "embed/packed_weights.hpp"
 
 namespace sextant::embed {
