@@ -36,8 +36,33 @@ bool is_null_at(const JsonPath& key, const json::object& payload) {
   return found_null;
 }
 
-// Nested conditions check each object of the array on its own, without id, vectors or indexes.
-bool nested_matches(const NestedCondition& nested, const json::object& payload) {
+// Inside a nested filter, keys are relative to the array element: an index on `items[].text`
+// serves the condition on `text` in `nested: {key: "items"}`.
+class NestedIndexedChecks final : public IndexedFieldChecks {
+ public:
+  NestedIndexedChecks(const IndexedFieldChecks& outer, const JsonPath& array_key)
+      : outer_(outer), array_key_(array_key) {}
+
+  std::optional<bool> special_check(const FieldCondition& condition,
+                                    const json::value& value) const override {
+    if (!condition.match) return std::nullopt;  // only text matches have index-specific rules
+    FieldCondition outer_condition;
+    outer_condition.key = array_key_.extend(condition.key);
+    outer_condition.match = condition.match;
+    return outer_.special_check(outer_condition, value);
+  }
+
+ private:
+  const IndexedFieldChecks& outer_;
+  const JsonPath& array_key_;
+};
+
+// Nested conditions check each object of the array on its own, without the point's id or vectors.
+bool nested_matches(const NestedCondition& nested, const json::object& payload,
+                    const IndexedFieldChecks* indexed) {
+  std::optional<NestedIndexedChecks> nested_indexed;
+  if (indexed != nullptr) nested_indexed.emplace(*indexed, nested.array_key);
+  const IndexedFieldChecks* inner_indexed = nested_indexed ? &*nested_indexed : nullptr;
   bool matched = false;
   payload::for_each_value(nested.array_key, payload, [&](const json::value& element) {
     const json::object* object = element.if_object();
@@ -45,7 +70,7 @@ bool nested_matches(const NestedCondition& nested, const json::object& payload) 
     PointView inner;
     inner.payload = object;
     inner.has_id = false;
-    matched = evaluate(*nested.filter, inner, nullptr);
+    matched = evaluate(*nested.filter, inner, inner_indexed);
     return !matched;
   });
   return matched;
@@ -121,7 +146,9 @@ bool evaluate_condition(const Condition& condition, const PointView& point,
     bool operator()(const SliceCondition& c) const {
       return point.has_id && in_slice(point.id, c.total, c.index);
     }
-    bool operator()(const NestedCondition& c) const { return nested_matches(c, payload); }
+    bool operator()(const NestedCondition& c) const {
+      return nested_matches(c, payload, indexed);
+    }
     bool operator()(const FilterCondition& c) const { return evaluate(*c.filter, point, indexed); }
   };
   return std::visit(Visitor{point, payload, indexed}, condition);

@@ -28,6 +28,7 @@ class VectorPresence {
 
 // Lets a payload index change how a field condition reads one value (Qdrant's "special check"):
 // with a full-text index on the key, `match: {text}` is token-based instead of a substring test.
+// Inside a nested filter the condition is passed with its full key (`items[].text`).
 class IndexedFieldChecks {
  public:
   virtual ~IndexedFieldChecks() = default;
