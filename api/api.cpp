@@ -4,9 +4,15 @@
 #include <thread>
 
 #include "api/api_context.hpp"
+#ifdef SEXTANT_WITH_EMBED
+#include "api/document_inference.hpp"
+#include "api/embed_handlers.hpp"
+#include "embed/embed_service.hpp"
+#endif
 #include "api/collection_handlers.hpp"
 #include "api/facet_handlers.hpp"
 #include "api/point_handlers.hpp"
+#include "api/snapshot_handlers.hpp"
 #include "api/search_handlers.hpp"
 
 namespace sextant::api {
@@ -16,6 +22,10 @@ struct Api::Impl {
   std::unique_ptr<storage::Storage> storage;
   std::unique_ptr<storage::ParallelPool> pool;
   std::unique_ptr<ApiContext> context;
+#ifdef SEXTANT_WITH_EMBED
+  std::unique_ptr<embed::EmbedService> embed_service;
+  std::unique_ptr<DocumentInference> inference;
+#endif
 };
 
 Api::Api(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -34,6 +44,21 @@ std::unique_ptr<Api> Api::open(const ApiConfig& config, std::string* error) {
                                            : std::max(1u, std::thread::hardware_concurrency());
   impl->pool = std::make_unique<storage::ParallelPool>(threads);
   impl->context.reset(new ApiContext{*impl->storage, *impl->pool, impl->config});
+#ifdef SEXTANT_WITH_EMBED
+  // Embedding models: configured ones must load; the default one is used when present.
+  impl->embed_service = std::make_unique<embed::EmbedService>();
+  const bool configured = !config.embedding_models.empty();
+  std::vector<std::string> skipped;
+  std::string embed_error = load_embedding_models(
+      *impl->embed_service, configured ? config.embedding_models : default_embedding_models(),
+      config.embedding_hub_cache_roots, !configured, &skipped);
+  if (!embed_error.empty()) {
+    if (error) *error = embed_error;
+    return nullptr;
+  }
+  impl->inference = std::make_unique<DocumentInference>(*impl->embed_service);
+  impl->context->inference = impl->inference.get();
+#endif
   return std::unique_ptr<Api>(new Api(std::move(impl)));
 }
 
@@ -42,6 +67,17 @@ void Api::register_routes(Router& router) {
   register_point_routes(router, *impl_->context);
   register_search_routes(router, *impl_->context);
   register_facet_routes(router, *impl_->context);
+  register_snapshot_routes(router, *impl_->context);
+#ifdef SEXTANT_WITH_EMBED
+  register_embed_routes(router, *impl_->embed_service);
+#endif
+}
+
+bool Api::restore_snapshot(const std::string& path, const std::string& collection, bool force,
+                           std::string* error) {
+  std::string reason = restore_snapshot_at_startup(*impl_->context, path, collection, force);
+  if (error) *error = reason;
+  return reason.empty();
 }
 
 ServiceStats Api::stats() const {

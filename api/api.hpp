@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "api/router.hpp"
 
@@ -34,6 +35,8 @@ struct ApiConfig {
   uint64_t max_request_size_bytes = 32ull << 20;
   // Embedding models: the name clients use -> model directory (embed/).
   std::map<std::string, std::string> embedding_models;
+  // Hugging Face hub caches to look models up in (from HF_HUB_CACHE / HF_HOME).
+  std::vector<std::string> embedding_hub_cache_roots;
 };
 
 // Figures the server's /metrics and /telemetry report.
@@ -51,6 +54,10 @@ class Api {
   ~Api();
 
   void register_routes(Router& router);
+  // `--snapshot PATH:COLLECTION` at start-up: restores `collection` from the snapshot file,
+  // replacing an existing one only with `force`. False with the reason in `error` on failure.
+  bool restore_snapshot(const std::string& path, const std::string& collection, bool force,
+                        std::string* error);
   ServiceStats stats() const;
   // Per-collection summary for /telemetry.
   std::string telemetry_collections_json() const;

@@ -297,4 +297,42 @@ std::string load_embedding_models(embed::EmbedService& service,
   return "";
 }
 
+std::string parse_embed_sidecar_args(const std::vector<std::string>& args,
+                                     EmbedSidecarOptions* options) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i];
+    std::string value;
+    if (auto equals = flag.find('='); flag.rfind("--", 0) == 0 && equals != std::string::npos) {
+      value = flag.substr(equals + 1);
+      flag = flag.substr(0, equals);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return "missing value for " + flag;
+    }
+    try {
+      if (flag == "--host") {
+        options->host = value;
+      } else if (flag == "--port") {
+        int port = std::stoi(value);
+        if (port < 0 || port > 65535) return "invalid --port " + value;
+        options->port = static_cast<uint16_t>(port);
+      } else if (flag == "--workers") {
+        options->worker_threads = std::stoi(value);
+      } else if (flag == "--model") {
+        auto equals = value.find('=');
+        if (equals == std::string::npos || equals == 0 || equals + 1 == value.size()) {
+          return "--model expects NAME=DIR, got " + value;
+        }
+        options->models[value.substr(0, equals)] = value.substr(equals + 1);
+      } else {
+        return "unknown argument " + flag;
+      }
+    } catch (const std::exception&) {
+      return "invalid number for " + flag + ": " + value;
+    }
+  }
+  return "";
+}
+
 }  // namespace sextant::api

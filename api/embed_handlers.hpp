@@ -14,6 +14,7 @@
 // Ownership: the service must outlive the Router the routes are added to.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -39,5 +40,18 @@ std::string load_embedding_models(embed::EmbedService& service,
                                   const std::map<std::string, std::string>& models,
                                   const std::vector<std::string>& hub_cache_roots,
                                   bool skip_missing, std::vector<std::string>* skipped);
+
+// `sextant embed` (the standalone sidecar): its command-line options.
+struct EmbedSidecarOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8000;  // where the FastAPI services it replaces usually listen
+  std::map<std::string, std::string> models;  // empty: default_embedding_models()
+  int worker_threads = 0;                     // encoder threads; 0: one per core
+};
+
+// Parses `--host H --port P [--model NAME=DIR]... [--workers N]` (also `--flag=value`).
+// Returns "" on success, else an error naming the bad argument.
+std::string parse_embed_sidecar_args(const std::vector<std::string>& args,
+                                     EmbedSidecarOptions* options);
 
 }  // namespace sextant::api

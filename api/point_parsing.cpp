@@ -61,7 +61,7 @@ bool is_document(const json::object& object) {
 
 // One vector value for the vector called `name` ("" for the default).
 Status parse_one_vector(const std::string& name, const json::value& value, Inference* inference,
-                        storage::PointVectors& out) {
+                        storage::PointVectors& out, bool for_query = false) {
   if (value.is_array()) {
     const auto& array = value.get_array();
     if (!array.empty() && array[0].is_array()) {
@@ -100,7 +100,8 @@ Status parse_one_vector(const std::string& name, const json::value& value, Infer
       json::object options;
       if (auto o = object.if_contains("options"); o && o->is_object()) options = o->get_object();
       if (inference->is_sparse_model(model)) {
-        auto sparse = inference->embed_sparse(model, text, options);
+        auto sparse = for_query ? inference->embed_sparse_query(model, text, options)
+                                : inference->embed_sparse(model, text, options);
         if (!sparse.ok()) return sparse.error();
         out.sparse[name] = std::move(sparse.value());
       } else {
@@ -143,17 +144,17 @@ Result<std::vector<PointId>> parse_point_ids(const json::value& value) {
 
 Result<storage::PointVectors> parse_point_vectors(const json::value& value,
                                                   const storage::CollectionSchema& /*schema*/,
-                                                  Inference* inference) {
+                                                  Inference* inference, bool for_query) {
   storage::PointVectors vectors;
   bool named_map = value.is_object() && !value.get_object().contains("indices") &&
                    !value.get_object().contains("values") && !is_document(value.get_object());
   if (named_map) {
     for (const auto& [name, v] : value.get_object()) {
-      auto st = parse_one_vector(std::string(name), v, inference, vectors);
+      auto st = parse_one_vector(std::string(name), v, inference, vectors, for_query);
       if (!st.ok()) return st.error();
     }
   } else {
-    auto st = parse_one_vector("", value, inference, vectors);
+    auto st = parse_one_vector("", value, inference, vectors, for_query);
     if (!st.ok()) return st.error();
   }
   return vectors;

@@ -23,9 +23,10 @@ Result<std::vector<storage::PointId>> parse_point_ids(const boost::json::value& 
 
 // A point's vectors (`vector` of PointStruct, or one entry of UpdateVectors): dense list,
 // multivector (list of lists), named map, sparse {indices, values}, or Document objects.
+// `for_query`: Documents are embedded as queries (BM25 query weighting).
 Result<storage::PointVectors> parse_point_vectors(const boost::json::value& value,
                                                   const storage::CollectionSchema& schema,
-                                                  Inference* inference);
+                                                  Inference* inference, bool for_query = false);
 // Checks a parsed point's vectors against the schema: names, dimensions, finite values.
 storage::Status validate_point_vectors(const storage::PointVectors& vectors,
                                        const storage::CollectionSchema& schema);

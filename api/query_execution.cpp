@@ -6,6 +6,7 @@
 #include <random>
 #include <unordered_map>
 
+#include "api/example_queries.hpp"
 #include "storage/point_filter.hpp"
 
 namespace sextant::api {
@@ -161,6 +162,10 @@ Result<std::vector<ScoredOffset>> execute_query(const storage::Collection& colle
     case QueryPlan::Kind::kFusionRrf:
     case QueryPlan::Kind::kFusionDbsf:
       return fuse(plan, candidates);
+    case QueryPlan::Kind::kRecommend:
+    case QueryPlan::Kind::kDiscover:
+    case QueryPlan::Kind::kContext:
+      return execute_example_query(collection, view, plan, pool);
     case QueryPlan::Kind::kOrderBy:
     case QueryPlan::Kind::kAll:
     case QueryPlan::Kind::kSampleRandom: {

@@ -60,7 +60,7 @@ Status parse_nearest(const json::value& value, Inference* inference, QueryPlan& 
     return {};
   }
   storage::CollectionSchema any_schema;  // names are checked at execution against the real one
-  auto vectors = parse_point_vectors(value, any_schema, inference);
+  auto vectors = parse_point_vectors(value, any_schema, inference, /*for_query=*/true);
   if (!vectors.ok()) return vectors.error();
   auto& v = vectors.value();
   if (v.dense.size() == 1) plan.vector = std::move(v.dense.begin()->second);
@@ -68,6 +68,80 @@ Status parse_nearest(const json::value& value, Inference* inference, QueryPlan& 
   else if (v.multi.size() == 1) plan.vector = std::move(v.multi.begin()->second);
   else return Error::format("data did not match any variant of untagged enum QueryInterface");
   return {};
+}
+
+Result<Example> parse_example(const json::value& value, Inference* inference) {
+  if (value.is_number() || value.is_string()) {
+    auto id = parse_point_id(value);
+    if (!id.ok()) return id.error();
+    return Example(id.value());
+  }
+  storage::CollectionSchema any_schema;
+  auto vectors = parse_point_vectors(value, any_schema, inference, /*for_query=*/true);
+  if (!vectors.ok()) return vectors.error();
+  if (vectors->dense.size() == 1 && vectors->sparse.empty() && vectors->multi.empty())
+    return Example(std::move(vectors->dense.begin()->second));
+  return Error::bad_request("only dense vectors and point ids are supported as examples");
+}
+
+Result<std::vector<Example>> parse_examples(const json::object& body, const char* key,
+                                            Inference* inference) {
+  std::vector<Example> examples;
+  auto list = body.if_contains(key);
+  if (!list || list->is_null()) return examples;
+  if (!list->is_array()) return Error::format(std::string("invalid type: expected a sequence for `") + key + "`");
+  for (const auto& item : list->get_array()) {
+    auto example = parse_example(item, inference);
+    if (!example.ok()) return example.error();
+    examples.push_back(std::move(example.value()));
+  }
+  return examples;
+}
+
+Result<RecommendSpec> parse_recommend_spec(const json::object& body, Inference* inference) {
+  RecommendSpec spec;
+  auto positive = parse_examples(body, "positive", inference);
+  if (!positive.ok()) return positive.error();
+  auto negative = parse_examples(body, "negative", inference);
+  if (!negative.ok()) return negative.error();
+  spec.positive = std::move(positive.value());
+  spec.negative = std::move(negative.value());
+  if (auto s = body.if_contains("strategy"); s && !s->is_null()) {
+    if (!s->is_string()) return Error::format("invalid type for `strategy`");
+    const auto& name = s->get_string();
+    if (name == "average_vector") spec.strategy = RecommendSpec::Strategy::kAverageVector;
+    else if (name == "best_score") spec.strategy = RecommendSpec::Strategy::kBestScore;
+    else if (name == "sum_scores") spec.strategy = RecommendSpec::Strategy::kSumScores;
+    else
+      return Error::format("unknown variant `" + std::string(name) +
+                           "`, expected one of `average_vector`, `best_score`, `sum_scores`");
+  }
+  return spec;
+}
+
+Result<std::vector<ContextPair>> parse_context_pairs(const json::value& value, Inference* inference) {
+  std::vector<ContextPair> pairs;
+  auto one = [&](const json::value& v) -> Status {
+    if (!v.is_object()) return Error::format("invalid type: expected struct ContextPair");
+    const auto& o = v.get_object();
+    auto p = o.if_contains("positive");
+    auto n = o.if_contains("negative");
+    if (!p) return Error::format("missing field `positive`");
+    if (!n) return Error::format("missing field `negative`");
+    auto pe = parse_example(*p, inference);
+    if (!pe.ok()) return pe.error();
+    auto ne = parse_example(*n, inference);
+    if (!ne.ok()) return ne.error();
+    pairs.push_back({std::move(pe.value()), std::move(ne.value())});
+    return {};
+  };
+  if (value.is_array()) {
+    for (const auto& v : value.get_array())
+      if (auto st = one(v); !st.ok()) return st.error();
+  } else if (!value.is_null()) {
+    if (auto st = one(value); !st.ok()) return st.error();
+  }
+  return pairs;
 }
 
 Status parse_query_value(const json::value& query, Inference* inference, QueryPlan& plan) {
@@ -112,7 +186,36 @@ Status parse_query_value(const json::value& query, Inference* inference, QueryPl
       plan.kind = QueryPlan::Kind::kSampleRandom;
       return {};
     }
-    for (const char* unsupported : {"recommend", "discover", "context", "formula", "mmr"}) {
+    if (auto r = q.if_contains("recommend")) {
+      if (!r->is_object()) return Error::format("invalid type: expected struct RecommendInput");
+      auto spec = parse_recommend_spec(r->get_object(), inference);
+      if (!spec.ok()) return spec.error();
+      plan.kind = QueryPlan::Kind::kRecommend;
+      plan.recommend = std::move(spec.value());
+      return {};
+    }
+    if (auto d = q.if_contains("discover")) {
+      if (!d->is_object()) return Error::format("invalid type: expected struct DiscoverInput");
+      auto target = d->get_object().if_contains("target");
+      if (!target) return Error::format("missing field `target`");
+      auto example = parse_example(*target, inference);
+      if (!example.ok()) return example.error();
+      auto context = d->get_object().if_contains("context");
+      auto pairs = parse_context_pairs(context ? *context : json::value(nullptr), inference);
+      if (!pairs.ok()) return pairs.error();
+      plan.kind = QueryPlan::Kind::kDiscover;
+      plan.target = std::move(example.value());
+      plan.context = std::move(pairs.value());
+      return {};
+    }
+    if (auto c = q.if_contains("context")) {
+      auto pairs = parse_context_pairs(*c, inference);
+      if (!pairs.ok()) return pairs.error();
+      plan.kind = QueryPlan::Kind::kContext;
+      plan.context = std::move(pairs.value());
+      return {};
+    }
+    for (const char* unsupported : {"formula", "mmr", "relevance_feedback"}) {
       if (q.contains(unsupported))
         return Error::bad_request(std::string("query type `") + unsupported +
                                   "` is not supported by this server yet");
@@ -221,6 +324,72 @@ Result<QueryRequest> parse_search_request(const json::object& body) {
   auto vectors = parse_with_vector(body, false);
   if (!vectors.ok()) return vectors.error();
   request.with_vector = vectors.value();
+  return request;
+}
+
+namespace {
+
+// Fields every legacy example endpoint shares: filter, params, limit, offset, score_threshold,
+// using, selectors.
+Status parse_legacy_common(const json::object& body, QueryRequest& request) {
+  QueryPlan& plan = request.plan;
+  if (auto u = body.if_contains("using"); u && !u->is_null()) {
+    if (!u->is_string()) return Error::format("invalid type for `using`: expected a string");
+    plan.using_name = std::string(u->get_string());
+  }
+  if (!body.contains("limit")) return Error::format("missing field `limit`");
+  auto limit = size_field(body, "limit", 10, 1);
+  if (!limit.ok()) return limit.error();
+  plan.limit = limit.value();
+  auto offset = size_field(body, "offset", 0, 0);
+  if (!offset.ok()) return offset.error();
+  plan.offset = offset.value();
+  auto filter = parse_optional_filter(body);
+  if (!filter.ok()) return filter.error();
+  plan.filter = filter.value();
+  auto params = parse_params(body);
+  if (!params.ok()) return params.error();
+  plan.params = params.value();
+  auto threshold = parse_threshold(body);
+  if (!threshold.ok()) return threshold.error();
+  plan.score_threshold = threshold.value();
+  auto payload = parse_with_payload(body, false);
+  if (!payload.ok()) return payload.error();
+  request.with_payload = payload.value();
+  auto vectors = parse_with_vector(body, false);
+  if (!vectors.ok()) return vectors.error();
+  request.with_vector = vectors.value();
+  return {};
+}
+
+}  // namespace
+
+Result<QueryRequest> parse_recommend_request(const json::object& body, Inference* inference) {
+  QueryRequest request;
+  if (auto st = parse_legacy_common(body, request); !st.ok()) return st.error();
+  auto spec = parse_recommend_spec(body, inference);
+  if (!spec.ok()) return spec.error();
+  request.plan.kind = QueryPlan::Kind::kRecommend;
+  request.plan.recommend = std::move(spec.value());
+  return request;
+}
+
+Result<QueryRequest> parse_discover_request(const json::object& body, Inference* inference) {
+  QueryRequest request;
+  if (auto st = parse_legacy_common(body, request); !st.ok()) return st.error();
+  auto context = body.if_contains("context");
+  auto pairs = parse_context_pairs(context ? *context : json::value(nullptr), inference);
+  if (!pairs.ok()) return pairs.error();
+  request.plan.context = std::move(pairs.value());
+  auto target = body.if_contains("target");
+  if (target && !target->is_null()) {
+    auto example = parse_example(*target, inference);
+    if (!example.ok()) return example.error();
+    request.plan.kind = QueryPlan::Kind::kDiscover;
+    request.plan.target = std::move(example.value());
+  } else {
+    request.plan.kind = QueryPlan::Kind::kContext;
+  }
   return request;
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "api/inference.hpp"
@@ -16,8 +17,26 @@
 
 namespace sextant::api {
 
+// A recommend/discover/context example: an existing point (by id) or a vector.
+using Example = std::variant<storage::PointId, std::vector<float>>;
+
+struct RecommendSpec {
+  enum class Strategy { kAverageVector, kBestScore, kSumScores };
+  std::vector<Example> positive;
+  std::vector<Example> negative;
+  Strategy strategy = Strategy::kAverageVector;
+};
+
+struct ContextPair {
+  Example positive;
+  Example negative;
+};
+
 struct QueryPlan {
-  enum class Kind { kAll, kNearest, kFusionRrf, kFusionDbsf, kOrderBy, kSampleRandom };
+  enum class Kind {
+    kAll, kNearest, kFusionRrf, kFusionDbsf, kOrderBy, kSampleRandom, kRecommend, kDiscover,
+    kContext
+  };
   Kind kind = Kind::kAll;
   std::vector<QueryPlan> prefetch;
   std::string using_name;
@@ -30,6 +49,9 @@ struct QueryPlan {
   size_t offset = 0;
   std::optional<storage::OrderBy> order_by;
   size_t rrf_k = 2;
+  std::optional<RecommendSpec> recommend;   // kRecommend
+  std::optional<Example> target;            // kDiscover
+  std::vector<ContextPair> context;         // kDiscover, kContext
 };
 
 struct QueryRequest {
@@ -42,5 +64,8 @@ struct QueryRequest {
 Result<QueryRequest> parse_query_request(const boost::json::object& body, Inference* inference);
 // Legacy POST /points/search body (NamedVectorStruct `vector`, required `limit`).
 Result<QueryRequest> parse_search_request(const boost::json::object& body);
+// Legacy POST /points/recommend and /points/discover bodies.
+Result<QueryRequest> parse_recommend_request(const boost::json::object& body, Inference* inference);
+Result<QueryRequest> parse_discover_request(const boost::json::object& body, Inference* inference);
 
 }  // namespace sextant::api

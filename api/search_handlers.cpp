@@ -91,6 +91,20 @@ void register_search_routes(Router& router, ApiContext& context) {
   router.add({HttpMethod::kPost, "/collections/{collection_name}/points/search/batch", [ctx](Request& r) {
                 return respond([&] { return batch_route(*ctx, r, parse_search, false); });
               }});
+  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/recommend", [ctx](Request& r) {
+                return respond([&] { return single_route(*ctx, r, parse_recommend_request, false); });
+              }});
+  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/recommend/batch",
+              [ctx](Request& r) {
+                return respond([&] { return batch_route(*ctx, r, parse_recommend_request, false); });
+              }});
+  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/discover", [ctx](Request& r) {
+                return respond([&] { return single_route(*ctx, r, parse_discover_request, false); });
+              }});
+  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/discover/batch",
+              [ctx](Request& r) {
+                return respond([&] { return batch_route(*ctx, r, parse_discover_request, false); });
+              }});
 }
 
 }  // namespace sextant::api

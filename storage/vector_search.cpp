@@ -213,4 +213,51 @@ std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest
   return results;
 }
 
+std::vector<ScoredOffset> exact_search_by(const ReadView& view, size_t dense_index,
+                                          const index::filter::Filter* filter, size_t limit,
+                                          size_t offset, std::optional<float> score_threshold,
+                                          const DenseScorer& scorer,
+                                          const std::vector<uint32_t>& excluded, ParallelPool& pool) {
+  const ViewState& state = view.state();
+  const size_t keep = limit + offset;
+  const Bitset* present = state.dense[dense_index].present.get();
+  if (keep == 0 || !present) return {};
+  const uint32_t offset_limit = state.offset_limit;
+  const size_t parts = (offset_limit + kOffsetsPerPart - 1) / kOffsetsPerPart;
+  std::vector<std::vector<Candidate>> part_results(parts);
+  pool.parallel_for(parts, [&](size_t part) {
+    PointReader reader = view.reader();
+    std::priority_queue<Candidate, std::vector<Candidate>, WorseFirst> heap;
+    const uint32_t begin = uint32_t(part * kOffsetsPerPart);
+    const uint32_t end = std::min<uint32_t>(offset_limit, begin + kOffsetsPerPart);
+    for (uint32_t o = begin; o < end; ++o) {
+      if (!present->test(o) || !state.alive->test(o)) continue;
+      if (std::find(excluded.begin(), excluded.end(), o) != excluded.end()) continue;
+      const float* v = reader.dense(dense_index, o);
+      if (!v) continue;
+      const float score = scorer(v);
+      if (score_threshold && score < *score_threshold) continue;
+      if (filter && !point_matches(*filter, reader, o)) continue;
+      Candidate c{score, o};
+      if (heap.size() < keep) {
+        heap.push(c);
+      } else if (WorseFirst()(c, heap.top())) {
+        heap.pop();
+        heap.push(c);
+      }
+    }
+    while (!heap.empty()) {
+      part_results[part].push_back(heap.top());
+      heap.pop();
+    }
+  });
+  std::vector<Candidate> merged;
+  for (auto& part : part_results) merged.insert(merged.end(), part.begin(), part.end());
+  std::sort(merged.begin(), merged.end(), WorseFirst());
+  std::vector<ScoredOffset> results;
+  for (size_t i = offset; i < merged.size() && i < keep; ++i)
+    results.push_back({merged[i].offset, merged[i].key});
+  return results;
+}
+
 }  // namespace sextant::storage

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +48,16 @@ Status validate_search(const CollectionSchema& schema, const SearchRequest& requ
 // Exact search. Results are best first; ties keep offset order.
 std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest& request,
                                        ParallelPool& pool);
+
+// Exact search with a caller's score (higher is better) over a plain dense vector: used by
+// recommend (best_score, sum_scores), discover and context queries. `excluded` offsets are
+// never returned. Results are best first.
+using DenseScorer = std::function<float(const float* vector)>;
+std::vector<ScoredOffset> exact_search_by(const ReadView& view, size_t dense_index,
+                                          const index::filter::Filter* filter, size_t limit,
+                                          size_t offset, std::optional<float> score_threshold,
+                                          const DenseScorer& scorer,
+                                          const std::vector<uint32_t>& excluded, ParallelPool& pool);
 
 // True when `a` ranks before `b` for this distance (higher scores first for Cosine/Dot).
 bool better_score(Distance distance, float a, float b);

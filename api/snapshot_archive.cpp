@@ -1,0 +1,200 @@
+// Snapshot creation and recovery; see snapshot_archive.hpp for the format and invariants.
+#include "api/snapshot_archive.hpp"
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace sextant::api {
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using storage::Error;
+using storage::Status;
+
+namespace {
+
+constexpr const char* kFormatName = "sextant-snapshot";
+constexpr const char* kManifestMember = "manifest.json";
+constexpr const char* kDataMember = "data.mdb";
+constexpr uint64_t kMaxManifestBytes = 64ull << 20;
+
+json::object manifest_base(const char* kind) {
+  return json::object{{"format", kFormatName},
+                      {"format_version", kSnapshotFormatVersion},
+                      {"kind", kind},
+                      {"sextant_version", SEXTANT_VERSION}};
+}
+
+// Writes the archive built by `add_members` to `directory/name` (via a `.partial` file), with
+// its checksum file, and describes it.
+template <typename AddMembers>
+Result<SnapshotDescription> write_snapshot(const std::string& directory, const std::string& name,
+                                           AddMembers add_members) {
+  if (auto st = ensure_directory(directory); !st.ok()) return st.error();
+  const std::string final_path = (fs::path(directory) / name).string();
+  const std::string partial_path = final_path + ".partial";
+  Sha256Sink hash;
+  {
+    auto writer = TarWriter::create(partial_path, &hash);
+    if (!writer.ok()) return writer.error();
+    Status st = add_members(*writer.value());
+    if (st.ok()) st = writer.value()->finish();
+    if (!st.ok()) {
+      std::error_code ec;
+      fs::remove(partial_path, ec);
+      return st.error();
+    }
+  }
+  if (auto st = write_checksum_file(final_path, hash.hex_digest()); !st.ok()) return st.error();
+  std::error_code ec;
+  fs::rename(partial_path, final_path, ec);
+  if (ec) return Error::internal("cannot place snapshot " + final_path + ": " + ec.message());
+  return describe_snapshot(directory, name);
+}
+
+Result<json::object> read_manifest(const std::string& path) {
+  std::error_code ec;
+  auto size_bytes = fs::file_size(path, ec);
+  if (ec || size_bytes > kMaxManifestBytes)
+    return Error::bad_request("Invalid snapshot archive: manifest is missing or too large");
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  json::error_code parse_error;
+  json::value manifest = json::parse(text.str(), parse_error);
+  if (parse_error || !manifest.is_object())
+    return Error::bad_request("Invalid snapshot archive: manifest is not a JSON object");
+  auto& object = manifest.get_object();
+  auto format = object.if_contains("format");
+  if (!format || !format->is_string() || format->get_string() != kFormatName)
+    return Error::bad_request("Invalid snapshot archive: not a Sextant snapshot");
+  auto version = object.if_contains("format_version");
+  if (!version || !version->is_int64() || version->get_int64() < 1 ||
+      version->get_int64() > kSnapshotFormatVersion)
+    return Error::bad_request("Snapshot format version is not supported by this Sextant "
+                              "(supported: " + std::to_string(kSnapshotFormatVersion) + ")");
+  auto kind = object.if_contains("kind");
+  if (!kind || !kind->is_string() || kind->get_string() != "collection")
+    return Error::bad_request("Invalid snapshot archive: not a collection snapshot");
+  auto config = object.if_contains("config");
+  if (!config || !config->is_object())
+    return Error::bad_request("Invalid snapshot archive: manifest has no collection config");
+  return std::move(object);
+}
+
+const json::value* vectors_of(const json::object& config) {
+  auto params = config.if_contains("params");
+  return params && params->is_object() ? params->get_object().if_contains("vectors") : nullptr;
+}
+
+// Qdrant refuses to replace a collection with a snapshot of different vector parameters.
+Status check_compatible(storage::Storage& storage, const std::string& collection,
+                        const json::object& snapshot_config) {
+  auto existing = storage.collection(collection);
+  if (!existing.ok()) return {};
+  const json::object current = existing.value()->reported_config();
+  const json::value* current_vectors = vectors_of(current);
+  const json::value* snapshot_vectors = vectors_of(snapshot_config);
+  if (current_vectors && snapshot_vectors && *current_vectors != *snapshot_vectors)
+    return Error::bad_input(
+        "Snapshot is not compatible with existing collection: Collection vectors: " +
+        json::serialize(*current_vectors) + " Snapshot Vectors: " +
+        json::serialize(*snapshot_vectors));
+  return {};
+}
+
+}  // namespace
+
+std::string collection_snapshots_directory(const std::string& snapshots_path,
+                                           const std::string& collection) {
+  return (fs::path(snapshots_path) / collection).string();
+}
+
+Result<SnapshotDescription> create_collection_snapshot(storage::Storage& storage,
+                                                       const std::string& snapshots_path,
+                                                       const std::string& collection) {
+  auto resolved = storage.resolve(collection);
+  if (!resolved) return Error::collection_not_found(collection);
+  const std::string name = *resolved + "-" + std::to_string(snapshot_peer_id(snapshots_path)) +
+                           "-" + snapshot_name_timestamp() + ".snapshot";
+  auto scratch = ScratchDirectory::create(snapshots_path);
+  if (!scratch.ok()) return scratch.error();
+  auto config = storage.export_collection(*resolved, scratch->path());
+  if (!config.ok()) return config.error();
+  json::object manifest = manifest_base("collection");
+  manifest["collection"] = *resolved;
+  manifest["config"] = std::move(config.value());
+  const std::string data_path = (fs::path(scratch->path()) / kDataMember).string();
+  return write_snapshot(collection_snapshots_directory(snapshots_path, *resolved), name,
+                        [&](TarWriter& writer) {
+                          Status st = writer.add_bytes(kManifestMember, json::serialize(manifest));
+                          if (st.ok()) st = writer.add_file(kDataMember, data_path);
+                          return st;
+                        });
+}
+
+Result<SnapshotDescription> create_full_snapshot(storage::Storage& storage,
+                                                 const std::string& snapshots_path) {
+  auto scratch = ScratchDirectory::create(snapshots_path);
+  if (!scratch.ok()) return scratch.error();
+  json::object manifest = manifest_base("full");
+  json::array collections;
+  std::vector<std::pair<std::string, std::string>> members;  // member name -> file
+  size_t index = 0;
+  for (const auto& name : storage.collection_names()) {
+    const fs::path directory = fs::path(scratch->path()) / std::to_string(index);
+    if (auto st = ensure_directory(directory.string()); !st.ok()) return st.error();
+    auto config = storage.export_collection(name, directory.string());
+    if (!config.ok()) {
+      if (config.error().kind == storage::ErrorKind::kNotFound) continue;  // deleted meanwhile
+      return config.error();
+    }
+    const std::string member = "collections/" + std::to_string(index) + "/" + kDataMember;
+    collections.push_back(
+        json::object{{"name", name}, {"config", std::move(config.value())}, {"data", member}});
+    members.emplace_back(member, (directory / kDataMember).string());
+    ++index;
+  }
+  json::array aliases;
+  for (const auto& [alias, collection] : storage.aliases())
+    aliases.push_back(json::object{{"alias_name", alias}, {"collection_name", collection}});
+  manifest["collections"] = std::move(collections);
+  manifest["aliases"] = std::move(aliases);
+  const std::string name = "full-snapshot-" + snapshot_name_timestamp() + ".snapshot";
+  return write_snapshot(snapshots_path, name, [&](TarWriter& writer) {
+    Status st = writer.add_bytes(kManifestMember, json::serialize(manifest));
+    for (const auto& [member, file] : members) {
+      if (!st.ok()) break;
+      st = writer.add_file(member, file);
+    }
+    return st;
+  });
+}
+
+Status recover_collection(storage::Storage& storage, const std::string& snapshots_path,
+                          const std::string& archive_path, const std::string& collection,
+                          const std::optional<std::string>& expected_checksum) {
+  if (expected_checksum) {
+    auto actual = sha256_file(archive_path);
+    if (!actual.ok()) return actual.error();
+    if (!checksums_equal(actual.value(), *expected_checksum))
+      return Error::bad_input("Snapshot checksum mismatch: expected " + *expected_checksum +
+                              ", got " + actual.value());
+  }
+  auto scratch = ScratchDirectory::create(snapshots_path);
+  if (!scratch.ok()) return scratch.error();
+  const std::string manifest_path = (fs::path(scratch->path()) / kManifestMember).string();
+  const std::string data_path = (fs::path(scratch->path()) / kDataMember).string();
+  if (auto st = extract_members(archive_path,
+                                {{kManifestMember, manifest_path}, {kDataMember, data_path}});
+      !st.ok())
+    return st;
+  auto manifest = read_manifest(manifest_path);
+  if (!manifest.ok()) return manifest.error();
+  const json::object& config = manifest->at("config").get_object();
+  if (auto st = check_compatible(storage, collection, config); !st.ok()) return st;
+  return storage.import_collection(collection, scratch->path(), config);
+}
+
+}  // namespace sextant::api

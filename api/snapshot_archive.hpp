@@ -1,0 +1,45 @@
+// Making and restoring snapshot archives: the business rules of snapshots, free of HTTP.
+//
+// A collection snapshot is a ustar archive (snapshot_tar.hpp) with exactly two members:
+//   manifest.json  {"format": "sextant-snapshot", "format_version": 1, "kind": "collection",
+//                   "collection": name, "config": <reported config>, "sextant_version": ...}
+//   data.mdb       the collection's LMDB data, copied in one read transaction (writes go on)
+// Points, vectors, payloads, payload indexes and the HNSW graph all live in data.mdb, so
+// recovering it reproduces the collection exactly.
+// A full-storage snapshot holds a manifest of kind "full" listing every collection and alias,
+// and each collection's data as `collections/<n>/data.mdb`.
+//
+// Invariants: a snapshot file appears under its final name only when complete and synced
+// (written as `.partial` then renamed), with its `.checksum` beside it; recovery verifies the
+// checksum, the archive structure and the manifest before the storage catalog is touched, and
+// storage keeps the old collection if the new data cannot be opened.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "api/snapshot_files.hpp"
+#include "storage/storage.hpp"
+
+namespace sextant::api {
+
+constexpr int kSnapshotFormatVersion = 1;
+
+// Directory of `collection`'s snapshots.
+std::string collection_snapshots_directory(const std::string& snapshots_path,
+                                           const std::string& collection);
+
+Result<SnapshotDescription> create_collection_snapshot(storage::Storage& storage,
+                                                       const std::string& snapshots_path,
+                                                       const std::string& collection);
+Result<SnapshotDescription> create_full_snapshot(storage::Storage& storage,
+                                                 const std::string& snapshots_path);
+
+// Replaces (or creates) `collection` with the snapshot at `archive_path` (a local file the
+// caller has already confined). `expected_checksum`, when given, must match its sha256.
+storage::Status recover_collection(storage::Storage& storage, const std::string& snapshots_path,
+                                   const std::string& archive_path,
+                                   const std::string& collection,
+                                   const std::optional<std::string>& expected_checksum);
+
+}  // namespace sextant::api

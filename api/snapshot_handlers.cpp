@@ -1,0 +1,324 @@
+// Snapshot routes: request parsing and envelopes; the work is in snapshot_archive.cpp.
+#include "api/snapshot_handlers.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cctype>
+#include <filesystem>
+
+#include "api/handler_support.hpp"
+#include "api/snapshot_archive.hpp"
+#include "api/snapshot_download.hpp"
+#include "api/snapshot_multipart.hpp"
+
+namespace sextant::api {
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kPriorities[] = {"no_sync", "snapshot", "replica"};
+
+json::value description_json(const SnapshotDescription& description) {
+  json::object out{{"name", description.name},
+                   {"creation_time", description.creation_time},
+                   {"size", description.size_bytes}};
+  out["checksum"] = description.checksum ? json::value(*description.checksum) : json::value();
+  return out;
+}
+
+json::value descriptions_json(const std::vector<SnapshotDescription>& descriptions) {
+  json::array list;
+  for (const auto& description : descriptions) list.push_back(description_json(description));
+  return list;
+}
+
+// Snapshot routes wait by default (Qdrant's `wait.unwrap_or(true)`).
+Result<bool> snapshot_wait(const Request& request) {
+  if (!request.query_param("wait")) return true;
+  return wait_flag(request);
+}
+
+Status check_priority(const std::string& value, bool from_query) {
+  for (const char* known : kPriorities)
+    if (value == known) return {};
+  std::string detail = "unknown variant `" + value +
+                       "`, expected one of `no_sync`, `snapshot`, `replica`";
+  if (from_query) return Error{ErrorKind::kBadRequest, "Query deserialize error: " + detail};
+  return Error::format(detail);
+}
+
+Response accepted_response(Clock::time_point started) {
+  Response response = ok_response(json::value(), started, 202);
+  json::value envelope = json::parse(response.body);
+  envelope.as_object()["status"] = "accepted";
+  response.body = json::serialize(envelope);
+  return response;
+}
+
+// Runs `work` and answers with its result, or 202 when the caller passed wait=false (the work
+// still completes before the answer: requests run on the worker pool, never on I/O threads).
+Response respond_snapshot(const Request& request,
+                          const std::function<Result<json::value>()>& work) {
+  const auto started = Clock::now();
+  auto wait = snapshot_wait(request);
+  if (!wait.ok()) return error_response_for(wait.error(), started);
+  auto result = work();
+  if (!result.ok()) return error_response_for(result.error(), started);
+  if (!wait.value()) return accepted_response(started);
+  return ok_response(result.value(), started);
+}
+
+Result<std::string> existing_collection(ApiContext& context, const std::string& name) {
+  if (auto st = validate_collection_name_param(name); !st.ok()) return st.error();
+  auto resolved = context.storage.resolve(name);
+  if (!resolved) return Error::collection_not_found(name);
+  return *resolved;
+}
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+// file:///abs/path or file://localhost/abs/path -> "/abs/path".
+Result<std::string> local_path_of(const std::string& location) {
+  std::string_view rest = std::string_view(location).substr(7);
+  if (rest.rfind("localhost/", 0) == 0) rest.remove_prefix(9);
+  if (rest.empty() || rest.front() != '/')
+    return Error::bad_request("Invalid snapshot URI, file path must be absolute or on localhost");
+  std::string path = percent_decode(rest);
+  if (path.find('\0') != std::string::npos)
+    return Error::bad_request("Invalid snapshot URI, file path must be absolute or on localhost");
+  return path;
+}
+
+Result<json::value> recover_from_location(ApiContext& context, Request& request) {
+  const std::string& collection = request.path_params[0];
+  if (auto st = validate_collection_name_param(collection); !st.ok()) return st.error();
+  auto body = parse_object_body(request);
+  if (!body.ok()) return body.error();
+  auto location = body->if_contains("location");
+  if (!location) return Error::format("missing field `location`");
+  if (!location->is_string())
+    return Error::format("invalid type: " + std::string(location->is_null() ? "null" : "value") +
+                         ", expected a string");
+  const std::string url(location->get_string());
+  if (url.find("://") == std::string::npos)
+    return Error::format("relative URL without a base: \"" + url + "\"");
+  std::optional<std::string> checksum;
+  if (auto value = body->if_contains("checksum"); value && !value->is_null()) {
+    if (!value->is_string()) return Error::format("invalid type for `checksum`: expected a string");
+    checksum = std::string(value->get_string());
+  }
+  if (auto value = body->if_contains("priority"); value && !value->is_null()) {
+    if (!value->is_string()) return Error::format("invalid type for `priority`: expected a string");
+    if (auto st = check_priority(std::string(value->get_string()), false); !st.ok())
+      return st.error();
+  }
+  const std::string& snapshots_path = context.config.snapshots_path;
+  if (url.rfind("file://", 0) == 0) {
+    auto path = local_path_of(url);
+    if (!path.ok()) return path.error();
+    auto confined = resolve_recover_path(path.value(), snapshots_path);
+    if (!confined.ok()) return confined.error();
+    if (auto st = recover_collection(context.storage, snapshots_path, confined.value(), collection,
+                                     checksum);
+        !st.ok())
+      return st.error();
+    return json::value(true);
+  }
+  if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
+    auto scratch = ScratchDirectory::create(snapshots_path);
+    if (!scratch.ok()) return scratch.error();
+    const std::string downloaded = (fs::path(scratch->path()) / "download.snapshot").string();
+    if (auto st = download_snapshot(url, downloaded); !st.ok()) return st.error();
+    if (auto st = recover_collection(context.storage, snapshots_path, downloaded, collection,
+                                     checksum);
+        !st.ok())
+      return st.error();
+    return json::value(true);
+  }
+  return Error::bad_request("Unsupported snapshot URL scheme in " + url +
+                            " (use file://, http:// or https://)");
+}
+
+Status write_body_file(std::string_view data, const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+  if (fd < 0) return Error::internal("cannot store uploaded snapshot");
+  while (!data.empty()) {
+    ssize_t written = ::write(fd, data.data(), data.size());
+    if (written <= 0) {
+      ::close(fd);
+      return Error::internal("cannot store uploaded snapshot");
+    }
+    data.remove_prefix(static_cast<size_t>(written));
+  }
+  ::close(fd);
+  return {};
+}
+
+Result<json::value> recover_from_upload(ApiContext& context, Request& request) {
+  const std::string& collection = request.path_params[0];
+  if (auto st = validate_collection_name_param(collection); !st.ok()) return st.error();
+  if (auto priority = request.query_param("priority"))
+    if (auto st = check_priority(std::string(*priority), true); !st.ok()) return st.error();
+  std::optional<std::string> checksum;
+  if (auto value = request.query_param("checksum")) checksum = std::string(*value);
+  std::string_view data = request.body;
+  auto content_type = request.header("content-type");
+  if (content_type && content_type->find("multipart/") != std::string_view::npos) {
+    auto part = find_multipart_part(*content_type, request.body, "snapshot");
+    if (!part.ok()) return part.error();
+    data = part->data;
+  }
+  if (data.empty()) return Error::bad_request("Uploaded snapshot is empty");
+  const std::string& snapshots_path = context.config.snapshots_path;
+  auto scratch = ScratchDirectory::create(snapshots_path);
+  if (!scratch.ok()) return scratch.error();
+  const std::string stored = (fs::path(scratch->path()) / "upload.snapshot").string();
+  if (auto st = write_body_file(data, stored); !st.ok()) return st.error();
+  if (checksum) {
+    auto actual = sha256_file(stored);
+    if (!actual.ok()) return actual.error();
+    if (!checksums_equal(actual.value(), *checksum))
+      return Error::bad_request("Checksum mismatch: expected " + actual.value() + ", actual " +
+                                *checksum);
+  }
+  if (auto st = recover_collection(context.storage, snapshots_path, stored, collection,
+                                   std::nullopt);
+      !st.ok())
+    return st.error();
+  return json::value(true);
+}
+
+Response download_response(Result<std::string> path, const std::string& name) {
+  if (!path.ok()) return error_response_for(path.error(), Clock::now());
+  Response response;
+  response.content_type = "application/octet-stream";
+  response.file_path = path.value();
+  response.headers.emplace_back("content-disposition", "attachment; filename=\"" + name + "\"");
+  return response;
+}
+
+void register_collection_snapshot_routes(Router& router, ApiContext* ctx) {
+  router.add({HttpMethod::kGet, "/collections/{collection_name}/snapshots", [ctx](Request& r) {
+                return respond([&]() -> Result<json::value> {
+                  auto name = existing_collection(*ctx, r.path_params[0]);
+                  if (!name.ok()) return name.error();
+                  return descriptions_json(list_snapshots(
+                      collection_snapshots_directory(ctx->config.snapshots_path, name.value())));
+                });
+              }});
+  router.add({HttpMethod::kPost, "/collections/{collection_name}/snapshots",
+              [ctx](Request& r) {
+                return respond_snapshot(r, [&]() -> Result<json::value> {
+                  auto name = existing_collection(*ctx, r.path_params[0]);
+                  if (!name.ok()) return name.error();
+                  auto created = create_collection_snapshot(
+                      ctx->storage, ctx->config.snapshots_path, name.value());
+                  if (!created.ok()) return created.error();
+                  return description_json(created.value());
+                });
+              },
+              true});
+  router.add({HttpMethod::kGet, "/collections/{collection_name}/snapshots/{snapshot_name}",
+              [ctx](Request& r) {
+                auto name = existing_collection(*ctx, r.path_params[0]);
+                if (!name.ok()) return error_response_for(name.error(), Clock::now());
+                return download_response(
+                    resolve_snapshot_file(
+                        collection_snapshots_directory(ctx->config.snapshots_path, name.value()),
+                        r.path_params[1]),
+                    r.path_params[1]);
+              }});
+  router.add({HttpMethod::kDelete, "/collections/{collection_name}/snapshots/{snapshot_name}",
+              [ctx](Request& r) {
+                return respond_snapshot(r, [&]() -> Result<json::value> {
+                  auto name = existing_collection(*ctx, r.path_params[0]);
+                  if (!name.ok()) return name.error();
+                  auto path = resolve_snapshot_file(
+                      collection_snapshots_directory(ctx->config.snapshots_path, name.value()),
+                      r.path_params[1]);
+                  if (!path.ok()) return path.error();
+                  if (auto st = remove_snapshot_files(path.value()); !st.ok()) return st.error();
+                  return json::value(true);
+                });
+              },
+              true});
+  router.add({HttpMethod::kPut, "/collections/{collection_name}/snapshots/recover",
+              [ctx](Request& r) {
+                return respond_snapshot(r, [&] { return recover_from_location(*ctx, r); });
+              },
+              true});
+  for (HttpMethod method : {HttpMethod::kPost, HttpMethod::kPut})
+    router.add({method, "/collections/{collection_name}/snapshots/upload",
+                [ctx](Request& r) {
+                  return respond_snapshot(r, [&] { return recover_from_upload(*ctx, r); });
+                },
+                true});
+}
+
+void register_full_snapshot_routes(Router& router, ApiContext* ctx) {
+  router.add({HttpMethod::kGet, "/snapshots", [ctx](Request&) {
+                return respond([&]() -> Result<json::value> {
+                  return descriptions_json(list_snapshots(ctx->config.snapshots_path));
+                });
+              }});
+  router.add({HttpMethod::kPost, "/snapshots",
+              [ctx](Request& r) {
+                return respond_snapshot(r, [&]() -> Result<json::value> {
+                  auto created = create_full_snapshot(ctx->storage, ctx->config.snapshots_path);
+                  if (!created.ok()) return created.error();
+                  return description_json(created.value());
+                });
+              },
+              true});
+  router.add({HttpMethod::kGet, "/snapshots/{snapshot_name}", [ctx](Request& r) {
+                return download_response(
+                    resolve_snapshot_file(ctx->config.snapshots_path, r.path_params[0]),
+                    r.path_params[0]);
+              }});
+  router.add({HttpMethod::kDelete, "/snapshots/{snapshot_name}",
+              [ctx](Request& r) {
+                return respond_snapshot(r, [&]() -> Result<json::value> {
+                  auto path = resolve_snapshot_file(ctx->config.snapshots_path, r.path_params[0]);
+                  if (!path.ok()) return path.error();
+                  if (auto st = remove_snapshot_files(path.value()); !st.ok()) return st.error();
+                  return json::value(true);
+                });
+              },
+              true});
+}
+
+}  // namespace
+
+void register_snapshot_routes(Router& router, ApiContext& context) {
+  register_collection_snapshot_routes(router, &context);
+  register_full_snapshot_routes(router, &context);
+}
+
+std::string restore_snapshot_at_startup(ApiContext& context, const std::string& path,
+                                        const std::string& collection, bool force) {
+  if (auto st = validate_collection_name_param(collection); !st.ok()) return st.error().message;
+  if (!force && context.storage.resolve(collection))
+    return "Collection " + collection + " already exists. Use --force-snapshot to overwrite it.";
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return "Snapshot file " + path + " does not exist";
+  auto st = recover_collection(context.storage, context.config.snapshots_path, path, collection,
+                               std::nullopt);
+  return st.ok() ? std::string() : st.error().message;
+}
+
+}  // namespace sextant::api
