@@ -124,6 +124,25 @@ TEST_F(EmbedRoutes, DocumentInferenceEmbedsDenseAndBm25AndNamesUnknownModels) {
   EXPECT_EQ(bad.error().message, "Wrong input: BM25 b must be finite and in [0.0, 1.0], got 2");
 }
 
+TEST(EmbedSidecarArgs, ParsesHostPortModelsAndRejectsUnknownFlags) {
+  EmbedSidecarOptions options;
+  EXPECT_EQ(parse_embed_sidecar_args({"--host", "0.0.0.0", "--port=8080", "--model",
+                                      "mini=/models/mini", "--workers", "3"},
+                                     &options),
+            "");
+  EXPECT_EQ(options.host, "0.0.0.0");
+  EXPECT_EQ(options.port, 8080);
+  EXPECT_EQ(options.models.at("mini"), "/models/mini");
+  EXPECT_EQ(options.worker_threads, 3);
+  EmbedSidecarOptions defaults;
+  EXPECT_EQ(parse_embed_sidecar_args({}, &defaults), "");
+  EXPECT_EQ(defaults.port, 8000);
+  EXPECT_NE(parse_embed_sidecar_args({"--bogus", "1"}, &defaults), "");
+  EXPECT_NE(parse_embed_sidecar_args({"--port", "x"}, &defaults), "");
+  EXPECT_NE(parse_embed_sidecar_args({"--model", "no-equals"}, &defaults), "");
+  EXPECT_NE(parse_embed_sidecar_args({"--host"}, &defaults), "");
+}
+
 }  // namespace
 }  // namespace sextant::api
 #endif  // SEXTANT_WITH_EMBED
