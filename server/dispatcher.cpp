@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "api/envelope.hpp"
+#include "server/collection_access.hpp"
 #include "server/log.hpp"
 #include "server/url.hpp"
 
@@ -159,6 +160,13 @@ PreparedRequest Dispatcher::prepare(RequestHead head) const {
   request.access = auth.access;
   request.jwt_access_json = std::move(auth.jwt_access_json);
   request.jwt_value_exists_json = std::move(auth.jwt_value_exists_json);
+  if (auth.per_collection && request.jwt_access_json) {
+    if (auto denied = check_collection_access(*match.route, request.path_params,
+                                              *request.jwt_access_json, prepared.started)) {
+      prepared.early_response = std::move(*denied);
+      return prepared;
+    }
+  }
   prepared.route = match.route;
   prepared.body_limit_bytes = is_upload_route(match.route->pattern)
                                   ? std::numeric_limits<uint64_t>::max()
@@ -182,6 +190,12 @@ api::Response Dispatcher::execute(PreparedRequest& prepared, std::string_view bo
   if (prepared.early_response) return *prepared.early_response;
   prepared.request.body = body;
   try {
+    if (prepared.request.jwt_value_exists_json) {
+      if (auto denied = check_value_exists(router_, *prepared.request.jwt_value_exists_json,
+                                           prepared.started)) {
+        return *denied;
+      }
+    }
     return prepared.route->handler(prepared.request);
   } catch (const std::exception& e) {
     log_error("handler for " + prepared.method_text + " " + prepared.route->pattern +

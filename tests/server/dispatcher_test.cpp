@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "server/jwt.hpp"
+
 namespace sextant::server {
 namespace {
 
@@ -17,6 +19,25 @@ class DispatcherTest : public ::testing::Test {
     add(api::HttpMethod::kPut, "/collections/{collection_name}", true);
     add(api::HttpMethod::kPost, "/collections/{collection_name}/snapshots/upload", true);
     add(api::HttpMethod::kGet, "/healthz", false);
+    add(api::HttpMethod::kPut, "/collections/{collection_name}/points", true);
+    api::Route scroll;
+    scroll.method = api::HttpMethod::kPost;
+    scroll.pattern = "/collections/{collection_name}/points/scroll";
+    scroll.handler = [this](api::Request& request) {
+      scroll_bodies_.emplace_back(request.body);
+      api::Response response;
+      const std::string& collection = request.path_params.at(0);
+      if (collection == "present") {
+        response.body = R"({"result":{"points":[{"id":1}],"next_page_offset":null}})";
+      } else if (collection == "empty") {
+        response.body = R"({"result":{"points":[],"next_page_offset":null}})";
+      } else {
+        response.status = 404;
+        response.body = R"({"status":{"error":"Not found"}})";
+      }
+      return response;
+    };
+    router_.add(scroll);
     api::Route failing;
     failing.method = api::HttpMethod::kGet;
     failing.pattern = "/explode";
@@ -53,6 +74,12 @@ class DispatcherTest : public ::testing::Test {
     return std::nullopt;
   }
 
+  static std::string token(const std::string& claims) {
+    std::string input = base64url_encode(R"({"alg":"HS256"})") + "." + base64url_encode(claims);
+    return input + "." + base64url_encode(hmac_sha256("secret", input));
+  }
+
+  std::vector<std::string> scroll_bodies_;
   api::Router router_;
   RequestMetrics metrics_;
   api::Request last_request_;
@@ -187,6 +214,58 @@ TEST_F(DispatcherTest, MetricsRecordPatternNotConcretePath) {
   auto table = metrics_.snapshot();
   EXPECT_EQ(table.at("GET /collections/{collection_name}").at(200).count, 2u);
   EXPECT_EQ(table.at("GET unknown").at(404).count, 1u);
+}
+
+TEST_F(DispatcherTest, JwtScopedToCollections) {
+  ServiceConfig service;
+  service.api_key = "secret";
+  service.jwt_rbac = true;
+  Authenticator auth(service);
+  Dispatcher dispatcher(router_, auth, metrics_, {});
+  auto as = [&](const std::string& claims) -> std::map<std::string, std::string> {
+    return {{"authorization", "Bearer " + token(claims)}};
+  };
+  std::string reader = R"({"access":[{"collection":"books","access":"r"}]})";
+  std::string writer = R"({"access":[{"collection":"books","access":"rw"}]})";
+
+  EXPECT_EQ(run(dispatcher, {"GET", "/collections/books", as(reader)}).status, 200);
+  auto other = run(dispatcher, {"GET", "/collections/films", as(reader)});
+  EXPECT_EQ(other.status, 403);
+  EXPECT_NE(other.body.find("Forbidden: Access to collection films is required"),
+            std::string::npos);
+  auto write = run(dispatcher, {"PUT", "/collections/books/points", as(reader)});
+  EXPECT_EQ(write.status, 403);
+  EXPECT_NE(write.body.find("Forbidden: Write access to collection books is required"),
+            std::string::npos);
+  EXPECT_EQ(run(dispatcher, {"PUT", "/collections/books/points", as(writer)}).status, 200);
+  auto create = run(dispatcher, {"PUT", "/collections/books", as(writer)});
+  EXPECT_EQ(create.status, 403);
+  EXPECT_NE(create.body.find("Forbidden: Global access is required"), std::string::npos);
+  EXPECT_EQ(last_request_.jwt_access_json, R"([{"collection":"books","access":"rw"}])");
+}
+
+TEST_F(DispatcherTest, JwtValueExistsRunsAScrollFirst) {
+  ServiceConfig service;
+  service.api_key = "secret";
+  service.jwt_rbac = true;
+  Authenticator auth(service);
+  Dispatcher dispatcher(router_, auth, metrics_, {});
+  auto claims = [](const std::string& collection) {
+    return R"({"access":"r","value_exists":{"collection":")" + collection +
+           R"(","matches":[{"key":"city","value":"Berlin"}]}})";
+  };
+  auto request = [&](const std::string& collection) {
+    return run(dispatcher, {"GET", "/collections", {{"api-key", token(claims(collection))}}});
+  };
+  EXPECT_EQ(request("present").status, 200);
+  ASSERT_EQ(scroll_bodies_.size(), 1u);
+  EXPECT_NE(scroll_bodies_[0].find(R"({"key":"city","match":{"value":"Berlin"}})"),
+            std::string::npos)
+      << scroll_bodies_[0];
+  auto absent = request("empty");
+  EXPECT_EQ(absent.status, 401);
+  EXPECT_EQ(absent.body, "Invalid JWT, stateful validation failed");
+  EXPECT_EQ(request("missing").status, 403);
 }
 
 }  // namespace
