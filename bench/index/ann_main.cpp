@@ -17,8 +17,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -48,19 +48,32 @@ Options parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i], value = argv[i + 1];
-    if (name == "--base") o.base = value;
-    else if (name == "--query") o.query = value;
-    else if (name == "--gt") o.gt = value;
-    else if (name == "--m") o.m = std::stoi(value);
-    else if (name == "--efc") o.efc = std::stoi(value);
-    else if (name == "--ef") o.efs = value;
-    else if (name == "--k") o.k = std::stoi(value);
-    else if (name == "--threads") o.threads = std::stoi(value);
-    else if (name == "--quantization") o.quantization = value;
-    else if (name == "--image") o.image = value;
-    else if (name == "--graph-cache") o.graph_cache = value;
-    else if (name == "--build-on-codes") o.build_on_codes = value != "0";
-    else if (name == "--oversampling") o.oversampling = std::stod(value);
+    if (name == "--base")
+      o.base = value;
+    else if (name == "--query")
+      o.query = value;
+    else if (name == "--gt")
+      o.gt = value;
+    else if (name == "--m")
+      o.m = std::stoi(value);
+    else if (name == "--efc")
+      o.efc = std::stoi(value);
+    else if (name == "--ef")
+      o.efs = value;
+    else if (name == "--k")
+      o.k = std::stoi(value);
+    else if (name == "--threads")
+      o.threads = std::stoi(value);
+    else if (name == "--quantization")
+      o.quantization = value;
+    else if (name == "--image")
+      o.image = value;
+    else if (name == "--graph-cache")
+      o.graph_cache = value;
+    else if (name == "--build-on-codes")
+      o.build_on_codes = value != "0";
+    else if (name == "--oversampling")
+      o.oversampling = std::stod(value);
   }
   return o;
 }

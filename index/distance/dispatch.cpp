@@ -59,9 +59,9 @@ int32_t scalar_l2_i8(const int8_t* a, const int8_t* b, size_t n) {
   return scalar_reference::l2_squared_i8(a, b, n);
 }
 
-const KernelTable kScalarTable{"scalar",      scalar_dot_f32, scalar_l2_f32, scalar_l1_f32,
-                               scalar_dot_f16, scalar_l2_f16, scalar_l1_f16, scalar_dot_u8,
-                               scalar_l2_u8,  scalar_l1_u8,  scalar_dot_i8, scalar_l2_i8};
+const KernelTable kScalarTable{"scalar",       scalar_dot_f32, scalar_l2_f32, scalar_l1_f32,
+                               scalar_dot_f16, scalar_l2_f16,  scalar_l1_f16, scalar_dot_u8,
+                               scalar_l2_u8,   scalar_l1_u8,   scalar_dot_i8, scalar_l2_i8};
 
 const KernelTable& choose_kernels() {
   if (cpu_runs_avx512()) return avx512_kernels();

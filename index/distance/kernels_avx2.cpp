@@ -58,8 +58,10 @@ int32_t l2_squared_i8_avx2(const int8_t* a, const int8_t* b, size_t n) {
   __m256i acc = _mm256_setzero_si256();
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
-    const __m256i va = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i)));
-    const __m256i vb = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i)));
+    const __m256i va =
+        _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i)));
+    const __m256i vb =
+        _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i)));
     const __m256i d = _mm256_sub_epi16(va, vb);
     acc = _mm256_add_epi32(acc, _mm256_madd_epi16(d, d));
   }
@@ -71,10 +73,9 @@ using K = GenericKernels<Avx2>;
 }  // namespace
 
 const KernelTable& avx2_kernels() {
-  static const KernelTable table{"avx2",       K::dot_f32,        K::l2_squared_f32,
-                                 K::l1_f32,    K::dot_f16,        K::l2_squared_f16,
-                                 K::l1_f16,    K::dot_u8,         K::l2_squared_u8,
-                                 K::l1_u8,     dot_i8_avx2,       l2_squared_i8_avx2};
+  static const KernelTable table{
+      "avx2",    K::dot_f32, K::l2_squared_f32, K::l1_f32, K::dot_f16,  K::l2_squared_f16,
+      K::l1_f16, K::dot_u8,  K::l2_squared_u8,  K::l1_u8,  dot_i8_avx2, l2_squared_i8_avx2};
   return table;
 }
 

@@ -16,10 +16,9 @@ struct Sse4 {
   static F zero() { return _mm_setzero_ps(); }
   static F load(const float* p) { return _mm_loadu_ps(p); }
   static F load_f16(const uint16_t* p) {
-    return _mm_setr_ps(scalar_reference::half_bits_to_float(p[0]),
-                       scalar_reference::half_bits_to_float(p[1]),
-                       scalar_reference::half_bits_to_float(p[2]),
-                       scalar_reference::half_bits_to_float(p[3]));
+    return _mm_setr_ps(
+        scalar_reference::half_bits_to_float(p[0]), scalar_reference::half_bits_to_float(p[1]),
+        scalar_reference::half_bits_to_float(p[2]), scalar_reference::half_bits_to_float(p[3]));
   }
   static F load_u8(const uint8_t* p) {
     int32_t bytes;
@@ -71,10 +70,9 @@ using K = GenericKernels<Sse4>;
 }  // namespace
 
 const KernelTable& sse4_kernels() {
-  static const KernelTable table{"sse4",     K::dot_f32,        K::l2_squared_f32,
-                                 K::l1_f32,  K::dot_f16,        K::l2_squared_f16,
-                                 K::l1_f16,  K::dot_u8,         K::l2_squared_u8,
-                                 K::l1_u8,   dot_i8_sse4,       l2_squared_i8_sse4};
+  static const KernelTable table{
+      "sse4",    K::dot_f32, K::l2_squared_f32, K::l1_f32, K::dot_f16,  K::l2_squared_f16,
+      K::l1_f16, K::dot_u8,  K::l2_squared_u8,  K::l1_u8,  dot_i8_sse4, l2_squared_i8_sse4};
   return table;
 }
 

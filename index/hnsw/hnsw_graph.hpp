@@ -47,8 +47,7 @@ class HnswGraph {
 
   // Inserts `offset` (not already present). Thread-safe. With `codes` (covering the offset, for a
   // float32 Cosine/Dot/Euclid graph) links are chosen on int8 codes: a faster build.
-  void insert(uint32_t offset, const VectorSource& source,
-              const QuantizedVectors* codes = nullptr);
+  void insert(uint32_t offset, const VectorSource& source, const QuantizedVectors* codes = nullptr);
   // Inserts all `offsets` using `threads` threads (0 = hardware concurrency).
   void build(std::span<const uint32_t> offsets, const VectorSource& source, unsigned threads,
              const QuantizedVectors* codes = nullptr);
@@ -76,7 +75,6 @@ class HnswGraph {
   struct Storage;
 
  private:
-
   void ensure_capacity(uint32_t offset);
   int random_level();
 

@@ -28,12 +28,13 @@ struct HnswGraph::Storage {
   std::unique_ptr<std::atomic<uint64_t>[]> deleted;
 
   std::array<std::mutex, 1024> link_locks;  // striped by node
-  std::mutex entry_mutex;  // serialises inserts that may raise the top level
+  std::mutex entry_mutex;                   // serialises inserts that may raise the top level
   // Entry point and top level packed in one word so readers see a consistent pair:
   // (max_level + 1) << 32 | entry_point; 0 means an empty graph.
   std::atomic<uint64_t> entry{0};
   std::atomic<uint64_t> level_draws{0};
-  std::atomic<uint32_t> offset_limit{0};  // every inserted offset is below this  // seeds level assignment, one draw per insert
+  std::atomic<uint32_t> offset_limit{
+      0};  // every inserted offset is below this  // seeds level assignment, one draw per insert
 
   uint32_t entry_point() const { return uint32_t(entry.load(std::memory_order_acquire)); }
   int max_level() const { return int(entry.load(std::memory_order_acquire) >> 32) - 1; }

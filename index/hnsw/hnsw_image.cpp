@@ -127,9 +127,8 @@ std::optional<HnswImageView> HnswImageView::open(std::span<const std::byte> imag
       h->levels_at + h->capacity > h->deleted_at ||
       h->deleted_at + uint64_t(h->capacity / 64) * 8 > h->upper_at_at ||
       h->upper_at_at + uint64_t(h->capacity) * 4 > h->upper_links_at ||
-      h->upper_links_at + h->upper_links_words * 4 > h->total_bytes ||
-      h->level0_at % 64 || h->levels_at % 64 || h->deleted_at % 64 || h->upper_at_at % 64 ||
-      h->upper_links_at % 64)
+      h->upper_links_at + h->upper_links_words * 4 > h->total_bytes || h->level0_at % 64 ||
+      h->levels_at % 64 || h->deleted_at % 64 || h->upper_at_at % 64 || h->upper_links_at % 64)
     return fail("sections out of bounds");
   if (h->max_level >= 0 && h->entry_point >= h->capacity) return fail("bad entry point");
   if (h->offset_limit > h->capacity) return fail("bad offset limit");

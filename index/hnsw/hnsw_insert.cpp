@@ -152,8 +152,7 @@ int HnswGraph::random_level() {
   return std::min(int(level), 60);
 }
 
-void HnswGraph::insert(uint32_t offset, const VectorSource& source,
-                       const QuantizedVectors* codes) {
+void HnswGraph::insert(uint32_t offset, const VectorSource& source, const QuantizedVectors* codes) {
   ensure_capacity(offset);
   const int level = random_level();
   std::shared_lock<std::shared_mutex> structure(structure_mutex_);

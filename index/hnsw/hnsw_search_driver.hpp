@@ -30,8 +30,8 @@ template <typename T, typename Layers, typename Source, typename IsDeleted>
 void walk_graph(const Layers& layers, const GraphDistance<T>& distance, const T* query,
                 const Source& source, const GraphSnapshot& graph, const SearchRequest& request,
                 size_t ef, const IsDeleted& is_deleted, std::vector<Candidate>& results) {
-  const uint32_t entry = greedy_descend(layers, distance, query, source, graph.entry_point,
-                                        graph.max_level, 0);
+  const uint32_t entry =
+      greedy_descend(layers, distance, query, source, graph.entry_point, graph.max_level, 0);
   const bool restricted = graph.deleted_count > 0 || !request.filter.empty() ||
                           !request.alive.empty() || !request.predicate.empty();
   VisitedSet& visited = thread_local_visited_set();
@@ -45,7 +45,8 @@ void walk_graph(const Layers& layers, const GraphDistance<T>& distance, const T*
   auto accept = [&](uint32_t node) {
     return !is_deleted(node) && (request.filter.empty() || request.filter.test(node)) &&
            (request.alive.empty() || request.alive.test(node)) &&
-           (request.predicate.empty() || request.predicate.accepts(request.predicate.context, node));
+           (request.predicate.empty() ||
+            request.predicate.accepts(request.predicate.context, node));
   };
   // Explore about ef / selectivity nodes; with an unknown selectivity the walk is bounded by
   // the accepted results only.
@@ -59,8 +60,8 @@ void walk_graph(const Layers& layers, const GraphDistance<T>& distance, const T*
         std::max(passing, 1.0) / double(std::max<size_t>(graph.points_count, 1));
     explore_width = size_t(double(ef) / selectivity) + 1;
   }
-  search_layer<true>(layers, distance, query, source, entry, 0, ef, explore_width, accept,
-                     visited, scratch, results);
+  search_layer<true>(layers, distance, query, source, entry, 0, ef, explore_width, accept, visited,
+                     scratch, results);
 }
 
 inline void sort_closest_first(std::vector<Candidate>& candidates) {
@@ -109,8 +110,8 @@ std::vector<ScoredOffset> run_search(const Layers& layers, const HnswParams& par
       hits.reserve(count);
       for (size_t i = 0; i < count; ++i) {
         const float d = results[i].distance;
-        hits.push_back({results[i].node,
-                        request.rescore ? distance.to_score(d) : code_distance.to_score(d)});
+        hits.push_back(
+            {results[i].node, request.rescore ? distance.to_score(d) : code_distance.to_score(d)});
       }
       return hits;
     }

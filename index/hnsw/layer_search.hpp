@@ -109,9 +109,9 @@ uint32_t greedy_descend(const Layers& layers, const GraphDistance<T>& distance, 
 // kRestricted = false means every node is accepted (accept is not called).
 template <bool kRestricted, typename T, typename Layers, typename Source, typename Accept>
 void search_layer(const Layers& layers, const GraphDistance<T>& distance, const T* query,
-                  const Source& source, uint32_t entry, int level, size_t ef,
-                  size_t explore_width, const Accept& accept, VisitedSet& visited,
-                  SearchScratch& scratch, std::vector<Candidate>& results) {
+                  const Source& source, uint32_t entry, int level, size_t ef, size_t explore_width,
+                  const Accept& accept, VisitedSet& visited, SearchScratch& scratch,
+                  std::vector<Candidate>& results) {
   const size_t prefetch_lines = std::min<size_t>((source.vector_bytes() + 63) / 64, 8);
   std::vector<Candidate>& frontier = scratch.frontier;
   std::vector<Candidate>& bound = scratch.bound;

@@ -37,12 +37,12 @@ struct OffsetPredicate {
 };
 
 struct SearchRequest {
-  const float* query = nullptr;  // dim components; normalised by the caller for Cosine
-  size_t k = 10;                 // results wanted
-  size_t ef = 0;                 // beam width; raised to at least k
-  OffsetBitsetView filter;       // optional: offsets allowed by the query filter
-  OffsetBitsetView alive;        // optional: offsets that currently exist
-  OffsetPredicate predicate;     // optional: further test
+  const float* query = nullptr;     // dim components; normalised by the caller for Cosine
+  size_t k = 10;                    // results wanted
+  size_t ef = 0;                    // beam width; raised to at least k
+  OffsetBitsetView filter;          // optional: offsets allowed by the query filter
+  OffsetBitsetView alive;           // optional: offsets that currently exist
+  OffsetPredicate predicate;        // optional: further test
   uint64_t filter_cardinality = 0;  // offsets passing all restrictions; 0 = unknown/unfiltered
 
   // Quantized search (Qdrant's `params.quantization`): when set, the graph is walked on these

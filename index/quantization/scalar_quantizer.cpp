@@ -8,8 +8,8 @@
 
 namespace sextant::index {
 
-ScalarQuantizer ScalarQuantizer::train(const VectorSource& source,
-                                       std::span<const uint32_t> sample, float quantile) {
+ScalarQuantizer ScalarQuantizer::train(const VectorSource& source, std::span<const uint32_t> sample,
+                                       float quantile) {
   std::vector<float> magnitudes;
   magnitudes.reserve(sample.size() * source.dim);
   for (uint32_t offset : sample) {

@@ -40,8 +40,8 @@ TEST_P(KernelTablesTest, Float32MatchesScalarReference) {
     const float* pb = b.data() + 1;
     const float magnitude = 4.0f * float(n);
     expect_close(simd.dot_f32(pa, pb, n), ref.dot_f32(pa, pb, n), magnitude, "dot", n);
-    expect_close(simd.l2_squared_f32(pa, pb, n), ref.l2_squared_f32(pa, pb, n), 4 * magnitude,
-                 "l2", n);
+    expect_close(simd.l2_squared_f32(pa, pb, n), ref.l2_squared_f32(pa, pb, n), 4 * magnitude, "l2",
+                 n);
     expect_close(simd.l1_f32(pa, pb, n), ref.l1_f32(pa, pb, n), magnitude, "l1", n);
   }
 }
@@ -62,8 +62,8 @@ TEST_P(KernelTablesTest, Float16AndUint8MatchScalarReference) {
       ub[i] = uint8_t(byte(rng));
     }
     const float mag16 = 4.0f * float(n);
-    expect_close(simd.dot_f16(ha.data(), hb.data(), n), ref.dot_f16(ha.data(), hb.data(), n),
-                 mag16, "dot_f16", n);
+    expect_close(simd.dot_f16(ha.data(), hb.data(), n), ref.dot_f16(ha.data(), hb.data(), n), mag16,
+                 "dot_f16", n);
     expect_close(simd.l2_squared_f16(ha.data(), hb.data(), n),
                  ref.l2_squared_f16(ha.data(), hb.data(), n), 4 * mag16, "l2_f16", n);
     expect_close(simd.l1_f16(ha.data(), hb.data(), n), ref.l1_f16(ha.data(), hb.data(), n), mag16,

@@ -132,8 +132,8 @@ TEST_P(FilteredSearchTest, InPlaceImageFiltersLikeTheGraph) {
   std::vector<uint64_t> aligned((bytes.size() + 7) / 8);
   std::memcpy(aligned.data(), bytes.data(), bytes.size());
   std::string error;
-  const auto view =
-      HnswImageView::open({reinterpret_cast<const std::byte*>(aligned.data()), bytes.size()}, &error);
+  const auto view = HnswImageView::open(
+      {reinterpret_cast<const std::byte*>(aligned.data()), bytes.size()}, &error);
   ASSERT_TRUE(view) << error;
   const VectorSource source = data_->source();
   const double recall = filtered_recall(filter, [&](const float* query) {

@@ -1,10 +1,11 @@
 // HNSW graph behaviour a collection relies on: recall against brute force for every distance and
 // datatype, parallel and incremental construction, tombstones and updates, rebuild.
+#include "index/hnsw/hnsw_graph.hpp"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "index/hnsw/hnsw_graph.hpp"
 #include "tests/index/hnsw_test_support.hpp"
 
 namespace sextant::index {
@@ -68,8 +69,10 @@ TEST_P(HnswDistanceTest, RecallMatchesBruteForceAndScoresAreExact) {
     EXPECT_NEAR(hits[i].score, score(distance, queries.row(0), data.row(hits[i].offset), kDim),
                 1e-3f * std::max(1.0f, std::abs(hits[i].score)));
     if (i > 0) {
-      if (higher_is_better(distance)) EXPECT_GE(hits[i - 1].score, hits[i].score);
-      else EXPECT_LE(hits[i - 1].score, hits[i].score);
+      if (higher_is_better(distance))
+        EXPECT_GE(hits[i - 1].score, hits[i].score);
+      else
+        EXPECT_LE(hits[i - 1].score, hits[i].score);
     }
   }
 }

@@ -83,8 +83,10 @@ class QuantizedSearchTest : public ::testing::Test {
       const auto found = graph.search(request, source);
       for (const auto& hit : found) {
         const float exact = score(params_.distance, queries_.row(q), data_.row(hit.offset), kDim);
-        if (rescore) EXPECT_NEAR(hit.score, exact, 1e-5f);
-        else EXPECT_NEAR(hit.score, exact, 0.06f);  // 32 dims: a clipped component shows
+        if (rescore)
+          EXPECT_NEAR(hit.score, exact, 1e-5f);
+        else
+          EXPECT_NEAR(hit.score, exact, 0.06f);  // 32 dims: a clipped component shows
       }
       hits += overlap(found, brute_force(data_, params_.distance, queries_.row(q), 10));
     }

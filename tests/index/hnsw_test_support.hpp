@@ -38,7 +38,8 @@ inline Dataset clustered(size_t rows, size_t dim, uint32_t seed, bool normalised
   std::uniform_int_distribution<size_t> pick(0, clusters - 1);
   for (size_t i = 0; i < rows; ++i) {
     const size_t c = pick(rng);
-    for (size_t j = 0; j < dim; ++j) d.values[i * dim + j] = centres[c * dim + j] + 0.6f * gauss(rng);
+    for (size_t j = 0; j < dim; ++j)
+      d.values[i * dim + j] = centres[c * dim + j] + 0.6f * gauss(rng);
     if (normalised) normalize(d.values.data() + i * dim, dim);
   }
   return d;
