@@ -80,6 +80,14 @@ bool Api::restore_snapshot(const std::string& path, const std::string& collectio
   return reason.empty();
 }
 
+void Api::register_embed_sidecar_routes(Router& router) {
+#ifdef SEXTANT_WITH_EMBED
+  api::register_embed_sidecar_routes(router, *impl_->embed_service);
+#else
+  (void)router;
+#endif
+}
+
 ServiceStats Api::stats() const {
   ServiceStats stats;
   if (!impl_->storage) return stats;

@@ -1,4 +1,5 @@
 #include "api/collection_config.hpp"
+#include "api/json_numbers.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -68,9 +69,9 @@ Result<json::object> vector_params(const json::value& value, const std::string& 
     return Error::format("invalid type for `" + field + ".size`: expected u64");
   uint64_t dim = size->to_number<uint64_t>();
   if (dim == 0) return Error::format("invalid value: integer `0`, expected a nonzero u64");
-  if (dim > kMaxVectorDimension)
-    return Error::validation("[" + field + ".size: value " + std::to_string(dim) +
-                             " invalid, must be from 1 to " + std::to_string(kMaxVectorDimension) + "]");
+  if (dim > kMaxVectorDimension)  // Qdrant names a named vector's field `vectors.?.size`
+    return Error::validation("[" + (field == "vectors" ? field : std::string("vectors.?")) +
+                             ".size: must be from 1 to " + std::to_string(kMaxVectorDimension) + "]");
   out["size"] = dim;
   auto distance = in.if_contains("distance");
   if (!distance) return Error::format("missing field `distance`");
@@ -168,14 +169,15 @@ Status merge_optimizer(json::object& target, const json::value& diff) {
   for (const auto& [key, v] : diff.get_object()) {
     if (key == "deleted_threshold") {
       if (!v.is_number()) return type_error("optimizers_config.deleted_threshold", "f64");
-      double d = v.to_number<double>();
+      double d = json_double(v);
       if (d < 0 || d > 1)
         return Error::validation("[optimizers_config.deleted_threshold: value " + json::serialize(v) +
                                  " invalid, must be from 0 to 1]");
       target[key] = d;
     } else if (key == "vacuum_min_vector_number") {
       if (!v.is_number()) return type_error("optimizers_config.vacuum_min_vector_number", "usize");
-      if (v.to_number<int64_t>() < 100)
+      if (!json_uint(v)) return type_error("optimizers_config.vacuum_min_vector_number", "usize");
+      if (*json_uint(v) < 100)
         return Error::validation("[optimizers_config.vacuum_min_vector_number: value " +
                                  json::serialize(v) + " invalid, must be 100 or larger]");
       target[key] = v;
@@ -208,8 +210,8 @@ Result<json::object> wal_diff(const json::value& value, const std::string& field
   json::object out;
   for (const auto& [key, v] : value.get_object()) {
     if (v.is_null()) continue;
-    if (!v.is_number()) return type_error(field + "." + std::string(key), "usize");
-    if ((key == "wal_capacity_mb" || key == "wal_retain_closed") && v.to_number<int64_t>() < 1)
+    if (!json_uint(v)) return type_error(field + "." + std::string(key), "usize");
+    if ((key == "wal_capacity_mb" || key == "wal_retain_closed") && *json_uint(v) < 1)
       return Error::validation("[" + field + "." + std::string(key) + ": value " +
                                json::serialize(v) + " invalid, must be 1 or larger]");
     out[key] = v;
@@ -237,8 +239,8 @@ Result<storage::CollectionConfig> config_from_create_body(const json::object& bo
   auto positive = [&](const char* key, uint64_t fallback) -> Result<uint64_t> {
     auto v = body.if_contains(key);
     if (!v || v->is_null()) return fallback;
-    if (!v->is_number() || v->to_number<int64_t>() < 0) return type_error(key, "a nonzero u32");
-    if (v->to_number<int64_t>() == 0)
+    if (!json_uint(*v)) return type_error(key, "a nonzero u32");
+    if (*json_uint(*v) == 0)
       return Error::format(std::string("invalid value: integer `0`, expected a nonzero u32 for `") + key + "`");
     return v->to_number<uint64_t>();
   };

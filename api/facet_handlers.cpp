@@ -1,4 +1,5 @@
 #include "api/facet_handlers.hpp"
+#include "api/json_numbers.hpp"
 
 #include "api/handler_support.hpp"
 #include "api/point_parsing.hpp"
@@ -19,9 +20,9 @@ Result<json::value> facet(ApiContext& context, Request& request) {
   if (!key->is_string()) return Error::format("invalid type for `key`: expected a string");
   size_t limit = 10;
   if (auto l = body->if_contains("limit"); l && !l->is_null()) {
-    if (!l->is_number() || l->to_number<double>() < 1)
-      return Error::validation("[limit: must be 1 or larger]");
-    limit = l->to_number<size_t>();
+    if (!json_uint(*l)) return Error::format("invalid type for `limit`: expected usize");
+    if (*json_uint(*l) < 1) return Error::validation("[limit: must be 1 or larger]");
+    limit = *json_uint(*l);
   }
   if (auto e = body->if_contains("exact"); e && !e->is_null() && !e->is_bool())
     return Error::format("invalid type for `exact`: expected a boolean");

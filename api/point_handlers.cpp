@@ -1,4 +1,5 @@
 #include "api/point_handlers.hpp"
+#include "api/json_numbers.hpp"
 
 #include "api/handler_support.hpp"
 #include "api/point_json.hpp"
@@ -64,9 +65,8 @@ OperationsParser single(Result<storage::UpdateOperation> (*parse)(const json::ob
 Result<size_t> limit_of(const json::object& body, size_t fallback) {
   auto v = body.if_contains("limit");
   if (!v || v->is_null()) return fallback;
-  if (!v->is_number() || v->to_number<double>() < 0)
-    return Error::format("invalid type for `limit`: expected usize");
-  size_t limit = v->to_number<size_t>();
+  if (!json_uint(*v)) return Error::format("invalid type for `limit`: expected usize");
+  size_t limit = *json_uint(*v);
   if (limit < 1) return Error::validation("[limit: value 0 invalid, must be 1 or larger]");
   if (limit > kMaxLimit) return Error::bad_request("limit must be at most 1000000");
   return limit;
@@ -151,7 +151,7 @@ Result<json::value> scroll_points(ApiContext& context, Request& request) {
       }
       if (auto s = o.if_contains("start_from"); s && !s->is_null()) {
         if (!s->is_number()) return Error::format("invalid type for `start_from`");
-        order_by.start_from = s->to_number<double>();
+        order_by.start_from = json_double(*s);
       }
     } else {
       return Error::format("data did not match any variant of untagged enum OrderByInterface");

@@ -1,4 +1,5 @@
 #include "api/point_parsing.hpp"
+#include "api/json_numbers.hpp"
 
 #include <cmath>
 #include <set>
@@ -24,7 +25,7 @@ Result<std::vector<float>> parse_floats(const json::value& value) {
   out.reserve(array.size());
   for (const auto& item : array) {
     if (!item.is_number()) return Error::format("invalid type: expected f32");
-    double d = item.to_number<double>();
+    double d = json_double(item);
     if (!std::isfinite(d) || std::fabs(d) > 3.4028234663852886e38)
       return Error::format("invalid value: expected a finite f32");
     out.push_back(static_cast<float>(d));
@@ -40,15 +41,15 @@ Result<storage::SparseVector> parse_sparse(const json::object& object) {
   if (!indices->is_array()) return Error::format("invalid type: expected a sequence for `indices`");
   storage::SparseVector sparse;
   for (const auto& i : indices->get_array()) {
-    if (!i.is_number() || i.to_number<int64_t>() < 0 || i.to_number<int64_t>() > UINT32_MAX)
+    if (!json_uint(i) || *json_uint(i) > UINT32_MAX)
       return Error::format("invalid value: expected u32 in `indices`");
-    sparse.indices.push_back(static_cast<uint32_t>(i.to_number<int64_t>()));
+    sparse.indices.push_back(static_cast<uint32_t>(*json_uint(i)));
   }
   auto floats = parse_floats(*values);
   if (!floats.ok()) return floats.error();
   sparse.values = std::move(floats.value());
   if (sparse.indices.size() != sparse.values.size())
-    return Error::validation("[indices: must be the same length as values]");
+    return Error::validation("[vector.values: must be the same length as indices]");
   std::set<uint32_t> unique(sparse.indices.begin(), sparse.indices.end());
   if (unique.size() != sparse.indices.size())
     return Error::validation("[indices: must be unique]");
@@ -277,7 +278,8 @@ Result<std::vector<storage::PointWrite>> parse_points_to_upsert(
   auto fill = [&](const std::string& name, const json::value& list) -> Status {
     if (!list.is_array()) return Error::format("invalid type: expected a sequence of vectors");
     if (list.get_array().size() != n)
-      return Error::bad_input("number of ids and vectors must be equal");
+      return Error::validation("[batch: number of ids and vectors must be equal (" +
+                               std::to_string(n) + " != " + std::to_string(list.get_array().size()) + ")]");
     for (size_t i = 0; i < n; ++i) {
       auto st = parse_one_vector(name, list.get_array()[i], inference, points[i].vectors);
       if (!st.ok()) return st;
@@ -293,7 +295,8 @@ Result<std::vector<storage::PointWrite>> parse_points_to_upsert(
   if (auto payloads = batch.if_contains("payloads"); payloads && !payloads->is_null()) {
     if (!payloads->is_array()) return Error::format("invalid type: expected a sequence for `payloads`");
     if (payloads->get_array().size() != n)
-      return Error::bad_input("number of ids and payloads must be equal");
+      return Error::validation("[batch: number of ids and payloads must be equal (" +
+                               std::to_string(n) + " != " + std::to_string(payloads->get_array().size()) + ")]");
     for (size_t i = 0; i < n; ++i) {
       const auto& p = payloads->get_array()[i];
       if (p.is_null()) continue;

@@ -1,4 +1,5 @@
 #include "api/query_request.hpp"
+#include "api/json_numbers.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
@@ -12,9 +13,9 @@ constexpr size_t kMaxLimit = 1'000'000;
 Result<size_t> size_field(const json::object& body, const char* key, size_t fallback, size_t min) {
   auto v = body.if_contains(key);
   if (!v || v->is_null()) return fallback;
-  if (!v->is_number() || v->to_number<double>() < 0)
+  if (!json_uint(*v))
     return Error::format(std::string("invalid type for `") + key + "`: expected usize");
-  size_t n = v->to_number<size_t>();
+  size_t n = *json_uint(*v);
   if (n < min)
     return Error::validation(std::string("[") + key + ": value " + std::to_string(n) +
                              " invalid, must be " + std::to_string(min) + " or larger]");
@@ -30,8 +31,8 @@ Result<storage::SearchParams> parse_params(const json::object& body) {
   if (!v->is_object()) return Error::format("invalid type for `params`: expected struct SearchParams");
   const auto& p = v->get_object();
   if (auto ef = p.if_contains("hnsw_ef"); ef && !ef->is_null()) {
-    if (!ef->is_number() || ef->to_number<double>() < 0) return Error::format("invalid type for `hnsw_ef`");
-    params.hnsw_ef = ef->to_number<uint32_t>();
+    if (!json_uint(*ef) || *json_uint(*ef) > UINT32_MAX) return Error::format("invalid type for `hnsw_ef`");
+    params.hnsw_ef = static_cast<uint32_t>(*json_uint(*ef));
   }
   if (auto e = p.if_contains("exact"); e && !e->is_null()) {
     if (!e->is_bool()) return Error::format("invalid type for `exact`: expected a boolean");
@@ -48,7 +49,7 @@ Result<std::optional<float>> parse_threshold(const json::object& body) {
   auto v = body.if_contains("score_threshold");
   if (!v || v->is_null()) return std::optional<float>();
   if (!v->is_number()) return Error::format("invalid type for `score_threshold`: expected f32");
-  return std::optional<float>(v->to_number<float>());
+  return std::optional<float>(static_cast<float>(json_double(*v)));
 }
 
 // The vector of a nearest query: dense, sparse, multi, a point id or a Document.
@@ -160,7 +161,7 @@ Status parse_query_value(const json::value& query, Inference* inference, QueryPl
     if (auto r = q.if_contains("rrf")) {
       plan.kind = QueryPlan::Kind::kFusionRrf;
       if (r->is_object())
-        if (auto k = r->get_object().if_contains("k"); k && k->is_number()) plan.rrf_k = k->to_number<size_t>();
+        if (auto k = r->get_object().if_contains("k"); k && json_uint(*k)) plan.rrf_k = *json_uint(*k);
       return {};
     }
     if (auto o = q.if_contains("order_by")) {
@@ -173,7 +174,7 @@ Status parse_query_value(const json::value& query, Inference* inference, QueryPl
         if (auto d = o->get_object().if_contains("direction"); d && d->is_string())
           order.descending = d->get_string() == "desc";
         if (auto s = o->get_object().if_contains("start_from"); s && s->is_number())
-          order.start_from = s->to_number<double>();
+          order.start_from = json_double(*s);
       } else {
         return Error::format("missing field `key` in `order_by`");
       }

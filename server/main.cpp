@@ -3,13 +3,18 @@
 //
 // Subcommands (`sextant <name> ...`) are dispatched from kSubcommands before any server
 // set-up; each owns its own arguments.
+#include <stdlib.h>
+
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "api/api.hpp"
+#include "api/embed_handlers.hpp"
+#include "embed/model_locator.hpp"
 #include "server/command_line.hpp"
 #include "server/config.hpp"
 #include "server/log.hpp"
@@ -20,11 +25,50 @@ extern char** environ;
 namespace sextant::server {
 namespace {
 
-// `sextant embed --host H --port P`: the embedding sidecar. Its implementation lives with the
-// embedding module and is wired in here when available.
-int run_embed_subcommand(const std::vector<std::string>& /*args*/) {
-  std::fprintf(stderr, "sextant embed: the embedding sidecar is not part of this build\n");
-  return 2;
+// `sextant embed --host H --port P [--model NAME=DIR]...`: the embedding sidecar. It serves
+// only the embedding routes; the server machinery it reuses needs an Api, which is opened on a
+// private scratch storage directory that holds no data and is removed on exit.
+int run_embed_subcommand(const std::vector<std::string>& args) {
+  api::EmbedSidecarOptions options;
+  std::string error = api::parse_embed_sidecar_args(args, &options);
+  if (!error.empty()) {
+    std::fprintf(stderr, "sextant embed: %s\n", error.c_str());
+    return 2;
+  }
+  char scratch_template[] = "/tmp/sextant-embed-XXXXXX";
+  const char* scratch = mkdtemp(scratch_template);
+  if (!scratch) {
+    std::fprintf(stderr, "sextant embed: cannot create a scratch directory\n");
+    return 1;
+  }
+  Config config;
+  config.service.host = options.host;
+  config.service.http_port = options.port;
+  api::ApiConfig api_config;
+  api_config.storage_path = std::string(scratch) + "/storage";
+  api_config.snapshots_path = std::string(scratch) + "/snapshots";
+  api_config.embedding_models = options.models;
+  if (options.worker_threads > 0) api_config.worker_threads = options.worker_threads;
+  std::unique_ptr<api::Api> api = api::Api::open(api_config, &error);
+  int status = 1;
+  if (!api) {
+    log_error("sextant embed: " + error);
+  } else {
+    Server server(config, *api);
+    api->register_embed_sidecar_routes(server.router());
+    if (server.start(&error)) {
+      log_info("Embedding sidecar listening on " + options.host + ":" + std::to_string(options.port));
+      server.wait();
+      server.drain();
+      status = 0;
+    } else {
+      log_error(error);
+    }
+    api->shutdown();
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(scratch, ec);
+  return status;
 }
 
 struct Subcommand {
@@ -45,6 +89,17 @@ std::vector<std::pair<std::string, std::string>> read_environment() {
     environment.emplace_back(text.substr(0, equals), text.substr(equals + 1));
   }
   return environment;
+}
+
+// Hugging Face cache directories models may be looked up in (HF_HUB_CACHE, HF_HOME, HOME).
+std::vector<std::string> hub_cache_roots_from(
+    const std::vector<std::pair<std::string, std::string>>& environment) {
+  auto get = [&](const char* name) {
+    for (const auto& [key, value] : environment)
+      if (key == name) return value;
+    return std::string();
+  };
+  return embed::hub_cache_roots(get("HF_HUB_CACHE"), get("HF_HOME"), get("HOME"));
 }
 
 api::ApiConfig make_api_config(const Config& config) {
@@ -94,13 +149,23 @@ int run_server(const CommandLine& command_line) {
   }
 
   std::string error;
-  std::unique_ptr<api::Api> api = api::Api::open(make_api_config(config), &error);
+  api::ApiConfig api_config = make_api_config(config);
+  api_config.embedding_hub_cache_roots = hub_cache_roots_from(sources.environment);
+  std::unique_ptr<api::Api> api = api::Api::open(api_config, &error);
   if (!api) {
     log_error("Cannot open storage at " + config.storage.storage_path + ": " + error);
     return 1;
   }
   log_info("Storage opened at " + config.storage.storage_path + " (snapshots in " +
            config.storage.snapshots_path + ")");
+  for (const auto& snapshot : config.snapshots) {
+    log_info("Recovering snapshot " + snapshot.collection + " from " + snapshot.path);
+    if (!api->restore_snapshot(snapshot.path, snapshot.collection, config.force_snapshot, &error)) {
+      log_error("Failed to recover snapshot " + snapshot.collection + ": " + error);
+      api->shutdown();
+      return 1;
+    }
+  }
 
   Server server(config, *api);
   api->register_routes(server.router());

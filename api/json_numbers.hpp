@@ -1,0 +1,27 @@
+// Non-throwing reads of JSON numbers. boost::json's to_number() throws when a conversion is not
+// exact (1.5 as an integer, 2^63+1 as a double); request parsing must answer such input with a
+// format error, never an exception.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <optional>
+
+namespace sextant::api {
+
+// The value as a double (any JSON number); 0 for non-numbers.
+inline double json_double(const boost::json::value& v) {
+  if (v.is_double()) return v.get_double();
+  if (v.is_int64()) return static_cast<double>(v.get_int64());
+  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
+  return 0;
+}
+
+// The value when it is a non-negative integer, else nullopt.
+inline std::optional<uint64_t> json_uint(const boost::json::value& v) {
+  if (v.is_uint64()) return v.get_uint64();
+  if (v.is_int64() && v.get_int64() >= 0) return static_cast<uint64_t>(v.get_int64());
+  return std::nullopt;
+}
+
+}  // namespace sextant::api
