@@ -10,7 +10,7 @@ cd "$root"
 jobs=$(nproc 2>/dev/null || echo 2)
 
 "$root/scripts/install-deps.sh" || exit 1
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release || exit 1
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DSEXTANT_BUILD_TESTS=ON -DSEXTANT_BUILD_BENCH=ON || exit 1
 cmake --build build -j"$jobs" || exit 1
 
 failed=()
