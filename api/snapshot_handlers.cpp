@@ -193,8 +193,9 @@ Result<json::value> recover_from_upload(ApiContext& context, Request& request) {
     auto actual = sha256_file(stored);
     if (!actual.ok()) return actual.error();
     if (!checksums_equal(actual.value(), *checksum))
-      return Error::bad_request("Checksum mismatch: expected " + actual.value() + ", actual " +
-                                *checksum);
+      // Qdrant's StorageError::ChecksumMismatch text (400, no "Bad request" prefix).
+      return Error{ErrorKind::kBadRequest, "Checksum mismatch: expected " + actual.value() +
+                                               ", actual " + *checksum};
   }
   if (auto st = recover_collection(context.storage, snapshots_path, stored, collection,
                                    std::nullopt);

@@ -1,0 +1,318 @@
+"""Collection and full-storage snapshots: create -> list -> download -> delete the collection ->
+upload / recover -> identical search results, through plain HTTP and the official Python client;
+plus the security rules (locations confined to the snapshots directory, checksums verified,
+failed recoveries change nothing) and `--snapshot PATH:COLLECTION` at start-up.
+
+Tests that read or place files on the server's disk need a server this suite started."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import shutil
+import subprocess
+import threading
+import uuid
+import warnings
+from pathlib import Path
+
+import pytest
+from qdrant_client import QdrantClient, models
+
+from conftest import unique_name
+from support.server_process import ServerProcess, server_cwd
+
+QUERY = {
+    "vector": [0.2, 0.9, 0.1, 0.4],
+    "limit": 8,
+    "with_payload": True,
+    "with_vector": True,
+    "filter": {"must": [{"key": "city", "match": {"value": "Paris"}}]},
+}
+
+
+def fill_collection(api, collection_factory) -> str:
+    name = collection_factory({"vectors": {"size": 4, "distance": "Cosine"}})
+    api.put(f"/collections/{name}/index", params={"wait": "true"},
+            json={"field_name": "city", "field_schema": "keyword"}).expect(200)
+    points = [
+        {
+            "id": i,
+            "vector": [((i * 7) % 11) / 10, ((i * 3) % 5) / 4, 1.0, (i % 4) / 3],
+            "payload": {"city": "Paris" if i % 3 else "Rome", "n": i},
+        }
+        for i in range(1, 61)
+    ]
+    api.put(f"/collections/{name}/points", params={"wait": "true"},
+            json={"points": points}).expect(200)
+    return name
+
+
+def search(api, name: str):
+    return api.post(f"/collections/{name}/points/search", json=QUERY).result
+
+
+def shape(api, name: str):
+    info = api.get(f"/collections/{name}").result
+    return info["points_count"], info["config"]["params"], info["payload_schema"]
+
+
+def create_snapshot(api, name: str) -> dict:
+    created = api.post(f"/collections/{name}/snapshots").result
+    assert created["name"].startswith(f"{name}-") and created["name"].endswith(".snapshot")
+    return created
+
+
+def raw_download(api, name: str, snapshot_name: str) -> bytes:
+    """The snapshot file's bytes (a binary body, so the JSON validator has nothing to check)."""
+    headers = {"api-key": api.api_key} if api.api_key else {}
+    raw = api._session.get(f"{api.base_url}/collections/{name}/snapshots/{snapshot_name}",
+                           headers=headers, timeout=30)
+    assert raw.status_code == 200
+    return raw.content
+
+
+def multipart(field: str, filename: str, content: bytes) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; "
+        f"filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def needs_local_server(server):
+    if server.process is None:
+        pytest.skip("reads the server's snapshots directory: needs a server this suite started")
+    return server.process.root / "snapshots"
+
+
+def test_round_trip_download_delete_upload_gives_identical_search(api, collection_factory):
+    name = fill_collection(api, collection_factory)
+    before, before_shape = search(api, name), shape(api, name)
+    created = create_snapshot(api, name)
+
+    listed = api.get(f"/collections/{name}/snapshots").result
+    entry = next(item for item in listed if item["name"] == created["name"])
+    assert set(entry) >= {"name", "creation_time", "size", "checksum"}
+    content = raw_download(api, name, created["name"])
+    assert len(content) == entry["size"] == created["size"]
+    assert hashlib.sha256(content).hexdigest() == entry["checksum"]
+
+    api.delete(f"/collections/{name}").expect(200)
+    api.get(f"/collections/{name}").expect(404)
+    body, content_type = multipart("snapshot", created["name"], content)
+    api.post(f"/collections/{name}/snapshots/upload",
+             params={"priority": "snapshot", "checksum": entry["checksum"]},
+             data=body, headers={"Content-Type": content_type}).expect(200)
+    assert search(api, name) == before
+    assert shape(api, name) == before_shape
+
+
+def test_raw_put_upload_as_backup_scripts_send_it(api, collection_factory):
+    name = fill_collection(api, collection_factory)
+    before = search(api, name)
+    content = raw_download(api, name, create_snapshot(api, name)["name"])
+    api.post(f"/collections/{name}/points/delete", params={"wait": "true"},
+             json={"points": list(range(1, 31))}).expect(200)
+    assert search(api, name) != before
+    # Qdrant's spec documents only POST for uploads; the PUT form is what `curl -X PUT
+    # --data-binary @file` backup scripts send, so its answer is checked by hand.
+    uploaded = api.put(f"/collections/{name}/snapshots/upload", data=content,
+                       params={"wait": "true"}, route_in_spec=False,
+                       headers={"Content-Type": "application/octet-stream"}).expect(200)
+    assert uploaded.body["status"] == "ok" and uploaded.body["result"] is True
+    assert search(api, name) == before
+
+
+def test_wrong_checksum_or_corrupt_upload_leaves_collection_intact(api, collection_factory):
+    name = fill_collection(api, collection_factory)
+    content = raw_download(api, name, create_snapshot(api, name)["name"])
+    api.post(f"/collections/{name}/points/delete", params={"wait": "true"},
+             json={"points": [1, 2, 3]}).expect(200)
+    after_delete = search(api, name)
+
+    body, content_type = multipart("snapshot", "x.snapshot", content)
+    wrong = api.post(f"/collections/{name}/snapshots/upload", params={"checksum": "0" * 64},
+                     data=body, headers={"Content-Type": content_type}).expect(400)
+    assert wrong.error.startswith("Checksum mismatch")
+
+    body, content_type = multipart("snapshot", "x.snapshot", content[: len(content) // 2])
+    api.post(f"/collections/{name}/snapshots/upload", data=body,
+             headers={"Content-Type": content_type}).expect(400)
+    assert search(api, name) == after_delete
+
+
+def test_recover_from_file_location_inside_snapshots_only(api, server, collection_factory,
+                                                          tmp_path):
+    snapshots = needs_local_server(server)
+    name = fill_collection(api, collection_factory)
+    before = search(api, name)
+    created = create_snapshot(api, name)
+    path = (snapshots / name / created["name"]).resolve()
+    assert path.is_file() and Path(str(path) + ".checksum").read_text().strip() == \
+        created["checksum"]
+
+    target = collection_factory({"vectors": {"size": 4, "distance": "Cosine"}})
+    api.delete(f"/collections/{target}").expect(200)
+    api.put(f"/collections/{target}/snapshots/recover",
+            json={"location": path.as_uri(), "checksum": created["checksum"]}).expect(200)
+    assert search(api, target) == before
+
+    bad_sum = api.put(f"/collections/{target}/snapshots/recover",
+                      json={"location": path.as_uri(), "checksum": "ab" * 32}).expect(400)
+    assert "checksum mismatch" in bad_sum.error
+
+    outside = tmp_path / "outside.snapshot"
+    shutil.copy(path, outside)
+    forbidden = api.put(f"/collections/{target}/snapshots/recover",
+                        json={"location": outside.as_uri()}).expect(403)
+    assert "must be inside the snapshots directory" in forbidden.error
+    link = snapshots / name / "link.snapshot"
+    link.symlink_to(outside)
+    api.put(f"/collections/{target}/snapshots/recover",
+            json={"location": link.as_uri()}).expect(403)
+    api.get(f"/collections/{name}/snapshots/link.snapshot").expect(404)
+    escaping = f"file://{snapshots}/{name}/../../../{outside.parent.name}/outside.snapshot"
+    assert api.put(f"/collections/{target}/snapshots/recover",
+                   json={"location": escaping}).status in (400, 403)
+    api.put(f"/collections/{target}/snapshots/recover",
+            json={"location": "file:///etc/passwd"}).expect(403)
+    assert search(api, target) == before
+
+
+def test_recover_from_http_url(api, collection_factory, tmp_path):
+    name = fill_collection(api, collection_factory)
+    before = search(api, name)
+    (tmp_path / "served.snapshot").write_bytes(raw_download(api, name, create_snapshot(api, name)["name"]))
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(tmp_path), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        target = unique_name("snaphttp")
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/served.snapshot"
+        api.put(f"/collections/{target}/snapshots/recover", json={"location": url}).expect(200)
+        try:
+            assert search(api, target) == before
+            missing = f"http://127.0.0.1:{httpd.server_address[1]}/missing.snapshot"
+            api.put(f"/collections/{target}/snapshots/recover",
+                    json={"location": missing}).expect(400)
+            assert search(api, target) == before
+        finally:
+            api.delete(f"/collections/{target}")
+    finally:
+        httpd.shutdown()
+
+
+def test_snapshot_names_cannot_escape_and_missing_ones_are_404(api, collection_factory):
+    name = collection_factory()
+    for snapshot_name in ("missing.snapshot", "..%2F..%2Fetc%2Fpasswd", ".peer_id"):
+        api.get(f"/collections/{name}/snapshots/{snapshot_name}").expect(404)
+        api.delete(f"/collections/{name}/snapshots/{snapshot_name}").expect(404)
+    api.get("/snapshots/..%2Fstorage").expect(404)
+    api.get("/snapshots/.peer_id").expect(404)
+    api.get(f"/collections/{unique_name()}/snapshots").expect(404)
+    api.post(f"/collections/{unique_name()}/snapshots").expect(404)
+
+
+def test_delete_snapshot_and_wait_false_is_accepted(api, collection_factory):
+    name = fill_collection(api, collection_factory)
+    created = create_snapshot(api, name)
+    api.delete(f"/collections/{name}/snapshots/{created['name']}").expect(200)
+    names = [item["name"] for item in api.get(f"/collections/{name}/snapshots").result]
+    assert created["name"] not in names
+    accepted = api.post(f"/collections/{name}/snapshots", params={"wait": "false"}).expect(202)
+    assert accepted.body["status"] == "accepted"
+
+
+def test_full_storage_snapshots(api, collection_factory):
+    fill_collection(api, collection_factory)
+    created = api.post("/snapshots").result
+    assert created["name"].startswith("full-snapshot-")
+    listed = api.get("/snapshots").result
+    assert created["name"] in [item["name"] for item in listed]
+    headers = {"api-key": api.api_key} if api.api_key else {}
+    raw = api._session.get(f"{api.base_url}/snapshots/{created['name']}", headers=headers,
+                           timeout=30)
+    assert raw.status_code == 200 and len(raw.content) == created["size"]
+    assert hashlib.sha256(raw.content).hexdigest() == created["checksum"]
+    api.delete(f"/snapshots/{created['name']}").expect(200)
+    assert created["name"] not in [item["name"] for item in api.get("/snapshots").result]
+
+
+@pytest.fixture
+def client(server):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        qdrant = QdrantClient(url=server.url, api_key=server.api_key, timeout=60)
+    yield qdrant
+    qdrant.close()
+
+
+def test_python_client_snapshot_round_trip(api, client, server, collection_factory):
+    snapshots = needs_local_server(server)
+    name = fill_collection(api, collection_factory)
+    before = search(api, name)
+    description = client.create_snapshot(collection_name=name, wait=True)
+    assert description is not None and description.size > 0
+    assert description.name in [s.name for s in client.list_snapshots(collection_name=name)]
+    location = (snapshots / name / description.name).resolve().as_uri()
+
+    client.delete_collection(collection_name=name)
+    assert client.recover_snapshot(collection_name=name, location=location,
+                                   checksum=description.checksum,
+                                   priority=models.SnapshotPriority.SNAPSHOT, wait=True)
+    assert search(api, name) == before
+    assert client.delete_snapshot(collection_name=name, snapshot_name=description.name, wait=True)
+    assert description.name not in [s.name for s in client.list_snapshots(collection_name=name)]
+
+    full = client.create_full_snapshot(wait=True)
+    assert full.name in [s.name for s in client.list_full_snapshots()]
+    assert client.delete_full_snapshot(snapshot_name=full.name, wait=True)
+
+
+class SnapshotStartServer(ServerProcess):
+    """A server started with `--snapshot PATH:COLLECTION` arguments."""
+
+    def __init__(self, arguments: list[str]):
+        super().__init__()
+        self.arguments = arguments
+
+    def start(self) -> "SnapshotStartServer":
+        self._log = open(self.log_path, "ab")
+        self.process = subprocess.Popen([str(self.binary), *self.arguments], cwd=server_cwd(),
+                                        env=self._environment(), stdout=self._log,
+                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self._wait_ready()
+        return self
+
+
+@pytest.mark.owns_server
+@pytest.mark.sextant_only
+def test_snapshot_flag_restores_at_startup(api, collection_factory, tmp_path):
+    name = fill_collection(api, collection_factory)
+    before = search(api, name)
+    snapshot_file = tmp_path / "restore.snapshot"
+    snapshot_file.write_bytes(raw_download(api, name, create_snapshot(api, name)["name"]))
+
+    restored = SnapshotStartServer(["--snapshot", f"{snapshot_file}:restored"]).start()
+    try:
+        other = type(api)(restored.url)
+        assert search(other, "restored") == before
+    finally:
+        restored.cleanup()
+
+    broken = tmp_path / "broken.snapshot"
+    broken.write_bytes(snapshot_file.read_bytes()[:4096])
+    failing = SnapshotStartServer(["--snapshot", f"{broken}:restored"])
+    with pytest.raises(RuntimeError, match="exited"):
+        failing.start()
+    failing.cleanup()
