@@ -13,7 +13,6 @@
 #include "api/facet_handlers.hpp"
 #include "api/point_handlers.hpp"
 #include "api/snapshot_handlers.hpp"
-#include "api/snapshot_handlers.hpp"
 #include "api/search_handlers.hpp"
 
 namespace sextant::api {
@@ -69,7 +68,6 @@ void Api::register_routes(Router& router) {
   register_search_routes(router, *impl_->context);
   register_facet_routes(router, *impl_->context);
   register_snapshot_routes(router, *impl_->context);
-  register_snapshot_routes(router, *impl_->context);
 #ifdef SEXTANT_WITH_EMBED
   register_embed_routes(router, *impl_->embed_service);
 #endif
@@ -88,13 +86,6 @@ void Api::register_embed_sidecar_routes(Router& router) {
 #else
   (void)router;
 #endif
-}
-
-bool Api::restore_snapshot(const std::string& path, const std::string& collection, bool force,
-                           std::string* error) {
-  std::string reason = restore_snapshot_at_startup(*impl_->context, path, collection, force);
-  if (error) *error = reason;
-  return reason.empty();
 }
 
 ServiceStats Api::stats() const {

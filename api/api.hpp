@@ -54,10 +54,6 @@ class Api {
   ~Api();
 
   void register_routes(Router& router);
-  // `--snapshot PATH:COLLECTION` at start-up: restores `collection` from the snapshot file,
-  // replacing an existing one only with `force`. False with the reason in `error` on failure.
-  bool restore_snapshot(const std::string& path, const std::string& collection, bool force,
-                        std::string* error);
   // Only the embedding routes plus /health and /info: the `sextant embed` sidecar.
   void register_embed_sidecar_routes(Router& router);
   // `--snapshot PATH:COLLECTION` at start-up: restores `collection` from the snapshot file,
