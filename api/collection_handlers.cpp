@@ -2,6 +2,10 @@
 // Every handler resolves aliases through storage, so an alias works wherever a name does.
 #include "api/collection_handlers.hpp"
 
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+
 #include "api/collection_config.hpp"
 #include "api/handler_support.hpp"
 #include "index/payload/json_path.hpp"
@@ -108,6 +112,59 @@ Result<json::value> update_aliases(ApiContext& context, Request& request) {
   return json::value(true);
 }
 
+// With a per-collection JWT, the collections the token names; nullopt: every collection.
+std::optional<std::vector<std::string>> visible_collections(const Request& request) {
+  if (!request.jwt_access_json) return std::nullopt;
+  boost::system::error_code ec;
+  json::value access = json::parse(*request.jwt_access_json, ec);
+  if (ec || !access.is_array()) return std::nullopt;
+  std::vector<std::string> names;
+  for (const auto& entry : access.get_array())
+    if (entry.is_object())
+      if (auto c = entry.get_object().if_contains("collection"); c && c->is_string())
+        names.emplace_back(c->get_string());
+  return names;
+}
+
+bool visible(const std::optional<std::vector<std::string>>& names, const std::string& name) {
+  return !names || std::find(names->begin(), names->end(), name) != names->end();
+}
+
+// Routes of Qdrant 1.19 this server does not implement: they exist (so auth answers as
+// Qdrant's does) and say plainly that the operation is unsupported.
+void register_unsupported_routes(Router& router) {
+  struct Unsupported {
+    HttpMethod method;
+    const char* pattern;
+    const char* what;
+  };
+  static const Unsupported kRoutes[] = {
+      {HttpMethod::kPut, "/collections/{collection_name}/vectors/{vector_name}",
+       "adding a named vector to an existing collection"},
+      {HttpMethod::kDelete, "/collections/{collection_name}/vectors/{vector_name}",
+       "removing a named vector from an existing collection"},
+      {HttpMethod::kPost, "/collections/{collection_name}/shards/{shard_id}/snapshots/upload",
+       "shard snapshots (use collection snapshots)"},
+      {HttpMethod::kPut, "/collections/{collection_name}/shards/{shard_id}/snapshots/recover",
+       "shard snapshots (use collection snapshots)"},
+      {HttpMethod::kPost, "/collections/{collection_name}/shards/{shard_id}/snapshots",
+       "shard snapshots (use collection snapshots)"},
+      {HttpMethod::kDelete,
+       "/collections/{collection_name}/shards/{shard_id}/snapshots/{snapshot_name}",
+       "shard snapshots (use collection snapshots)"},
+  };
+  for (const auto& route : kRoutes) {
+    std::string what = route.what;
+    router.add({route.method, route.pattern,
+                [what](Request&) {
+                  return respond([&]() -> Result<json::value> {
+                    return Error::bad_request(what + " is not supported by this server");
+                  });
+                },
+                true});
+  }
+}
+
 json::value aliases_json(const std::vector<std::pair<std::string, std::string>>& aliases,
                          const std::string* only_collection) {
   json::array list;
@@ -136,19 +193,24 @@ json::object payload_schema_json(const storage::Collection& collection) {
 
 void register_collection_routes(Router& router, ApiContext& context) {
   ApiContext* ctx = &context;
-  router.add({HttpMethod::kGet, "/collections", [ctx](Request&) {
+  router.add({HttpMethod::kGet, "/collections", [ctx](Request& r) {
                 return respond([&]() -> Result<json::value> {
                   json::array list;
+                  auto names = visible_collections(r);
                   for (const auto& name : ctx->storage.collection_names())
-                    list.push_back(json::object{{"name", name}});
+                    if (visible(names, name)) list.push_back(json::object{{"name", name}});
                   return json::value(json::object{{"collections", std::move(list)}});
                 });
               }});
-  router.add({HttpMethod::kGet, "/aliases", [ctx](Request&) {
+  router.add({HttpMethod::kGet, "/aliases", [ctx](Request& r) {
                 return respond([&]() -> Result<json::value> {
-                  return aliases_json(ctx->storage.aliases(), nullptr);
+                  auto names = visible_collections(r);
+                  auto aliases = ctx->storage.aliases();
+                  std::erase_if(aliases, [&](const auto& a) { return !visible(names, a.second); });
+                  return aliases_json(aliases, nullptr);
                 });
               }});
+  register_unsupported_routes(router);
   router.add({HttpMethod::kPost, "/collections/aliases",
               [ctx](Request& r) { return respond([&] { return update_aliases(*ctx, r); }); }, true});
   router.add({HttpMethod::kGet, "/collections/{collection_name}", [ctx](Request& r) {
