@@ -72,8 +72,10 @@ Result<json::object> read_manifest(const std::string& path) {
   auto version = object.if_contains("format_version");
   if (!version || !version->is_int64() || version->get_int64() < 1 ||
       version->get_int64() > kSnapshotFormatVersion)
-    return Error::bad_request("Snapshot format version is not supported by this Sextant "
-                              "(supported: " + std::to_string(kSnapshotFormatVersion) + ")");
+    return Error::bad_request(
+        "Snapshot format version is not supported by this Sextant "
+        "(supported: " +
+        std::to_string(kSnapshotFormatVersion) + ")");
   auto kind = object.if_contains("kind");
   if (!kind || !kind->is_string() || kind->get_string() != "collection")
     return Error::bad_request("Invalid snapshot archive: not a collection snapshot");
@@ -99,8 +101,8 @@ Status check_compatible(storage::Storage& storage, const std::string& collection
   if (current_vectors && snapshot_vectors && *current_vectors != *snapshot_vectors)
     return Error::bad_input(
         "Snapshot is not compatible with existing collection: Collection vectors: " +
-        json::serialize(*current_vectors) + " Snapshot Vectors: " +
-        json::serialize(*snapshot_vectors));
+        json::serialize(*current_vectors) +
+        " Snapshot Vectors: " + json::serialize(*snapshot_vectors));
   return {};
 }
 

@@ -38,8 +38,7 @@ Result<SnapshotDescription> create_full_snapshot(storage::Storage& storage,
 // Replaces (or creates) `collection` with the snapshot at `archive_path` (a local file the
 // caller has already confined). `expected_checksum`, when given, must match its sha256.
 storage::Status recover_collection(storage::Storage& storage, const std::string& snapshots_path,
-                                   const std::string& archive_path,
-                                   const std::string& collection,
+                                   const std::string& archive_path, const std::string& collection,
                                    const std::optional<std::string>& expected_checksum);
 
 }  // namespace sextant::api

@@ -47,7 +47,8 @@ std::optional<ParsedUrl> parse_url(const std::string& url) {
   size_t slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
   parsed.target = slash == std::string::npos ? "/" : rest.substr(slash);
-  if (authority.find('@') != std::string::npos) authority = authority.substr(authority.find('@') + 1);
+  if (authority.find('@') != std::string::npos)
+    authority = authority.substr(authority.find('@') + 1);
   size_t colon = authority.rfind(':');
   bool bracketed = !authority.empty() && authority.front() == '[';
   if (colon != std::string::npos && (!bracketed || authority.find(']') < colon)) {
@@ -57,18 +58,20 @@ std::optional<ParsedUrl> parse_url(const std::string& url) {
     parsed.host = authority;
     parsed.port = parsed.https ? "443" : "80";
   }
-  if (bracketed && parsed.host.size() >= 2) parsed.host = parsed.host.substr(1, parsed.host.size() - 2);
+  if (bracketed && parsed.host.size() >= 2)
+    parsed.host = parsed.host.substr(1, parsed.host.size() - 2);
   if (parsed.host.empty()) return std::nullopt;
   return parsed;
 }
 
 // One GET; fills `status` and `location` (for redirects) and writes a 200 body to `path`.
 template <typename Stream>
-void exchange(Stream& stream, const ParsedUrl& url, const std::string& path, unsigned* status,
-              std::string* location) {
+void exchange(Stream& stream, const ParsedUrl& url, const std::string& api_key,
+              const std::string& path, unsigned* status, std::string* location) {
   http::request<http::empty_body> request{http::verb::get, url.target, 11};
   request.set(http::field::host, url.host);
   request.set(http::field::user_agent, "sextant/" SEXTANT_VERSION);
+  if (!api_key.empty()) request.set("api-key", api_key);
   http::write(stream, request);
   beast::flat_buffer buffer;
   http::response_parser<http::file_body> parser;
@@ -82,8 +85,8 @@ void exchange(Stream& stream, const ParsedUrl& url, const std::string& path, uns
   if (found != parser.get().end()) *location = std::string(found->value());
 }
 
-storage::Status fetch_once(const ParsedUrl& url, const std::string& path, unsigned* status,
-                           std::string* location) {
+storage::Status fetch_once(const ParsedUrl& url, const std::string& api_key,
+                           const std::string& path, unsigned* status, std::string* location) {
   try {
     asio::io_context io;
     tcp::resolver resolver(io);
@@ -92,7 +95,7 @@ storage::Status fetch_once(const ParsedUrl& url, const std::string& path, unsign
       beast::tcp_stream stream(io);
       stream.expires_after(kTimeout);
       stream.connect(endpoints);
-      exchange(stream, url, path, status, location);
+      exchange(stream, url, api_key, path, status, location);
       beast::error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
       return {};
@@ -107,7 +110,7 @@ storage::Status fetch_once(const ParsedUrl& url, const std::string& path, unsign
     beast::get_lowest_layer(stream).expires_after(kTimeout);
     beast::get_lowest_layer(stream).connect(endpoints);
     stream.handshake(ssl::stream_base::client);
-    exchange(stream, url, path, status, location);
+    exchange(stream, url, api_key, path, status, location);
     beast::error_code ignored;
     stream.shutdown(ignored);
     return {};
@@ -118,18 +121,20 @@ storage::Status fetch_once(const ParsedUrl& url, const std::string& path, unsign
 
 }  // namespace
 
-storage::Status download_snapshot(const std::string& url, const std::string& destination_path) {
+storage::Status download_snapshot(const std::string& url, const std::string& destination_path,
+                                  const std::string& api_key) {
   std::string current = url;
   for (int attempt = 0; attempt <= kMaxRedirects; ++attempt) {
     auto parsed = parse_url(current);
     if (!parsed) return Error::bad_request("Failed to download snapshot: invalid URL " + current);
     unsigned status = 0;
     std::string location;
-    if (auto st = fetch_once(*parsed, destination_path, &status, &location); !st.ok()) return st;
+    if (auto st = fetch_once(*parsed, api_key, destination_path, &status, &location); !st.ok())
+      return st;
     if (status >= 300 && status < 400 && !location.empty()) {
       if (location.front() == '/')
-        location = (parsed->https ? "https://" : "http://") + parsed->host + ":" + parsed->port +
-                   location;
+        location =
+            (parsed->https ? "https://" : "http://") + parsed->host + ":" + parsed->port + location;
       current = location;
       continue;
     }

@@ -44,8 +44,8 @@ Result<bool> snapshot_wait(const Request& request) {
 Status check_priority(const std::string& value, bool from_query) {
   for (const char* known : kPriorities)
     if (value == known) return {};
-  std::string detail = "unknown variant `" + value +
-                       "`, expected one of `no_sync`, `snapshot`, `replica`";
+  std::string detail =
+      "unknown variant `" + value + "`, expected one of `no_sync`, `snapshot`, `replica`";
   if (from_query) return Error{ErrorKind::kBadRequest, "Query deserialize error: " + detail};
   return Error::format(detail);
 }
@@ -81,7 +81,8 @@ Result<std::string> existing_collection(ApiContext& context, const std::string& 
 std::string percent_decode(std::string_view text) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
       out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
       i += 2;
@@ -127,6 +128,11 @@ Result<json::value> recover_from_location(ApiContext& context, Request& request)
     if (auto st = check_priority(std::string(value->get_string()), false); !st.ok())
       return st.error();
   }
+  std::string api_key;
+  if (auto value = body->if_contains("api_key"); value && !value->is_null()) {
+    if (!value->is_string()) return Error::format("invalid type for `api_key`: expected a string");
+    api_key = std::string(value->get_string());
+  }
   const std::string& snapshots_path = context.config.snapshots_path;
   if (url.rfind("file://", 0) == 0) {
     auto path = local_path_of(url);
@@ -143,9 +149,9 @@ Result<json::value> recover_from_location(ApiContext& context, Request& request)
     auto scratch = ScratchDirectory::create(snapshots_path);
     if (!scratch.ok()) return scratch.error();
     const std::string downloaded = (fs::path(scratch->path()) / "download.snapshot").string();
-    if (auto st = download_snapshot(url, downloaded); !st.ok()) return st.error();
-    if (auto st = recover_collection(context.storage, snapshots_path, downloaded, collection,
-                                     checksum);
+    if (auto st = download_snapshot(url, downloaded, api_key); !st.ok()) return st.error();
+    if (auto st =
+            recover_collection(context.storage, snapshots_path, downloaded, collection, checksum);
         !st.ok())
       return st.error();
     return json::value(true);
@@ -194,11 +200,11 @@ Result<json::value> recover_from_upload(ApiContext& context, Request& request) {
     if (!actual.ok()) return actual.error();
     if (!checksums_equal(actual.value(), *checksum))
       // Qdrant's StorageError::ChecksumMismatch text (400, no "Bad request" prefix).
-      return Error{ErrorKind::kBadRequest, "Checksum mismatch: expected " + actual.value() +
-                                               ", actual " + *checksum};
+      return Error{ErrorKind::kBadRequest,
+                   "Checksum mismatch: expected " + actual.value() + ", actual " + *checksum};
   }
-  if (auto st = recover_collection(context.storage, snapshots_path, stored, collection,
-                                   std::nullopt);
+  if (auto st =
+          recover_collection(context.storage, snapshots_path, stored, collection, std::nullopt);
       !st.ok())
     return st.error();
   return json::value(true);

@@ -112,9 +112,9 @@ storage::Error archive_error(const std::string& detail) {
 
 // Copies `size_bytes` from `in` to the new file `destination`, fsyncing it.
 Status copy_member(int in, uint64_t size_bytes, const std::string& destination) {
-  int out = ::open(destination.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                   0640);
-  if (out < 0) return storage::Error::internal("cannot create " + destination + ": " + errno_text());
+  int out = ::open(destination.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0640);
+  if (out < 0)
+    return storage::Error::internal("cannot create " + destination + ": " + errno_text());
   FileCloser closer{out};
   std::vector<char> buffer(kCopyChunkBytes);
   while (size_bytes > 0) {
@@ -133,8 +133,8 @@ Status copy_member(int in, uint64_t size_bytes, const std::string& destination) 
 
 Result<std::unique_ptr<TarWriter>> TarWriter::create(const std::string& archive_path,
                                                      ByteSink* observer) {
-  int fd = ::open(archive_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-                  0640);
+  int fd =
+      ::open(archive_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
   if (fd < 0)
     return storage::Error::internal("cannot create snapshot file " + archive_path + ": " +
                                     errno_text());
@@ -222,8 +222,7 @@ Status extract_members(const std::string& archive_path, const MemberDestinations
   if (in < 0) return storage::Error::internal("cannot open " + archive_path + ": " + errno_text());
   FileCloser closer{in};
   struct stat info {};
-  if (::fstat(in, &info) != 0 || !S_ISREG(info.st_mode))
-    return archive_error("not a regular file");
+  if (::fstat(in, &info) != 0 || !S_ISREG(info.st_mode)) return archive_error("not a regular file");
   const uint64_t archive_bytes = static_cast<uint64_t>(info.st_size);
 
   std::set<std::string> extracted;
@@ -261,8 +260,7 @@ Status extract_members(const std::string& archive_path, const MemberDestinations
     if (padded < size_bytes || offset + padded > archive_bytes)
       return archive_error("entry `" + name + "` is truncated");
     auto destination = destinations.find(name);
-    if (destination == destinations.end())
-      return archive_error("unexpected entry `" + name + "`");
+    if (destination == destinations.end()) return archive_error("unexpected entry `" + name + "`");
     if (!extracted.insert(name).second) return archive_error("duplicate entry `" + name + "`");
     if (auto st = copy_member(in, size_bytes, destination->second); !st.ok()) return st;
     if (::lseek(in, static_cast<off_t>(offset + padded), SEEK_SET) < 0)

@@ -186,9 +186,15 @@ def test_recover_from_http_url(api, collection_factory, tmp_path):
     before = search(api, name)
     (tmp_path / "served.snapshot").write_bytes(raw_download(api, name, create_snapshot(api, name)["name"]))
 
+    seen_api_keys = []
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(tmp_path), **kwargs)
+
+        def do_GET(self):
+            seen_api_keys.append(self.headers.get("api-key"))
+            super().do_GET()
 
         def log_message(self, *args):
             pass
@@ -199,7 +205,9 @@ def test_recover_from_http_url(api, collection_factory, tmp_path):
     try:
         target = unique_name("snaphttp")
         url = f"http://127.0.0.1:{httpd.server_address[1]}/served.snapshot"
-        api.put(f"/collections/{target}/snapshots/recover", json={"location": url}).expect(200)
+        api.put(f"/collections/{target}/snapshots/recover",
+                json={"location": url, "api_key": "remote-secret"}).expect(200)
+        assert seen_api_keys == ["remote-secret"]
         try:
             assert search(api, target) == before
             missing = f"http://127.0.0.1:{httpd.server_address[1]}/missing.snapshot"

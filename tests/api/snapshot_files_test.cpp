@@ -1,11 +1,11 @@
 // Snapshot names and recover locations stay inside the snapshots directory; listings describe
 // what is on disk.
+#include "api/snapshot_files.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include "api/snapshot_files.hpp"
 
 namespace sextant::api {
 namespace {
@@ -33,7 +33,8 @@ class SnapshotFiles : public ::testing::Test {
 TEST_F(SnapshotFiles, ResolvesOnlyPlainNamesInsideTheDirectory) {
   auto found = resolve_snapshot_file(collection_dir(), "c-1-2024.snapshot");
   ASSERT_TRUE(found.ok());
-  EXPECT_EQ(fs::path(found.value()), fs::canonical(root_ / "snapshots" / "c" / "c-1-2024.snapshot"));
+  EXPECT_EQ(fs::path(found.value()),
+            fs::canonical(root_ / "snapshots" / "c" / "c-1-2024.snapshot"));
 
   for (const char* name : {"../../outside/secret.snapshot", "..", "", "/etc/passwd",
                            "missing.snapshot", "sub/c-1-2024.snapshot", ".peer_id"}) {
@@ -57,14 +58,15 @@ TEST_F(SnapshotFiles, RecoverPathMustLieInsideSnapshotsPath) {
   auto inside = resolve_recover_path(collection_dir() + "/c-1-2024.snapshot", snapshots());
   EXPECT_TRUE(inside.ok());
 
-  auto outside = resolve_recover_path((root_ / "outside" / "secret.snapshot").string(), snapshots());
+  auto outside =
+      resolve_recover_path((root_ / "outside" / "secret.snapshot").string(), snapshots());
   ASSERT_FALSE(outside.ok());
   EXPECT_EQ(outside.error().kind, storage::ErrorKind::kForbidden);
   EXPECT_NE(outside.error().message.find("must be inside the snapshots directory"),
             std::string::npos);
 
-  auto dotted = resolve_recover_path(collection_dir() + "/../../outside/secret.snapshot",
-                                     snapshots());
+  auto dotted =
+      resolve_recover_path(collection_dir() + "/../../outside/secret.snapshot", snapshots());
   ASSERT_FALSE(dotted.ok());
   EXPECT_EQ(dotted.error().kind, storage::ErrorKind::kForbidden);
 

@@ -1,7 +1,7 @@
 // Upload bodies as clients send them: the `snapshot` field of a multipart form.
-#include <gtest/gtest.h>
-
 #include "api/snapshot_multipart.hpp"
+
+#include <gtest/gtest.h>
 
 namespace sextant::api {
 namespace {
@@ -29,8 +29,8 @@ TEST(SnapshotMultipart, FindsTheSnapshotFieldWithBinaryContent) {
 
 TEST(SnapshotMultipart, QuotedBoundaryAndOtherFields) {
   std::string body = form_body("DATA");
-  auto part = find_multipart_part("multipart/form-data; boundary=\"" + kBoundary + "\"", body,
-                                  "other");
+  auto part =
+      find_multipart_part("multipart/form-data; boundary=\"" + kBoundary + "\"", body, "other");
   ASSERT_TRUE(part.ok());
   EXPECT_EQ(part->data, "value");
 }

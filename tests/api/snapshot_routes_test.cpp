@@ -62,15 +62,18 @@ class SnapshotRoutes : public ::testing::Test {
 
   void make_collection() {
     ASSERT_EQ(call(HttpMethod::kPut, "/collections/c",
-                   R"({"vectors": {"size": 4, "distance": "Cosine"}})").status, 200);
+                   R"({"vectors": {"size": 4, "distance": "Cosine"}})")
+                  .status,
+              200);
     ASSERT_EQ(call(HttpMethod::kPut, "/collections/c/index",
                    R"({"field_name": "city", "field_schema": "keyword"})", {{"wait", "true"}})
-                  .status, 200);
+                  .status,
+              200);
     std::string points = R"({"points": [)";
     for (int i = 1; i <= 40; ++i) {
       if (i > 1) points += ",";
-      points += "{\"id\": " + std::to_string(i) + ", \"vector\": [" + std::to_string(i % 7) +
-                ", " + std::to_string(i % 5) + ", 1, " + std::to_string(i % 3) +
+      points += "{\"id\": " + std::to_string(i) + ", \"vector\": [" + std::to_string(i % 7) + ", " +
+                std::to_string(i % 5) + ", 1, " + std::to_string(i % 3) +
                 "], \"payload\": {\"city\": \"" + (i % 2 ? "Berlin" : "Paris") + "\"}}";
     }
     points += "]}";
@@ -131,8 +134,8 @@ TEST_F(SnapshotRoutes, CreateListDownloadDeleteRecoverReproducesTheCollection) {
   EXPECT_EQ(fs::path(*download.file_path), fs::canonical(snapshot_path(name)));
 
   ASSERT_EQ(call(HttpMethod::kDelete, "/collections/c").status, 200);
-  std::string recover = R"({"location": "file://)" + snapshot_path(name) +
-                        R"(", "checksum": ")" + std::string(listed[0].at("checksum").as_string()) +
+  std::string recover = R"({"location": "file://)" + snapshot_path(name) + R"(", "checksum": ")" +
+                        std::string(listed[0].at("checksum").as_string()) +
                         R"(", "priority": "snapshot"})";
   EXPECT_EQ(call(HttpMethod::kPut, "/collections/c/snapshots/recover", recover).status, 200);
   EXPECT_EQ(search(), before);
@@ -151,7 +154,9 @@ TEST_F(SnapshotRoutes, RawUploadRecoversAndWrongChecksumChangesNothing) {
   const std::string name = create_snapshot();
   const std::string bytes = read_file(snapshot_path(name));
   ASSERT_EQ(call(HttpMethod::kPost, "/collections/c/points/delete", R"({"points": [2, 4, 6]})",
-                 {{"wait", "true"}}).status, 200);
+                 {{"wait", "true"}})
+                .status,
+            200);
   ASSERT_NE(search(), before);
 
   Response wrong = call(HttpMethod::kPut, "/collections/c/snapshots/upload", bytes,
@@ -161,8 +166,8 @@ TEST_F(SnapshotRoutes, RawUploadRecoversAndWrongChecksumChangesNothing) {
       << wrong.body;
   EXPECT_NE(search(), before);  // the deletions are still there: nothing was replaced
 
-  Response uploaded = call(HttpMethod::kPost, "/collections/c/snapshots/upload", bytes,
-                           {{"priority", "snapshot"}});
+  Response uploaded =
+      call(HttpMethod::kPost, "/collections/c/snapshots/upload", bytes, {{"priority", "snapshot"}});
   EXPECT_EQ(uploaded.status, 200) << uploaded.body;
   EXPECT_EQ(search(), before);
 }
@@ -178,20 +183,20 @@ TEST_F(SnapshotRoutes, CorruptOrForeignSnapshotsLeaveTheCollectionIntact) {
   EXPECT_EQ(cut.status, 400) << cut.body;
   EXPECT_EQ(search(), before);
 
-  Response garbage = call(HttpMethod::kPut, "/collections/c/snapshots/upload",
-                          std::string(4096, 'x'));
+  Response garbage =
+      call(HttpMethod::kPut, "/collections/c/snapshots/upload", std::string(4096, 'x'));
   EXPECT_EQ(garbage.status, 400);
   EXPECT_EQ(search(), before);
 
   std::ofstream(root_ / "elsewhere.snapshot") << bytes;
-  Response outside = call(HttpMethod::kPut, "/collections/c/snapshots/recover",
-                          R"({"location": "file://)" + (root_ / "elsewhere.snapshot").string() +
-                              R"("})");
+  Response outside =
+      call(HttpMethod::kPut, "/collections/c/snapshots/recover",
+           R"({"location": "file://)" + (root_ / "elsewhere.snapshot").string() + R"("})");
   EXPECT_EQ(outside.status, 403) << outside.body;
 
-  Response escaping = call(HttpMethod::kPut, "/collections/c/snapshots/recover",
-                           R"({"location": "file://)" + (root_ / "snapshots").string() +
-                               R"(/../elsewhere.snapshot"})");
+  Response escaping = call(
+      HttpMethod::kPut, "/collections/c/snapshots/recover",
+      R"({"location": "file://)" + (root_ / "snapshots").string() + R"(/../elsewhere.snapshot"})");
   EXPECT_EQ(escaping.status, 403) << escaping.body;
 
   EXPECT_EQ(call(HttpMethod::kGet, "/collections/c/snapshots/..%2F..%2Fetc").status, 404);
@@ -203,17 +208,19 @@ TEST_F(SnapshotRoutes, RecoveryRefusesADifferentVectorConfigAndBadPriority) {
   make_collection();
   const std::string name = create_snapshot();
   ASSERT_EQ(call(HttpMethod::kDelete, "/collections/c").status, 200);
-  ASSERT_EQ(call(HttpMethod::kPut, "/collections/c",
-                 R"({"vectors": {"size": 8, "distance": "Dot"}})").status, 200);
+  ASSERT_EQ(
+      call(HttpMethod::kPut, "/collections/c", R"({"vectors": {"size": 8, "distance": "Dot"}})")
+          .status,
+      200);
   Response refused = call(HttpMethod::kPut, "/collections/c/snapshots/recover",
                           R"({"location": "file://)" + snapshot_path(name) + R"("})");
   EXPECT_EQ(refused.status, 400);
   EXPECT_NE(refused.body.find("Snapshot is not compatible with existing collection"),
             std::string::npos);
 
-  Response priority = call(HttpMethod::kPut, "/collections/c/snapshots/recover",
-                           R"({"location": "file://)" + snapshot_path(name) +
-                               R"(", "priority": "urgent"})");
+  Response priority =
+      call(HttpMethod::kPut, "/collections/c/snapshots/recover",
+           R"({"location": "file://)" + snapshot_path(name) + R"(", "priority": "urgent"})");
   EXPECT_EQ(priority.status, 400);
   EXPECT_NE(priority.body.find("unknown variant `urgent`"), std::string::npos);
 }

@@ -1,13 +1,13 @@
 // The snapshot archive format: what we write is a real tar, and extraction refuses anything
 // that could place a file somewhere the caller did not choose.
+#include "api/snapshot_tar.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include "api/snapshot_tar.hpp"
 
 namespace sextant::api {
 namespace {
