@@ -324,3 +324,53 @@ def test_snapshot_flag_restores_at_startup(api, collection_factory, tmp_path):
     with pytest.raises(RuntimeError, match="exited"):
         failing.start()
     failing.cleanup()
+
+
+def test_snapshot_taken_while_writes_flow_is_a_consistent_point_in_time(api, collection_factory):
+    """Batches of 25 points are upserted (wait=true) while the snapshot is taken; the recovered
+    collection holds whole batches only, each point with its payload and vector."""
+    name = collection_factory({"vectors": {"size": 4, "distance": "Dot"}})
+    batch_size, batches = 25, 60
+    stop = threading.Event()
+    errors: list[str] = []
+
+    def writer():
+        for batch in range(batches):
+            if stop.is_set():
+                return
+            points = [{"id": batch * batch_size + i, "vector": [batch, i, 1.0, 0.5],
+                       "payload": {"batch": batch}} for i in range(batch_size)]
+            response = api.put(f"/collections/{name}/points", params={"wait": "true"},
+                               json={"points": points})
+            if response.status != 200:
+                errors.append(response.text)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while api.get(f"/collections/{name}").result["points_count"] < 5 * batch_size:
+            pass
+        created = create_snapshot(api, name)
+    finally:
+        stop.set()
+        thread.join()
+    assert not errors
+    content = raw_download(api, name, created["name"])
+
+    target = unique_name("snapconsistent")
+    body, content_type = multipart("snapshot", created["name"], content)
+    api.post(f"/collections/{target}/snapshots/upload", data=body,
+             headers={"Content-Type": content_type}).expect(200)
+    try:
+        count = api.get(f"/collections/{target}").result["points_count"]
+        assert count >= 5 * batch_size and count % batch_size == 0
+        points = api.post(f"/collections/{target}/points/scroll",
+                          json={"limit": count + 10, "with_payload": True,
+                                "with_vector": True}).result["points"]
+        assert len(points) == count
+        for point in points:
+            batch = point["id"] // batch_size
+            assert point["payload"] == {"batch": batch}
+            assert point["vector"] == [batch, point["id"] % batch_size, 1.0, 0.5]
+    finally:
+        api.delete(f"/collections/{target}")
