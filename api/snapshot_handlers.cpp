@@ -312,6 +312,9 @@ void register_full_snapshot_routes(Router& router, ApiContext* ctx) {
 }  // namespace
 
 void register_snapshot_routes(Router& router, ApiContext& context) {
+  // Work left by a snapshot or recovery interrupted by a crash is never resumed: drop it.
+  std::error_code ignored;
+  fs::remove_all(fs::path(context.config.snapshots_path) / ".tmp", ignored);
   register_collection_snapshot_routes(router, &context);
   register_full_snapshot_routes(router, &context);
 }

@@ -16,6 +16,8 @@
 
 namespace sextant::api {
 
+// Called once at start-up; also removes scratch work an earlier process left in
+// `<snapshots_path>/.tmp`.
 void register_snapshot_routes(Router& router, ApiContext& context);
 
 // Restores `collection` from the snapshot file at `path` (any readable local path: the

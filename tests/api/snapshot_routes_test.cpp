@@ -257,5 +257,17 @@ TEST_F(SnapshotRoutes, FullSnapshotsAndStartupRestore) {
   EXPECT_EQ(restored, before);
 }
 
+TEST_F(SnapshotRoutes, StartupDropsScratchWorkOfAnInterruptedRun) {
+  make_collection();
+  const std::string name = create_snapshot();
+  const fs::path stale = root_ / "snapshots" / ".tmp" / "work-1234";
+  fs::create_directories(stale);
+  std::ofstream(stale / "data.mdb") << "half-written";
+  Router fresh;
+  api_->register_routes(fresh);
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(snapshot_path(name)));  // finished snapshots stay
+}
+
 }  // namespace
 }  // namespace sextant::api
