@@ -175,7 +175,7 @@ def main() -> None:
         figures = upload(conn, base, args.batch)
         print(f"upload: {figures['points']} points in {figures['seconds']:.1f} s = "
               f"{figures['points_per_s']:.0f} points/s ({figures['request_mb_per_s']:.1f} MB/s of "
-              f"JSON), batch={args.batch}, wait=true", flush=True)
+              f"JSON), batch={args.batch}, wait=true, reopened={conn.reopened}", flush=True)
 
         # Exact search before the index exists reads vectors only.
         exact = query_requests(queries[:args.exact_queries], {"exact": True})

@@ -42,6 +42,7 @@ class Connection:
         self.host, self.port, self.timeout_s = host, port, timeout_s
         self.sock: socket.socket | None = None
         self.buffer = b""
+        self.reopened = 0
 
     def _open(self) -> None:
         self.sock = socket.create_connection((self.host, self.port), timeout=self.timeout_s)
@@ -76,7 +77,18 @@ class Connection:
         return data
 
     def send(self, raw_request: bytes) -> tuple[int, bytes]:
-        """Sends one pre-built request and returns (status, body)."""
+        """Sends one pre-built request and returns (status, body). A kept-alive connection the
+        server has closed in the meantime is reopened once; the reopen count is kept."""
+        reused = self.sock is not None
+        try:
+            return self._send_once(raw_request)
+        except HttpError:
+            if not reused:
+                raise
+            self.reopened += 1
+            return self._send_once(raw_request)
+
+    def _send_once(self, raw_request: bytes) -> tuple[int, bytes]:
         try:
             if self.sock is None:
                 self._open()
