@@ -61,10 +61,10 @@ def upload(conn: Connection, base: np.ndarray, batch_size: int) -> dict:
             "request_mb_per_s": body_bytes / seconds / 1e6}
 
 
-def wait_indexed(conn: Connection, timeout_s: float) -> tuple[float, dict]:
+def wait_indexed(host: str, port: int, timeout_s: float) -> tuple[float, dict]:
     began = time.perf_counter()
     while True:
-        status, info = conn.call("GET", f"/collections/{COLLECTION}")
+        status, info = Connection(host, port).call("GET", f"/collections/{COLLECTION}")
         result = info["result"]
         if (result.get("status") == "green"
                 and result.get("indexed_vectors_count") == result.get("points_count")):
@@ -141,6 +141,9 @@ def main() -> None:
     parser.add_argument("--data", required=True, help="folder with base.fvecs query.fvecs gt.ivecs")
     parser.add_argument("--binary", default="build-rel/sextant")
     parser.add_argument("--url", help="use this running server instead of launching one")
+    parser.add_argument("--n", type=int, default=0,
+                        help="use only the first N base vectors (ground truth recomputed exactly)")
+    parser.add_argument("--queries", type=int, default=0, help="use only the first Q queries")
     parser.add_argument("--batch", type=int, default=500, help="points per upsert request")
     parser.add_argument("--m", type=int, default=16)
     parser.add_argument("--ef-construct", type=int, default=100)
@@ -152,6 +155,12 @@ def main() -> None:
     base = read_fvecs(f"{args.data}/base.fvecs")
     queries = read_fvecs(f"{args.data}/query.fvecs")
     truth = read_ivecs(f"{args.data}/gt.ivecs")
+    if args.queries:
+        queries, truth = queries[:args.queries], truth[:args.queries]
+    if args.n and args.n < len(base):
+        base = base[:args.n]
+        scores = queries @ base.T  # vectors are L2-normalised: cosine = dot
+        truth = np.argsort(-scores, axis=1)[:, :K].astype(np.int32)
     print(f"data: {len(base)} x {base.shape[1]} base, {len(queries)} queries", flush=True)
 
     server = None
@@ -181,7 +190,8 @@ def main() -> None:
         exact = query_requests(queries[:args.exact_queries], {"exact": True})
         measure(host, port, "exact", exact, truth[:args.exact_queries], [1, 2], warmup=20)
 
-        seconds, info = wait_indexed(conn, args.index_timeout)
+        conn.close()
+        seconds, info = wait_indexed(host, port, args.index_timeout)
         print(f"indexing: green with indexed_vectors_count={info.get('indexed_vectors_count')} "
               f"points_count={info.get('points_count')} after {seconds:.1f} s more", flush=True)
         if server is not None:
@@ -199,7 +209,6 @@ def main() -> None:
                     [1, 2], warmup=200)
         measure(host, port, "exact(indexed)", exact, truth[:args.exact_queries], [1, 2],
                 warmup=20)
-        conn.close()
     finally:
         if server is not None:
             server.cleanup()
