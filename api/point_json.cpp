@@ -70,17 +70,9 @@ json::object record_json(const storage::PointRecord& record, const PayloadSelect
 
 json::object scored_point_json(const storage::PointRecord& record, float score,
                                const PayloadSelector& payload, bool with_vectors) {
-  json::object out;
-  out["id"] = point_id_json(record.id);
+  json::object out = record_json(record, payload, with_vectors);
   out["version"] = record.version;
   out["score"] = static_cast<double>(score);
-  if (payload.enabled && record.payload)
-    out["payload"] = select_payload(*record.payload, payload);
-  else
-    out["payload"] = nullptr;
-  out["vector"] = with_vectors ? vectors_json(record.vectors) : json::value(nullptr);
-  out["shard_key"] = nullptr;
-  out["order_value"] = nullptr;
   return out;
 }
 
