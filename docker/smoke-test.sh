@@ -189,7 +189,7 @@ build_image() {
     tail -n 40 /tmp/"$RUN_ID"-build.log >&2
     fail "podman build (log: /tmp/$RUN_ID-build.log)"
   }
-  grep -iE '^ *(hits|misses):' /tmp/"$RUN_ID"-build.log | sed 's/^ */   ccache /'
+  grep -h '^ccache hits:' /tmp/"$RUN_ID"-build.log | sed 's/^/   /'
 }
 if [[ "${SEXTANT_SMOKE_SKIP_BUILD:-0}" == 1 ]]; then
   say "using existing image $IMAGE"
