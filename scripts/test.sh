@@ -15,6 +15,15 @@ cmake --build build -j"$jobs" || exit 1
 
 failed=()
 
+# The docker image smoke test builds the image from scratch (tens of minutes on 2 cores without a
+# warm compiler cache), so it runs when asked: SEXTANT_DOCKER_SMOKE=1 scripts/test.sh
+if [[ "${SEXTANT_DOCKER_SMOKE:-0}" == 1 ]]; then
+  echo "== Docker image smoke test (docker/smoke-test.sh)"
+  "$root/docker/smoke-test.sh"; rc=$?
+  if [[ $rc == 77 ]]; then echo "docker smoke test skipped (podman cannot run here)";
+  elif [[ $rc != 0 ]]; then failed+=("docker"); fi
+fi
+
 # The embedding reference tests need the model files; they skip (with a message) without them.
 "$root/scripts/fetch-model.sh" || echo "warning: embedding model unavailable; its tests will skip"
 

@@ -24,7 +24,9 @@ void flatten(const YAML::Node& node, const std::string& prefix, const std::strin
   switch (node.Type()) {
     case YAML::NodeType::Map:
       for (const auto& entry : node) {
-        std::string key = to_lower(entry.first.as<std::string>());
+        // Model names under embedding.models are what clients send: keep their case.
+        std::string raw = entry.first.as<std::string>();
+        std::string key = prefix == "embedding.models" ? raw : to_lower(raw);
         flatten(entry.second, prefix.empty() ? key : prefix + "." + key, origin, into);
       }
       break;
