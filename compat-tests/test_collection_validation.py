@@ -40,8 +40,9 @@ def test_vector_size_above_65536_is_a_validation_error(api, collection_name):
         f"/collections/{collection_name}", json={"vectors": {"size": 65537, "distance": "Dot"}}
     )
     response.expect(422)
-    # Qdrant's size check reports the bounds without the value
-    assert response.error == "Validation error in JSON body: [vectors.size: must be from 1 to 65536]"
+    assert response.error == (
+        "Validation error in JSON body: [vectors.size: value 65537 invalid, must be from 1 to 65536]"
+    )
     assert api.get(f"/collections/{collection_name}/exists").result == {"exists": False}
 
 
@@ -66,7 +67,7 @@ def test_named_vector_size_too_large_is_rejected_with_its_path(api, collection_n
     response = api.put(f"/collections/{collection_name}", json=body).expect(422)
     # Qdrant validates the named-vector map as one anonymous group, written "?" in the path
     assert response.error == (
-        "Validation error in JSON body: [vectors.?.size: must be from 1 to 65536]"
+        "Validation error in JSON body: [vectors.?.size: value 70000 invalid, must be from 1 to 65536]"
     )
 
 

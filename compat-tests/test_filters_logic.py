@@ -182,5 +182,7 @@ def test_slice_condition_partitions_ids_by_siphash(api, collection_factory):
 def test_slice_index_out_of_range_is_rejected(api, cities):
     body = {"filter": {"must": [{"slice": {"index": 3, "total": 3}}]}}
     response = api.post(f"/collections/{cities}/points/scroll", json=body).expect(422)
-    assert response.error.startswith("Validation error in JSON body: [filter.must")
-    assert "Slice index must be less than the total number of slices" in response.error
+    assert response.error == (
+        "Validation error in JSON body: [scroll_request.filter.must[0].__all__: Validation error: "
+        "Slice index must be less than the total number of slices [{}]]"
+    )

@@ -20,7 +20,9 @@ def _put_points(api, name, points, **kwargs):
 def test_dimension_mismatch_is_400_and_writes_nothing(api, target):
     response = _put_points(api, target, [{"id": 2, "vector": {"dense": [1, 0, 0]}},
                                           {"id": 3, "vector": {"dense": [1, 0]}}]).expect(400)
-    assert response.error == "Wrong input: Vector dimension error: expected dim: 3, got 2"
+    assert response.error == (
+        "Wrong input: Vector dimension error: expected dim: 3, got 2 for vector 'dense'"
+    )
     assert count(api, target) == 1
 
 

@@ -92,7 +92,7 @@ def test_cosine_vectors_are_normalised_on_write(api, collection_factory):
 
 def test_get_missing_point_is_404(api, plain):
     response = api.get(f"/collections/{plain}/points/424242").expect(404)
-    assert response.error == "Not found: No point with id 424242 found"
+    assert response.error == "Not found: Point with id 424242 does not exists!"
 
 
 def test_points_in_missing_collection_is_404(api):

@@ -58,13 +58,17 @@ def test_filter_limit_offset(api, named):
     assert query_ids(api, named, body) == [3, 1]
 
 
-def test_score_threshold_dot_keeps_scores_at_or_above(api, named):
+def test_score_threshold_dot_keeps_scores_strictly_above(api, named):
     points = _query(api, named, {"query": [1, 1], "using": "v", "score_threshold": 3.0})
+    assert sorted(p["id"] for p in points) == [5]  # 3.0 itself is excluded
+    points = _query(api, named, {"query": [1, 1], "using": "v", "score_threshold": 2.5})
     assert sorted(p["id"] for p in points) == [2, 3, 5]
 
 
-def test_score_threshold_euclid_keeps_distances_at_or_below(api, named):
+def test_score_threshold_euclid_keeps_distances_strictly_below(api, named):
     points = _query(api, named, {"query": [0, 1, 0], "using": "w", "score_threshold": 1.0})
+    assert sorted(p["id"] for p in points) == [2]  # distance 1.0 itself is excluded
+    points = _query(api, named, {"query": [0, 1, 0], "using": "w", "score_threshold": 1.2})
     assert sorted(p["id"] for p in points) == [2, 5]
 
 
