@@ -71,7 +71,8 @@ Result<json::object> vector_params(const json::value& value, const std::string& 
   if (dim == 0) return Error::format("invalid value: integer `0`, expected a nonzero u64");
   if (dim > kMaxVectorDimension)  // Qdrant names a named vector's field `vectors.?.size`
     return Error::validation("[" + (field == "vectors" ? field : std::string("vectors.?")) +
-                             ".size: must be from 1 to " + std::to_string(kMaxVectorDimension) + "]");
+                             ".size: value " + std::to_string(dim) + " invalid, must be from 1 to " +
+                             std::to_string(kMaxVectorDimension) + "]");
   out["size"] = dim;
   auto distance = in.if_contains("distance");
   if (!distance) return Error::format("missing field `distance`");

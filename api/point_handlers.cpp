@@ -108,7 +108,7 @@ Result<json::value> get_point(ApiContext& context, Request& request) {
   if (!id) return Error::bad_request("Unable to parse point id: " + text);
   storage::ReadOptions options{true, storage::VectorSelection{true, {}}};
   auto records = storage::retrieve(*collection.value()->view(), {*id}, options);
-  if (records.empty()) return Error::not_found("No point with id " + id->to_string() + " found");
+  if (records.empty()) return Error::not_found("Point with id " + id->to_string() + " does not exists!");
   PayloadSelector all{true, {}, {}};
   return json::value(record_json(records[0], all, true));
 }
@@ -127,7 +127,7 @@ Result<json::value> scroll_points(ApiContext& context, Request& request) {
     if (!id.ok()) return id.error();
     scroll.offset = id.value();
   }
-  auto filter = parse_optional_filter(body.value());
+  auto filter = parse_optional_filter(body.value(), "filter", "scroll_request.filter");
   if (!filter.ok()) return filter.error();
   scroll.filter = filter.value();
   auto payload = parse_with_payload(body.value(), true);

@@ -174,7 +174,8 @@ Status validate_point_vectors(const storage::PointVectors& vectors,
     }
     if (dense.size() != spec->dim)
       return Error::bad_input("Vector dimension error: expected dim: " + std::to_string(spec->dim) +
-                              ", got " + std::to_string(dense.size()));
+                              ", got " + std::to_string(dense.size()) +
+                              (name.empty() ? std::string() : " for vector '" + name + "'"));
   }
   for (const auto& [name, multi] : vectors.multi) {
     const auto* spec = schema.find_dense(name);
@@ -310,10 +311,11 @@ Result<std::vector<storage::PointWrite>> parse_points_to_upsert(
 }
 
 Result<std::shared_ptr<const index::filter::Filter>> parse_optional_filter(const json::object& body,
-                                                                           const char* key) {
+                                                                           const char* key,
+                                                                           const std::string& label) {
   auto value = body.if_contains(key);
   if (!value || value->is_null()) return std::shared_ptr<const index::filter::Filter>();
-  return parse_filter_json(*value, key);
+  return parse_filter_json(*value, label.empty() ? std::string(key) : label);
 }
 
 Result<storage::PointSelector> parse_points_selector(const json::object& body) {

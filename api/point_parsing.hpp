@@ -39,8 +39,10 @@ Result<std::vector<storage::PointWrite>> parse_points_to_upsert(
 Result<storage::PointSelector> parse_points_selector(const boost::json::object& body);
 
 // Optional `filter` key of a request.
+// `label` names the field in validation messages (Qdrant prefixes some with the request's name,
+// e.g. `scroll_request.filter`); empty: the key itself.
 Result<std::shared_ptr<const index::filter::Filter>> parse_optional_filter(
-    const boost::json::object& body, const char* key = "filter");
+    const boost::json::object& body, const char* key = "filter", const std::string& label = "");
 
 // `with_payload`: bool | [keys] | {include} | {exclude}. Applied to a payload on output.
 struct PayloadSelector {

@@ -118,7 +118,7 @@ std::vector<ScoredOffset> fuse(const QueryPlan& plan, const std::vector<std::vec
                    [](const ScoredOffset& a, const ScoredOffset& b) { return a.score > b.score; });
   std::vector<ScoredOffset> out;
   for (size_t i = plan.offset; i < fused.size() && out.size() < plan.limit; ++i) {
-    if (plan.score_threshold && fused[i].score < *plan.score_threshold) continue;
+    if (plan.score_threshold && fused[i].score <= *plan.score_threshold) continue;
     out.push_back(fused[i]);
   }
   return out;

@@ -73,7 +73,8 @@ bool better_score(Distance distance, float a, float b) {
 }
 
 bool passes_threshold(Distance distance, float score, float threshold) {
-  return index::higher_is_better(distance) ? score >= threshold : score <= threshold;
+  // Qdrant keeps only results strictly better than the threshold.
+  return index::higher_is_better(distance) ? score > threshold : score < threshold;
 }
 
 Status validate_search(const CollectionSchema& schema, const SearchRequest& request) {
@@ -236,7 +237,7 @@ std::vector<ScoredOffset> exact_search_by(const ReadView& view, size_t dense_ind
       const float* v = reader.dense(dense_index, o);
       if (!v) continue;
       const float score = scorer(v);
-      if (score_threshold && score < *score_threshold) continue;
+      if (score_threshold && score <= *score_threshold) continue;
       if (filter && !point_matches(*filter, reader, o)) continue;
       Candidate c{score, o};
       if (heap.size() < keep) {

@@ -202,9 +202,9 @@ TEST(FilterParser, ValidationErrorsAre422WithPaths) {
       R"({"should": [{"has_vector": "v"}, {"slice": {"total": 4, "index": 4}}],
           "must": [{"key": "b"}]})");
   EXPECT_EQ(slice.message,
-            "Validation error in JSON body: [filter.should[1].__all__: Slice index must be less "
-            "than the total number of slices; filter.must[0].__all__: At least one field "
-            "condition must be specified]");
+            "Validation error in JSON body: [filter.should[1].__all__: Validation error: Slice "
+            "index must be less than the total number of slices [{}]; filter.must[0].__all__: At "
+            "least one field condition must be specified]");
   auto named = parse_filter(json::parse(R"({"must": [{"key": "a"}]})"), "update_filter");
   ASSERT_FALSE(named.ok());
   EXPECT_NE(named.error().message.find("[update_filter.must[0]"), std::string::npos);
