@@ -284,60 +284,12 @@ Result<QueryRequest> parse_query_request(const json::object& body, Inference* in
   return request;
 }
 
-Result<QueryRequest> parse_search_request(const json::object& body) {
-  QueryRequest request;
-  QueryPlan& plan = request.plan;
-  plan.kind = QueryPlan::Kind::kNearest;
-  auto vector = body.if_contains("vector");
-  if (!vector) return Error::format("missing field `vector`");
-  if (vector->is_object() && vector->get_object().contains("name")) {
-    const auto& named = vector->get_object();
-    if (!named.at("name").is_string()) return Error::format("invalid type for `name`");
-    plan.using_name = std::string(named.at("name").get_string());
-    auto inner = named.if_contains("vector");
-    if (!inner) return Error::format("missing field `vector`");
-    if (auto st = parse_nearest(*inner, nullptr, plan); !st.ok()) return st.error();
-  } else if (vector->is_array()) {
-    if (auto st = parse_nearest(*vector, nullptr, plan); !st.ok()) return st.error();
-  } else {
-    return Error::format("data did not match any variant of untagged enum NamedVectorStruct");
-  }
-  if (plan.by_id) return Error::format("data did not match any variant of untagged enum NamedVectorStruct");
-  if (!body.contains("limit")) return Error::format("missing field `limit`");
-  auto limit = size_field(body, "limit", 10, 1);
-  if (!limit.ok()) return limit.error();
-  plan.limit = limit.value();
-  auto offset = size_field(body, "offset", 0, 0);
-  if (!offset.ok()) return offset.error();
-  plan.offset = offset.value();
-  auto filter = parse_optional_filter(body);
-  if (!filter.ok()) return filter.error();
-  plan.filter = filter.value();
-  auto params = parse_params(body);
-  if (!params.ok()) return params.error();
-  plan.params = params.value();
-  auto threshold = parse_threshold(body);
-  if (!threshold.ok()) return threshold.error();
-  plan.score_threshold = threshold.value();
-  auto payload = parse_with_payload(body, false);
-  if (!payload.ok()) return payload.error();
-  request.with_payload = payload.value();
-  auto vectors = parse_with_vector(body, false);
-  if (!vectors.ok()) return vectors.error();
-  request.with_vector = vectors.value();
-  return request;
-}
-
 namespace {
 
-// Fields every legacy example endpoint shares: filter, params, limit, offset, score_threshold,
-// using, selectors.
+// Fields every legacy search endpoint shares: required limit, offset, filter, params,
+// score_threshold, selectors.
 Status parse_legacy_common(const json::object& body, QueryRequest& request) {
   QueryPlan& plan = request.plan;
-  if (auto u = body.if_contains("using"); u && !u->is_null()) {
-    if (!u->is_string()) return Error::format("invalid type for `using`: expected a string");
-    plan.using_name = std::string(u->get_string());
-  }
   if (!body.contains("limit")) return Error::format("missing field `limit`");
   auto limit = size_field(body, "limit", 10, 1);
   if (!limit.ok()) return limit.error();
@@ -363,10 +315,43 @@ Status parse_legacy_common(const json::object& body, QueryRequest& request) {
   return {};
 }
 
+// `using` of the legacy recommend/discover bodies.
+Status parse_using(const json::object& body, QueryPlan& plan) {
+  if (auto u = body.if_contains("using"); u && !u->is_null()) {
+    if (!u->is_string()) return Error::format("invalid type for `using`: expected a string");
+    plan.using_name = std::string(u->get_string());
+  }
+  return {};
+}
+
 }  // namespace
+
+Result<QueryRequest> parse_search_request(const json::object& body) {
+  QueryRequest request;
+  QueryPlan& plan = request.plan;
+  plan.kind = QueryPlan::Kind::kNearest;
+  auto vector = body.if_contains("vector");
+  if (!vector) return Error::format("missing field `vector`");
+  if (vector->is_object() && vector->get_object().contains("name")) {
+    const auto& named = vector->get_object();
+    if (!named.at("name").is_string()) return Error::format("invalid type for `name`");
+    plan.using_name = std::string(named.at("name").get_string());
+    auto inner = named.if_contains("vector");
+    if (!inner) return Error::format("missing field `vector`");
+    if (auto st = parse_nearest(*inner, nullptr, plan); !st.ok()) return st.error();
+  } else if (vector->is_array()) {
+    if (auto st = parse_nearest(*vector, nullptr, plan); !st.ok()) return st.error();
+  } else {
+    return Error::format("data did not match any variant of untagged enum NamedVectorStruct");
+  }
+  if (plan.by_id) return Error::format("data did not match any variant of untagged enum NamedVectorStruct");
+  if (auto st = parse_legacy_common(body, request); !st.ok()) return st.error();
+  return request;
+}
 
 Result<QueryRequest> parse_recommend_request(const json::object& body, Inference* inference) {
   QueryRequest request;
+  if (auto st = parse_using(body, request.plan); !st.ok()) return st.error();
   if (auto st = parse_legacy_common(body, request); !st.ok()) return st.error();
   auto spec = parse_recommend_spec(body, inference);
   if (!spec.ok()) return spec.error();
@@ -377,6 +362,7 @@ Result<QueryRequest> parse_recommend_request(const json::object& body, Inference
 
 Result<QueryRequest> parse_discover_request(const json::object& body, Inference* inference) {
   QueryRequest request;
+  if (auto st = parse_using(body, request.plan); !st.ok()) return st.error();
   if (auto st = parse_legacy_common(body, request); !st.ok()) return st.error();
   auto context = body.if_contains("context");
   auto pairs = parse_context_pairs(context ? *context : json::value(nullptr), inference);
