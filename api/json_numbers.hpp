@@ -4,8 +4,10 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <charconv>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace sextant::api {
 
@@ -22,6 +24,14 @@ inline std::optional<uint64_t> json_uint(const boost::json::value& v) {
   if (v.is_uint64()) return v.get_uint64();
   if (v.is_int64() && v.get_int64() >= 0) return static_cast<uint64_t>(v.get_int64());
   return std::nullopt;
+}
+
+// The shortest text that reads back as `value` ("0.5", "1e-7"), as Rust's Display prints a
+// float in Qdrant's messages (boost::json would print "5E-1").
+inline std::string shortest_number_text(double value) {
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return ec == std::errc() ? std::string(buffer, end) : std::string("NaN");
 }
 
 }  // namespace sextant::api

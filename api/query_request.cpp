@@ -42,6 +42,27 @@ Result<storage::SearchParams> parse_params(const json::object& body) {
     if (!i->is_bool()) return Error::format("invalid type for `indexed_only`: expected a boolean");
     params.indexed_only = i->get_bool();
   }
+  if (auto q = p.if_contains("quantization"); q && !q->is_null()) {
+    if (!q->is_object())
+      return Error::format("invalid type for `quantization`: expected struct QuantizationSearchParams");
+    const auto& quantization = q->get_object();
+    if (auto ignore = quantization.if_contains("ignore"); ignore && !ignore->is_null()) {
+      if (!ignore->is_bool()) return Error::format("invalid type for `ignore`: expected a boolean");
+      params.quantization.ignore = ignore->get_bool();
+    }
+    if (auto rescore = quantization.if_contains("rescore"); rescore && !rescore->is_null()) {
+      if (!rescore->is_bool()) return Error::format("invalid type for `rescore`: expected a boolean");
+      params.quantization.rescore = rescore->get_bool();
+    }
+    if (auto over = quantization.if_contains("oversampling"); over && !over->is_null()) {
+      if (!over->is_number()) return Error::format("invalid type for `oversampling`: expected f64");
+      const double oversampling = json_double(*over);
+      if (!(oversampling >= 1.0))
+        return Error::validation("[params.quantization.oversampling: value " +
+                                 shortest_number_text(oversampling) + " invalid, must be 1 or larger]");
+      params.quantization.oversampling = oversampling;
+    }
+  }
   return params;
 }
 

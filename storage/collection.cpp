@@ -92,7 +92,8 @@ Result<std::shared_ptr<Collection>> Collection::open(const std::string& director
   for (size_t i = 0; i < collection->schema_->dense.size(); ++i) {
     const auto& spec = collection->schema_->dense[i];
     if (spec.multivector) continue;
-    auto index = std::make_unique<VectorIndex>(spec, i);
+    auto index = std::make_unique<VectorIndex>(spec, i, VacuumPolicy{collection->schema_->deleted_threshold,
+                                                                   collection->schema_->vacuum_min_vector_number});
     // An unreadable image is not fatal: the graph is rebuilt from the points.
     (void)index->load(txn.value(), collection->graph_db_);
     collection->indexes_.push_back(std::move(index));

@@ -28,6 +28,15 @@ struct HnswParams {
   uint32_t payload_m = 0;  // 0: same as m
 };
 
+// Qdrant's `quantization_config.scalar` (collection-wide or per named vector). The graph of a
+// vector with it is walked on int8 codes, and the best candidates are rescored on the stored
+// vectors (see storage/vector_index.hpp). Binary and product configurations are accepted and
+// reported by api/ but leave the walk on float32 (`scalar` stays empty for them).
+struct ScalarQuantization {
+  float quantile = 1.0f;  // fraction of |components| that must fit the int8 range unclipped
+  bool always_ram = false;
+};
+
 struct DenseVectorSpec {
   std::string name;
   uint32_t dim = 0;
@@ -35,6 +44,7 @@ struct DenseVectorSpec {
   Datatype datatype = Datatype::kFloat32;  // stored as float32; reported as given
   bool multivector = false;  // rows of `dim` floats, compared with max_sim
   HnswParams hnsw;           // collection hnsw_config with this vector's overrides applied
+  std::optional<ScalarQuantization> scalar_quantization;  // this vector's, else the collection's
 };
 
 struct SparseVectorSpec {
@@ -47,6 +57,7 @@ struct CollectionSchema {
   std::vector<SparseVectorSpec> sparse;
   uint64_t indexing_threshold_kb = 10000;  // 0 disables indexing
   double deleted_threshold = 0.2;
+  uint64_t vacuum_min_vector_number = 1000;
   bool on_disk_payload = true;
 
   const DenseVectorSpec* find_dense(const std::string& name) const {

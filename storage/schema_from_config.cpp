@@ -29,6 +29,22 @@ HnswParams hnsw_from(const json::object* obj, const HnswParams& base) {
   return params;
 }
 
+// `quantization_config` as Qdrant reports it: {"scalar": {...}}, {"binary": ...}, {"product":
+// ...}, or null. Only the scalar variant changes how the index searches.
+std::optional<ScalarQuantization> scalar_from(const json::value* config,
+                                              std::optional<ScalarQuantization> inherited) {
+  if (!config) return inherited;
+  if (!config->is_object()) return config->is_null() ? inherited : std::nullopt;
+  auto it = config->get_object().find("scalar");
+  if (it == config->get_object().end() || !it->value().is_object()) return std::nullopt;
+  const auto& scalar = it->value().get_object();
+  ScalarQuantization out;
+  if (auto q = scalar.find("quantile"); q != scalar.end() && q->value().is_number())
+    out.quantile = static_cast<float>(q->value().to_number<double>());
+  out.always_ram = get_bool(scalar, "always_ram", false);
+  return out;
+}
+
 Result<Distance> parse_distance(const json::value& value) {
   if (!value.is_string()) return Error::internal("distance is not a string");
   const auto& s = value.get_string();
@@ -40,7 +56,8 @@ Result<Distance> parse_distance(const json::value& value) {
 }
 
 Result<DenseVectorSpec> dense_from(const std::string& name, const json::object& params,
-                                   const HnswParams& collection_hnsw) {
+                                   const HnswParams& collection_hnsw,
+                                   const std::optional<ScalarQuantization>& collection_scalar) {
   DenseVectorSpec spec;
   spec.name = name;
   spec.dim = static_cast<uint32_t>(get_u64(params, "size", 0));
@@ -60,6 +77,7 @@ Result<DenseVectorSpec> dense_from(const std::string& name, const json::object& 
   if (auto it = params.find("hnsw_config"); it != params.end() && it->value().is_object())
     overrides = &it->value().get_object();
   spec.hnsw = hnsw_from(overrides, collection_hnsw);
+  spec.scalar_quantization = scalar_from(params.if_contains("quantization_config"), collection_scalar);
   return spec;
 }
 
@@ -87,17 +105,20 @@ Result<CollectionSchema> schema_from_config(const json::object& reported) {
   if (auto it = reported.find("hnsw_config"); it != reported.end() && it->value().is_object())
     hnsw = &it->value().get_object();
   HnswParams collection_hnsw = hnsw_from(hnsw, HnswParams{});
+  const std::optional<ScalarQuantization> collection_scalar =
+      scalar_from(reported.if_contains("quantization_config"), std::nullopt);
 
   if (auto it = params->find("vectors"); it != params->end() && it->value().is_object()) {
     const auto& vectors = it->value().get_object();
     if (vectors.contains("size") || vectors.contains("distance")) {
-      auto spec = dense_from("", vectors, collection_hnsw);
+      auto spec = dense_from("", vectors, collection_hnsw, collection_scalar);
       if (!spec) return spec.error();
       schema.dense.push_back(std::move(spec.value()));
     } else {
       for (const auto& [name, value] : vectors) {
         if (!value.is_object()) return Error::internal("named vector params are not an object");
-        auto spec = dense_from(std::string(name), value.get_object(), collection_hnsw);
+        auto spec = dense_from(std::string(name), value.get_object(), collection_hnsw,
+                               collection_scalar);
         if (!spec) return spec.error();
         schema.dense.push_back(std::move(spec.value()));
       }
@@ -121,6 +142,7 @@ Result<CollectionSchema> schema_from_config(const json::object& reported) {
     schema.indexing_threshold_kb = get_u64(optimizer, "indexing_threshold", 10000);
     if (auto d = optimizer.find("deleted_threshold"); d != optimizer.end() && d->value().is_number())
       schema.deleted_threshold = d->value().to_number<double>();
+    schema.vacuum_min_vector_number = get_u64(optimizer, "vacuum_min_vector_number", 1000);
   }
   return schema;
 }

@@ -1,6 +1,7 @@
 #include "storage/vector_index.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "storage/point_filter.hpp"
 
@@ -8,7 +9,16 @@ namespace sextant::storage {
 namespace {
 
 constexpr size_t kInsertBatch = 1024;
+constexpr size_t kQuantizerSample = 10000;
 const char kImageKey[] = "image";
+const char kCodesKey[] = "codes";
+
+// The stored codes: a header, then `count` codes of `dim` bytes in offset order.
+struct CodesHeader {
+  float scale;
+  uint32_t dim;
+  uint32_t count;
+};
 
 index::VectorSource source_of(const ReadView& view, size_t vector_index) {
   const DenseColumn& column = view.state().dense[vector_index];
@@ -17,11 +27,20 @@ index::VectorSource source_of(const ReadView& view, size_t vector_index) {
 }
 
 std::string image_key(size_t vector_index) { return kImageKey + std::to_string(vector_index); }
+std::string codes_key(size_t vector_index) { return kCodesKey + std::to_string(vector_index); }
+
+// Up to kQuantizerSample offsets spread evenly over `offsets`.
+std::vector<uint32_t> spread_sample(std::span<const uint32_t> offsets) {
+  std::vector<uint32_t> sample;
+  const size_t step = std::max<size_t>(1, offsets.size() / kQuantizerSample);
+  for (size_t i = 0; i < offsets.size(); i += step) sample.push_back(offsets[i]);
+  return sample;
+}
 
 }  // namespace
 
-VectorIndex::VectorIndex(const DenseVectorSpec& spec, size_t vector_index)
-    : spec_(spec), vector_index_(vector_index) {}
+VectorIndex::VectorIndex(const DenseVectorSpec& spec, size_t vector_index, VacuumPolicy vacuum)
+    : spec_(spec), vector_index_(vector_index), vacuum_(vacuum) {}
 
 Status VectorIndex::load(const lmdb::Txn& txn, MDB_dbi graph_db) {
   auto key = image_key(vector_index_);
@@ -36,7 +55,44 @@ Status VectorIndex::load(const lmdb::Txn& txn, MDB_dbi graph_db) {
   if (!graph) return Error::internal("stored HNSW image is unreadable: " + error);  // rebuilt
   std::unique_lock lock(mutex_);
   graph_.emplace(std::move(*graph));
+  return load_codes(txn, graph_db);
+}
+
+Status VectorIndex::load_codes(const lmdb::Txn& txn, MDB_dbi graph_db) {
+  if (!wants_codes()) return {};
+  auto found = txn.get(graph_db, lmdb::as_bytes(codes_key(vector_index_)));
+  if (!found.ok()) return found.error();
+  if (!found.value()) return {};  // encoded again by the next catch_up
+  auto bytes = *found.value();
+  CodesHeader header;
+  if (bytes.size() < sizeof header) return {};
+  std::memcpy(&header, bytes.data(), sizeof header);
+  if (header.dim != spec_.dim || bytes.size() != sizeof header + size_t(header.count) * header.dim)
+    return {};
+  auto codes = std::make_unique<index::QuantizedVectors>(index::ScalarQuantizer(header.scale),
+                                                         header.dim);
+  codes->assign(std::span<const int8_t>(reinterpret_cast<const int8_t*>(bytes.data()) + sizeof header,
+                                        size_t(header.count) * header.dim));
+  codes_ = std::move(codes);
   return {};
+}
+
+bool VectorIndex::wants_codes() const {
+  return spec_.scalar_quantization && spec_.distance != Distance::kManhattan && !spec_.multivector;
+}
+
+bool VectorIndex::quantized() const {
+  std::shared_lock lock(mutex_);
+  return codes_ != nullptr;
+}
+
+void VectorIndex::start_codes(std::span<const uint32_t> offsets, const index::VectorSource& source,
+                              unsigned threads) {
+  const auto sample = spread_sample(offsets);
+  auto quantizer =
+      index::ScalarQuantizer::train(source, sample, spec_.scalar_quantization->quantile);
+  codes_ = std::make_unique<index::QuantizedVectors>(quantizer, spec_.dim);
+  codes_->encode_all(offsets, source, threads);
 }
 
 bool VectorIndex::catch_up(const std::shared_ptr<const ReadView>& view, unsigned threads) {
@@ -67,7 +123,8 @@ bool VectorIndex::catch_up(const std::shared_ptr<const ReadView>& view, unsigned
           !(state.alive->test(offset) && column.present->test(offset)))
         dead.push_back(offset);
   }
-  if (missing.empty() && dead.empty()) {
+  const bool codes_owed = wants_codes() && !quantized();
+  if (missing.empty() && dead.empty() && !codes_owed) {
     std::unique_lock lock(mutex_);
     indexed_limit_ = state.offset_limit;
     ready_ = true;
@@ -75,12 +132,26 @@ bool VectorIndex::catch_up(const std::shared_ptr<const ReadView>& view, unsigned
   }
   const index::VectorSource source = source_of(*view, vector_index_);
   const bool first_build = !ready_.load();
+  if (wants_codes()) {
+    std::unique_lock lock(mutex_);
+    if (!codes_) {
+      // First codes (new index, or quantization configured after the graph was stored): train
+      // on what the graph will hold and encode the offsets already in it.
+      std::vector<uint32_t> held;
+      for (uint32_t offset = 0; offset < state.offset_limit; ++offset)
+        if (graph_->contains(offset)) held.push_back(offset);
+      held.insert(held.end(), missing.begin(), missing.end());
+      start_codes(held, source, threads);
+    }
+  }
   for (size_t begin = 0; begin < missing.size();) {
     // The first build runs unlocked from searches' point of view: they scan exactly until ready.
     const size_t batch = first_build ? missing.size() : kInsertBatch;
     const size_t end = std::min(missing.size(), begin + batch);
+    const std::span<const uint32_t> offsets(missing.data() + begin, end - begin);
     std::unique_lock lock(mutex_);
-    graph_->build(std::span<const uint32_t>(missing.data() + begin, end - begin), source, threads);
+    if (codes_) codes_->encode_all(offsets, source, threads);
+    graph_->build(offsets, source, threads, codes_.get());
     begin = end;
   }
   {
@@ -88,18 +159,45 @@ bool VectorIndex::catch_up(const std::shared_ptr<const ReadView>& view, unsigned
     for (uint32_t offset : dead) graph_->mark_deleted(offset);
     indexed_limit_ = state.offset_limit;
   }
+  vacuum_if_needed(source, threads);
   ready_ = true;
   dirty_ = true;
   return true;
 }
 
+void VectorIndex::vacuum_if_needed(const index::VectorSource& source, unsigned threads) {
+  std::optional<index::HnswGraph> rebuilt;
+  {
+    // Only this (the indexing) thread changes the graph, so it cannot change while the shared
+    // lock lets searches go on.
+    std::shared_lock lock(mutex_);
+    const size_t nodes = graph_->points_count();
+    const size_t deleted = graph_->deleted_count();
+    if (deleted == 0 || nodes < vacuum_.min_vector_number ||
+        double(deleted) <= vacuum_.deleted_threshold * double(nodes))
+      return;
+    rebuilt.emplace(graph_->rebuild_without_deleted(source, threads, codes_.get()));
+  }
+  std::unique_lock lock(mutex_);
+  graph_.reset();
+  graph_.emplace(std::move(*rebuilt));
+}
+
 Status VectorIndex::persist(lmdb::Env& env, MDB_dbi graph_db) {
   if (!dirty_.exchange(false)) return {};
   std::vector<std::byte> image;
+  std::vector<uint8_t> codes;
   {
     std::shared_lock lock(mutex_);
     if (!graph_) return {};
     image = graph_->serialize();
+    if (codes_) {
+      const auto stored = codes_->codes();
+      const CodesHeader header{codes_->quantizer().scale(), codes_->dim(), codes_->capacity()};
+      codes.resize(sizeof header + stored.size());
+      std::memcpy(codes.data(), &header, sizeof header);
+      std::memcpy(codes.data() + sizeof header, stored.data(), stored.size());
+    }
   }
   auto txn = lmdb::Txn::begin(env, lmdb::Txn::Mode::kWrite);
   if (!txn.ok()) return txn.error();
@@ -107,6 +205,11 @@ Status VectorIndex::persist(lmdb::Env& env, MDB_dbi graph_db) {
   auto st = txn->put(graph_db, lmdb::as_bytes(key),
                      lmdb::Bytes(reinterpret_cast<const uint8_t*>(image.data()), image.size()));
   if (!st.ok()) return st;
+  if (!codes.empty()) {
+    auto ckey = codes_key(vector_index_);
+    st = txn->put(graph_db, lmdb::as_bytes(ckey), lmdb::Bytes(codes.data(), codes.size()));
+    if (!st.ok()) return st;
+  }
   return txn->commit();
 }
 
@@ -135,6 +238,9 @@ std::optional<std::vector<ScoredOffset>> VectorIndex::search(const ReadView& vie
   graph_request.k = keep;
   graph_request.ef = std::max<size_t>(request.params.hnsw_ef.value_or(spec_.hnsw.ef_construct), keep);
   graph_request.alive = {state.alive->words().data(), state.alive->words().size()};
+  const QuantizationSearchParams& quantization = request.params.quantization;
+  graph_request.rescore = quantization.rescore;
+  graph_request.oversampling = quantization.oversampling;
   if (request.filter) {
     graph_request.predicate.context = &context;
     graph_request.predicate.accepts = [](const void* ctx, uint32_t offset) {
@@ -147,6 +253,7 @@ std::optional<std::vector<ScoredOffset>> VectorIndex::search(const ReadView& vie
   std::shared_lock lock(mutex_);
   if (!graph_ || !synced_view_) return std::nullopt;
   const index::VectorSource source = source_of(*synced_view_, vector_index_);
+  if (codes_ && !quantization.ignore) graph_request.quantized = codes_.get();
   for (const auto& hit : graph_->search(graph_request, source)) {
     if (hit.offset >= state.offset_limit) continue;
     merged.push_back({hit.offset, hit.score});

@@ -11,6 +11,10 @@
 //   and never wait for indexing.
 // - Offsets of a view that are alive but not yet in the graph are searched exactly and merged,
 //   so results never miss a point because indexing lags.
+// - With scalar quantization configured, `codes_` holds an int8 code for every offset in the
+//   graph (encoded before the offset is inserted, changed only under the exclusive lock); the
+//   graph is built and walked on them, and searches rescore on the stored float32 vectors as
+//   the query's `quantization` params ask. Codes are persisted beside the graph image.
 #pragma once
 
 #include <atomic>
@@ -21,6 +25,7 @@
 #include <vector>
 
 #include "index/hnsw/hnsw_graph.hpp"
+#include "index/quantization/scalar_quantizer.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/read_view.hpp"
@@ -28,9 +33,17 @@
 
 namespace sextant::storage {
 
+// When tombstones make up more than `deleted_threshold` of a graph of at least
+// `min_vector_number` nodes, the graph is rebuilt over the live nodes (Qdrant's optimizer
+// `deleted_threshold` / `vacuum_min_vector_number`).
+struct VacuumPolicy {
+  double deleted_threshold = 0.2;
+  uint64_t min_vector_number = 1000;
+};
+
 class VectorIndex {
  public:
-  VectorIndex(const DenseVectorSpec& spec, size_t vector_index);
+  VectorIndex(const DenseVectorSpec& spec, size_t vector_index, VacuumPolicy vacuum = {});
 
   size_t vector_index() const { return vector_index_; }
   // Restores the graph from a stored image (nullopt: none stored). Call before indexing starts.
@@ -38,21 +51,33 @@ class VectorIndex {
   // Inserts the view's live offsets the graph lacks and tombstones the dead ones. Returns true
   // when the graph changed.
   bool catch_up(const std::shared_ptr<const ReadView>& view, unsigned threads);
-  // Writes the graph image in its own write transaction (LMDB serialises it with the writer).
+  // Writes the graph image (and the int8 codes) in its own write transaction (LMDB serialises
+  // it with the writer).
   Status persist(lmdb::Env& env, MDB_dbi graph_db);
 
   bool ready() const { return ready_.load(); }
   uint64_t indexed_count() const;
+  bool quantized() const;
   // Graph search merged with an exact scan of the view's unindexed offsets. nullopt when the
   // index is not ready.
   std::optional<std::vector<ScoredOffset>> search(const ReadView& view, const SearchRequest& request,
                                                   const std::vector<float>& query) const;
 
  private:
+  bool wants_codes() const;
+  // Trains the quantizer on a sample of `offsets` and encodes them all. Exclusive lock held.
+  void start_codes(std::span<const uint32_t> offsets, const index::VectorSource& source,
+                   unsigned threads);
+  Status load_codes(const lmdb::Txn& txn, MDB_dbi graph_db);
+  // Rebuilds the graph without its tombstones when the vacuum policy says so.
+  void vacuum_if_needed(const index::VectorSource& source, unsigned threads);
+
   DenseVectorSpec spec_;
   size_t vector_index_;
+  VacuumPolicy vacuum_;
   mutable std::shared_mutex mutex_;
   std::optional<index::HnswGraph> graph_;
+  std::unique_ptr<index::QuantizedVectors> codes_;
   std::shared_ptr<const ReadView> synced_view_;
   // Every live offset below this (with the vector) is in the graph.
   uint32_t indexed_limit_ = 0;

@@ -10,6 +10,8 @@
 namespace sextant::storage {
 namespace {
 
+using index::Distance;
+
 constexpr uint32_t kOffsetsPerPart = 16384;
 
 struct Candidate {
@@ -64,6 +66,90 @@ float max_sim(Distance distance, const MultiVector& query, const MultiView& poin
     total += best;
   }
   return total;
+}
+
+// Top-`keep` of one part of a scan; keys are "larger is better".
+class PartTopK {
+ public:
+  explicit PartTopK(size_t keep) : keep_(keep) {}
+  // True when a candidate with this key could still enter (a cheap test before costlier checks).
+  bool admits(float key) const { return heap_.size() < keep_ || key > heap_.top().key; }
+  void push(Candidate c) {
+    if (heap_.size() < keep_) {
+      heap_.push(c);
+    } else if (WorseFirst()(c, heap_.top())) {
+      heap_.pop();
+      heap_.push(c);
+    }
+  }
+  void drain_into(std::vector<Candidate>& out) {
+    out.reserve(out.size() + heap_.size());
+    while (!heap_.empty()) {
+      out.push_back(heap_.top());
+      heap_.pop();
+    }
+  }
+
+ private:
+  size_t keep_;
+  std::priority_queue<Candidate, std::vector<Candidate>, WorseFirst> heap_;
+};
+
+// The hot loop of exact search over a plain dense vector: walks the words of present & alive,
+// reads each vector from the view's chunk table in place and scores it with the dispatched
+// kernel. Keys rank larger-is-better (negated squared/L1 distance for Euclid/Manhattan); the
+// Qdrant score is derived only for candidates that could enter the top.
+void scan_dense_part(const ReadView& view, size_t vector_index, const float* query,
+                     Distance distance, uint32_t begin, uint32_t end, const SearchRequest& request,
+                     PartTopK& top) {
+  const ViewState& state = view.state();
+  const DenseColumn& column = state.dense[vector_index];
+  const auto& present = column.present->words();
+  const auto& alive = state.alive->words();
+  const index::KernelTable& kernels = index::kernels();
+  const uint32_t dim = column.dim;
+  const uint32_t slot_mask = column.per_chunk - 1;
+  PointReader reader = view.reader();
+  auto key_of = [&](const float* v) {
+    switch (distance) {
+      case Distance::kCosine:
+      case Distance::kDot: return kernels.dot_f32(query, v, dim);
+      case Distance::kEuclid: return -kernels.l2_squared_f32(query, v, dim);
+      case Distance::kManhattan: return -kernels.l1_f32(query, v, dim);
+    }
+    return 0.0f;
+  };
+  auto score_of = [&](float key) {
+    switch (distance) {
+      case Distance::kEuclid: return std::sqrt(-key);
+      case Distance::kManhattan: return -key;
+      default: return key;
+    }
+  };
+  const size_t first_word = begin >> 6;
+  const size_t last_word = std::min<size_t>((size_t(end) + 63) >> 6,
+                                            std::min(present.size(), alive.size()));
+  for (size_t w = first_word; w < last_word; ++w) {
+    uint64_t bits = present[w] & alive[w];
+    while (bits) {
+      const uint32_t offset = uint32_t(w * 64 + std::countr_zero(bits));
+      bits &= bits - 1;
+      if (offset < begin || offset >= end) continue;
+      const uint32_t chunk = offset >> column.per_chunk_shift;
+      const float* v = (column.chunks && chunk < column.chunks->size())
+                           ? (*column.chunks)[chunk]
+                           : nullptr;
+      v = v ? v + size_t(offset & slot_mask) * dim : reader.dense(vector_index, offset);
+      if (!v) continue;
+      const float key = key_of(v);
+      if (!top.admits(key)) continue;
+      if (request.score_threshold &&
+          !passes_threshold(distance, score_of(key), *request.score_threshold))
+        continue;
+      if (request.filter && !point_matches(*request.filter, reader, offset)) continue;
+      top.push({key, offset});
+    }
+  }
 }
 
 }  // namespace
@@ -164,11 +250,17 @@ std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest
                                     : state.dense[vector_index].present.get();
   if (!present) return {};
 
+  const bool plain_dense = !is_sparse && !spec->multivector;
   pool.parallel_for(parts, [&](size_t part) {
-    PointReader reader = view.reader();
-    std::priority_queue<Candidate, std::vector<Candidate>, WorseFirst> heap;
+    PartTopK top(keep);
     const uint32_t begin = uint32_t(part * kOffsetsPerPart);
     const uint32_t end = std::min<uint32_t>(limit, begin + kOffsetsPerPart);
+    if (plain_dense) {
+      scan_dense_part(view, vector_index, dense_query.data(), distance, begin, end, request, top);
+      top.drain_into(part_results[part]);
+      return;
+    }
+    PointReader reader = view.reader();
     for (uint32_t offset = begin; offset < end; ++offset) {
       if (!present->test(offset) || !state.alive->test(offset)) continue;
       float score;
@@ -176,41 +268,30 @@ std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest
         auto point = reader.sparse(vector_index, offset);
         if (!point || !sparse_overlaps(sparse_query, *point)) continue;
         score = sparse_dot(sparse_query, *point);
-      } else if (spec->multivector) {
+      } else {
         auto point = reader.multi(vector_index, offset);
         if (!point) continue;
         score = max_sim(distance, multi_query, *point, spec->dim);
         if (negate) score = -score;  // max_sim already ranks higher as better
-      } else {
-        const float* v = reader.dense(vector_index, offset);
-        if (!v) continue;
-        score = index::score(distance, dense_query.data(), v, spec->dim);
       }
       if (request.score_threshold && !passes_threshold(distance, score, *request.score_threshold))
         continue;
       if (request.filter && !point_matches(*request.filter, reader, offset)) continue;
-      Candidate c{negate ? -score : score, offset};
-      if (heap.size() < keep) {
-        heap.push(c);
-      } else if (WorseFirst()(c, heap.top())) {
-        heap.pop();
-        heap.push(c);
-      }
+      top.push({negate ? -score : score, offset});
     }
-    auto& out = part_results[part];
-    out.reserve(heap.size());
-    while (!heap.empty()) {
-      out.push_back(heap.top());
-      heap.pop();
-    }
+    top.drain_into(part_results[part]);
   });
 
   std::vector<Candidate> merged;
   for (auto& part : part_results) merged.insert(merged.end(), part.begin(), part.end());
   std::sort(merged.begin(), merged.end(), WorseFirst());
   std::vector<ScoredOffset> results;
-  for (size_t i = request.offset; i < merged.size() && i < keep; ++i)
-    results.push_back({merged[i].offset, negate ? -merged[i].key : merged[i].key});
+  for (size_t i = request.offset; i < merged.size() && i < keep; ++i) {
+    float score = negate ? -merged[i].key : merged[i].key;
+    // The dense scan ranks Euclid by squared distance; Qdrant reports the distance itself.
+    if (plain_dense && distance == Distance::kEuclid) score = std::sqrt(score);
+    results.push_back({merged[i].offset, score});
+  }
   return results;
 }
 

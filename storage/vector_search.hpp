@@ -21,10 +21,19 @@ namespace sextant::storage {
 
 using QueryVector = std::variant<std::vector<float>, SparseVector, MultiVector>;
 
+// Qdrant's `params.quantization`: whether a quantized index walks its codes (`ignore`), and how
+// many candidates (limit x oversampling) are rescored on the original vectors.
+struct QuantizationSearchParams {
+  bool ignore = false;
+  bool rescore = true;
+  double oversampling = 1.0;
+};
+
 struct SearchParams {
   std::optional<uint32_t> hnsw_ef;
   bool exact = false;
   bool indexed_only = false;
+  QuantizationSearchParams quantization;
 };
 
 struct SearchRequest {

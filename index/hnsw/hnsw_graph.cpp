@@ -89,7 +89,8 @@ std::vector<ScoredOffset> HnswGraph::search(const SearchRequest& request,
   return run_search_any_type(access, params_, graph, request, source, is_deleted);
 }
 
-HnswGraph HnswGraph::rebuild_without_deleted(const VectorSource& source, unsigned threads) const {
+HnswGraph HnswGraph::rebuild_without_deleted(const VectorSource& source, unsigned threads,
+                                             const QuantizedVectors* codes) const {
   std::vector<uint32_t> live;
   {
     std::shared_lock<std::shared_mutex> lock(structure_mutex_);
@@ -99,7 +100,7 @@ HnswGraph HnswGraph::rebuild_without_deleted(const VectorSource& source, unsigne
       if (s.levels[i] >= 0 && !access.is_deleted(i)) live.push_back(i);
   }
   HnswGraph rebuilt(params_);
-  rebuilt.build(live, source, threads);
+  rebuilt.build(live, source, threads, codes);
   return rebuilt;
 }
 

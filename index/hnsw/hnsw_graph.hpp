@@ -63,8 +63,10 @@ class HnswGraph {
   // Best-first hits among live (non-tombstoned) nodes passing the request's restrictions.
   std::vector<ScoredOffset> search(const SearchRequest& request, const VectorSource& source) const;
 
-  // A fresh graph over the live nodes only (the "repair" for many deletes).
-  HnswGraph rebuild_without_deleted(const VectorSource& source, unsigned threads) const;
+  // A fresh graph over the live nodes only (the "repair" for many deletes); with `codes`, links
+  // are chosen on them as in build().
+  HnswGraph rebuild_without_deleted(const VectorSource& source, unsigned threads,
+                                    const QuantizedVectors* codes = nullptr) const;
 
   // The flat image HnswImageView searches in place (see hnsw_image.hpp for the format).
   std::vector<std::byte> serialize() const;

@@ -50,6 +50,11 @@ class QuantizedVectors {
   // Encodes every offset of `offsets` from `source`, on `threads` threads.
   void encode_all(std::span<const uint32_t> offsets, const VectorSource& source, unsigned threads);
 
+  // Every code slot reserved so far (capacity() x dim bytes, unencoded slots zero), for storing.
+  std::span<const int8_t> codes() const { return codes_; }
+  // Replaces all codes with a stored copy of codes() (its size a multiple of dim).
+  void assign(std::span<const int8_t> codes) { codes_.assign(codes.begin(), codes.end()); }
+
   size_t vector_bytes() const { return dim_; }
   const void* vector_data(uint32_t offset) const { return codes_.data() + size_t(offset) * dim_; }
   size_t memory_bytes() const { return codes_.capacity(); }
