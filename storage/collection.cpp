@@ -142,6 +142,7 @@ void Collection::run_indexing() {
   using namespace std::chrono_literals;
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   auto last_persist = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::duration last_persist_cost{};
   for (;;) {
     {
       std::unique_lock lock(indexing_mutex_);
@@ -157,15 +158,20 @@ void Collection::run_indexing() {
       index->catch_up(current, threads);
       indexing_ = false;
     }
-    // Persist once updates pause, or at least every few seconds under a steady stream.
+    // Persist once updates pause, or under a steady stream every few seconds - and at most 5%
+    // of the time: writing a large graph image costs, and a restart rebuilds only what the last
+    // image lacks.
     bool quiet;
     {
       std::lock_guard lock(indexing_mutex_);
       quiet = !indexing_requested_;
     }
-    if (quiet || std::chrono::steady_clock::now() - last_persist > 5s) {
+    const auto now = std::chrono::steady_clock::now();
+    if (quiet || now - last_persist > std::max<std::chrono::steady_clock::duration>(
+                                          5s, 20 * last_persist_cost)) {
       for (auto& index : indexes_) (void)index->persist(*env_, graph_db_);
       last_persist = std::chrono::steady_clock::now();
+      last_persist_cost = last_persist - now;
     }
   }
   for (auto& index : indexes_) (void)index->persist(*env_, graph_db_);

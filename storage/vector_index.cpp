@@ -13,7 +13,10 @@ constexpr size_t kQuantizerSample = 10000;
 const char kImageKey[] = "image";
 const char kCodesKey[] = "codes";
 
-// The stored codes: a header, then `count` codes of `dim` bytes in offset order.
+// The stored codes: a header under codes_key(), then the codes of offsets [c*K, (c+1)*K) under
+// codes_chunk_key(c), K = kCodesPerChunk. A code never changes once written (offsets are never
+// reused), so a persist writes only the chunks from the first one not yet complete on disk.
+constexpr uint32_t kCodesPerChunk = 4096;
 struct CodesHeader {
   float scale;
   uint32_t dim;
@@ -28,6 +31,9 @@ index::VectorSource source_of(const ReadView& view, size_t vector_index) {
 
 std::string image_key(size_t vector_index) { return kImageKey + std::to_string(vector_index); }
 std::string codes_key(size_t vector_index) { return kCodesKey + std::to_string(vector_index); }
+std::string codes_chunk_key(size_t vector_index, uint32_t chunk) {
+  return codes_key(vector_index) + "/" + std::to_string(chunk);
+}
 
 // Up to kQuantizerSample offsets spread evenly over `offsets`.
 std::vector<uint32_t> spread_sample(std::span<const uint32_t> offsets) {
@@ -65,15 +71,23 @@ Status VectorIndex::load_codes(const lmdb::Txn& txn, MDB_dbi graph_db) {
   if (!found.value()) return {};  // encoded again by the next catch_up
   auto bytes = *found.value();
   CodesHeader header;
-  if (bytes.size() < sizeof header) return {};
+  if (bytes.size() != sizeof header) return {};
   std::memcpy(&header, bytes.data(), sizeof header);
-  if (header.dim != spec_.dim || bytes.size() != sizeof header + size_t(header.count) * header.dim)
-    return {};
+  if (header.dim != spec_.dim) return {};
+  std::vector<int8_t> all(size_t(header.count) * header.dim);
+  for (uint32_t chunk = 0; size_t(chunk) * kCodesPerChunk < header.count; ++chunk) {
+    auto stored = txn.get(graph_db, lmdb::as_bytes(codes_chunk_key(vector_index_, chunk)));
+    if (!stored.ok()) return stored.error();
+    const size_t begin = size_t(chunk) * kCodesPerChunk * header.dim;
+    const size_t length = std::min(all.size() - begin, size_t(kCodesPerChunk) * header.dim);
+    if (!stored.value() || stored.value()->size() != length) return {};  // encoded again
+    std::memcpy(all.data() + begin, stored.value()->data(), length);
+  }
   auto codes = std::make_unique<index::QuantizedVectors>(index::ScalarQuantizer(header.scale),
                                                          header.dim);
-  codes->assign(std::span<const int8_t>(reinterpret_cast<const int8_t*>(bytes.data()) + sizeof header,
-                                        size_t(header.count) * header.dim));
+  codes->assign(all);
   codes_ = std::move(codes);
+  codes_persisted_ = header.count;
   return {};
 }
 
@@ -93,6 +107,7 @@ void VectorIndex::start_codes(std::span<const uint32_t> offsets, const index::Ve
       index::ScalarQuantizer::train(source, sample, spec_.scalar_quantization->quantile);
   codes_ = std::make_unique<index::QuantizedVectors>(quantizer, spec_.dim);
   codes_->encode_all(offsets, source, threads);
+  codes_persisted_ = 0;  // a new quantizer: every chunk is written again
 }
 
 bool VectorIndex::catch_up(const std::shared_ptr<const ReadView>& view, unsigned threads) {
@@ -186,17 +201,18 @@ void VectorIndex::vacuum_if_needed(const index::VectorSource& source, unsigned t
 Status VectorIndex::persist(lmdb::Env& env, MDB_dbi graph_db) {
   if (!dirty_.exchange(false)) return {};
   std::vector<std::byte> image;
-  std::vector<uint8_t> codes;
+  CodesHeader header{};
+  uint32_t first_chunk = 0;
+  std::vector<int8_t> tail;  // codes from first_chunk's start to the end
   {
     std::shared_lock lock(mutex_);
     if (!graph_) return {};
     image = graph_->serialize();
     if (codes_) {
-      const auto stored = codes_->codes();
-      const CodesHeader header{codes_->quantizer().scale(), codes_->dim(), codes_->capacity()};
-      codes.resize(sizeof header + stored.size());
-      std::memcpy(codes.data(), &header, sizeof header);
-      std::memcpy(codes.data() + sizeof header, stored.data(), stored.size());
+      header = {codes_->quantizer().scale(), codes_->dim(), codes_->capacity()};
+      first_chunk = codes_persisted_ / kCodesPerChunk;
+      const auto all = codes_->codes();
+      tail.assign(all.begin() + size_t(first_chunk) * kCodesPerChunk * header.dim, all.end());
     }
   }
   auto txn = lmdb::Txn::begin(env, lmdb::Txn::Mode::kWrite);
@@ -205,12 +221,23 @@ Status VectorIndex::persist(lmdb::Env& env, MDB_dbi graph_db) {
   auto st = txn->put(graph_db, lmdb::as_bytes(key),
                      lmdb::Bytes(reinterpret_cast<const uint8_t*>(image.data()), image.size()));
   if (!st.ok()) return st;
-  if (!codes.empty()) {
+  if (header.count > 0) {
+    const size_t chunk_bytes = size_t(kCodesPerChunk) * header.dim;
+    for (size_t at = 0, chunk = first_chunk; at < tail.size(); at += chunk_bytes, ++chunk) {
+      const size_t length = std::min(chunk_bytes, tail.size() - at);
+      st = txn->put(graph_db, lmdb::as_bytes(codes_chunk_key(vector_index_, uint32_t(chunk))),
+                    lmdb::Bytes(reinterpret_cast<const uint8_t*>(tail.data() + at), length));
+      if (!st.ok()) return st;
+    }
     auto ckey = codes_key(vector_index_);
-    st = txn->put(graph_db, lmdb::as_bytes(ckey), lmdb::Bytes(codes.data(), codes.size()));
+    st = txn->put(graph_db, lmdb::as_bytes(ckey),
+                  lmdb::Bytes(reinterpret_cast<const uint8_t*>(&header), sizeof header));
     if (!st.ok()) return st;
   }
-  return txn->commit();
+  st = txn->commit();
+  if (!st.ok()) return st;
+  if (header.count > 0) codes_persisted_ = header.count;
+  return {};
 }
 
 uint64_t VectorIndex::indexed_count() const {

@@ -78,6 +78,7 @@ class VectorIndex {
   mutable std::shared_mutex mutex_;
   std::optional<index::HnswGraph> graph_;
   std::unique_ptr<index::QuantizedVectors> codes_;
+  uint32_t codes_persisted_ = 0;  // codes of offsets below this are stored (persist thread only)
   std::shared_ptr<const ReadView> synced_view_;
   // Every live offset below this (with the vector) is in the graph.
   uint32_t indexed_limit_ = 0;

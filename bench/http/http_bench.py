@@ -7,7 +7,13 @@ What it measures (and prints; no pass/fail):
    points_count;
 3. latency: single-query p50/p99 over HTTP, one keep-alive connection, for exact search
    (params.exact=true) and for the default (HNSW) search, plus each hnsw_ef given;
-4. QPS at concurrency 1 and 2 (one process per connection) with recall@10 against gt.ivecs.
+4. QPS at concurrency 1 and 2 (one process per connection) with recall@10 against gt.ivecs;
+5. with --wrk SECONDS, the same query mixes driven by `wrk` (Debian's package; C, so the client
+   takes far less of the CPU the server shares with it) at 1 and 2 connections, one thread each.
+
+With --quantization int8 the collection gets `quantization_config.scalar` (int8, quantile 0.99)
+and every search sends params.quantization.oversampling (--oversampling), the same search the
+in-process `sextant-ann` driver runs by default, so the two compare at the same recall.
 
 Requests are serialised before the clock starts and responses are decoded after it stops, so the
 figures are the server's (plus loopback), not the client's. Usage:
@@ -21,8 +27,12 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import re
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -136,6 +146,30 @@ def measure(host: str, port: int, label: str, requests: list[bytes], truth: np.n
               f"recall@10={recall_at_k(bodies, truth):.4f} wall_s={wall:.2f}", flush=True)
 
 
+def measure_wrk(host: str, port: int, label: str, requests: list[bytes], seconds: float) -> None:
+    """QPS and latency of the same request bodies driven by wrk at 1 and 2 connections."""
+    if not shutil.which("wrk"):
+        print(f"wrk {label}: skipped (wrk not installed: apt-get install wrk)", flush=True)
+        return
+    script = Path(__file__).resolve().parent / "wrk_queries.lua"
+    path = f"/collections/{COLLECTION}/points/query"
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as bodies:
+        for raw in requests:
+            bodies.write(raw.split(b"\r\n\r\n", 1)[1].decode() + "\n")
+    for connections in (1, 2):
+        out = subprocess.run(
+            ["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
+             "--latency", "-s", str(script), f"http://{host}:{port}", "--", bodies.name, path],
+            capture_output=True, text=True, check=True).stdout
+        qps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        p50 = re.search(r"50%\s+([\d.]+\w+)", out).group(1)
+        p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        print(f"wrk {label:<25} connections={connections} qps={qps:8.1f} p50={p50} p99={p99} "
+              f"non2xx={errors.group(1) if errors else 0}", flush=True)
+    Path(bodies.name).unlink()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="folder with base.fvecs query.fvecs gt.ivecs")
@@ -150,6 +184,11 @@ def main() -> None:
     parser.add_argument("--ef", default="64,128", help="extra hnsw_ef values to measure")
     parser.add_argument("--exact-queries", type=int, default=300)
     parser.add_argument("--index-timeout", type=float, default=1800)
+    parser.add_argument("--quantization", choices=["none", "int8"], default="none")
+    parser.add_argument("--oversampling", type=float, default=2.0,
+                        help="params.quantization.oversampling with --quantization int8")
+    parser.add_argument("--wrk", type=float, default=0,
+                        help="also drive the HNSW query mixes with wrk for this many seconds")
     args = parser.parse_args()
 
     base = read_fvecs(f"{args.data}/base.fvecs")
@@ -175,9 +214,12 @@ def main() -> None:
     try:
         conn = Connection(host, port)
         conn.call("DELETE", f"/collections/{COLLECTION}")
-        status, reply = conn.call("PUT", f"/collections/{COLLECTION}", {
-            "vectors": {"size": int(base.shape[1]), "distance": "Cosine"},
-            "hnsw_config": {"m": args.m, "ef_construct": args.ef_construct}})
+        config = {"vectors": {"size": int(base.shape[1]), "distance": "Cosine"},
+                  "hnsw_config": {"m": args.m, "ef_construct": args.ef_construct}}
+        if args.quantization == "int8":
+            config["quantization_config"] = {
+                "scalar": {"type": "int8", "quantile": 0.99, "always_ram": True}}
+        status, reply = conn.call("PUT", f"/collections/{COLLECTION}", config)
         if status != 200:
             raise SystemExit(f"create collection failed: {status} {reply}")
 
@@ -202,11 +244,16 @@ def main() -> None:
                   f"{disk / len(base):.0f} bytes/point (raw float32 vector {4 * base.shape[1]} B)",
                   flush=True)
 
-        measure(host, port, "default(hnsw)", query_requests(queries, None), truth, [1, 2],
-                warmup=200)
+        search_params = {}
+        if args.quantization == "int8":
+            search_params["quantization"] = {"rescore": True, "oversampling": args.oversampling}
+        mixes = [("default(hnsw)", dict(search_params) or None)]
         for ef in [int(x) for x in args.ef.split(",") if x]:
-            measure(host, port, f"hnsw_ef={ef}", query_requests(queries, {"hnsw_ef": ef}), truth,
-                    [1, 2], warmup=200)
+            mixes.append((f"hnsw_ef={ef}", {**search_params, "hnsw_ef": ef}))
+        for label, params in mixes:
+            measure(host, port, label, query_requests(queries, params), truth, [1, 2], warmup=200)
+            if args.wrk:
+                measure_wrk(host, port, label, query_requests(queries, params), args.wrk)
         measure(host, port, "exact(indexed)", exact, truth[:args.exact_queries], [1, 2],
                 warmup=20)
     finally:
