@@ -13,6 +13,7 @@
 #include "api/facet_handlers.hpp"
 #include "api/point_handlers.hpp"
 #include "api/snapshot_handlers.hpp"
+#include "api/snapshot_startup.hpp"
 #include "api/search_handlers.hpp"
 
 namespace sextant::api {
@@ -76,6 +77,12 @@ void Api::register_routes(Router& router) {
 bool Api::restore_snapshot(const std::string& path, const std::string& collection, bool force,
                            std::string* error) {
   std::string reason = restore_snapshot_at_startup(*impl_->context, path, collection, force);
+  if (error) *error = reason;
+  return reason.empty();
+}
+
+bool Api::restore_storage_snapshot(const std::string& path, bool force, std::string* error) {
+  std::string reason = restore_storage_snapshot_at_startup(*impl_->context, path, force);
   if (error) *error = reason;
   return reason.empty();
 }
