@@ -11,6 +11,7 @@
 #endif
 #include "api/collection_handlers.hpp"
 #include "api/facet_handlers.hpp"
+#include "api/group_handlers.hpp"
 #include "api/point_handlers.hpp"
 #include "api/snapshot_handlers.hpp"
 #include "api/snapshot_startup.hpp"
@@ -67,6 +68,7 @@ void Api::register_routes(Router& router) {
   register_collection_routes(router, *impl_->context);
   register_point_routes(router, *impl_->context);
   register_search_routes(router, *impl_->context);
+  register_group_routes(router, *impl_->context);
   register_facet_routes(router, *impl_->context);
   register_snapshot_routes(router, *impl_->context);
 #ifdef SEXTANT_WITH_EMBED
