@@ -22,13 +22,19 @@ from [0, 0]. Payload key `doc` holds the group ids:
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import uuid
 import warnings
 
 import pytest
+import requests
 from qdrant_client import QdrantClient, models
 
 from support.points import upsert
+from support.server_process import ServerProcess
 
 OWNER_UUID = str(uuid.UUID(int=0xABCDEF))
 
@@ -240,6 +246,13 @@ def test_zero_limit_or_group_size_is_422(api, docs):
     assert "group_size: value 0 invalid, must be 1 or larger" in response.error
 
 
+def test_legacy_recommend_groups_does_not_validate_the_counts(api, docs):
+    # Qdrant validates limit/group_size >= 1 on query and search groups, not on recommend
+    # groups: there a 0 simply finds no group.
+    body = {"positive": [1], "using": "dot", "group_by": "doc", "limit": 0, "group_size": 2}
+    assert _groups(api, docs, body, route="recommend") == []
+
+
 def test_legacy_search_groups_requires_group_size(api, docs):
     body = {"vector": {"name": "dot", "vector": [1, 0]}, "group_by": "doc", "limit": 3}
     response = api.post(f"/collections/{docs}/points/search/groups", json=body).expect(400)
@@ -291,3 +304,42 @@ def test_python_client_query_points_groups_with_filter(client, docs):
     assert [(g.id, [h.id for h in g.hits]) for g in result.groups] == [
         ("b", [2, 5, 10]), (7, [4, 7, 10])]
     assert result.groups[0].hits[0].payload is None
+
+
+JWT_KEY = "groups-jwt-secret-key"
+
+
+def _jwt(claims: dict) -> str:
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64(json.dumps(claims).encode())
+    signature = hmac.new(JWT_KEY.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+    return f"{head}.{body}.{b64(signature)}"
+
+
+@pytest.mark.owns_server
+def test_lookup_collection_needs_jwt_access():
+    process = ServerProcess(extra_env={"QDRANT__SERVICE__API_KEY": JWT_KEY,
+                                       "QDRANT__SERVICE__JWT_RBAC": "true"}).start()
+    try:
+        def call(path, body, key=JWT_KEY):
+            return requests.post(process.url + path, json=body, timeout=30,
+                                 headers={"Authorization": f"Bearer {key}"})
+
+        for name in ("groups_tenant", "groups_private"):
+            assert requests.put(f"{process.url}/collections/{name}", timeout=30,
+                                headers={"api-key": JWT_KEY},
+                                json={"vectors": {"size": 2, "distance": "Dot"}}).ok
+        token = _jwt({"access": [{"collection": "groups_tenant", "access": "r"}]})
+        body = {"query": [1, 0], "group_by": "doc", "with_lookup": "groups_private"}
+        response = call("/collections/groups_tenant/points/query/groups", body, token)
+        assert response.status_code == 403
+        assert response.json()["status"]["error"] == (
+            "Forbidden: Access to collection groups_private is required")
+        body["with_lookup"] = "groups_tenant"
+        response = call("/collections/groups_tenant/points/query/groups", body, token)
+        assert response.status_code == 200 and response.json()["result"] == {"groups": []}
+    finally:
+        process.cleanup()
