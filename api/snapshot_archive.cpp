@@ -230,8 +230,8 @@ Result<std::vector<FullSnapshotCollection>> manifest_collections(const json::obj
     const json::object* config = object ? config_of(*object) : nullptr;
     if (!name || !name->is_string() || !member || !member->is_string() || !config)
       return invalid("manifest lists a collection without name, data or config");
-    collections.push_back({std::string(name->get_string()), config,
-                           std::string(member->get_string())});
+    collections.push_back(
+        {std::string(name->get_string()), config, std::string(member->get_string())});
   }
   return collections;
 }
@@ -245,8 +245,7 @@ std::vector<std::pair<std::string, std::string>> manifest_aliases(const json::ob
     const json::value* alias = object ? object->if_contains("alias_name") : nullptr;
     const json::value* collection = object ? object->if_contains("collection_name") : nullptr;
     if (alias && alias->is_string() && collection && collection->is_string())
-      aliases.emplace_back(std::string(alias->get_string()),
-                           std::string(collection->get_string()));
+      aliases.emplace_back(std::string(alias->get_string()), std::string(collection->get_string()));
   }
   return aliases;
 }
@@ -278,8 +277,8 @@ Status recover_full_snapshot(storage::Storage& storage, const std::string& snaps
   if (!scratch.ok()) return scratch.error();
   const fs::path work(scratch->path());
   const std::string manifest_path = (work / kManifestMember).string();
-  if (auto st = extract_members(archive_path, {{kManifestMember, manifest_path}},
-                                UnlistedMembers::kSkip);
+  if (auto st =
+          extract_members(archive_path, {{kManifestMember, manifest_path}}, UnlistedMembers::kSkip);
       !st.ok())
     return st;
   auto manifest = read_manifest(manifest_path, "full");

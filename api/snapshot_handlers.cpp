@@ -160,10 +160,9 @@ Result<json::value> recover_from_location(ApiContext& context, Request& request)
 // The upload the server streamed into a SnapshotUpload, or, when the handler is called
 // directly with the body in memory, the same receiver fed with that body.
 std::shared_ptr<SnapshotUpload> received_upload(ApiContext& context, const Request& request) {
-  if (auto upload = std::dynamic_pointer_cast<SnapshotUpload>(request.received_body))
-    return upload;
-  auto upload =
-      std::make_shared<SnapshotUpload>(context.config.snapshots_path, request.header("content-type"));
+  if (auto upload = std::dynamic_pointer_cast<SnapshotUpload>(request.received_body)) return upload;
+  auto upload = std::make_shared<SnapshotUpload>(context.config.snapshots_path,
+                                                 request.header("content-type"));
   upload->receive(request.body);
   upload->finish();
   return upload;
@@ -308,13 +307,11 @@ void register_full_snapshot_routes(Router& router, ApiContext* ctx) {
         });
       },
       true));
-  router.add(global_snapshot_route(HttpMethod::kGet, "/snapshots/{snapshot_name}",
-                                   [ctx](Request& r) {
-                                     return download_response(
-                                         resolve_snapshot_file(ctx->config.snapshots_path,
-                                                               r.path_params[0]),
-                                         r.path_params[0]);
-                                   }));
+  router.add(
+      global_snapshot_route(HttpMethod::kGet, "/snapshots/{snapshot_name}", [ctx](Request& r) {
+        return download_response(
+            resolve_snapshot_file(ctx->config.snapshots_path, r.path_params[0]), r.path_params[0]);
+      }));
   router.add(global_snapshot_route(
       HttpMethod::kDelete, "/snapshots/{snapshot_name}",
       [ctx](Request& r) {

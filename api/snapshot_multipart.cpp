@@ -81,10 +81,8 @@ Status MultipartFieldExtractor::feed(std::string_view piece, const Sink& sink) {
 
 Status MultipartFieldExtractor::finish() const {
   if (error_) return *error_;
-  if (!field_found_)
-    return Error::bad_request("Multipart form has no `" + field_name_ + "` field");
-  if (!field_complete_)
-    return malformed("the form ends inside its `" + field_name_ + "` field");
+  if (!field_found_) return Error::bad_request("Multipart form has no `" + field_name_ + "` field");
+  if (!field_complete_) return malformed("the form ends inside its `" + field_name_ + "` field");
   return {};
 }
 

@@ -49,7 +49,7 @@ class MultipartFieldExtractor {
 
   std::string delimiter_;  // "\r\n--" + boundary
   std::string field_name_;
-  std::string pending_;    // input not parsed yet
+  std::string pending_;  // input not parsed yet
   State state_ = State::kSeekingDelimiter;
   bool in_wanted_field_ = false;
   bool field_found_ = false;

@@ -59,8 +59,9 @@ SnapshotUpload::~SnapshotUpload() {
 
 bool SnapshotUpload::receive(std::string_view piece) {
   if (error_ || finished_) return false;
-  Status status = form_ ? form_->feed(piece, [this](std::string_view bytes) { return write(bytes); })
-                        : write(piece);
+  Status status = form_
+                      ? form_->feed(piece, [this](std::string_view bytes) { return write(bytes); })
+                      : write(piece);
   if (!status.ok()) fail(status.error());
   return status.ok();
 }

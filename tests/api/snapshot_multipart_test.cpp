@@ -63,7 +63,8 @@ TEST(SnapshotMultipart, FindsTheSnapshotFieldWithBinaryContentWhateverThePieceSi
 
 TEST(SnapshotMultipart, QuotedBoundaryPreambleAndOtherFields) {
   const std::string body = "preamble to ignore\r\n" + form_body("DATA") + "epilogue";
-  Extracted other = extract("multipart/form-data; boundary=\"" + kBoundary + "\"", body, "other", 5);
+  Extracted other =
+      extract("multipart/form-data; boundary=\"" + kBoundary + "\"", body, "other", 5);
   ASSERT_TRUE(other.status.ok()) << other.status.error().message;
   EXPECT_EQ(other.field, "value");
   EXPECT_FALSE(other.filename.has_value());
@@ -75,9 +76,11 @@ TEST(SnapshotMultipart, QuotedBoundaryPreambleAndOtherFields) {
 TEST(SnapshotMultipart, EmptyFieldAndFirstOfDuplicates) {
   const std::string body = "--" + kBoundary +
                            "\r\nContent-Disposition: form-data; name=\"snapshot\"\r\n\r\n"
-                           "\r\n--" + kBoundary +
+                           "\r\n--" +
+                           kBoundary +
                            "\r\nContent-Disposition: form-data; name=\"snapshot\"\r\n\r\n"
-                           "second\r\n--" + kBoundary + "--";
+                           "second\r\n--" +
+                           kBoundary + "--";
   Extracted out = extract(kContentType, body, "snapshot", 3);
   ASSERT_TRUE(out.status.ok()) << out.status.error().message;
   EXPECT_EQ(out.field, "");

@@ -76,9 +76,10 @@ TEST_F(SnapshotUploadTest, RawBodyIsStoredAndHashedAsItArrives) {
 
 TEST_F(SnapshotUploadTest, MultipartFieldIsKeptUnderItsFileNameAfterSuccess) {
   const std::string bytes = test_bytes(70000);
-  const std::string body = "--b0undary\r\nContent-Disposition: form-data; name=\"snapshot\"; "
-                           "filename=\"../../evil/c-1.snapshot\"\r\n\r\n" +
-                           bytes + "\r\n--b0undary--\r\n";
+  const std::string body =
+      "--b0undary\r\nContent-Disposition: form-data; name=\"snapshot\"; "
+      "filename=\"../../evil/c-1.snapshot\"\r\n\r\n" +
+      bytes + "\r\n--b0undary--\r\n";
   {
     SnapshotUpload upload(snapshots(), "multipart/form-data; boundary=b0undary");
     for (size_t offset = 0; offset < body.size(); offset += 1000)
