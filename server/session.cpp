@@ -207,7 +207,10 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
                                    : env_.dispatcher.oversized_body(prepared_, std::nullopt);
       return send(std::move(response));
     }
-    if (ec) return close();
+    if (ec) {
+      prepared_.request.received_body.reset();  // an unfinished stream undoes itself now
+      return close();
+    }
     if (prepared_.early_response) return send(*prepared_.early_response);
     if (prepared_.route->execution == api::Execution::kInline) {
       return send(env_.dispatcher.execute(prepared_, body.text));
