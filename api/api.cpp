@@ -11,8 +11,10 @@
 #endif
 #include "api/collection_handlers.hpp"
 #include "api/facet_handlers.hpp"
+#include "api/group_handlers.hpp"
 #include "api/point_handlers.hpp"
 #include "api/snapshot_handlers.hpp"
+#include "api/snapshot_startup.hpp"
 #include "api/search_handlers.hpp"
 
 namespace sextant::api {
@@ -66,6 +68,7 @@ void Api::register_routes(Router& router) {
   register_collection_routes(router, *impl_->context);
   register_point_routes(router, *impl_->context);
   register_search_routes(router, *impl_->context);
+  register_group_routes(router, *impl_->context);
   register_facet_routes(router, *impl_->context);
   register_snapshot_routes(router, *impl_->context);
 #ifdef SEXTANT_WITH_EMBED
@@ -76,6 +79,12 @@ void Api::register_routes(Router& router) {
 bool Api::restore_snapshot(const std::string& path, const std::string& collection, bool force,
                            std::string* error) {
   std::string reason = restore_snapshot_at_startup(*impl_->context, path, collection, force);
+  if (error) *error = reason;
+  return reason.empty();
+}
+
+bool Api::restore_storage_snapshot(const std::string& path, bool force, std::string* error) {
+  std::string reason = restore_storage_snapshot_at_startup(*impl_->context, path, force);
   if (error) *error = reason;
   return reason.empty();
 }

@@ -60,6 +60,9 @@ class Api {
   // replacing an existing one only with `force`. False with the reason in `error` on failure.
   bool restore_snapshot(const std::string& path, const std::string& collection, bool force,
                         std::string* error);
+  // `--storage-snapshot PATH` at start-up: restores every collection and alias of a
+  // full-storage snapshot, replacing existing ones only with `force`.
+  bool restore_storage_snapshot(const std::string& path, bool force, std::string* error);
   ServiceStats stats() const;
   // Per-collection summary for /telemetry.
   std::string telemetry_collections_json() const;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,18 @@ enum class HttpMethod { kGet, kPost, kPut, kPatch, kDelete, kHead, kOptions, kOt
 // routing; handlers of write routes are never reached with kReadOnly.
 enum class Access { kReadOnly, kReadWrite };
 
+// Takes a request body piece by piece as it arrives, for routes whose bodies may not fit in
+// memory (snapshot uploads; see Route::make_body_receiver). The server calls receive() for
+// every piece in order, then finish() once after the last. A receiver destroyed without
+// finish() (broken connection, timeout) must undo whatever it has done so far.
+class BodyReceiver {
+ public:
+  virtual ~BodyReceiver() = default;
+  // Returns false to stop the transfer early (the receiver keeps the reason for the handler).
+  virtual bool receive(std::string_view piece) = 0;
+  virtual void finish() = 0;
+};
+
 struct Request {
   HttpMethod method = HttpMethod::kGet;
   std::string path;                                  // decoded path, no query string
@@ -28,6 +41,9 @@ struct Request {
   std::map<std::string, std::string> query;          // decoded query parameters
   std::map<std::string, std::string> headers;        // lower-cased names
   std::string_view body;
+  // For routes with Route::make_body_receiver: the receiver the body was streamed into
+  // (`body` stays empty). Handlers may also find it unset (a direct call with `body` filled).
+  std::shared_ptr<BodyReceiver> received_body;
   Access access = Access::kReadWrite;
   // Set by the server when the caller authenticated with a JWT (service.jwt_rbac): the token's
   // `access` claim as JSON: "r", "m", or [{"collection": name, "access": "r"|"rw"|"prw"}].

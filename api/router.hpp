@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,12 @@ struct Route {
   bool is_write = false;     // rejected for read-only keys
   bool is_health = false;    // served without an api key (/healthz, /livez, /readyz)
   Execution execution = Execution::kWorker;
+  // What a JWT with per-collection access needs beyond is_write (Qdrant's AccessRequirements):
+  bool needs_global_access = false;      // refused to any per-collection token
+  bool needs_collection_extras = false;  // snapshots and the like: refused to "prw" tokens
+  // Set for routes whose body may exceed memory: makes the receiver the server streams the
+  // body into (Request::received_body) once the head is accepted; no body size limit applies.
+  std::function<std::unique_ptr<BodyReceiver>(const Request&)> make_body_receiver = nullptr;
 };
 
 struct RouteMatch {

@@ -1,6 +1,7 @@
 // Snapshot creation and recovery; see snapshot_archive.hpp for the format and invariants.
 #include "api/snapshot_archive.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
@@ -53,7 +54,8 @@ Result<SnapshotDescription> write_snapshot(const std::string& directory, const s
   return describe_snapshot(directory, name);
 }
 
-Result<json::object> read_manifest(const std::string& path) {
+// Reads and checks a manifest of the given kind ("collection" or "full").
+Result<json::object> read_manifest(const std::string& path, std::string_view expected_kind) {
   std::error_code ec;
   auto size_bytes = fs::file_size(path, ec);
   if (ec || size_bytes > kMaxManifestBytes)
@@ -77,12 +79,16 @@ Result<json::object> read_manifest(const std::string& path) {
         "(supported: " +
         std::to_string(kSnapshotFormatVersion) + ")");
   auto kind = object.if_contains("kind");
-  if (!kind || !kind->is_string() || kind->get_string() != "collection")
-    return Error::bad_request("Invalid snapshot archive: not a collection snapshot");
-  auto config = object.if_contains("config");
-  if (!config || !config->is_object())
-    return Error::bad_request("Invalid snapshot archive: manifest has no collection config");
+  if (!kind || !kind->is_string() || kind->get_string() != expected_kind)
+    return Error::bad_request(expected_kind == "full"
+                                  ? "Invalid snapshot archive: not a full-storage snapshot"
+                                  : "Invalid snapshot archive: not a collection snapshot");
   return std::move(object);
+}
+
+const json::object* config_of(const json::object& entry) {
+  auto config = entry.if_contains("config");
+  return config && config->is_object() ? &config->get_object() : nullptr;
 }
 
 const json::value* vectors_of(const json::object& config) {
@@ -192,11 +198,121 @@ Status recover_collection(storage::Storage& storage, const std::string& snapshot
                                 {{kManifestMember, manifest_path}, {kDataMember, data_path}});
       !st.ok())
     return st;
-  auto manifest = read_manifest(manifest_path);
+  auto manifest = read_manifest(manifest_path, "collection");
   if (!manifest.ok()) return manifest.error();
-  const json::object& config = manifest->at("config").get_object();
-  if (auto st = check_compatible(storage, collection, config); !st.ok()) return st;
-  return storage.import_collection(collection, scratch->path(), config);
+  const json::object* config = config_of(manifest.value());
+  if (!config)
+    return Error::bad_request("Invalid snapshot archive: manifest has no collection config");
+  if (auto st = check_compatible(storage, collection, *config); !st.ok()) return st;
+  return storage.import_collection(collection, scratch->path(), *config);
+}
+
+namespace {
+
+struct FullSnapshotCollection {
+  std::string name;
+  const json::object* config = nullptr;  // points into the manifest
+  std::string member;                    // its data.mdb inside the archive
+};
+
+// The collections a full-storage manifest lists, each checked before anything is restored.
+Result<std::vector<FullSnapshotCollection>> manifest_collections(const json::object& manifest) {
+  auto invalid = [](const std::string& what) {
+    return Error::bad_request("Invalid snapshot archive: " + what);
+  };
+  auto list = manifest.if_contains("collections");
+  if (!list || !list->is_array()) return invalid("manifest has no collection list");
+  std::vector<FullSnapshotCollection> collections;
+  for (const auto& entry : list->get_array()) {
+    const json::object* object = entry.if_object();
+    const json::value* name = object ? object->if_contains("name") : nullptr;
+    const json::value* member = object ? object->if_contains("data") : nullptr;
+    const json::object* config = object ? config_of(*object) : nullptr;
+    if (!name || !name->is_string() || !member || !member->is_string() || !config)
+      return invalid("manifest lists a collection without name, data or config");
+    collections.push_back(
+        {std::string(name->get_string()), config, std::string(member->get_string())});
+  }
+  return collections;
+}
+
+std::vector<std::pair<std::string, std::string>> manifest_aliases(const json::object& manifest) {
+  std::vector<std::pair<std::string, std::string>> aliases;
+  auto list = manifest.if_contains("aliases");
+  if (!list || !list->is_array()) return aliases;
+  for (const auto& entry : list->get_array()) {
+    const json::object* object = entry.if_object();
+    const json::value* alias = object ? object->if_contains("alias_name") : nullptr;
+    const json::value* collection = object ? object->if_contains("collection_name") : nullptr;
+    if (alias && alias->is_string() && collection && collection->is_string())
+      aliases.emplace_back(std::string(alias->get_string()), std::string(collection->get_string()));
+  }
+  return aliases;
+}
+
+// Qdrant's start-up rule: what exists is replaced only with --force-snapshot.
+Status check_nothing_overwritten(const storage::Storage& storage,
+                                 const std::vector<FullSnapshotCollection>& collections,
+                                 const std::vector<std::pair<std::string, std::string>>& aliases) {
+  const auto existing = storage.collection_names();
+  for (const auto& collection : collections)
+    if (std::find(existing.begin(), existing.end(), collection.name) != existing.end())
+      return Error{storage::ErrorKind::kAlreadyExists,
+                   "Collection " + collection.name +
+                       " already exists. Use --force-snapshot to overwrite it."};
+  const auto existing_aliases = storage.aliases();
+  for (const auto& [alias, unused] : aliases)
+    for (const auto& [existing_alias, target] : existing_aliases)
+      if (alias == existing_alias)
+        return Error{storage::ErrorKind::kAlreadyExists,
+                     "Alias " + alias + " already exists. Use --force-snapshot to overwrite it."};
+  return {};
+}
+
+}  // namespace
+
+Status recover_full_snapshot(storage::Storage& storage, const std::string& snapshots_path,
+                             const std::string& archive_path, bool force) {
+  auto scratch = ScratchDirectory::create(snapshots_path);
+  if (!scratch.ok()) return scratch.error();
+  const fs::path work(scratch->path());
+  const std::string manifest_path = (work / kManifestMember).string();
+  if (auto st =
+          extract_members(archive_path, {{kManifestMember, manifest_path}}, UnlistedMembers::kSkip);
+      !st.ok())
+    return st;
+  auto manifest = read_manifest(manifest_path, "full");
+  if (!manifest.ok()) return manifest.error();
+  auto collections = manifest_collections(manifest.value());
+  if (!collections.ok()) return collections.error();
+  const auto aliases = manifest_aliases(manifest.value());
+  if (!force) {
+    if (auto st = check_nothing_overwritten(storage, collections.value(), aliases); !st.ok())
+      return st;
+  }
+
+  // Every member named, so the extraction still refuses anything the manifest does not list
+  // (the manifest, already read, is extracted again beside the first copy).
+  MemberDestinations destinations{{kManifestMember, (work / "manifest.again.json").string()}};
+  for (size_t index = 0; index < collections->size(); ++index) {
+    const fs::path directory = work / std::to_string(index);
+    if (auto st = ensure_directory(directory.string()); !st.ok()) return st;
+    destinations[(*collections)[index].member] = (directory / kDataMember).string();
+  }
+  if (auto st = extract_members(archive_path, destinations); !st.ok()) return st;
+  for (size_t index = 0; index < collections->size(); ++index) {
+    const auto& collection = (*collections)[index];
+    const std::string directory = (work / std::to_string(index)).string();
+    if (auto st = storage.import_collection(collection.name, directory, *collection.config);
+        !st.ok())
+      return Error{st.error().kind,
+                   "Failed to recover snapshot " + collection.name + ": " + st.error().message};
+  }
+  std::vector<storage::AliasAction> actions;
+  for (const auto& [alias, collection] : aliases)
+    actions.push_back({storage::AliasAction::Kind::kCreate, collection, alias, ""});
+  if (actions.empty()) return {};
+  return storage.update_aliases(actions);
 }
 
 }  // namespace sextant::api

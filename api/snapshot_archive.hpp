@@ -41,4 +41,11 @@ storage::Status recover_collection(storage::Storage& storage, const std::string&
                                    const std::string& archive_path, const std::string& collection,
                                    const std::optional<std::string>& expected_checksum);
 
+// Restores every collection and alias of the full-storage snapshot at `archive_path`, as
+// Qdrant's --storage-snapshot does: collections and aliases the snapshot does not name stay as
+// they are; one it names that already exists is an error unless `force`, in which case it is
+// replaced. Without `force`, nothing is changed when any of them exists.
+storage::Status recover_full_snapshot(storage::Storage& storage, const std::string& snapshots_path,
+                                      const std::string& archive_path, bool force);
+
 }  // namespace sextant::api

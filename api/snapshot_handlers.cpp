@@ -1,9 +1,6 @@
 // Snapshot routes: request parsing and envelopes; the work is in snapshot_archive.cpp.
 #include "api/snapshot_handlers.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <boost/json.hpp>
 #include <cctype>
 #include <filesystem>
@@ -11,7 +8,7 @@
 #include "api/handler_support.hpp"
 #include "api/snapshot_archive.hpp"
 #include "api/snapshot_download.hpp"
-#include "api/snapshot_multipart.hpp"
+#include "api/snapshot_upload.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
@@ -160,19 +157,15 @@ Result<json::value> recover_from_location(ApiContext& context, Request& request)
                             " (use file://, http:// or https://)");
 }
 
-Status write_body_file(std::string_view data, const std::string& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-  if (fd < 0) return Error::internal("cannot store uploaded snapshot");
-  while (!data.empty()) {
-    ssize_t written = ::write(fd, data.data(), data.size());
-    if (written <= 0) {
-      ::close(fd);
-      return Error::internal("cannot store uploaded snapshot");
-    }
-    data.remove_prefix(static_cast<size_t>(written));
-  }
-  ::close(fd);
-  return {};
+// The upload the server streamed into a SnapshotUpload, or, when the handler is called
+// directly with the body in memory, the same receiver fed with that body.
+std::shared_ptr<SnapshotUpload> received_upload(ApiContext& context, const Request& request) {
+  if (auto upload = std::dynamic_pointer_cast<SnapshotUpload>(request.received_body)) return upload;
+  auto upload = std::make_shared<SnapshotUpload>(context.config.snapshots_path,
+                                                 request.header("content-type"));
+  upload->receive(request.body);
+  upload->finish();
+  return upload;
 }
 
 Result<json::value> recover_from_upload(ApiContext& context, Request& request) {
@@ -182,31 +175,21 @@ Result<json::value> recover_from_upload(ApiContext& context, Request& request) {
     if (auto st = check_priority(std::string(*priority), true); !st.ok()) return st.error();
   std::optional<std::string> checksum;
   if (auto value = request.query_param("checksum")) checksum = std::string(*value);
-  std::string_view data = request.body;
-  auto content_type = request.header("content-type");
-  if (content_type && content_type->find("multipart/") != std::string_view::npos) {
-    auto part = find_multipart_part(*content_type, request.body, "snapshot");
-    if (!part.ok()) return part.error();
-    data = part->data;
-  }
-  if (data.empty()) return Error::bad_request("Uploaded snapshot is empty");
+  auto upload = received_upload(context, request);
+  auto stored = upload->result();
+  if (!stored.ok()) return stored.error();
+  if (checksum && !checksums_equal(stored->sha256, *checksum))
+    // Qdrant's StorageError::ChecksumMismatch text (400, no "Bad request" prefix).
+    return Error{ErrorKind::kBadRequest,
+                 "Checksum mismatch: expected " + stored->sha256 + ", actual " + *checksum};
   const std::string& snapshots_path = context.config.snapshots_path;
-  auto scratch = ScratchDirectory::create(snapshots_path);
-  if (!scratch.ok()) return scratch.error();
-  const std::string stored = (fs::path(scratch->path()) / "upload.snapshot").string();
-  if (auto st = write_body_file(data, stored); !st.ok()) return st.error();
-  if (checksum) {
-    auto actual = sha256_file(stored);
-    if (!actual.ok()) return actual.error();
-    if (!checksums_equal(actual.value(), *checksum))
-      // Qdrant's StorageError::ChecksumMismatch text (400, no "Bad request" prefix).
-      return Error{ErrorKind::kBadRequest,
-                   "Checksum mismatch: expected " + actual.value() + ", actual " + *checksum};
-  }
-  if (auto st =
-          recover_collection(context.storage, snapshots_path, stored, collection, std::nullopt);
+  if (auto st = recover_collection(context.storage, snapshots_path, stored->path, collection,
+                                   std::nullopt);
       !st.ok())
     return st.error();
+  // The collection is recovered either way; failing to list the upload among its snapshots
+  // only loses a copy the client still has.
+  (void)upload->keep_as_snapshot(collection_snapshots_directory(snapshots_path, collection));
   return json::value(true);
 }
 
@@ -219,94 +202,127 @@ Response download_response(Result<std::string> path, const std::string& name) {
   return response;
 }
 
+// Qdrant's access rules for snapshot routes, as a per-collection JWT meets them:
+// a collection's own snapshots need its "extras" (refused to "prw"), and "rw" to create or
+// delete one; recovering or uploading replaces a collection and needs global manage access;
+// full-storage snapshots need global access (manage to create or delete).
+Route collection_snapshot_route(HttpMethod method, std::string pattern, Handler handler,
+                                bool is_write = false) {
+  Route route{method, std::move(pattern), std::move(handler), is_write};
+  route.needs_collection_extras = true;
+  return route;
+}
+
+Route global_snapshot_route(HttpMethod method, std::string pattern, Handler handler,
+                            bool is_write = false) {
+  Route route{method, std::move(pattern), std::move(handler), is_write};
+  route.needs_global_access = true;
+  return route;
+}
+
 void register_collection_snapshot_routes(Router& router, ApiContext* ctx) {
-  router.add({HttpMethod::kGet, "/collections/{collection_name}/snapshots", [ctx](Request& r) {
-                return respond([&]() -> Result<json::value> {
-                  auto name = existing_collection(*ctx, r.path_params[0]);
-                  if (!name.ok()) return name.error();
-                  return descriptions_json(list_snapshots(
-                      collection_snapshots_directory(ctx->config.snapshots_path, name.value())));
-                });
-              }});
-  router.add({HttpMethod::kPost, "/collections/{collection_name}/snapshots",
-              [ctx](Request& r) {
-                return respond_snapshot(r, [&]() -> Result<json::value> {
-                  auto name = existing_collection(*ctx, r.path_params[0]);
-                  if (!name.ok()) return name.error();
-                  auto created = create_collection_snapshot(
-                      ctx->storage, ctx->config.snapshots_path, name.value());
-                  if (!created.ok()) return created.error();
-                  return description_json(created.value());
-                });
-              },
-              true});
-  router.add({HttpMethod::kGet, "/collections/{collection_name}/snapshots/{snapshot_name}",
-              [ctx](Request& r) {
-                auto name = existing_collection(*ctx, r.path_params[0]);
-                if (!name.ok()) return error_response_for(name.error(), Clock::now());
-                return download_response(
-                    resolve_snapshot_file(
-                        collection_snapshots_directory(ctx->config.snapshots_path, name.value()),
-                        r.path_params[1]),
-                    r.path_params[1]);
-              }});
-  router.add({HttpMethod::kDelete, "/collections/{collection_name}/snapshots/{snapshot_name}",
-              [ctx](Request& r) {
-                return respond_snapshot(r, [&]() -> Result<json::value> {
-                  auto name = existing_collection(*ctx, r.path_params[0]);
-                  if (!name.ok()) return name.error();
-                  auto path = resolve_snapshot_file(
-                      collection_snapshots_directory(ctx->config.snapshots_path, name.value()),
-                      r.path_params[1]);
-                  if (!path.ok()) return path.error();
-                  if (auto st = remove_snapshot_files(path.value()); !st.ok()) return st.error();
-                  return json::value(true);
-                });
-              },
-              true});
-  router.add({HttpMethod::kPut, "/collections/{collection_name}/snapshots/recover",
-              [ctx](Request& r) {
-                return respond_snapshot(r, [&] { return recover_from_location(*ctx, r); });
-              },
-              true});
-  for (HttpMethod method : {HttpMethod::kPost, HttpMethod::kPut})
-    router.add({method, "/collections/{collection_name}/snapshots/upload",
-                [ctx](Request& r) {
-                  return respond_snapshot(r, [&] { return recover_from_upload(*ctx, r); });
-                },
-                true});
+  router.add(collection_snapshot_route(
+      HttpMethod::kGet, "/collections/{collection_name}/snapshots", [ctx](Request& r) {
+        return respond([&]() -> Result<json::value> {
+          auto name = existing_collection(*ctx, r.path_params[0]);
+          if (!name.ok()) return name.error();
+          return descriptions_json(list_snapshots(
+              collection_snapshots_directory(ctx->config.snapshots_path, name.value())));
+        });
+      }));
+  router.add(collection_snapshot_route(
+      HttpMethod::kPost, "/collections/{collection_name}/snapshots",
+      [ctx](Request& r) {
+        return respond_snapshot(r, [&]() -> Result<json::value> {
+          auto name = existing_collection(*ctx, r.path_params[0]);
+          if (!name.ok()) return name.error();
+          auto created =
+              create_collection_snapshot(ctx->storage, ctx->config.snapshots_path, name.value());
+          if (!created.ok()) return created.error();
+          return description_json(created.value());
+        });
+      },
+      true));
+  router.add(collection_snapshot_route(
+      HttpMethod::kGet, "/collections/{collection_name}/snapshots/{snapshot_name}",
+      [ctx](Request& r) {
+        auto name = existing_collection(*ctx, r.path_params[0]);
+        if (!name.ok()) return error_response_for(name.error(), Clock::now());
+        return download_response(
+            resolve_snapshot_file(
+                collection_snapshots_directory(ctx->config.snapshots_path, name.value()),
+                r.path_params[1]),
+            r.path_params[1]);
+      }));
+  router.add(collection_snapshot_route(
+      HttpMethod::kDelete, "/collections/{collection_name}/snapshots/{snapshot_name}",
+      [ctx](Request& r) {
+        return respond_snapshot(r, [&]() -> Result<json::value> {
+          auto name = existing_collection(*ctx, r.path_params[0]);
+          if (!name.ok()) return name.error();
+          auto path = resolve_snapshot_file(
+              collection_snapshots_directory(ctx->config.snapshots_path, name.value()),
+              r.path_params[1]);
+          if (!path.ok()) return path.error();
+          if (auto st = remove_snapshot_files(path.value()); !st.ok()) return st.error();
+          return json::value(true);
+        });
+      },
+      true));
+  router.add(global_snapshot_route(
+      HttpMethod::kPut, "/collections/{collection_name}/snapshots/recover",
+      [ctx](Request& r) {
+        return respond_snapshot(r, [&] { return recover_from_location(*ctx, r); });
+      },
+      true));
+  for (HttpMethod method : {HttpMethod::kPost, HttpMethod::kPut}) {
+    Route upload = global_snapshot_route(
+        method, "/collections/{collection_name}/snapshots/upload",
+        [ctx](Request& r) {
+          return respond_snapshot(r, [&] { return recover_from_upload(*ctx, r); });
+        },
+        true);
+    // Snapshots can be many GB: the body streams to a scratch file, with no size limit (as
+    // Qdrant's multipart form, whose total_limit is unbounded).
+    upload.make_body_receiver = [ctx](const Request& r) -> std::unique_ptr<BodyReceiver> {
+      return std::make_unique<SnapshotUpload>(ctx->config.snapshots_path, r.header("content-type"));
+    };
+    router.add(std::move(upload));
+  }
 }
 
 void register_full_snapshot_routes(Router& router, ApiContext* ctx) {
-  router.add({HttpMethod::kGet, "/snapshots", [ctx](Request&) {
-                return respond([&]() -> Result<json::value> {
-                  return descriptions_json(list_snapshots(ctx->config.snapshots_path));
-                });
-              }});
-  router.add({HttpMethod::kPost, "/snapshots",
-              [ctx](Request& r) {
-                return respond_snapshot(r, [&]() -> Result<json::value> {
-                  auto created = create_full_snapshot(ctx->storage, ctx->config.snapshots_path);
-                  if (!created.ok()) return created.error();
-                  return description_json(created.value());
-                });
-              },
-              true});
-  router.add({HttpMethod::kGet, "/snapshots/{snapshot_name}", [ctx](Request& r) {
-                return download_response(
-                    resolve_snapshot_file(ctx->config.snapshots_path, r.path_params[0]),
-                    r.path_params[0]);
-              }});
-  router.add({HttpMethod::kDelete, "/snapshots/{snapshot_name}",
-              [ctx](Request& r) {
-                return respond_snapshot(r, [&]() -> Result<json::value> {
-                  auto path = resolve_snapshot_file(ctx->config.snapshots_path, r.path_params[0]);
-                  if (!path.ok()) return path.error();
-                  if (auto st = remove_snapshot_files(path.value()); !st.ok()) return st.error();
-                  return json::value(true);
-                });
-              },
-              true});
+  router.add(global_snapshot_route(HttpMethod::kGet, "/snapshots", [ctx](Request&) {
+    return respond([&]() -> Result<json::value> {
+      return descriptions_json(list_snapshots(ctx->config.snapshots_path));
+    });
+  }));
+  router.add(global_snapshot_route(
+      HttpMethod::kPost, "/snapshots",
+      [ctx](Request& r) {
+        return respond_snapshot(r, [&]() -> Result<json::value> {
+          auto created = create_full_snapshot(ctx->storage, ctx->config.snapshots_path);
+          if (!created.ok()) return created.error();
+          return description_json(created.value());
+        });
+      },
+      true));
+  router.add(
+      global_snapshot_route(HttpMethod::kGet, "/snapshots/{snapshot_name}", [ctx](Request& r) {
+        return download_response(
+            resolve_snapshot_file(ctx->config.snapshots_path, r.path_params[0]), r.path_params[0]);
+      }));
+  router.add(global_snapshot_route(
+      HttpMethod::kDelete, "/snapshots/{snapshot_name}",
+      [ctx](Request& r) {
+        return respond_snapshot(r, [&]() -> Result<json::value> {
+          auto path = resolve_snapshot_file(ctx->config.snapshots_path, r.path_params[0]);
+          if (!path.ok()) return path.error();
+          if (auto st = remove_snapshot_files(path.value()); !st.ok()) return st.error();
+          return json::value(true);
+        });
+      },
+      true));
 }
 
 }  // namespace
@@ -317,18 +333,6 @@ void register_snapshot_routes(Router& router, ApiContext& context) {
   fs::remove_all(fs::path(context.config.snapshots_path) / ".tmp", ignored);
   register_collection_snapshot_routes(router, &context);
   register_full_snapshot_routes(router, &context);
-}
-
-std::string restore_snapshot_at_startup(ApiContext& context, const std::string& path,
-                                        const std::string& collection, bool force) {
-  if (auto st = validate_collection_name_param(collection); !st.ok()) return st.error().message;
-  if (!force && context.storage.resolve(collection))
-    return "Collection " + collection + " already exists. Use --force-snapshot to overwrite it.";
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return "Snapshot file " + path + " does not exist";
-  auto st = recover_collection(context.storage, context.config.snapshots_path, path, collection,
-                               std::nullopt);
-  return st.ok() ? std::string() : st.error().message;
 }
 
 }  // namespace sextant::api

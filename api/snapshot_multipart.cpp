@@ -1,4 +1,8 @@
-// multipart/form-data part lookup (RFC 7578); see snapshot_multipart.hpp.
+// Incremental multipart/form-data field extraction; see snapshot_multipart.hpp.
+//
+// The body is parsed as a sequence of delimiters "\r\n--<boundary>". Parsing starts with
+// "\r\n" already pending, so a delimiter at the very start of the body (the usual case, with
+// no preamble) is found like every other one.
 #include "api/snapshot_multipart.hpp"
 
 #include <cctype>
@@ -7,6 +11,10 @@ namespace sextant::api {
 namespace {
 
 using storage::Error;
+using storage::Status;
+
+constexpr size_t kMaxPartHeadersBytes = 16 * 1024;
+constexpr size_t kMaxDelimiterLineBytes = 1024;  // "--boundary" plus transport padding
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -44,48 +52,137 @@ std::optional<std::string> header_parameter(std::string_view header, std::string
   return std::nullopt;
 }
 
+Error malformed(std::string_view what) {
+  return Error::bad_request("Malformed multipart body: " + std::string(what));
+}
+
 }  // namespace
 
-storage::Result<MultipartPart> find_multipart_part(std::string_view content_type,
-                                                   std::string_view body,
-                                                   std::string_view field_name) {
+storage::Result<MultipartFieldExtractor> MultipartFieldExtractor::create(
+    std::string_view content_type, std::string field_name) {
   auto boundary = header_parameter(content_type, "boundary");
   if (!boundary || boundary->empty())
     return Error::bad_request("Multipart boundary is missing in Content-Type");
-  const std::string delimiter = "--" + *boundary;
-  size_t position = body.find(delimiter);
-  while (position != std::string_view::npos) {
-    position += delimiter.size();
-    if (body.substr(position, 2) == "--") break;  // closing delimiter
-    size_t headers_start = body.find("\r\n", position);
-    if (headers_start == std::string_view::npos) break;
-    headers_start += 2;
-    size_t headers_end = body.find("\r\n\r\n", headers_start);
-    if (headers_end == std::string_view::npos) break;
-    const size_t data_start = headers_end + 4;
-    const size_t next = body.find("\r\n" + delimiter, data_start);
-    if (next == std::string_view::npos) break;
-    std::optional<std::string> name;
-    std::optional<std::string> filename;
-    std::string_view headers = body.substr(headers_start, headers_end - headers_start);
-    size_t line_start = 0;
-    while (line_start <= headers.size()) {
-      size_t line_end = headers.find("\r\n", line_start);
-      if (line_end == std::string_view::npos) line_end = headers.size();
-      std::string_view line = headers.substr(line_start, line_end - line_start);
-      size_t colon = line.find(':');
-      if (colon != std::string_view::npos &&
-          lower(trim(line.substr(0, colon))) == "content-disposition") {
-        name = header_parameter(line.substr(colon + 1), "name");
-        filename = header_parameter(line.substr(colon + 1), "filename");
-      }
-      line_start = line_end + 2;
-    }
-    if (name && *name == field_name)
-      return MultipartPart{body.substr(data_start, next - data_start), filename};
-    position = next + 2;
+  return MultipartFieldExtractor("\r\n--" + *boundary, std::move(field_name));
+}
+
+MultipartFieldExtractor::MultipartFieldExtractor(std::string delimiter, std::string field_name)
+    : delimiter_(std::move(delimiter)), field_name_(std::move(field_name)), pending_("\r\n") {}
+
+Status MultipartFieldExtractor::feed(std::string_view piece, const Sink& sink) {
+  if (error_) return *error_;
+  pending_.append(piece);
+  Status status;
+  while (step(sink, status)) {
   }
-  return Error::bad_request("Multipart form has no `" + std::string(field_name) + "` field");
+  if (!status.ok()) error_ = status.error();
+  return status;
+}
+
+Status MultipartFieldExtractor::finish() const {
+  if (error_) return *error_;
+  if (!field_found_) return Error::bad_request("Multipart form has no `" + field_name_ + "` field");
+  if (!field_complete_) return malformed("the form ends inside its `" + field_name_ + "` field");
+  return {};
+}
+
+bool MultipartFieldExtractor::step(const Sink& sink, Status& status) {
+  switch (state_) {
+    case State::kSeekingDelimiter:
+      return seek_delimiter(in_wanted_field_ ? &sink : nullptr, status);
+    case State::kAfterDelimiter:
+      return after_delimiter(status);
+    case State::kPartHeaders:
+      return part_headers(status);
+    case State::kEpilogue:
+      pending_.clear();
+      return false;
+  }
+  return false;
+}
+
+// Preamble or part content up to the next delimiter. Content bytes go to `sink` (when it is
+// the wanted field) except a tail that could be the start of a delimiter split across pieces.
+bool MultipartFieldExtractor::seek_delimiter(const Sink* sink, Status& status) {
+  size_t found = pending_.find(delimiter_);
+  size_t content_end = found;
+  if (found == std::string::npos) {
+    size_t keep = delimiter_.size() - 1;
+    content_end = pending_.size() > keep ? pending_.size() - keep : 0;
+  }
+  if (sink && content_end > 0) {
+    status = (*sink)(std::string_view(pending_).substr(0, content_end));
+    if (!status.ok()) return false;
+  }
+  if (found == std::string::npos) {
+    pending_.erase(0, content_end);
+    return false;
+  }
+  pending_.erase(0, found + delimiter_.size());
+  if (in_wanted_field_) field_complete_ = true;
+  in_wanted_field_ = false;
+  state_ = State::kAfterDelimiter;
+  return true;
+}
+
+// After a delimiter: "--" closes the form; otherwise optional padding and CRLF open a part.
+bool MultipartFieldExtractor::after_delimiter(Status& status) {
+  if (pending_.size() < 2) return false;
+  if (pending_.compare(0, 2, "--") == 0) {
+    state_ = State::kEpilogue;
+    return true;
+  }
+  size_t line_end = pending_.find("\r\n");
+  if (line_end == std::string::npos) {
+    if (pending_.size() > kMaxDelimiterLineBytes) status = malformed("delimiter line too long");
+    return false;
+  }
+  if (!trim(std::string_view(pending_).substr(0, line_end)).empty()) {
+    status = malformed("unexpected bytes after a boundary");
+    return false;
+  }
+  pending_.erase(0, line_end + 2);
+  state_ = State::kPartHeaders;
+  return true;
+}
+
+// A part's headers, up to the empty line; only Content-Disposition matters here.
+bool MultipartFieldExtractor::part_headers(Status& status) {
+  if (pending_.size() < 2) return false;
+  size_t headers_end = 0;
+  size_t content_start = 2;  // a part without headers starts right after an empty line
+  if (pending_.compare(0, 2, "\r\n") != 0) {
+    headers_end = pending_.find("\r\n\r\n");
+    if (headers_end == std::string::npos) {
+      if (pending_.size() > kMaxPartHeadersBytes) status = malformed("part headers too long");
+      return false;
+    }
+    content_start = headers_end + 4;
+  }
+  std::string_view headers = std::string_view(pending_).substr(0, headers_end);
+  std::optional<std::string> name;
+  std::optional<std::string> filename;
+  size_t line_start = 0;
+  while (line_start < headers.size()) {
+    size_t line_end = headers.find("\r\n", line_start);
+    if (line_end == std::string_view::npos) line_end = headers.size();
+    std::string_view line = headers.substr(line_start, line_end - line_start);
+    size_t colon = line.find(':');
+    if (colon != std::string_view::npos &&
+        lower(trim(line.substr(0, colon))) == "content-disposition") {
+      name = header_parameter(line.substr(colon + 1), "name");
+      filename = header_parameter(line.substr(colon + 1), "filename");
+    }
+    line_start = line_end + 2;
+  }
+  in_wanted_field_ = !field_found_ && name && *name == field_name_;
+  if (in_wanted_field_) {
+    field_found_ = true;
+    filename_ = std::move(filename);
+  }
+  pending_.erase(0, content_start);
+  state_ = State::kSeekingDelimiter;
+  return true;
 }
 
 }  // namespace sextant::api

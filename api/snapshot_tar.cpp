@@ -217,7 +217,8 @@ Status TarWriter::finish() {
   return {};
 }
 
-Status extract_members(const std::string& archive_path, const MemberDestinations& destinations) {
+Status extract_members(const std::string& archive_path, const MemberDestinations& destinations,
+                       UnlistedMembers unlisted) {
   int in = ::open(archive_path.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) return storage::Error::internal("cannot open " + archive_path + ": " + errno_text());
   FileCloser closer{in};
@@ -260,9 +261,13 @@ Status extract_members(const std::string& archive_path, const MemberDestinations
     if (padded < size_bytes || offset + padded > archive_bytes)
       return archive_error("entry `" + name + "` is truncated");
     auto destination = destinations.find(name);
-    if (destination == destinations.end()) return archive_error("unexpected entry `" + name + "`");
-    if (!extracted.insert(name).second) return archive_error("duplicate entry `" + name + "`");
-    if (auto st = copy_member(in, size_bytes, destination->second); !st.ok()) return st;
+    if (destination == destinations.end()) {
+      if (unlisted == UnlistedMembers::kRefuse)
+        return archive_error("unexpected entry `" + name + "`");
+    } else {
+      if (!extracted.insert(name).second) return archive_error("duplicate entry `" + name + "`");
+      if (auto st = copy_member(in, size_bytes, destination->second); !st.ok()) return st;
+    }
     if (::lseek(in, static_cast<off_t>(offset + padded), SEEK_SET) < 0)
       return archive_error("cannot seek");
     offset += padded;

@@ -5,9 +5,9 @@
 // Writer: members are streamed from files on disk (never held in memory); sizes above the
 // 8 GiB octal limit use the base-256 size encoding GNU tar and libarchive read.
 // Reader: extract_members() copies only members whose names are listed in `destinations`,
-// each to the file named there; any other entry (unknown name, link, directory, device,
-// extension header, truncated data, bad header checksum) fails the whole extraction, so an
-// archive can never place a file anywhere the caller did not choose.
+// each to the file named there; any other entry (link, directory, device, extension header,
+// truncated data, bad header checksum, and by default an unlisted name) fails the whole
+// extraction, so an archive can never place a file anywhere the caller did not choose.
 #pragma once
 
 #include <cstdint>
@@ -54,8 +54,13 @@ class TarWriter {
 // member name -> destination file path.
 using MemberDestinations = std::map<std::string, std::string>;
 
+// Whether a regular-file member missing from the destinations is an error or passed over
+// (to read a full-storage snapshot's manifest before knowing the other members' names).
+enum class UnlistedMembers { kRefuse, kSkip };
+
 // Extracts the listed members of `archive_path`. Every listed member must be present exactly
 // once. Returns an error naming the first problem found.
-Status extract_members(const std::string& archive_path, const MemberDestinations& destinations);
+Status extract_members(const std::string& archive_path, const MemberDestinations& destinations,
+                       UnlistedMembers unlisted = UnlistedMembers::kRefuse);
 
 }  // namespace sextant::api

@@ -10,7 +10,9 @@ and nothing a refused request asked for happened. Only "/", /healthz, /livez and
 
 JWT RBAC (HS256 tokens signed with the api key, as Qdrant's service.jwt_rbac): a global "r" token
 reads but cannot write; a per-collection token reads (or writes, with "rw") its own collection
-only, so one tenant cannot see another's; expired or forged tokens are refused.
+only, so one tenant cannot see another's; expired or forged tokens are refused. Snapshot routes
+answer each kind of token (per-collection r / rw / prw, global r / m) as Qdrant's access
+requirements do.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import re
 import time
@@ -337,3 +340,142 @@ def test_jwt_value_exists_claim_requires_the_point(secured):
         "collection": TARGET, "matches": [{"key": "city", "value": "nowhere"}]}})
     assert call(secured.url, "GET", "/collections", present, bearer=True).status_code == 200
     assert call(secured.url, "GET", "/collections", absent, bearer=True).status_code in (401, 403)
+
+
+# --- JWT RBAC on snapshot routes --------------------------------------------------------------
+# Qdrant's access requirements: a collection's snapshots need access to the collection's
+# "extras" (refused to "prw" tokens), and "rw" to create or delete one; recovering or uploading
+# a snapshot replaces a collection and needs global manage access (checked before an upload's
+# body is read); full-storage snapshots need global access, manage to create or delete them.
+
+GLOBAL_REQUIRED = "Forbidden: Global access is required"
+MANAGE_REQUIRED = "Forbidden: Global manage access is required"
+WRITE_REQUIRED = f"Forbidden: Write access to collection {TARGET} is required"
+POINTS_ONLY = f"Forbidden: Only points access is allowed for collection {TARGET}"
+SNAPSHOT_OPERATIONS = ("list", "create", "download", "delete", "recover", "upload",
+                       "full_list", "full_create", "full_download", "full_delete")
+FULL_OPERATIONS = {"full_list": None, "full_create": GLOBAL_REQUIRED,
+                   "full_download": None, "full_delete": GLOBAL_REQUIRED}
+
+# Expected refusal per token and operation; None: allowed (neither 401 nor 403).
+SNAPSHOT_ACCESS = {
+    "collection r": {"list": None, "create": WRITE_REQUIRED, "download": None,
+                     "delete": WRITE_REQUIRED, "recover": GLOBAL_REQUIRED,
+                     "upload": GLOBAL_REQUIRED,
+                     **{op: GLOBAL_REQUIRED for op in FULL_OPERATIONS}},
+    "collection rw": {"list": None, "create": None, "download": None, "delete": None,
+                      "recover": GLOBAL_REQUIRED, "upload": GLOBAL_REQUIRED,
+                      **{op: GLOBAL_REQUIRED for op in FULL_OPERATIONS}},
+    "collection prw": {"list": POINTS_ONLY, "create": POINTS_ONLY, "download": POINTS_ONLY,
+                       "delete": POINTS_ONLY, "recover": GLOBAL_REQUIRED,
+                       "upload": GLOBAL_REQUIRED,
+                       **{op: GLOBAL_REQUIRED for op in FULL_OPERATIONS}},
+    "global r": {"list": None, "create": MANAGE_REQUIRED, "download": None,
+                 "delete": MANAGE_REQUIRED, "recover": MANAGE_REQUIRED,
+                 "upload": MANAGE_REQUIRED, "full_list": None, "full_create": MANAGE_REQUIRED,
+                 "full_download": None, "full_delete": MANAGE_REQUIRED},
+    "global m": {op: None for op in SNAPSHOT_OPERATIONS},
+}
+TOKEN_CLAIMS = {
+    "collection r": {"access": [{"collection": TARGET, "access": "r"}]},
+    "collection rw": {"access": [{"collection": TARGET, "access": "rw"}]},
+    "collection prw": {"access": [{"collection": TARGET, "access": "prw"}]},
+    "global r": {"access": "r"},
+    "global m": {"access": "m"},
+}
+ACCESS_CASES = [(token, op) for token in SNAPSHOT_ACCESS for op in SNAPSHOT_OPERATIONS]
+
+
+@pytest.fixture(scope="module")
+def existing_snapshots(secured):
+    """A collection snapshot of TARGET and a full-storage snapshot, made with the full key."""
+    collection = call(secured.url, "POST", f"/collections/{TARGET}/snapshots", FULL_KEY)
+    full = call(secured.url, "POST", "/snapshots", FULL_KEY)
+    assert collection.status_code == 200 and full.status_code == 200
+    return {"collection": collection.json()["result"]["name"],
+            "full": full.json()["result"]["name"]}
+
+
+def snapshot_operation(url: str, operation: str, token: str, names: dict) -> requests.Response:
+    """Runs one snapshot operation; destructive ones aim at snapshots that do not exist, or at
+    a body that cannot be recovered, so an allowed call changes nothing either."""
+    headers = {"Authorization": f"Bearer {token}"}
+    base = f"{url}/collections/{TARGET}/snapshots"
+    if operation == "upload":
+        return requests.post(f"{base}/upload", headers=headers, timeout=30,
+                             files={"snapshot": ("x.snapshot", b"not a snapshot")})
+    method, target, body = {
+        "list": ("GET", base, None),
+        "create": ("POST", base, None),
+        "download": ("GET", f"{base}/{names['collection']}", None),
+        "delete": ("DELETE", f"{base}/missing.snapshot", None),
+        "recover": ("PUT", f"{base}/recover", {"location": "file:///nonexistent/x.snapshot"}),
+        "full_list": ("GET", f"{url}/snapshots", None),
+        "full_create": ("POST", f"{url}/snapshots", None),
+        "full_download": ("GET", f"{url}/snapshots/{names['full']}", None),
+        "full_delete": ("DELETE", f"{url}/snapshots/missing.snapshot", None),
+    }[operation]
+    return requests.request(method, target, headers=headers, json=body, timeout=60)
+
+
+@pytest.mark.parametrize("token_kind,operation", ACCESS_CASES,
+                         ids=[f"{token} {op}" for token, op in ACCESS_CASES])
+def test_jwt_snapshot_route_access(secured, existing_snapshots, token_kind, operation):
+    before = snapshot_state(secured.url)
+    response = snapshot_operation(secured.url, operation, make_jwt(TOKEN_CLAIMS[token_kind]),
+                                  existing_snapshots)
+    refusal = SNAPSHOT_ACCESS[token_kind][operation]
+    if refusal is None:
+        assert response.status_code not in (401, 403), response.text
+    else:
+        assert response.status_code == 403, response.text
+        assert response.json()["status"]["error"] == refusal
+    assert snapshot_state(secured.url) == before
+
+
+def test_jwt_snapshot_routes_of_an_unlisted_collection_are_refused(secured):
+    token = make_jwt({"access": [{"collection": TARGET, "access": "rw"}]})
+    for method, path in [("GET", f"/collections/{OTHER}/snapshots"),
+                         ("POST", f"/collections/{OTHER}/snapshots"),
+                         ("GET", f"/collections/{OTHER}/snapshots/missing.snapshot"),
+                         ("DELETE", f"/collections/{OTHER}/snapshots/missing.snapshot")]:
+        response = call(secured.url, method, path, token, bearer=True)
+        assert response.status_code == 403, (method, path, response.text)
+        assert response.json()["status"]["error"] == \
+            f"Forbidden: Access to collection {OTHER} is required"
+
+
+def test_jwt_refused_upload_is_answered_before_its_body(secured):
+    """A per-collection token's upload is refused from the request head alone: the server
+    answers without waiting for a body announced as 10 GiB."""
+    token = make_jwt({"access": [{"collection": TARGET, "access": "rw"}]})
+    address = requests.utils.urlparse(secured.url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    try:
+        connection.putrequest("POST", f"/collections/{TARGET}/snapshots/upload")
+        connection.putheader("Authorization", f"Bearer {token}")
+        connection.putheader("Content-Type", "multipart/form-data; boundary=b0undary")
+        connection.putheader("Content-Length", str(10 << 30))
+        connection.endheaders()
+        response = connection.getresponse()
+        assert response.status == 403
+        assert json.loads(response.read())["status"]["error"] == GLOBAL_REQUIRED
+    finally:
+        connection.close()
+
+
+def test_jwt_manage_token_uploads_a_snapshot(secured, existing_snapshots):
+    token = make_jwt({"access": "m"})
+    content = requests.get(f"{secured.url}/collections/{TARGET}/snapshots/"
+                           f"{existing_snapshots['collection']}",
+                           headers={"api-key": FULL_KEY}, timeout=30).content
+    target = "auth_routes_uploaded"
+    uploaded = requests.post(f"{secured.url}/collections/{target}/snapshots/upload",
+                             headers={"Authorization": f"Bearer {token}"}, timeout=60,
+                             files={"snapshot": ("copy.snapshot", content)})
+    try:
+        assert uploaded.status_code == 200, uploaded.text
+        count = call(secured.url, "POST", f"/collections/{target}/points/count", FULL_KEY, {})
+        assert count.json()["result"]["count"] == 2
+    finally:
+        call(secured.url, "DELETE", f"/collections/{target}", FULL_KEY)

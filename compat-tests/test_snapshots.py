@@ -1,7 +1,8 @@
 """Collection and full-storage snapshots: create -> list -> download -> delete the collection ->
 upload / recover -> identical search results, through plain HTTP and the official Python client;
 plus the security rules (locations confined to the snapshots directory, checksums verified,
-failed recoveries change nothing) and `--snapshot PATH:COLLECTION` at start-up.
+failed recoveries change nothing), uploads streamed past the request size limit, and
+`--snapshot PATH:COLLECTION` / `--storage-snapshot PATH` at start-up.
 
 Tests that read or place files on the server's disk need a server this suite started."""
 
@@ -9,17 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import secrets
 import shutil
+import socket
 import subprocess
 import threading
+import time
 import uuid
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from qdrant_client import QdrantClient, models
 
 from conftest import unique_name
+from support.api_client import ApiClient
 from support.server_process import ServerProcess, server_cwd
 
 QUERY = {
@@ -374,3 +380,150 @@ def test_snapshot_taken_while_writes_flow_is_a_consistent_point_in_time(api, col
             assert point["vector"] == [batch, point["id"] % batch_size, 1.0, 0.5]
     finally:
         api.delete(f"/collections/{target}")
+
+
+def fill_large_collection(api, name: str, points: int = 600) -> None:
+    """About 2 MB of incompressible payload, upserted in batches well under 1 MB."""
+    api.put(f"/collections/{name}", json={"vectors": {"size": 4, "distance": "Dot"}}).expect(200)
+    for start in range(0, points, 100):
+        batch = [{"id": i + 1, "vector": [1.0, i % 7, 0.5, i % 3],
+                  "payload": {"blob": secrets.token_hex(1500)}}
+                 for i in range(start, start + 100)]
+        api.put(f"/collections/{name}/points", params={"wait": "true"},
+                json={"points": batch}).expect(200)
+
+
+@pytest.mark.owns_server
+def test_upload_is_not_bound_by_max_request_size():
+    """max_request_size_mb limits JSON bodies; snapshot uploads are multipart forms, which
+    Qdrant accepts at any size (its MultipartFormConfig total_limit is unbounded)."""
+    limited = ServerProcess(extra_env={"QDRANT__SERVICE__MAX_REQUEST_SIZE_MB": "1"}).start()
+    try:
+        api = ApiClient(limited.url)
+        fill_large_collection(api, "large")
+        created = create_snapshot(api, "large")
+        content = raw_download(api, "large", created["name"])
+        assert len(content) > 1_500_000
+
+        too_big = [{"id": 10_000 + i, "vector": [1.0, 0, 0, 0],
+                    "payload": {"blob": secrets.token_hex(1500)}} for i in range(400)]
+        assert api.put("/collections/large/points", json={"points": too_big}).status in (400, 413)
+
+        body, content_type = multipart("snapshot", created["name"], content)
+        api.post("/collections/copy/snapshots/upload",
+                 params={"checksum": created["checksum"]},
+                 data=body, headers={"Content-Type": content_type}).expect(200)
+        assert api.get("/collections/copy").result["points_count"] == 600
+        original = api.post("/collections/large/points/scroll",
+                            json={"limit": 600, "with_payload": True}).result["points"]
+        copied = api.post("/collections/copy/points/scroll",
+                          json={"limit": 600, "with_payload": True}).result["points"]
+        assert copied == original
+    finally:
+        limited.cleanup()
+
+
+def test_uploaded_snapshot_is_listed_under_its_file_name(api, collection_factory):
+    """Qdrant keeps an uploaded snapshot among the target collection's snapshots."""
+    name = fill_collection(api, collection_factory)
+    before = search(api, name)
+    content = raw_download(api, name, create_snapshot(api, name)["name"])
+    target = unique_name("snapupload")
+    body, content_type = multipart("snapshot", "uploaded-copy.snapshot", content)
+    api.post(f"/collections/{target}/snapshots/upload", data=body,
+             headers={"Content-Type": content_type}).expect(200)
+    try:
+        assert search(api, target) == before
+        listed = api.get(f"/collections/{target}/snapshots").result
+        entry = next(item for item in listed if item["name"] == "uploaded-copy.snapshot")
+        assert entry["size"] == len(content)
+        api.delete(f"/collections/{target}/snapshots/uploaded-copy.snapshot").expect(200)
+    finally:
+        api.delete(f"/collections/{target}")
+
+
+def scratch_files(snapshots: Path) -> list[Path]:
+    return [path for path in (snapshots / ".tmp").rglob("*") if path.is_file()]
+
+
+@pytest.mark.sextant_only
+def test_upload_streams_to_disk_and_a_broken_one_leaves_nothing(api, server, collection_factory):
+    """The body reaches a scratch file while it is still arriving (nothing is buffered whole),
+    and a client that goes away mid-upload leaves no file behind."""
+    snapshots = needs_local_server(server)
+    name = fill_collection(api, collection_factory)
+    before = search(api, name)
+    address = urlsplit(server.url)
+    head = (f"POST /collections/{name}/snapshots/upload HTTP/1.1\r\nHost: {address.hostname}\r\n"
+            "Content-Type: multipart/form-data; boundary=b0undary\r\n"
+            "Content-Length: 100000000\r\n\r\n").encode()
+    part = (b'--b0undary\r\nContent-Disposition: form-data; name="snapshot"; '
+            b'filename="partial.snapshot"\r\n\r\n')
+    with socket.create_connection((address.hostname, address.port), timeout=10) as client:
+        client.sendall(head + part + b"x" * 2_000_000)
+        deadline = time.monotonic() + 10
+        while sum(path.stat().st_size for path in scratch_files(snapshots)) < 1_000_000:
+            assert time.monotonic() < deadline, "upload never reached the disk"
+            time.sleep(0.05)
+    deadline = time.monotonic() + 10
+    while scratch_files(snapshots):
+        assert time.monotonic() < deadline, "scratch file of a broken upload was left behind"
+        time.sleep(0.05)
+    assert "partial.snapshot" not in [s["name"] for s in
+                                      api.get(f"/collections/{name}/snapshots").result]
+    assert search(api, name) == before
+
+
+def aliases_of(api) -> list[dict]:
+    return api.get("/aliases").result["aliases"]
+
+
+@pytest.mark.owns_server
+def test_storage_snapshot_flag_restores_every_collection_and_alias(api, collection_factory,
+                                                                   tmp_path):
+    """--storage-snapshot restores a full-storage snapshot before serving; a collection that
+    already exists stops the start-up unless --force-snapshot replaces it."""
+    name = fill_collection(api, collection_factory)
+    before = search(api, name)
+    alias = unique_name("fullalias")
+    api.post("/collections/aliases", json={"actions": [
+        {"create_alias": {"collection_name": name, "alias_name": alias}}]}).expect(200)
+    try:
+        created = api.post("/snapshots").result
+        headers = {"api-key": api.api_key} if api.api_key else {}
+        raw = api._session.get(f"{api.base_url}/snapshots/{created['name']}", headers=headers,
+                               timeout=60)
+        assert raw.status_code == 200
+        api.delete(f"/snapshots/{created['name']}").expect(200)
+    finally:
+        api.post("/collections/aliases", json={"actions": [
+            {"delete_alias": {"alias_name": alias}}]})
+    full = tmp_path / "full.snapshot"
+    full.write_bytes(raw.content)
+
+    restored = SnapshotStartServer(["--storage-snapshot", str(full)])
+    try:
+        restored.start()
+        other = ApiClient(restored.url)
+        assert search(other, name) == before
+        assert {"alias_name": alias, "collection_name": name} in aliases_of(other)
+        other.post(f"/collections/{name}/points/delete", params={"wait": "true"},
+                   json={"points": list(range(1, 31))}).expect(200)
+        changed = search(other, name)
+        assert changed != before
+
+        restored.stop()
+        with pytest.raises(RuntimeError, match="exited"):
+            restored.start()
+        assert "already exists" in restored.log_tail()
+        restored.arguments = []
+        restored.start()
+        assert search(other, name) == changed  # the refused start-up changed nothing
+
+        restored.stop()
+        restored.arguments = ["--storage-snapshot", str(full), "--force-snapshot"]
+        restored.start()
+        assert search(other, name) == before
+        assert {"alias_name": alias, "collection_name": name} in aliases_of(other)
+    finally:
+        restored.cleanup()

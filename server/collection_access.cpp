@@ -41,6 +41,7 @@ std::optional<api::Response> check_collection_access(const api::Route& route,
   auto access = boost::json::parse(access_json, ec);
   if (ec || !access.is_array()) return std::nullopt;  // global access: nothing to decide here
 
+  if (route.needs_global_access) return forbidden("Global access is required", started);
   auto index = collection_param_index(route.pattern);
   if (!index || *index >= path_params.size()) {
     if (route.is_write) return forbidden("Global access is required", started);
@@ -57,6 +58,10 @@ std::optional<api::Response> check_collection_access(const api::Route& route,
     if (!name || !name->is_string() || name->as_string() != collection) continue;
     const auto* mode = object->if_contains("access");
     bool read_only = mode && mode->is_string() && mode->as_string() == "r";
+    bool points_only = mode && mode->is_string() && mode->as_string() == "prw";
+    if (route.needs_collection_extras && points_only) {
+      return forbidden("Only points access is allowed for collection " + collection, started);
+    }
     if (route.is_write && read_only) {
       return forbidden("Write access to collection " + collection + " is required", started);
     }

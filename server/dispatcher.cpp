@@ -52,12 +52,6 @@ api::Response plain_response(int status, std::string body) {
   return response;
 }
 
-bool is_upload_route(std::string_view pattern) {
-  static constexpr std::string_view kSuffix = "/upload";
-  return pattern.size() >= kSuffix.size() &&
-         pattern.substr(pattern.size() - kSuffix.size()) == kSuffix;
-}
-
 }  // namespace
 
 api::HttpMethod parse_http_method(std::string_view method) {
@@ -168,9 +162,12 @@ PreparedRequest Dispatcher::prepare(RequestHead head) const {
     }
   }
   prepared.route = match.route;
-  prepared.body_limit_bytes = is_upload_route(match.route->pattern)
-                                  ? std::numeric_limits<uint64_t>::max()
-                                  : options_.max_request_size_bytes;
+  prepared.body_limit_bytes = options_.max_request_size_bytes;
+  if (match.route->make_body_receiver) {
+    // Streamed bodies (snapshot uploads) have no size limit, as Qdrant's multipart forms.
+    prepared.body_limit_bytes = std::numeric_limits<uint64_t>::max();
+    request.received_body = match.route->make_body_receiver(request);
+  }
   return prepared;
 }
 
@@ -189,6 +186,11 @@ api::Response Dispatcher::oversized_body(const PreparedRequest& prepared,
 api::Response Dispatcher::execute(PreparedRequest& prepared, std::string_view body) const {
   if (prepared.early_response) return *prepared.early_response;
   prepared.request.body = body;
+  // A streamed body (e.g. an uploaded snapshot's scratch file) goes away with its handler.
+  struct ReleaseReceivedBody {
+    api::Request& request;
+    ~ReleaseReceivedBody() { request.received_body.reset(); }
+  } release{prepared.request};
   try {
     if (prepared.request.jwt_value_exists_json) {
       if (auto denied = check_value_exists(router_, *prepared.request.jwt_value_exists_json,

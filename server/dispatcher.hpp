@@ -6,8 +6,9 @@
 //   read-only check on write routes (403) -> body size limit -> handler
 //
 // A session calls prepare() once the request head has arrived (so oversize bodies, unknown
-// routes and bad keys are answered without reading the body), then execute() with the body,
-// on an I/O thread for Execution::kInline routes or on the worker pool otherwise, and
+// routes and bad keys are answered without reading the body; for a route that streams its
+// body, prepare() also makes the receiver, Request::received_body), then execute() with the
+// body, on an I/O thread for Execution::kInline routes or on the worker pool otherwise, and
 // finish() on every response before writing it.
 //
 // Thread-safety: Dispatcher is immutable after construction except for RequestMetrics, which

@@ -15,6 +15,7 @@
 
 #include "api/envelope.hpp"
 #include "server/log.hpp"
+#include "server/request_body.hpp"
 
 namespace sextant::server {
 
@@ -147,6 +148,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
       return send(std::move(response));
     }
     parser_->body_limit(limit);
+    if (!early) attach_body_receiver();
     if (!parser_->is_done() && message[http::field::expect] == "100-continue" && !early) {
       auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
                                                                         message.version());
@@ -161,14 +163,43 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     read_body();
   }
 
+  // Routes that stream their body get it piece by piece in their receiver (request_body.hpp).
+  void attach_body_receiver() {
+    auto& receiver = prepared_.request.received_body;
+    if (!receiver) return;
+    if (parser_->is_done()) return receiver->finish();  // no body: nothing will arrive
+    parser_->get().body().receiver = receiver;
+  }
+
   void read_body() {
+    if (parser_->get().body().receiver) return read_body_piece();
     lowest_layer().expires_after(env_.settings.body_timeout);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_body(ec); });
   }
 
+  // A streamed body (a snapshot upload) may rightly take longer than body_timeout in all, so
+  // it is read piece by piece and the timeout bounds the wait for each piece instead.
+  void read_body_piece() {
+    if (parser_->is_done()) return on_body({});
+    lowest_layer().expires_after(env_.settings.body_timeout);
+    http::async_read_some(stream_, buffer_, *parser_,
+                          [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                            if (ec) return self->on_body(ec);
+                            self->read_body_piece();
+                          });
+  }
+
   void on_body(beast::error_code ec) {
+    auto& body = parser_->get().body();
+    body.receiver.reset();  // the request keeps it for the handler; it ends with the request
+    if (ec && body.stopped_by_receiver) {
+      // The receiver refused the rest (e.g. a malformed form): the handler reports why, and
+      // the unread remainder of the body makes the connection unusable.
+      close_after_response_ = true;
+      ec = {};
+    }
     if (ec == http::error::body_limit) {
       close_after_response_ = true;
       api::Response response = prepared_.early_response
@@ -176,15 +207,18 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
                                    : env_.dispatcher.oversized_body(prepared_, std::nullopt);
       return send(std::move(response));
     }
-    if (ec) return close();
+    if (ec) {
+      prepared_.request.received_body.reset();  // an unfinished stream undoes itself now
+      return close();
+    }
     if (prepared_.early_response) return send(*prepared_.early_response);
     if (prepared_.route->execution == api::Execution::kInline) {
-      return send(env_.dispatcher.execute(prepared_, parser_->get().body()));
+      return send(env_.dispatcher.execute(prepared_, body.text));
     }
     auto self = this->shared_from_this();
     bool submitted = env_.workers.submit([self] {
       api::Response response =
-          self->env_.dispatcher.execute(self->prepared_, self->parser_->get().body());
+          self->env_.dispatcher.execute(self->prepared_, self->parser_->get().body().text);
       net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
         self->send(std::move(response));
       });
@@ -281,7 +315,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   SessionEnv& env_;
   Stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<RequestBody>> parser_;
   PreparedRequest prepared_;
   uint64_t registry_id_ = 0;
   bool first_request_ = true;

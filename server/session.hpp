@@ -1,8 +1,9 @@
 // HTTP/1.1 sessions: one per accepted connection, plain or TLS, with keep-alive (Beast's
 // advanced-server shape). A session reads a request head, lets the Dispatcher decide
-// (preflight, 401/404, oversize body) before reading the body, runs the handler inline or on
-// the worker pool, writes the response and loops until the peer closes, a timeout fires, or
-// the server drains.
+// (preflight, 401/403/404, oversize body) before reading the body, reads the body into memory
+// or, for routes that stream it (snapshot uploads), into the route's receiver piece by piece
+// (request_body.hpp), runs the handler inline or on the worker pool, writes the response and
+// loops until the peer closes, a timeout fires, or the server drains.
 //
 // Ownership: a session keeps itself alive through shared_ptr captures in its pending
 // operations (including a handler running on the worker pool); SessionEnv and everything it
@@ -53,7 +54,7 @@ class SessionRegistry {
 struct SessionSettings {
   std::chrono::seconds keep_alive_timeout{5};    // idle time allowed between requests
   std::chrono::seconds request_head_timeout{5};  // time to receive a request head
-  std::chrono::seconds body_timeout{300};        // time to receive a request body
+  std::chrono::seconds body_timeout{300};  // time to receive a body (a streamed one: each piece)
   std::chrono::seconds write_timeout{300};
 };
 

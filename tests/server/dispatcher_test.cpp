@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <stdexcept>
 
 #include "server/jwt.hpp"
@@ -18,6 +19,7 @@ class DispatcherTest : public ::testing::Test {
     add(api::HttpMethod::kGet, "/collections/{collection_name}", false);
     add(api::HttpMethod::kPut, "/collections/{collection_name}", true);
     add(api::HttpMethod::kPost, "/collections/{collection_name}/snapshots/upload", true);
+    router_.add(streamed_upload_route());
     add(api::HttpMethod::kGet, "/healthz", false);
     add(api::HttpMethod::kPut, "/collections/{collection_name}/points", true);
     api::Route scroll;
@@ -43,6 +45,23 @@ class DispatcherTest : public ::testing::Test {
     failing.pattern = "/explode";
     failing.handler = [](api::Request&) -> api::Response { throw std::runtime_error("boom"); };
     router_.add(failing);
+  }
+
+  // A route that streams its body into a receiver (as snapshot uploads do).
+  static api::Route streamed_upload_route() {
+    struct DiscardingReceiver : api::BodyReceiver {
+      bool receive(std::string_view) override { return true; }
+      void finish() override {}
+    };
+    api::Route route;
+    route.method = api::HttpMethod::kPut;
+    route.pattern = "/collections/{collection_name}/snapshots/upload";
+    route.is_write = true;
+    route.handler = [](api::Request&) { return api::Response{}; };
+    route.make_body_receiver = [](const api::Request&) -> std::unique_ptr<api::BodyReceiver> {
+      return std::make_unique<DiscardingReceiver>();
+    };
+    return route;
   }
 
   void add(api::HttpMethod method, std::string pattern, bool is_write) {
@@ -190,8 +209,16 @@ TEST_F(DispatcherTest, BodyLimitAndUploadRoutes) {
   EXPECT_NE(dispatcher.oversized_body(prepared, std::nullopt)
                 .body.find("JSON payload has exceeded limit (1024 bytes)."),
             std::string::npos);
-  auto upload = dispatcher.prepare({"POST", "/collections/a/snapshots/upload", {}});
-  EXPECT_GT(upload.body_limit_bytes, uint64_t{1} << 40);
+  // Only a route that streams its body is free of the limit, and gets its receiver.
+  auto buffered = dispatcher.prepare({"POST", "/collections/a/snapshots/upload", {}});
+  EXPECT_EQ(buffered.body_limit_bytes, 1024u);
+  EXPECT_FALSE(buffered.request.received_body);
+  auto streamed = dispatcher.prepare({"PUT", "/collections/a/snapshots/upload", {}});
+  EXPECT_GT(streamed.body_limit_bytes, uint64_t{1} << 40);
+  EXPECT_TRUE(streamed.request.received_body);
+  // It lives as long as the handler needs it, no longer.
+  dispatcher.execute(streamed, "");
+  EXPECT_FALSE(streamed.request.received_body);
 }
 
 TEST_F(DispatcherTest, HandlerExceptionBecomes500Envelope) {
