@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import json
 import secrets
 import shutil
 import socket
@@ -111,6 +112,37 @@ def test_round_trip_download_delete_upload_gives_identical_search(api, collectio
     api.post(f"/collections/{name}/snapshots/upload",
              params={"priority": "snapshot", "checksum": entry["checksum"]},
              data=body, headers={"Content-Type": content_type}).expect(200)
+    assert search(api, name) == before
+    assert shape(api, name) == before_shape
+
+
+def curl(api, *args: str) -> str:
+    """Runs the curl binary against the server as an admin script would; returns stdout."""
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed")
+    headers = ["-H", f"api-key: {api.api_key}"] if api.api_key else []
+    done = subprocess.run(["curl", "-sS", "--fail-with-body", *headers, *args],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, f"curl {args}: {done.returncode} {done.stdout} {done.stderr}"
+    return done.stdout
+
+
+def test_curl_round_trip_create_download_delete_upload(api, collection_factory, tmp_path):
+    name = fill_collection(api, collection_factory)
+    before, before_shape = search(api, name), shape(api, name)
+    base = f"{api.base_url}/collections/{name}"
+    created = json.loads(curl(api, "-X", "POST", f"{base}/snapshots"))["result"]
+    archive = tmp_path / created["name"]
+    curl(api, "-o", str(archive), f"{base}/snapshots/{created['name']}")
+    assert archive.stat().st_size == created["size"]
+    assert hashlib.sha256(archive.read_bytes()).hexdigest() == created["checksum"]
+
+    curl(api, "-X", "DELETE", base)
+    api.get(f"/collections/{name}").expect(404)
+    uploaded = json.loads(curl(
+        api, "-X", "POST", f"{base}/snapshots/upload?priority=snapshot",
+        "-H", "Content-Type: multipart/form-data", "-F", f"snapshot=@{archive}"))
+    assert uploaded["status"] == "ok" and uploaded["result"] is True
     assert search(api, name) == before
     assert shape(api, name) == before_shape
 

@@ -25,7 +25,7 @@ from wire import Connection, HttpError, json_request  # noqa: E402
 
 COLLECTION = "soak"
 DIM = 128
-ID_RANGE = 200_000  # per client; ids recycle, so upserts also overwrite
+ID_RANGE = 200_000  # default ids per client; ids recycle, so upserts also overwrite
 
 
 def random_vector(rng: random.Random) -> list[float]:
@@ -33,10 +33,10 @@ def random_vector(rng: random.Random) -> list[float]:
 
 
 def client(args) -> dict:
-    port, client_index, seconds, seed = args
+    port, client_index, seconds, seed, id_range = args
     rng = random.Random(seed)
     conn = Connection("127.0.0.1", port)
-    base_id = client_index * ID_RANGE
+    base_id = client_index * id_range
     counts = {"upsert": 0, "search": 0, "filtered_search": 0, "scroll": 0, "delete": 0}
     errors: list[str] = []
     deadline = time.monotonic() + seconds
@@ -47,7 +47,7 @@ def client(args) -> dict:
         if op == "upsert":
             points = []
             for _ in range(50):
-                pid = base_id + next_id % ID_RANGE
+                pid = base_id + next_id % id_range
                 next_id += 1
                 points.append({"id": pid, "vector": random_vector(rng),
                                "payload": {"client": client_index, "group": rng.randrange(20),
@@ -62,12 +62,12 @@ def client(args) -> dict:
                 "filter": {"must": [{"key": "group", "match": {"value": rng.randrange(20)}}]}})
         elif op == "scroll":
             raw = json_request("POST", f"{prefix}/scroll", {
-                "limit": 100, "offset": base_id + rng.randrange(max(1, min(next_id, ID_RANGE))),
+                "limit": 100, "offset": base_id + rng.randrange(max(1, min(next_id, id_range))),
                 "with_payload": True,
                 "filter": {"must": [{"key": "client", "match": {"value": client_index}}]}})
         else:
             if rng.random() < 0.5:
-                ids = [base_id + rng.randrange(max(1, min(next_id, ID_RANGE))) for _ in range(20)]
+                ids = [base_id + rng.randrange(max(1, min(next_id, id_range))) for _ in range(20)]
                 raw = json_request("POST", f"{prefix}/delete?wait=true", {"points": ids})
             else:
                 raw = json_request("POST", f"{prefix}/delete?wait=true", {"filter": {"must": [
@@ -102,6 +102,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--sample-s", type=float, default=10)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--id-range", type=int, default=ID_RANGE,
+                        help="ids per client: a small range keeps the point count constant once "
+                             "filled (upserts overwrite), so RSS growth is not data growth")
     args = parser.parse_args()
 
     server = launch(args.binary)
@@ -115,7 +118,7 @@ def main() -> int:
             raise SystemExit(f"create collection failed: {status} {reply}")
         seconds = args.minutes * 60
         pool = multiprocessing.Pool(args.clients)
-        pending = pool.map_async(client, [(server.http_port, c, seconds, args.seed + c)
+        pending = pool.map_async(client, [(server.http_port, c, seconds, args.seed + c, args.id_range)
                                           for c in range(args.clients)])
         samples = [(0.0, rss_mb(pid))]
         began = time.monotonic()
