@@ -172,7 +172,7 @@ Status merge_optimizer(json::object& target, const json::value& diff) {
       if (!v.is_number()) return type_error("optimizers_config.deleted_threshold", "f64");
       double d = json_double(v);
       if (d < 0 || d > 1)
-        return Error::validation("[optimizers_config.deleted_threshold: value " + json::serialize(v) +
+        return Error::validation("[optimizers_config.deleted_threshold: value " + json_number_text(v) +
                                  " invalid, must be from 0 to 1]");
       target[key] = d;
     } else if (key == "vacuum_min_vector_number") {
@@ -180,7 +180,7 @@ Status merge_optimizer(json::object& target, const json::value& diff) {
       if (!json_uint(v)) return type_error("optimizers_config.vacuum_min_vector_number", "usize");
       if (*json_uint(v) < 100)
         return Error::validation("[optimizers_config.vacuum_min_vector_number: value " +
-                                 json::serialize(v) + " invalid, must be 100 or larger]");
+                                 json_number_text(v) + " invalid, must be 100 or larger]");
       target[key] = v;
     } else if (key == "default_segment_number" || key == "flush_interval_sec") {
       if (!v.is_number()) return type_error("optimizers_config." + std::string(key), "usize");
@@ -214,7 +214,7 @@ Result<json::object> wal_diff(const json::value& value, const std::string& field
     if (!json_uint(v)) return type_error(field + "." + std::string(key), "usize");
     if ((key == "wal_capacity_mb" || key == "wal_retain_closed") && *json_uint(v) < 1)
       return Error::validation("[" + field + "." + std::string(key) + ": value " +
-                               json::serialize(v) + " invalid, must be 1 or larger]");
+                               json_number_text(v) + " invalid, must be 1 or larger]");
     out[key] = v;
   }
   return out;

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <cstring>
 
+#include "api/json_text.hpp"
 #include "embed/model_locator.hpp"
 
 namespace sextant::api {
@@ -17,7 +18,7 @@ constexpr size_t kMaxInputs = 4096;
 Response json_response(int status, const json::value& body) {
   Response response;
   response.status = status;
-  response.body = json::serialize(body);
+  response.body = to_json_text(body);
   return response;
 }
 

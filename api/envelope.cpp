@@ -1,6 +1,6 @@
 #include "api/envelope.hpp"
 
-#include <boost/json/serialize.hpp>
+#include "api/json_text.hpp"
 
 namespace sextant::api {
 namespace {
@@ -18,7 +18,7 @@ Response ok_response(const boost::json::value& result, Clock::time_point started
   envelope["time"] = seconds_since(started);
   Response response;
   response.status = status;
-  response.body = boost::json::serialize(envelope);
+  response.body = to_json_text(envelope);
   return response;
 }
 
@@ -28,7 +28,7 @@ Response error_response(int status, std::string_view message, Clock::time_point 
   envelope["time"] = seconds_since(started);
   Response response;
   response.status = status;
-  response.body = boost::json::serialize(envelope);
+  response.body = to_json_text(envelope);
   return response;
 }
 

@@ -34,4 +34,12 @@ inline std::string shortest_number_text(double value) {
   return ec == std::errc() ? std::string(buffer, end) : std::string("NaN");
 }
 
+// A JSON number as Rust's Display prints it in Qdrant's validation messages ("0.5", "1", "50").
+inline std::string json_number_text(const boost::json::value& v) {
+  if (v.is_double()) return shortest_number_text(v.get_double());
+  if (v.is_int64()) return std::to_string(v.get_int64());
+  if (v.is_uint64()) return std::to_string(v.get_uint64());
+  return "NaN";
+}
+
 }  // namespace sextant::api

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "api/handler_support.hpp"
+#include "api/json_text.hpp"
 #include "api/snapshot_archive.hpp"
 #include "api/snapshot_download.hpp"
 #include "api/snapshot_upload.hpp"
@@ -51,7 +52,7 @@ Response accepted_response(Clock::time_point started) {
   Response response = ok_response(json::value(), started, 202);
   json::value envelope = json::parse(response.body);
   envelope.as_object()["status"] = "accepted";
-  response.body = json::serialize(envelope);
+  response.body = to_json_text(envelope);
   return response;
 }
 
