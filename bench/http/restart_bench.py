@@ -9,7 +9,8 @@ What it measures (and prints; no pass/fail):
    every 5 ms from the moment the process is spawned. Prints the seconds from spawn to the first
    200 answer, that answer's recall@10 against gt.ivecs, and the seconds until
    GET /collections/{name} reports indexed_vectors_count == points_count again (the graph is
-   serving, not a fallback scan);
+   serving, not a fallback scan); then recall@10 of the first --recall-queries queries through
+   the graph, to show the restored graph answers as well as before the restart;
 3. with --drop-caches (root), the page cache is dropped before each start: a cold start that
    reads the graph image and vectors from disk.
 
@@ -131,6 +132,16 @@ def first_answer(binary: str, storage: Path, port: int, query: list[float]) -> t
         time.sleep(0.005)
 
 
+def recall_through_graph(port: int, queries: np.ndarray, truth: np.ndarray, count: int) -> float:
+    found = 0
+    for q in range(count):
+        status, reply = call(port, "POST", f"/collections/{COLLECTION}/points/query",
+                             {"query": queries[q].tolist(), "limit": K})
+        ids = {p["id"] for p in reply["result"]["points"]}
+        found += len(ids & set(int(x) for x in truth[q][:K]))
+    return found / (K * count)
+
+
 def drop_caches() -> None:
     os.sync()
     Path("/proc/sys/vm/drop_caches").write_text("3\n")
@@ -148,6 +159,7 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=3)
     parser.add_argument("--port", type=int, default=6433)
     parser.add_argument("--drop-caches", action="store_true")
+    parser.add_argument("--recall-queries", type=int, default=100)
     args = parser.parse_args()
 
     base = read_fvecs(f"{args.data}/base.fvecs")
@@ -184,9 +196,11 @@ def main() -> None:
                 ids = {p["id"] for p in reply["result"]["points"]}
                 recall = len(ids & set(int(x) for x in truth[q][:K])) / K
                 indexed_s = wait_indexed(args.port, len(base), 600)
+                graph_recall = recall_through_graph(args.port, queries, truth, args.recall_queries)
                 print(f"restart ({kind}{', cold cache' if args.drop_caches else ''}) trial {trial}: "
                       f"first answer {seconds * 1e3:.0f} ms after spawn (recall@10 {recall:.1f}); "
-                      f"graph serving after {seconds + indexed_s:.2f} s", flush=True)
+                      f"graph serving after {seconds + indexed_s:.2f} s; graph recall@10 over "
+                      f"{args.recall_queries} queries {graph_recall:.3f}", flush=True)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
