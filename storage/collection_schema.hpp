@@ -10,9 +10,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "index/distance/distance.hpp"
+#include "index/quantization/binary_quantizer.hpp"
 
 namespace sextant::storage {
 
@@ -28,14 +30,33 @@ struct HnswParams {
   uint32_t payload_m = 0;  // 0: same as m
 };
 
-// Qdrant's `quantization_config.scalar` (collection-wide or per named vector). The graph of a
-// vector with it is walked on int8 codes, and the best candidates are rescored on the stored
-// vectors (see storage/vector_index.hpp). Binary and product configurations are accepted and
-// reported by api/ but leave the walk on float32 (`scalar` stays empty for them).
+// Qdrant's `quantization_config` (collection-wide, or per named vector overriding it). The
+// graph of a vector with one is walked on its codes, and the best candidates are rescored on the
+// stored vectors (see storage/vector_index.hpp and storage/vector_codes.hpp).
+//
+// `scalar`: int8 codes; the graph's links are also chosen on them.
 struct ScalarQuantization {
   float quantile = 1.0f;  // fraction of |components| that must fit the int8 range unclipped
   bool always_ram = false;
 };
+
+// `binary`: bit codes walked by Hamming distance (index/quantization/binary_quantizer.hpp).
+// The asymmetric query encodings are kept as configured but walk with the binary query code.
+enum class BinaryQueryEncoding { kDefault, kBinary, kScalar4Bits, kScalar8Bits };
+struct BinaryQuantization {
+  index::BinaryEncoding encoding = index::BinaryEncoding::kOneBit;
+  BinaryQueryEncoding query_encoding = BinaryQueryEncoding::kDefault;
+  bool always_ram = false;
+};
+
+// `product`: one byte per sub-vector, `compression` = float32 bytes per code byte (x4..x64).
+struct ProductQuantization {
+  uint32_t compression = 4;
+  bool always_ram = false;
+};
+
+using Quantization =
+    std::variant<std::monostate, ScalarQuantization, BinaryQuantization, ProductQuantization>;
 
 struct DenseVectorSpec {
   std::string name;
@@ -44,7 +65,7 @@ struct DenseVectorSpec {
   Datatype datatype = Datatype::kFloat32;  // stored as float32; reported as given
   bool multivector = false;  // rows of `dim` floats, compared with max_sim
   HnswParams hnsw;           // collection hnsw_config with this vector's overrides applied
-  std::optional<ScalarQuantization> scalar_quantization;  // this vector's, else the collection's
+  Quantization quantization;  // this vector's, else the collection's; monostate: none
 };
 
 struct SparseVectorSpec {

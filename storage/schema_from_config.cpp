@@ -1,5 +1,7 @@
 #include "storage/schema_from_config.hpp"
 
+#include <charconv>
+
 namespace sextant::storage {
 namespace json = boost::json;
 namespace {
@@ -29,20 +31,57 @@ HnswParams hnsw_from(const json::object* obj, const HnswParams& base) {
   return params;
 }
 
-// `quantization_config` as Qdrant reports it: {"scalar": {...}}, {"binary": ...}, {"product":
-// ...}, or null. Only the scalar variant changes how the index searches.
-std::optional<ScalarQuantization> scalar_from(const json::value* config,
-                                              std::optional<ScalarQuantization> inherited) {
-  if (!config) return inherited;
-  if (!config->is_object()) return config->is_null() ? inherited : std::nullopt;
-  auto it = config->get_object().find("scalar");
-  if (it == config->get_object().end() || !it->value().is_object()) return std::nullopt;
-  const auto& scalar = it->value().get_object();
-  ScalarQuantization out;
-  if (auto q = scalar.find("quantile"); q != scalar.end() && q->value().is_number())
-    out.quantile = static_cast<float>(q->value().to_number<double>());
-  out.always_ram = get_bool(scalar, "always_ram", false);
+std::string get_string(const json::object& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->value().is_string()) return {};
+  return std::string(it->value().get_string());
+}
+
+BinaryQuantization binary_from(const json::object& binary) {
+  BinaryQuantization out;
+  const std::string encoding = get_string(binary, "encoding");
+  if (encoding == "two_bits") out.encoding = index::BinaryEncoding::kTwoBits;
+  if (encoding == "one_and_half_bits") out.encoding = index::BinaryEncoding::kOneAndHalfBits;
+  const std::string query = get_string(binary, "query_encoding");
+  if (query == "binary") out.query_encoding = BinaryQueryEncoding::kBinary;
+  if (query == "scalar4bits") out.query_encoding = BinaryQueryEncoding::kScalar4Bits;
+  if (query == "scalar8bits") out.query_encoding = BinaryQueryEncoding::kScalar8Bits;
+  out.always_ram = get_bool(binary, "always_ram", false);
   return out;
+}
+
+ProductQuantization product_from(const json::object& product) {
+  ProductQuantization out;
+  const std::string compression = get_string(product, "compression");
+  uint32_t ratio = 0;
+  if (compression.size() > 1 && compression[0] == 'x' &&
+      std::from_chars(compression.data() + 1, compression.data() + compression.size(), ratio).ec ==
+          std::errc() &&
+      ratio >= 1)
+    out.compression = ratio;
+  out.always_ram = get_bool(product, "always_ram", false);
+  return out;
+}
+
+// `quantization_config` as Qdrant reports it: {"scalar": {...}}, {"binary": {...}},
+// {"product": {...}}; null or absent inherits `inherited`.
+Quantization quantization_from(const json::value* config, const Quantization& inherited) {
+  if (!config || config->is_null()) return inherited;
+  if (!config->is_object()) return std::monostate{};
+  const auto& variants = config->get_object();
+  if (auto it = variants.find("scalar"); it != variants.end() && it->value().is_object()) {
+    const auto& scalar = it->value().get_object();
+    ScalarQuantization out;
+    if (auto q = scalar.find("quantile"); q != scalar.end() && q->value().is_number())
+      out.quantile = static_cast<float>(q->value().to_number<double>());
+    out.always_ram = get_bool(scalar, "always_ram", false);
+    return out;
+  }
+  if (auto it = variants.find("binary"); it != variants.end() && it->value().is_object())
+    return binary_from(it->value().get_object());
+  if (auto it = variants.find("product"); it != variants.end() && it->value().is_object())
+    return product_from(it->value().get_object());
+  return std::monostate{};
 }
 
 Result<Distance> parse_distance(const json::value& value) {
@@ -57,7 +96,7 @@ Result<Distance> parse_distance(const json::value& value) {
 
 Result<DenseVectorSpec> dense_from(const std::string& name, const json::object& params,
                                    const HnswParams& collection_hnsw,
-                                   const std::optional<ScalarQuantization>& collection_scalar) {
+                                   const Quantization& collection_quantization) {
   DenseVectorSpec spec;
   spec.name = name;
   spec.dim = static_cast<uint32_t>(get_u64(params, "size", 0));
@@ -77,7 +116,8 @@ Result<DenseVectorSpec> dense_from(const std::string& name, const json::object& 
   if (auto it = params.find("hnsw_config"); it != params.end() && it->value().is_object())
     overrides = &it->value().get_object();
   spec.hnsw = hnsw_from(overrides, collection_hnsw);
-  spec.scalar_quantization = scalar_from(params.if_contains("quantization_config"), collection_scalar);
+  spec.quantization =
+      quantization_from(params.if_contains("quantization_config"), collection_quantization);
   return spec;
 }
 
@@ -105,20 +145,20 @@ Result<CollectionSchema> schema_from_config(const json::object& reported) {
   if (auto it = reported.find("hnsw_config"); it != reported.end() && it->value().is_object())
     hnsw = &it->value().get_object();
   HnswParams collection_hnsw = hnsw_from(hnsw, HnswParams{});
-  const std::optional<ScalarQuantization> collection_scalar =
-      scalar_from(reported.if_contains("quantization_config"), std::nullopt);
+  const Quantization collection_quantization =
+      quantization_from(reported.if_contains("quantization_config"), std::monostate{});
 
   if (auto it = params->find("vectors"); it != params->end() && it->value().is_object()) {
     const auto& vectors = it->value().get_object();
     if (vectors.contains("size") || vectors.contains("distance")) {
-      auto spec = dense_from("", vectors, collection_hnsw, collection_scalar);
+      auto spec = dense_from("", vectors, collection_hnsw, collection_quantization);
       if (!spec) return spec.error();
       schema.dense.push_back(std::move(spec.value()));
     } else {
       for (const auto& [name, value] : vectors) {
         if (!value.is_object()) return Error::internal("named vector params are not an object");
         auto spec = dense_from(std::string(name), value.get_object(), collection_hnsw,
-                               collection_scalar);
+                               collection_quantization);
         if (!spec) return spec.error();
         schema.dense.push_back(std::move(spec.value()));
       }

@@ -11,17 +11,22 @@ namespace {
 constexpr size_t kInsertBatch = 1024;
 constexpr size_t kQuantizerSample = 10000;
 const char kImageKey[] = "image";
-const char kCodesKey[] = "codes";
 
-// The stored codes: a header under codes_key(), then the codes of offsets [c*K, (c+1)*K) under
-// codes_chunk_key(c), K = kCodesPerChunk. A code never changes once written (offsets are never
-// reused), so a persist writes only the chunks from the first one not yet complete on disk.
+// The stored codes of one kind: a header (+ the quantizer state) under codes_key(), then the
+// codes of offsets [c*K, (c+1)*K) under codes_chunk_key(c), K = kCodesPerChunk. A code never
+// changes once written (offsets are never reused), so a persist writes only the chunks from the
+// first one not yet complete on disk. Scalar codes keep the original key and header.
 constexpr uint32_t kCodesPerChunk = 4096;
 struct CodesHeader {
-  float scale;
+  float scale;  // scalar codes only
   uint32_t dim;
   uint32_t count;
 };
+constexpr CodesKind kStoredKinds[] = {CodesKind::kScalar, CodesKind::kBinary};
+
+const char* codes_prefix(CodesKind kind) {
+  return kind == CodesKind::kBinary ? "binary_codes" : "codes";
+}
 
 index::VectorSource source_of(const ReadView& view, size_t vector_index) {
   const DenseColumn& column = view.state().dense[vector_index];
@@ -30,9 +35,11 @@ index::VectorSource source_of(const ReadView& view, size_t vector_index) {
 }
 
 std::string image_key(size_t vector_index) { return kImageKey + std::to_string(vector_index); }
-std::string codes_key(size_t vector_index) { return kCodesKey + std::to_string(vector_index); }
-std::string codes_chunk_key(size_t vector_index, uint32_t chunk) {
-  return codes_key(vector_index) + "/" + std::to_string(chunk);
+std::string codes_key(size_t vector_index, CodesKind kind) {
+  return codes_prefix(kind) + std::to_string(vector_index);
+}
+std::string codes_chunk_key(size_t vector_index, CodesKind kind, uint32_t chunk) {
+  return codes_key(vector_index, kind) + "/" + std::to_string(chunk);
 }
 
 // Up to kQuantizerSample offsets spread evenly over `offsets`.
@@ -65,34 +72,54 @@ Status VectorIndex::load(const lmdb::Txn& txn, MDB_dbi graph_db) {
 }
 
 Status VectorIndex::load_codes(const lmdb::Txn& txn, MDB_dbi graph_db) {
-  if (!wants_codes()) return {};
-  auto found = txn.get(graph_db, lmdb::as_bytes(codes_key(vector_index_)));
+  const CodesKind kind = VectorCodes::kind_for(spec_);
+  if (kind == CodesKind::kNone) return {};
+  auto found = txn.get(graph_db, lmdb::as_bytes(codes_key(vector_index_, kind)));
   if (!found.ok()) return found.error();
   if (!found.value()) return {};  // encoded again by the next catch_up
   auto bytes = *found.value();
   CodesHeader header;
-  if (bytes.size() != sizeof header) return {};
+  if (bytes.size() < sizeof header) return {};
   std::memcpy(&header, bytes.data(), sizeof header);
   if (header.dim != spec_.dim) return {};
-  std::vector<int8_t> all(size_t(header.count) * header.dim);
+  const auto state = std::as_bytes(std::span(bytes.data(), bytes.size())).subspan(sizeof header);
+  // The code size follows from the quantizer: restore it without codes first.
+  auto empty = VectorCodes::restore(spec_, kind, header.scale, state, {});
+  if (!empty) return {};
+  const size_t code_bytes = empty->code_bytes();
+  std::vector<std::byte> all(size_t(header.count) * code_bytes);
   for (uint32_t chunk = 0; size_t(chunk) * kCodesPerChunk < header.count; ++chunk) {
-    auto stored = txn.get(graph_db, lmdb::as_bytes(codes_chunk_key(vector_index_, chunk)));
+    auto stored = txn.get(graph_db, lmdb::as_bytes(codes_chunk_key(vector_index_, kind, chunk)));
     if (!stored.ok()) return stored.error();
-    const size_t begin = size_t(chunk) * kCodesPerChunk * header.dim;
-    const size_t length = std::min(all.size() - begin, size_t(kCodesPerChunk) * header.dim);
+    const size_t begin = size_t(chunk) * kCodesPerChunk * code_bytes;
+    const size_t length = std::min(all.size() - begin, size_t(kCodesPerChunk) * code_bytes);
     if (!stored.value() || stored.value()->size() != length) return {};  // encoded again
     std::memcpy(all.data() + begin, stored.value()->data(), length);
   }
-  auto codes = std::make_unique<index::QuantizedVectors>(index::ScalarQuantizer(header.scale),
-                                                         header.dim);
-  codes->assign(all);
+  auto codes = VectorCodes::restore(spec_, kind, header.scale, state, all);
+  if (!codes) return {};
   codes_ = std::move(codes);
   codes_persisted_ = header.count;
   return {};
 }
 
+Status VectorIndex::remove_stale_codes(lmdb::Txn& txn, MDB_dbi graph_db, CodesKind kept) const {
+  for (CodesKind kind : kStoredKinds) {
+    if (kind == kept) continue;
+    auto removed = txn.del(graph_db, lmdb::as_bytes(codes_key(vector_index_, kind)));
+    if (!removed.ok()) return removed.error();
+    if (!removed.value()) continue;
+    for (uint32_t chunk = 0;; ++chunk) {
+      removed = txn.del(graph_db, lmdb::as_bytes(codes_chunk_key(vector_index_, kind, chunk)));
+      if (!removed.ok()) return removed.error();
+      if (!removed.value()) break;
+    }
+  }
+  return {};
+}
+
 bool VectorIndex::wants_codes() const {
-  return spec_.scalar_quantization && spec_.distance != Distance::kManhattan && !spec_.multivector;
+  return VectorCodes::kind_for(spec_) != CodesKind::kNone;
 }
 
 bool VectorIndex::quantized() const {
@@ -102,11 +129,8 @@ bool VectorIndex::quantized() const {
 
 void VectorIndex::start_codes(std::span<const uint32_t> offsets, const index::VectorSource& source,
                               unsigned threads) {
-  const auto sample = spread_sample(offsets);
-  auto quantizer =
-      index::ScalarQuantizer::train(source, sample, spec_.scalar_quantization->quantile);
-  codes_ = std::make_unique<index::QuantizedVectors>(quantizer, spec_.dim);
-  codes_->encode_all(offsets, source, threads);
+  codes_ = VectorCodes::train(spec_, source, spread_sample(offsets));
+  if (codes_) codes_->encode_all(offsets, source, threads);
   codes_persisted_ = 0;  // a new quantizer: every chunk is written again
 }
 
@@ -166,7 +190,7 @@ bool VectorIndex::catch_up(const std::shared_ptr<const ReadView>& view, unsigned
     const std::span<const uint32_t> offsets(missing.data() + begin, end - begin);
     std::unique_lock lock(mutex_);
     if (codes_) codes_->encode_all(offsets, source, threads);
-    graph_->build(offsets, source, threads, codes_.get());
+    graph_->build(offsets, source, threads, codes_ ? codes_->link_codes() : nullptr);
     begin = end;
   }
   {
@@ -191,7 +215,8 @@ void VectorIndex::vacuum_if_needed(const index::VectorSource& source, unsigned t
     if (deleted == 0 || nodes < vacuum_.min_vector_number ||
         double(deleted) <= vacuum_.deleted_threshold * double(nodes))
       return;
-    rebuilt.emplace(graph_->rebuild_without_deleted(source, threads, codes_.get()));
+    rebuilt.emplace(graph_->rebuild_without_deleted(source, threads,
+                                                    codes_ ? codes_->link_codes() : nullptr));
   }
   std::unique_lock lock(mutex_);
   graph_.reset();
@@ -202,17 +227,24 @@ Status VectorIndex::persist(lmdb::Env& env, MDB_dbi graph_db) {
   if (!dirty_.exchange(false)) return {};
   std::vector<std::byte> image;
   CodesHeader header{};
+  CodesKind kind = CodesKind::kNone;
+  std::vector<std::byte> state;
+  size_t code_bytes = 0;
   uint32_t first_chunk = 0;
-  std::vector<int8_t> tail;  // codes from first_chunk's start to the end
+  std::vector<std::byte> tail;  // codes from first_chunk's start to the end
   {
     std::shared_lock lock(mutex_);
     if (!graph_) return {};
     image = graph_->serialize();
     if (codes_) {
-      header = {codes_->quantizer().scale(), codes_->dim(), codes_->capacity()};
+      kind = codes_->kind();
+      header = {codes_->scale(), spec_.dim, codes_->capacity()};
+      state = codes_->quantizer_state();
+      code_bytes = codes_->code_bytes();
       first_chunk = codes_persisted_ / kCodesPerChunk;
-      const auto all = codes_->codes();
-      tail.assign(all.begin() + size_t(first_chunk) * kCodesPerChunk * header.dim, all.end());
+      const auto all = codes_->bytes();
+      tail.assign(all.begin() + std::ptrdiff_t(size_t(first_chunk) * kCodesPerChunk * code_bytes),
+                  all.end());
     }
   }
   auto txn = lmdb::Txn::begin(env, lmdb::Txn::Mode::kWrite);
@@ -221,21 +253,31 @@ Status VectorIndex::persist(lmdb::Env& env, MDB_dbi graph_db) {
   auto st = txn->put(graph_db, lmdb::as_bytes(key),
                      lmdb::Bytes(reinterpret_cast<const uint8_t*>(image.data()), image.size()));
   if (!st.ok()) return st;
+  if (!stale_codes_checked_) {
+    st = remove_stale_codes(txn.value(), graph_db, kind);
+    if (!st.ok()) return st;
+  }
   if (header.count > 0) {
-    const size_t chunk_bytes = size_t(kCodesPerChunk) * header.dim;
+    const size_t chunk_bytes = size_t(kCodesPerChunk) * code_bytes;
     for (size_t at = 0, chunk = first_chunk; at < tail.size(); at += chunk_bytes, ++chunk) {
       const size_t length = std::min(chunk_bytes, tail.size() - at);
-      st = txn->put(graph_db, lmdb::as_bytes(codes_chunk_key(vector_index_, uint32_t(chunk))),
+      st = txn->put(graph_db,
+                    lmdb::as_bytes(codes_chunk_key(vector_index_, kind, uint32_t(chunk))),
                     lmdb::Bytes(reinterpret_cast<const uint8_t*>(tail.data() + at), length));
       if (!st.ok()) return st;
     }
-    auto ckey = codes_key(vector_index_);
+    std::vector<std::byte> stored_header(sizeof header);
+    std::memcpy(stored_header.data(), &header, sizeof header);
+    stored_header.insert(stored_header.end(), state.begin(), state.end());
+    auto ckey = codes_key(vector_index_, kind);
     st = txn->put(graph_db, lmdb::as_bytes(ckey),
-                  lmdb::Bytes(reinterpret_cast<const uint8_t*>(&header), sizeof header));
+                  lmdb::Bytes(reinterpret_cast<const uint8_t*>(stored_header.data()),
+                              stored_header.size()));
     if (!st.ok()) return st;
   }
   st = txn->commit();
   if (!st.ok()) return st;
+  stale_codes_checked_ = true;
   if (header.count > 0) codes_persisted_ = header.count;
   return {};
 }
@@ -280,7 +322,7 @@ std::optional<std::vector<ScoredOffset>> VectorIndex::search(const ReadView& vie
   std::shared_lock lock(mutex_);
   if (!graph_ || !synced_view_) return std::nullopt;
   const index::VectorSource source = source_of(*synced_view_, vector_index_);
-  if (codes_ && !quantization.ignore) graph_request.quantized = codes_.get();
+  if (codes_ && !quantization.ignore) codes_->attach(graph_request);
   for (const auto& hit : graph_->search(graph_request, source)) {
     if (hit.offset >= state.offset_limit) continue;
     merged.push_back({hit.offset, hit.score});

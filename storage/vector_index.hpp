@@ -11,10 +11,12 @@
 //   and never wait for indexing.
 // - Offsets of a view that are alive but not yet in the graph are searched exactly and merged,
 //   so results never miss a point because indexing lags.
-// - With scalar quantization configured, `codes_` holds an int8 code for every offset in the
-//   graph (encoded before the offset is inserted, changed only under the exclusive lock); the
-//   graph is built and walked on them, and searches rescore on the stored float32 vectors as
-//   the query's `quantization` params ask. Codes are persisted beside the graph image.
+// - With quantization configured (scalar or binary), `codes_` holds a code of that kind for
+//   every offset in the graph (encoded before the offset is inserted, changed only under the
+//   exclusive lock); the graph is walked on them (and, for int8 codes, built on them), and
+//   searches rescore on the stored float32 vectors as the query's `quantization` params ask.
+//   Codes are persisted beside the graph image under keys of their kind; stored codes of
+//   another kind than the configured one are dropped and encoded again.
 #pragma once
 
 #include <atomic>
@@ -25,10 +27,10 @@
 #include <vector>
 
 #include "index/hnsw/hnsw_graph.hpp"
-#include "index/quantization/scalar_quantizer.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/read_view.hpp"
+#include "storage/vector_codes.hpp"
 #include "storage/vector_search.hpp"
 
 namespace sextant::storage {
@@ -51,7 +53,7 @@ class VectorIndex {
   // Inserts the view's live offsets the graph lacks and tombstones the dead ones. Returns true
   // when the graph changed.
   bool catch_up(const std::shared_ptr<const ReadView>& view, unsigned threads);
-  // Writes the graph image (and the int8 codes) in its own write transaction (LMDB serialises
+  // Writes the graph image (and the quantized codes) in its own write transaction (LMDB serialises
   // it with the writer).
   Status persist(lmdb::Env& env, MDB_dbi graph_db);
 
@@ -65,10 +67,13 @@ class VectorIndex {
 
  private:
   bool wants_codes() const;
-  // Trains the quantizer on a sample of `offsets` and encodes them all. Exclusive lock held.
+  // Trains the configured quantizer on a sample of `offsets` and encodes them all. Exclusive
+  // lock held.
   void start_codes(std::span<const uint32_t> offsets, const index::VectorSource& source,
                    unsigned threads);
   Status load_codes(const lmdb::Txn& txn, MDB_dbi graph_db);
+  // Deletes stored codes of every kind but `kept` (a configuration change left them behind).
+  Status remove_stale_codes(lmdb::Txn& txn, MDB_dbi graph_db, CodesKind kept) const;
   // Rebuilds the graph without its tombstones when the vacuum policy says so.
   void vacuum_if_needed(const index::VectorSource& source, unsigned threads);
 
@@ -77,8 +82,9 @@ class VectorIndex {
   VacuumPolicy vacuum_;
   mutable std::shared_mutex mutex_;
   std::optional<index::HnswGraph> graph_;
-  std::unique_ptr<index::QuantizedVectors> codes_;
+  std::unique_ptr<VectorCodes> codes_;
   uint32_t codes_persisted_ = 0;  // codes of offsets below this are stored (persist thread only)
+  bool stale_codes_checked_ = false;  // persist thread only
   std::shared_ptr<const ReadView> synced_view_;
   // Every live offset below this (with the vector) is in the graph.
   uint32_t indexed_limit_ = 0;

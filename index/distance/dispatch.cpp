@@ -18,10 +18,11 @@ bool cpu_has_f16c() {
 
 bool cpu_runs_avx512() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-         cpu_has_f16c() && __builtin_cpu_supports("fma");
+         cpu_has_f16c() && __builtin_cpu_supports("fma") && __builtin_cpu_supports("popcnt");
 }
 bool cpu_runs_avx2() {
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && cpu_has_f16c();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && cpu_has_f16c() &&
+         __builtin_cpu_supports("popcnt");
 }
 bool cpu_runs_sse4() { return __builtin_cpu_supports("sse4.1"); }
 
@@ -59,9 +60,14 @@ int32_t scalar_l2_i8(const int8_t* a, const int8_t* b, size_t n) {
   return scalar_reference::l2_squared_i8(a, b, n);
 }
 
-const KernelTable kScalarTable{"scalar",       scalar_dot_f32, scalar_l2_f32, scalar_l1_f32,
-                               scalar_dot_f16, scalar_l2_f16,  scalar_l1_f16, scalar_dot_u8,
-                               scalar_l2_u8,   scalar_l1_u8,   scalar_dot_i8, scalar_l2_i8};
+uint32_t scalar_hamming_u64(const uint64_t* a, const uint64_t* b, size_t words) {
+  return scalar_reference::hamming_u64(a, b, words);
+}
+
+const KernelTable kScalarTable{"scalar",      scalar_dot_f32, scalar_l2_f32,     scalar_l1_f32,
+                               scalar_dot_f16, scalar_l2_f16, scalar_l1_f16,     scalar_dot_u8,
+                               scalar_l2_u8,  scalar_l1_u8,   scalar_dot_i8,     scalar_l2_i8,
+                               scalar_hamming_u64};
 
 const KernelTable& choose_kernels() {
   if (cpu_runs_avx512()) return avx512_kernels();

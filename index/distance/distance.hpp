@@ -49,6 +49,10 @@ struct KernelTable {
   // Exact integer kernels for scalar (int8) quantization. Components are in [-127, 127].
   int32_t (*dot_i8)(const int8_t* a, const int8_t* b, size_t n);
   int32_t (*l2_squared_i8)(const int8_t* a, const int8_t* b, size_t n);
+
+  // Hamming distance of two bit strings of `words` u64 words (popcount of a XOR b), for binary
+  // quantization codes.
+  uint32_t (*hamming_u64)(const uint64_t* a, const uint64_t* b, size_t words);
 };
 
 // The table chosen for this CPU (the one dispatch point). Thread-safe; never changes.

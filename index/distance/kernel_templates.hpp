@@ -5,7 +5,8 @@
 //
 // Simd must provide: kWidth (floats per register), F (register type), zero(), load(const float*),
 // load_f16(const uint16_t*), load_u8(const uint8_t*), fmadd(a, b, acc), sub, abs, add, hsum(F).
-// Integer kernels are provided by the TU itself (they differ more between ISAs).
+// Integer kernels are provided by the TU itself (they differ more between ISAs), except the
+// Hamming kernel, which is plain popcount in every TU.
 #pragma once
 
 #include <cstddef>
@@ -66,6 +67,21 @@ inline float l1_generic(const T* a, const T* b, size_t n, Load load) {
   }
   for (; i + w <= n; i += w) acc0 = Simd::add(acc0, Simd::abs(Simd::sub(load(a + i), load(b + i))));
   return Simd::hsum(Simd::add(acc0, acc1)) + scalar_reference::l1(a + i, b + i, n - i);
+}
+
+// Four independent popcount chains; the popcnt instruction where the TU is compiled with
+// -mpopcnt (AVX2, AVX-512), the compiler's portable bit count otherwise.
+inline uint32_t hamming_popcount(const uint64_t* a, const uint64_t* b, size_t words) {
+  uint64_t sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0;
+  size_t i = 0;
+  for (; i + 4 <= words; i += 4) {
+    sum0 += uint64_t(__builtin_popcountll(a[i] ^ b[i]));
+    sum1 += uint64_t(__builtin_popcountll(a[i + 1] ^ b[i + 1]));
+    sum2 += uint64_t(__builtin_popcountll(a[i + 2] ^ b[i + 2]));
+    sum3 += uint64_t(__builtin_popcountll(a[i + 3] ^ b[i + 3]));
+  }
+  for (; i < words; ++i) sum0 += uint64_t(__builtin_popcountll(a[i] ^ b[i]));
+  return uint32_t(sum0 + sum1 + sum2 + sum3);
 }
 
 template <typename Simd>

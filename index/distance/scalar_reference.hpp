@@ -78,6 +78,20 @@ inline int32_t l2_squared_i8(const int8_t* a, const int8_t* b, size_t n) {
   return sum;
 }
 
+// Bit counting without the popcnt instruction (the oracle must not depend on an ISA flag).
+inline uint32_t popcount_u64(uint64_t word) {
+  word = word - ((word >> 1) & 0x5555555555555555ull);
+  word = (word & 0x3333333333333333ull) + ((word >> 2) & 0x3333333333333333ull);
+  word = (word + (word >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return uint32_t((word * 0x0101010101010101ull) >> 56);
+}
+
+inline uint32_t hamming_u64(const uint64_t* a, const uint64_t* b, size_t words) {
+  uint32_t sum = 0;
+  for (size_t i = 0; i < words; ++i) sum += popcount_u64(a[i] ^ b[i]);
+  return sum;
+}
+
 }  // namespace scalar_reference
 }  // namespace
 }  // namespace sextant::index

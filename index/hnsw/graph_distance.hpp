@@ -4,8 +4,10 @@
 // The kernel pointer comes from the one dispatch table (distance.hpp).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <numbers>
 #include <vector>
 
 #include "index/distance/distance.hpp"
@@ -84,6 +86,37 @@ struct GraphDistance<int8_t> {
   float to_score(float ordering_value) const {
     const float value = ordering_value * unit;
     return distance == Distance::kEuclid ? std::sqrt(value) : -value;
+  }
+};
+
+// Binary-quantized codes (u64 words, see index/quantization/binary_quantizer.hpp): the
+// ordering value is the Hamming distance, whatever the index's Distance. Scores come from
+// rescoring, or from to_score's estimate: the fraction of differing bits read as an angle
+// (random-hyperplane hashing), so cos(pi * hamming / bits) for Cosine/Dot, the chord of that
+// angle between unit vectors for Euclid, and the raw Hamming distance for Manhattan.
+template <>
+struct GraphDistance<uint64_t> {
+  uint32_t (*kernel)(const uint64_t*, const uint64_t*, size_t) = nullptr;
+  Distance distance = Distance::kCosine;
+  size_t words = 0;
+  uint32_t bits = 1;
+
+  static GraphDistance make(Distance d, size_t words_per_vector, uint32_t bits_per_vector) {
+    GraphDistance g;
+    g.kernel = kernels().hamming_u64;
+    g.distance = d;
+    g.words = words_per_vector;
+    g.bits = bits_per_vector == 0 ? 1 : bits_per_vector;
+    return g;
+  }
+  float operator()(const uint64_t* a, const uint64_t* b) const {
+    return float(kernel(a, b, words));
+  }
+  float to_score(float hamming) const {
+    if (distance == Distance::kManhattan) return hamming;
+    const float cosine = std::cos(std::numbers::pi_v<float> * hamming / float(bits));
+    if (distance == Distance::kEuclid) return std::sqrt(std::max(0.0f, 2.0f - 2.0f * cosine));
+    return cosine;
   }
 };
 

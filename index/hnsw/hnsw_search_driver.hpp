@@ -1,7 +1,7 @@
 // Runs one HNSW query over either graph form (a Layers accessor, see layer_search.hpp): converts
 // the query to the element type, descends the upper levels, walks level 0 with the request's
-// restrictions — on full vectors, or on int8 codes followed by rescoring — and returns the k best
-// as Qdrant scores. Shared by HnswGraph and HnswImageView.
+// restrictions — on full vectors, or on int8 or binary codes followed by rescoring — and returns
+// the k best as Qdrant scores. Shared by HnswGraph and HnswImageView.
 #pragma once
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include "index/hnsw/hnsw_params.hpp"
 #include "index/hnsw/layer_search.hpp"
 #include "index/hnsw/search_request.hpp"
+#include "index/quantization/binary_quantizer.hpp"
 #include "index/quantization/scalar_quantizer.hpp"
 
 namespace sextant::index {
@@ -69,6 +70,46 @@ inline void sort_closest_first(std::vector<Candidate>& candidates) {
             [](const Candidate& a, const Candidate& b) { return a.distance < b.distance; });
 }
 
+// The quantized search: walks the graph on `codes` (int8 or binary) with a beam of
+// max(ef, ceil(k * oversampling)), then, with `request.rescore`, rescores the best
+// ceil(k * oversampling) by code distance on the float32 vectors of `source`; without it, scores
+// are the codes' estimates.
+template <typename Code, typename Layers, typename Codes, typename IsDeleted>
+std::vector<ScoredOffset> search_on_codes(const Layers& layers,
+                                          const GraphDistance<Code>& code_distance,
+                                          const Code* query_code, const Codes& codes,
+                                          const GraphDistance<float>& distance,
+                                          const ResolvedSource& source, const GraphSnapshot& graph,
+                                          const SearchRequest& request, size_t ef,
+                                          const IsDeleted& is_deleted) {
+  thread_local std::vector<Candidate> results;
+  const size_t wanted = size_t(std::ceil(double(request.k) * std::max(1.0, request.oversampling)));
+  walk_graph(layers, code_distance, query_code, codes, graph, request, std::max(ef, wanted),
+             is_deleted, results);
+  sort_closest_first(results);
+  if (request.rescore) {
+    // Rescore the best k * oversampling by code distance on the full vectors, prefetching one
+    // ahead: these reads are cold, the codes were what the walk touched.
+    results.resize(std::min(results.size(), std::max(request.k, wanted)));
+    const size_t lines = std::min<size_t>((source.vector_bytes() + 63) / 64, 32);
+    if (!results.empty()) prefetch_vector(source, results[0].node, lines);
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (i + 1 < results.size()) prefetch_vector(source, results[i + 1].node, lines);
+      results[i].distance = distance(request.query, vector_of<float>(source, results[i].node));
+    }
+    sort_closest_first(results);
+  }
+  std::vector<ScoredOffset> hits;
+  const size_t count = std::min(request.k, results.size());
+  hits.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    const float d = results[i].distance;
+    hits.push_back(
+        {results[i].node, request.rescore ? distance.to_score(d) : code_distance.to_score(d)});
+  }
+  return hits;
+}
+
 template <typename T, typename Layers, typename IsDeleted>
 std::vector<ScoredOffset> run_search(const Layers& layers, const HnswParams& params,
                                      const GraphSnapshot& graph, const SearchRequest& request,
@@ -81,6 +122,16 @@ std::vector<ScoredOffset> run_search(const Layers& layers, const HnswParams& par
   const size_t ef = std::max(request.ef, request.k);
 
   if constexpr (std::is_same_v<T, float>) {
+    const BinaryVectors* bits = request.binary;
+    if (bits != nullptr && bits->dim() == params.dim && bits->capacity() >= graph.offset_limit) {
+      thread_local std::vector<uint64_t> query_bits;
+      query_bits.resize(bits->words_per_vector());
+      bits->quantizer().encode(request.query, query_bits.data());
+      const auto bit_distance = GraphDistance<uint64_t>::make(
+          params.distance, bits->words_per_vector(), bits->quantizer().bits_per_vector());
+      return search_on_codes(layers, bit_distance, query_bits.data(), *bits, distance, source,
+                             graph, request, ef, is_deleted);
+    }
     const QuantizedVectors* codes = request.quantized;
     if (codes != nullptr && GraphDistance<int8_t>::supports(params.distance) &&
         codes->dim() == params.dim && codes->capacity() >= graph.offset_limit) {
@@ -89,31 +140,8 @@ std::vector<ScoredOffset> run_search(const Layers& layers, const HnswParams& par
       codes->quantizer().encode(request.query, params.dim, query_code.data());
       const auto code_distance =
           GraphDistance<int8_t>::make(params.distance, params.dim, codes->quantizer().scale());
-      const size_t wanted =
-          size_t(std::ceil(double(request.k) * std::max(1.0, request.oversampling)));
-      walk_graph(layers, code_distance, query_code.data(), *codes, graph, request,
-                 std::max(ef, wanted), is_deleted, results);
-      sort_closest_first(results);
-      if (request.rescore) {
-        // Rescore the best k * oversampling by code distance on the full vectors, prefetching
-        // one ahead: these reads are cold, the codes were what the walk touched.
-        results.resize(std::min(results.size(), std::max(request.k, wanted)));
-        const size_t lines = std::min<size_t>((source.vector_bytes() + 63) / 64, 32);
-        if (!results.empty()) prefetch_vector(source, results[0].node, lines);
-        for (size_t i = 0; i < results.size(); ++i) {
-          if (i + 1 < results.size()) prefetch_vector(source, results[i + 1].node, lines);
-          results[i].distance = distance(request.query, vector_of<float>(source, results[i].node));
-        }
-        sort_closest_first(results);
-      }
-      const size_t count = std::min(request.k, results.size());
-      hits.reserve(count);
-      for (size_t i = 0; i < count; ++i) {
-        const float d = results[i].distance;
-        hits.push_back(
-            {results[i].node, request.rescore ? distance.to_score(d) : code_distance.to_score(d)});
-      }
-      return hits;
+      return search_on_codes(layers, code_distance, query_code.data(), *codes, distance, source,
+                             graph, request, ef, is_deleted);
     }
   }
 

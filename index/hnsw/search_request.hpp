@@ -15,6 +15,7 @@
 namespace sextant::index {
 
 class QuantizedVectors;
+class BinaryVectors;
 
 // A read-only bitset over offsets (bit i of words[i / 64]). Bits beyond word_count are 0.
 struct OffsetBitsetView {
@@ -50,6 +51,9 @@ struct SearchRequest {
   // max(ef, ceil(k * oversampling)), and, with `rescore`, the best ceil(k * oversampling) of
   // them by code distance are rescored on the full vectors (as Qdrant's oversampling).
   const QuantizedVectors* quantized = nullptr;
+  // Binary-quantized search: the same, walking on these bit codes by Hamming distance (float32
+  // indexes of any Distance). Takes precedence over `quantized` when both are set.
+  const BinaryVectors* binary = nullptr;
   bool rescore = true;
   double oversampling = 1.0;
 };

@@ -2,9 +2,9 @@
 #include "index/quantization/scalar_quantizer.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <thread>
+
+#include "index/quantization/parallel_encode.hpp"
 
 namespace sextant::index {
 
@@ -39,17 +39,8 @@ void QuantizedVectors::encode_all(std::span<const uint32_t> offsets, const Vecto
                                   unsigned threads) {
   if (offsets.empty()) return;
   reserve(*std::max_element(offsets.begin(), offsets.end()) + 1);
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1024)) < offsets.size();)
-      for (size_t j = i; j < std::min(offsets.size(), i + 1024); ++j)
-        set(offsets[j], source.vector(offsets[j]));
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& thread : pool) thread.join();
+  encode_in_parallel(offsets, threads,
+                     [&](uint32_t offset) { set(offset, source.vector(offset)); });
 }
 
 }  // namespace sextant::index

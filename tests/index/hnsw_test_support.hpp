@@ -26,10 +26,10 @@ struct Dataset {
   }
 };
 
-inline Dataset clustered(size_t rows, size_t dim, uint32_t seed, bool normalised = true) {
+inline Dataset clustered(size_t rows, size_t dim, uint32_t seed, bool normalised = true,
+                         size_t clusters = 40) {
   std::mt19937 rng(seed);
   std::normal_distribution<float> gauss(0, 1);
-  const size_t clusters = 40;
   std::vector<float> centres(clusters * dim);
   for (auto& c : centres) c = gauss(rng);
   Dataset d;

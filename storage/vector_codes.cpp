@@ -1,0 +1,157 @@
+// Quantized codes of one vector field, whatever their kind (vector_codes.hpp).
+#include "storage/vector_codes.hpp"
+
+#include <cstring>
+
+namespace sextant::storage {
+namespace {
+
+template <typename T>
+std::span<const std::byte> as_byte_span(std::span<const T> values) {
+  return {reinterpret_cast<const std::byte*>(values.data()), values.size_bytes()};
+}
+
+// Binary state: u32 encoding, u32 count of statistics (0 or dim), then means and deviations.
+std::vector<std::byte> binary_state(const index::BinaryQuantizer& quantizer) {
+  const uint32_t encoding = uint32_t(quantizer.encoding());
+  const uint32_t count = uint32_t(quantizer.means().size());
+  std::vector<std::byte> out(8 + size_t(count) * 8);
+  std::memcpy(out.data(), &encoding, 4);
+  std::memcpy(out.data() + 4, &count, 4);
+  if (count > 0) {
+    std::memcpy(out.data() + 8, quantizer.means().data(), size_t(count) * 4);
+    std::memcpy(out.data() + 8 + size_t(count) * 4, quantizer.deviations().data(),
+                size_t(count) * 4);
+  }
+  return out;
+}
+
+std::optional<index::BinaryQuantizer> binary_from_state(std::span<const std::byte> state,
+                                                        uint32_t dim) {
+  uint32_t encoding = 0, count = 0;
+  if (state.size() < 8) return std::nullopt;
+  std::memcpy(&encoding, state.data(), 4);
+  std::memcpy(&count, state.data() + 4, 4);
+  if (encoding > uint32_t(index::BinaryEncoding::kOneAndHalfBits) || (count != 0 && count != dim) ||
+      state.size() != 8 + size_t(count) * 8)
+    return std::nullopt;
+  std::vector<float> means(count), deviations(count);
+  if (count > 0) {
+    std::memcpy(means.data(), state.data() + 8, size_t(count) * 4);
+    std::memcpy(deviations.data(), state.data() + 8 + size_t(count) * 4, size_t(count) * 4);
+  }
+  return index::BinaryQuantizer(index::BinaryEncoding(encoding), dim, std::move(means),
+                                std::move(deviations));
+}
+
+}  // namespace
+
+CodesKind VectorCodes::kind_for(const DenseVectorSpec& spec) {
+  if (spec.multivector || spec.dim == 0) return CodesKind::kNone;
+  if (std::holds_alternative<ScalarQuantization>(spec.quantization))
+    return spec.distance == Distance::kManhattan ? CodesKind::kNone : CodesKind::kScalar;
+  if (std::holds_alternative<BinaryQuantization>(spec.quantization)) return CodesKind::kBinary;
+  return CodesKind::kNone;
+}
+
+std::unique_ptr<VectorCodes> VectorCodes::train(const DenseVectorSpec& spec,
+                                                const index::VectorSource& source,
+                                                std::span<const uint32_t> sample) {
+  auto codes = std::make_unique<VectorCodes>();
+  codes->kind_ = kind_for(spec);
+  switch (codes->kind_) {
+    case CodesKind::kNone:
+      return nullptr;
+    case CodesKind::kScalar: {
+      const auto& scalar = std::get<ScalarQuantization>(spec.quantization);
+      codes->scalar_ = std::make_unique<index::QuantizedVectors>(
+          index::ScalarQuantizer::train(source, sample, scalar.quantile), spec.dim);
+      break;
+    }
+    case CodesKind::kBinary: {
+      const auto& binary = std::get<BinaryQuantization>(spec.quantization);
+      codes->binary_ = std::make_unique<index::BinaryVectors>(
+          index::BinaryQuantizer::train(binary.encoding, source, sample));
+      break;
+    }
+  }
+  return codes;
+}
+
+std::unique_ptr<VectorCodes> VectorCodes::restore(const DenseVectorSpec& spec, CodesKind kind,
+                                                  float scale, std::span<const std::byte> state,
+                                                  std::span<const std::byte> stored) {
+  if (kind != kind_for(spec)) return nullptr;
+  auto codes = std::make_unique<VectorCodes>();
+  codes->kind_ = kind;
+  switch (kind) {
+    case CodesKind::kNone:
+      return nullptr;
+    case CodesKind::kScalar: {
+      if (!state.empty() || stored.size() % spec.dim != 0) return nullptr;
+      codes->scalar_ =
+          std::make_unique<index::QuantizedVectors>(index::ScalarQuantizer(scale), spec.dim);
+      codes->scalar_->assign({reinterpret_cast<const int8_t*>(stored.data()), stored.size()});
+      break;
+    }
+    case CodesKind::kBinary: {
+      auto quantizer = binary_from_state(state, spec.dim);
+      // A stored encoding other than the configured one is encoded again.
+      if (!quantizer ||
+          quantizer->encoding() != std::get<BinaryQuantization>(spec.quantization).encoding)
+        return nullptr;
+      codes->binary_ = std::make_unique<index::BinaryVectors>(*quantizer);
+      const size_t code_bytes = codes->binary_->vector_bytes();
+      if (code_bytes == 0 || stored.size() % code_bytes != 0) return nullptr;
+      std::vector<uint64_t> words(stored.size() / 8);
+      if (!words.empty()) std::memcpy(words.data(), stored.data(), stored.size());
+      codes->binary_->assign(words);
+      break;
+    }
+  }
+  return codes;
+}
+
+uint32_t VectorCodes::capacity() const {
+  if (scalar_) return scalar_->capacity();
+  if (binary_) return binary_->capacity();
+  return 0;
+}
+
+size_t VectorCodes::code_bytes() const {
+  if (scalar_) return scalar_->vector_bytes();
+  if (binary_) return binary_->vector_bytes();
+  return 0;
+}
+
+float VectorCodes::scale() const { return scalar_ ? scalar_->quantizer().scale() : 0.0f; }
+
+std::vector<std::byte> VectorCodes::quantizer_state() const {
+  if (binary_) return binary_state(binary_->quantizer());
+  return {};
+}
+
+std::span<const std::byte> VectorCodes::bytes() const {
+  if (scalar_) return as_byte_span(scalar_->codes());
+  if (binary_) return as_byte_span(binary_->codes());
+  return {};
+}
+
+size_t VectorCodes::memory_bytes() const {
+  if (scalar_) return scalar_->memory_bytes();
+  if (binary_) return binary_->memory_bytes();
+  return 0;
+}
+
+void VectorCodes::encode_all(std::span<const uint32_t> offsets, const index::VectorSource& source,
+                             unsigned threads) {
+  if (scalar_) scalar_->encode_all(offsets, source, threads);
+  if (binary_) binary_->encode_all(offsets, source, threads);
+}
+
+void VectorCodes::attach(index::SearchRequest& request) const {
+  request.quantized = scalar_.get();
+  request.binary = binary_.get();
+}
+
+}  // namespace sextant::storage

@@ -1,0 +1,69 @@
+// VectorCodes: the quantized codes of one dense vector field, whatever the configured kind
+// (scalar int8, binary), behind one interface, so VectorIndex trains, encodes, persists,
+// restores and searches them the same way.
+//
+// Persisted form: `quantizer_state()` (what decoding needs besides the codes: empty for scalar,
+// whose scale travels in the header; the encoding and per-dimension statistics for binary) and
+// `code_bytes()` bytes per offset, contiguous by offset (`bytes()`).
+//
+// Ownership and threading follow the underlying stores (QuantizedVectors, BinaryVectors): growth
+// must not race with readers; the owner (VectorIndex) serialises writers against searches.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "index/hnsw/search_request.hpp"
+#include "index/hnsw/vector_source.hpp"
+#include "index/quantization/binary_quantizer.hpp"
+#include "index/quantization/scalar_quantizer.hpp"
+#include "storage/collection_schema.hpp"
+
+namespace sextant::storage {
+
+// Stored values: never renumber.
+enum class CodesKind : uint32_t { kNone = 0, kScalar = 1, kBinary = 2 };
+
+class VectorCodes {
+ public:
+  // The kind of codes `spec` asks for and this index can search with (kNone otherwise: no
+  // quantization, multivectors, or scalar with Manhattan).
+  static CodesKind kind_for(const DenseVectorSpec& spec);
+
+  // Trains the quantizer of `spec`'s kind on the vectors at `sample`. nullptr for kNone.
+  static std::unique_ptr<VectorCodes> train(const DenseVectorSpec& spec,
+                                            const index::VectorSource& source,
+                                            std::span<const uint32_t> sample);
+  // Codes of `kind` from their persisted form; nullptr when it does not fit `spec` (then the
+  // caller encodes again). `scale` is the scalar quantizer's.
+  static std::unique_ptr<VectorCodes> restore(const DenseVectorSpec& spec, CodesKind kind,
+                                              float scale, std::span<const std::byte> state,
+                                              std::span<const std::byte> codes);
+
+  CodesKind kind() const { return kind_; }
+  uint32_t capacity() const;
+  size_t code_bytes() const;
+  float scale() const;  // the scalar quantizer's scale; 0 for other kinds
+  std::vector<std::byte> quantizer_state() const;
+  std::span<const std::byte> bytes() const;
+  size_t memory_bytes() const;
+
+  // Encodes every offset of `offsets` from `source`, on `threads` threads.
+  void encode_all(std::span<const uint32_t> offsets, const index::VectorSource& source,
+                  unsigned threads);
+  // Points the request's walk at these codes.
+  void attach(index::SearchRequest& request) const;
+  // The codes the graph's links may be chosen on (int8 only); nullptr for other kinds.
+  const index::QuantizedVectors* link_codes() const { return scalar_.get(); }
+
+ private:
+  CodesKind kind_ = CodesKind::kNone;
+  std::unique_ptr<index::QuantizedVectors> scalar_;
+  std::unique_ptr<index::BinaryVectors> binary_;
+};
+
+}  // namespace sextant::storage
