@@ -47,6 +47,7 @@ ResultOrder result_order(const QueryPlan& plan, const storage::CollectionSchema&
     case QueryPlan::Kind::kFusionDbsf:
     case QueryPlan::Kind::kDiscover:
     case QueryPlan::Kind::kContext:
+    case QueryPlan::Kind::kFormula:
       return ResultOrder::kLargeBetter;
     case QueryPlan::Kind::kAll:
     case QueryPlan::Kind::kSampleRandom:

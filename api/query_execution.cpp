@@ -124,6 +124,56 @@ std::vector<ScoredOffset> fuse(const QueryPlan& plan, const std::vector<std::vec
   return out;
 }
 
+// A nearest query: over the prefetch candidates when there are any, else over the collection.
+Result<std::vector<ScoredOffset>> nearest(const storage::Collection& collection,
+                                          const storage::ReadView& view, const QueryPlan& plan,
+                                          const std::vector<std::vector<ScoredOffset>>& candidates,
+                                          storage::ParallelPool& pool) {
+  if (!candidates.empty()) {
+    std::vector<ScoredOffset> merged;
+    std::vector<bool> seen;
+    for (const auto& list : candidates)
+      for (const auto& c : list) {
+        if (c.offset >= seen.size()) seen.resize(c.offset + 1, false);
+        if (!seen[c.offset]) merged.push_back(c);
+        seen[c.offset] = true;
+      }
+    return rescore(view, plan, merged);
+  }
+  auto request = nearest_request(view, plan);
+  if (!request.ok()) return request.error();
+  std::vector<ScoredOffset> results = collection.search(view, request.value(), pool);
+  if (plan.by_id) {
+    // The point the query came from is not its own neighbour.
+    auto reader = view.reader();
+    auto self = reader.find(*plan.by_id);
+    std::erase_if(results, [&](const ScoredOffset& s) { return self && s.offset == *self; });
+  }
+  return results;
+}
+
+// MMR: the nearest `candidates_limit` points, re-ranked for diversity, then `offset`/`limit`.
+Result<std::vector<ScoredOffset>> nearest_with_mmr(
+    const storage::Collection& collection, const storage::ReadView& view, const QueryPlan& plan,
+    const std::vector<std::vector<ScoredOffset>>& candidates, storage::ParallelPool& pool) {
+  QueryPlan stage = plan;
+  stage.prefetch.clear();
+  stage.mmr.reset();
+  stage.limit = plan.mmr->candidates_limit.value_or(plan.limit);
+  stage.offset = 0;
+  if (stage.limit == 0) return std::vector<ScoredOffset>{};
+  auto found = nearest(collection, view, stage, candidates, pool);
+  if (!found.ok()) return found;
+  auto request = nearest_request(view, plan);
+  if (!request.ok()) return request.error();
+  auto ranked = rerank_with_mmr(view, plan.using_name, request->vector, plan.mmr->diversity,
+                                found.value(), plan.limit + plan.offset);
+  if (!ranked.ok()) return ranked;
+  std::vector<ScoredOffset> out;
+  for (size_t i = plan.offset; i < ranked->size(); ++i) out.push_back((*ranked)[i]);
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<ScoredOffset>> execute_query(const storage::Collection& collection,
@@ -137,28 +187,14 @@ Result<std::vector<ScoredOffset>> execute_query(const storage::Collection& colle
   }
   switch (plan.kind) {
     case QueryPlan::Kind::kNearest: {
-      if (!candidates.empty()) {
-        std::vector<ScoredOffset> merged;
-        std::vector<bool> seen;
-        for (const auto& list : candidates)
-          for (const auto& c : list) {
-            if (c.offset >= seen.size()) seen.resize(c.offset + 1, false);
-            if (!seen[c.offset]) merged.push_back(c);
-            seen[c.offset] = true;
-          }
-        return rescore(view, plan, merged);
-      }
-      auto request = nearest_request(view, plan);
-      if (!request.ok()) return request.error();
-      std::vector<ScoredOffset> results = collection.search(view, request.value(), pool);
-      if (plan.by_id) {
-        // The point the query came from is not its own neighbour.
-        auto reader = view.reader();
-        auto self = reader.find(*plan.by_id);
-        std::erase_if(results, [&](const ScoredOffset& s) { return self && s.offset == *self; });
-      }
-      return results;
+      if (plan.mmr) return nearest_with_mmr(collection, view, plan, candidates, pool);
+      return nearest(collection, view, plan, candidates, pool);
     }
+    case QueryPlan::Kind::kFormula:
+      if (plan.prefetch.empty())
+        return Error::bad_input("Validation failed: cannot apply Formula without prefetches");
+      return formula::rescore_with_formula(view, *plan.formula, candidates, plan.filter.get(),
+                                           plan.score_threshold, plan.limit, plan.offset);
     case QueryPlan::Kind::kFusionRrf:
     case QueryPlan::Kind::kFusionDbsf:
       return fuse(plan, candidates);

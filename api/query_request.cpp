@@ -166,12 +166,51 @@ Result<std::vector<ContextPair>> parse_context_pairs(const json::value& value, I
   return pairs;
 }
 
+// `mmr` of a nearest query: diversity in [0, 1] (default 0.5), candidates_limit <= 16384.
+Result<MmrParams> parse_mmr(const json::value& value) {
+  if (!value.is_object()) return Error::format("invalid type: expected struct Mmr");
+  const auto& o = value.get_object();
+  MmrParams mmr;
+  if (auto d = o.if_contains("diversity"); d && !d->is_null()) {
+    if (!d->is_number()) return Error::format("invalid type for `diversity`: expected f32");
+    const double diversity = json_double(*d);
+    if (diversity < 0.0)
+      return Error::validation("[query.mmr.diversity: value " + json_number_text(*d) +
+                               " invalid, must be 0 or larger]");
+    if (diversity > 1.0)
+      return Error::validation("[query.mmr.diversity: value " + json_number_text(*d) +
+                               " invalid, must be 1 or smaller]");
+    mmr.diversity = static_cast<float>(diversity);
+  }
+  if (auto c = o.if_contains("candidates_limit"); c && !c->is_null()) {
+    if (!json_uint(*c)) return Error::format("invalid type for `candidates_limit`: expected usize");
+    if (*json_uint(*c) > 16384)
+      return Error::validation("[query.mmr.candidates_limit: value " + json_number_text(*c) +
+                               " invalid, must be 16384 or smaller]");
+    mmr.candidates_limit = static_cast<size_t>(*json_uint(*c));
+  }
+  return mmr;
+}
+
 Status parse_query_value(const json::value& query, Inference* inference, QueryPlan& plan) {
   if (query.is_object()) {
     const auto& q = query.get_object();
     if (auto n = q.if_contains("nearest")) {
       plan.kind = QueryPlan::Kind::kNearest;
-      return parse_nearest(*n, inference, plan);
+      if (auto st = parse_nearest(*n, inference, plan); !st.ok()) return st;
+      if (auto m = q.if_contains("mmr"); m && !m->is_null()) {
+        auto mmr = parse_mmr(*m);
+        if (!mmr.ok()) return mmr.error();
+        plan.mmr = mmr.value();
+      }
+      return {};
+    }
+    if (q.contains("formula")) {
+      auto formula = formula::parse_formula_query(q);
+      if (!formula.ok()) return formula.error();
+      plan.kind = QueryPlan::Kind::kFormula;
+      plan.formula = std::move(formula.value());
+      return {};
     }
     if (auto f = q.if_contains("fusion")) {
       if (f->is_string() && f->get_string() == "rrf") plan.kind = QueryPlan::Kind::kFusionRrf;
@@ -237,7 +276,7 @@ Status parse_query_value(const json::value& query, Inference* inference, QueryPl
       plan.context = std::move(pairs.value());
       return {};
     }
-    for (const char* unsupported : {"formula", "mmr", "relevance_feedback"}) {
+    for (const char* unsupported : {"relevance_feedback"}) {
       if (q.contains(unsupported))
         return Error::bad_request(std::string("query type `") + unsupported +
                                   "` is not supported by this server yet");

@@ -10,7 +10,9 @@
 #include <variant>
 #include <vector>
 
+#include "api/formula_query.hpp"
 #include "api/inference.hpp"
+#include "api/mmr_query.hpp"
 #include "api/point_parsing.hpp"
 #include "storage/point_queries.hpp"
 #include "storage/vector_search.hpp"
@@ -35,7 +37,7 @@ struct ContextPair {
 struct QueryPlan {
   enum class Kind {
     kAll, kNearest, kFusionRrf, kFusionDbsf, kOrderBy, kSampleRandom, kRecommend, kDiscover,
-    kContext
+    kContext, kFormula
   };
   Kind kind = Kind::kAll;
   std::vector<QueryPlan> prefetch;
@@ -52,6 +54,8 @@ struct QueryPlan {
   std::optional<RecommendSpec> recommend;   // kRecommend
   std::optional<Example> target;            // kDiscover
   std::vector<ContextPair> context;         // kDiscover, kContext
+  std::optional<MmrParams> mmr;             // kNearest re-ranked by MMR
+  std::shared_ptr<const formula::Formula> formula;  // kFormula
 };
 
 struct QueryRequest {

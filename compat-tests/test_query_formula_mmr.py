@@ -1,0 +1,273 @@
+"""Query API score boosting (`formula`) and MMR re-ranking (`nearest` + `mmr`).
+
+Expected values are computed here, independently of the server: formula values from the scores
+of a plain nearest search and the payloads; MMR order with a small reference implementation of
+Qdrant's greedy selection on cosine similarities.
+"""
+
+import math
+import warnings
+
+import pytest
+from qdrant_client import QdrantClient, models
+
+from support.points import upsert
+
+POINTS = [
+    {"id": 1, "vector": [1.0, 0.0],
+     "payload": {"price": 10, "tag": "a", "loc": {"lat": 52.52, "lon": 13.40},
+                 "at": "2024-01-01T00:00:00Z"}},
+    {"id": 2, "vector": [0.99, 0.1],
+     "payload": {"price": 20, "tag": "b", "loc": {"lat": 48.85, "lon": 2.35},
+                 "at": "2024-01-02T00:00:00Z"}},
+    {"id": 3, "vector": [0.7, 0.7],
+     "payload": {"price": 5, "tag": "a", "loc": {"lat": 40.71, "lon": -74.0},
+                 "at": "2024-01-03T00:00:00Z"}},
+    {"id": 4, "vector": [0.0, 1.0],
+     "payload": {"price": 1, "tag": "b", "loc": {"lat": 35.68, "lon": 139.69},
+                 "at": "2024-01-04T00:00:00Z"}},
+    {"id": 5, "vector": [-1.0, 0.0], "payload": {"tag": "c"}},
+]
+QUERY = [1.0, 0.3]
+
+
+@pytest.fixture
+def items(api, collection_factory):
+    name = collection_factory({"vectors": {"size": 2, "distance": "Cosine"}})
+    upsert(api, name, POINTS)
+    return name
+
+
+def _query(api, name, body):
+    return api.post(f"/collections/{name}/points/query", json=body).result["points"]
+
+
+def _nearest_scores(api, name):
+    points = _query(api, name, {"query": QUERY, "limit": 10})
+    return {p["id"]: p["score"] for p in points}
+
+
+def _payloads():
+    return {p["id"]: p["payload"] for p in POINTS}
+
+
+def _unit(v):
+    norm = math.sqrt(sum(x * x for x in v))
+    return [x / norm for x in v]
+
+
+def _reference_mmr(candidate_ids, diversity, limit):
+    """Qdrant's greedy MMR on cosine similarity (dot product of unit vectors)."""
+    vectors = {p["id"]: _unit(p["vector"]) for p in POINTS}
+    query = _unit(QUERY)
+    dot = lambda a, b: sum(x * y for x, y in zip(a, b))  # noqa: E731
+    relevance = {i: dot(query, vectors[i]) for i in candidate_ids}
+    picked = [max(candidate_ids, key=lambda i: relevance[i])]
+    lam = 1.0 - diversity
+    while len(picked) < min(limit, len(candidate_ids)):
+        rest = [i for i in candidate_ids if i not in picked]
+        best = max(rest, key=lambda i: lam * relevance[i]
+                   - (1 - lam) * max(dot(vectors[i], vectors[j]) for j in picked))
+        picked.append(best)
+    return picked
+
+
+# --- formula ---------------------------------------------------------------------------------
+
+def test_formula_boosts_prefetch_scores_with_payload(api, items):
+    scores = _nearest_scores(api, items)
+    body = {"prefetch": {"query": QUERY, "limit": 4},
+            "query": {"formula": {"sum": ["$score", {"mult": [0.01, "price"]}]}},
+            "limit": 4}
+    points = _query(api, items, body)
+    payloads = _payloads()
+    expected = {i: scores[i] + 0.01 * payloads[i]["price"] for i in (1, 2, 3, 4)}
+    assert [p["id"] for p in points] == sorted(expected, key=lambda i: -expected[i])
+    for p in points:
+        assert p["score"] == pytest.approx(expected[p["id"]], rel=1e-5)
+
+
+def test_formula_orders_by_value_descending_with_limit_and_offset(api, items):
+    body = {"prefetch": {"query": QUERY, "limit": 4}, "query": {"formula": "price"},
+            "limit": 2, "offset": 1}
+    points = _query(api, items, body)
+    assert [p["id"] for p in points] == [1, 3]  # prices 20, [10, 5], 1
+    assert [p["score"] for p in points] == [10.0, 5.0]
+
+
+def test_formula_condition_counts_as_one_or_zero(api, items):
+    scores = _nearest_scores(api, items)
+    condition = {"key": "tag", "match": {"value": "a"}}
+    body = {"prefetch": {"query": QUERY, "limit": 5},
+            "query": {"formula": {"sum": ["$score", condition]}}, "limit": 5}
+    points = _query(api, items, body)
+    tags = {p["id"]: p["payload"]["tag"] for p in POINTS}
+    for p in points:
+        bonus = 1.0 if tags[p["id"]] == "a" else 0.0
+        assert p["score"] == pytest.approx(scores[p["id"]] + bonus, rel=1e-5)
+    assert {p["id"] for p in points[:2]} == {1, 3}
+
+
+def test_formula_missing_variable_is_an_error_unless_defaulted(api, items):
+    body = {"prefetch": {"query": QUERY, "limit": 5}, "query": {"formula": "price"}}
+    error = api.post(f"/collections/{items}/points/query", json=body).expect(400).error
+    assert "price" in error and "No value found in a payload nor defaults" in error
+    body["query"]["defaults"] = {"price": 7}
+    points = _query(api, items, body)
+    assert {p["id"]: p["score"] for p in points}[5] == 7.0
+
+
+def test_formula_non_numeric_variable_is_an_error(api, items):
+    body = {"prefetch": {"query": QUERY, "limit": 5}, "query": {"formula": "tag"}}
+    error = api.post(f"/collections/{items}/points/query", json=body).expect(400).error
+    assert "Expected number value for tag" in error
+
+
+def test_formula_scores_of_each_prefetch(api, items):
+    body = {"prefetch": [{"query": QUERY, "limit": 2},
+                         {"query": [0.0, 1.0], "limit": 1}],
+            "query": {"formula": {"sum": ["$score[0]", {"mult": [100, "$score[1]"]}]},
+                      "defaults": {"$score[1]": 0}},
+            "limit": 3}
+    points = _query(api, items, body)
+    assert points[0]["id"] == 4 and points[0]["score"] == pytest.approx(100.0, rel=1e-5)
+    assert {p["id"] for p in points} == {1, 2, 4}
+
+
+def test_formula_functions_and_decays(api, items):
+    origin = {"lat": 52.52, "lon": 13.40}
+    body = {"prefetch": {"query": QUERY, "limit": 4},
+            "query": {"formula": {"gauss_decay": {
+                "x": {"geo_distance": {"origin": origin, "to": "loc"}},
+                "scale": 1_000_000}}},
+            "limit": 4}
+    points = _query(api, items, body)
+    assert [p["id"] for p in points] == [1, 2, 3, 4]  # by distance from point 1's location
+    assert points[0]["score"] == pytest.approx(1.0)
+    assert all(0.0 <= p["score"] <= 1.0 for p in points)
+
+    body["query"] = {"formula": {"div": {
+        "left": {"sum": [{"datetime_key": "at"}, {"neg": {"datetime": "2024-01-01T00:00:00Z"}}]},
+        "right": 86400}}}
+    days = {p["id"]: p["score"] for p in _query(api, items, body)}
+    assert days == {1: 0.0, 2: 1.0, 3: 2.0, 4: 3.0}
+
+    body["query"] = {"formula": {"sum": [{"pow": {"base": 2, "exponent": 3}}, {"sqrt": 16},
+                                         {"abs": -1}, {"log10": 100}, {"ln": 1}, {"exp": 0}]}}
+    assert {p["score"] for p in _query(api, items, body)} == {16.0}
+
+
+def test_formula_division_by_zero_default_and_error(api, items):
+    body = {"prefetch": {"query": QUERY, "limit": 1},
+            "query": {"formula": {"div": {"left": 1, "right": 0, "by_zero_default": 3}}}}
+    assert _query(api, items, body)[0]["score"] == 3.0
+    body["query"] = {"formula": {"div": {"left": 1, "right": 0}}}
+    error = api.post(f"/collections/{items}/points/query", json=body).expect(400).error
+    assert "produced a non-finite number" in error
+
+
+def test_formula_requires_prefetch(api, items):
+    body = {"query": {"formula": "$score"}}
+    error = api.post(f"/collections/{items}/points/query", json=body).expect(400).error
+    assert "cannot apply Formula without prefetches" in error
+
+
+def test_formula_invalid_variable_and_decay_parameters(api, items):
+    body = {"prefetch": {"query": QUERY, "limit": 2}, "query": {"formula": "$price"}}
+    error = api.post(f"/collections/{items}/points/query", json=body).expect(400).error
+    assert "$price" in error
+    body["query"] = {"formula": {"lin_decay": {"x": 1, "midpoint": 1.5}}}
+    error = api.post(f"/collections/{items}/points/query", json=body).expect(400).error
+    assert "midpoint" in error
+
+
+def test_formula_in_query_batch(api, items):
+    searches = [{"prefetch": {"query": QUERY, "limit": 4}, "query": {"formula": "price"},
+                 "limit": 1},
+                {"query": QUERY, "limit": 1}]
+    result = api.post(f"/collections/{items}/points/query/batch",
+                      json={"searches": searches}).result
+    assert [r["points"][0]["id"] for r in result] == [2, 2]
+    assert result[0]["points"][0]["score"] == 20.0
+
+
+# --- MMR -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("diversity", [0.0, 0.3, 0.5, 0.9])
+def test_mmr_order_follows_reference_selection(api, items, diversity):
+    body = {"query": {"nearest": QUERY, "mmr": {"diversity": diversity, "candidates_limit": 5}},
+            "limit": 4}
+    points = _query(api, items, body)
+    assert [p["id"] for p in points] == _reference_mmr([1, 2, 3, 4, 5], diversity, 4)
+
+
+def test_mmr_returns_original_similarity_scores(api, items):
+    scores = _nearest_scores(api, items)
+    body = {"query": {"nearest": QUERY, "mmr": {"diversity": 0.5, "candidates_limit": 5}},
+            "limit": 3}
+    points = _query(api, items, body)
+    for p in points:
+        assert p["score"] == pytest.approx(scores[p["id"]], rel=1e-5)
+
+
+def test_mmr_candidates_limit_bounds_the_pool(api, items):
+    body = {"query": {"nearest": QUERY, "mmr": {"diversity": 1.0, "candidates_limit": 2}},
+            "limit": 5}
+    points = _query(api, items, body)
+    assert sorted(p["id"] for p in points) == [1, 2]
+
+
+def test_mmr_without_candidates_limit_uses_limit(api, items):
+    body = {"query": {"nearest": QUERY, "mmr": {"diversity": 0.9}}, "limit": 2}
+    points = _query(api, items, body)
+    assert [p["id"] for p in points] == _reference_mmr([1, 2], 0.9, 2)
+
+
+def test_mmr_over_prefetch(api, items):
+    body = {"prefetch": {"query": QUERY, "limit": 5},
+            "query": {"nearest": QUERY, "mmr": {"diversity": 0.5, "candidates_limit": 5}},
+            "limit": 3}
+    points = _query(api, items, body)
+    assert [p["id"] for p in points] == _reference_mmr([1, 2, 3, 4, 5], 0.5, 3)
+
+
+def test_mmr_parameter_validation(api, items):
+    for mmr in ({"diversity": 1.5}, {"diversity": -0.1}, {"candidates_limit": 20000}):
+        body = {"query": {"nearest": QUERY, "mmr": mmr}}
+        api.post(f"/collections/{items}/points/query", json=body).expect(422)
+
+
+# --- the official client ---------------------------------------------------------------------
+
+@pytest.fixture
+def client(server):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        qdrant = QdrantClient(url=server.url, api_key=server.api_key, timeout=30)
+    yield qdrant
+    qdrant.close()
+
+
+def test_python_client_formula_and_mmr(client, api, items):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        boosted = client.query_points(
+            items,
+            prefetch=models.Prefetch(query=QUERY, limit=4),
+            query=models.FormulaQuery(formula=models.SumExpression(sum=[
+                "$score",
+                models.MultExpression(mult=[
+                    100, models.FieldCondition(key="tag", match=models.MatchValue(value="b"))]),
+            ])),
+            limit=2,
+        ).points
+        assert {p.id for p in boosted} == {2, 4}
+        assert all(p.score > 100 for p in boosted)
+
+        diverse = client.query_points(
+            items,
+            query=models.NearestQuery(nearest=QUERY,
+                                      mmr=models.Mmr(diversity=0.5, candidates_limit=5)),
+            limit=4,
+        ).points
+        assert [p.id for p in diverse] == _reference_mmr([1, 2, 3, 4, 5], 0.5, 4)
