@@ -173,3 +173,27 @@ def test_binary_index_answers_the_same_after_restart(dataset):
                 for q in queries] == rescored
     finally:
         process.cleanup()
+
+
+@pytest.mark.owns_server
+def test_switching_from_scalar_to_binary_takes_effect_after_restart(dataset):
+    base, queries = dataset
+    process = ServerProcess().start()
+    try:
+        api = ApiClient(process.url)
+        api.put("/collections/s", json=_collection_body(
+            {"scalar": {"type": "int8", "quantile": 0.99}})).expect(200)
+        _fill_and_wait_indexed(api, "s", base)
+        api.patch("/collections/s", json={
+            "quantization_config": {"binary": {"encoding": "one_bit"}}}).expect(200)
+        process.restart()
+        _fill_and_wait_indexed(api, "s", base)
+        config = api.get("/collections/s").result["config"]
+        assert config["quantization_config"] == {"binary": {"encoding": "one_bit"}}
+        assert _recall(api, "s", queries, {"quantization": {"oversampling": 3.0}}) >= 0.9
+        # Unrescored scores are estimates from the bits, far coarser than int8 ones.
+        hits = _query(api, "s", queries[0], {"quantization": {"rescore": False}})
+        errors = [abs(hit["score"] - float(base[hit["id"]] @ queries[0])) for hit in hits]
+        assert max(errors) > 0.02
+    finally:
+        process.cleanup()

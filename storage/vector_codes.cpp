@@ -2,6 +2,7 @@
 #include "storage/vector_codes.hpp"
 
 #include <cstring>
+#include <optional>
 
 namespace sextant::storage {
 namespace {
@@ -44,6 +45,34 @@ std::optional<index::BinaryQuantizer> binary_from_state(std::span<const std::byt
                                 std::move(deviations));
 }
 
+// Product state: u32 sub-vector count, then the codebooks (kCentroids * dim floats).
+std::vector<std::byte> product_state(const index::ProductQuantizer& quantizer) {
+  const uint32_t sub_count = quantizer.sub_count();
+  const auto& codebooks = quantizer.codebooks();
+  std::vector<std::byte> out(4 + codebooks.size() * 4);
+  std::memcpy(out.data(), &sub_count, 4);
+  if (!codebooks.empty()) std::memcpy(out.data() + 4, codebooks.data(), codebooks.size() * 4);
+  return out;
+}
+
+std::optional<index::ProductQuantizer> product_from_state(std::span<const std::byte> state,
+                                                          uint32_t dim) {
+  uint32_t sub_count = 0;
+  const size_t floats = size_t(index::ProductQuantizer::kCentroids) * dim;
+  if (state.size() != 4 + floats * 4) return std::nullopt;
+  std::memcpy(&sub_count, state.data(), 4);
+  std::vector<float> codebooks(floats);
+  std::memcpy(codebooks.data(), state.data() + 4, floats * 4);
+  index::ProductQuantizer quantizer(dim, sub_count, std::move(codebooks));
+  if (!quantizer.valid()) return std::nullopt;
+  return quantizer;
+}
+
+uint32_t product_sub_count(const DenseVectorSpec& spec) {
+  return index::ProductQuantizer::sub_count_for(
+      spec.dim, std::get<ProductQuantization>(spec.quantization).compression);
+}
+
 }  // namespace
 
 CodesKind VectorCodes::kind_for(const DenseVectorSpec& spec) {
@@ -51,12 +80,14 @@ CodesKind VectorCodes::kind_for(const DenseVectorSpec& spec) {
   if (std::holds_alternative<ScalarQuantization>(spec.quantization))
     return spec.distance == Distance::kManhattan ? CodesKind::kNone : CodesKind::kScalar;
   if (std::holds_alternative<BinaryQuantization>(spec.quantization)) return CodesKind::kBinary;
+  if (std::holds_alternative<ProductQuantization>(spec.quantization)) return CodesKind::kProduct;
   return CodesKind::kNone;
 }
 
 std::unique_ptr<VectorCodes> VectorCodes::train(const DenseVectorSpec& spec,
                                                 const index::VectorSource& source,
-                                                std::span<const uint32_t> sample) {
+                                                std::span<const uint32_t> sample,
+                                                unsigned threads) {
   auto codes = std::make_unique<VectorCodes>();
   codes->kind_ = kind_for(spec);
   switch (codes->kind_) {
@@ -74,6 +105,10 @@ std::unique_ptr<VectorCodes> VectorCodes::train(const DenseVectorSpec& spec,
           index::BinaryQuantizer::train(binary.encoding, source, sample));
       break;
     }
+    case CodesKind::kProduct:
+      codes->product_ = std::make_unique<index::ProductVectors>(
+          index::ProductQuantizer::train(source, sample, product_sub_count(spec), threads));
+      break;
   }
   return codes;
 }
@@ -108,6 +143,15 @@ std::unique_ptr<VectorCodes> VectorCodes::restore(const DenseVectorSpec& spec, C
       codes->binary_->assign(words);
       break;
     }
+    case CodesKind::kProduct: {
+      auto quantizer = product_from_state(state, spec.dim);
+      // Codebooks for another compression than the configured one are trained again.
+      if (!quantizer || quantizer->sub_count() != product_sub_count(spec)) return nullptr;
+      codes->product_ = std::make_unique<index::ProductVectors>(std::move(*quantizer));
+      if (stored.size() % codes->product_->vector_bytes() != 0) return nullptr;
+      codes->product_->assign({reinterpret_cast<const uint8_t*>(stored.data()), stored.size()});
+      break;
+    }
   }
   return codes;
 }
@@ -115,12 +159,14 @@ std::unique_ptr<VectorCodes> VectorCodes::restore(const DenseVectorSpec& spec, C
 uint32_t VectorCodes::capacity() const {
   if (scalar_) return scalar_->capacity();
   if (binary_) return binary_->capacity();
+  if (product_) return product_->capacity();
   return 0;
 }
 
 size_t VectorCodes::code_bytes() const {
   if (scalar_) return scalar_->vector_bytes();
   if (binary_) return binary_->vector_bytes();
+  if (product_) return product_->vector_bytes();
   return 0;
 }
 
@@ -128,18 +174,21 @@ float VectorCodes::scale() const { return scalar_ ? scalar_->quantizer().scale()
 
 std::vector<std::byte> VectorCodes::quantizer_state() const {
   if (binary_) return binary_state(binary_->quantizer());
+  if (product_) return product_state(product_->quantizer());
   return {};
 }
 
 std::span<const std::byte> VectorCodes::bytes() const {
   if (scalar_) return as_byte_span(scalar_->codes());
   if (binary_) return as_byte_span(binary_->codes());
+  if (product_) return as_byte_span(product_->codes());
   return {};
 }
 
 size_t VectorCodes::memory_bytes() const {
   if (scalar_) return scalar_->memory_bytes();
   if (binary_) return binary_->memory_bytes();
+  if (product_) return product_->memory_bytes();
   return 0;
 }
 
@@ -147,11 +196,13 @@ void VectorCodes::encode_all(std::span<const uint32_t> offsets, const index::Vec
                              unsigned threads) {
   if (scalar_) scalar_->encode_all(offsets, source, threads);
   if (binary_) binary_->encode_all(offsets, source, threads);
+  if (product_) product_->encode_all(offsets, source, threads);
 }
 
 void VectorCodes::attach(index::SearchRequest& request) const {
   request.quantized = scalar_.get();
   request.binary = binary_.get();
+  request.product = product_.get();
 }
 
 }  // namespace sextant::storage

@@ -1,12 +1,14 @@
 // VectorCodes: the quantized codes of one dense vector field, whatever the configured kind
-// (scalar int8, binary), behind one interface, so VectorIndex trains, encodes, persists,
+// (scalar int8, binary, product), behind one interface, so VectorIndex trains, encodes, persists,
 // restores and searches them the same way.
 //
 // Persisted form: `quantizer_state()` (what decoding needs besides the codes: empty for scalar,
-// whose scale travels in the header; the encoding and per-dimension statistics for binary) and
+// whose scale travels in the header; the encoding and per-dimension statistics for binary; the
+// codebooks for product) and
 // `code_bytes()` bytes per offset, contiguous by offset (`bytes()`).
 //
-// Ownership and threading follow the underlying stores (QuantizedVectors, BinaryVectors): growth
+// Ownership and threading follow the underlying stores (QuantizedVectors, BinaryVectors,
+// ProductVectors): growth
 // must not race with readers; the owner (VectorIndex) serialises writers against searches.
 #pragma once
 
@@ -20,13 +22,14 @@
 #include "index/hnsw/search_request.hpp"
 #include "index/hnsw/vector_source.hpp"
 #include "index/quantization/binary_quantizer.hpp"
+#include "index/quantization/product_quantizer.hpp"
 #include "index/quantization/scalar_quantizer.hpp"
 #include "storage/collection_schema.hpp"
 
 namespace sextant::storage {
 
 // Stored values: never renumber.
-enum class CodesKind : uint32_t { kNone = 0, kScalar = 1, kBinary = 2 };
+enum class CodesKind : uint32_t { kNone = 0, kScalar = 1, kBinary = 2, kProduct = 3 };
 
 class VectorCodes {
  public:
@@ -34,10 +37,11 @@ class VectorCodes {
   // quantization, multivectors, or scalar with Manhattan).
   static CodesKind kind_for(const DenseVectorSpec& spec);
 
-  // Trains the quantizer of `spec`'s kind on the vectors at `sample`. nullptr for kNone.
+  // Trains the quantizer of `spec`'s kind on the vectors at `sample` (on `threads` threads where
+  // training is heavy: product codebooks). nullptr for kNone.
   static std::unique_ptr<VectorCodes> train(const DenseVectorSpec& spec,
                                             const index::VectorSource& source,
-                                            std::span<const uint32_t> sample);
+                                            std::span<const uint32_t> sample, unsigned threads);
   // Codes of `kind` from their persisted form; nullptr when it does not fit `spec` (then the
   // caller encodes again). `scale` is the scalar quantizer's.
   static std::unique_ptr<VectorCodes> restore(const DenseVectorSpec& spec, CodesKind kind,
@@ -64,6 +68,7 @@ class VectorCodes {
   CodesKind kind_ = CodesKind::kNone;
   std::unique_ptr<index::QuantizedVectors> scalar_;
   std::unique_ptr<index::BinaryVectors> binary_;
+  std::unique_ptr<index::ProductVectors> product_;
 };
 
 }  // namespace sextant::storage

@@ -22,10 +22,10 @@ struct CodesHeader {
   uint32_t dim;
   uint32_t count;
 };
-constexpr CodesKind kStoredKinds[] = {CodesKind::kScalar, CodesKind::kBinary};
+constexpr CodesKind kStoredKinds[] = {CodesKind::kScalar, CodesKind::kBinary, CodesKind::kProduct};
 
 const char* codes_prefix(CodesKind kind) {
-  return kind == CodesKind::kBinary ? "binary_codes" : "codes";
+  return kind == CodesKind::kBinary ? "binary_codes" : kind == CodesKind::kProduct ? "pq_codes" : "codes";
 }
 
 index::VectorSource source_of(const ReadView& view, size_t vector_index) {
@@ -129,7 +129,7 @@ bool VectorIndex::quantized() const {
 
 void VectorIndex::start_codes(std::span<const uint32_t> offsets, const index::VectorSource& source,
                               unsigned threads) {
-  codes_ = VectorCodes::train(spec_, source, spread_sample(offsets));
+  codes_ = VectorCodes::train(spec_, source, spread_sample(offsets), threads);
   if (codes_) codes_->encode_all(offsets, source, threads);
   codes_persisted_ = 0;  // a new quantizer: every chunk is written again
 }

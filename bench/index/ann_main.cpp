@@ -3,14 +3,19 @@
 // queries and every query once, single-threaded, printing one JSON line per phase. Vectors are
 // L2-normalised, so the index uses Cosine (= inner product). Anything not JSON goes to stderr.
 //
-// Extra options (not part of the contract): --quantization int8|none|both (default int8: the
-// walk runs on scalar-quantized codes and the candidates are rescored on float32 vectors; the
-// engine is reported as "sextant", and "sextant-f32" for the float32-only walk), and
+// Extra options (not part of the contract): --quantization int8|none|both|binary (default int8:
+// the walk runs on scalar-quantized codes and the candidates are rescored on float32 vectors;
+// the engine is reported as "sextant", and "sextant-f32" for the float32-only walk; binary walks
+// on bit codes by Hamming distance, reported as "sextant-binary", with --binary-encoding
+// one_bit|two_bits|one_and_half_bits, links chosen on float32; pq walks on product-quantized
+// codes by a per-query lookup table, reported as "sextant-pq", with --pq-compression 4..64,
+// default 16), and
 // --image PATH: after the sweep, write the graph image to PATH, map it read-only and report the
 // time from open to the first answer (what a restart costs); --graph-cache PATH: reuse the graph
 // image at PATH instead of building (written there after a build), for tuning search only;
 // --build-on-codes 0|1 (default 1): choose links on the int8 codes (faster) or on float32;
-// --oversampling X (default 2): the int8 walk's best k * X candidates are rescored on float32.
+// --oversampling X (default 2): the quantized walk's best k * X candidates are rescored on
+// float32.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -26,6 +31,8 @@
 #include "bench/index/ann_dataset.hpp"
 #include "index/hnsw/hnsw_graph.hpp"
 #include "index/hnsw/hnsw_image.hpp"
+#include "index/quantization/binary_quantizer.hpp"
+#include "index/quantization/product_quantizer.hpp"
 #include "index/quantization/scalar_quantizer.hpp"
 
 namespace {
@@ -38,8 +45,8 @@ using Clock = std::chrono::steady_clock;
 
 struct Options {
   std::string base, query, gt, efs = "16,32,64,128,256";
-  std::string quantization = "int8", image, graph_cache;
-  int m = 16, efc = 100, k = 10, threads = 2;
+  std::string quantization = "int8", binary_encoding = "one_bit", image, graph_cache;
+  int m = 16, efc = 100, k = 10, threads = 2, pq_compression = 16;
   bool build_on_codes = true;
   double oversampling = 2.0;
 };
@@ -72,6 +79,10 @@ Options parse(int argc, char** argv) {
       o.graph_cache = value;
     else if (name == "--build-on-codes")
       o.build_on_codes = value != "0";
+    else if (name == "--pq-compression")
+      o.pq_compression = std::stoi(value);
+    else if (name == "--binary-encoding")
+      o.binary_encoding = value;
     else if (name == "--oversampling")
       o.oversampling = std::stod(value);
   }
@@ -81,13 +92,17 @@ Options parse(int argc, char** argv) {
 void sweep(const Options& o, const HnswGraph& graph, const VectorSource& source,
            const sextant::bench::VecsFile<float>& queries,
            const sextant::bench::VecsFile<int32_t>& truth,
-           const sextant::index::QuantizedVectors* codes, const char* engine) {
+           const sextant::index::QuantizedVectors* codes,
+           const sextant::index::BinaryVectors* binary,
+           const sextant::index::ProductVectors* product, const char* engine) {
   std::stringstream ef_list(o.efs);
   for (std::string token; std::getline(ef_list, token, ',');) {
     SearchRequest request;
     request.k = size_t(o.k);
     request.ef = size_t(std::stoi(token));
     request.quantized = codes;
+    request.binary = binary;
+    request.product = product;
     request.oversampling = o.oversampling;
     for (size_t q = 0; q < std::min<size_t>(queries.rows, 200); ++q) {
       request.query = queries.row(q);
@@ -199,11 +214,33 @@ int main(int argc, char** argv) {
   std::vector<uint32_t> offsets(base.rows);
   for (size_t i = 0; i < base.rows; ++i) offsets[i] = uint32_t(i);
   const auto build_start = Clock::now();
+  std::vector<uint32_t> sample;
+  for (size_t i = 0; i < base.rows; i += std::max<size_t>(1, base.rows / 10000))
+    sample.push_back(uint32_t(i));
+  std::unique_ptr<sextant::index::BinaryVectors> binary;
+  if (o.quantization == "binary") {
+    using sextant::index::BinaryEncoding;
+    const BinaryEncoding encoding = o.binary_encoding == "two_bits" ? BinaryEncoding::kTwoBits
+                                    : o.binary_encoding == "one_and_half_bits"
+                                        ? BinaryEncoding::kOneAndHalfBits
+                                        : BinaryEncoding::kOneBit;
+    binary = std::make_unique<sextant::index::BinaryVectors>(
+        sextant::index::BinaryQuantizer::train(encoding, source, sample));
+    binary->encode_all(offsets, source, unsigned(o.threads));
+  }
+ std::unique_ptr<sextant::index::ProductVectors> product;
+  if (o.quantization == "pq") {
+    using sextant::index::ProductQuantizer;
+    const auto train_start = Clock::now();
+    product = std::make_unique<sextant::index::ProductVectors>(ProductQuantizer::train(
+        source, sample, ProductQuantizer::sub_count_for(params.dim, uint32_t(o.pq_compression)),
+        unsigned(o.threads)));
+    product->encode_all(offsets, source, unsigned(o.threads));
+    std::fprintf(stderr, "sextant-ann: pq x%d trained and encoded in %.1f s\n", o.pq_compression,
+                 std::chrono::duration<double>(Clock::now() - train_start).count());
+  }
   std::unique_ptr<sextant::index::QuantizedVectors> codes;
-  if (o.quantization != "none") {
-    std::vector<uint32_t> sample;
-    for (size_t i = 0; i < base.rows; i += std::max<size_t>(1, base.rows / 10000))
-      sample.push_back(uint32_t(i));
+  if (o.quantization == "int8" || o.quantization == "both") {
     codes = std::make_unique<sextant::index::QuantizedVectors>(
         sextant::index::ScalarQuantizer::train(source, sample, 0.999f), params.dim);
     codes->encode_all(offsets, source, unsigned(o.threads));
@@ -215,13 +252,22 @@ int main(int argc, char** argv) {
       "\"threads\":%d,\"build_s\":%.3f,\"rss_mb\":%.1f}\n",
       base.rows, base.dim, o.m, o.efc, o.threads, build_s, sextant::bench::peak_rss_mb());
   std::fflush(stdout);
-  std::fprintf(stderr, "sextant-ann: graph %.1f MB, int8 codes %.1f MB, vectors %.1f MB\n",
+  std::fprintf(stderr,
+               "sextant-ann: graph %.1f MB, int8 codes %.1f MB, binary codes %.1f MB, "
+               "pq codes %.1f MB, vectors %.1f MB\n",
                double(graph.memory_bytes()) / 1048576.0,
                codes ? double(codes->memory_bytes()) / 1048576.0 : 0.0,
+               binary ? double(binary->memory_bytes()) / 1048576.0 : 0.0,
+               product ? double(product->memory_bytes()) / 1048576.0 : 0.0,
                double(base.values.size() * sizeof(float)) / 1048576.0);
 
-  if (o.quantization != "int8") sweep(o, graph, source, queries, truth, nullptr, "sextant-f32");
-  if (codes) sweep(o, graph, source, queries, truth, codes.get(), "sextant");
+  if (o.quantization == "none" || o.quantization == "both")
+    sweep(o, graph, source, queries, truth, nullptr, nullptr, nullptr, "sextant-f32");
+  if (codes) sweep(o, graph, source, queries, truth, codes.get(), nullptr, nullptr, "sextant");
+  if (binary)
+    sweep(o, graph, source, queries, truth, nullptr, binary.get(), nullptr, "sextant-binary");
+  if (product)
+    sweep(o, graph, source, queries, truth, nullptr, nullptr, product.get(), "sextant-pq");
   if (!o.image.empty()) time_reopen(o, graph, source, queries);
   return 0;
 }

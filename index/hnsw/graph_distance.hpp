@@ -16,6 +16,8 @@ namespace sextant::index {
 
 template <typename T>
 struct GraphDistance {
+  using Element = T;
+  using Query = T;
   float (*kernel)(const T*, const T*, size_t) = nullptr;
   float sign = 1;
   Distance distance = Distance::kCosine;
@@ -63,6 +65,8 @@ struct GraphDistance {
 // -dot or squared L2 in code units. Scores come from rescoring, or from to_score's estimate.
 template <>
 struct GraphDistance<int8_t> {
+  using Element = int8_t;
+  using Query = int8_t;
   int32_t (*kernel)(const int8_t*, const int8_t*, size_t) = nullptr;
   float sign = 1;
   float unit = 1;  // one code unit squared, in original units: 1 / scale^2
@@ -96,6 +100,8 @@ struct GraphDistance<int8_t> {
 // angle between unit vectors for Euclid, and the raw Hamming distance for Manhattan.
 template <>
 struct GraphDistance<uint64_t> {
+  using Element = uint64_t;
+  using Query = uint64_t;
   uint32_t (*kernel)(const uint64_t*, const uint64_t*, size_t) = nullptr;
   Distance distance = Distance::kCosine;
   size_t words = 0;

@@ -1,7 +1,7 @@
 // Runs one HNSW query over either graph form (a Layers accessor, see layer_search.hpp): converts
 // the query to the element type, descends the upper levels, walks level 0 with the request's
-// restrictions — on full vectors, or on int8 or binary codes followed by rescoring — and returns
-// the k best as Qdrant scores. Shared by HnswGraph and HnswImageView.
+// restrictions — on full vectors, or on int8, binary or product codes followed by rescoring —
+// and returns the k best as Qdrant scores. Shared by HnswGraph and HnswImageView.
 #pragma once
 
 #include <algorithm>
@@ -13,6 +13,7 @@
 #include "index/hnsw/layer_search.hpp"
 #include "index/hnsw/search_request.hpp"
 #include "index/quantization/binary_quantizer.hpp"
+#include "index/quantization/product_quantizer.hpp"
 #include "index/quantization/scalar_quantizer.hpp"
 
 namespace sextant::index {
@@ -27,8 +28,8 @@ struct GraphSnapshot {
 
 // Walks the graph for `query` (already in the element type of `source`) and leaves the best
 // accepted candidates, at most `ef`, in `results` (unsorted).
-template <typename T, typename Layers, typename Source, typename IsDeleted>
-void walk_graph(const Layers& layers, const GraphDistance<T>& distance, const T* query,
+template <typename Dist, typename Layers, typename Source, typename IsDeleted>
+void walk_graph(const Layers& layers, const Dist& distance, const typename Dist::Query* query,
                 const Source& source, const GraphSnapshot& graph, const SearchRequest& request,
                 size_t ef, const IsDeleted& is_deleted, std::vector<Candidate>& results) {
   const uint32_t entry =
@@ -70,14 +71,14 @@ inline void sort_closest_first(std::vector<Candidate>& candidates) {
             [](const Candidate& a, const Candidate& b) { return a.distance < b.distance; });
 }
 
-// The quantized search: walks the graph on `codes` (int8 or binary) with a beam of
+// The quantized search: walks the graph on `codes` (int8, binary or product) with a beam of
 // max(ef, ceil(k * oversampling)), then, with `request.rescore`, rescores the best
 // ceil(k * oversampling) by code distance on the float32 vectors of `source`; without it, scores
 // are the codes' estimates.
-template <typename Code, typename Layers, typename Codes, typename IsDeleted>
-std::vector<ScoredOffset> search_on_codes(const Layers& layers,
-                                          const GraphDistance<Code>& code_distance,
-                                          const Code* query_code, const Codes& codes,
+template <typename CodeDistance, typename Layers, typename Codes, typename IsDeleted>
+std::vector<ScoredOffset> search_on_codes(const Layers& layers, const CodeDistance& code_distance,
+                                          const typename CodeDistance::Query* query_code,
+                                          const Codes& codes,
                                           const GraphDistance<float>& distance,
                                           const ResolvedSource& source, const GraphSnapshot& graph,
                                           const SearchRequest& request, size_t ef,
@@ -130,6 +131,16 @@ std::vector<ScoredOffset> run_search(const Layers& layers, const HnswParams& par
       const auto bit_distance = GraphDistance<uint64_t>::make(
           params.distance, bits->words_per_vector(), bits->quantizer().bits_per_vector());
       return search_on_codes(layers, bit_distance, query_bits.data(), *bits, distance, source,
+                             graph, request, ef, is_deleted);
+    }
+    const ProductVectors* product = request.product;
+    if (product != nullptr && product->quantizer().valid() && product->dim() == params.dim &&
+        product->capacity() >= graph.offset_limit) {
+      const ProductCodeDistance table_distance{params.distance, product->quantizer().sub_count()};
+      thread_local std::vector<float> table;
+      table.resize(table_distance.sub_count * ProductQuantizer::kCentroids);
+      product->quantizer().fill_table(params.distance, request.query, table.data());
+      return search_on_codes(layers, table_distance, table.data(), *product, distance, source,
                              graph, request, ef, is_deleted);
     }
     const QuantizedVectors* codes = request.quantized;

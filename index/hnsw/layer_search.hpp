@@ -11,6 +11,10 @@
 //   1/selectivity, so a restrictive filter explores proportionally further instead of stopping in
 //   a region with no match).
 //
+// Distances come from a `Dist` (a GraphDistance, or ProductCodeDistance whose query is a lookup
+// table): Dist::Element is what the Source holds per node, Dist::Query what the query is made
+// of, and distance(query, element) is lower-is-closer.
+//
 // Neither allocates once the thread's scratch buffers have grown. Vectors of the neighbours
 // about to be scored are prefetched one ahead. Vectors come from a `Source` with
 // vector_data(node) and vector_bytes(): a ResolvedSource (full vectors) or QuantizedVectors.
@@ -80,9 +84,11 @@ inline void prefetch_vector(const Source& source, uint32_t node, size_t lines) {
   for (size_t line = 0; line < lines; ++line) __builtin_prefetch(p + line * 64, 0, 3);
 }
 
-template <typename T, typename Layers, typename Source>
-uint32_t greedy_descend(const Layers& layers, const GraphDistance<T>& distance, const T* query,
-                        const Source& source, uint32_t entry, int from_level, int to_level) {
+template <typename Dist, typename Layers, typename Source>
+uint32_t greedy_descend(const Layers& layers, const Dist& distance,
+                        const typename Dist::Query* query, const Source& source, uint32_t entry,
+                        int from_level, int to_level) {
+  using T = typename Dist::Element;
   uint32_t current = entry;
   float current_distance = distance(query, vector_of<T>(source, current));
   for (int level = from_level; level > to_level; --level) {
@@ -107,11 +113,12 @@ uint32_t greedy_descend(const Layers& layers, const GraphDistance<T>& distance, 
 
 // Fills `results` (a FartherFirst heap, at most ef entries) with the closest accepted nodes.
 // kRestricted = false means every node is accepted (accept is not called).
-template <bool kRestricted, typename T, typename Layers, typename Source, typename Accept>
-void search_layer(const Layers& layers, const GraphDistance<T>& distance, const T* query,
+template <bool kRestricted, typename Dist, typename Layers, typename Source, typename Accept>
+void search_layer(const Layers& layers, const Dist& distance, const typename Dist::Query* query,
                   const Source& source, uint32_t entry, int level, size_t ef, size_t explore_width,
                   const Accept& accept, VisitedSet& visited, SearchScratch& scratch,
                   std::vector<Candidate>& results) {
+  using T = typename Dist::Element;
   const size_t prefetch_lines = std::min<size_t>((source.vector_bytes() + 63) / 64, 8);
   std::vector<Candidate>& frontier = scratch.frontier;
   std::vector<Candidate>& bound = scratch.bound;

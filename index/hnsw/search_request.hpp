@@ -16,6 +16,7 @@ namespace sextant::index {
 
 class QuantizedVectors;
 class BinaryVectors;
+class ProductVectors;
 
 // A read-only bitset over offsets (bit i of words[i / 64]). Bits beyond word_count are 0.
 struct OffsetBitsetView {
@@ -54,6 +55,9 @@ struct SearchRequest {
   // Binary-quantized search: the same, walking on these bit codes by Hamming distance (float32
   // indexes of any Distance). Takes precedence over `quantized` when both are set.
   const BinaryVectors* binary = nullptr;
+  // Product-quantized search: the same, walking on PQ codes by a per-query lookup table (float32
+  // indexes of any Distance). Takes precedence over `quantized` when both are set.
+  const ProductVectors* product = nullptr;
   bool rescore = true;
   double oversampling = 1.0;
 };
