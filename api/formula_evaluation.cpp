@@ -110,8 +110,8 @@ class Evaluator {
     if (!v.ok()) return v;
     const double x = *v;
     auto checked = [&](double result, const std::string& prefix, const std::string& suffix) {
-      return finite_or_error(result,
-                             prefix + rust_float_text(x) + suffix + " = " + rust_float_text(result));
+      return finite_or_error(
+          result, prefix + rust_float_text(x) + suffix + " = " + rust_float_text(result));
     };
     switch (e.kind) {
       case Kind::kNeg: return -x;

@@ -48,6 +48,7 @@ ResultOrder result_order(const QueryPlan& plan, const storage::CollectionSchema&
     case QueryPlan::Kind::kDiscover:
     case QueryPlan::Kind::kContext:
     case QueryPlan::Kind::kFormula:
+    case QueryPlan::Kind::kRelevanceFeedback:
       return ResultOrder::kLargeBetter;
     case QueryPlan::Kind::kAll:
     case QueryPlan::Kind::kSampleRandom:

@@ -15,6 +15,16 @@ using storage::Error;
 using storage::Result;
 using storage::ScoredOffset;
 
+float raw_similarity(index::Distance distance, const float* a, const float* b, size_t dim) {
+  switch (distance) {
+    case index::Distance::kCosine:
+    case index::Distance::kDot: return index::dot(a, b, dim);
+    case index::Distance::kEuclid: return -index::l2_squared(a, b, dim);
+    case index::Distance::kManhattan: return -index::l1(a, b, dim);
+  }
+  return 0;
+}
+
 std::vector<size_t> select_mmr(const std::vector<float>& relevance,
                                const std::function<float(size_t, size_t)>& similarity,
                                float lambda, size_t limit) {
@@ -74,17 +84,6 @@ std::vector<std::pair<uint32_t, float>> sorted_sparse(const uint32_t* indices, c
   for (size_t i = 0; i < n; ++i) out.emplace_back(indices[i], values[i]);
   std::sort(out.begin(), out.end());
   return out;
-}
-
-// The raw similarity of two dense vectors, higher meaning more similar.
-float raw_similarity(index::Distance distance, const float* a, const float* b, size_t dim) {
-  switch (distance) {
-    case index::Distance::kCosine:
-    case index::Distance::kDot: return index::dot(a, b, dim);
-    case index::Distance::kEuclid: return -index::l2_squared(a, b, dim);
-    case index::Distance::kManhattan: return -index::l1(a, b, dim);
-  }
-  return 0;
 }
 
 // max_sim: for each row of `query`, the best raw similarity to a row of `other`, summed.

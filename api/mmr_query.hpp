@@ -1,7 +1,8 @@
 // Maximal Marginal Relevance re-ranking of a nearest query (`{"nearest": v, "mmr": {...}}`), with
 // Qdrant's semantics: the nearest `candidates_limit` points are taken first, then points are
 // picked greedily, the first by relevance alone, each next one maximising
-//   lambda * sim(query, p) - (1 - lambda) * max over picked q of sim(p, q),  lambda = 1 - diversity.
+//   lambda * sim(query, p) - (1 - lambda) * max over picked q of sim(p, q)
+// with lambda = 1 - diversity.
 // Similarities are the vector's raw scores as Qdrant's scorers compute them (dot product for
 // Cosine on normalised vectors and for Dot, minus the squared L2 distance for Euclid, minus the
 // L1 distance for Manhattan; max_sim for multivectors; dot product for sparse vectors).
@@ -15,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "index/distance/distance.hpp"
 #include "storage/read_view.hpp"
 #include "storage/status.hpp"
 #include "storage/vector_search.hpp"
@@ -25,6 +27,10 @@ struct MmrParams {
   float diversity = 0.5f;
   std::optional<size_t> candidates_limit;  // nullopt: the query's `limit`
 };
+
+// Qdrant's raw similarity of two dense vectors (higher is more similar): dot product for Cosine
+// (unit vectors) and Dot, minus the squared L2 distance for Euclid, minus L1 for Manhattan.
+float raw_similarity(index::Distance distance, const float* a, const float* b, size_t dim);
 
 // The greedy selection: indices into `relevance`, at most `limit`, in pick order.
 // `similarity(i, j)` is the similarity of candidates i and j (symmetric).

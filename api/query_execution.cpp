@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "api/example_queries.hpp"
+#include "api/relevance_feedback.hpp"
 #include "storage/point_filter.hpp"
 
 namespace sextant::api {
@@ -198,6 +199,8 @@ Result<std::vector<ScoredOffset>> execute_query(const storage::Collection& colle
     case QueryPlan::Kind::kFusionRrf:
     case QueryPlan::Kind::kFusionDbsf:
       return fuse(plan, candidates);
+    case QueryPlan::Kind::kRelevanceFeedback:
+      return execute_relevance_feedback(view, plan, pool);
     case QueryPlan::Kind::kRecommend:
     case QueryPlan::Kind::kDiscover:
     case QueryPlan::Kind::kContext:

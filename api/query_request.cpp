@@ -192,6 +192,49 @@ Result<MmrParams> parse_mmr(const json::value& value) {
   return mmr;
 }
 
+// `{"target": ..., "feedback": [{"example": ..., "score": f}], "strategy": {"naive": {a, b, c}}}`.
+Result<RelevanceFeedbackSpec> parse_relevance_feedback(const json::value& value,
+                                                       Inference* inference) {
+  if (!value.is_object())
+    return Error::format("invalid type: expected struct RelevanceFeedbackInput");
+  const auto& o = value.get_object();
+  for (const char* field : {"target", "feedback", "strategy"})
+    if (!o.contains(field)) return Error::format(std::string("missing field `") + field + "`");
+  auto target = parse_example(o.at("target"), inference);
+  if (!target.ok()) return target.error();
+  RelevanceFeedbackSpec spec{std::move(target.value()), {}, 0, 0, 0};
+  if (!o.at("feedback").is_array()) return Error::format("invalid type: expected a sequence");
+  for (const auto& item : o.at("feedback").get_array()) {
+    const json::object* fields = item.if_object();
+    if (!fields || !fields->contains("example") || !fields->contains("score") ||
+        !fields->at("score").is_number())
+      return Error::format("invalid type: expected struct FeedbackItem");
+    auto example = parse_example(fields->at("example"), inference);
+    if (!example.ok()) return example.error();
+    spec.feedback.push_back({std::move(example.value()),
+                             static_cast<float>(json_double(fields->at("score")))});
+  }
+  const json::value& strategy = o.at("strategy");
+  const json::value* naive =
+      strategy.is_object() ? strategy.get_object().if_contains("naive") : nullptr;
+  if (!naive || !naive->is_object())
+    return Error::format("data did not match any variant of untagged enum FeedbackStrategy");
+  float* coefficients[] = {&spec.a, &spec.b, &spec.c};
+  const char* names[] = {"a", "b", "c"};
+  for (int i = 0; i < 3; ++i) {
+    const json::value* v = naive->get_object().if_contains(names[i]);
+    if (!v) return Error::format(std::string("missing field `") + names[i] + "`");
+    if (!v->is_number())
+      return Error::format(std::string("invalid type for `") + names[i] + "`: expected f32");
+    *coefficients[i] = static_cast<float>(json_double(*v));
+  }
+  if (spec.b < 0)
+    return Error::validation("[query.relevance_feedback.strategy.naive.b: value " +
+                             json_number_text(naive->get_object().at("b")) +
+                             " invalid, must be 0 or larger]");
+  return spec;
+}
+
 Status parse_query_value(const json::value& query, Inference* inference, QueryPlan& plan) {
   if (query.is_object()) {
     const auto& q = query.get_object();
@@ -276,10 +319,12 @@ Status parse_query_value(const json::value& query, Inference* inference, QueryPl
       plan.context = std::move(pairs.value());
       return {};
     }
-    for (const char* unsupported : {"relevance_feedback"}) {
-      if (q.contains(unsupported))
-        return Error::bad_request(std::string("query type `") + unsupported +
-                                  "` is not supported by this server yet");
+    if (auto r = q.if_contains("relevance_feedback")) {
+      auto spec = parse_relevance_feedback(*r, inference);
+      if (!spec.ok()) return spec.error();
+      plan.kind = QueryPlan::Kind::kRelevanceFeedback;
+      plan.relevance_feedback = std::move(spec.value());
+      return {};
     }
   }
   plan.kind = QueryPlan::Kind::kNearest;

@@ -34,10 +34,22 @@ struct ContextPair {
   Example negative;
 };
 
+// Qdrant's relevance_feedback query with the `naive` strategy: a * sim(target) plus, for up to
+// three pairs of feedback examples (best with worst, ...), (score gap)^b * c * sim difference.
+struct RelevanceFeedbackSpec {
+  struct Item {
+    Example example;
+    float score = 0;
+  };
+  Example target;
+  std::vector<Item> feedback;
+  float a = 0, b = 0, c = 0;
+};
+
 struct QueryPlan {
   enum class Kind {
     kAll, kNearest, kFusionRrf, kFusionDbsf, kOrderBy, kSampleRandom, kRecommend, kDiscover,
-    kContext, kFormula
+    kContext, kFormula, kRelevanceFeedback
   };
   Kind kind = Kind::kAll;
   std::vector<QueryPlan> prefetch;
@@ -56,6 +68,7 @@ struct QueryPlan {
   std::vector<ContextPair> context;         // kDiscover, kContext
   std::optional<MmrParams> mmr;             // kNearest re-ranked by MMR
   std::shared_ptr<const formula::Formula> formula;  // kFormula
+  std::optional<RelevanceFeedbackSpec> relevance_feedback;  // kRelevanceFeedback
 };
 
 struct QueryRequest {

@@ -271,3 +271,66 @@ def test_python_client_formula_and_mmr(client, api, items):
             limit=4,
         ).points
         assert [p.id for p in diverse] == _reference_mmr([1, 2, 3, 4, 5], 0.5, 4)
+
+
+# --- relevance feedback ----------------------------------------------------------------------
+
+def _reference_feedback_scores(target, feedback, a, b, c, candidates):
+    """Qdrant's naive strategy on cosine similarity: best example paired with the worst."""
+    vectors = {p["id"]: _unit(p["vector"]) for p in POINTS}
+    as_vector = lambda e: vectors[e] if isinstance(e, int) else _unit(e)  # noqa: E731
+    dot = lambda u, v: sum(x * y for x, y in zip(u, v))  # noqa: E731
+    ranked = sorted(feedback, key=lambda item: -item["score"])
+    pairs = [(ranked[i], ranked[-1 - i]) for i in range(min(3, len(ranked) // 2))]
+    scores = {}
+    for point_id in candidates:
+        v = vectors[point_id]
+        score = a * dot(as_vector(target), v)
+        for best, worst in pairs:
+            weight = (best["score"] - worst["score"]) ** b * c
+            score += weight * (dot(as_vector(best["example"]), v)
+                               - dot(as_vector(worst["example"]), v))
+        scores[point_id] = score
+    return scores
+
+
+def test_relevance_feedback_naive_strategy(api, items):
+    feedback = [{"example": 1, "score": 0.9}, {"example": [0.0, 1.0], "score": 0.5},
+                {"example": 3, "score": 0.1}]
+    body = {"query": {"relevance_feedback": {
+                "target": QUERY, "feedback": feedback,
+                "strategy": {"naive": {"a": 1.0, "b": 1.0, "c": 2.0}}}},
+            "limit": 5}
+    points = _query(api, items, body)
+    expected = _reference_feedback_scores(QUERY, feedback, 1.0, 1.0, 2.0, [2, 4, 5])
+    assert [p["id"] for p in points] == sorted(expected, key=lambda i: -expected[i])
+    for p in points:
+        assert p["score"] == pytest.approx(expected[p["id"]], rel=1e-4, abs=1e-5)
+
+
+def test_relevance_feedback_validation(api, items):
+    body = {"query": {"relevance_feedback": {
+        "target": QUERY, "feedback": [],
+        "strategy": {"naive": {"a": 1.0, "b": -1.0, "c": 1.0}}}}}
+    api.post(f"/collections/{items}/points/query", json=body).expect(422)
+    del body["query"]["relevance_feedback"]["strategy"]
+    api.post(f"/collections/{items}/points/query", json=body).expect(400)
+
+
+def test_python_client_relevance_feedback(client, items):
+    feedback = [{"example": [1.0, 0.0], "score": 1.0}, {"example": [0.0, 1.0], "score": 0.0}]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        points = client.query_points(
+            items,
+            query=models.RelevanceFeedbackQuery(relevance_feedback=models.RelevanceFeedbackInput(
+                target=QUERY,
+                feedback=[models.FeedbackItem(example=f["example"], score=f["score"])
+                          for f in feedback],
+                strategy=models.NaiveFeedbackStrategy(
+                    naive=models.NaiveFeedbackStrategyParams(a=1.0, b=1.0, c=1.0)),
+            )),
+            limit=5,
+        ).points
+    expected = _reference_feedback_scores(QUERY, feedback, 1.0, 1.0, 1.0, [1, 2, 3, 4, 5])
+    assert [p.id for p in points] == sorted(expected, key=lambda i: -expected[i])

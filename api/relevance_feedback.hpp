@@ -1,0 +1,19 @@
+// Qdrant's relevance_feedback query (naive strategy) over a dense vector: every point that passes
+// the filter is scored
+//   a * sim(target, p) + sum over pairs of (pos.score - neg.score)^b * c * delta(p),
+//   delta(p) = sim(pos, p) - sim(neg, p)
+// where pairs join the best-scored feedback example with the worst, the second best with the
+// second worst, ... (at most three pairs), and sim is the vector's raw similarity (see
+// mmr_query.hpp). Examples given as point ids are read from the view and never returned.
+#pragma once
+
+#include "api/query_request.hpp"
+#include "storage/collection.hpp"
+#include "storage/parallel.hpp"
+
+namespace sextant::api {
+
+Result<std::vector<storage::ScoredOffset>> execute_relevance_feedback(
+    const storage::ReadView& view, const QueryPlan& plan, storage::ParallelPool& pool);
+
+}  // namespace sextant::api
