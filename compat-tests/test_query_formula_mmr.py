@@ -334,3 +334,66 @@ def test_python_client_relevance_feedback(client, items):
         ).points
     expected = _reference_feedback_scores(QUERY, feedback, 1.0, 1.0, 1.0, [1, 2, 3, 4, 5])
     assert [p.id for p in points] == sorted(expected, key=lambda i: -expected[i])
+
+
+def test_formula_score_threshold_keeps_equal_scores(api, items):
+    body = {"prefetch": {"query": QUERY, "limit": 4}, "query": {"formula": "price"},
+            "score_threshold": 10}
+    points = _query(api, items, body)
+    assert [(p["id"], p["score"]) for p in points] == [(2, 20.0), (1, 10.0)]
+
+
+def test_formula_in_query_groups(api, items):
+    # Prefetch limits grow with group_size, so point 5 (no price) takes part: it needs a default.
+    body = {"prefetch": {"query": QUERY, "limit": 4},
+            "query": {"formula": "price", "defaults": {"price": 0}},
+            "group_by": "tag", "limit": 2, "group_size": 2}
+    groups = api.post(f"/collections/{items}/points/query/groups", json=body).result["groups"]
+    assert [g["id"] for g in groups] == ["b", "a"]
+    assert [[h["id"] for h in g["hits"]] for g in groups] == [[2, 4], [1, 3]]
+    assert groups[0]["hits"][0]["score"] == 20.0
+
+
+def _greedy_mmr(relevance, similarity, diversity, limit):
+    """Qdrant's greedy MMR over given relevance and pairwise similarity functions."""
+    ids = list(relevance)
+    picked = [max(ids, key=lambda i: relevance[i])]
+    lam = 1.0 - diversity
+    while len(picked) < min(limit, len(ids)):
+        rest = [i for i in ids if i not in picked]
+        picked.append(max(rest, key=lambda i: lam * relevance[i]
+                          - (1 - lam) * max(similarity(i, j) for j in picked)))
+    return picked
+
+
+def test_mmr_euclid_uses_negative_squared_distance(api, collection_factory):
+    vectors = {1: [0.0, 0.0], 2: [0.1, 0.0], 3: [1.0, 1.0], 4: [2.0, 0.0], 5: [0.0, 2.0]}
+    name = collection_factory({"vectors": {"e": {"size": 2, "distance": "Euclid"}}})
+    upsert(api, name, [{"id": i, "vector": {"e": v}} for i, v in vectors.items()])
+    query = [0.3, 0.4]
+    sq = lambda a, b: sum((x - y) ** 2 for x, y in zip(a, b))  # noqa: E731
+    relevance = {i: -sq(query, v) for i, v in vectors.items()}
+    expected = _greedy_mmr(relevance, lambda i, j: -sq(vectors[i], vectors[j]), 0.6, 4)
+    body = {"query": {"nearest": query, "mmr": {"diversity": 0.6, "candidates_limit": 5}},
+            "using": "e", "limit": 4}
+    points = _query(api, name, body)
+    assert [p["id"] for p in points] == expected
+    for p in points:  # the plain Euclid distance, as a nearest search reports it
+        assert p["score"] == pytest.approx(math.sqrt(sq(query, vectors[p["id"]])), rel=1e-5)
+
+
+def test_mmr_sparse_uses_dot_product(api, collection_factory):
+    vectors = {1: {"indices": [0, 1], "values": [1.0, 1.0]},
+               2: {"indices": [0, 1], "values": [0.95, 0.9]},
+               3: {"indices": [2], "values": [0.8]},
+               4: {"indices": [1, 2], "values": [0.5, 0.5]}}
+    name = collection_factory({"sparse_vectors": {"s": {}}})
+    upsert(api, name, [{"id": i, "vector": {"s": v}} for i, v in vectors.items()])
+    query = {"indices": [0, 2], "values": [1.0, 1.0]}
+    as_map = lambda s: dict(zip(s["indices"], s["values"]))  # noqa: E731
+    dot = lambda a, b: sum(x * as_map(b).get(k, 0.0) for k, x in as_map(a).items())  # noqa: E731
+    relevance = {i: dot(query, v) for i, v in vectors.items() if dot(query, v) > 0}
+    expected = _greedy_mmr(relevance, lambda i, j: dot(vectors[i], vectors[j]), 0.7, 3)
+    body = {"query": {"nearest": query, "mmr": {"diversity": 0.7, "candidates_limit": 10}},
+            "using": "s", "limit": 3}
+    assert [p["id"] for p in _query(api, name, body)] == expected
