@@ -175,19 +175,47 @@ Result<std::vector<ScoredOffset>> nearest_with_mmr(
   return out;
 }
 
-}  // namespace
+// MMR inside a prefetch, as Qdrant plans it: a leaf prefetch is a plain nearest search for
+// `candidates_limit` points; a prefetch over prefetches re-ranks all their points (which keep
+// the scores their prefetch gave them).
+Result<std::vector<ScoredOffset>> prefetch_with_mmr(
+    const storage::Collection& collection, const storage::ReadView& view, const QueryPlan& plan,
+    const std::vector<std::vector<ScoredOffset>>& candidates, storage::ParallelPool& pool) {
+  if (plan.prefetch.empty()) {
+    QueryPlan leaf = plan;
+    leaf.mmr.reset();
+    leaf.limit = plan.mmr->candidates_limit.value_or(plan.limit);
+    if (leaf.limit == 0) return std::vector<ScoredOffset>{};
+    return nearest(collection, view, leaf, candidates, pool);
+  }
+  auto request = nearest_request(view, plan);
+  if (!request.ok()) return request.error();
+  auto reader = view.reader();
+  std::vector<ScoredOffset> merged;
+  std::unordered_map<uint32_t, bool> seen;
+  for (const auto& list : candidates)
+    for (const auto& c : list)
+      if (seen.emplace(c.offset, true).second &&
+          (!plan.filter || storage::point_matches(*plan.filter, reader, c.offset)))
+        merged.push_back(c);
+  return rerank_with_mmr(view, plan.using_name, request->vector, plan.mmr->diversity, merged,
+                         plan.limit);
+}
 
-Result<std::vector<ScoredOffset>> execute_query(const storage::Collection& collection,
-                                                const storage::ReadView& view, const QueryPlan& plan,
-                                                storage::ParallelPool& pool) {
+// Runs one plan; `in_prefetch` tells a prefetch from the request's own query (MMR differs).
+Result<std::vector<ScoredOffset>> run_plan(const storage::Collection& collection,
+                                           const storage::ReadView& view, const QueryPlan& plan,
+                                           storage::ParallelPool& pool, bool in_prefetch) {
   std::vector<std::vector<ScoredOffset>> candidates;
   for (const auto& child : plan.prefetch) {
-    auto result = execute_query(collection, view, child, pool);
+    auto result = run_plan(collection, view, child, pool, /*in_prefetch=*/true);
     if (!result.ok()) return result.error();
     candidates.push_back(std::move(result.value()));
   }
   switch (plan.kind) {
     case QueryPlan::Kind::kNearest: {
+      if (plan.mmr && in_prefetch)
+        return prefetch_with_mmr(collection, view, plan, candidates, pool);
       if (plan.mmr) return nearest_with_mmr(collection, view, plan, candidates, pool);
       return nearest(collection, view, plan, candidates, pool);
     }
@@ -236,6 +264,14 @@ Result<std::vector<ScoredOffset>> execute_query(const storage::Collection& colle
     }
   }
   return std::vector<ScoredOffset>{};
+}
+
+}  // namespace
+
+Result<std::vector<ScoredOffset>> execute_query(const storage::Collection& collection,
+                                                const storage::ReadView& view, const QueryPlan& plan,
+                                                storage::ParallelPool& pool) {
+  return run_plan(collection, view, plan, pool, /*in_prefetch=*/false);
 }
 
 }  // namespace sextant::api

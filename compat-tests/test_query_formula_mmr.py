@@ -397,3 +397,16 @@ def test_mmr_sparse_uses_dot_product(api, collection_factory):
     body = {"query": {"nearest": query, "mmr": {"diversity": 0.7, "candidates_limit": 10}},
             "using": "s", "limit": 3}
     assert [p["id"] for p in _query(api, name, body)] == expected
+
+
+def test_mmr_in_a_nested_prefetch_selects_from_its_prefetch(api, items):
+    body = {"prefetch": {
+                "prefetch": {"query": QUERY, "limit": 5},
+                "query": {"nearest": QUERY, "mmr": {"diversity": 0.5, "candidates_limit": 5}},
+                "limit": 3},
+            "query": {"formula": "$score"}, "limit": 10}
+    points = _query(api, items, body)
+    assert {p["id"] for p in points} == set(_reference_mmr([1, 2, 3, 4, 5], 0.5, 3))
+    scores = _nearest_scores(api, items)
+    for p in points:
+        assert p["score"] == pytest.approx(scores[p["id"]], rel=1e-5)
