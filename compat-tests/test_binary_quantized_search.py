@@ -133,10 +133,16 @@ def test_without_rescoring_the_answer_still_has_the_limit(api, binary_collection
     assert len({hit["id"] for hit in hits}) == K
 
 
-@pytest.mark.parametrize("encoding", ["two_bits", "one_and_half_bits"])
-def test_multi_bit_encodings_find_the_neighbours(api, collection_factory, dataset, encoding):
+@pytest.mark.parametrize("binary", [
+    {"encoding": "two_bits"},
+    {"encoding": "one_and_half_bits"},
+    {"encoding": "one_bit", "query_encoding": "scalar8bits"},
+    {"query_encoding": "scalar4bits"},
+    {"encoding": "two_bits", "query_encoding": "binary"},
+])
+def test_every_encoding_finds_the_neighbours(api, collection_factory, dataset, binary):
     base, queries = dataset
-    name = collection_factory(_collection_body({"binary": {"encoding": encoding}}))
+    name = collection_factory(_collection_body({"binary": binary}))
     _fill_and_wait_indexed(api, name, base)
     assert _recall(api, name, queries, {"quantization": {"oversampling": 3.0}}) >= 0.9
 

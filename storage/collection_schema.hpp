@@ -40,8 +40,9 @@ struct ScalarQuantization {
   bool always_ram = false;
 };
 
-// `binary`: bit codes walked by Hamming distance (index/quantization/binary_quantizer.hpp).
-// The asymmetric query encodings are kept as configured but walk with the binary query code.
+// `binary`: bit codes walked by Hamming distance (index/quantization/binary_quantizer.hpp);
+// scalar4bits / scalar8bits query encodings walk one_bit codes with a 4- or 8-bit query
+// (binary_query.hpp) and are ignored by the other encodings.
 enum class BinaryQueryEncoding { kDefault, kBinary, kScalar4Bits, kScalar8Bits };
 struct BinaryQuantization {
   index::BinaryEncoding encoding = index::BinaryEncoding::kOneBit;

@@ -68,6 +68,20 @@ std::optional<index::ProductQuantizer> product_from_state(std::span<const std::b
   return quantizer;
 }
 
+// Bits per query component for `query_encoding` (0: encoded like the stored codes).
+uint32_t query_bits(const BinaryQuantization& binary) {
+  switch (binary.query_encoding) {
+    case BinaryQueryEncoding::kScalar4Bits:
+      return 4;
+    case BinaryQueryEncoding::kScalar8Bits:
+      return 8;
+    case BinaryQueryEncoding::kDefault:
+    case BinaryQueryEncoding::kBinary:
+      return 0;
+  }
+  return 0;
+}
+
 uint32_t product_sub_count(const DenseVectorSpec& spec) {
   return index::ProductQuantizer::sub_count_for(
       spec.dim, std::get<ProductQuantization>(spec.quantization).compression);
@@ -103,6 +117,7 @@ std::unique_ptr<VectorCodes> VectorCodes::train(const DenseVectorSpec& spec,
       const auto& binary = std::get<BinaryQuantization>(spec.quantization);
       codes->binary_ = std::make_unique<index::BinaryVectors>(
           index::BinaryQuantizer::train(binary.encoding, source, sample));
+      codes->binary_->set_query_bits(query_bits(binary));
       break;
     }
     case CodesKind::kProduct:
@@ -136,6 +151,7 @@ std::unique_ptr<VectorCodes> VectorCodes::restore(const DenseVectorSpec& spec, C
           quantizer->encoding() != std::get<BinaryQuantization>(spec.quantization).encoding)
         return nullptr;
       codes->binary_ = std::make_unique<index::BinaryVectors>(*quantizer);
+      codes->binary_->set_query_bits(query_bits(std::get<BinaryQuantization>(spec.quantization)));
       const size_t code_bytes = codes->binary_->vector_bytes();
       if (code_bytes == 0 || stored.size() % code_bytes != 0) return nullptr;
       std::vector<uint64_t> words(stored.size() / 8);

@@ -7,7 +7,8 @@
 // the walk runs on scalar-quantized codes and the candidates are rescored on float32 vectors;
 // the engine is reported as "sextant", and "sextant-f32" for the float32-only walk; binary walks
 // on bit codes by Hamming distance, reported as "sextant-binary", with --binary-encoding
-// one_bit|two_bits|one_and_half_bits, links chosen on float32; pq walks on product-quantized
+// one_bit|two_bits|one_and_half_bits and --binary-query-bits 0|4|8 (the query's bits per
+// component for one_bit codes: 0 = binary), links chosen on float32; pq walks on product-quantized
 // codes by a per-query lookup table, reported as "sextant-pq", with --pq-compression 4..64,
 // default 16), and
 // --image PATH: after the sweep, write the graph image to PATH, map it read-only and report the
@@ -46,7 +47,7 @@ using Clock = std::chrono::steady_clock;
 struct Options {
   std::string base, query, gt, efs = "16,32,64,128,256";
   std::string quantization = "int8", binary_encoding = "one_bit", image, graph_cache;
-  int m = 16, efc = 100, k = 10, threads = 2, pq_compression = 16;
+  int m = 16, efc = 100, k = 10, threads = 2, pq_compression = 16, binary_query_bits = 0;
   bool build_on_codes = true;
   double oversampling = 2.0;
 };
@@ -81,6 +82,8 @@ Options parse(int argc, char** argv) {
       o.build_on_codes = value != "0";
     else if (name == "--pq-compression")
       o.pq_compression = std::stoi(value);
+    else if (name == "--binary-query-bits")
+      o.binary_query_bits = std::stoi(value);
     else if (name == "--binary-encoding")
       o.binary_encoding = value;
     else if (name == "--oversampling")
@@ -227,6 +230,7 @@ int main(int argc, char** argv) {
     binary = std::make_unique<sextant::index::BinaryVectors>(
         sextant::index::BinaryQuantizer::train(encoding, source, sample));
     binary->encode_all(offsets, source, unsigned(o.threads));
+    binary->set_query_bits(uint32_t(o.binary_query_bits));
   }
  std::unique_ptr<sextant::index::ProductVectors> product;
   if (o.quantization == "pq") {

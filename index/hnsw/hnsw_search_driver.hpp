@@ -12,6 +12,7 @@
 #include "index/hnsw/hnsw_params.hpp"
 #include "index/hnsw/layer_search.hpp"
 #include "index/hnsw/search_request.hpp"
+#include "index/quantization/binary_query.hpp"
 #include "index/quantization/binary_quantizer.hpp"
 #include "index/quantization/product_quantizer.hpp"
 #include "index/quantization/scalar_quantizer.hpp"
@@ -124,6 +125,15 @@ std::vector<ScoredOffset> run_search(const Layers& layers, const HnswParams& par
 
   if constexpr (std::is_same_v<T, float>) {
     const BinaryVectors* bits = request.binary;
+    if (bits != nullptr && bits->dim() == params.dim && bits->capacity() >= graph.offset_limit &&
+        bits->query_bits() > 0) {
+      thread_local std::vector<uint64_t> planes;
+      const auto plane_distance = BinaryAsymmetricDistance::encode(
+          params.distance, request.query, params.dim, bits->words_per_vector(), bits->query_bits(),
+          planes);
+      return search_on_codes(layers, plane_distance, planes.data(), *bits, distance, source, graph,
+                             request, ef, is_deleted);
+    }
     if (bits != nullptr && bits->dim() == params.dim && bits->capacity() >= graph.offset_limit) {
       thread_local std::vector<uint64_t> query_bits;
       query_bits.resize(bits->words_per_vector());

@@ -16,8 +16,9 @@
 // Every code is padded with zero bits to whole words (`words_per_vector`).
 //
 // The query is encoded like the stored vectors (Qdrant's `query_encoding: default` and
-// `binary`). The asymmetric `scalar4bits` / `scalar8bits` query encodings are accepted by the
-// configuration but walk with the same symmetric binary query code.
+// `binary`), or, with one_bit codes and `query_bits` 4 or 8 (`scalar4bits` / `scalar8bits`),
+// kept at that many bits per component (binary_query.hpp). two_bits and one_and_half_bits codes
+// always walk with a query encoded like them.
 //
 // BinaryVectors owns the codes of one vector field, contiguous by offset, and reads like a
 // VectorSource (vector_data/vector_bytes), so the walk is the same code as for float vectors.
@@ -75,6 +76,13 @@ class BinaryVectors {
   const BinaryQuantizer& quantizer() const { return quantizer_; }
   uint32_t dim() const { return quantizer_.dim(); }
   uint32_t words_per_vector() const { return words_; }
+  // Bits per component of the query: 0 (encoded like the codes), 4 or 8 (one_bit codes only).
+  uint32_t query_bits() const { return query_bits_; }
+  void set_query_bits(uint32_t bits) {
+    query_bits_ = quantizer_.encoding() == BinaryEncoding::kOneBit && (bits == 4 || bits == 8)
+                      ? bits
+                      : 0;
+  }
   uint32_t capacity() const { return words_ == 0 ? 0 : uint32_t(codes_.size() / words_); }
 
   void reserve(uint32_t capacity);
@@ -97,6 +105,7 @@ class BinaryVectors {
  private:
   BinaryQuantizer quantizer_;
   uint32_t words_;
+  uint32_t query_bits_ = 0;
   std::vector<uint64_t> codes_;
 };
 

@@ -7,6 +7,7 @@
 
 #include "index/hnsw/graph_distance.hpp"
 #include "index/hnsw/hnsw_graph.hpp"
+#include "index/quantization/binary_query.hpp"
 #include "index/quantization/binary_quantizer.hpp"
 #include "tests/index/hnsw_test_support.hpp"
 
@@ -109,6 +110,68 @@ TEST(BinaryQuantizer, HammingDistanceTracksTheAngle) {
         worst, std::fabs(estimate.to_score(hamming) - dot(data.row(0), data.row(i), kDim)));
   }
   EXPECT_LT(worst, 0.35);  // 128 random hyperplanes: a coarse but unbiased estimate
+}
+
+TEST(BinaryQuery, PlanesGiveTheDotOfTheQuantizedQueryWithTheSigns) {
+  Dataset data = clustered(50, 70, 441);  // 70 components: a partial second word
+  const BinaryVectors codes = encode(BinaryEncoding::kOneBit, data);
+  std::vector<uint64_t> planes;
+  for (uint32_t bits : {4u, 8u}) {
+    const auto estimate = BinaryAsymmetricDistance::encode(Distance::kCosine, data.row(0), 70,
+                                                           codes.words_per_vector(), bits, planes);
+    ASSERT_EQ(planes.size(), (bits + 1) * codes.words_per_vector());
+    for (uint32_t i = 1; i < 50; ++i) {
+      const auto* code = static_cast<const uint64_t*>(codes.vector_data(i));
+      double expected = 0, exact = 0;
+      for (size_t j = 0; j < 70; ++j) {
+        const float level = std::nearbyint((data.row(0)[j] - estimate.low) / estimate.step);
+        const float sign = data.row(i)[j] > 0 ? 1.0f : -1.0f;
+        expected += (estimate.low + estimate.step * level) * sign;
+        exact += data.row(0)[j] * sign;
+      }
+      EXPECT_NEAR(estimate.dot_estimate(planes.data(), code), expected, 1e-3) << bits;
+      EXPECT_NEAR(estimate.dot_estimate(planes.data(), code), exact, bits == 8 ? 0.05 : 0.5);
+    }
+  }
+}
+
+TEST(BinaryQuery, ScalarQueryRanksBetterThanBinaryQuery) {
+  // 40 clusters of 100: the neighbours are members of one cluster, which sign strings alone
+  // rank poorly; a query with 8 bits per component ranks them much better.
+  HnswParams params;
+  params.dim = kDim;
+  params.distance = Distance::kCosine;
+  Dataset data = clustered(kRows + 50, kDim, 451);
+  Dataset queries;
+  queries.dim = kDim;
+  queries.values.assign(data.values.end() - std::ptrdiff_t(50 * kDim), data.values.end());
+  data.values.resize(kRows * kDim);
+  HnswGraph graph(params);
+  graph.build(iota_offsets(kRows), data.source(), 2);
+  BinaryVectors codes = encode(BinaryEncoding::kOneBit, data);
+  auto recall = [&](uint32_t query_bits) {
+    codes.set_query_bits(query_bits);
+    size_t hits = 0;
+    for (size_t q = 0; q < queries.rows(); ++q) {
+      SearchRequest request;
+      request.query = queries.row(q);
+      request.k = 10;
+      request.ef = 64;
+      request.oversampling = 3.0;
+      request.binary = &codes;
+      hits += overlap(graph.search(request, data.source()),
+                      brute_force(data, Distance::kCosine, queries.row(q), 10));
+    }
+    return double(hits) / 500.0;
+  };
+  const double binary_query = recall(0);
+  const double scalar8_query = recall(8);
+  EXPECT_GT(scalar8_query, binary_query + 0.05);
+  EXPECT_GT(recall(4), binary_query);
+  codes.set_query_bits(8);
+  BinaryVectors two_bits = encode(BinaryEncoding::kTwoBits, data);
+  two_bits.set_query_bits(8);  // not a one_bit code: ignored
+  EXPECT_EQ(two_bits.query_bits(), 0u);
 }
 
 class BinarySearchTest : public ::testing::TestWithParam<BinaryEncoding> {
