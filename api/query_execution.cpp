@@ -228,7 +228,7 @@ Result<std::vector<ScoredOffset>> run_plan(const storage::Collection& collection
     case QueryPlan::Kind::kFusionDbsf:
       return fuse(plan, candidates);
     case QueryPlan::Kind::kRelevanceFeedback:
-      return execute_relevance_feedback(view, plan, pool);
+      return execute_relevance_feedback(view, plan, candidates, pool);
     case QueryPlan::Kind::kRecommend:
     case QueryPlan::Kind::kDiscover:
     case QueryPlan::Kind::kContext:

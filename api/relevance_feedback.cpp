@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "api/mmr_query.hpp"
+#include "storage/point_filter.hpp"
 
 namespace sextant::api {
 using storage::Error;
@@ -21,11 +22,40 @@ struct FeedbackPair {
   float weight = 0;  // (positive score - negative score)^b * c
 };
 
+// Scores the distinct prefetch points that pass the filter (scores strictly above the threshold
+// kept), best first, then applies offset and limit.
+std::vector<ScoredOffset> rescore_prefetched(
+    const storage::ReadView& view, const QueryPlan& plan, size_t vector_index,
+    const std::vector<std::vector<ScoredOffset>>& prefetch_results,
+    const std::vector<uint32_t>& excluded, const storage::DenseScorer& scorer) {
+  auto reader = view.reader();
+  std::vector<uint32_t> seen(excluded);
+  std::vector<ScoredOffset> scored;
+  for (const auto& list : prefetch_results) {
+    for (const auto& candidate : list) {
+      if (std::find(seen.begin(), seen.end(), candidate.offset) != seen.end()) continue;
+      seen.push_back(candidate.offset);
+      if (plan.filter && !storage::point_matches(*plan.filter, reader, candidate.offset)) continue;
+      const float* v = reader.dense(vector_index, candidate.offset);
+      if (!v) continue;
+      const float score = scorer(v);
+      if (plan.score_threshold && !(score > *plan.score_threshold)) continue;
+      scored.push_back({candidate.offset, score});
+    }
+  }
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const ScoredOffset& a, const ScoredOffset& b) { return a.score > b.score; });
+  std::vector<ScoredOffset> out;
+  for (size_t i = plan.offset; i < scored.size() && out.size() < plan.limit; ++i)
+    out.push_back(scored[i]);
+  return out;
+}
+
 }  // namespace
 
-Result<std::vector<ScoredOffset>> execute_relevance_feedback(const storage::ReadView& view,
-                                                             const QueryPlan& plan,
-                                                             storage::ParallelPool& pool) {
+Result<std::vector<ScoredOffset>> execute_relevance_feedback(
+    const storage::ReadView& view, const QueryPlan& plan,
+    const std::vector<std::vector<ScoredOffset>>& prefetch_results, storage::ParallelPool& pool) {
   const auto& schema = view.schema();
   const int index = schema.dense_index(plan.using_name);
   if (index < 0 || schema.dense[size_t(index)].multivector)
@@ -81,6 +111,8 @@ Result<std::vector<ScoredOffset>> execute_relevance_feedback(const storage::Read
                               raw_similarity(distance, pair.negative.data(), v, dim));
     return score;
   };
+  if (!plan.prefetch.empty())
+    return rescore_prefetched(view, plan, size_t(index), prefetch_results, excluded, scorer);
   return storage::exact_search_by(view, size_t(index), plan.filter.get(), plan.limit, plan.offset,
                                   plan.score_threshold, scorer, excluded, pool);
 }

@@ -410,3 +410,17 @@ def test_mmr_in_a_nested_prefetch_selects_from_its_prefetch(api, items):
     scores = _nearest_scores(api, items)
     for p in points:
         assert p["score"] == pytest.approx(scores[p["id"]], rel=1e-5)
+
+
+def test_relevance_feedback_over_prefetch_scores_only_its_points(api, items):
+    feedback = [{"example": [1.0, 0.0], "score": 1.0}, {"example": [0.0, 1.0], "score": 0.0}]
+    body = {"prefetch": {"query": [0.0, 1.0], "limit": 3},  # points 4, 3, 2
+            "query": {"relevance_feedback": {
+                "target": QUERY, "feedback": feedback,
+                "strategy": {"naive": {"a": 1.0, "b": 1.0, "c": 1.0}}}},
+            "limit": 5}
+    points = _query(api, items, body)
+    expected = _reference_feedback_scores(QUERY, feedback, 1.0, 1.0, 1.0, [2, 3, 4])
+    assert [p["id"] for p in points] == sorted(expected, key=lambda i: -expected[i])
+    for p in points:
+        assert p["score"] == pytest.approx(expected[p["id"]], rel=1e-4, abs=1e-5)
