@@ -25,7 +25,9 @@ struct CodesHeader {
 constexpr CodesKind kStoredKinds[] = {CodesKind::kScalar, CodesKind::kBinary, CodesKind::kProduct};
 
 const char* codes_prefix(CodesKind kind) {
-  return kind == CodesKind::kBinary ? "binary_codes" : kind == CodesKind::kProduct ? "pq_codes" : "codes";
+  return kind == CodesKind::kBinary    ? "binary_codes"
+         : kind == CodesKind::kProduct ? "pq_codes"
+                                       : "codes";
 }
 
 index::VectorSource source_of(const ReadView& view, size_t vector_index) {
@@ -118,9 +120,7 @@ Status VectorIndex::remove_stale_codes(lmdb::Txn& txn, MDB_dbi graph_db, CodesKi
   return {};
 }
 
-bool VectorIndex::wants_codes() const {
-  return VectorCodes::kind_for(spec_) != CodesKind::kNone;
-}
+bool VectorIndex::wants_codes() const { return VectorCodes::kind_for(spec_) != CodesKind::kNone; }
 
 bool VectorIndex::quantized() const {
   std::shared_lock lock(mutex_);
@@ -215,8 +215,8 @@ void VectorIndex::vacuum_if_needed(const index::VectorSource& source, unsigned t
     if (deleted == 0 || nodes < vacuum_.min_vector_number ||
         double(deleted) <= vacuum_.deleted_threshold * double(nodes))
       return;
-    rebuilt.emplace(graph_->rebuild_without_deleted(source, threads,
-                                                    codes_ ? codes_->link_codes() : nullptr));
+    rebuilt.emplace(
+        graph_->rebuild_without_deleted(source, threads, codes_ ? codes_->link_codes() : nullptr));
   }
   std::unique_lock lock(mutex_);
   graph_.reset();
@@ -261,8 +261,7 @@ Status VectorIndex::persist(lmdb::Env& env, MDB_dbi graph_db) {
     const size_t chunk_bytes = size_t(kCodesPerChunk) * code_bytes;
     for (size_t at = 0, chunk = first_chunk; at < tail.size(); at += chunk_bytes, ++chunk) {
       const size_t length = std::min(chunk_bytes, tail.size() - at);
-      st = txn->put(graph_db,
-                    lmdb::as_bytes(codes_chunk_key(vector_index_, kind, uint32_t(chunk))),
+      st = txn->put(graph_db, lmdb::as_bytes(codes_chunk_key(vector_index_, kind, uint32_t(chunk))),
                     lmdb::Bytes(reinterpret_cast<const uint8_t*>(tail.data() + at), length));
       if (!st.ok()) return st;
     }
@@ -270,9 +269,9 @@ Status VectorIndex::persist(lmdb::Env& env, MDB_dbi graph_db) {
     std::memcpy(stored_header.data(), &header, sizeof header);
     stored_header.insert(stored_header.end(), state.begin(), state.end());
     auto ckey = codes_key(vector_index_, kind);
-    st = txn->put(graph_db, lmdb::as_bytes(ckey),
-                  lmdb::Bytes(reinterpret_cast<const uint8_t*>(stored_header.data()),
-                              stored_header.size()));
+    st = txn->put(
+        graph_db, lmdb::as_bytes(ckey),
+        lmdb::Bytes(reinterpret_cast<const uint8_t*>(stored_header.data()), stored_header.size()));
     if (!st.ok()) return st;
   }
   st = txn->commit();

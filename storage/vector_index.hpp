@@ -11,7 +11,8 @@
 //   and never wait for indexing.
 // - Offsets of a view that are alive but not yet in the graph are searched exactly and merged,
 //   so results never miss a point because indexing lags.
-// - With quantization configured (scalar, binary or product), `codes_` holds a code of that kind for
+// - With quantization configured (scalar, binary or product), `codes_` holds a code of that kind
+// for
 //   every offset in the graph (encoded before the offset is inserted, changed only under the
 //   exclusive lock); the graph is walked on them (and, for int8 codes, built on them), and
 //   searches rescore on the stored float32 vectors as the query's `quantization` params ask.

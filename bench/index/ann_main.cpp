@@ -232,7 +232,7 @@ int main(int argc, char** argv) {
     binary->encode_all(offsets, source, unsigned(o.threads));
     binary->set_query_bits(uint32_t(o.binary_query_bits));
   }
- std::unique_ptr<sextant::index::ProductVectors> product;
+  std::unique_ptr<sextant::index::ProductVectors> product;
   if (o.quantization == "pq") {
     using sextant::index::ProductQuantizer;
     const auto train_start = Clock::now();

@@ -64,9 +64,9 @@ uint32_t scalar_hamming_u64(const uint64_t* a, const uint64_t* b, size_t words) 
   return scalar_reference::hamming_u64(a, b, words);
 }
 
-const KernelTable kScalarTable{"scalar",      scalar_dot_f32, scalar_l2_f32,     scalar_l1_f32,
-                               scalar_dot_f16, scalar_l2_f16, scalar_l1_f16,     scalar_dot_u8,
-                               scalar_l2_u8,  scalar_l1_u8,   scalar_dot_i8,     scalar_l2_i8,
+const KernelTable kScalarTable{"scalar",          scalar_dot_f32, scalar_l2_f32, scalar_l1_f32,
+                               scalar_dot_f16,    scalar_l2_f16,  scalar_l1_f16, scalar_dot_u8,
+                               scalar_l2_u8,      scalar_l1_u8,   scalar_dot_i8, scalar_l2_i8,
                                scalar_hamming_u64};
 
 const KernelTable& choose_kernels() {

@@ -74,8 +74,8 @@ using K = GenericKernels<Avx2>;
 
 const KernelTable& avx2_kernels() {
   static const KernelTable table{
-      "avx2",    K::dot_f32, K::l2_squared_f32, K::l1_f32, K::dot_f16,  K::l2_squared_f16,
-      K::l1_f16, K::dot_u8,  K::l2_squared_u8,  K::l1_u8,  dot_i8_avx2, l2_squared_i8_avx2,
+      "avx2",          K::dot_f32, K::l2_squared_f32, K::l1_f32, K::dot_f16,  K::l2_squared_f16,
+      K::l1_f16,       K::dot_u8,  K::l2_squared_u8,  K::l1_u8,  dot_i8_avx2, l2_squared_i8_avx2,
       hamming_popcount};
   return table;
 }

@@ -59,10 +59,11 @@ using K = GenericKernels<Avx512>;
 }  // namespace
 
 const KernelTable& avx512_kernels() {
-  static const KernelTable table{
-      "avx512",  K::dot_f32, K::l2_squared_f32, K::l1_f32, K::dot_f16,    K::l2_squared_f16,
-      K::l1_f16, K::dot_u8,  K::l2_squared_u8,  K::l1_u8,  dot_i8_avx512, l2_squared_i8_avx512,
-      hamming_popcount};
+  static const KernelTable table{"avx512",        K::dot_f32,    K::l2_squared_f32,
+                                 K::l1_f32,       K::dot_f16,    K::l2_squared_f16,
+                                 K::l1_f16,       K::dot_u8,     K::l2_squared_u8,
+                                 K::l1_u8,        dot_i8_avx512, l2_squared_i8_avx512,
+                                 hamming_popcount};
   return table;
 }
 

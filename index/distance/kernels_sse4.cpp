@@ -71,8 +71,8 @@ using K = GenericKernels<Sse4>;
 
 const KernelTable& sse4_kernels() {
   static const KernelTable table{
-      "sse4",    K::dot_f32, K::l2_squared_f32, K::l1_f32, K::dot_f16,  K::l2_squared_f16,
-      K::l1_f16, K::dot_u8,  K::l2_squared_u8,  K::l1_u8,  dot_i8_sse4, l2_squared_i8_sse4,
+      "sse4",          K::dot_f32, K::l2_squared_f32, K::l1_f32, K::dot_f16,  K::l2_squared_f16,
+      K::l1_f16,       K::dot_u8,  K::l2_squared_u8,  K::l1_u8,  dot_i8_sse4, l2_squared_i8_sse4,
       hamming_popcount};
   return table;
 }

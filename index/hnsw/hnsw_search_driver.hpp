@@ -12,8 +12,8 @@
 #include "index/hnsw/hnsw_params.hpp"
 #include "index/hnsw/layer_search.hpp"
 #include "index/hnsw/search_request.hpp"
-#include "index/quantization/binary_query.hpp"
 #include "index/quantization/binary_quantizer.hpp"
+#include "index/quantization/binary_query.hpp"
 #include "index/quantization/product_quantizer.hpp"
 #include "index/quantization/scalar_quantizer.hpp"
 
@@ -79,8 +79,7 @@ inline void sort_closest_first(std::vector<Candidate>& candidates) {
 template <typename CodeDistance, typename Layers, typename Codes, typename IsDeleted>
 std::vector<ScoredOffset> search_on_codes(const Layers& layers, const CodeDistance& code_distance,
                                           const typename CodeDistance::Query* query_code,
-                                          const Codes& codes,
-                                          const GraphDistance<float>& distance,
+                                          const Codes& codes, const GraphDistance<float>& distance,
                                           const ResolvedSource& source, const GraphSnapshot& graph,
                                           const SearchRequest& request, size_t ef,
                                           const IsDeleted& is_deleted) {
@@ -128,9 +127,9 @@ std::vector<ScoredOffset> run_search(const Layers& layers, const HnswParams& par
     if (bits != nullptr && bits->dim() == params.dim && bits->capacity() >= graph.offset_limit &&
         bits->query_bits() > 0) {
       thread_local std::vector<uint64_t> planes;
-      const auto plane_distance = BinaryAsymmetricDistance::encode(
-          params.distance, request.query, params.dim, bits->words_per_vector(), bits->query_bits(),
-          planes);
+      const auto plane_distance =
+          BinaryAsymmetricDistance::encode(params.distance, request.query, params.dim,
+                                           bits->words_per_vector(), bits->query_bits(), planes);
       return search_on_codes(layers, plane_distance, planes.data(), *bits, distance, source, graph,
                              request, ef, is_deleted);
     }

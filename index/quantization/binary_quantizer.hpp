@@ -79,9 +79,8 @@ class BinaryVectors {
   // Bits per component of the query: 0 (encoded like the codes), 4 or 8 (one_bit codes only).
   uint32_t query_bits() const { return query_bits_; }
   void set_query_bits(uint32_t bits) {
-    query_bits_ = quantizer_.encoding() == BinaryEncoding::kOneBit && (bits == 4 || bits == 8)
-                      ? bits
-                      : 0;
+    query_bits_ =
+        quantizer_.encoding() == BinaryEncoding::kOneBit && (bits == 4 || bits == 8) ? bits : 0;
   }
   uint32_t capacity() const { return words_ == 0 ? 0 : uint32_t(codes_.size() / words_); }
 

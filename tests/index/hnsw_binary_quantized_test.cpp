@@ -7,8 +7,8 @@
 
 #include "index/hnsw/graph_distance.hpp"
 #include "index/hnsw/hnsw_graph.hpp"
-#include "index/quantization/binary_query.hpp"
 #include "index/quantization/binary_quantizer.hpp"
+#include "index/quantization/binary_query.hpp"
 #include "tests/index/hnsw_test_support.hpp"
 
 namespace sextant::index {
@@ -19,6 +19,9 @@ using testing::clustered;
 using testing::Dataset;
 using testing::iota_offsets;
 using testing::overlap;
+
+// Graphs are built on one thread so that every run sees the same graph (recall thresholds are
+// then reproducible, not luck of the insertion order).
 
 constexpr size_t kRows = 4000;
 constexpr size_t kDim = 128;
@@ -147,7 +150,7 @@ TEST(BinaryQuery, ScalarQueryRanksBetterThanBinaryQuery) {
   queries.values.assign(data.values.end() - std::ptrdiff_t(50 * kDim), data.values.end());
   data.values.resize(kRows * kDim);
   HnswGraph graph(params);
-  graph.build(iota_offsets(kRows), data.source(), 2);
+  graph.build(iota_offsets(kRows), data.source(), 1);
   BinaryVectors codes = encode(BinaryEncoding::kOneBit, data);
   auto recall = [&](uint32_t query_bits) {
     codes.set_query_bits(query_bits);
@@ -215,7 +218,7 @@ class BinarySearchTest : public ::testing::TestWithParam<BinaryEncoding> {
 
 TEST_P(BinarySearchTest, WalkOnBitsThenRescoreMatchesBruteForce) {
   HnswGraph graph(params_);
-  graph.build(iota_offsets(kRows), data_.source(), 2);
+  graph.build(iota_offsets(kRows), data_.source(), 1);
   const BinaryVectors codes = encode(GetParam(), data_);
   EXPECT_GE(recall(graph, &codes, 64, 3.0, true), 0.9);
   EXPECT_GE(recall(graph, &codes, 64, 1.0, false), 0.3);  // estimated scores, no rescoring
@@ -223,7 +226,7 @@ TEST_P(BinarySearchTest, WalkOnBitsThenRescoreMatchesBruteForce) {
 
 TEST_P(BinarySearchTest, OversamplingRescoresMoreCandidates) {
   HnswGraph graph(params_);
-  graph.build(iota_offsets(kRows), data_.source(), 2);
+  graph.build(iota_offsets(kRows), data_.source(), 1);
   const BinaryVectors codes = encode(GetParam(), data_);
   const double narrow = recall(graph, &codes, 10, 1.0, true);
   const double wide = recall(graph, &codes, 10, 6.0, true);
@@ -233,7 +236,7 @@ TEST_P(BinarySearchTest, OversamplingRescoresMoreCandidates) {
 
 TEST_P(BinarySearchTest, WalkOnBitsHonoursFilters) {
   HnswGraph graph(params_);
-  graph.build(iota_offsets(kRows), data_.source(), 2);
+  graph.build(iota_offsets(kRows), data_.source(), 1);
   const BinaryVectors codes = encode(GetParam(), data_);
   std::vector<uint64_t> even((kRows + 63) / 64, 0x5555555555555555ull);
   const VectorSource source = data_.source();
@@ -276,7 +279,7 @@ TEST(BinarySearch, EuclidWalksOnBitsAndUncoveredCodesAreIgnored) {
   Dataset queries;
   Dataset data = clustered_with_queries(50, 431, queries);
   HnswGraph graph(params);
-  graph.build(iota_offsets(kRows), data.source(), 2);
+  graph.build(iota_offsets(kRows), data.source(), 1);
   const BinaryVectors codes = encode(BinaryEncoding::kOneBit, data);
   BinaryVectors partial(BinaryQuantizer(BinaryEncoding::kOneBit, kDim));
   partial.reserve(kRows / 2);  // does not cover the graph: search must walk on floats
