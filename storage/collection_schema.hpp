@@ -34,7 +34,8 @@ struct HnswParams {
 // graph of a vector with one is walked on its codes, and the best candidates are rescored on the
 // stored vectors (see storage/vector_index.hpp and storage/vector_codes.hpp).
 //
-// `scalar`: int8 codes; the graph's links are also chosen on them.
+// `scalar`: int8 codes; the graph's links are also chosen on them. `always_ram` is kept as
+// configured for every kind: codes always live in memory.
 struct ScalarQuantization {
   float quantile = 1.0f;  // fraction of |components| that must fit the int8 range unclipped
   bool always_ram = false;

@@ -17,7 +17,8 @@
 //
 // Neither allocates once the thread's scratch buffers have grown. Vectors of the neighbours
 // about to be scored are prefetched one ahead. Vectors come from a `Source` with
-// vector_data(node) and vector_bytes(): a ResolvedSource (full vectors) or QuantizedVectors.
+// vector_data(node) and vector_bytes(): a ResolvedSource (full vectors) or a code store
+// (QuantizedVectors, BinaryVectors, ProductVectors).
 #pragma once
 
 #include <algorithm>
