@@ -2,6 +2,8 @@
 #include "index/quantization/turbo_quantizer.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <numbers>
 #include <random>
 
 #include "index/quantization/parallel_encode.hpp"
@@ -16,13 +18,13 @@ constexpr uint32_t kRotationRounds = 3;
 // mean of N(0, 1) between its boundaries, (pdf(a) - pdf(b)) / (cdf(b) - cdf(a)).
 std::vector<float> gaussian_lloyd_max(uint32_t count) {
   auto pdf = [](double t) {
-    return std::isinf(t) ? 0.0 : std::exp(-t * t / 2) / std::sqrt(2 * M_PI);
+    return std::isinf(t) ? 0.0 : std::exp(-t * t / 2) / std::sqrt(2 * std::numbers::pi);
   };
   auto cdf = [](double t) { return 0.5 * std::erfc(-t / std::sqrt(2.0)); };
   std::vector<double> levels(count), bounds(count + 1);
   for (uint32_t i = 0; i < count; ++i) levels[i] = -2.5 + 5.0 * (i + 0.5) / count;
-  bounds.front() = -INFINITY;
-  bounds.back() = INFINITY;
+  bounds.front() = -std::numeric_limits<double>::infinity();
+  bounds.back() = std::numeric_limits<double>::infinity();
   for (int round = 0; round < 1000; ++round) {
     for (uint32_t i = 1; i < count; ++i) bounds[i] = (levels[i - 1] + levels[i]) / 2;
     for (uint32_t i = 0; i < count; ++i) {
