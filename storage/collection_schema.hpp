@@ -15,6 +15,7 @@
 
 #include "index/distance/distance.hpp"
 #include "index/quantization/binary_quantizer.hpp"
+#include "index/quantization/turbo_quantizer.hpp"
 
 namespace sextant::storage {
 
@@ -57,8 +58,16 @@ struct ProductQuantization {
   bool always_ram = false;
 };
 
-using Quantization =
-    std::variant<std::monostate, ScalarQuantization, BinaryQuantization, ProductQuantization>;
+// `turbo`: random rotation, then Lloyd-Max levels per coordinate (index/quantization/
+// turbo_quantizer.hpp); `bits` absent or null means bits4. Walked on its codes for Cosine, Dot
+// and Euclid; Manhattan searches float32.
+struct TurboQuantization {
+  index::TurboBits bits = index::TurboBits::kBits4;
+  bool always_ram = false;
+};
+
+using Quantization = std::variant<std::monostate, ScalarQuantization, BinaryQuantization,
+                                  ProductQuantization, TurboQuantization>;
 
 struct DenseVectorSpec {
   std::string name;

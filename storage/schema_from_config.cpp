@@ -63,8 +63,18 @@ ProductQuantization product_from(const json::object& product) {
   return out;
 }
 
+TurboQuantization turbo_from(const json::object& turbo) {
+  TurboQuantization out;
+  const std::string bits = get_string(turbo, "bits");
+  if (bits == "bits1") out.bits = index::TurboBits::kBits1;
+  if (bits == "bits1_5") out.bits = index::TurboBits::kBits1_5;
+  if (bits == "bits2") out.bits = index::TurboBits::kBits2;
+  out.always_ram = get_bool(turbo, "always_ram", false);
+  return out;
+}
+
 // `quantization_config` as Qdrant reports it: {"scalar": {...}}, {"binary": {...}},
-// {"product": {...}}; null or absent inherits `inherited`.
+// {"product": {...}}, {"turbo": {...}}; null or absent inherits `inherited`.
 Quantization quantization_from(const json::value* config, const Quantization& inherited) {
   if (!config || config->is_null()) return inherited;
   if (!config->is_object()) return std::monostate{};
@@ -81,6 +91,8 @@ Quantization quantization_from(const json::value* config, const Quantization& in
     return binary_from(it->value().get_object());
   if (auto it = variants.find("product"); it != variants.end() && it->value().is_object())
     return product_from(it->value().get_object());
+  if (auto it = variants.find("turbo"); it != variants.end() && it->value().is_object())
+    return turbo_from(it->value().get_object());
   return std::monostate{};
 }
 

@@ -68,6 +68,23 @@ std::optional<index::ProductQuantizer> product_from_state(std::span<const std::b
   return quantizer;
 }
 
+// Turbo state: u32 bit size, u32 rotation seed (the quantizer follows from them and dim).
+std::vector<std::byte> turbo_state(const index::TurboQuantizer& quantizer) {
+  const uint32_t fields[2] = {uint32_t(quantizer.bits()), quantizer.seed()};
+  std::vector<std::byte> out(8);
+  std::memcpy(out.data(), fields, 8);
+  return out;
+}
+
+std::optional<index::TurboQuantizer> turbo_from_state(std::span<const std::byte> state,
+                                                      uint32_t dim) {
+  uint32_t fields[2];
+  if (state.size() != 8) return std::nullopt;
+  std::memcpy(fields, state.data(), 8);
+  if (fields[0] > uint32_t(index::TurboBits::kBits4)) return std::nullopt;
+  return index::TurboQuantizer(dim, index::TurboBits(fields[0]), fields[1]);
+}
+
 // Bits per query component for `query_encoding` (0: encoded like the stored codes).
 uint32_t query_bits(const BinaryQuantization& binary) {
   switch (binary.query_encoding) {
@@ -95,6 +112,8 @@ CodesKind VectorCodes::kind_for(const DenseVectorSpec& spec) {
     return spec.distance == Distance::kManhattan ? CodesKind::kNone : CodesKind::kScalar;
   if (std::holds_alternative<BinaryQuantization>(spec.quantization)) return CodesKind::kBinary;
   if (std::holds_alternative<ProductQuantization>(spec.quantization)) return CodesKind::kProduct;
+  if (std::holds_alternative<TurboQuantization>(spec.quantization))
+    return spec.distance == Distance::kManhattan ? CodesKind::kNone : CodesKind::kTurbo;
   return CodesKind::kNone;
 }
 
@@ -123,6 +142,10 @@ std::unique_ptr<VectorCodes> VectorCodes::train(const DenseVectorSpec& spec,
     case CodesKind::kProduct:
       codes->product_ = std::make_unique<index::ProductVectors>(
           index::ProductQuantizer::train(source, sample, product_sub_count(spec), threads));
+      break;
+    case CodesKind::kTurbo:  // nothing to learn: the rotation and levels are fixed
+      codes->turbo_ = std::make_unique<index::TurboVectors>(
+          index::TurboQuantizer(spec.dim, std::get<TurboQuantization>(spec.quantization).bits));
       break;
   }
   return codes;
@@ -168,6 +191,16 @@ std::unique_ptr<VectorCodes> VectorCodes::restore(const DenseVectorSpec& spec, C
       codes->product_->assign({reinterpret_cast<const uint8_t*>(stored.data()), stored.size()});
       break;
     }
+    case CodesKind::kTurbo: {
+      auto quantizer = turbo_from_state(state, spec.dim);
+      // Codes of another bit size than the configured one are encoded again.
+      if (!quantizer || quantizer->bits() != std::get<TurboQuantization>(spec.quantization).bits)
+        return nullptr;
+      codes->turbo_ = std::make_unique<index::TurboVectors>(std::move(*quantizer));
+      if (stored.size() % codes->turbo_->vector_bytes() != 0) return nullptr;
+      codes->turbo_->assign({reinterpret_cast<const uint8_t*>(stored.data()), stored.size()});
+      break;
+    }
   }
   return codes;
 }
@@ -176,6 +209,7 @@ uint32_t VectorCodes::capacity() const {
   if (scalar_) return scalar_->capacity();
   if (binary_) return binary_->capacity();
   if (product_) return product_->capacity();
+  if (turbo_) return turbo_->capacity();
   return 0;
 }
 
@@ -183,6 +217,7 @@ size_t VectorCodes::code_bytes() const {
   if (scalar_) return scalar_->vector_bytes();
   if (binary_) return binary_->vector_bytes();
   if (product_) return product_->vector_bytes();
+  if (turbo_) return turbo_->vector_bytes();
   return 0;
 }
 
@@ -191,6 +226,7 @@ float VectorCodes::scale() const { return scalar_ ? scalar_->quantizer().scale()
 std::vector<std::byte> VectorCodes::quantizer_state() const {
   if (binary_) return binary_state(binary_->quantizer());
   if (product_) return product_state(product_->quantizer());
+  if (turbo_) return turbo_state(turbo_->quantizer());
   return {};
 }
 
@@ -198,6 +234,7 @@ std::span<const std::byte> VectorCodes::bytes() const {
   if (scalar_) return as_byte_span(scalar_->codes());
   if (binary_) return as_byte_span(binary_->codes());
   if (product_) return as_byte_span(product_->codes());
+  if (turbo_) return as_byte_span(turbo_->codes());
   return {};
 }
 
@@ -205,6 +242,7 @@ size_t VectorCodes::memory_bytes() const {
   if (scalar_) return scalar_->memory_bytes();
   if (binary_) return binary_->memory_bytes();
   if (product_) return product_->memory_bytes();
+  if (turbo_) return turbo_->memory_bytes();
   return 0;
 }
 
@@ -213,12 +251,14 @@ void VectorCodes::encode_all(std::span<const uint32_t> offsets, const index::Vec
   if (scalar_) scalar_->encode_all(offsets, source, threads);
   if (binary_) binary_->encode_all(offsets, source, threads);
   if (product_) product_->encode_all(offsets, source, threads);
+  if (turbo_) turbo_->encode_all(offsets, source, threads);
 }
 
 void VectorCodes::attach(index::SearchRequest& request) const {
   request.quantized = scalar_.get();
   request.binary = binary_.get();
   request.product = product_.get();
+  request.turbo = turbo_.get();
 }
 
 }  // namespace sextant::storage

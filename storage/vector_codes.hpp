@@ -1,15 +1,15 @@
 // VectorCodes: the quantized codes of one dense vector field, whatever the configured kind
-// (scalar int8, binary, product), behind one interface, so VectorIndex trains, encodes, persists,
-// restores and searches them the same way.
+// (scalar int8, binary, product, turbo), behind one interface, so VectorIndex trains, encodes,
+// persists, restores and searches them the same way.
 //
 // Persisted form: `quantizer_state()` (what decoding needs besides the codes: empty for scalar,
 // whose scale travels in the header; the encoding and per-dimension statistics for binary; the
-// codebooks for product) and
-// `code_bytes()` bytes per offset, contiguous by offset (`bytes()`).
+// codebooks for product; bit size and rotation seed for turbo) and `code_bytes()` bytes per
+// offset, contiguous by offset (`bytes()`).
 //
 // Ownership and threading follow the underlying stores (QuantizedVectors, BinaryVectors,
-// ProductVectors): growth
-// must not race with readers; the owner (VectorIndex) serialises writers against searches.
+// ProductVectors, TurboVectors): growth must not race with readers; the owner (VectorIndex)
+// serialises writers against searches.
 #pragma once
 
 #include <cstddef>
@@ -24,17 +24,18 @@
 #include "index/quantization/binary_quantizer.hpp"
 #include "index/quantization/product_quantizer.hpp"
 #include "index/quantization/scalar_quantizer.hpp"
+#include "index/quantization/turbo_quantizer.hpp"
 #include "storage/collection_schema.hpp"
 
 namespace sextant::storage {
 
 // Stored values: never renumber.
-enum class CodesKind : uint32_t { kNone = 0, kScalar = 1, kBinary = 2, kProduct = 3 };
+enum class CodesKind : uint32_t { kNone = 0, kScalar = 1, kBinary = 2, kProduct = 3, kTurbo = 4 };
 
 class VectorCodes {
  public:
   // The kind of codes `spec` asks for and this index can search with (kNone otherwise: no
-  // quantization, multivectors, or scalar with Manhattan).
+  // quantization, multivectors, or scalar or turbo with Manhattan).
   static CodesKind kind_for(const DenseVectorSpec& spec);
 
   // Trains the quantizer of `spec`'s kind on the vectors at `sample` (on `threads` threads where
@@ -69,6 +70,7 @@ class VectorCodes {
   std::unique_ptr<index::QuantizedVectors> scalar_;
   std::unique_ptr<index::BinaryVectors> binary_;
   std::unique_ptr<index::ProductVectors> product_;
+  std::unique_ptr<index::TurboVectors> turbo_;
 };
 
 }  // namespace sextant::storage

@@ -22,11 +22,13 @@ struct CodesHeader {
   uint32_t dim;
   uint32_t count;
 };
-constexpr CodesKind kStoredKinds[] = {CodesKind::kScalar, CodesKind::kBinary, CodesKind::kProduct};
+constexpr CodesKind kStoredKinds[] = {CodesKind::kScalar, CodesKind::kBinary, CodesKind::kProduct,
+                                      CodesKind::kTurbo};
 
 const char* codes_prefix(CodesKind kind) {
   return kind == CodesKind::kBinary    ? "binary_codes"
          : kind == CodesKind::kProduct ? "pq_codes"
+         : kind == CodesKind::kTurbo   ? "turbo_codes"
                                        : "codes";
 }
 

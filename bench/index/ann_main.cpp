@@ -3,14 +3,16 @@
 // queries and every query once, single-threaded, printing one JSON line per phase. Vectors are
 // L2-normalised, so the index uses Cosine (= inner product). Anything not JSON goes to stderr.
 //
-// Extra options (not part of the contract): --quantization int8|none|both|binary (default int8:
-// the walk runs on scalar-quantized codes and the candidates are rescored on float32 vectors;
+// Extra options (not part of the contract): --quantization int8|none|both|binary|pq|turbo
+// (default int8: the walk runs on scalar-quantized codes and the candidates are rescored on
+// float32 vectors;
 // the engine is reported as "sextant", and "sextant-f32" for the float32-only walk; binary walks
 // on bit codes by Hamming distance, reported as "sextant-binary", with --binary-encoding
 // one_bit|two_bits|one_and_half_bits and --binary-query-bits 0|4|8 (the query's bits per
 // component for one_bit codes: 0 = binary), links chosen on float32; pq walks on product-quantized
 // codes by a per-query lookup table, reported as "sextant-pq", with --pq-compression 4..64,
-// default 16), and
+// default 16; turbo walks on TurboQuant codes by a per-query table, reported as "sextant-turbo",
+// with --turbo-bits 1|1.5|2|4, default 4), and
 // --image PATH: after the sweep, write the graph image to PATH, map it read-only and report the
 // time from open to the first answer (what a restart costs); --graph-cache PATH: reuse the graph
 // image at PATH instead of building (written there after a build), for tuning search only;
@@ -35,6 +37,7 @@
 #include "index/quantization/binary_quantizer.hpp"
 #include "index/quantization/product_quantizer.hpp"
 #include "index/quantization/scalar_quantizer.hpp"
+#include "index/quantization/turbo_quantizer.hpp"
 
 namespace {
 
@@ -46,7 +49,8 @@ using Clock = std::chrono::steady_clock;
 
 struct Options {
   std::string base, query, gt, efs = "16,32,64,128,256";
-  std::string quantization = "int8", binary_encoding = "one_bit", image, graph_cache;
+  std::string quantization = "int8", binary_encoding = "one_bit", turbo_bits = "4", image,
+              graph_cache;
   int m = 16, efc = 100, k = 10, threads = 2, pq_compression = 16, binary_query_bits = 0;
   bool build_on_codes = true;
   double oversampling = 2.0;
@@ -86,6 +90,8 @@ Options parse(int argc, char** argv) {
       o.binary_query_bits = std::stoi(value);
     else if (name == "--binary-encoding")
       o.binary_encoding = value;
+    else if (name == "--turbo-bits")
+      o.turbo_bits = value;
     else if (name == "--oversampling")
       o.oversampling = std::stod(value);
   }
@@ -97,7 +103,8 @@ void sweep(const Options& o, const HnswGraph& graph, const VectorSource& source,
            const sextant::bench::VecsFile<int32_t>& truth,
            const sextant::index::QuantizedVectors* codes,
            const sextant::index::BinaryVectors* binary,
-           const sextant::index::ProductVectors* product, const char* engine) {
+           const sextant::index::ProductVectors* product, const sextant::index::TurboVectors* turbo,
+           const char* engine) {
   std::stringstream ef_list(o.efs);
   for (std::string token; std::getline(ef_list, token, ',');) {
     SearchRequest request;
@@ -106,6 +113,7 @@ void sweep(const Options& o, const HnswGraph& graph, const VectorSource& source,
     request.quantized = codes;
     request.binary = binary;
     request.product = product;
+    request.turbo = turbo;
     request.oversampling = o.oversampling;
     for (size_t q = 0; q < std::min<size_t>(queries.rows, 200); ++q) {
       request.query = queries.row(q);
@@ -243,6 +251,20 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "sextant-ann: pq x%d trained and encoded in %.1f s\n", o.pq_compression,
                  std::chrono::duration<double>(Clock::now() - train_start).count());
   }
+  std::unique_ptr<sextant::index::TurboVectors> turbo;
+  if (o.quantization == "turbo") {
+    using sextant::index::TurboBits;
+    const TurboBits bits = o.turbo_bits == "1"     ? TurboBits::kBits1
+                           : o.turbo_bits == "1.5" ? TurboBits::kBits1_5
+                           : o.turbo_bits == "2"   ? TurboBits::kBits2
+                                                   : TurboBits::kBits4;
+    const auto encode_start = Clock::now();
+    turbo = std::make_unique<sextant::index::TurboVectors>(
+        sextant::index::TurboQuantizer(params.dim, bits));
+    turbo->encode_all(offsets, source, unsigned(o.threads));
+    std::fprintf(stderr, "sextant-ann: turbo %s bits encoded in %.1f s\n", o.turbo_bits.c_str(),
+                 std::chrono::duration<double>(Clock::now() - encode_start).count());
+  }
   std::unique_ptr<sextant::index::QuantizedVectors> codes;
   if (o.quantization == "int8" || o.quantization == "both") {
     codes = std::make_unique<sextant::index::QuantizedVectors>(
@@ -258,20 +280,26 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   std::fprintf(stderr,
                "sextant-ann: graph %.1f MB, int8 codes %.1f MB, binary codes %.1f MB, "
-               "pq codes %.1f MB, vectors %.1f MB\n",
+               "pq codes %.1f MB, turbo codes %.1f MB, vectors %.1f MB\n",
                double(graph.memory_bytes()) / 1048576.0,
                codes ? double(codes->memory_bytes()) / 1048576.0 : 0.0,
                binary ? double(binary->memory_bytes()) / 1048576.0 : 0.0,
                product ? double(product->memory_bytes()) / 1048576.0 : 0.0,
+               turbo ? double(turbo->memory_bytes()) / 1048576.0 : 0.0,
                double(base.values.size() * sizeof(float)) / 1048576.0);
 
   if (o.quantization == "none" || o.quantization == "both")
-    sweep(o, graph, source, queries, truth, nullptr, nullptr, nullptr, "sextant-f32");
-  if (codes) sweep(o, graph, source, queries, truth, codes.get(), nullptr, nullptr, "sextant");
+    sweep(o, graph, source, queries, truth, nullptr, nullptr, nullptr, nullptr, "sextant-f32");
+  if (codes)
+    sweep(o, graph, source, queries, truth, codes.get(), nullptr, nullptr, nullptr, "sextant");
   if (binary)
-    sweep(o, graph, source, queries, truth, nullptr, binary.get(), nullptr, "sextant-binary");
+    sweep(o, graph, source, queries, truth, nullptr, binary.get(), nullptr, nullptr,
+          "sextant-binary");
   if (product)
-    sweep(o, graph, source, queries, truth, nullptr, nullptr, product.get(), "sextant-pq");
+    sweep(o, graph, source, queries, truth, nullptr, nullptr, product.get(), nullptr, "sextant-pq");
+  if (turbo)
+    sweep(o, graph, source, queries, truth, nullptr, nullptr, nullptr, turbo.get(),
+          "sextant-turbo");
   if (!o.image.empty()) time_reopen(o, graph, source, queries);
   return 0;
 }

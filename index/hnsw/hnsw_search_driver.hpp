@@ -1,7 +1,7 @@
 // Runs one HNSW query over either graph form (a Layers accessor, see layer_search.hpp): converts
 // the query to the element type, descends the upper levels, walks level 0 with the request's
-// restrictions — on full vectors, or on int8, binary or product codes followed by rescoring —
-// and returns the k best as Qdrant scores. Shared by HnswGraph and HnswImageView.
+// restrictions — on full vectors, or on int8, binary, product or turbo codes followed by
+// rescoring — and returns the k best as Qdrant scores. Shared by HnswGraph and HnswImageView.
 #pragma once
 
 #include <algorithm>
@@ -16,6 +16,7 @@
 #include "index/quantization/binary_query.hpp"
 #include "index/quantization/product_quantizer.hpp"
 #include "index/quantization/scalar_quantizer.hpp"
+#include "index/quantization/turbo_quantizer.hpp"
 
 namespace sextant::index {
 
@@ -72,7 +73,7 @@ inline void sort_closest_first(std::vector<Candidate>& candidates) {
             [](const Candidate& a, const Candidate& b) { return a.distance < b.distance; });
 }
 
-// The quantized search: walks the graph on `codes` (int8, binary or product) with a beam of
+// The quantized search: walks the graph on `codes` (int8, binary, product or turbo) with a beam of
 // max(ef, ceil(k * oversampling)), then, with `request.rescore`, rescores the best
 // ceil(k * oversampling) by code distance on the float32 vectors of `source`; without it, scores
 // are the codes' estimates.
@@ -151,6 +152,17 @@ std::vector<ScoredOffset> run_search(const Layers& layers, const HnswParams& par
       product->quantizer().fill_table(params.distance, request.query, table.data());
       return search_on_codes(layers, table_distance, table.data(), *product, distance, source,
                              graph, request, ef, is_deleted);
+    }
+    const TurboVectors* turbo = request.turbo;
+    if (turbo != nullptr && turbo->quantizer().valid() && turbo->dim() == params.dim &&
+        params.distance != Distance::kManhattan && turbo->capacity() >= graph.offset_limit) {
+      thread_local std::vector<float> table;
+      table.resize(turbo->quantizer().table_size());
+      const float query_squared_norm = turbo->quantizer().fill_table(request.query, table.data());
+      const TurboCodeDistance table_distance{params.distance, turbo->quantizer().packed_bytes(),
+                                             query_squared_norm};
+      return search_on_codes(layers, table_distance, table.data(), *turbo, distance, source, graph,
+                             request, ef, is_deleted);
     }
     const QuantizedVectors* codes = request.quantized;
     if (codes != nullptr && GraphDistance<int8_t>::supports(params.distance) &&

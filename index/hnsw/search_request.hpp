@@ -17,6 +17,7 @@ namespace sextant::index {
 class QuantizedVectors;
 class BinaryVectors;
 class ProductVectors;
+class TurboVectors;
 
 // A read-only bitset over offsets (bit i of words[i / 64]). Bits beyond word_count are 0.
 struct OffsetBitsetView {
@@ -58,6 +59,9 @@ struct SearchRequest {
   // Product-quantized search: the same, walking on PQ codes by a per-query lookup table (float32
   // indexes of any Distance). Takes precedence over `quantized` when both are set.
   const ProductVectors* product = nullptr;
+  // TurboQuant search: the same, walking on rotated scalar codes by a per-query table (float32
+  // Cosine/Dot/Euclid indexes). Takes precedence over `quantized` when both are set.
+  const TurboVectors* turbo = nullptr;
   bool rescore = true;
   double oversampling = 1.0;
 };
