@@ -3,6 +3,8 @@
 Each test runs its own server process (not the session's), so stopping it disturbs no other test.
 """
 
+import time
+
 import pytest
 
 from support.api_client import ApiClient
@@ -100,3 +102,41 @@ def test_deleted_collection_stays_deleted_after_restart(own_server):
     api.get("/collections/gone").expect(404)
     api.put("/collections/gone", json={"vectors": {"size": 5, "distance": "Dot"}}).expect(200)
     assert api.get("/collections/gone").result["config"]["params"]["vectors"]["size"] == 5
+
+
+@pytest.mark.sextant_only
+def test_graph_answers_right_after_restart_while_its_copy_loads(own_server):
+    """The stored graph answers in place from the first request after a restart (before the
+    collection reports its vectors indexed again), with the answers it gave before."""
+    import numpy as np
+
+    api = ApiClient(own_server.url)
+    rng = np.random.default_rng(5)
+    base = rng.normal(size=(3000, 32)).astype(np.float32)
+    queries = rng.normal(size=(10, 32)).astype(np.float32)
+    api.put("/collections/graph_first", json={
+        "vectors": {"size": 32, "distance": "Cosine"},
+        "optimizers_config": {"indexing_threshold": 10}}).expect(200)
+    for start in range(0, len(base), 1000):
+        batch = {"ids": list(range(start, start + 1000)),
+                 "vectors": base[start:start + 1000].tolist()}
+        api.put("/collections/graph_first/points", json={"batch": batch},
+                params={"wait": "true"}).expect(200)
+    deadline = time.time() + 60
+    while api.get("/collections/graph_first").result["indexed_vectors_count"] < len(base):
+        assert time.time() < deadline
+        time.sleep(0.1)
+    time.sleep(1.5)  # the indexing thread persists the image once updates pause
+
+    def answers():
+        return [[p["id"] for p in api.post("/collections/graph_first/points/query", json={
+            "query": q.tolist(), "limit": 5, "params": {"hnsw_ef": 16}}).expect(200)
+            .result["points"]] for q in queries]
+
+    before = answers()
+    own_server.restart()
+    assert answers() == before
+    exact = [[p["id"] for p in api.post("/collections/graph_first/points/query", json={
+        "query": q.tolist(), "limit": 5, "params": {"exact": True}}).result["points"]]
+        for q in queries]
+    assert sum(len(set(a) & set(e)) for a, e in zip(before, exact)) >= 0.8 * 5 * len(queries)

@@ -94,8 +94,6 @@ Result<std::shared_ptr<Collection>> Collection::open(const std::string& director
     if (spec.multivector) continue;
     auto index = std::make_unique<VectorIndex>(spec, i, VacuumPolicy{collection->schema_->deleted_threshold,
                                                                    collection->schema_->vacuum_min_vector_number});
-    // An unreadable image is not fatal: the graph is rebuilt from the points.
-    (void)index->load(txn.value(), collection->graph_db_);
     collection->indexes_.push_back(std::move(index));
   }
   WriterState state;
@@ -115,6 +113,8 @@ Result<std::shared_ptr<Collection>> Collection::open(const std::string& director
   if (!view.ok()) return view.error();
   for (const auto& [field, schema] : collection->payload_index_schemas_)
     (void)collection->payload_indexes_.create(std::string(field), schema.as_object(), *view.value());
+  // Stored graphs answer in place at once; their mutable copies load on the indexing thread.
+  for (auto& index : collection->indexes_) index->open_image(view.value(), collection->graph_db_);
   collection->publish(view.value(), ChangeSet{});
   collection->indexing_thread_ = std::thread([raw] { raw->run_indexing(); });
   return collection;
@@ -143,6 +143,8 @@ void Collection::run_indexing() {
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   auto last_persist = std::chrono::steady_clock::now();
   std::chrono::steady_clock::duration last_persist_cost{};
+  // An unreadable image is not fatal: the graph is rebuilt from the points.
+  for (auto& index : indexes_) (void)index->load(graph_db_);
   for (;;) {
     {
       std::unique_lock lock(indexing_mutex_);
@@ -266,7 +268,7 @@ std::vector<ScoredOffset> Collection::search(const ReadView& view, const SearchR
   const int vector_index = schema_->dense_index(request.vector_name);
   if (!request.params.exact && dense && vector_index >= 0) {
     for (const auto& index : indexes_) {
-      if (index->vector_index() != size_t(vector_index) || !index->ready()) continue;
+      if (index->vector_index() != size_t(vector_index) || !index->serving()) continue;
       const auto& spec = schema_->dense[vector_index];
       if (request.filter) {
         // Restrictive filters are answered by scanning the few matching points exactly.

@@ -59,20 +59,43 @@ std::vector<uint32_t> spread_sample(std::span<const uint32_t> offsets) {
 VectorIndex::VectorIndex(const DenseVectorSpec& spec, size_t vector_index, VacuumPolicy vacuum)
     : spec_(spec), vector_index_(vector_index), vacuum_(vacuum) {}
 
-Status VectorIndex::load(const lmdb::Txn& txn, MDB_dbi graph_db) {
-  auto key = image_key(vector_index_);
-  auto found = txn.get(graph_db, lmdb::as_bytes(key));
+void VectorIndex::open_image(std::shared_ptr<const ReadView> view, MDB_dbi graph_db) {
+  auto found = view->txn().get(graph_db, lmdb::as_bytes(image_key(vector_index_)));
+  if (!found.ok() || !found.value()) return;
+  auto bytes = *found.value();
+  auto image = index::HnswImageView::open(
+      std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()),
+      nullptr);
+  if (!image || image->params().dim != spec_.dim || image->params().distance != spec_.distance)
+    return;
+  std::unique_lock lock(mutex_);
+  image_.emplace(*image);
+  image_view_ = std::move(view);
+  image_serving_ = true;
+}
+
+Status VectorIndex::load(MDB_dbi graph_db) {
+  std::shared_ptr<const ReadView> view;
+  {
+    std::shared_lock lock(mutex_);
+    view = image_view_;
+  }
+  if (!view) return {};
+  auto found = view->txn().get(graph_db, lmdb::as_bytes(image_key(vector_index_)));
   if (!found.ok()) return found.error();
   if (!found.value()) return {};
   std::string error;
   auto bytes = *found.value();
+  // The copy is made while searches go on walking the image in place.
   auto graph = index::HnswGraph::from_image(
       std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()),
       &error);
   if (!graph) return Error::internal("stored HNSW image is unreadable: " + error);  // rebuilt
+  // Codes are read by the graph path only, which is not taken before ready_.
+  Status codes = load_codes(view->txn(), graph_db);
   std::unique_lock lock(mutex_);
   graph_.emplace(std::move(*graph));
-  return load_codes(txn, graph_db);
+  return codes;
 }
 
 Status VectorIndex::load_codes(const lmdb::Txn& txn, MDB_dbi graph_db) {
@@ -168,7 +191,7 @@ bool VectorIndex::catch_up(const std::shared_ptr<const ReadView>& view, unsigned
   if (missing.empty() && dead.empty() && !codes_owed) {
     std::unique_lock lock(mutex_);
     indexed_limit_ = state.offset_limit;
-    ready_ = true;
+    mark_ready();
     return false;
   }
   const index::VectorSource source = source_of(*view, vector_index_);
@@ -201,9 +224,19 @@ bool VectorIndex::catch_up(const std::shared_ptr<const ReadView>& view, unsigned
     indexed_limit_ = state.offset_limit;
   }
   vacuum_if_needed(source, threads);
-  ready_ = true;
+  {
+    std::unique_lock lock(mutex_);
+    mark_ready();
+  }
   dirty_ = true;
   return true;
+}
+
+void VectorIndex::mark_ready() {
+  ready_ = true;
+  image_serving_ = false;
+  image_.reset();
+  image_view_.reset();  // the stored image's pages are no longer pinned
 }
 
 void VectorIndex::vacuum_if_needed(const index::VectorSource& source, unsigned threads) {
@@ -293,7 +326,7 @@ uint64_t VectorIndex::indexed_count() const {
 std::optional<std::vector<ScoredOffset>> VectorIndex::search(const ReadView& view,
                                                              const SearchRequest& request,
                                                              const std::vector<float>& query) const {
-  if (!ready_.load()) return std::nullopt;
+  const bool ready = ready_.load();
   const ViewState& state = view.state();
   const size_t keep = request.limit + request.offset;
   PointReader reader = view.reader();
@@ -319,6 +352,8 @@ std::optional<std::vector<ScoredOffset>> VectorIndex::search(const ReadView& vie
     };
   }
 
+  if (!ready) return search_image(view, graph_request, request, query);
+
   std::vector<ScoredOffset> merged;
   std::shared_lock lock(mutex_);
   if (!graph_ || !synced_view_) return std::nullopt;
@@ -340,6 +375,41 @@ std::optional<std::vector<ScoredOffset>> VectorIndex::search(const ReadView& vie
   }
   lock.unlock();
 
+  std::stable_sort(merged.begin(), merged.end(), [&](const ScoredOffset& a, const ScoredOffset& b) {
+    return better_score(spec_.distance, a.score, b.score);
+  });
+  std::vector<ScoredOffset> results;
+  for (size_t i = request.offset; i < merged.size() && results.size() < request.limit; ++i) {
+    if (request.score_threshold &&
+        !passes_threshold(spec_.distance, merged[i].score, *request.score_threshold))
+      break;
+    results.push_back(merged[i]);
+  }
+  return results;
+}
+
+std::optional<std::vector<ScoredOffset>> VectorIndex::search_image(
+    const ReadView& view, index::SearchRequest graph_request, const SearchRequest& request,
+    const std::vector<float>& query) const {
+  const ViewState& state = view.state();
+  PointReader reader = view.reader();
+  std::vector<ScoredOffset> merged;
+  std::shared_lock lock(mutex_);
+  if (!image_ || !image_view_ || ready_.load()) return std::nullopt;
+  const index::VectorSource source = source_of(*image_view_, vector_index_);
+  for (const auto& hit : image_->search(graph_request, source)) {
+    if (hit.offset >= state.offset_limit) continue;
+    merged.push_back({hit.offset, hit.score});
+  }
+  // Live points the image does not hold (written after it was stored) are scored exactly.
+  const DenseColumn& column = state.dense[vector_index_];
+  state.alive->for_each(state.offset_limit, [&](uint32_t offset) {
+    if (image_->contains(offset) || !column.present->test(offset)) return;
+    if (request.filter && !point_matches(*request.filter, reader, offset)) return;
+    const float* v = reader.dense(vector_index_, offset);
+    if (v) merged.push_back({offset, index::score(spec_.distance, query.data(), v, spec_.dim)});
+  });
+  lock.unlock();
   std::stable_sort(merged.begin(), merged.end(), [&](const ScoredOffset& a, const ScoredOffset& b) {
     return better_score(spec_.distance, a.score, b.score);
   });

@@ -18,6 +18,10 @@
 //   searches rescore on the stored float32 vectors as the query's `quantization` params ask.
 //   Codes are persisted beside the graph image under keys of their kind; stored codes of
 //   another kind than the configured one are dropped and encoded again.
+// - After a restart, until the mutable copy of the stored graph is loaded (`ready_`), searches
+//   walk the stored image in place (`image_`, read through `image_view_`'s transaction, which
+//   pins its pages) on float32 vectors: the first answer needs only the pages it touches, not
+//   the whole image and codes read from disk.
 #pragma once
 
 #include <atomic>
@@ -28,6 +32,7 @@
 #include <vector>
 
 #include "index/hnsw/hnsw_graph.hpp"
+#include "index/hnsw/hnsw_image.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/read_view.hpp"
@@ -49,8 +54,12 @@ class VectorIndex {
   VectorIndex(const DenseVectorSpec& spec, size_t vector_index, VacuumPolicy vacuum = {});
 
   size_t vector_index() const { return vector_index_; }
-  // Restores the graph from a stored image (nullopt: none stored). Call before indexing starts.
-  Status load(const lmdb::Txn& txn, MDB_dbi graph_db);
+  // Starts serving searches from the stored image in place (O(1): no copy), through `view`'s
+  // read transaction. Call before indexing starts; a missing or unreadable image is ignored.
+  void open_image(std::shared_ptr<const ReadView> view, MDB_dbi graph_db);
+  // Restores the mutable graph and its codes from the stored image opened by open_image (the
+  // indexing thread does this first). An unreadable image leaves the graph to be rebuilt.
+  Status load(MDB_dbi graph_db);
   // Inserts the view's live offsets the graph lacks and tombstones the dead ones. Returns true
   // when the graph changed.
   bool catch_up(const std::shared_ptr<const ReadView>& view, unsigned threads);
@@ -59,6 +68,8 @@ class VectorIndex {
   Status persist(lmdb::Env& env, MDB_dbi graph_db);
 
   bool ready() const { return ready_.load(); }
+  // True once searches can go through the graph: the mutable graph, or the stored image.
+  bool serving() const { return ready_.load() || image_serving_.load(); }
   uint64_t indexed_count() const;
   bool quantized() const;
   // Graph search merged with an exact scan of the view's unindexed offsets. nullopt when the
@@ -73,6 +84,13 @@ class VectorIndex {
   void start_codes(std::span<const uint32_t> offsets, const index::VectorSource& source,
                    unsigned threads);
   Status load_codes(const lmdb::Txn& txn, MDB_dbi graph_db);
+  // The mutable graph serves from now on; the in-place image is let go. Exclusive lock held.
+  void mark_ready();
+  // Search on the stored image while the mutable graph loads (see the invariants).
+  std::optional<std::vector<ScoredOffset>> search_image(const ReadView& view,
+                                                        index::SearchRequest graph_request,
+                                                        const SearchRequest& request,
+                                                        const std::vector<float>& query) const;
   // Deletes stored codes of every kind but `kept` (a configuration change left them behind).
   Status remove_stale_codes(lmdb::Txn& txn, MDB_dbi graph_db, CodesKind kept) const;
   // Rebuilds the graph without its tombstones when the vacuum policy says so.
@@ -87,9 +105,12 @@ class VectorIndex {
   uint32_t codes_persisted_ = 0;  // codes of offsets below this are stored (persist thread only)
   bool stale_codes_checked_ = false;  // persist thread only
   std::shared_ptr<const ReadView> synced_view_;
+  std::shared_ptr<const ReadView> image_view_;  // until ready_: pins the stored image's pages
+  std::optional<index::HnswImageView> image_;
   // Every live offset below this (with the vector) is in the graph.
   uint32_t indexed_limit_ = 0;
   std::atomic<bool> ready_{false};
+  std::atomic<bool> image_serving_{false};
   std::atomic<bool> dirty_{false};
 };
 
