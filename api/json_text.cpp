@@ -18,13 +18,27 @@ void append_escaped(json::string_view text, std::string& out) {
     out.append(text.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         out += "\\u00";
         out.push_back(kHex[c >> 4]);
@@ -61,20 +75,34 @@ void append_json_double(double value, std::string& out) {
   // to_chars writes "1e-07" / "1e+21"; serde writes "1e-7" / "1e21".
   out.append(text.substr(0, exponent + 1));
   size_t digits = exponent + 1;
-  if (text[digits] == '-') out.push_back(text[digits++]);
-  else if (text[digits] == '+') ++digits;
+  if (text[digits] == '-')
+    out.push_back(text[digits++]);
+  else if (text[digits] == '+')
+    ++digits;
   while (digits + 1 < text.size() && text[digits] == '0') ++digits;
   out.append(text.substr(digits));
 }
 
 void append_json_text(const json::value& value, std::string& out) {
   switch (value.kind()) {
-    case json::kind::null: out += "null"; return;
-    case json::kind::bool_: out += value.get_bool() ? "true" : "false"; return;
-    case json::kind::int64: append_integer(value.get_int64(), out); return;
-    case json::kind::uint64: append_integer(value.get_uint64(), out); return;
-    case json::kind::double_: append_json_double(value.get_double(), out); return;
-    case json::kind::string: append_escaped(value.get_string(), out); return;
+    case json::kind::null:
+      out += "null";
+      return;
+    case json::kind::bool_:
+      out += value.get_bool() ? "true" : "false";
+      return;
+    case json::kind::int64:
+      append_integer(value.get_int64(), out);
+      return;
+    case json::kind::uint64:
+      append_integer(value.get_uint64(), out);
+      return;
+    case json::kind::double_:
+      append_json_double(value.get_double(), out);
+      return;
+    case json::kind::string:
+      append_escaped(value.get_string(), out);
+      return;
     case json::kind::array: {
       out.push_back('[');
       bool first = true;

@@ -92,8 +92,10 @@ Result<std::shared_ptr<Collection>> Collection::open(const std::string& director
   for (size_t i = 0; i < collection->schema_->dense.size(); ++i) {
     const auto& spec = collection->schema_->dense[i];
     if (spec.multivector) continue;
-    auto index = std::make_unique<VectorIndex>(spec, i, VacuumPolicy{collection->schema_->deleted_threshold,
-                                                                   collection->schema_->vacuum_min_vector_number});
+    auto index =
+        std::make_unique<VectorIndex>(spec, i,
+                                      VacuumPolicy{collection->schema_->deleted_threshold,
+                                                   collection->schema_->vacuum_min_vector_number});
     collection->indexes_.push_back(std::move(index));
   }
   WriterState state;
@@ -112,7 +114,8 @@ Result<std::shared_ptr<Collection>> Collection::open(const std::string& director
   auto view = collection->queue_->initial_view();
   if (!view.ok()) return view.error();
   for (const auto& [field, schema] : collection->payload_index_schemas_)
-    (void)collection->payload_indexes_.create(std::string(field), schema.as_object(), *view.value());
+    (void)collection->payload_indexes_.create(std::string(field), schema.as_object(),
+                                              *view.value());
   // Stored graphs answer in place at once; their mutable copies load on the indexing thread.
   for (auto& index : collection->indexes_) index->open_image(view.value(), collection->graph_db_);
   collection->publish(view.value(), ChangeSet{});
@@ -169,8 +172,8 @@ void Collection::run_indexing() {
       quiet = !indexing_requested_;
     }
     const auto now = std::chrono::steady_clock::now();
-    if (quiet || now - last_persist > std::max<std::chrono::steady_clock::duration>(
-                                          5s, 20 * last_persist_cost)) {
+    if (quiet || now - last_persist >
+                     std::max<std::chrono::steady_clock::duration>(5s, 20 * last_persist_cost)) {
       for (auto& index : indexes_) (void)index->persist(*env_, graph_db_);
       last_persist = std::chrono::steady_clock::now();
       last_persist_cost = last_persist - now;

@@ -74,8 +74,8 @@ struct DenseVectorSpec {
   uint32_t dim = 0;
   Distance distance = Distance::kCosine;
   Datatype datatype = Datatype::kFloat32;  // stored as float32; reported as given
-  bool multivector = false;  // rows of `dim` floats, compared with max_sim
-  HnswParams hnsw;           // collection hnsw_config with this vector's overrides applied
+  bool multivector = false;                // rows of `dim` floats, compared with max_sim
+  HnswParams hnsw;            // collection hnsw_config with this vector's overrides applied
   Quantization quantization;  // this vector's, else the collection's; monostate: none
 };
 

@@ -139,9 +139,12 @@ const char* distance_name(Distance distance) {
   switch (distance) {
     case Distance::kCosine:
       return "Cosine";
-    case Distance::kDot: return "Dot";
-    case Distance::kEuclid: return "Euclid";
-    case Distance::kManhattan: return "Manhattan";
+    case Distance::kDot:
+      return "Dot";
+    case Distance::kEuclid:
+      return "Euclid";
+    case Distance::kManhattan:
+      return "Manhattan";
   }
   return "Cosine";
 }
@@ -189,10 +192,12 @@ Result<CollectionSchema> schema_from_config(const json::object& reported) {
     }
   }
   schema.on_disk_payload = get_bool(*params, "on_disk_payload", true);
-  if (auto it = reported.find("optimizer_config"); it != reported.end() && it->value().is_object()) {
+  if (auto it = reported.find("optimizer_config");
+      it != reported.end() && it->value().is_object()) {
     const auto& optimizer = it->value().get_object();
     schema.indexing_threshold_kb = get_u64(optimizer, "indexing_threshold", 10000);
-    if (auto d = optimizer.find("deleted_threshold"); d != optimizer.end() && d->value().is_number())
+    if (auto d = optimizer.find("deleted_threshold");
+        d != optimizer.end() && d->value().is_number())
       schema.deleted_threshold = d->value().to_number<double>();
     schema.vacuum_min_vector_number = get_u64(optimizer, "vacuum_min_vector_number", 1000);
   }

@@ -323,9 +323,8 @@ uint64_t VectorIndex::indexed_count() const {
   return graph_->points_count() - graph_->deleted_count();
 }
 
-std::optional<std::vector<ScoredOffset>> VectorIndex::search(const ReadView& view,
-                                                             const SearchRequest& request,
-                                                             const std::vector<float>& query) const {
+std::optional<std::vector<ScoredOffset>> VectorIndex::search(
+    const ReadView& view, const SearchRequest& request, const std::vector<float>& query) const {
   const bool ready = ready_.load();
   const ViewState& state = view.state();
   const size_t keep = request.limit + request.offset;
@@ -339,7 +338,8 @@ std::optional<std::vector<ScoredOffset>> VectorIndex::search(const ReadView& vie
   index::SearchRequest graph_request;
   graph_request.query = query.data();
   graph_request.k = keep;
-  graph_request.ef = std::max<size_t>(request.params.hnsw_ef.value_or(spec_.hnsw.ef_construct), keep);
+  graph_request.ef =
+      std::max<size_t>(request.params.hnsw_ef.value_or(spec_.hnsw.ef_construct), keep);
   graph_request.alive = {state.alive->words().data(), state.alive->words().size()};
   const QuantizationSearchParams& quantization = request.params.quantization;
   graph_request.rescore = quantization.rescore;

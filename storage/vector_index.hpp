@@ -74,7 +74,8 @@ class VectorIndex {
   bool quantized() const;
   // Graph search merged with an exact scan of the view's unindexed offsets. nullopt when the
   // index is not ready.
-  std::optional<std::vector<ScoredOffset>> search(const ReadView& view, const SearchRequest& request,
+  std::optional<std::vector<ScoredOffset>> search(const ReadView& view,
+                                                  const SearchRequest& request,
                                                   const std::vector<float>& query) const;
 
  private:

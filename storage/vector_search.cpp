@@ -47,7 +47,10 @@ bool sparse_overlaps(const SparseVector& query, const SparseView& point) {
   size_t i = 0, j = 0;
   while (i < query.indices.size() && j < point.indices.size()) {
     if (query.indices[i] == point.indices[j]) return true;
-    if (query.indices[i] < point.indices[j]) ++i; else ++j;
+    if (query.indices[i] < point.indices[j])
+      ++i;
+    else
+      ++j;
   }
   return false;
 }
@@ -113,22 +116,28 @@ void scan_dense_part(const ReadView& view, size_t vector_index, const float* que
   auto key_of = [&](const float* v) {
     switch (distance) {
       case Distance::kCosine:
-      case Distance::kDot: return kernels.dot_f32(query, v, dim);
-      case Distance::kEuclid: return -kernels.l2_squared_f32(query, v, dim);
-      case Distance::kManhattan: return -kernels.l1_f32(query, v, dim);
+      case Distance::kDot:
+        return kernels.dot_f32(query, v, dim);
+      case Distance::kEuclid:
+        return -kernels.l2_squared_f32(query, v, dim);
+      case Distance::kManhattan:
+        return -kernels.l1_f32(query, v, dim);
     }
     return 0.0f;
   };
   auto score_of = [&](float key) {
     switch (distance) {
-      case Distance::kEuclid: return std::sqrt(-key);
-      case Distance::kManhattan: return -key;
-      default: return key;
+      case Distance::kEuclid:
+        return std::sqrt(-key);
+      case Distance::kManhattan:
+        return -key;
+      default:
+        return key;
     }
   };
   const size_t first_word = begin >> 6;
-  const size_t last_word = std::min<size_t>((size_t(end) + 63) >> 6,
-                                            std::min(present.size(), alive.size()));
+  const size_t last_word =
+      std::min<size_t>((size_t(end) + 63) >> 6, std::min(present.size(), alive.size()));
   for (size_t w = first_word; w < last_word; ++w) {
     uint64_t bits = present[w] & alive[w];
     while (bits) {
@@ -136,9 +145,8 @@ void scan_dense_part(const ReadView& view, size_t vector_index, const float* que
       bits &= bits - 1;
       if (offset < begin || offset >= end) continue;
       const uint32_t chunk = offset >> column.per_chunk_shift;
-      const float* v = (column.chunks && chunk < column.chunks->size())
-                           ? (*column.chunks)[chunk]
-                           : nullptr;
+      const float* v =
+          (column.chunks && chunk < column.chunks->size()) ? (*column.chunks)[chunk] : nullptr;
       v = v ? v + size_t(offset & slot_mask) * dim : reader.dense(vector_index, offset);
       if (!v) continue;
       const float key = key_of(v);
@@ -180,8 +188,9 @@ Status validate_search(const CollectionSchema& schema, const SearchRequest& requ
   if (auto* dense = std::get_if<std::vector<float>>(&request.vector)) {
     if (spec->multivector) {
       if (dense->size() != spec->dim)
-        return Error::bad_input("Vector dimension error: expected dim: " + std::to_string(spec->dim) +
-                                ", got " + std::to_string(dense->size()));
+        return Error::bad_input(
+            "Vector dimension error: expected dim: " + std::to_string(spec->dim) + ", got " +
+            std::to_string(dense->size()));
       return {};
     }
     got = dense->size();
@@ -220,8 +229,9 @@ std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest
     sparse_query = std::get<SparseVector>(request.vector);
     std::vector<size_t> order(sparse_query.indices.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(),
-              [&](size_t a, size_t b) { return sparse_query.indices[a] < sparse_query.indices[b]; });
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return sparse_query.indices[a] < sparse_query.indices[b];
+    });
     SparseVector sorted;
     for (size_t i : order) {
       sorted.indices.push_back(sparse_query.indices[i]);
@@ -299,7 +309,8 @@ std::vector<ScoredOffset> exact_search_by(const ReadView& view, size_t dense_ind
                                           const index::filter::Filter* filter, size_t limit,
                                           size_t offset, std::optional<float> score_threshold,
                                           const DenseScorer& scorer,
-                                          const std::vector<uint32_t>& excluded, ParallelPool& pool) {
+                                          const std::vector<uint32_t>& excluded,
+                                          ParallelPool& pool) {
   const ViewState& state = view.state();
   const size_t keep = limit + offset;
   const Bitset* present = state.dense[dense_index].present.get();
