@@ -54,7 +54,32 @@ std::vector<uint32_t> spread_sample(std::span<const uint32_t> offsets) {
   return sample;
 }
 
+// The request's page of `merged` (graph hits plus exactly scored points), best first, cut at
+// the score threshold.
+std::vector<ScoredOffset> best_of(std::vector<ScoredOffset> merged, Distance distance,
+                                  const SearchRequest& request) {
+  std::stable_sort(merged.begin(), merged.end(), [&](const ScoredOffset& a, const ScoredOffset& b) {
+    return better_score(distance, a.score, b.score);
+  });
+  std::vector<ScoredOffset> results;
+  for (size_t i = request.offset; i < merged.size() && results.size() < request.limit; ++i) {
+    if (request.score_threshold &&
+        !passes_threshold(distance, merged[i].score, *request.score_threshold))
+      break;
+    results.push_back(merged[i]);
+  }
+  return results;
+}
+
 }  // namespace
+
+void VectorIndex::score_exactly(const PointReader& reader, uint32_t offset,
+                                const SearchRequest& request, const std::vector<float>& query,
+                                std::vector<ScoredOffset>& out) const {
+  if (request.filter && !point_matches(*request.filter, reader, offset)) return;
+  if (const float* v = reader.dense(vector_index_, offset))
+    out.push_back({offset, index::score(spec_.distance, query.data(), v, spec_.dim)});
+}
 
 VectorIndex::VectorIndex(const DenseVectorSpec& spec, size_t vector_index, VacuumPolicy vacuum)
     : spec_(spec), vector_index_(vector_index), vacuum_(vacuum) {}
@@ -369,23 +394,10 @@ std::optional<std::vector<ScoredOffset>> VectorIndex::search(
   for (uint32_t offset = indexed_limit_; offset < state.offset_limit; ++offset) {
     if (!state.alive->test(offset) || graph_->contains(offset) || !column.present->test(offset))
       continue;
-    if (request.filter && !point_matches(*request.filter, reader, offset)) continue;
-    const float* v = reader.dense(vector_index_, offset);
-    if (v) merged.push_back({offset, index::score(spec_.distance, query.data(), v, spec_.dim)});
+    score_exactly(reader, offset, request, query, merged);
   }
   lock.unlock();
-
-  std::stable_sort(merged.begin(), merged.end(), [&](const ScoredOffset& a, const ScoredOffset& b) {
-    return better_score(spec_.distance, a.score, b.score);
-  });
-  std::vector<ScoredOffset> results;
-  for (size_t i = request.offset; i < merged.size() && results.size() < request.limit; ++i) {
-    if (request.score_threshold &&
-        !passes_threshold(spec_.distance, merged[i].score, *request.score_threshold))
-      break;
-    results.push_back(merged[i]);
-  }
-  return results;
+  return best_of(std::move(merged), spec_.distance, request);
 }
 
 std::optional<std::vector<ScoredOffset>> VectorIndex::search_image(
@@ -405,22 +417,10 @@ std::optional<std::vector<ScoredOffset>> VectorIndex::search_image(
   const DenseColumn& column = state.dense[vector_index_];
   state.alive->for_each(state.offset_limit, [&](uint32_t offset) {
     if (image_->contains(offset) || !column.present->test(offset)) return;
-    if (request.filter && !point_matches(*request.filter, reader, offset)) return;
-    const float* v = reader.dense(vector_index_, offset);
-    if (v) merged.push_back({offset, index::score(spec_.distance, query.data(), v, spec_.dim)});
+    score_exactly(reader, offset, request, query, merged);
   });
   lock.unlock();
-  std::stable_sort(merged.begin(), merged.end(), [&](const ScoredOffset& a, const ScoredOffset& b) {
-    return better_score(spec_.distance, a.score, b.score);
-  });
-  std::vector<ScoredOffset> results;
-  for (size_t i = request.offset; i < merged.size() && results.size() < request.limit; ++i) {
-    if (request.score_threshold &&
-        !passes_threshold(spec_.distance, merged[i].score, *request.score_threshold))
-      break;
-    results.push_back(merged[i]);
-  }
-  return results;
+  return best_of(std::move(merged), spec_.distance, request);
 }
 
 }  // namespace sextant::storage

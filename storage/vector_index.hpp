@@ -85,6 +85,9 @@ class VectorIndex {
   void start_codes(std::span<const uint32_t> offsets, const index::VectorSource& source,
                    unsigned threads);
   Status load_codes(const lmdb::Txn& txn, MDB_dbi graph_db);
+  // Appends `offset`'s exact score when it passes the request's filter (points the graph lacks).
+  void score_exactly(const PointReader& reader, uint32_t offset, const SearchRequest& request,
+                     const std::vector<float>& query, std::vector<ScoredOffset>& out) const;
   // The mutable graph serves from now on; the in-place image is let go. Exclusive lock held.
   void mark_ready();
   // Search on the stored image while the mutable graph loads (see the invariants).

@@ -320,7 +320,7 @@ std::vector<ScoredOffset> exact_search_by(const ReadView& view, size_t dense_ind
   std::vector<std::vector<Candidate>> part_results(parts);
   pool.parallel_for(parts, [&](size_t part) {
     PointReader reader = view.reader();
-    std::priority_queue<Candidate, std::vector<Candidate>, WorseFirst> heap;
+    PartTopK top(keep);
     const uint32_t begin = uint32_t(part * kOffsetsPerPart);
     const uint32_t end = std::min<uint32_t>(offset_limit, begin + kOffsetsPerPart);
     for (uint32_t o = begin; o < end; ++o) {
@@ -331,18 +331,9 @@ std::vector<ScoredOffset> exact_search_by(const ReadView& view, size_t dense_ind
       const float score = scorer(v);
       if (score_threshold && score <= *score_threshold) continue;
       if (filter && !point_matches(*filter, reader, o)) continue;
-      Candidate c{score, o};
-      if (heap.size() < keep) {
-        heap.push(c);
-      } else if (WorseFirst()(c, heap.top())) {
-        heap.pop();
-        heap.push(c);
-      }
+      top.push({score, o});
     }
-    while (!heap.empty()) {
-      part_results[part].push_back(heap.top());
-      heap.pop();
-    }
+    top.drain_into(part_results[part]);
   });
   std::vector<Candidate> merged;
   for (auto& part : part_results) merged.insert(merged.end(), part.begin(), part.end());

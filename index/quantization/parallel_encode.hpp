@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "index/hnsw/vector_source.hpp"
+
 namespace sextant::index {
 
 template <typename EncodeOne>
@@ -28,6 +30,17 @@ void encode_in_parallel(std::span<const uint32_t> offsets, unsigned threads,
     pool.emplace_back(work);
   work();
   for (auto& thread : pool) thread.join();
+}
+
+// The encode_all of every code store: makes room for the largest of `offsets`, then encodes
+// each from its float32 vector in `source` with `store.set(offset, vector)`.
+template <typename CodeStore>
+void encode_offsets(CodeStore& store, std::span<const uint32_t> offsets, const VectorSource& source,
+                    unsigned threads) {
+  if (offsets.empty()) return;
+  store.reserve(*std::max_element(offsets.begin(), offsets.end()) + 1);
+  encode_in_parallel(offsets, threads,
+                     [&](uint32_t offset) { store.set(offset, source.vector(offset)); });
 }
 
 }  // namespace sextant::index

@@ -171,10 +171,7 @@ void TurboVectors::reserve(uint32_t capacity) {
 
 void TurboVectors::encode_all(std::span<const uint32_t> offsets, const VectorSource& source,
                               unsigned threads) {
-  if (offsets.empty()) return;
-  reserve(*std::max_element(offsets.begin(), offsets.end()) + 1);
-  encode_in_parallel(offsets, threads,
-                     [&](uint32_t offset) { set(offset, source.vector(offset)); });
+  encode_offsets(*this, offsets, source, threads);
 }
 
 }  // namespace sextant::index
