@@ -29,14 +29,23 @@ Result<json::value> facet(ApiContext& context, Request& request) {
   auto filter = parse_optional_filter(body.value());
   if (!filter.ok()) return filter.error();
 
-  auto view = collection.value()->view();
-  auto reader = view->reader();
-  std::function<bool(uint32_t)> accept = [&](uint32_t offset) {
-    return reader.alive(offset) &&
-           (!filter.value() || storage::point_matches(*filter.value(), reader, offset));
-  };
   const std::string field(key->get_string());
-  auto hits = collection.value()->payload_indexes().facet(field, &accept, limit);
+  // The indexes follow the newest view; an offset compaction between taking the view and
+  // counting changes their numbering, so the count is taken again on the newer view.
+  std::optional<std::vector<index::payload_index::FacetHit>> hits;
+  for (int attempt = 0;; ++attempt) {
+    auto view = collection.value()->view();
+    auto reader = view->reader();
+    std::function<bool(uint32_t)> accept = [&](uint32_t offset) {
+      return reader.alive(offset) &&
+             (!filter.value() || storage::point_matches(*filter.value(), reader, offset));
+    };
+    bool stale = false;
+    hits = collection.value()->payload_indexes().facet(field, &accept, limit,
+                                                       view->state().generation, &stale);
+    if (!stale) break;
+    if (attempt == 8) return Error::internal("facet counts are being rebuilt; retry");
+  }
   if (!hits)
     return Error::bad_request(index::payload_index::facet_missing_index_message(field));
   json::array out;

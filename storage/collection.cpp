@@ -174,12 +174,43 @@ void Collection::run_indexing() {
     const auto now = std::chrono::steady_clock::now();
     if (quiet || now - last_persist >
                      std::max<std::chrono::steady_clock::duration>(5s, 20 * last_persist_cost)) {
-      for (auto& index : indexes_) (void)index->persist(*env_, graph_db_);
+      for (auto& index : indexes_) (void)index->persist(*env_, graph_db_, current->state().generation);
       last_persist = std::chrono::steady_clock::now();
       last_persist_cost = last_persist - now;
     }
+    compact_if_needed(current, threads);
   }
-  for (auto& index : indexes_) (void)index->persist(*env_, graph_db_);
+  if (auto last = view())
+    for (auto& index : indexes_) (void)index->persist(*env_, graph_db_, last->state().generation);
+}
+
+void Collection::compact_if_needed(const std::shared_ptr<const ReadView>& view, unsigned threads) {
+  const ViewState& state = view->state();
+  const uint64_t dead = state.offset_limit - state.alive_count;
+  if (dead < std::max<uint64_t>(schema_->vacuum_min_vector_number, state.alive_count)) return;
+  if (state.offset_limit < compaction_retry_limit_) return;
+  // One write transaction carries the whole rewrite; LMDB bounds its dirty pages (~512 MiB),
+  // so larger collections are left as they are (docs/architecture.md, Known limits).
+  uint64_t point_bytes = 64;
+  for (const auto& spec : schema_->dense) point_bytes += uint64_t(spec.dim) * sizeof(float);
+  if (state.alive_count * point_bytes > (uint64_t(256) << 20)) return;
+
+  auto new_to_old = std::make_shared<std::vector<uint32_t>>();
+  new_to_old->reserve(state.alive_count);
+  state.alive->for_each(state.offset_limit, [&](uint32_t offset) { new_to_old->push_back(offset); });
+  const uint64_t generation = state.generation + 1;
+  indexing_ = true;
+  for (auto& index : indexes_)
+    index->prepare_renumbering(view, *new_to_old, generation, threads);
+  CompactionPlan plan{new_to_old, state.offset_limit, generation, graph_db_};
+  Status status = queue_->compact(std::move(plan)).get();
+  indexing_ = false;
+  if (!status.ok()) {
+    for (auto& index : indexes_) index->drop_renumbering();
+    compaction_retry_limit_ = state.offset_limit * 2;
+    return;
+  }
+  ++compactions_;
 }
 
 Collection::~Collection() { close(); }
@@ -297,6 +328,7 @@ CollectionStats Collection::stats() const {
   stats.pending_updates = queue_ ? queue_->pending() : 0;
   for (const auto& index : indexes_) stats.indexed_vectors_count += index->indexed_count();
   stats.indexing = indexing_.load();
+  stats.compactions = compactions_.load();
   return stats;
 }
 

@@ -31,6 +31,7 @@ struct CollectionStats {
   uint64_t vectors_count = 0;   // dense vectors stored, over all names
   size_t pending_updates = 0;
   bool indexing = false;        // background indexing is running (status yellow)
+  uint64_t compactions = 0;     // offset compactions since open
 };
 
 class Collection {
@@ -72,6 +73,9 @@ class Collection {
   // the graphs once they settle.
   void run_indexing();
   bool should_index(const VectorIndex& index, const ViewState& state) const;
+  // Renumbers the live points densely (offset_compaction.hpp) once dead offsets make up half of
+  // the offset range: prepares the renumbered graphs from `view`, then has the writer rewrite.
+  void compact_if_needed(const std::shared_ptr<const ReadView>& view, unsigned threads);
 
   std::string directory_;
   std::unique_ptr<lmdb::Env> env_;
@@ -88,6 +92,8 @@ class Collection {
   bool indexing_requested_ = false;
   bool stopping_ = false;
   std::atomic<bool> indexing_{false};
+  uint32_t compaction_retry_limit_ = 0;  // after a failed compaction: not before this range
+  std::atomic<uint64_t> compactions_{0};
   std::thread indexing_thread_;
 
   mutable std::mutex config_mutex_;

@@ -15,19 +15,35 @@ Status PayloadIndexes::create(const std::string& field, const boost::json::objec
   const bool existed = set_.has(field);
   if (!set_.create(field, *schema, error)) return Error::bad_input(error);
   if (!existed) ++count_;
+  schemas_[field] = *schema;
+  generation_ = view.state().generation;
+  index_all(field, view);
+  return {};
+}
+
+void PayloadIndexes::index_all(const std::string& field, const ReadView& view) {
   for_each_matching(view, nullptr, [&](const PointReader& reader, uint32_t offset) {
     if (auto payload = reader.payload(offset)) set_.index_point(field, offset, *payload);
   });
-  return {};
 }
 
 void PayloadIndexes::drop(const std::string& field) {
   std::unique_lock lock(mutex_);
   if (set_.has(field)) --count_;
   set_.drop(field);
+  schemas_.erase(field);
 }
 
 void PayloadIndexes::apply(const ChangeSet& changes, const ReadView& view) {
+  if (changes.renumbered) {
+    std::unique_lock lock(mutex_);
+    generation_ = view.state().generation;
+    for (const auto& [field, schema] : schemas_) {
+      std::string error;
+      if (set_.create(field, schema, error)) index_all(field, view);  // replaces the old one
+    }
+    return;
+  }
   if (empty()) return;
   PointReader reader = view.reader();
   std::unique_lock lock(mutex_);
@@ -54,9 +70,17 @@ index::payload_index::Cardinality PayloadIndexes::estimate(const index::filter::
   return set_.estimate(filter, total_points);
 }
 
-std::optional<std::vector<index::payload_index::FacetHit>> PayloadIndexes::facet(
-    const std::string& field, const std::function<bool(uint32_t)>* accept, size_t limit) const {
+uint64_t PayloadIndexes::generation() const {
   std::shared_lock lock(mutex_);
+  return generation_;
+}
+
+std::optional<std::vector<index::payload_index::FacetHit>> PayloadIndexes::facet(
+    const std::string& field, const std::function<bool(uint32_t)>* accept, size_t limit,
+    uint64_t generation, bool* stale) const {
+  std::shared_lock lock(mutex_);
+  *stale = generation != generation_;
+  if (*stale) return std::nullopt;
   return set_.facet(field, accept, limit);
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <map>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -24,6 +25,7 @@ namespace sextant::storage {
 struct ChangeSet {
   std::vector<uint32_t> written;  // offsets whose payload (or whole point) was written
   std::vector<uint32_t> removed;  // offsets that stopped being alive
+  bool renumbered = false;         // an offset compaction: every offset changed
 };
 
 class PayloadIndexes final : public index::filter::IndexedFieldChecks {
@@ -32,22 +34,34 @@ class PayloadIndexes final : public index::filter::IndexedFieldChecks {
   Status create(const std::string& field, const boost::json::object& field_schema,
                 const ReadView& view);
   void drop(const std::string& field);
+  // Keeps the indexes in step with a commit; after an offset compaction they are rebuilt from
+  // `view`, in its offset space.
   void apply(const ChangeSet& changes, const ReadView& view);
+  // The offset space the indexes are keyed in (ViewState::generation).
+  uint64_t generation() const;
 
   std::optional<uint64_t> points_count(const std::string& field) const;
   index::payload_index::Cardinality estimate(const index::filter::Filter& filter,
                                              uint64_t total_points) const;
+  // nullopt when `field` has no index; *stale (and nullopt) when the indexes are keyed in
+  // another offset space than `generation` (the caller's view is older or newer: retry).
   std::optional<std::vector<index::payload_index::FacetHit>> facet(
-      const std::string& field, const std::function<bool(uint32_t)>* accept, size_t limit) const;
+      const std::string& field, const std::function<bool(uint32_t)>* accept, size_t limit,
+      uint64_t generation, bool* stale) const;
   bool empty() const;
 
   std::optional<bool> special_check(const index::filter::FieldCondition& condition,
                                     const boost::json::value& value) const override;
 
  private:
+  // Indexes every point of `view` under `field` (exclusive lock held).
+  void index_all(const std::string& field, const ReadView& view);
+
   mutable std::shared_mutex mutex_;
   index::payload_index::PayloadIndexSet set_;
   size_t count_ = 0;  // indexes in the set
+  std::map<std::string, index::payload_index::FieldSchema> schemas_;  // for rebuilds
+  uint64_t generation_ = 0;
 };
 
 }  // namespace sextant::storage

@@ -24,6 +24,7 @@
 namespace sextant::storage::layout {
 
 constexpr uint32_t kFormatVersion = 1;
+constexpr char kNextOffsetKey[] = "next_offset";  // meta key of the offset counter
 constexpr size_t kPageSize = 4096;
 constexpr size_t kOverflowHeaderBytes = 16;
 

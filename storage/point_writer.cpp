@@ -13,7 +13,7 @@
 namespace sextant::storage {
 namespace {
 
-const char kNextOffsetKey[] = "next_offset";
+using layout::kNextOffsetKey;
 const char kLastOpKey[] = "last_op";
 
 // Dense vector writes of one operation, grouped by chunk so each chunk is rewritten once.

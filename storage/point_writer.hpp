@@ -26,6 +26,8 @@ namespace sextant::storage {
 struct WriterState {
   uint32_t next_offset = 0;
   uint64_t last_operation_id = 0;
+  // The offset space: bumped by each offset compaction (in memory only; 0 after open).
+  uint64_t generation = 0;
   Bitset alive;
   uint64_t alive_count = 0;
   std::vector<Bitset> dense_present;
@@ -36,6 +38,8 @@ struct WriterState {
   // Offsets written / removed since the last publish (for payload indexes).
   std::vector<uint32_t> written_offsets;
   std::vector<uint32_t> removed_offsets;
+  // An offset compaction renumbered every point since the last publish.
+  bool renumbered = false;
 };
 
 class PointWriter {

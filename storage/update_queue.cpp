@@ -57,6 +57,20 @@ void UpdateQueue::stop() {
   if (writer_.joinable()) writer_.join();
 }
 
+std::future<Status> UpdateQueue::compact(CompactionPlan plan) {
+  std::lock_guard lock(mutex_);
+  PendingCompaction pending{std::move(plan), {}};
+  auto future = pending.done.get_future();
+  if (stopping_ || compaction_) {
+    pending.done.set_value(Error::internal(stopping_ ? "collection is shutting down"
+                                                     : "a compaction is already queued"));
+  } else {
+    compaction_.emplace(std::move(pending));
+    wake_.notify_one();
+  }
+  return future;
+}
+
 Result<std::shared_ptr<const ReadView>> UpdateQueue::initial_view() { return build_view(); }
 
 Result<std::shared_ptr<const ReadView>> UpdateQueue::build_view(ChangeSet* changes) {
@@ -64,16 +78,19 @@ Result<std::shared_ptr<const ReadView>> UpdateQueue::build_view(ChangeSet* chang
   if (!txn.ok()) return txn.error();
   auto view = std::make_shared<ViewState>();
   view->offset_limit = state_.next_offset;
+  view->generation = state_.generation;
   view->last_operation_id = state_.last_operation_id;
   view->alive_count = state_.alive_count;
   view->dbs = dbs_;
   view->indexed_checks = indexed_checks_;
   if (changes) {
+    changes->renumbered = state_.renumbered;
     changes->written.swap(state_.written_offsets);
     changes->removed.swap(state_.removed_offsets);
   }
   state_.written_offsets.clear();
   state_.removed_offsets.clear();
+  state_.renumbered = false;
   const bool reuse = published_ && !state_.changed;
   view->alive = reuse ? published_->alive : std::make_shared<const Bitset>(state_.alive);
   for (size_t i = 0; i < schema_->dense.size(); ++i) {
@@ -121,11 +138,21 @@ void UpdateQueue::run() {
   PointWriter writer(env_, *schema_, dbs_, state_);
   for (;;) {
     std::deque<Pending> batch;
+    std::optional<PendingCompaction> compaction;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty() && stopping_) return;
-      batch.swap(queue_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty() || compaction_; });
+      if (compaction_) {
+        compaction.emplace(std::move(*compaction_));
+        compaction_.reset();
+      } else {
+        if (queue_.empty() && stopping_) return;
+        batch.swap(queue_);
+      }
+    }
+    if (compaction) {
+      run_compaction(*compaction);
+      continue;
     }
     WriterState saved = state_;
     std::vector<Status> results(batch.size());
@@ -154,6 +181,29 @@ void UpdateQueue::run() {
     if (after_commit_ && !applied.empty()) after_commit_(applied);
     for (size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(results[i]);
   }
+}
+
+void UpdateQueue::run_compaction(PendingCompaction& compaction) {
+  WriterState saved = state_;
+  Status status;
+  {
+    auto txn = lmdb::Txn::begin(env_, lmdb::Txn::Mode::kWrite);
+    if (!txn.ok()) {
+      status = txn.error();
+    } else {
+      status = compact_offsets(txn.value(), *schema_, dbs_, compaction.plan, state_);
+      if (status.ok()) status = txn->commit();
+    }  // a failed transaction is aborted here
+  }
+  if (!status.ok()) {
+    state_ = std::move(saved);
+    compaction.done.set_value(status);
+    return;
+  }
+  ChangeSet changes;
+  auto view = build_view(&changes);
+  if (view.ok()) publish_(view.value(), changes);
+  compaction.done.set_value(view.ok() ? Status{} : Status(view.error()));
 }
 
 }  // namespace sextant::storage

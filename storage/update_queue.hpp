@@ -17,9 +17,11 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "storage/offset_compaction.hpp"
 #include "storage/payload_indexes.hpp"
 #include "storage/point_writer.hpp"
 #include "storage/read_view.hpp"
@@ -41,6 +43,9 @@ class UpdateQueue {
   // Queues a request; the future resolves once it is committed (or failed). Each operation
   // of the request takes its own operation id; the first one is returned.
   std::pair<uint64_t, std::future<Status>> submit(std::vector<UpdateOperation> operations);
+  // Carries out an offset compaction on the writer thread, between two groups of requests, and
+  // publishes the renumbered view; the future resolves once it is committed (or failed).
+  std::future<Status> compact(CompactionPlan plan);
   // Builds the view of the current committed state (used once at open).
   Result<std::shared_ptr<const ReadView>> initial_view();
   // Stops taking requests, finishes the queued ones and joins the writer.
@@ -53,7 +58,12 @@ class UpdateQueue {
     uint64_t operation_id;
     std::promise<Status> done;
   };
+  struct PendingCompaction {
+    CompactionPlan plan;
+    std::promise<Status> done;
+  };
   void run();
+  void run_compaction(PendingCompaction& compaction);
   Result<std::shared_ptr<const ReadView>> build_view(ChangeSet* changes = nullptr);
 
   lmdb::Env& env_;
@@ -68,6 +78,7 @@ class UpdateQueue {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;
+  std::optional<PendingCompaction> compaction_;
   uint64_t next_operation_id_ = 0;
   bool stopping_ = false;
   std::thread writer_;

@@ -190,6 +190,7 @@ bool VectorIndex::catch_up(const std::shared_ptr<const ReadView>& view, unsigned
   if (!column.present || !column.chunks) return false;
   {
     std::unique_lock lock(mutex_);
+    if (state.generation != generation_) adopt_generation(view);
     if (!graph_) {
       index::HnswParams params;
       params.m = spec_.hnsw.m;
@@ -257,6 +258,79 @@ bool VectorIndex::catch_up(const std::shared_ptr<const ReadView>& view, unsigned
   return true;
 }
 
+void VectorIndex::adopt_generation(const std::shared_ptr<const ReadView>& view) {
+  const uint64_t generation = view->state().generation;
+  graph_.reset();
+  codes_.reset();
+  if (renumbered_ && renumbered_->generation == generation) {
+    graph_.emplace(std::move(renumbered_->graph));
+    codes_ = std::move(renumbered_->codes);
+    indexed_limit_ = renumbered_->limit;
+  } else {
+    indexed_limit_ = 0;
+    ready_ = false;  // built again; searches scan exactly meanwhile
+  }
+  renumbered_.reset();
+  image_.reset();  // the stored image is of offset space 0 and was dropped with it
+  image_view_.reset();
+  image_serving_ = false;
+  synced_view_ = view;
+  generation_ = generation;
+  codes_persisted_ = 0;  // the compaction dropped the stored codes
+  dirty_ = true;
+}
+
+void VectorIndex::prepare_renumbering(const std::shared_ptr<const ReadView>& view,
+                                      std::span<const uint32_t> new_to_old, uint64_t generation,
+                                      unsigned threads) {
+  const ViewState& state = view->state();
+  const DenseColumn& column = state.dense[vector_index_];
+  {
+    std::unique_lock lock(mutex_);
+    renumbered_.reset();
+    if (!ready_.load() || !graph_ || state.generation != generation_ || !column.present ||
+        !column.chunks) {
+      // Nothing to carry over; the stored image (offset space 0) stops serving now, since the
+      // compaction drops it.
+      image_.reset();
+      image_view_.reset();
+      image_serving_ = false;
+      return;
+    }
+  }
+  // The renumbered space read through `view`: one vector per "chunk", new offset j pointing at
+  // old offset new_to_old[j].
+  const index::VectorSource old_source = source_of(*view, vector_index_);
+  std::vector<const float*> table(new_to_old.size(), nullptr);
+  std::vector<uint32_t> members;
+  for (uint32_t j = 0; j < new_to_old.size(); ++j) {
+    if (!column.present->test(new_to_old[j])) continue;
+    table[j] = old_source.vector(new_to_old[j]);
+    members.push_back(j);
+  }
+  const auto source = index::VectorSource::from_float_chunks(table.data(), 0, spec_.dim);
+  std::unique_ptr<VectorCodes> codes;
+  index::HnswParams params;
+  {
+    std::shared_lock lock(mutex_);
+    params = graph_->params();
+    if (codes_)  // the same quantizer, codes encoded again at their new offsets
+      codes = VectorCodes::restore(spec_, codes_->kind(), codes_->scale(),
+                                   codes_->quantizer_state(), {});
+  }
+  if (codes) codes->encode_all(members, source, threads);
+  index::HnswGraph graph(params);
+  graph.build(members, source, threads, codes ? codes->link_codes() : nullptr);
+  std::unique_lock lock(mutex_);
+  renumbered_.emplace(Renumbered{std::move(graph), std::move(codes), generation,
+                                 static_cast<uint32_t>(new_to_old.size())});
+}
+
+void VectorIndex::drop_renumbering() {
+  std::unique_lock lock(mutex_);
+  renumbered_.reset();
+}
+
 void VectorIndex::mark_ready() {
   ready_ = true;
   image_serving_ = false;
@@ -283,7 +357,11 @@ void VectorIndex::vacuum_if_needed(const index::VectorSource& source, unsigned t
   graph_.emplace(std::move(*rebuilt));
 }
 
-Status VectorIndex::persist(lmdb::Env& env, MDB_dbi graph_db) {
+Status VectorIndex::persist(lmdb::Env& env, MDB_dbi graph_db, uint64_t generation) {
+  {
+    std::shared_lock lock(mutex_);
+    if (generation != generation_) return {};  // the stored state is of another offset space
+  }
   if (!dirty_.exchange(false)) return {};
   std::vector<std::byte> image;
   CodesHeader header{};
@@ -381,18 +459,37 @@ std::optional<std::vector<ScoredOffset>> VectorIndex::search(
 
   std::vector<ScoredOffset> merged;
   std::shared_lock lock(mutex_);
-  if (!graph_ || !synced_view_) return std::nullopt;
-  const index::VectorSource source = source_of(*synced_view_, vector_index_);
-  if (codes_ && !quantization.ignore) codes_->attach(graph_request);
-  for (const auto& hit : graph_->search(graph_request, source)) {
+  // The graph of the view's offset space: the current one (vectors read through the view it is
+  // synced to), or the one prepared for a compaction (its offsets are all below the view's
+  // limit and their vectors never change in that space, so the view itself serves them).
+  const index::HnswGraph* graph = nullptr;
+  const VectorCodes* codes = nullptr;
+  const ReadView* vectors = nullptr;
+  uint32_t indexed_limit = 0;
+  if (graph_ && synced_view_ && state.generation == generation_) {
+    graph = &*graph_;
+    codes = codes_.get();
+    vectors = synced_view_.get();
+    indexed_limit = indexed_limit_;
+  } else if (renumbered_ && state.generation == renumbered_->generation) {
+    graph = &renumbered_->graph;
+    codes = renumbered_->codes.get();
+    vectors = &view;
+    indexed_limit = renumbered_->limit;
+  } else {
+    return std::nullopt;
+  }
+  const index::VectorSource source = source_of(*vectors, vector_index_);
+  if (codes && !quantization.ignore) codes->attach(graph_request);
+  for (const auto& hit : graph->search(graph_request, source)) {
     if (hit.offset >= state.offset_limit) continue;
     merged.push_back({hit.offset, hit.score});
   }
-  // Points of this view the graph does not hold yet (all above indexed_limit_) are scored
+  // Points of this view the graph does not hold yet (all above indexed_limit) are scored
   // exactly.
   const DenseColumn& column = state.dense[vector_index_];
-  for (uint32_t offset = indexed_limit_; offset < state.offset_limit; ++offset) {
-    if (!state.alive->test(offset) || graph_->contains(offset) || !column.present->test(offset))
+  for (uint32_t offset = indexed_limit; offset < state.offset_limit; ++offset) {
+    if (!state.alive->test(offset) || graph->contains(offset) || !column.present->test(offset))
       continue;
     score_exactly(reader, offset, request, query, merged);
   }
@@ -407,7 +504,8 @@ std::optional<std::vector<ScoredOffset>> VectorIndex::search_image(
   PointReader reader = view.reader();
   std::vector<ScoredOffset> merged;
   std::shared_lock lock(mutex_);
-  if (!image_ || !image_view_ || ready_.load()) return std::nullopt;
+  if (!image_ || !image_view_ || ready_.load() || state.generation != generation_)
+    return std::nullopt;
   const index::VectorSource source = source_of(*image_view_, vector_index_);
   for (const auto& hit : image_->search(graph_request, source)) {
     if (hit.offset >= state.offset_limit) continue;

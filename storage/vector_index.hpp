@@ -22,6 +22,11 @@
 //   walk the stored image in place (`image_`, read through `image_view_`'s transaction, which
 //   pins its pages) on float32 vectors: the first answer needs only the pages it touches, not
 //   the whole image and codes read from disk.
+// - Offsets are those of one offset space, `generation_` (ViewState::generation); a search on a
+//   view of another generation does not use the graph. For an offset compaction the indexing
+//   thread first builds the graph of the next generation beside the current one
+//   (`renumbered_`), so searches on the first renumbered views use it at once; the first
+//   catch_up on such a view makes it the graph. Graphs of an old generation are never persisted.
 #pragma once
 
 #include <atomic>
@@ -29,6 +34,7 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <vector>
 
 #include "index/hnsw/hnsw_graph.hpp"
@@ -64,8 +70,18 @@ class VectorIndex {
   // when the graph changed.
   bool catch_up(const std::shared_ptr<const ReadView>& view, unsigned threads);
   // Writes the graph image (and the quantized codes) in its own write transaction (LMDB serialises
-  // it with the writer).
-  Status persist(lmdb::Env& env, MDB_dbi graph_db);
+  // it with the writer), when the graph is in offset space `generation` (the collection's).
+  Status persist(lmdb::Env& env, MDB_dbi graph_db, uint64_t generation);
+
+  // Offset compaction, on the indexing thread. Builds from `view` (which the graph is synced to)
+  // the graph and codes of offset space `generation`, where new offset j holds `view`'s offset
+  // new_to_old[j]; searches on views of that generation use it until catch_up adopts it.
+  // An index that is not ready builds nothing: it is rebuilt in the new space.
+  void prepare_renumbering(const std::shared_ptr<const ReadView>& view,
+                           std::span<const uint32_t> new_to_old, uint64_t generation,
+                           unsigned threads);
+  // The compaction failed: the prepared graph is let go.
+  void drop_renumbering();
 
   bool ready() const { return ready_.load(); }
   // True once searches can go through the graph: the mutable graph, or the stored image.
@@ -97,6 +113,9 @@ class VectorIndex {
                                                         const std::vector<float>& query) const;
   // Deletes stored codes of every kind but `kept` (a configuration change left them behind).
   Status remove_stale_codes(lmdb::Txn& txn, MDB_dbi graph_db, CodesKind kept) const;
+  // Moves to the offset space of `view` (exclusive lock held): the prepared graph when it is of
+  // that generation, otherwise an empty graph to be built again.
+  void adopt_generation(const std::shared_ptr<const ReadView>& view);
   // Rebuilds the graph without its tombstones when the vacuum policy says so.
   void vacuum_if_needed(const index::VectorSource& source, unsigned threads);
 
@@ -116,6 +135,14 @@ class VectorIndex {
   std::atomic<bool> ready_{false};
   std::atomic<bool> image_serving_{false};
   std::atomic<bool> dirty_{false};
+  uint64_t generation_ = 0;  // offset space of graph_ and codes_ (changed under the lock)
+  struct Renumbered {
+    index::HnswGraph graph;
+    std::unique_ptr<VectorCodes> codes;
+    uint64_t generation;
+    uint32_t limit;  // offsets below this were planned (holes included)
+  };
+  std::optional<Renumbered> renumbered_;
 };
 
 }  // namespace sextant::storage

@@ -81,11 +81,8 @@ class Inserter {
                 [](const Candidate& a, const Candidate& b) { return a.distance < b.distance; });
       entry = found.front().node;
       select_neighbours(found, params_.m, distance_, source_);
-      {
-        std::lock_guard<std::mutex> lock(s_.lock_of(node));
-        write_links(const_cast<uint32_t*>(access_.links(node, l)), found);
-      }
       const size_t max_links = l == 0 ? params_.level0_links() : params_.m;
+      write_own_links(node, vector, l, found, max_links);
       for (const Candidate& c : found) link_back(c.node, node, c.distance, l, max_links);
     }
     if (level > max_level) s_.set_entry(node, level);
@@ -110,6 +107,29 @@ class Inserter {
       return copy.data();
     }
   };
+
+  // Writes the new node's list at `level`. Another insert may already have linked itself here:
+  // its search can reach this node through a level above before this level is written, find
+  // only it, and link back to it. Those links are kept (re-selected with the heuristic when
+  // the list overflows), or that node could be left with no way in at this level.
+  void write_own_links(uint32_t node, const T* vector, int level, std::vector<Candidate>& chosen,
+                       size_t max_links) {
+    std::lock_guard<std::mutex> lock(s_.lock_of(node));
+    uint32_t* list = const_cast<uint32_t*>(access_.links(node, level));
+    const uint32_t present = list[0];
+    for (uint32_t i = 0; i < present; ++i) {
+      const uint32_t other = list[1 + i];
+      bool known = false;
+      for (const Candidate& c : chosen) known = known || c.node == other;
+      if (!known) chosen.push_back({distance_(vector, vector_of<T>(source_, other)), other});
+    }
+    if (present > 0) {
+      std::sort(chosen.begin(), chosen.end(),
+                [](const Candidate& a, const Candidate& b) { return a.distance < b.distance; });
+      select_neighbours(chosen, max_links, distance_, source_);
+    }
+    write_links(list, chosen);
+  }
 
   // Adds `node` to `neighbour`'s list at `level`; a full list is re-selected with the heuristic.
   void link_back(uint32_t neighbour, uint32_t node, float d, int level, size_t max_links) {
