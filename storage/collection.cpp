@@ -200,11 +200,17 @@ void Collection::compact_if_needed(const std::shared_ptr<const ReadView>& view, 
   state.alive->for_each(state.offset_limit, [&](uint32_t offset) { new_to_old->push_back(offset); });
   const uint64_t generation = state.generation + 1;
   indexing_ = true;
+  const auto began = std::chrono::steady_clock::now();
   for (auto& index : indexes_)
     index->prepare_renumbering(view, *new_to_old, generation, threads);
+  const auto prepared = std::chrono::steady_clock::now();
   CompactionPlan plan{new_to_old, state.offset_limit, generation, graph_db_};
   Status status = queue_->compact(std::move(plan)).get();
+  const auto rewritten = std::chrono::steady_clock::now();
   indexing_ = false;
+  using Ms = std::chrono::duration<double, std::milli>;
+  last_compaction_prepare_ms_ = Ms(prepared - began).count();
+  last_compaction_rewrite_ms_ = Ms(rewritten - prepared).count();
   if (!status.ok()) {
     for (auto& index : indexes_) index->drop_renumbering();
     compaction_retry_limit_ = state.offset_limit * 2;
@@ -329,6 +335,8 @@ CollectionStats Collection::stats() const {
   for (const auto& index : indexes_) stats.indexed_vectors_count += index->indexed_count();
   stats.indexing = indexing_.load();
   stats.compactions = compactions_.load();
+  stats.last_compaction_prepare_ms = last_compaction_prepare_ms_.load();
+  stats.last_compaction_rewrite_ms = last_compaction_rewrite_ms_.load();
   return stats;
 }
 

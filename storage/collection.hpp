@@ -32,6 +32,8 @@ struct CollectionStats {
   size_t pending_updates = 0;
   bool indexing = false;        // background indexing is running (status yellow)
   uint64_t compactions = 0;     // offset compactions since open
+  double last_compaction_prepare_ms = 0;  // renumbered graphs built (searches and writes go on)
+  double last_compaction_rewrite_ms = 0;  // the writer's rewrite (writes wait)
 };
 
 class Collection {
@@ -94,6 +96,8 @@ class Collection {
   std::atomic<bool> indexing_{false};
   uint32_t compaction_retry_limit_ = 0;  // after a failed compaction: not before this range
   std::atomic<uint64_t> compactions_{0};
+  std::atomic<double> last_compaction_prepare_ms_{0};
+  std::atomic<double> last_compaction_rewrite_ms_{0};
   std::thread indexing_thread_;
 
   mutable std::mutex config_mutex_;

@@ -89,10 +89,21 @@ def client(args) -> dict:
 
 
 def rss_mb(pid: int) -> float:
+    return memory_mb(pid)["VmRSS"]
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """VmRSS and its parts: RssAnon (heap) and RssFile (mapped LMDB pages, binary)."""
+    fields = {"VmRSS": float("nan"), "RssAnon": float("nan"), "RssFile": float("nan")}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+        key = line.split(":")[0]
+        if key in fields:
+            fields[key] = int(line.split()[1]) / 1024
+    return fields
+
+
+def data_file_mb(root: Path) -> float:
+    return sum(f.stat().st_size for f in root.rglob("data.mdb")) / 2**20
 
 
 def main() -> int:
@@ -129,8 +140,11 @@ def main() -> int:
             if server.process.poll() is not None:
                 print(f"server exited with {server.process.returncode}")
                 break
-            samples.append((elapsed, rss_mb(pid)))
-            print(f"t_s={elapsed:6.0f} rss_mb={samples[-1][1]:8.1f}", flush=True)
+            memory = memory_mb(pid)
+            samples.append((elapsed, memory["VmRSS"]))
+            print(f"t_s={elapsed:6.0f} rss_mb={memory['VmRSS']:8.1f} "
+                  f"anon_mb={memory['RssAnon']:8.1f} file_mb={memory['RssFile']:8.1f} "
+                  f"data_mdb_mb={data_file_mb(server.root / 'storage'):8.1f}", flush=True)
         results = pending.get()
         pool.close()
         status, info = Connection("127.0.0.1", server.http_port).call(
