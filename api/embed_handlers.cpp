@@ -3,6 +3,8 @@
 // {"error": {"message", "type", "param", "code"}} on /v1/embeddings.
 #include "api/embed_handlers.hpp"
 
+#include "api/json_numbers.hpp"
+
 #include <boost/json.hpp>
 #include <cstring>
 
@@ -36,7 +38,7 @@ Response openai_error(int status, const std::string& message, const char* param,
 json::array to_json(const std::vector<float>& vector) {
   json::array values;
   values.reserve(vector.size());
-  for (float value : vector) values.emplace_back(static_cast<double>(value));
+  for (float value : vector) values.emplace_back(float_json_value(value));
   return values;
 }
 

@@ -34,6 +34,17 @@ inline std::string shortest_number_text(double value) {
   return ec == std::errc() ? std::string(buffer, end) : std::string("NaN");
 }
 
+// The double a float32 is written as: the shortest decimal that reads back as the float, so
+// 0.8f prints "0.8" (as Qdrant prints its f32 scores and vectors), not "0.800000011920929".
+inline double float_json_value(float value) {
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  if (ec != std::errc()) return static_cast<double>(value);
+  double shortest = 0;
+  auto parsed = std::from_chars(buffer, end, shortest);
+  return parsed.ec == std::errc() ? shortest : static_cast<double>(value);
+}
+
 // A JSON number as Rust's Display prints it in Qdrant's validation messages ("0.5", "1", "50").
 inline std::string json_number_text(const boost::json::value& v) {
   if (v.is_double()) return shortest_number_text(v.get_double());

@@ -1,5 +1,7 @@
 #include "api/point_json.hpp"
 
+#include "api/json_numbers.hpp"
+
 #include "index/payload/json_path.hpp"
 
 namespace sextant::api {
@@ -15,7 +17,7 @@ namespace {
 json::value floats_json(const float* values, size_t n) {
   json::array array;
   array.reserve(n);
-  for (size_t i = 0; i < n; ++i) array.emplace_back(static_cast<double>(values[i]));
+  for (size_t i = 0; i < n; ++i) array.emplace_back(float_json_value(values[i]));
   return array;
 }
 
@@ -72,7 +74,7 @@ json::object scored_point_json(const storage::PointRecord& record, float score,
                                const PayloadSelector& payload, bool with_vectors) {
   json::object out = record_json(record, payload, with_vectors);
   out["version"] = record.version;
-  out["score"] = static_cast<double>(score);
+  out["score"] = float_json_value(score);
   return out;
 }
 
