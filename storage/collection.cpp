@@ -1,5 +1,7 @@
 #include "storage/collection.hpp"
 
+#include <algorithm>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -124,6 +126,7 @@ Result<std::shared_ptr<Collection>> Collection::open(const std::string& director
 }
 
 void Collection::publish(std::shared_ptr<const ReadView> view, const ChangeSet& changes) {
+  last_commit_ = std::chrono::steady_clock::now().time_since_epoch().count();
   payload_indexes_.apply(changes, *view);
   std::atomic_store(&view_, std::move(view));
   std::lock_guard lock(indexing_mutex_);
@@ -144,7 +147,7 @@ bool Collection::should_index(const VectorIndex& index, const ViewState& state) 
 void Collection::run_indexing() {
   using namespace std::chrono_literals;
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  auto last_persist = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_persist{};  // the first pause persists at once
   std::chrono::steady_clock::duration last_persist_cost{};
   // An unreadable image is not fatal: the graph is rebuilt from the points.
   for (auto& index : indexes_) (void)index->load(graph_db_);
@@ -163,17 +166,20 @@ void Collection::run_indexing() {
       index->catch_up(current, threads);
       indexing_ = false;
     }
-    // Persist once updates pause, or under a steady stream every few seconds - and at most 5%
-    // of the time: writing a large graph image costs, and a restart rebuilds only what the last
-    // image lacks.
-    bool quiet;
-    {
-      std::lock_guard lock(indexing_mutex_);
-      quiet = !indexing_requested_;
-    }
+    // Persist when updates pause for a second (at most every 5 s), and under a steady stream
+    // every 5 minutes - at most 5% of the time either way. Each graph image is one contiguous
+    // run of pages that LMDB must find among its free pages or append to the file: rewriting
+    // it often under steady writes grows the file (docs/benchmarks.md, Soak). A restart
+    // rebuilds only what the last image lacks.
     const auto now = std::chrono::steady_clock::now();
-    if (quiet || now - last_persist >
-                     std::max<std::chrono::steady_clock::duration>(5s, 20 * last_persist_cost)) {
+    const bool quiet = now - std::chrono::steady_clock::time_point(
+                                 std::chrono::steady_clock::duration(last_commit_.load())) >= 1s;
+    const auto interval = std::max<std::chrono::steady_clock::duration>(
+        quiet ? std::chrono::steady_clock::duration(5s) : std::chrono::steady_clock::duration(300s),
+        20 * last_persist_cost);
+    const bool changed = std::any_of(indexes_.begin(), indexes_.end(),
+                                     [](const auto& index) { return index->needs_persist(); });
+    if (changed && now - last_persist >= interval) {
       for (auto& index : indexes_) (void)index->persist(*env_, graph_db_, current->state().generation);
       last_persist = std::chrono::steady_clock::now();
       last_persist_cost = last_persist - now;

@@ -96,6 +96,7 @@ class Collection {
   std::atomic<bool> indexing_{false};
   uint32_t compaction_retry_limit_ = 0;  // after a failed compaction: not before this range
   std::atomic<uint64_t> compactions_{0};
+  std::atomic<int64_t> last_commit_{0};  // steady_clock ticks of the last published commit
   std::atomic<double> last_compaction_prepare_ms_{0};
   std::atomic<double> last_compaction_rewrite_ms_{0};
   std::thread indexing_thread_;

@@ -73,6 +73,9 @@ class VectorIndex {
   // it with the writer), when the graph is in offset space `generation` (the collection's).
   Status persist(lmdb::Env& env, MDB_dbi graph_db, uint64_t generation);
 
+  // The graph changed since it was last persisted.
+  bool needs_persist() const { return dirty_.load(); }
+
   // Offset compaction, on the indexing thread. Builds from `view` (which the graph is synced to)
   // the graph and codes of offset space `generation`, where new offset j holds `view`'s offset
   // new_to_old[j]; searches on views of that generation use it until catch_up adopts it.
