@@ -96,6 +96,33 @@ TEST(HnswGraph, RecallGrowsWithEf) {
   EXPECT_GT(high, low);
 }
 
+TEST(HnswGraph, ParallelBuildLeavesEveryNodeReachable) {
+  // Inserts on several threads race: one can reach a node through its upper levels before that
+  // node's lower lists are written, and link itself to it there. Such links must survive the
+  // node's own list being written, or the inserted node is left with no way in. A search with
+  // a beam as wide as the graph explores everything reachable, so every node must find itself.
+  constexpr size_t kSmall = 400;
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
+    Dataset data = clustered(kSmall, kDim, 100 + seed);
+    HnswParams params = params_for(Distance::kEuclid, kDim);
+    params.seed = seed;
+    HnswGraph graph(params);
+    graph.build(iota_offsets(kSmall), data.source(), 4);
+    std::vector<uint64_t> all_alive((kSmall + 63) / 64, ~uint64_t(0));
+    size_t unreachable = 0;
+    for (uint32_t node = 0; node < kSmall; ++node) {
+      SearchRequest request;
+      request.query = data.row(node);
+      request.k = 1;
+      request.ef = kSmall;
+      request.alive = {all_alive.data(), all_alive.size()};
+      const auto hits = graph.search(request, data.source());
+      unreachable += hits.empty() || hits[0].score != 0.0f;
+    }
+    EXPECT_EQ(unreachable, 0u) << "seed " << seed;
+  }
+}
+
 TEST(HnswGraph, IncrementalInsertsKeepRecall) {
   Dataset data = clustered(kRows, kDim, 31);
   const Dataset queries = clustered(kQueries, kDim, 32);
