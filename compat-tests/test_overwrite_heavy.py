@@ -78,3 +78,47 @@ def test_overwrites_and_deletes_keep_the_last_write_of_every_point(api, collecti
         "filter": {"must": [{"key": "parity", "match": {"value": "odd" if probes[0] % 2 else "even"}}]},
     }).expect(200).result["points"]
     assert filtered[0]["id"] == probes[0]
+
+
+def test_named_sparse_and_multi_vectors_survive_many_overwrites(api, collection_factory):
+    name = collection_factory({
+        "vectors": {"dense": {"size": 4, "distance": "Dot"},
+                    "multi": {"size": 2, "distance": "Cosine",
+                              "multivector_config": {"comparator": "max_sim"}}},
+        "sparse_vectors": {"text": {}},
+        "optimizers_config": {"indexing_threshold": 10, "vacuum_min_vector_number": 100},
+    })
+
+    def point(pid: int, round_no: int) -> dict:
+        vectors = {"dense": [float(pid), float(round_no), 1.0, 2.0],
+                   "text": {"indices": [pid, 1000 + round_no], "values": [1.0, float(round_no)]}}
+        if pid % 2 == 0:  # odd points carry no multivector
+            vectors["multi"] = [[1.0, float(round_no)], [float(pid), 1.0]]
+        return {"id": pid, "vector": vectors, "payload": {"round": round_no}}
+
+    for round_no in range(1, 21):
+        api.put(f"/collections/{name}/points", params={"wait": "true"},
+                json={"points": [point(pid, round_no) for pid in range(150)]}).expect(200)
+    _wait_green(api, name)
+    records = api.post(f"/collections/{name}/points", json={
+        "ids": list(range(150)), "with_payload": True, "with_vector": True}).expect(200).result
+    assert len(records) == 150
+    for record in records:
+        expected = point(record["id"], 20)
+        assert record["payload"] == {"round": 20}
+        vector = record["vector"]
+        assert vector["dense"] == expected["vector"]["dense"]
+        assert vector["text"]["indices"] == expected["vector"]["text"]["indices"]
+        assert vector["text"]["values"] == expected["vector"]["text"]["values"]
+        if record["id"] % 2 == 0:
+            # Cosine multivectors come back normalised: compare directions.
+            rows = vector["multi"]
+            for row, want in zip(rows, expected["vector"]["multi"]):
+                norm = sum(x * x for x in want) ** 0.5
+                assert [round(x, 5) for x in row] == [round(x / norm, 5) for x in want]
+        else:
+            assert "multi" not in vector
+    hits = api.post(f"/collections/{name}/points/query", json={
+        "query": {"indices": [42, 1020], "values": [1.0, 1.0]}, "using": "text", "limit": 1,
+    }).expect(200).result["points"]
+    assert hits[0]["id"] == 42
