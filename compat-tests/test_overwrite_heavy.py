@@ -7,6 +7,8 @@ and nearest-neighbour queries through the index must still find each point by it
 import random
 import time
 
+import pytest
+
 DIM = 16
 POINTS = 300
 ROUNDS = 15
@@ -26,12 +28,18 @@ def _wait_green(api, name: str, timeout_s: float = 120) -> dict:
         time.sleep(0.2)
 
 
-def test_overwrites_and_deletes_keep_the_last_write_of_every_point(api, collection_factory):
-    name = collection_factory({
+@pytest.mark.parametrize("quantization", [None, {"scalar": {"type": "int8"}}],
+                         ids=["float32", "int8"])
+def test_overwrites_and_deletes_keep_the_last_write_of_every_point(api, collection_factory,
+                                                                    quantization):
+    body = {
         "vectors": {"size": DIM, "distance": "Euclid"},
         "optimizers_config": {"indexing_threshold": 10, "vacuum_min_vector_number": 100,
                               "deleted_threshold": 0.2},
-    })
+    }
+    if quantization:
+        body["quantization_config"] = quantization
+    name = collection_factory(body)
     api.put(f"/collections/{name}/index", params={"wait": "true"},
             json={"field_name": "parity", "field_schema": "keyword"}).expect(200)
     deleted: set[int] = set()
