@@ -195,12 +195,6 @@ void Collection::compact_if_needed(const std::shared_ptr<const ReadView>& view, 
   const uint64_t dead = state.offset_limit - state.alive_count;
   if (dead < std::max<uint64_t>(schema_->vacuum_min_vector_number, state.alive_count)) return;
   if (state.offset_limit < compaction_retry_limit_) return;
-  // One write transaction carries the whole rewrite; LMDB bounds its dirty pages (~512 MiB),
-  // so larger collections are left as they are (docs/architecture.md, Known limits).
-  uint64_t point_bytes = 64;
-  for (const auto& spec : schema_->dense) point_bytes += uint64_t(spec.dim) * sizeof(float);
-  if (state.alive_count * point_bytes > (uint64_t(256) << 20)) return;
-
   auto new_to_old = std::make_shared<std::vector<uint32_t>>();
   new_to_old->reserve(state.alive_count);
   state.alive->for_each(state.offset_limit, [&](uint32_t offset) { new_to_old->push_back(offset); });
