@@ -310,19 +310,23 @@ void VectorIndex::prepare_renumbering(const std::shared_ptr<const ReadView>& vie
   }
   const auto source = index::VectorSource::from_float_chunks(table.data(), 0, spec_.dim);
   std::unique_ptr<VectorCodes> codes;
-  index::HnswParams params;
   {
     std::shared_lock lock(mutex_);
-    params = graph_->params();
     if (codes_)  // the same quantizer, codes encoded again at their new offsets
       codes = VectorCodes::restore(spec_, codes_->kind(), codes_->scale(),
                                    codes_->quantizer_state(), {});
   }
   if (codes) codes->encode_all(members, source, threads);
-  index::HnswGraph graph(params);
-  graph.build(members, source, threads, codes ? codes->link_codes() : nullptr);
+  // Only this (the indexing) thread changes graph_, so reading it under the shared lock lets
+  // searches go on meanwhile.
+  std::optional<index::HnswGraph> graph;
+  {
+    std::shared_lock lock(mutex_);
+    graph.emplace(graph_->renumbered(new_to_old, members, source, threads,
+                                     codes ? codes->link_codes() : nullptr));
+  }
   std::unique_lock lock(mutex_);
-  renumbered_.emplace(Renumbered{std::move(graph), std::move(codes), generation,
+  renumbered_.emplace(Renumbered{std::move(*graph), std::move(codes), generation,
                                  static_cast<uint32_t>(new_to_old.size())});
 }
 

@@ -68,6 +68,17 @@ class HnswGraph {
   HnswGraph rebuild_without_deleted(const VectorSource& source, unsigned threads,
                                     const QuantizedVectors* codes = nullptr) const;
 
+  // The graph of a renumbered offset space (a collection's offset compaction): new node j is
+  // this graph's node new_to_old[j], for j in `members` (ascending); `source` holds the
+  // vectors by new offset. Live nodes keep their levels and links, mapped; a link to a node
+  // left out (a tombstone) is replaced by the best of the kept links and that node's own
+  // links (the heuristic picks them), so routing through removed nodes is not lost. Members
+  // this graph lacks are inserted. Cost: a few distance computations per lost link, far below
+  // a build. float32 graphs only: others are built afresh.
+  HnswGraph renumbered(std::span<const uint32_t> new_to_old, std::span<const uint32_t> members,
+                       const VectorSource& source, unsigned threads,
+                       const QuantizedVectors* codes = nullptr) const;
+
   // The flat image HnswImageView searches in place (see hnsw_image.hpp for the format).
   std::vector<std::byte> serialize() const;
   // A mutable copy of an image, for further inserts. nullopt + *error on a malformed image.

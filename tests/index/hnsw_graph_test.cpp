@@ -123,6 +123,43 @@ TEST(HnswGraph, ParallelBuildLeavesEveryNodeReachable) {
   }
 }
 
+TEST(HnswGraph, RenumberedGraphKeepsRecallWithoutItsTombstones) {
+  // Half the points deleted (an offset compaction's trigger), the live half renumbered densely:
+  // the mapped and repaired graph must search as well as a graph built afresh on them.
+  Dataset data = clustered(kRows, kDim, 61);
+  const Dataset queries = clustered(kQueries, kDim, 62);
+  HnswGraph graph(params_for(Distance::kCosine, kDim));
+  graph.build(iota_offsets(kRows), data.source(), 2);
+  std::vector<uint32_t> new_to_old;
+  for (uint32_t offset = 0; offset < kRows; ++offset) {
+    if (offset % 2 == 0 || offset % 7 == 0) graph.mark_deleted(offset);
+    else new_to_old.push_back(offset);
+  }
+  Dataset live;
+  live.dim = data.dim;
+  for (uint32_t old : new_to_old) live.values.insert(live.values.end(), data.row(old), data.row(old) + kDim);
+  std::vector<uint32_t> members = iota_offsets(new_to_old.size());
+  HnswGraph renumbered = graph.renumbered(new_to_old, members, live.source(), 2);
+  EXPECT_EQ(renumbered.points_count(), new_to_old.size());
+  EXPECT_EQ(renumbered.deleted_count(), 0u);
+  HnswGraph fresh(params_for(Distance::kCosine, kDim));
+  fresh.build(members, live.source(), 2);
+  const double renumbered_recall = recall(renumbered, live, queries, 64, Distance::kCosine);
+  const double fresh_recall = recall(fresh, live, queries, 64, Distance::kCosine);
+  EXPECT_GE(renumbered_recall, fresh_recall - 0.01) << "fresh " << fresh_recall;
+  // Inserts continue on the renumbered graph.
+  const uint32_t extra = static_cast<uint32_t>(members.size());
+  live.values.insert(live.values.end(), data.row(0), data.row(0) + kDim);
+  renumbered.insert(extra, live.source());
+  SearchRequest request;
+  request.query = data.row(0);
+  request.k = 1;
+  request.ef = 64;
+  const auto hits = renumbered.search(request, live.source());
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].offset, extra);
+}
+
 TEST(HnswGraph, IncrementalInsertsKeepRecall) {
   Dataset data = clustered(kRows, kDim, 31);
   const Dataset queries = clustered(kQueries, kDim, 32);
