@@ -3,7 +3,11 @@
 // how long the renumbered graph took to prepare (searches and writes go on meanwhile), how long
 // the writer's rewrite held writes, and the offset range and data file size before and after.
 //
-//   build/bench/sextant-compaction-bench --points 100000 --dim 128 [--no-index]
+// With --no-vacuum the graph keeps its tombstones until the compaction (deleted_threshold 1), so
+// the renumbered graph repairs every link to an overwritten point; otherwise the vacuum rebuild
+// has removed them first and the renumbering only maps links.
+//
+//   build/bench/sextant-compaction-bench --points 100000 --dim 128 [--no-index] [--no-vacuum]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -55,10 +59,12 @@ int main(int argc, char** argv) {
   uint64_t points = 100000;
   uint32_t dim = 128;
   bool index = true;
+  bool vacuum = true;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--points") && i + 1 < argc) points = std::strtoull(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--dim") && i + 1 < argc) dim = uint32_t(std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--no-index")) index = false;
+    else if (!std::strcmp(argv[i], "--no-vacuum")) vacuum = false;
   }
   const fs::path dir = fs::temp_directory_path() / ("sextant-compaction-bench-" + std::to_string(::getpid()));
   fs::remove_all(dir);
@@ -68,6 +74,7 @@ int main(int argc, char** argv) {
   spec.distance = Distance::kCosine;
   config.schema.dense.push_back(spec);
   config.schema.indexing_threshold_kb = index ? 1 : 0;
+  if (!vacuum) config.schema.deleted_threshold = 1.0;
   auto opened = Collection::open(dir.string(), config);
   if (!opened.ok()) {
     std::fprintf(stderr, "open failed: %s\n", opened.error().message.c_str());
@@ -90,10 +97,10 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   wait_indexed();
   const CollectionStats stats = collection->stats();
-  std::printf("compaction points=%llu dim=%u index=%d overwrite_s=%.2f prepare_ms=%.1f "
+  std::printf("compaction points=%llu dim=%u index=%d vacuum=%d overwrite_s=%.2f prepare_ms=%.1f "
               "rewrite_ms=%.1f offset_limit_before=%u offset_limit_after=%u data_mb_before=%.1f "
               "data_mb_after=%.1f\n",
-              (unsigned long long)points, dim, int(index), overwrite_s,
+              (unsigned long long)points, dim, int(index), int(vacuum), overwrite_s,
               stats.last_compaction_prepare_ms, stats.last_compaction_rewrite_ms, limit_before,
               collection->view()->state().offset_limit, mb_before, data_mb(dir));
   collection->close();
