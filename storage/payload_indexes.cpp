@@ -15,7 +15,6 @@ Status PayloadIndexes::create(const std::string& field, const boost::json::objec
   const bool existed = set_.has(field);
   if (!set_.create(field, *schema, error)) return Error::bad_input(error);
   if (!existed) ++count_;
-  schemas_[field] = *schema;
   generation_ = view.state().generation;
   index_all(field, view);
   return {};
@@ -31,17 +30,17 @@ void PayloadIndexes::drop(const std::string& field) {
   std::unique_lock lock(mutex_);
   if (set_.has(field)) --count_;
   set_.drop(field);
-  schemas_.erase(field);
 }
 
 void PayloadIndexes::apply(const ChangeSet& changes, const ReadView& view) {
-  if (changes.renumbered) {
+  if (changes.renumbered) {  // every offset changed: all indexes again, in one pass
     std::unique_lock lock(mutex_);
     generation_ = view.state().generation;
-    for (const auto& [field, schema] : schemas_) {
-      std::string error;
-      if (set_.create(field, schema, error)) index_all(field, view);  // replaces the old one
-    }
+    if (count_ == 0) return;
+    set_.clear_points();
+    for_each_matching(view, nullptr, [&](const PointReader& reader, uint32_t offset) {
+      if (auto payload = reader.payload(offset)) set_.on_upsert(offset, *payload);
+    });
     return;
   }
   if (empty()) return;
@@ -68,11 +67,6 @@ index::payload_index::Cardinality PayloadIndexes::estimate(const index::filter::
                                                            uint64_t total_points) const {
   std::shared_lock lock(mutex_);
   return set_.estimate(filter, total_points);
-}
-
-uint64_t PayloadIndexes::generation() const {
-  std::shared_lock lock(mutex_);
-  return generation_;
 }
 
 std::optional<std::vector<index::payload_index::FacetHit>> PayloadIndexes::facet(

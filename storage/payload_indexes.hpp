@@ -8,7 +8,6 @@
 #pragma once
 
 #include <boost/json/object.hpp>
-#include <map>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -37,8 +36,6 @@ class PayloadIndexes final : public index::filter::IndexedFieldChecks {
   // Keeps the indexes in step with a commit; after an offset compaction they are rebuilt from
   // `view`, in its offset space.
   void apply(const ChangeSet& changes, const ReadView& view);
-  // The offset space the indexes are keyed in (ViewState::generation).
-  uint64_t generation() const;
 
   std::optional<uint64_t> points_count(const std::string& field) const;
   index::payload_index::Cardinality estimate(const index::filter::Filter& filter,
@@ -60,8 +57,7 @@ class PayloadIndexes final : public index::filter::IndexedFieldChecks {
   mutable std::shared_mutex mutex_;
   index::payload_index::PayloadIndexSet set_;
   size_t count_ = 0;  // indexes in the set
-  std::map<std::string, index::payload_index::FieldSchema> schemas_;  // for rebuilds
-  uint64_t generation_ = 0;
+  uint64_t generation_ = 0;  // the offset space the indexes are keyed in (ViewState::generation)
 };
 
 }  // namespace sextant::storage

@@ -75,23 +75,27 @@ def writer(port: int, trial: int, writer_index: int, batch_size: int, next_id, l
         batch += 1
 
 
-def scroll_all(port: int) -> dict[int, dict]:
+def scroll_points(port: int, collection: str, with_vector: bool = False) -> list[dict]:
+    """Every point of `collection`, page by page (payloads, and vectors when asked)."""
     conn = Connection("127.0.0.1", port)
-    stored: dict[int, dict] = {}
+    points: list[dict] = []
     offset = None
     while True:
-        body = {"limit": 2000, "with_payload": True, "with_vector": False}
+        body = {"limit": 2000, "with_payload": True, "with_vector": with_vector}
         if offset is not None:
             body["offset"] = offset
-        status, reply = conn.call("POST", f"/collections/{COLLECTION}/points/scroll", body)
+        status, reply = conn.call("POST", f"/collections/{collection}/points/scroll", body)
         if status != 200:
             raise RuntimeError(f"scroll failed with {status}: {reply}")
-        for point in reply["result"]["points"]:
-            stored[point["id"]] = point["payload"]
+        points += reply["result"]["points"]
         offset = reply["result"]["next_page_offset"]
         if offset is None:
             conn.close()
-            return stored
+            return points
+
+
+def scroll_all(port: int) -> dict[int, dict]:
+    return {point["id"]: point["payload"] for point in scroll_points(port, COLLECTION)}
 
 
 def mdb_stat_ok(storage: Path) -> tuple[bool, str]:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "http"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from crash_trials import mdb_stat_ok  # noqa: E402
+from crash_trials import mdb_stat_ok, scroll_points  # noqa: E402
 from server_launch import launch  # noqa: E402
 from wire import Connection, HttpError, json_request  # noqa: E402
 
@@ -79,23 +79,8 @@ def writer(port: int, ids: list[int], batch: int, start_round: int, ledger: Ledg
 
 
 def scroll_all(port: int) -> dict[int, tuple[int, list[float]]]:
-    conn = Connection("127.0.0.1", port)
-    stored: dict[int, tuple[int, list[float]]] = {}
-    offset = None
-    while True:
-        body = {"limit": 1000, "with_payload": True, "with_vector": True}
-        if offset is not None:
-            body["offset"] = offset
-        status, reply = conn.call("POST", f"/collections/{COLLECTION}/points/scroll", body)
-        if status != 200:
-            raise RuntimeError(f"scroll failed: {status} {reply}")
-        for point in reply["result"]["points"]:
-            stored[point["id"]] = (point["payload"].get("round"), point["vector"])
-        offset = reply["result"].get("next_page_offset")
-        if offset is None:
-            break
-    conn.close()
-    return stored
+    return {point["id"]: (point["payload"].get("round"), point["vector"])
+            for point in scroll_points(port, COLLECTION, with_vector=True)}
 
 
 def verify(port: int, ledger: Ledger) -> list[str]:

@@ -325,8 +325,8 @@ HnswGraph HnswGraph::renumbered(std::span<const uint32_t> new_to_old,
                   [](const Candidate& a, const Candidate& b) { return a.distance < b.distance; });
         select_neighbours(pool, max_links, distance, vectors);
         write_links(target, pool);
-        // New links are offered back (below), as an insert does, so nodes whose way in went
-        // through removed nodes get one again.
+        // The repaired list's links are offered back (below), as an insert does, so nodes
+        // whose way in went through removed nodes get one again.
         std::lock_guard<std::mutex> lock(added_mutex);
         for (const Candidate& c : pool) added.push_back({j, c.node, level});
       }

@@ -70,6 +70,10 @@ void PayloadIndexSet::on_delete(uint32_t offset) {
   for (auto& [name, entry] : entries_) entry.index->remove(offset);
 }
 
+void PayloadIndexSet::clear_points() {
+  for (auto& [name, entry] : entries_) entry.index = make_field_index(entry.schema);
+}
+
 std::optional<uint64_t> PayloadIndexSet::points_count(const std::string& field) const {
   auto path = filter::JsonPath::parse(field);
   if (!path) return std::nullopt;

@@ -35,6 +35,9 @@ class PayloadIndexSet final : public filter::IndexedFieldChecks {
   // Re-indexes a point whose payload was written (all indexes).
   void on_upsert(uint32_t offset, const boost::json::object& payload);
   void on_delete(uint32_t offset);
+  // Empties every index, keeping its field and schema (the points are indexed again under new
+  // offsets, as after an offset compaction).
+  void clear_points();
 
   // Points with at least one value in the index on `field`; nullopt when there is none.
   std::optional<uint64_t> points_count(const std::string& field) const;
