@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Fails when a source file includes a header from a layer it may not use.
+
+The layers, top to bottom (docs/architecture.md): server -> wires (api, grpc) -> query ->
+storage -> index, with embed and common as leaves and common below everything. A layer may
+include its own headers and those of the layers its row lists; anything else is an include that
+points up (or sideways between the two wires) and is reported with file and line. tests/, bench/
+and fuzz/ may include anything. Headers are included as "module/path.hpp" from the project root,
+so the first path component names the layer.
+
+Usage: check-layers.py [ROOT]   (exit 0 clean, 1 with violations listed on stderr)
+"""
+import pathlib
+import re
+import sys
+
+ALLOWED = {
+    "common": set(),
+    "index": {"common"},
+    "embed": {"common"},
+    "storage": {"index", "common"},
+    "query": {"storage", "index", "common"},
+    "api": {"query", "storage", "index", "embed", "common"},
+    "grpc": {"query", "storage", "index", "embed", "common"},
+    "server": {"api", "grpc", "query", "storage", "index", "embed", "common"},
+}
+INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"/]+)/')
+SOURCE_SUFFIXES = {".cpp", ".hpp", ".h", ".cc"}
+
+
+def violations(root: pathlib.Path):
+    for layer, allowed in ALLOWED.items():
+        folder = root / layer
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.suffix not in SOURCE_SUFFIXES or not path.is_file():
+                continue
+            for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+                match = INCLUDE.match(line)
+                if not match:
+                    continue
+                target = match.group(1)
+                if target == layer or target not in ALLOWED or target in allowed:
+                    continue
+                yield f"{path.relative_to(root)}:{number}: {layer}/ may not include {target}/ ({line.strip()})"
+
+
+def main() -> int:
+    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).parent.parent)
+    found = list(violations(root.resolve()))
+    for message in found:
+        print(message, file=sys.stderr)
+    if found:
+        print(f"{len(found)} include(s) point up the layer order", file=sys.stderr)
+        return 1
+    print("layer order: every include points down")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
