@@ -9,6 +9,7 @@
 #include "api/embed_handlers.hpp"
 #include "embed/embed_service.hpp"
 #endif
+#include "api/collection_config_json.hpp"
 #include "api/collection_handlers.hpp"
 #include "api/facet_handlers.hpp"
 #include "api/group_handlers.hpp"
@@ -36,7 +37,8 @@ Api::~Api() { shutdown(); }
 std::unique_ptr<Api> Api::open(const ApiConfig& config, std::string* error) {
   auto impl = std::make_unique<Impl>();
   impl->config = config;
-  auto storage = storage::Storage::open(config.storage_path);
+  auto storage = storage::Storage::open(config.storage_path,
+                                         std::make_shared<JsonCollectionConfigCodec>());
   if (!storage.ok()) {
     if (error) *error = storage.error().message;
     return nullptr;
@@ -121,7 +123,7 @@ std::string Api::telemetry_collections_json() const {
       collections.push_back(boost::json::object{
           {"id", name},
           {"init_time_ms", 0},
-          {"config", collection.value()->reported_config()},
+          {"config", collection_config_json(collection.value()->config())},
           {"shards", boost::json::array{}},
           {"points_count", s.points_count}});
     }

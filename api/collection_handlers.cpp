@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "api/collection_config.hpp"
+#include "api/collection_config_json.hpp"
 #include "api/handler_support.hpp"
 #include "index/payload/json_path.hpp"
 #include "storage/point_queries.hpp"
@@ -27,7 +28,7 @@ Result<json::value> get_collection(ApiContext& context, const std::string& name)
   info["indexed_vectors_count"] = stats.indexed_vectors_count;
   info["points_count"] = stats.points_count;
   info["segments_count"] = 1;
-  info["config"] = c.reported_config();
+  info["config"] = collection_config_json(c.config());
   info["payload_schema"] = payload_schema_json(c);
   info["update_queue"] = json::object{{"length", stats.pending_updates}};
   return json::value(std::move(info));
@@ -54,7 +55,9 @@ Result<json::value> update_collection(ApiContext& context, Request& request) {
   if (!resolved) return Error::collection_not_found(name);
   auto collection = context.storage.collection(*resolved);
   if (!collection.ok()) return collection.error();
-  auto updated = apply_update_body(collection.value()->reported_config(), body.value());
+  auto update = parse_update_body(body.value());
+  if (!update.ok()) return update.error();
+  auto updated = storage::apply_update(collection.value()->config(), update.value());
   if (!updated.ok()) return updated.error();
   if (auto st = context.storage.update_collection_config(*resolved, updated.value()); !st.ok())
     return st.error();

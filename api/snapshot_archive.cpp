@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/collection_config_json.hpp"
+
 namespace sextant::api {
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -101,7 +103,7 @@ Status check_compatible(storage::Storage& storage, const std::string& collection
                         const json::object& snapshot_config) {
   auto existing = storage.collection(collection);
   if (!existing.ok()) return {};
-  const json::object current = existing.value()->reported_config();
+  const json::object current = collection_config_json(existing.value()->config());
   const json::value* current_vectors = vectors_of(current);
   const json::value* snapshot_vectors = vectors_of(snapshot_config);
   if (current_vectors && snapshot_vectors && *current_vectors != *snapshot_vectors)
@@ -132,7 +134,7 @@ Result<SnapshotDescription> create_collection_snapshot(storage::Storage& storage
   if (!config.ok()) return config.error();
   json::object manifest = manifest_base("collection");
   manifest["collection"] = *resolved;
-  manifest["config"] = std::move(config.value());
+  manifest["config"] = json::parse(config.value());
   const std::string data_path = (fs::path(scratch->path()) / kDataMember).string();
   return write_snapshot(collection_snapshots_directory(snapshots_path, *resolved), name,
                         [&](TarWriter& writer) {
@@ -160,7 +162,7 @@ Result<SnapshotDescription> create_full_snapshot(storage::Storage& storage,
     }
     const std::string member = "collections/" + std::to_string(index) + "/" + kDataMember;
     collections.push_back(
-        json::object{{"name", name}, {"config", std::move(config.value())}, {"data", member}});
+        json::object{{"name", name}, {"config", json::parse(config.value())}, {"data", member}});
     members.emplace_back(member, (directory / kDataMember).string());
     ++index;
   }
@@ -204,7 +206,7 @@ Status recover_collection(storage::Storage& storage, const std::string& snapshot
   if (!config)
     return Error::bad_request("Invalid snapshot archive: manifest has no collection config");
   if (auto st = check_compatible(storage, collection, *config); !st.ok()) return st;
-  return storage.import_collection(collection, scratch->path(), *config);
+  return storage.import_collection(collection, scratch->path(), json::serialize(*config));
 }
 
 namespace {
@@ -303,7 +305,8 @@ Status recover_full_snapshot(storage::Storage& storage, const std::string& snaps
   for (size_t index = 0; index < collections->size(); ++index) {
     const auto& collection = (*collections)[index];
     const std::string directory = (work / std::to_string(index)).string();
-    if (auto st = storage.import_collection(collection.name, directory, *collection.config);
+    if (auto st = storage.import_collection(collection.name, directory,
+                                           json::serialize(*collection.config));
         !st.ok())
       return Error{st.error().kind,
                    "Failed to recover snapshot " + collection.name + ": " + st.error().message};

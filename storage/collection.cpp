@@ -7,7 +7,6 @@
 
 #include "storage/point_filter.hpp"
 #include "storage/point_layout.hpp"
-#include "storage/schema_from_config.hpp"
 
 namespace sextant::storage {
 namespace {
@@ -47,13 +46,14 @@ Result<CollectionDbs> open_dbs(lmdb::Txn& txn, const CollectionSchema& schema) {
 }  // namespace
 
 Result<std::shared_ptr<Collection>> Collection::open(const std::string& directory,
-                                                     const CollectionConfig& config) {
-  if (config.schema.dense.size() > layout::kMaxDenseVectors)
+                                                     const CollectionSchema& schema,
+                                                     CollectionConfig config) {
+  if (schema.dense.size() > layout::kMaxDenseVectors)
     return Error::bad_input("a collection holds at most 64 named dense vectors");
   std::shared_ptr<Collection> collection(new Collection());
   collection->directory_ = directory;
-  collection->schema_ = std::make_shared<const CollectionSchema>(config.schema);
-  collection->reported_ = config.reported;
+  collection->schema_ = std::make_shared<const CollectionSchema>(schema);
+  collection->config_ = std::move(config);
   auto env = lmdb::Env::open(directory, lmdb::Env::Options{});
   if (!env.ok()) return env.error();
   collection->env_ = std::move(env.value());
@@ -260,14 +260,14 @@ void Collection::on_commit(const std::vector<UpdateOperation>& applied) {
   }
 }
 
-boost::json::object Collection::reported_config() const {
+CollectionConfig Collection::config() const {
   std::lock_guard lock(config_mutex_);
-  return reported_;
+  return config_;
 }
 
-void Collection::set_reported_config(boost::json::object reported) {
+void Collection::set_config(CollectionConfig config) {
   std::lock_guard lock(config_mutex_);
-  reported_ = std::move(reported);
+  config_ = std::move(config);
 }
 
 boost::json::object Collection::payload_index_schemas() const {

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 
+#include "storage/collection_config.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/point_types.hpp"
@@ -38,10 +39,12 @@ struct CollectionStats {
 
 class Collection {
  public:
-  // Opens the environment in `directory` (creating it when `create`), writing `config` for a
-  // new collection.
+  // Opens the environment in `directory` (creating it when new) for `schema`; `config` is the
+  // configuration the collection reports (schema_from_config(config) == schema, except for
+  // engine-level users such as tests that open a bare schema).
   static Result<std::shared_ptr<Collection>> open(const std::string& directory,
-                                                  const CollectionConfig& config);
+                                                  const CollectionSchema& schema,
+                                                  CollectionConfig config = {});
   ~Collection();
 
   // Queues the operations; with wait=true returns once they are durable.
@@ -55,8 +58,9 @@ class Collection {
   const CollectionSchema& schema() const { return *schema_; }
   std::shared_ptr<const CollectionSchema> schema_ptr() const { return schema_; }
 
-  boost::json::object reported_config() const;
-  void set_reported_config(boost::json::object reported);
+  // The configuration as configured and updated; updates act on schema() at the next open.
+  CollectionConfig config() const;
+  void set_config(CollectionConfig config);
   // Payload indexes: field name -> field schema (as given to create_payload_index).
   boost::json::object payload_index_schemas() const;
   const PayloadIndexes& payload_indexes() const { return payload_indexes_; }
@@ -102,7 +106,7 @@ class Collection {
   std::thread indexing_thread_;
 
   mutable std::mutex config_mutex_;
-  boost::json::object reported_;
+  CollectionConfig config_;
   boost::json::object payload_index_schemas_;
 };
 

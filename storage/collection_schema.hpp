@@ -1,12 +1,10 @@
-// The typed part of a collection's configuration that storage and search act on: which vectors
-// a point may carry and how they are compared and indexed. The full configuration as Qdrant
-// reports it (every section, defaults filled) is kept beside it as a JSON object (`CollectionConfig
-// ::reported`), produced and validated by api/; storage persists it verbatim.
+// The part of a collection's configuration that storage and search act on: which vectors a
+// point may carry and how they are compared and indexed. Derived from the full typed
+// configuration (storage/collection_config.hpp) by schema_from_config.
 //
 // The unnamed default vector has the empty name "", as in Qdrant.
 #pragma once
 
-#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -112,11 +110,6 @@ struct CollectionSchema {
       if (sparse[i].name == name) return static_cast<int>(i);
     return -1;
   }
-};
-
-struct CollectionConfig {
-  CollectionSchema schema;
-  boost::json::object reported;  // Qdrant's CollectionConfig shape, defaults filled
 };
 
 }  // namespace sextant::storage

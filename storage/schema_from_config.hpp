@@ -1,16 +1,14 @@
-// Derives the typed CollectionSchema from the reported configuration (Qdrant's
-// CollectionConfig JSON shape). The reported JSON is the single source of truth persisted in the
-// catalog; the schema is recomputed from it on load and after every configuration change.
+// Derives the typed CollectionSchema that storage and search act on from a collection's typed
+// configuration: each dense vector's effective hnsw and quantization settings (its overrides
+// over the collection's), sparse modifiers, and the optimizer thresholds. Called when a
+// collection is opened; configuration updates act on the schema at the next open.
 #pragma once
 
-#include <boost/json/object.hpp>
-
+#include "storage/collection_config.hpp"
 #include "storage/collection_schema.hpp"
-#include "storage/status.hpp"
 
 namespace sextant::storage {
 
-Result<CollectionSchema> schema_from_config(const boost::json::object& reported);
-const char* distance_name(Distance distance);
+CollectionSchema schema_from_config(const CollectionConfig& config);
 
 }  // namespace sextant::storage

@@ -20,9 +20,12 @@ const char kNextDirKey[] = "next_dir";
 
 }  // namespace
 
-Result<std::unique_ptr<Storage>> Storage::open(const std::string& storage_path) {
+Result<std::unique_ptr<Storage>> Storage::open(
+    const std::string& storage_path, std::shared_ptr<const CollectionConfigCodec> codec) {
   std::unique_ptr<Storage> storage(new Storage());
   storage->path_ = storage_path;
+  storage->codec_ = std::move(codec);
+  if (!storage->codec_) return Error::internal("storage opened without a configuration codec");
   std::error_code ec;
   fs::create_directories(storage_path, ec);
   if (ec) return Error::internal("cannot create storage directory " + storage_path + ": " + ec.message());
@@ -103,12 +106,10 @@ Status Storage::load() {
     if (ec || !entry.is_object()) return Error::internal("corrupt catalog entry for " + name);
     const auto& object = entry.get_object();
     std::string dir(object.at("dir").as_string());
-    CollectionConfig config;
-    config.reported = object.at("config").as_object();
-    auto schema = schema_from_config(config.reported);
-    if (!schema.ok()) return schema.error();
-    config.schema = schema.value();
-    auto collection = Collection::open((fs::path(path_) / "collections" / dir).string(), config);
+    auto config = codec_->decode(boost::json::serialize(object.at("config")));
+    if (!config.ok()) return config.error();
+    auto collection = Collection::open((fs::path(path_) / "collections" / dir).string(),
+                                       schema_from_config(config.value()), config.value());
     if (!collection.ok()) return collection.error();
     collections_[name] = collection.value();
     collection_dirs_[name] = dir;
@@ -167,11 +168,11 @@ Status Storage::create_collection(const std::string& name, const CollectionConfi
     return Error::already_exists("Can't create collection with name " + name +
                                  ". Alias with the same name already exists");
   std::string dir = std::to_string(++next_directory_number_);
-  auto collection = Collection::open((fs::path(path_) / "collections" / dir).string(), config);
+  auto collection = Collection::open((fs::path(path_) / "collections" / dir).string(),
+                                     schema_from_config(config), config);
   if (!collection.ok()) return collection.error();
 
-  boost::json::object entry{{"dir", dir}, {"config", config.reported}};
-  std::string text = boost::json::serialize(entry);
+  std::string text = catalog_entry(dir, config);
   auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
   if (!txn.ok()) return txn.error();
   auto st = txn->put(collections_db_, lmdb::as_bytes(name), lmdb::as_bytes(text));
@@ -221,18 +222,17 @@ Result<bool> Storage::delete_collection(const std::string& name) {
 }
 
 Status Storage::update_collection_config(const std::string& name,
-                                         const boost::json::object& reported) {
+                                         const CollectionConfig& config) {
   std::unique_lock lock(mutex_);
   auto it = collections_.find(name);
   if (it == collections_.end()) return Error::collection_not_found(name);
-  boost::json::object entry{{"dir", collection_dirs_[name]}, {"config", reported}};
-  std::string text = boost::json::serialize(entry);
+  std::string text = catalog_entry(collection_dirs_[name], config);
   auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
   if (!txn.ok()) return txn.error();
   auto st = txn->put(collections_db_, lmdb::as_bytes(name), lmdb::as_bytes(text));
   if (st.ok()) st = txn->commit();
   if (!st.ok()) return st;
-  it->second->set_reported_config(reported);
+  it->second->set_config(config);
   return {};
 }
 
@@ -273,21 +273,20 @@ Status Storage::update_aliases(const std::vector<AliasAction>& actions) {
   return {};
 }
 
-Result<boost::json::object> Storage::export_collection(const std::string& name_or_alias,
-                                                       const std::string& directory) const {
+Result<std::string> Storage::export_collection(const std::string& name_or_alias,
+                                               const std::string& directory) const {
   auto collection = this->collection(name_or_alias);
   if (!collection.ok()) return collection.error();
   if (auto st = collection.value()->env().copy_to(directory); !st.ok()) return st.error();
-  return collection.value()->reported_config();
+  return codec_->encode(collection.value()->config());
 }
 
 Status Storage::import_collection(const std::string& name, const std::string& directory,
-                                  const boost::json::object& reported) {
-  CollectionConfig config;
-  config.reported = reported;
-  auto schema = schema_from_config(reported);
-  if (!schema.ok()) return Error::bad_request("snapshot configuration is invalid: " + schema.error().message);
-  config.schema = schema.value();
+                                  std::string_view encoded_config) {
+  auto decoded = codec_->decode(encoded_config);
+  if (!decoded.ok())
+    return Error::bad_request("snapshot configuration is invalid: " + decoded.error().message);
+  const CollectionConfig& config = decoded.value();
 
   std::shared_ptr<Collection> replaced;
   std::string new_dir;
@@ -306,13 +305,12 @@ Status Storage::import_collection(const std::string& name, const std::string& di
       fs::remove_all(target, ec);
       return Error::internal("cannot place snapshot data: " + ec.message());
     }
-    auto opened = Collection::open(target.string(), config);
+    auto opened = Collection::open(target.string(), schema_from_config(config), config);
     if (!opened.ok()) {
       fs::remove_all(target, ec);
       return Error::bad_request("snapshot data cannot be opened: " + opened.error().message);
     }
-    boost::json::object entry{{"dir", new_dir}, {"config", reported}};
-    std::string text = boost::json::serialize(entry);
+    std::string text = catalog_entry(new_dir, config);
     auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
     Status st = txn.ok() ? Status() : Status(txn.error());
     if (st.ok()) st = txn->put(collections_db_, lmdb::as_bytes(name), lmdb::as_bytes(text));
@@ -335,6 +333,12 @@ Status Storage::import_collection(const std::string& name, const std::string& di
     fs::remove_all(replaced->directory(), ec);
   }
   return {};
+}
+
+std::string Storage::catalog_entry(const std::string& dir, const CollectionConfig& config) const {
+  boost::system::error_code ec;
+  boost::json::value encoded = boost::json::parse(codec_->encode(config), ec);
+  return boost::json::serialize(boost::json::object{{"dir", dir}, {"config", std::move(encoded)}});
 }
 
 std::vector<std::pair<std::string, std::string>> Storage::aliases() const {

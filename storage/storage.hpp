@@ -1,7 +1,8 @@
 // The storage engine: every collection under storage_path, and the aliases that name them.
 //
 // On disk:
-//   <storage_path>/catalog/       LMDB: collections (name -> {dir, config}), aliases, meta
+//   <storage_path>/catalog/       LMDB: collections (name -> {dir, config}), aliases, meta;
+//                                 `config` as the injected CollectionConfigCodec encodes it
 //   <storage_path>/collections/N/ one LMDB environment per collection (see point_layout.hpp)
 //   <storage_path>/.lock          held (flock) while a server uses the directory
 //
@@ -20,9 +21,11 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/collection.hpp"
+#include "storage/collection_config_codec.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/status.hpp"
 
@@ -37,7 +40,9 @@ struct AliasAction {
 
 class Storage {
  public:
-  static Result<std::unique_ptr<Storage>> open(const std::string& storage_path);
+  // `codec` writes and reads collection configurations in the catalog and in exports.
+  static Result<std::unique_ptr<Storage>> open(
+      const std::string& storage_path, std::shared_ptr<const CollectionConfigCodec> codec);
   ~Storage();
 
   // Resolves a collection name or alias.
@@ -48,20 +53,22 @@ class Storage {
   Status create_collection(const std::string& name, const CollectionConfig& config);
   // Returns false when there was no such collection.
   Result<bool> delete_collection(const std::string& name);
-  Status update_collection_config(const std::string& name, const boost::json::object& reported);
+  // Persists and reports `config` at once; the collection acts on it when next opened.
+  Status update_collection_config(const std::string& name, const CollectionConfig& config);
 
   Status update_aliases(const std::vector<AliasAction>& actions);
 
   // Snapshots. export_collection writes a consistent copy of the collection's LMDB environment
   // (data.mdb, taken in one read transaction while writes go on) into `directory` and returns
-  // the collection's reported configuration.
-  Result<boost::json::object> export_collection(const std::string& name_or_alias,
-                                                const std::string& directory) const;
+  // the collection's configuration as the codec encodes it.
+  Result<std::string> export_collection(const std::string& name_or_alias,
+                                        const std::string& directory) const;
   // Replaces (or creates) collection `name` with the environment in `directory` (a data.mdb as
-  // export_collection wrote it) and `reported` configuration. The new collection is opened and
-  // checked before the catalog switches to it; on any failure the old one stays as it was.
+  // export_collection wrote it) and the configuration `encoded_config` (as the codec encodes
+  // it). The new collection is opened and checked before the catalog switches to it; on any
+  // failure the old one stays as it was.
   Status import_collection(const std::string& name, const std::string& directory,
-                           const boost::json::object& reported);
+                           std::string_view encoded_config);
   // alias -> collection, sorted by alias.
   std::vector<std::pair<std::string, std::string>> aliases() const;
 
@@ -71,8 +78,11 @@ class Storage {
  private:
   Storage() = default;
   Status load();
+  // The catalog entry of a collection in directory `dir`: {"dir": dir, "config": <encoded>}.
+  std::string catalog_entry(const std::string& dir, const CollectionConfig& config) const;
 
   std::string path_;
+  std::shared_ptr<const CollectionConfigCodec> codec_;
   int lock_fd_ = -1;
   std::unique_ptr<lmdb::Env> catalog_;
   MDB_dbi collections_db_ = 0, aliases_db_ = 0, meta_db_ = 0;

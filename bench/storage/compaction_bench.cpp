@@ -68,14 +68,14 @@ int main(int argc, char** argv) {
   }
   const fs::path dir = fs::temp_directory_path() / ("sextant-compaction-bench-" + std::to_string(::getpid()));
   fs::remove_all(dir);
-  CollectionConfig config;
+  CollectionSchema schema;
   DenseVectorSpec spec;
   spec.dim = dim;
   spec.distance = Distance::kCosine;
-  config.schema.dense.push_back(spec);
-  config.schema.indexing_threshold_kb = index ? 1 : 0;
-  if (!vacuum) config.schema.deleted_threshold = 1.0;
-  auto opened = Collection::open(dir.string(), config);
+  schema.dense.push_back(spec);
+  schema.indexing_threshold_kb = index ? 1 : 0;
+  if (!vacuum) schema.deleted_threshold = 1.0;
+  auto opened = Collection::open(dir.string(), schema);
   if (!opened.ok()) {
     std::fprintf(stderr, "open failed: %s\n", opened.error().message.c_str());
     return 1;

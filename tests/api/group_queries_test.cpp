@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "api/collection_config.hpp"
+#include "api/collection_config_json.hpp"
 #include "api/point_parsing.hpp"
 #include "storage/storage.hpp"
 
@@ -27,7 +28,8 @@ class GroupQueries : public ::testing::Test {
             ("sextant-groups-" + std::to_string(::getpid()) + "-" +
              ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
-    auto storage = storage::Storage::open(root_.string());
+    auto storage = storage::Storage::open(root_.string(),
+                                           std::make_shared<JsonCollectionConfigCodec>());
     ASSERT_TRUE(storage.ok()) << storage.error().message;
     storage_ = std::move(storage.value());
   }

@@ -25,17 +25,17 @@ using namespace std::chrono_literals;
 constexpr uint32_t kDim = 32;
 constexpr uint64_t kPoints = 400;
 
-CollectionConfig small_config() {
-  CollectionConfig config;
+CollectionSchema small_schema() {
+  CollectionSchema schema;
   DenseVectorSpec spec;
   spec.name = "";
   spec.dim = kDim;
   spec.distance = Distance::kEuclid;
   spec.hnsw.full_scan_threshold_kb = 0;  // filtered searches go through the graph too
-  config.schema.dense.push_back(spec);
-  config.schema.indexing_threshold_kb = 1;
-  config.schema.vacuum_min_vector_number = 100;
-  return config;
+  schema.dense.push_back(spec);
+  schema.indexing_threshold_kb = 1;
+  schema.vacuum_min_vector_number = 100;
+  return schema;
 }
 
 // The vector point `id` holds after write round `round`: unique per (id, round).
@@ -62,7 +62,7 @@ class OffsetCompaction : public ::testing::Test {
     fs::remove_all(dir_);
   }
   void open() {
-    auto collection = Collection::open(dir_.string(), small_config());
+    auto collection = Collection::open(dir_.string(), small_schema());
     ASSERT_TRUE(collection.ok()) << collection.error().message;
     collection_ = collection.value();
   }
