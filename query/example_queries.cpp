@@ -1,59 +1,23 @@
-#include "api/example_queries.hpp"
+#include "query/example_queries.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "index/distance/distance.hpp"
+#include "query/example_resolver.hpp"
 
-namespace sextant::api {
+namespace sextant::query {
 using storage::Error;
+using storage::Result;
 using storage::ScoredOffset;
 
 namespace {
 
+using VectorPairs = std::vector<std::pair<std::vector<float>, std::vector<float>>>;
+
 float fast_sigmoid(float x) { return x / (1.0f + std::fabs(x)); }
 float scaled_fast_sigmoid(float x) { return 0.5f * (fast_sigmoid(x) + 1.0f); }
-
-// Resolves examples to vectors of the `using` vector, collecting the offsets of id examples.
-class ExampleResolver {
- public:
-  ExampleResolver(const storage::ReadView& view, const storage::DenseVectorSpec& spec, size_t index)
-      : reader_(view.reader()), spec_(spec), index_(index) {}
-
-  Result<std::vector<float>> resolve(const Example& example) {
-    if (const auto* id = std::get_if<storage::PointId>(&example)) {
-      auto offset = reader_.find(*id);
-      if (!offset || !reader_.alive(*offset))
-        return Error::not_found("No point with id " + id->to_string() + " found");
-      const float* v = reader_.dense(index_, *offset);
-      if (!v) return Error::bad_input("Not existing vector name error: " + spec_.name);
-      excluded_.push_back(*offset);
-      return std::vector<float>(v, v + spec_.dim);
-    }
-    std::vector<float> v = std::get<std::vector<float>>(example);
-    if (v.size() != spec_.dim)
-      return Error::bad_input("Vector dimension error: expected dim: " + std::to_string(spec_.dim) +
-                              ", got " + std::to_string(v.size()));
-    if (spec_.distance == storage::Distance::kCosine) index::normalize(v.data(), v.size());
-    return v;
-  }
-  Result<std::vector<std::vector<float>>> resolve_all(const std::vector<Example>& examples) {
-    std::vector<std::vector<float>> out;
-    for (const auto& e : examples) {
-      auto v = resolve(e);
-      if (!v.ok()) return v.error();
-      out.push_back(std::move(v.value()));
-    }
-    return out;
-  }
-  const std::vector<uint32_t>& excluded() const { return excluded_; }
-
- private:
-  storage::PointReader reader_;
-  const storage::DenseVectorSpec& spec_;
-  size_t index_;
-  std::vector<uint32_t> excluded_;
-};
 
 // Similarity with "higher is more similar" for every distance, as Qdrant's example queries use.
 float similarity(storage::Distance distance, const float* a, const float* b, size_t dim) {
@@ -69,108 +33,162 @@ std::vector<float> average(const std::vector<std::vector<float>>& vectors, size_
   return avg;
 }
 
-}  // namespace
-
-Result<std::vector<ScoredOffset>> execute_example_query(const storage::Collection& collection,
-                                                        const storage::ReadView& view,
-                                                        const QueryPlan& plan,
-                                                        storage::ParallelPool& pool) {
+// The dense vector the plan's `using` names; an unknown name or a multivector is a bad input.
+Result<size_t> example_vector_index(const storage::ReadView& view, const QueryPlan& plan) {
   const auto& schema = view.schema();
   const int index = schema.dense_index(plan.using_name);
   if (index < 0 || schema.dense[index].multivector)
     return Error::bad_input("Not existing vector name error: " + plan.using_name);
-  const storage::DenseVectorSpec& spec = schema.dense[index];
-  const size_t dim = spec.dim;
-  ExampleResolver resolver(view, spec, size_t(index));
-  storage::DenseScorer scorer;
-  std::vector<std::vector<float>> positive, negative, targets;
-  std::vector<std::pair<std::vector<float>, std::vector<float>>> pairs;
+  return size_t(index);
+}
 
-  for (const auto& pair : plan.context) {
+Result<VectorPairs> resolve_pairs(ExampleResolver& resolver,
+                                  const std::vector<ContextPair>& context) {
+  VectorPairs pairs;
+  for (const auto& pair : context) {
     auto p = resolver.resolve(pair.positive);
     if (!p.ok()) return p.error();
     auto n = resolver.resolve(pair.negative);
     if (!n.ok()) return n.error();
     pairs.emplace_back(std::move(p.value()), std::move(n.value()));
   }
+  return pairs;
+}
+
+// average_vector: a nearest search for avg(positive) + (avg(positive) - avg(negative)).
+std::vector<ScoredOffset> recommend_average_vector(const storage::Collection& collection,
+                                                   const storage::ReadView& view,
+                                                   const QueryPlan& plan,
+                                                   const std::vector<std::vector<float>>& positive,
+                                                   const std::vector<std::vector<float>>& negative,
+                                                   const std::vector<uint32_t>& excluded,
+                                                   size_t dim, storage::ParallelPool& pool) {
+  std::vector<float> query = average(positive, dim);
+  if (!negative.empty()) {
+    std::vector<float> avg_negative = average(negative, dim);
+    for (size_t i = 0; i < dim; ++i) query[i] = query[i] + query[i] - avg_negative[i];
+  }
+  storage::SearchRequest request;
+  request.vector_name = plan.using_name;
+  request.vector = std::move(query);
+  request.filter = plan.filter;
+  request.limit = plan.limit + plan.offset + excluded.size();
+  request.score_threshold = plan.score_threshold;
+  request.params = plan.params;
+  auto found = collection.search(view, request, pool);
+  std::erase_if(found, [&](const ScoredOffset& s) {
+    return std::find(excluded.begin(), excluded.end(), s.offset) != excluded.end();
+  });
+  std::vector<ScoredOffset> out;
+  for (size_t i = plan.offset; i < found.size() && out.size() < plan.limit; ++i)
+    out.push_back(found[i]);
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<ScoredOffset>> execute_recommend(const storage::Collection& collection,
+                                                    const storage::ReadView& view,
+                                                    const QueryPlan& plan,
+                                                    const RecommendQuery& recommend,
+                                                    storage::ParallelPool& pool) {
+  auto index = example_vector_index(view, plan);
+  if (!index.ok()) return index.error();
+  const storage::DenseVectorSpec& spec = view.schema().dense[*index];
+  const size_t dim = spec.dim;
+  ExampleResolver resolver(view, spec, *index);
+  auto pos = resolver.resolve_all(recommend.positive);
+  if (!pos.ok()) return pos.error();
+  auto neg = resolver.resolve_all(recommend.negative);
+  if (!neg.ok()) return neg.error();
+  const std::vector<std::vector<float>> positive = std::move(pos.value());
+  const std::vector<std::vector<float>> negative = std::move(neg.value());
   const auto distance = spec.distance;
   auto sim = [distance, dim](const std::vector<float>& example, const float* v) {
     return similarity(distance, example.data(), v, dim);
   };
 
-  if (plan.kind == QueryPlan::Kind::kRecommend) {
-    auto pos = resolver.resolve_all(plan.recommend->positive);
-    if (!pos.ok()) return pos.error();
-    auto neg = resolver.resolve_all(plan.recommend->negative);
-    if (!neg.ok()) return neg.error();
-    positive = std::move(pos.value());
-    negative = std::move(neg.value());
-    switch (plan.recommend->strategy) {
-      case RecommendSpec::Strategy::kAverageVector: {
-        if (positive.empty())
-          return Error::bad_request("No positive examples given: average_vector needs at least one");
-        std::vector<float> query = average(positive, dim);
-        if (!negative.empty()) {
-          std::vector<float> avg_negative = average(negative, dim);
-          for (size_t i = 0; i < dim; ++i) query[i] = query[i] + query[i] - avg_negative[i];
-        }
-        storage::SearchRequest request;
-        request.vector_name = plan.using_name;
-        request.vector = std::move(query);
-        request.filter = plan.filter;
-        request.limit = plan.limit + plan.offset + resolver.excluded().size();
-        request.score_threshold = plan.score_threshold;
-        request.params = plan.params;
-        auto found = collection.search(view, request, pool);
-        std::erase_if(found, [&](const ScoredOffset& s) {
-          const auto& ex = resolver.excluded();
-          return std::find(ex.begin(), ex.end(), s.offset) != ex.end();
-        });
-        std::vector<ScoredOffset> out;
-        for (size_t i = plan.offset; i < found.size() && out.size() < plan.limit; ++i)
-          out.push_back(found[i]);
-        return out;
-      }
-      case RecommendSpec::Strategy::kBestScore:
-        scorer = [&](const float* v) {
-          float max_positive = -INFINITY, max_negative = -INFINITY;
-          for (const auto& e : positive) max_positive = std::max(max_positive, sim(e, v));
-          for (const auto& e : negative) max_negative = std::max(max_negative, sim(e, v));
-          return max_positive > max_negative ? scaled_fast_sigmoid(max_positive)
-                                             : -scaled_fast_sigmoid(max_negative);
-        };
-        break;
-      case RecommendSpec::Strategy::kSumScores:
-        scorer = [&](const float* v) {
-          float sum = 0;
-          for (const auto& e : positive) sum += sim(e, v);
-          for (const auto& e : negative) sum -= sim(e, v);
-          return sum;
-        };
-        break;
-    }
-  } else if (plan.kind == QueryPlan::Kind::kDiscover) {
-    auto target = resolver.resolve(*plan.target);
-    if (!target.ok()) return target.error();
-    targets.push_back(std::move(target.value()));
-    scorer = [&](const float* v) {
-      int rank = 0;
-      for (const auto& [p, n] : pairs) {
-        float ps = sim(p, v), ns = sim(n, v);
-        rank += ps > ns ? 1 : (ps < ns ? -1 : 0);
-      }
-      return float(rank) + scaled_fast_sigmoid(sim(targets[0], v));
-    };
-  } else {
-    scorer = [&](const float* v) {
-      float sum = 0;
-      for (const auto& [p, n] : pairs)
-        sum += fast_sigmoid(std::min(sim(p, v) - sim(n, v) - 1.1920929e-07f, 0.0f));
-      return sum;
-    };
+  storage::DenseScorer scorer;
+  switch (recommend.strategy) {
+    case RecommendQuery::Strategy::kAverageVector:
+      if (positive.empty())
+        return Error::bad_request("No positive examples given: average_vector needs at least one");
+      return recommend_average_vector(collection, view, plan, positive, negative,
+                                      resolver.excluded(), dim, pool);
+    case RecommendQuery::Strategy::kBestScore:
+      scorer = [&](const float* v) {
+        float max_positive = -INFINITY, max_negative = -INFINITY;
+        for (const auto& e : positive) max_positive = std::max(max_positive, sim(e, v));
+        for (const auto& e : negative) max_negative = std::max(max_negative, sim(e, v));
+        return max_positive > max_negative ? scaled_fast_sigmoid(max_positive)
+                                           : -scaled_fast_sigmoid(max_negative);
+      };
+      break;
+    case RecommendQuery::Strategy::kSumScores:
+      scorer = [&](const float* v) {
+        float sum = 0;
+        for (const auto& e : positive) sum += sim(e, v);
+        for (const auto& e : negative) sum -= sim(e, v);
+        return sum;
+      };
+      break;
   }
-  return storage::exact_search_by(view, size_t(index), plan.filter.get(), plan.limit, plan.offset,
+  return storage::exact_search_by(view, *index, plan.filter.get(), plan.limit, plan.offset,
                                   plan.score_threshold, scorer, resolver.excluded(), pool);
 }
 
-}  // namespace sextant::api
+Result<std::vector<ScoredOffset>> execute_discover(const storage::ReadView& view,
+                                                   const QueryPlan& plan,
+                                                   const DiscoverQuery& discover,
+                                                   storage::ParallelPool& pool) {
+  auto index = example_vector_index(view, plan);
+  if (!index.ok()) return index.error();
+  const storage::DenseVectorSpec& spec = view.schema().dense[*index];
+  const size_t dim = spec.dim;
+  ExampleResolver resolver(view, spec, *index);
+  auto pairs = resolve_pairs(resolver, discover.context);
+  if (!pairs.ok()) return pairs.error();
+  auto target = resolver.resolve(discover.target);
+  if (!target.ok()) return target.error();
+  const auto distance = spec.distance;
+  auto sim = [distance, dim](const std::vector<float>& example, const float* v) {
+    return similarity(distance, example.data(), v, dim);
+  };
+  storage::DenseScorer scorer = [&](const float* v) {
+    int rank = 0;
+    for (const auto& [p, n] : pairs.value()) {
+      float ps = sim(p, v), ns = sim(n, v);
+      rank += ps > ns ? 1 : (ps < ns ? -1 : 0);
+    }
+    return float(rank) + scaled_fast_sigmoid(sim(target.value(), v));
+  };
+  return storage::exact_search_by(view, *index, plan.filter.get(), plan.limit, plan.offset,
+                                  plan.score_threshold, scorer, resolver.excluded(), pool);
+}
+
+Result<std::vector<ScoredOffset>> execute_context(const storage::ReadView& view,
+                                                  const QueryPlan& plan,
+                                                  const ContextQuery& context,
+                                                  storage::ParallelPool& pool) {
+  auto index = example_vector_index(view, plan);
+  if (!index.ok()) return index.error();
+  const storage::DenseVectorSpec& spec = view.schema().dense[*index];
+  const size_t dim = spec.dim;
+  ExampleResolver resolver(view, spec, *index);
+  auto pairs = resolve_pairs(resolver, context.context);
+  if (!pairs.ok()) return pairs.error();
+  const auto distance = spec.distance;
+  auto sim = [distance, dim](const std::vector<float>& example, const float* v) {
+    return similarity(distance, example.data(), v, dim);
+  };
+  storage::DenseScorer scorer = [&](const float* v) {
+    float sum = 0;
+    for (const auto& [p, n] : pairs.value())
+      sum += fast_sigmoid(std::min(sim(p, v) - sim(n, v) - 1.1920929e-07f, 0.0f));
+    return sum;
+  };
+  return storage::exact_search_by(view, *index, plan.filter.get(), plan.limit, plan.offset,
+                                  plan.score_threshold, scorer, resolver.excluded(), pool);
+}
+
+}  // namespace sextant::query

@@ -1,16 +1,30 @@
 // Queries driven by examples rather than one vector: recommend (average_vector, best_score,
 // sum_scores), discover (target + context pairs) and context search, with Qdrant's scoring
-// formulas. Examples given as point ids are read from the view and never returned themselves.
+// formulas. They score the plan's `using` dense vector (never a multivector) over the whole
+// collection, under the plan's filter, threshold, offset and limit. Examples given as point ids
+// are read from the view and never returned themselves.
 #pragma once
 
-#include "api/query_request.hpp"
+#include <vector>
+
+#include "query/query_plan.hpp"
 #include "storage/collection.hpp"
 #include "storage/parallel.hpp"
 
-namespace sextant::api {
+namespace sextant::query {
 
-Result<std::vector<storage::ScoredOffset>> execute_example_query(
+storage::Result<std::vector<storage::ScoredOffset>> execute_recommend(
     const storage::Collection& collection, const storage::ReadView& view, const QueryPlan& plan,
-    storage::ParallelPool& pool);
+    const RecommendQuery& recommend, storage::ParallelPool& pool);
 
-}  // namespace sextant::api
+storage::Result<std::vector<storage::ScoredOffset>> execute_discover(const storage::ReadView& view,
+                                                                     const QueryPlan& plan,
+                                                                     const DiscoverQuery& discover,
+                                                                     storage::ParallelPool& pool);
+
+storage::Result<std::vector<storage::ScoredOffset>> execute_context(const storage::ReadView& view,
+                                                                    const QueryPlan& plan,
+                                                                    const ContextQuery& context,
+                                                                    storage::ParallelPool& pool);
+
+}  // namespace sextant::query

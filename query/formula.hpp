@@ -1,6 +1,6 @@
-// Qdrant's score-boosting formula (`{"formula": <Expression>, "defaults": {...}}`): a typed
-// expression tree parsed from the Query API body, its evaluation for one point, and the rescoring
-// of prefetch results by it.
+// Qdrant's score-boosting formula (`{"formula": <Expression>, "defaults": {...}}`) as the engine
+// holds it: a typed expression tree (built by the wire's parser), its evaluation for one point,
+// and the rescoring of prefetch results by it.
 //
 // Evaluation follows Qdrant: arithmetic in double precision; `$score[i]` is the point's score in
 // prefetch i (else its default, else 0); payload variables read the key path (arrays flattened,
@@ -13,8 +13,6 @@
 // operands, Decay one or two (x, then target), Neg/Abs/Sqrt/Exp/Log10/Ln one.
 #pragma once
 
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
 #include <functional>
 #include <map>
 #include <memory>
@@ -28,19 +26,35 @@
 #include "storage/status.hpp"
 #include "storage/vector_search.hpp"
 
-namespace sextant::api::formula {
+namespace sextant::query::formula {
 
 enum class DecayKind { kLinear, kExponential, kGauss };
 
 struct Expression {
   enum class Kind {
-    kConstant, kScore, kPayload, kCondition, kGeoDistance, kDatetime, kDatetimeKey,
-    kMult, kSum, kNeg, kAbs, kDiv, kSqrt, kPow, kExp, kLog10, kLn, kDecay
+    kConstant,
+    kScore,
+    kPayload,
+    kCondition,
+    kGeoDistance,
+    kDatetime,
+    kDatetimeKey,
+    kMult,
+    kSum,
+    kNeg,
+    kAbs,
+    kDiv,
+    kSqrt,
+    kPow,
+    kExp,
+    kLog10,
+    kLn,
+    kDecay
   };
   Kind kind = Kind::kConstant;
-  double constant = 0;                  // kConstant; kDatetime: seconds since the epoch
-  size_t index = 0;                     // kScore: prefetch index; kCondition: condition index
-  index::payload::JsonPath key;         // kPayload, kGeoDistance, kDatetimeKey
+  double constant = 0;                    // kConstant; kDatetime: seconds since the epoch
+  size_t index = 0;                       // kScore: prefetch index; kCondition: condition index
+  index::payload::JsonPath key;           // kPayload, kGeoDistance, kDatetimeKey
   double origin_lat = 0, origin_lon = 0;  // kGeoDistance
   std::optional<double> by_zero_default;  // kDiv
   DecayKind decay = DecayKind::kLinear;   // kDecay
@@ -51,18 +65,17 @@ struct Expression {
 struct Formula {
   Expression root;
   std::vector<std::shared_ptr<const index::filter::Filter>> conditions;  // one condition each
-  std::map<size_t, boost::json::value> score_defaults;                    // `$score[i]` -> value
-  std::map<std::string, boost::json::value> payload_defaults;  // canonical key path -> value
+  std::map<size_t, double> score_defaults;  // `$score[i]` -> its numeric default
+  // Canonical key path -> the value that stands in for a missing payload value. Defaults are
+  // user data of the same kind as payloads (a number, a geo point, a datetime string), so they
+  // are held as payload values are (index/payload/json_path.hpp) and read by the same code.
+  std::map<std::string, boost::json::value> payload_defaults;
 };
-
-// `{"formula": ..., "defaults": ...}` (the object that holds the `formula` key).
-storage::Result<std::shared_ptr<const Formula>> parse_formula_query(
-    const boost::json::object& query);
 
 // What one point offers to the formula.
 struct PointInputs {
-  const boost::json::object* payload = nullptr;             // null: no payload
-  std::vector<std::optional<float>> prefetch_scores;        // by prefetch index
+  const boost::json::object* payload = nullptr;       // null: no payload (user data)
+  std::vector<std::optional<float>> prefetch_scores;  // by prefetch index
   std::function<bool(size_t condition_index)> condition_holds;
 };
 
@@ -81,4 +94,4 @@ storage::Result<std::vector<storage::ScoredOffset>> rescore_with_formula(
 // Rust's Display of an f64 ("1", "0.5", "inf", "NaN"), as Qdrant's formula messages print it.
 std::string rust_float_text(double value);
 
-}  // namespace sextant::api::formula
+}  // namespace sextant::query::formula
