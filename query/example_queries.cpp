@@ -1,3 +1,5 @@
+// Recommend, discover and context scoring: examples resolved to vectors once, then either a
+// nearest search (recommend average_vector) or an exact scan with the kind's scorer.
 #include "query/example_queries.hpp"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// Example resolution: an id example reads the stored vector and is remembered for exclusion; a
+// vector example is checked for its dimension and normalised as stored vectors are.
 #include "query/example_resolver.hpp"
 
 #include <string>

@@ -1,3 +1,5 @@
+// RRF and DBSF over prefetch lists: per-list contributions summed per point in first-seen order,
+// then a stable sort by fused score and the page of the plan.
 #include "query/fusion.hpp"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// The grouping driver: rounds of the source plan under a per-round filter (key present, groups
+// already full or still wanted, points already seen left out), hits gathered by GroupsAggregator.
 #include "query/group_queries.hpp"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// Nearest search and its MMR variants: the search request built from the plan (by vector or by a
+// point's vector), exact rescoring of prefetch candidates, and the two MMR placements.
 #include "query/nearest.hpp"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// All / sample / order_by: candidates from the prefetches or a filtered walk of the collection;
+// order_by goes through storage's scroll, which orders by the payload key.
 #include "query/scroll_queries.hpp"
 
 #include <algorithm>
