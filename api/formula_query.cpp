@@ -4,7 +4,6 @@
 // "Wrong input: Validation failed: ...".
 #include "api/formula_query.hpp"
 
-#include <charconv>
 #include <cmath>
 
 #include "api/filter_parser.hpp"
@@ -15,17 +14,13 @@ namespace sextant::api::formula {
 namespace json = boost::json;
 using index::payload::JsonPath;
 using index::payload::JsonPathItem;
+using query::formula::DecayKind;
+using query::formula::Expression;
+using query::formula::Formula;
+using query::formula::rust_float_text;
 using storage::Error;
 using storage::Result;
 using storage::Status;
-
-std::string rust_float_text(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  char buffer[512];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
-  return ec == std::errc() ? std::string(buffer, end) : shortest_number_text(value);
-}
 
 namespace {
 
@@ -299,8 +294,13 @@ Result<std::shared_ptr<const Formula>> parse_formula_query(const json::object& q
     for (const auto& [name, value] : defaults->get_object()) {
       auto id = parse_variable(std::string(name));
       if (!id.ok()) return id.error();
-      if (id->is_score) formula->score_defaults[id->score_index] = value;
-      else formula->payload_defaults[id->path.to_string()] = value;
+      if (!id->is_score) {
+        formula->payload_defaults[id->path.to_string()] = value;
+      } else if (value.is_number()) {
+        formula->score_defaults[id->score_index] = json_double(value);
+      } else {
+        formula->score_defaults.erase(id->score_index);  // not a number: scores as no default
+      }
     }
   }
   return std::shared_ptr<const Formula>(std::move(formula));

@@ -2,13 +2,17 @@
 
 #include <boost/json/parse.hpp>
 
-#include "api/group_queries.hpp"
 #include "api/handler_support.hpp"
 #include "api/json_numbers.hpp"
 #include "api/point_json.hpp"
+#include "api/query_request.hpp"
+#include "query/group_queries.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
+using query::GroupKey;
+using query::GroupQuery;
+using query::PointGroup;
 
 namespace {
 
@@ -181,7 +185,8 @@ Result<json::value> groups_route(ApiContext& context, Request& request, GroupEnd
   }
 
   auto view = collection.value()->view();
-  auto groups = execute_group_query(*collection.value(), *view, groups_request.query, context.pool);
+  auto groups =
+      query::execute_group_query(*collection.value(), *view, groups_request.query, context.pool);
   if (!groups.ok()) return groups.error();
 
   std::shared_ptr<const storage::ReadView> lookup_view;
@@ -208,7 +213,7 @@ Result<json::value> groups_route(ApiContext& context, Request& request, GroupEnd
     }
     json::object entry{{"hits", std::move(hits)}, {"id", group_id_json(group.id)}};
     if (lookup_view) {
-      auto record = lookup_group_point(*lookup_view, group.id, lookup_options);
+      auto record = query::lookup_group_point(*lookup_view, group.id, lookup_options);
       if (record)
         entry["lookup"] = record_json(*record, groups_request.lookup->with_payload,
                                       groups_request.lookup->with_vectors.any());

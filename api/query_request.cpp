@@ -1,8 +1,23 @@
 #include "api/query_request.hpp"
+
+#include "api/formula_query.hpp"
 #include "api/json_numbers.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
+using query::ContextPair;
+using query::ContextQuery;
+using query::DbsfQuery;
+using query::DiscoverQuery;
+using query::Example;
+using query::FormulaQuery;
+using query::MmrParams;
+using query::NearestQuery;
+using query::OrderByQuery;
+using query::RecommendQuery;
+using query::RelevanceFeedbackQuery;
+using query::RrfQuery;
+using query::SampleRandomQuery;
 using storage::Error;
 using storage::Status;
 
@@ -74,22 +89,27 @@ Result<std::optional<float>> parse_threshold(const json::object& body) {
 }
 
 // The vector of a nearest query: dense, sparse, multi, a point id or a Document.
-Status parse_nearest(const json::value& value, Inference* inference, QueryPlan& plan) {
+Result<NearestQuery> parse_nearest(const json::value& value, Inference* inference) {
+  NearestQuery nearest;
   if (value.is_number() || value.is_string()) {
     auto id = parse_point_id(value);
     if (!id.ok()) return id.error();
-    plan.by_id = id.value();
-    return {};
+    nearest.target = id.value();
+    return nearest;
   }
   storage::CollectionSchema any_schema;  // names are checked at execution against the real one
   auto vectors = parse_point_vectors(value, any_schema, inference, /*for_query=*/true);
   if (!vectors.ok()) return vectors.error();
   auto& v = vectors.value();
-  if (v.dense.size() == 1) plan.vector = std::move(v.dense.begin()->second);
-  else if (v.sparse.size() == 1) plan.vector = std::move(v.sparse.begin()->second);
-  else if (v.multi.size() == 1) plan.vector = std::move(v.multi.begin()->second);
-  else return Error::format("data did not match any variant of untagged enum QueryInterface");
-  return {};
+  if (v.dense.size() == 1)
+    nearest.target = storage::QueryVector(std::move(v.dense.begin()->second));
+  else if (v.sparse.size() == 1)
+    nearest.target = storage::QueryVector(std::move(v.sparse.begin()->second));
+  else if (v.multi.size() == 1)
+    nearest.target = storage::QueryVector(std::move(v.multi.begin()->second));
+  else
+    return Error::format("data did not match any variant of untagged enum QueryInterface");
+  return nearest;
 }
 
 Result<Example> parse_example(const json::value& value, Inference* inference) {
@@ -120,8 +140,8 @@ Result<std::vector<Example>> parse_examples(const json::object& body, const char
   return examples;
 }
 
-Result<RecommendSpec> parse_recommend_spec(const json::object& body, Inference* inference) {
-  RecommendSpec spec;
+Result<RecommendQuery> parse_recommend_spec(const json::object& body, Inference* inference) {
+  RecommendQuery spec;
   auto positive = parse_examples(body, "positive", inference);
   if (!positive.ok()) return positive.error();
   auto negative = parse_examples(body, "negative", inference);
@@ -131,9 +151,9 @@ Result<RecommendSpec> parse_recommend_spec(const json::object& body, Inference* 
   if (auto s = body.if_contains("strategy"); s && !s->is_null()) {
     if (!s->is_string()) return Error::format("invalid type for `strategy`");
     const auto& name = s->get_string();
-    if (name == "average_vector") spec.strategy = RecommendSpec::Strategy::kAverageVector;
-    else if (name == "best_score") spec.strategy = RecommendSpec::Strategy::kBestScore;
-    else if (name == "sum_scores") spec.strategy = RecommendSpec::Strategy::kSumScores;
+    if (name == "average_vector") spec.strategy = RecommendQuery::Strategy::kAverageVector;
+    else if (name == "best_score") spec.strategy = RecommendQuery::Strategy::kBestScore;
+    else if (name == "sum_scores") spec.strategy = RecommendQuery::Strategy::kSumScores;
     else
       return Error::format("unknown variant `" + std::string(name) +
                            "`, expected one of `average_vector`, `best_score`, `sum_scores`");
@@ -193,8 +213,8 @@ Result<MmrParams> parse_mmr(const json::value& value) {
 }
 
 // `{"target": ..., "feedback": [{"example": ..., "score": f}], "strategy": {"naive": {a, b, c}}}`.
-Result<RelevanceFeedbackSpec> parse_relevance_feedback(const json::value& value,
-                                                       Inference* inference) {
+Result<RelevanceFeedbackQuery> parse_relevance_feedback(const json::value& value,
+                                                        Inference* inference) {
   if (!value.is_object())
     return Error::format("invalid type: expected struct RelevanceFeedbackInput");
   const auto& o = value.get_object();
@@ -202,7 +222,7 @@ Result<RelevanceFeedbackSpec> parse_relevance_feedback(const json::value& value,
     if (!o.contains(field)) return Error::format(std::string("missing field `") + field + "`");
   auto target = parse_example(o.at("target"), inference);
   if (!target.ok()) return target.error();
-  RelevanceFeedbackSpec spec{std::move(target.value()), {}, 0, 0, 0};
+  RelevanceFeedbackQuery spec{std::move(target.value()), {}, 0, 0, 0};
   if (!o.at("feedback").is_array()) return Error::format("invalid type: expected a sequence");
   for (const auto& item : o.at("feedback").get_array()) {
     const json::object* fields = item.if_object();
@@ -235,40 +255,37 @@ Result<RelevanceFeedbackSpec> parse_relevance_feedback(const json::value& value,
   return spec;
 }
 
-Status parse_query_value(const json::value& query, Inference* inference, QueryPlan& plan) {
+// The `query` of a plan: one of Qdrant's query kinds, or a bare vector / point id (nearest).
+Result<query::Query> parse_query_value(const json::value& query, Inference* inference) {
   if (query.is_object()) {
     const auto& q = query.get_object();
     if (auto n = q.if_contains("nearest")) {
-      plan.kind = QueryPlan::Kind::kNearest;
-      if (auto st = parse_nearest(*n, inference, plan); !st.ok()) return st;
+      auto nearest = parse_nearest(*n, inference);
+      if (!nearest.ok()) return nearest.error();
       if (auto m = q.if_contains("mmr"); m && !m->is_null()) {
         auto mmr = parse_mmr(*m);
         if (!mmr.ok()) return mmr.error();
-        plan.mmr = mmr.value();
+        nearest->mmr = mmr.value();
       }
-      return {};
+      return query::Query(std::move(nearest.value()));
     }
     if (q.contains("formula")) {
       auto formula = formula::parse_formula_query(q);
       if (!formula.ok()) return formula.error();
-      plan.kind = QueryPlan::Kind::kFormula;
-      plan.formula = std::move(formula.value());
-      return {};
+      return query::Query(FormulaQuery{std::move(formula.value())});
     }
     if (auto f = q.if_contains("fusion")) {
-      if (f->is_string() && f->get_string() == "rrf") plan.kind = QueryPlan::Kind::kFusionRrf;
-      else if (f->is_string() && f->get_string() == "dbsf") plan.kind = QueryPlan::Kind::kFusionDbsf;
-      else return Error::format("unknown variant for `fusion`, expected `rrf` or `dbsf`");
-      return {};
+      if (f->is_string() && f->get_string() == "rrf") return query::Query(RrfQuery{});
+      if (f->is_string() && f->get_string() == "dbsf") return query::Query(DbsfQuery{});
+      return Error::format("unknown variant for `fusion`, expected `rrf` or `dbsf`");
     }
     if (auto r = q.if_contains("rrf")) {
-      plan.kind = QueryPlan::Kind::kFusionRrf;
+      RrfQuery rrf;
       if (r->is_object())
-        if (auto k = r->get_object().if_contains("k"); k && json_uint(*k)) plan.rrf_k = *json_uint(*k);
-      return {};
+        if (auto k = r->get_object().if_contains("k"); k && json_uint(*k)) rrf.k = *json_uint(*k);
+      return query::Query(rrf);
     }
     if (auto o = q.if_contains("order_by")) {
-      plan.kind = QueryPlan::Kind::kOrderBy;
       storage::OrderBy order;
       if (o->is_string()) {
         order.key = std::string(o->get_string());
@@ -281,22 +298,18 @@ Status parse_query_value(const json::value& query, Inference* inference, QueryPl
       } else {
         return Error::format("missing field `key` in `order_by`");
       }
-      plan.order_by = std::move(order);
-      return {};
+      return query::Query(OrderByQuery{std::move(order)});
     }
     if (auto s = q.if_contains("sample")) {
       if (!s->is_string() || s->get_string() != "random")
         return Error::format("unknown variant for `sample`, expected `random`");
-      plan.kind = QueryPlan::Kind::kSampleRandom;
-      return {};
+      return query::Query(SampleRandomQuery{});
     }
     if (auto r = q.if_contains("recommend")) {
       if (!r->is_object()) return Error::format("invalid type: expected struct RecommendInput");
       auto spec = parse_recommend_spec(r->get_object(), inference);
       if (!spec.ok()) return spec.error();
-      plan.kind = QueryPlan::Kind::kRecommend;
-      plan.recommend = std::move(spec.value());
-      return {};
+      return query::Query(std::move(spec.value()));
     }
     if (auto d = q.if_contains("discover")) {
       if (!d->is_object()) return Error::format("invalid type: expected struct DiscoverInput");
@@ -307,28 +320,22 @@ Status parse_query_value(const json::value& query, Inference* inference, QueryPl
       auto context = d->get_object().if_contains("context");
       auto pairs = parse_context_pairs(context ? *context : json::value(nullptr), inference);
       if (!pairs.ok()) return pairs.error();
-      plan.kind = QueryPlan::Kind::kDiscover;
-      plan.target = std::move(example.value());
-      plan.context = std::move(pairs.value());
-      return {};
+      return query::Query(DiscoverQuery{std::move(example.value()), std::move(pairs.value())});
     }
     if (auto c = q.if_contains("context")) {
       auto pairs = parse_context_pairs(*c, inference);
       if (!pairs.ok()) return pairs.error();
-      plan.kind = QueryPlan::Kind::kContext;
-      plan.context = std::move(pairs.value());
-      return {};
+      return query::Query(ContextQuery{std::move(pairs.value())});
     }
     if (auto r = q.if_contains("relevance_feedback")) {
       auto spec = parse_relevance_feedback(*r, inference);
       if (!spec.ok()) return spec.error();
-      plan.kind = QueryPlan::Kind::kRelevanceFeedback;
-      plan.relevance_feedback = std::move(spec.value());
-      return {};
+      return query::Query(std::move(spec.value()));
     }
   }
-  plan.kind = QueryPlan::Kind::kNearest;
-  return parse_nearest(query, inference, plan);
+  auto nearest = parse_nearest(query, inference);
+  if (!nearest.ok()) return nearest.error();
+  return query::Query(std::move(nearest.value()));
 }
 
 Result<QueryPlan> parse_plan(const json::object& body, Inference* inference, size_t depth) {
@@ -349,8 +356,11 @@ Result<QueryPlan> parse_plan(const json::object& body, Inference* inference, siz
       return st.error();
     }
   }
-  if (auto q = body.if_contains("query"); q && !q->is_null())
-    if (auto st = parse_query_value(*q, inference, plan); !st.ok()) return st.error();
+  if (auto q = body.if_contains("query"); q && !q->is_null()) {
+    auto query = parse_query_value(*q, inference);
+    if (!query.ok()) return query.error();
+    plan.query = std::move(query.value());
+  }
   if (auto u = body.if_contains("using"); u && !u->is_null()) {
     if (!u->is_string()) return Error::format("invalid type for `using`: expected a string");
     plan.using_name = std::string(u->get_string());
@@ -434,22 +444,25 @@ Status parse_using(const json::object& body, QueryPlan& plan) {
 Result<QueryRequest> parse_search_request(const json::object& body) {
   QueryRequest request;
   QueryPlan& plan = request.plan;
-  plan.kind = QueryPlan::Kind::kNearest;
   auto vector = body.if_contains("vector");
   if (!vector) return Error::format("missing field `vector`");
+  Result<NearestQuery> nearest = NearestQuery{};
   if (vector->is_object() && vector->get_object().contains("name")) {
     const auto& named = vector->get_object();
     if (!named.at("name").is_string()) return Error::format("invalid type for `name`");
     plan.using_name = std::string(named.at("name").get_string());
     auto inner = named.if_contains("vector");
     if (!inner) return Error::format("missing field `vector`");
-    if (auto st = parse_nearest(*inner, nullptr, plan); !st.ok()) return st.error();
+    nearest = parse_nearest(*inner, nullptr);
   } else if (vector->is_array()) {
-    if (auto st = parse_nearest(*vector, nullptr, plan); !st.ok()) return st.error();
+    nearest = parse_nearest(*vector, nullptr);
   } else {
     return Error::format("data did not match any variant of untagged enum NamedVectorStruct");
   }
-  if (plan.by_id) return Error::format("data did not match any variant of untagged enum NamedVectorStruct");
+  if (!nearest.ok()) return nearest.error();
+  if (std::holds_alternative<storage::PointId>(nearest->target))
+    return Error::format("data did not match any variant of untagged enum NamedVectorStruct");
+  plan.query = std::move(nearest.value());
   if (auto st = parse_legacy_common(body, request); !st.ok()) return st.error();
   return request;
 }
@@ -460,8 +473,7 @@ Result<QueryRequest> parse_recommend_request(const json::object& body, Inference
   if (auto st = parse_legacy_common(body, request); !st.ok()) return st.error();
   auto spec = parse_recommend_spec(body, inference);
   if (!spec.ok()) return spec.error();
-  request.plan.kind = QueryPlan::Kind::kRecommend;
-  request.plan.recommend = std::move(spec.value());
+  request.plan.query = std::move(spec.value());
   return request;
 }
 
@@ -472,15 +484,13 @@ Result<QueryRequest> parse_discover_request(const json::object& body, Inference*
   auto context = body.if_contains("context");
   auto pairs = parse_context_pairs(context ? *context : json::value(nullptr), inference);
   if (!pairs.ok()) return pairs.error();
-  request.plan.context = std::move(pairs.value());
   auto target = body.if_contains("target");
   if (target && !target->is_null()) {
     auto example = parse_example(*target, inference);
     if (!example.ok()) return example.error();
-    request.plan.kind = QueryPlan::Kind::kDiscover;
-    request.plan.target = std::move(example.value());
+    request.plan.query = DiscoverQuery{std::move(example.value()), std::move(pairs.value())};
   } else {
-    request.plan.kind = QueryPlan::Kind::kContext;
+    request.plan.query = ContextQuery{std::move(pairs.value())};
   }
   return request;
 }

@@ -2,7 +2,8 @@
 
 #include "api/handler_support.hpp"
 #include "api/point_json.hpp"
-#include "api/query_execution.hpp"
+#include "api/query_request.hpp"
+#include "query/execute_query.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
@@ -13,7 +14,7 @@ constexpr size_t kMaxBatch = 1024;
 
 Result<json::array> run_query(ApiContext& context, const storage::Collection& collection,
                               const storage::ReadView& view, const QueryRequest& request) {
-  auto scored = execute_query(collection, view, request.plan, context.pool);
+  auto scored = query::execute_query(collection, view, request.plan, context.pool);
   if (!scored.ok()) return scored.error();
   storage::ReadOptions options{request.with_payload.enabled, request.with_vector};
   auto reader = view.reader();

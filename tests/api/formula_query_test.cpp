@@ -1,6 +1,7 @@
-// Formula parsing and evaluation without a collection: every expression kind, `$score[i]` and
-// payload defaults, conditions, and Qdrant's errors (missing or non-numeric variables,
-// non-finite results, invalid variable names and decay parameters).
+// Formula parsing, and the parsed formula evaluated by the engine, without a collection: every
+// expression kind, `$score[i]` and payload defaults, conditions, and Qdrant's errors (missing or
+// non-numeric variables, non-finite results, invalid variable names and decay parameters).
+// Evaluation of hand-built formulas is tested in tests/query/formula_test.cpp.
 #include "api/formula_query.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,8 @@ namespace sextant::api::formula {
 namespace {
 
 namespace json = boost::json;
+using query::formula::Formula;
+using query::formula::PointInputs;
 
 std::shared_ptr<const Formula> parse_ok(const std::string& text) {
   auto formula = parse_formula_query(json::parse(text).as_object());
@@ -40,7 +43,7 @@ storage::Result<double> eval(const std::string& formula_text, const std::string&
     return std::find(true_conditions.begin(), true_conditions.end(), index) !=
            true_conditions.end();
   };
-  return evaluate(*formula, point);
+  return query::formula::evaluate(*formula, point);
 }
 
 double value(const std::string& formula_text, const std::string& payload = "{}",
@@ -220,16 +223,6 @@ TEST(FormulaQuery, ShapeErrorsAreFormatErrors) {
     ASSERT_FALSE(formula.ok()) << text;
     EXPECT_EQ(formula.error().kind, storage::ErrorKind::kFormat) << text;
   }
-}
-
-TEST(FormulaQuery, RustFloatText) {
-  EXPECT_EQ(rust_float_text(1.0), "1");
-  EXPECT_EQ(rust_float_text(0.5), "0.5");
-  EXPECT_EQ(rust_float_text(-3.0), "-3");
-  EXPECT_EQ(rust_float_text(INFINITY), "inf");
-  EXPECT_EQ(rust_float_text(-INFINITY), "-inf");
-  EXPECT_EQ(rust_float_text(NAN), "NaN");
-  EXPECT_EQ(rust_float_text(1e20), "100000000000000000000");
 }
 
 }  // namespace

@@ -24,13 +24,13 @@
 #include <variant>
 #include <vector>
 
-#include "api/query_request.hpp"
 #include "index/payload/json_path.hpp"
+#include "query/query_plan.hpp"
 #include "storage/collection.hpp"
 #include "storage/parallel.hpp"
 #include "storage/point_queries.hpp"
 
-namespace sextant::api {
+namespace sextant::query {
 
 // A group id as stored: a string, or an integer (non-negative ones are held as uint64_t, as
 // Qdrant's GroupId reads them).
@@ -49,10 +49,10 @@ struct PointGroup {
 };
 
 // Runs the grouping on one consistent view. Groups come best first, at most groups_limit.
-Result<std::vector<PointGroup>> execute_group_query(const storage::Collection& collection,
-                                                    const storage::ReadView& view,
-                                                    const GroupQuery& query,
-                                                    storage::ParallelPool& pool);
+storage::Result<std::vector<PointGroup>> execute_group_query(const storage::Collection& collection,
+                                                             const storage::ReadView& view,
+                                                             const GroupQuery& query,
+                                                             storage::ParallelPool& pool);
 
 // The point of `view` whose id is the group id, read with `options`; nullopt when the id is not
 // a point id (a negative number, a string that is not a UUID) or no such point exists.
@@ -60,4 +60,4 @@ std::optional<storage::PointRecord> lookup_group_point(const storage::ReadView& 
                                                        const GroupKey& id,
                                                        const storage::ReadOptions& options);
 
-}  // namespace sextant::api
+}  // namespace sextant::query

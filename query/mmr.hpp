@@ -21,7 +21,7 @@
 #include "storage/status.hpp"
 #include "storage/vector_search.hpp"
 
-namespace sextant::api {
+namespace sextant::query {
 
 struct MmrParams {
   float diversity = 0.5f;
@@ -35,8 +35,8 @@ float raw_similarity(index::Distance distance, const float* a, const float* b, s
 // The greedy selection: indices into `relevance`, at most `limit`, in pick order.
 // `similarity(i, j)` is the similarity of candidates i and j (symmetric).
 std::vector<size_t> select_mmr(const std::vector<float>& relevance,
-                               const std::function<float(size_t, size_t)>& similarity,
-                               float lambda, size_t limit);
+                               const std::function<float(size_t, size_t)>& similarity, float lambda,
+                               size_t limit);
 
 // Re-ranks `candidates` (nearest results for `query` on `vector_name`) and keeps `limit`.
 storage::Result<std::vector<storage::ScoredOffset>> rerank_with_mmr(
@@ -44,4 +44,4 @@ storage::Result<std::vector<storage::ScoredOffset>> rerank_with_mmr(
     const storage::QueryVector& query, float diversity,
     const std::vector<storage::ScoredOffset>& candidates, size_t limit);
 
-}  // namespace sextant::api
+}  // namespace sextant::query

@@ -4,19 +4,19 @@
 //   delta(p) = sim(pos, p) - sim(neg, p)
 // where pairs join the best-scored feedback example with the worst, the second best with the
 // second worst, ... (at most three pairs), and sim is the vector's raw similarity (see
-// mmr_query.hpp). Examples given as point ids are read from the view and never returned.
+// mmr.hpp). Examples given as point ids are read from the view and never returned.
 // With prefetches, only their points are scored; otherwise the whole collection is scanned.
 #pragma once
 
-#include "api/query_request.hpp"
+#include "query/query_plan.hpp"
 #include "storage/collection.hpp"
 #include "storage/parallel.hpp"
 
-namespace sextant::api {
+namespace sextant::query {
 
-Result<std::vector<storage::ScoredOffset>> execute_relevance_feedback(
-    const storage::ReadView& view, const QueryPlan& plan,
+storage::Result<std::vector<storage::ScoredOffset>> execute_relevance_feedback(
+    const storage::ReadView& view, const QueryPlan& plan, const RelevanceFeedbackQuery& feedback,
     const std::vector<std::vector<storage::ScoredOffset>>& prefetch_results,
     storage::ParallelPool& pool);
 
-}  // namespace sextant::api
+}  // namespace sextant::query

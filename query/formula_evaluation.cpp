@@ -1,18 +1,27 @@
-// Evaluation of a parsed formula for one point, and the rescoring of prefetch results by it.
-// Values and errors follow Qdrant's formula scorer (see formula_query.hpp for the rules).
+// Evaluation of a formula for one point. Values and errors follow Qdrant's formula scorer (see
+// formula.hpp for the rules). Payload values (and their defaults) are user data, read as storage
+// hands payloads out.
 #include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <unordered_map>
 
-#include "api/formula_query.hpp"
 #include "index/filter/datetime.hpp"
-#include "storage/point_filter.hpp"
+#include "query/formula.hpp"
 
-namespace sextant::api::formula {
-namespace json = boost::json;
+namespace sextant::query::formula {
+namespace json = boost::json;  // payload values: user data, as storage hands them out
 using storage::Error;
 using storage::Result;
-using storage::ScoredOffset;
+
+std::string rust_float_text(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buffer[512];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+  if (ec == std::errc()) return std::string(buffer, end);
+  auto [shortest_end, shortest_ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return shortest_ec == std::errc() ? std::string(buffer, shortest_end) : std::string("NaN");
+}
 
 namespace {
 
@@ -49,17 +58,23 @@ class Evaluator {
   Result<double> eval(const Expression& e) {
     using Kind = Expression::Kind;
     switch (e.kind) {
-      case Kind::kConstant: return e.constant;
-      case Kind::kScore: return score(e.index);
-      case Kind::kCondition: return point_.condition_holds(e.index) ? 1.0 : 0.0;
-      case Kind::kPayload: return number(e.key);
+      case Kind::kConstant:
+        return e.constant;
+      case Kind::kScore:
+        return score(e.index);
+      case Kind::kCondition:
+        return point_.condition_holds(e.index) ? 1.0 : 0.0;
+      case Kind::kPayload:
+        return number(e.key);
       case Kind::kGeoDistance: {
         auto to = geo(e.key);
         if (!to.ok()) return to.error();
         return haversine_meters(e.origin_lat, e.origin_lon, to->lat, to->lon);
       }
-      case Kind::kDatetime: return e.constant;
-      case Kind::kDatetimeKey: return datetime_seconds(e.key);
+      case Kind::kDatetime:
+        return e.constant;
+      case Kind::kDatetimeKey:
+        return datetime_seconds(e.key);
       case Kind::kMult: {
         double product = 1.0;
         for (const auto& operand : e.operands) {
@@ -98,8 +113,10 @@ class Evaluator {
         return finite_or_error(power, rust_float_text(*base) + "^" + rust_float_text(*exponent) +
                                           " = " + rust_float_text(power));
       }
-      case Kind::kDecay: return decay(e);
-      default: return unary(e);
+      case Kind::kDecay:
+        return decay(e);
+      default:
+        return unary(e);
     }
   }
 
@@ -114,13 +131,20 @@ class Evaluator {
           result, prefix + rust_float_text(x) + suffix + " = " + rust_float_text(result));
     };
     switch (e.kind) {
-      case Kind::kNeg: return -x;
-      case Kind::kAbs: return std::fabs(x);
-      case Kind::kSqrt: return checked(std::sqrt(x), "\xE2\x88\x9A", "");
-      case Kind::kExp: return checked(std::exp(x), "exp(", ")");
-      case Kind::kLog10: return checked(std::log10(x), "log10(", ")");
-      case Kind::kLn: return checked(std::log(x), "ln(", ")");
-      default: return Error::internal("unexpected formula expression");
+      case Kind::kNeg:
+        return -x;
+      case Kind::kAbs:
+        return std::fabs(x);
+      case Kind::kSqrt:
+        return checked(std::sqrt(x), "\xE2\x88\x9A", "");
+      case Kind::kExp:
+        return checked(std::exp(x), "exp(", ")");
+      case Kind::kLog10:
+        return checked(std::log10(x), "log10(", ")");
+      case Kind::kLn:
+        return checked(std::log(x), "ln(", ")");
+      default:
+        return Error::internal("unexpected formula expression");
     }
   }
 
@@ -135,9 +159,12 @@ class Evaluator {
     }
     const double diff = *x - target;
     switch (e.decay) {
-      case DecayKind::kLinear: return std::max(0.0, -e.lambda * std::fabs(diff) + 1.0);
-      case DecayKind::kExponential: return std::exp(e.lambda * std::fabs(diff));
-      case DecayKind::kGauss: return std::exp(e.lambda * diff * diff);
+      case DecayKind::kLinear:
+        return std::max(0.0, -e.lambda * std::fabs(diff) + 1.0);
+      case DecayKind::kExponential:
+        return std::exp(e.lambda * std::fabs(diff));
+      case DecayKind::kGauss:
+        return std::exp(e.lambda * diff * diff);
     }
     return 0.0;
   }
@@ -146,12 +173,7 @@ class Evaluator {
     if (prefetch_index < point_.prefetch_scores.size() && point_.prefetch_scores[prefetch_index])
       return *point_.prefetch_scores[prefetch_index];
     auto d = formula_.score_defaults.find(prefetch_index);
-    if (d != formula_.score_defaults.end() && d->second.is_number()) {
-      const json::value& v = d->second;
-      return v.is_double() ? v.get_double() : v.is_int64() ? double(v.get_int64())
-                                                            : double(v.get_uint64());
-    }
-    return 0.0;
+    return d != formula_.score_defaults.end() ? d->second : 0.0;
   }
 
   // The payload value at `key` (several values become one array), else the default.
@@ -177,10 +199,9 @@ class Evaluator {
 
   static Error type_error(const index::payload::JsonPath& key, const char* expected,
                           const std::string& description) {
-    return Error::bad_input(std::string("Expected ") + expected + " value for " +
-                            key.to_string() +
-                            " in the payload and/or in the formula defaults. Error: " +
-                            description);
+    return Error::bad_input(
+        std::string("Expected ") + expected + " value for " + key.to_string() +
+        " in the payload and/or in the formula defaults. Error: " + description);
   }
 
   static constexpr const char* kNoValue = "No value found in a payload nor defaults";
@@ -204,8 +225,9 @@ class Evaluator {
     if (!lat || !lon || !lat->is_number() || !lon->is_number())
       return type_error(key, "geo point", "invalid value: expected struct GeoPoint");
     auto as_double = [](const json::value& n) {
-      return n.is_double() ? n.get_double() : n.is_int64() ? double(n.get_int64())
-                                                           : double(n.get_uint64());
+      return n.is_double()  ? n.get_double()
+             : n.is_int64() ? double(n.get_int64())
+                            : double(n.get_uint64());
     };
     return GeoValue{as_double(*lat), as_double(*lon)};
   }
@@ -229,49 +251,4 @@ Result<double> evaluate(const Formula& formula, const PointInputs& point) {
   return Evaluator(formula, point).eval(formula.root);
 }
 
-Result<std::vector<ScoredOffset>> rescore_with_formula(
-    const storage::ReadView& view, const Formula& formula,
-    const std::vector<std::vector<ScoredOffset>>& prefetch_results,
-    const index::filter::Filter* filter, std::optional<float> score_threshold, size_t limit,
-    size_t offset) {
-  std::vector<std::unordered_map<uint32_t, float>> scores_by_prefetch(prefetch_results.size());
-  std::vector<uint32_t> candidates;
-  for (size_t i = 0; i < prefetch_results.size(); ++i) {
-    for (const auto& scored : prefetch_results[i]) {
-      bool seen_before = false;
-      for (size_t j = 0; j < i && !seen_before; ++j)
-        seen_before = scores_by_prefetch[j].count(scored.offset) > 0;
-      auto [it, inserted] = scores_by_prefetch[i].emplace(scored.offset, scored.score);
-      if (inserted && !seen_before) candidates.push_back(scored.offset);
-    }
-  }
-  auto reader = view.reader();
-  std::vector<ScoredOffset> scored;
-  for (uint32_t candidate : candidates) {
-    if (!reader.alive(candidate)) continue;
-    if (filter && !storage::point_matches(*filter, reader, candidate)) continue;
-    std::optional<json::object> payload = reader.payload(candidate);
-    PointInputs inputs;
-    inputs.payload = payload ? &*payload : nullptr;
-    for (const auto& scores : scores_by_prefetch) {
-      auto it = scores.find(candidate);
-      inputs.prefetch_scores.push_back(it == scores.end() ? std::nullopt
-                                                          : std::optional<float>(it->second));
-    }
-    inputs.condition_holds = [&](size_t index) {
-      return storage::point_matches(*formula.conditions[index], reader, candidate);
-    };
-    auto value = evaluate(formula, inputs);
-    if (!value.ok()) return value.error();
-    const float score = static_cast<float>(*value);
-    if (score_threshold && score < *score_threshold) continue;
-    scored.push_back({candidate, score});
-  }
-  std::stable_sort(scored.begin(), scored.end(),
-                   [](const ScoredOffset& a, const ScoredOffset& b) { return a.score > b.score; });
-  std::vector<ScoredOffset> out;
-  for (size_t i = offset; i < scored.size() && out.size() < limit; ++i) out.push_back(scored[i]);
-  return out;
-}
-
-}  // namespace sextant::api::formula
+}  // namespace sextant::query::formula

@@ -1,15 +1,17 @@
 // Relevance feedback scoring: examples resolved to vectors, feedback paired as Qdrant pairs it,
 // then an exact scan with the combined score.
-#include "api/relevance_feedback.hpp"
+#include "query/relevance_feedback.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "api/mmr_query.hpp"
+#include "query/example_resolver.hpp"
+#include "query/mmr.hpp"
 #include "storage/point_filter.hpp"
 
-namespace sextant::api {
+namespace sextant::query {
 using storage::Error;
+using storage::Result;
 using storage::ScoredOffset;
 
 namespace {
@@ -54,39 +56,19 @@ std::vector<ScoredOffset> rescore_prefetched(
 }  // namespace
 
 Result<std::vector<ScoredOffset>> execute_relevance_feedback(
-    const storage::ReadView& view, const QueryPlan& plan,
+    const storage::ReadView& view, const QueryPlan& plan, const RelevanceFeedbackQuery& feedback,
     const std::vector<std::vector<ScoredOffset>>& prefetch_results, storage::ParallelPool& pool) {
   const auto& schema = view.schema();
   const int index = schema.dense_index(plan.using_name);
   if (index < 0 || schema.dense[size_t(index)].multivector)
     return Error::bad_input("Not existing vector name error: " + plan.using_name);
   const storage::DenseVectorSpec& spec = schema.dense[size_t(index)];
-  auto reader = view.reader();
-  std::vector<uint32_t> excluded;
-  auto resolve = [&](const Example& example) -> Result<std::vector<float>> {
-    if (const auto* id = std::get_if<storage::PointId>(&example)) {
-      auto offset = reader.find(*id);
-      if (!offset || !reader.alive(*offset))
-        return Error::not_found("No point with id " + id->to_string() + " found");
-      const float* v = reader.dense(size_t(index), *offset);
-      if (!v) return Error::bad_input("Not existing vector name error: " + spec.name);
-      excluded.push_back(*offset);
-      return std::vector<float>(v, v + spec.dim);
-    }
-    std::vector<float> v = std::get<std::vector<float>>(example);
-    if (v.size() != spec.dim)
-      return Error::bad_input("Vector dimension error: expected dim: " + std::to_string(spec.dim) +
-                              ", got " + std::to_string(v.size()));
-    if (spec.distance == storage::Distance::kCosine) index::normalize(v.data(), v.size());
-    return v;
-  };
-
-  const RelevanceFeedbackSpec& feedback = *plan.relevance_feedback;
-  auto target = resolve(feedback.target);
+  ExampleResolver resolver(view, spec, size_t(index));
+  auto target = resolver.resolve(feedback.target);
   if (!target.ok()) return target.error();
   std::vector<std::pair<float, std::vector<float>>> items;
   for (const auto& item : feedback.feedback) {
-    auto v = resolve(item.example);
+    auto v = resolver.resolve(item.example);
     if (!v.ok()) return v.error();
     items.emplace_back(item.score, std::move(v.value()));
   }
@@ -112,9 +94,10 @@ Result<std::vector<ScoredOffset>> execute_relevance_feedback(
     return score;
   };
   if (!plan.prefetch.empty())
-    return rescore_prefetched(view, plan, size_t(index), prefetch_results, excluded, scorer);
+    return rescore_prefetched(view, plan, size_t(index), prefetch_results, resolver.excluded(),
+                              scorer);
   return storage::exact_search_by(view, size_t(index), plan.filter.get(), plan.limit, plan.offset,
-                                  plan.score_threshold, scorer, excluded, pool);
+                                  plan.score_threshold, scorer, resolver.excluded(), pool);
 }
 
-}  // namespace sextant::api
+}  // namespace sextant::query

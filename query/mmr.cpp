@@ -1,7 +1,7 @@
 // MMR re-ranking: raw similarities of the candidates' vectors, then the greedy selection.
 // The pairwise similarities are computed lazily: each round only scores the remaining
 // candidates against the point picked last, keeping each candidate's running maximum.
-#include "api/mmr_query.hpp"
+#include "query/mmr.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 
 #include "index/distance/distance.hpp"
 
-namespace sextant::api {
+namespace sextant::query {
 using storage::Error;
 using storage::Result;
 using storage::ScoredOffset;
@@ -18,16 +18,19 @@ using storage::ScoredOffset;
 float raw_similarity(index::Distance distance, const float* a, const float* b, size_t dim) {
   switch (distance) {
     case index::Distance::kCosine:
-    case index::Distance::kDot: return index::dot(a, b, dim);
-    case index::Distance::kEuclid: return -index::l2_squared(a, b, dim);
-    case index::Distance::kManhattan: return -index::l1(a, b, dim);
+    case index::Distance::kDot:
+      return index::dot(a, b, dim);
+    case index::Distance::kEuclid:
+      return -index::l2_squared(a, b, dim);
+    case index::Distance::kManhattan:
+      return -index::l1(a, b, dim);
   }
   return 0;
 }
 
 std::vector<size_t> select_mmr(const std::vector<float>& relevance,
-                               const std::function<float(size_t, size_t)>& similarity,
-                               float lambda, size_t limit) {
+                               const std::function<float(size_t, size_t)>& similarity, float lambda,
+                               size_t limit) {
   const size_t count = relevance.size();
   std::vector<size_t> picked;
   if (count == 0 || limit == 0) return picked;
@@ -61,18 +64,21 @@ namespace {
 
 // One candidate's vector in the form its similarity needs.
 struct CandidateVector {
-  const float* dense = nullptr;                          // dense: `dim` floats
-  std::vector<std::pair<uint32_t, float>> sparse;        // sparse: sorted by index
-  uint32_t rows = 0;                                     // multi: rows x dim at `dense`
+  const float* dense = nullptr;                    // dense: `dim` floats
+  std::vector<std::pair<uint32_t, float>> sparse;  // sparse: sorted by index
+  uint32_t rows = 0;                               // multi: rows x dim at `dense`
 };
 
 float sparse_dot(const std::vector<std::pair<uint32_t, float>>& a,
                  const std::vector<std::pair<uint32_t, float>>& b) {
   float sum = 0;
   for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
-    if (a[i].first < b[j].first) ++i;
-    else if (a[i].first > b[j].first) ++j;
-    else sum += a[i++].second * b[j++].second;
+    if (a[i].first < b[j].first)
+      ++i;
+    else if (a[i].first > b[j].first)
+      ++j;
+    else
+      sum += a[i++].second * b[j++].second;
   }
   return sum;
 }
@@ -87,8 +93,8 @@ std::vector<std::pair<uint32_t, float>> sorted_sparse(const uint32_t* indices, c
 }
 
 // max_sim: for each row of `query`, the best raw similarity to a row of `other`, summed.
-float max_sim(index::Distance distance, const float* query, uint32_t query_rows,
-              const float* other, uint32_t other_rows, size_t dim) {
+float max_sim(index::Distance distance, const float* query, uint32_t query_rows, const float* other,
+              uint32_t other_rows, size_t dim) {
   float sum = 0;
   for (uint32_t q = 0; q < query_rows; ++q) {
     float best = -std::numeric_limits<float>::infinity();
@@ -157,10 +163,12 @@ Result<std::vector<ScoredOffset>> rerank_with_mmr(const storage::ReadView& view,
   std::vector<float> relevance(kept.size());
   for (size_t i = 0; i < kept.size(); ++i) {
     const CandidateVector& v = vectors[i];
-    if (sparse) relevance[i] = sparse_dot(query_sparse, v.sparse);
+    if (sparse)
+      relevance[i] = sparse_dot(query_sparse, v.sparse);
     else if (spec->multivector)
       relevance[i] = max_sim(distance, query_dense.data(), query_rows, v.dense, v.rows, dim);
-    else relevance[i] = raw_similarity(distance, query_dense.data(), v.dense, dim);
+    else
+      relevance[i] = raw_similarity(distance, query_dense.data(), v.dense, dim);
   }
   auto similarity = [&](size_t i, size_t j) -> float {
     const CandidateVector& a = vectors[i];
@@ -175,4 +183,4 @@ Result<std::vector<ScoredOffset>> rerank_with_mmr(const storage::ReadView& view,
   return out;
 }
 
-}  // namespace sextant::api
+}  // namespace sextant::query

@@ -1,4 +1,6 @@
-#include "api/group_queries.hpp"
+// The grouping driver: rounds of the source plan under a per-round filter (key present, groups
+// already full or still wanted, points already seen left out), hits gathered by GroupsAggregator.
+#include "query/group_queries.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -6,12 +8,13 @@
 #include <set>
 #include <unordered_set>
 
-#include "api/query_execution.hpp"
 #include "index/distance/distance.hpp"
+#include "query/execute_query.hpp"
 
-namespace sextant::api {
-namespace json = boost::json;
+namespace sextant::query {
+namespace json = boost::json;  // payloads: user data, as storage hands them out
 namespace filter = index::filter;
+using storage::Result;
 using storage::ScoredOffset;
 
 namespace {
@@ -31,30 +34,34 @@ ResultOrder distance_order(const storage::CollectionSchema& schema, const std::s
                                                                : ResultOrder::kSmallBetter;
 }
 
-ResultOrder result_order(const QueryPlan& plan, const storage::CollectionSchema& schema) {
-  switch (plan.kind) {
-    case QueryPlan::Kind::kNearest:
-      return distance_order(schema, plan.using_name);
-    case QueryPlan::Kind::kRecommend:
-      // average_vector is a plain nearest search; the other strategies score higher-is-better.
-      if (plan.recommend && plan.recommend->strategy == RecommendSpec::Strategy::kAverageVector)
-        return distance_order(schema, plan.using_name);
-      return ResultOrder::kLargeBetter;
-    case QueryPlan::Kind::kOrderBy:
-      return plan.order_by && plan.order_by->descending ? ResultOrder::kLargeBetter
-                                                        : ResultOrder::kSmallBetter;
-    case QueryPlan::Kind::kFusionRrf:
-    case QueryPlan::Kind::kFusionDbsf:
-    case QueryPlan::Kind::kDiscover:
-    case QueryPlan::Kind::kContext:
-    case QueryPlan::Kind::kFormula:
-    case QueryPlan::Kind::kRelevanceFeedback:
-      return ResultOrder::kLargeBetter;
-    case QueryPlan::Kind::kAll:
-    case QueryPlan::Kind::kSampleRandom:
-      return ResultOrder::kArrival;
+// Which way the plan's query ranks its results.
+struct ResultOrderOf {
+  const QueryPlan& plan;
+  const storage::CollectionSchema& schema;
+
+  ResultOrder operator()(const NearestQuery&) const {
+    return distance_order(schema, plan.using_name);
   }
-  return ResultOrder::kArrival;
+  ResultOrder operator()(const RecommendQuery& recommend) const {
+    // average_vector is a plain nearest search; the other strategies score higher-is-better.
+    if (recommend.strategy == RecommendQuery::Strategy::kAverageVector)
+      return distance_order(schema, plan.using_name);
+    return ResultOrder::kLargeBetter;
+  }
+  ResultOrder operator()(const OrderByQuery& order_by) const {
+    return order_by.order_by.descending ? ResultOrder::kLargeBetter : ResultOrder::kSmallBetter;
+  }
+  ResultOrder operator()(const AllQuery&) const { return ResultOrder::kArrival; }
+  ResultOrder operator()(const SampleRandomQuery&) const { return ResultOrder::kArrival; }
+  // Fusion, discover, context, formula and relevance feedback score higher-is-better.
+  template <typename Scored>
+  ResultOrder operator()(const Scored&) const {
+    return ResultOrder::kLargeBetter;
+  }
+};
+
+ResultOrder result_order(const QueryPlan& plan, const storage::CollectionSchema& schema) {
+  return std::visit(ResultOrderOf{plan, schema}, plan.query);
 }
 
 struct Hit {
@@ -327,4 +334,4 @@ std::optional<storage::PointRecord> lookup_group_point(const storage::ReadView& 
   return storage::read_point(reader, *offset, options);
 }
 
-}  // namespace sextant::api
+}  // namespace sextant::query

@@ -1,7 +1,7 @@
 // The grouping algorithm on a real collection, without HTTP: group keys of every JSON type,
 // ordering in both score directions, termination when the best candidates can never join a
 // group, saturating limits, and which group ids can be looked up as points.
-#include "api/group_queries.hpp"
+#include "query/group_queries.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,12 +10,10 @@
 #include <filesystem>
 #include <limits>
 
-#include "api/collection_config.hpp"
 #include "api/collection_config_json.hpp"
-#include "api/point_parsing.hpp"
 #include "storage/storage.hpp"
 
-namespace sextant::api {
+namespace sextant::query {
 namespace {
 
 namespace fs = std::filesystem;
@@ -29,7 +27,7 @@ class GroupQueries : public ::testing::Test {
              ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
     auto storage = storage::Storage::open(root_.string(),
-                                           std::make_shared<JsonCollectionConfigCodec>());
+                                           std::make_shared<api::JsonCollectionConfigCodec>());
     ASSERT_TRUE(storage.ok()) << storage.error().message;
     storage_ = std::move(storage.value());
   }
@@ -40,22 +38,33 @@ class GroupQueries : public ::testing::Test {
   }
 
   // A collection with one 1-dimensional vector: under Dot with query [1] a point scores its
-  // coordinate; under Euclid from [0] its distance is the coordinate.
-  void make_collection(const char* distance, const std::string& points_json) {
-    auto config = config_from_create_body(
-        json::parse(std::string(R"({"vectors": {"size": 1, "distance": ")") + distance + "\"}}")
-            .as_object(),
-        ApiConfig{});
-    ASSERT_TRUE(config.ok()) << config.error().message;
-    ASSERT_TRUE(storage_->create_collection("c", config.value()).ok());
+  // coordinate; under Euclid from [0] its distance is the coordinate. `points_json` holds
+  // {"points": [{"id": number or UUID, "vector": [x], "payload": {...}?}]}.
+  void make_collection(storage::Distance distance, const std::string& points_json) {
+    storage::CollectionConfig config;
+    storage::VectorParams vector;
+    vector.name = "";
+    vector.size = 1;
+    vector.distance = distance;
+    config.params.unnamed_vector = true;
+    config.params.vectors.push_back(vector);
+    ASSERT_TRUE(storage_->create_collection("c", config).ok());
     auto collection = storage_->collection("c");
     ASSERT_TRUE(collection.ok());
     collection_ = collection.value();
-    auto points = parse_points_to_upsert(json::parse(points_json).as_object(),
-                                         collection_->schema(), nullptr);
-    ASSERT_TRUE(points.ok()) << points.error().message;
     storage::UpsertPoints upsert;
-    upsert.points = std::move(points.value());
+    const json::value parsed = json::parse(points_json);
+    for (const json::value& point : parsed.at("points").as_array()) {
+      const json::object& fields = point.as_object();
+      storage::PointWrite write;
+      const json::value& id = fields.at("id");
+      write.id = id.is_string() ? *storage::PointId::parse_uuid(id.as_string())
+                                : storage::PointId::from_number(id.to_number<uint64_t>());
+      write.vectors.dense[""] = {float(fields.at("vector").as_array().at(0).to_number<double>())};
+      if (const json::value* payload = fields.if_contains("payload"))
+        write.payload = payload->as_object();
+      upsert.points.push_back(std::move(write));
+    }
     std::vector<storage::UpdateOperation> operations;
     operations.emplace_back(std::move(upsert));
     ASSERT_TRUE(collection_->update(std::move(operations), true).ok());
@@ -63,8 +72,7 @@ class GroupQueries : public ::testing::Test {
 
   GroupQuery nearest(float query, const char* group_by, size_t limit, size_t group_size) {
     GroupQuery group_query;
-    group_query.plan.kind = QueryPlan::Kind::kNearest;
-    group_query.plan.vector = std::vector<float>{query};
+    group_query.plan.query = NearestQuery{storage::QueryVector(std::vector<float>{query}), {}};
     group_query.group_by = *index::payload::JsonPath::parse(group_by);
     group_query.groups_limit = limit;
     group_query.group_size = group_size;
@@ -107,7 +115,7 @@ const char* kMixedKeys = R"({"points": [
 ]})";
 
 TEST_F(GroupQueries, KeysOfEveryTypeAndLargeBetterOrder) {
-  make_collection("Dot", kMixedKeys);
+  make_collection(storage::Distance::kDot, kMixedKeys);
   // 5, 6, 7 hold a value that cannot be a group id: they join no group at all.
   Groups expected = {{GroupKey(uint64_t(3)), {8}},
                      {GroupKey(int64_t(-3)), {1, 4}},
@@ -117,7 +125,7 @@ TEST_F(GroupQueries, KeysOfEveryTypeAndLargeBetterOrder) {
 }
 
 TEST_F(GroupQueries, SmallerDistancesRankFirstForEuclid) {
-  make_collection("Euclid", kMixedKeys);
+  make_collection(storage::Distance::kEuclid, kMixedKeys);
   // Distances from 0 are the coordinates: point 2 is nearest, point 8 farthest.
   Groups expected = {{GroupKey(std::string("x")), {2, 4}},
                      {GroupKey(std::numeric_limits<uint64_t>::max()), {3}},
@@ -129,7 +137,7 @@ TEST_F(GroupQueries, SmallerDistancesRankFirstForEuclid) {
 TEST_F(GroupQueries, EndsWhenTheBestCandidatesNeverJoinAGroup) {
   // Each round fetches limit * group_size = 1 candidate: always point 9, which joins no group.
   // The rounds are bounded, so the answer is empty rather than a scan that never ends.
-  make_collection("Dot", R"({"points": [
+  make_collection(storage::Distance::kDot, R"({"points": [
     {"id": 1, "vector": [1], "payload": {"g": "a"}},
     {"id": 9, "vector": [9], "payload": {"g": true}}]})");
   EXPECT_TRUE(run(nearest(1, "g", 1, 1)).empty());
@@ -138,7 +146,7 @@ TEST_F(GroupQueries, EndsWhenTheBestCandidatesNeverJoinAGroup) {
 }
 
 TEST_F(GroupQueries, HugeLimitsSaturate) {
-  make_collection("Dot", kMixedKeys);
+  make_collection(storage::Distance::kDot, kMixedKeys);
   const size_t huge = std::numeric_limits<size_t>::max();
   auto groups = run(nearest(1, "g", huge, huge));
   ASSERT_EQ(groups.size(), 4u);
@@ -146,13 +154,13 @@ TEST_F(GroupQueries, HugeLimitsSaturate) {
 }
 
 TEST_F(GroupQueries, ZeroLimitFindsNothing) {
-  make_collection("Dot", kMixedKeys);
+  make_collection(storage::Distance::kDot, kMixedKeys);
   EXPECT_TRUE(run(nearest(1, "g", 0, 3)).empty());
   EXPECT_TRUE(run(nearest(1, "g", 3, 0)).empty());
 }
 
 TEST_F(GroupQueries, LookupTakesNumbersAndUuids) {
-  make_collection("Dot", R"({"points": [
+  make_collection(storage::Distance::kDot, R"({"points": [
     {"id": 5, "vector": [1]},
     {"id": "00000000-0000-0000-0000-0000000000ab", "vector": [2]}]})");
   auto view = collection_->view();
@@ -167,4 +175,4 @@ TEST_F(GroupQueries, LookupTakesNumbersAndUuids) {
 }
 
 }  // namespace
-}  // namespace sextant::api
+}  // namespace sextant::query

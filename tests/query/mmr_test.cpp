@@ -1,10 +1,10 @@
 // The MMR greedy selection on hand-made similarities: the first pick is the most relevant, later
 // picks trade relevance against similarity to what was picked, per lambda.
-#include "api/mmr_query.hpp"
+#include "query/mmr.hpp"
 
 #include <gtest/gtest.h>
 
-namespace sextant::api {
+namespace sextant::query {
 namespace {
 
 // Candidates 0 and 1 are near-duplicates; 2 is less relevant but different from both.
@@ -29,4 +29,4 @@ TEST(MmrSelection, LimitAndEmptyInput) {
 }
 
 }  // namespace
-}  // namespace sextant::api
+}  // namespace sextant::query

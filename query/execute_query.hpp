@@ -1,0 +1,19 @@
+// The engine's entry point: runs a QueryPlan on one collection view. Prefetches run first
+// (recursively, each on the same view), then the plan's own query over their candidates or over
+// the whole collection. Returns scored offsets, best first in the query's own order; the caller
+// reads the points it needs from the same view.
+#pragma once
+
+#include <vector>
+
+#include "query/query_plan.hpp"
+#include "storage/collection.hpp"
+#include "storage/parallel.hpp"
+
+namespace sextant::query {
+
+storage::Result<std::vector<storage::ScoredOffset>> execute_query(
+    const storage::Collection& collection, const storage::ReadView& view, const QueryPlan& plan,
+    storage::ParallelPool& pool);
+
+}  // namespace sextant::query
