@@ -39,9 +39,11 @@ struct CollectionStats {
 class Collection {
  public:
   // Opens the environment in `directory` (creating it when `create`), writing `config` for a
-  // new collection.
+  // new collection. `log` receives a line for each stored state found damaged and repaired
+  // (storage_log.hpp); the caller's sink names the collection.
   static Result<std::shared_ptr<Collection>> open(const std::string& directory,
-                                                  const CollectionConfig& config);
+                                                  const CollectionConfig& config,
+                                                  LogSink log = {});
   ~Collection();
 
   // Queues the operations; with wait=true returns once they are durable.

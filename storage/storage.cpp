@@ -20,9 +20,10 @@ const char kNextDirKey[] = "next_dir";
 
 }  // namespace
 
-Result<std::unique_ptr<Storage>> Storage::open(const std::string& storage_path) {
+Result<std::unique_ptr<Storage>> Storage::open(const std::string& storage_path, LogSink log) {
   std::unique_ptr<Storage> storage(new Storage());
   storage->path_ = storage_path;
+  storage->log_ = std::move(log);
   std::error_code ec;
   fs::create_directories(storage_path, ec);
   if (ec) return Error::internal("cannot create storage directory " + storage_path + ": " + ec.message());
@@ -54,6 +55,13 @@ Result<std::unique_ptr<Storage>> Storage::open(const std::string& storage_path) 
 }
 
 Storage::~Storage() { close(); }
+
+LogSink Storage::collection_log(const std::string& name) const {
+  if (!log_) return {};
+  return [log = log_, name](std::string_view line) {
+    log("Collection `" + name + "`, " + std::string(line));
+  };
+}
 
 void Storage::close() {
   std::unique_lock lock(mutex_);
@@ -108,7 +116,8 @@ Status Storage::load() {
     auto schema = schema_from_config(config.reported);
     if (!schema.ok()) return schema.error();
     config.schema = schema.value();
-    auto collection = Collection::open((fs::path(path_) / "collections" / dir).string(), config);
+    auto collection = Collection::open((fs::path(path_) / "collections" / dir).string(), config,
+                                       collection_log(name));
     if (!collection.ok()) return collection.error();
     collections_[name] = collection.value();
     collection_dirs_[name] = dir;
@@ -167,7 +176,8 @@ Status Storage::create_collection(const std::string& name, const CollectionConfi
     return Error::already_exists("Can't create collection with name " + name +
                                  ". Alias with the same name already exists");
   std::string dir = std::to_string(++next_directory_number_);
-  auto collection = Collection::open((fs::path(path_) / "collections" / dir).string(), config);
+  auto collection = Collection::open((fs::path(path_) / "collections" / dir).string(), config,
+                                     collection_log(name));
   if (!collection.ok()) return collection.error();
 
   boost::json::object entry{{"dir", dir}, {"config", config.reported}};
@@ -306,7 +316,7 @@ Status Storage::import_collection(const std::string& name, const std::string& di
       fs::remove_all(target, ec);
       return Error::internal("cannot place snapshot data: " + ec.message());
     }
-    auto opened = Collection::open(target.string(), config);
+    auto opened = Collection::open(target.string(), config, collection_log(name));
     if (!opened.ok()) {
       fs::remove_all(target, ec);
       return Error::bad_request("snapshot data cannot be opened: " + opened.error().message);

@@ -25,6 +25,7 @@
 #include "storage/collection.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/status.hpp"
+#include "storage/storage_log.hpp"
 
 namespace sextant::storage {
 
@@ -37,7 +38,8 @@ struct AliasAction {
 
 class Storage {
  public:
-  static Result<std::unique_ptr<Storage>> open(const std::string& storage_path);
+  // `log` receives a line for each stored state found damaged and repaired (storage_log.hpp).
+  static Result<std::unique_ptr<Storage>> open(const std::string& storage_path, LogSink log = {});
   ~Storage();
 
   // Resolves a collection name or alias.
@@ -71,8 +73,11 @@ class Storage {
  private:
   Storage() = default;
   Status load();
+  // The log sink of collection `name`: lines prefixed with the collection's name.
+  LogSink collection_log(const std::string& name) const;
 
   std::string path_;
+  LogSink log_;
   int lock_fd_ = -1;
   std::unique_ptr<lmdb::Env> catalog_;
   MDB_dbi collections_db_ = 0, aliases_db_ = 0, meta_db_ = 0;
