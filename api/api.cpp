@@ -37,8 +37,8 @@ Api::~Api() { shutdown(); }
 std::unique_ptr<Api> Api::open(const ApiConfig& config, std::string* error) {
   auto impl = std::make_unique<Impl>();
   impl->config = config;
-  auto storage = storage::Storage::open(config.storage_path,
-                                         std::make_shared<JsonCollectionConfigCodec>());
+  auto storage = storage::Storage::open(
+      config.storage_path, std::make_shared<JsonCollectionConfigCodec>(), config.storage_log);
   if (!storage.ok()) {
     if (error) *error = storage.error().message;
     return nullptr;

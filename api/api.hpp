@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "api/router.hpp"
+#include "storage/storage_log.hpp"
 
 namespace sextant::api {
 
@@ -37,6 +38,8 @@ struct ApiConfig {
   std::map<std::string, std::string> embedding_models;
   // Hugging Face hub caches to look models up in (from HF_HUB_CACHE / HF_HOME).
   std::vector<std::string> embedding_hub_cache_roots;
+  // Where storage reports stored state it found damaged and repaired (the server's log).
+  storage::LogSink storage_log;
 };
 
 // Figures the server's /metrics and /telemetry report.

@@ -171,6 +171,7 @@ int run_server(const CommandLine& command_line) {
   std::string error;
   api::ApiConfig api_config = make_api_config(config);
   api_config.embedding_hub_cache_roots = hub_cache_roots_from(sources.environment);
+  api_config.storage_log = [](std::string_view line) { log_warn(line); };
   std::unique_ptr<api::Api> api = api::Api::open(api_config, &error);
   if (!api) {
     log_error("Cannot open storage at " + config.storage.storage_path + ": " + error);

@@ -47,7 +47,7 @@ Result<CollectionDbs> open_dbs(lmdb::Txn& txn, const CollectionSchema& schema) {
 
 Result<std::shared_ptr<Collection>> Collection::open(const std::string& directory,
                                                      const CollectionSchema& schema,
-                                                     CollectionConfig config) {
+                                                     CollectionConfig config, LogSink log) {
   if (schema.dense.size() > layout::kMaxDenseVectors)
     return Error::bad_input("a collection holds at most 64 named dense vectors");
   std::shared_ptr<Collection> collection(new Collection());
@@ -97,7 +97,8 @@ Result<std::shared_ptr<Collection>> Collection::open(const std::string& director
     auto index =
         std::make_unique<VectorIndex>(spec, i,
                                       VacuumPolicy{collection->schema_->deleted_threshold,
-                                                   collection->schema_->vacuum_min_vector_number});
+                                                   collection->schema_->vacuum_min_vector_number},
+                                      log);
     collection->indexes_.push_back(std::move(index));
   }
   WriterState state;

@@ -41,10 +41,12 @@ class Collection {
  public:
   // Opens the environment in `directory` (creating it when new) for `schema`; `config` is the
   // configuration the collection reports (schema_from_config(config) == schema, except for
-  // engine-level users such as tests that open a bare schema).
+  // engine-level users such as tests that open a bare schema). `log` receives a line for each
+  // stored state found damaged and repaired (storage_log.hpp); the caller's sink names the
+  // collection.
   static Result<std::shared_ptr<Collection>> open(const std::string& directory,
                                                   const CollectionSchema& schema,
-                                                  CollectionConfig config = {});
+                                                  CollectionConfig config = {}, LogSink log = {});
   ~Collection();
 
   // Queues the operations; with wait=true returns once they are durable.

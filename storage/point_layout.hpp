@@ -1,14 +1,16 @@
 // On-disk layout of one collection's LMDB environment.
 //
-//   meta         "next_offset" -> u32, "last_op" -> u64, "format" -> u32
-//   id_to_offset PointId key (17 bytes, ordered) -> PointMeta (offset, version, vectors)
-//   offset_to_id u32 offset (MDB_INTEGERKEY) -> PointMeta
-//   dense:<i>    u32 chunk number (MDB_INTEGERKEY) -> `per_chunk` vectors of dim float32
-//   sparse:<i>   u32 offset -> u32 count, u32 indices[count], f32 values[count]
-//   multi:<i>    u32 offset -> u32 rows, f32 values[rows * dim]
-//   payload      u32 offset -> serialized JSON object
-//   payload_idx  field name -> field schema JSON (payload indexes)
-//   graph:<i>    HNSW images (index/)
+//   meta          "next_offset" -> u32, "last_op" -> u64, "format" -> u32
+//   id_to_offset  PointId key (17 bytes, ordered) -> PointMeta (offset, version, vectors)
+//   offset_to_id  u32 offset (MDB_INTEGERKEY) -> PointMeta
+//   dense:<i>     u32 chunk number (MDB_INTEGERKEY) -> `per_chunk` vectors of dim float32
+//   multi:<i>     (instead of dense:<i> when dense vector i is a multivector)
+//                 u32 offset -> u32 rows, f32 values[rows * dim]
+//   sparse:<i>    u32 offset -> u32 count, u32 indices[count], f32 values[count]
+//   payload       u32 offset -> serialized JSON object
+//   payload_index field name -> field schema JSON (payload indexes, rebuilt in memory at open)
+//   graph         per indexed dense vector i: "image<i>" -> HNSW image (index/hnsw/
+//                 hnsw_image.hpp); quantized codes under their kind's keys (code_chunks.hpp)
 //
 // Offsets are internal point numbers, allocated increasingly and never reused: a point whose
 // vectors change gets a new offset and its old one becomes a tombstone, so graph nodes never

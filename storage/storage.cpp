@@ -21,10 +21,12 @@ const char kNextDirKey[] = "next_dir";
 }  // namespace
 
 Result<std::unique_ptr<Storage>> Storage::open(
-    const std::string& storage_path, std::shared_ptr<const CollectionConfigCodec> codec) {
+    const std::string& storage_path, std::shared_ptr<const CollectionConfigCodec> codec,
+    LogSink log) {
   std::unique_ptr<Storage> storage(new Storage());
   storage->path_ = storage_path;
   storage->codec_ = std::move(codec);
+  storage->log_ = std::move(log);
   if (!storage->codec_) return Error::internal("storage opened without a configuration codec");
   std::error_code ec;
   fs::create_directories(storage_path, ec);
@@ -57,6 +59,13 @@ Result<std::unique_ptr<Storage>> Storage::open(
 }
 
 Storage::~Storage() { close(); }
+
+LogSink Storage::collection_log(const std::string& name) const {
+  if (!log_) return {};
+  return [log = log_, name](std::string_view line) {
+    log("Collection `" + name + "`, " + std::string(line));
+  };
+}
 
 void Storage::close() {
   std::unique_lock lock(mutex_);
@@ -109,7 +118,8 @@ Status Storage::load() {
     auto config = codec_->decode(boost::json::serialize(object.at("config")));
     if (!config.ok()) return config.error();
     auto collection = Collection::open((fs::path(path_) / "collections" / dir).string(),
-                                       schema_from_config(config.value()), config.value());
+                                       schema_from_config(config.value()), config.value(),
+                                       collection_log(name));
     if (!collection.ok()) return collection.error();
     collections_[name] = collection.value();
     collection_dirs_[name] = dir;
@@ -169,7 +179,7 @@ Status Storage::create_collection(const std::string& name, const CollectionConfi
                                  ". Alias with the same name already exists");
   std::string dir = std::to_string(++next_directory_number_);
   auto collection = Collection::open((fs::path(path_) / "collections" / dir).string(),
-                                     schema_from_config(config), config);
+                                     schema_from_config(config), config, collection_log(name));
   if (!collection.ok()) return collection.error();
 
   std::string text = catalog_entry(dir, config);
@@ -305,7 +315,8 @@ Status Storage::import_collection(const std::string& name, const std::string& di
       fs::remove_all(target, ec);
       return Error::internal("cannot place snapshot data: " + ec.message());
     }
-    auto opened = Collection::open(target.string(), schema_from_config(config), config);
+    auto opened =
+        Collection::open(target.string(), schema_from_config(config), config, collection_log(name));
     if (!opened.ok()) {
       fs::remove_all(target, ec);
       return Error::bad_request("snapshot data cannot be opened: " + opened.error().message);

@@ -28,6 +28,7 @@
 #include "storage/collection_config_codec.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/status.hpp"
+#include "storage/storage_log.hpp"
 
 namespace sextant::storage {
 
@@ -40,9 +41,11 @@ struct AliasAction {
 
 class Storage {
  public:
-  // `codec` writes and reads collection configurations in the catalog and in exports.
-  static Result<std::unique_ptr<Storage>> open(
-      const std::string& storage_path, std::shared_ptr<const CollectionConfigCodec> codec);
+  // `codec` writes and reads collection configurations in the catalog and in exports; `log`
+  // receives a line for each stored state found damaged and repaired (storage_log.hpp).
+  static Result<std::unique_ptr<Storage>> open(const std::string& storage_path,
+                                               std::shared_ptr<const CollectionConfigCodec> codec,
+                                               LogSink log = {});
   ~Storage();
 
   // Resolves a collection name or alias.
@@ -80,9 +83,12 @@ class Storage {
   Status load();
   // The catalog entry of a collection in directory `dir`: {"dir": dir, "config": <encoded>}.
   std::string catalog_entry(const std::string& dir, const CollectionConfig& config) const;
+  // The log sink of collection `name`: lines prefixed with the collection's name.
+  LogSink collection_log(const std::string& name) const;
 
   std::string path_;
   std::shared_ptr<const CollectionConfigCodec> codec_;
+  LogSink log_;
   int lock_fd_ = -1;
   std::unique_ptr<lmdb::Env> catalog_;
   MDB_dbi collections_db_ = 0, aliases_db_ = 0, meta_db_ = 0;

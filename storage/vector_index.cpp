@@ -1,9 +1,13 @@
+// VectorIndex upkeep, on the collection's indexing thread: opening and loading the stored
+// image and codes, catching up with new views, vacuum, offset-compaction renumbering, and
+// persisting. Searches are in vector_index_search.cpp; the stored codes' format in
+// code_chunks.cpp.
 #include "storage/vector_index.hpp"
 
 #include <algorithm>
 #include <cstring>
 
-#include "storage/point_filter.hpp"
+#include "storage/code_chunks.hpp"
 
 namespace sextant::storage {
 namespace {
@@ -12,39 +16,7 @@ constexpr size_t kInsertBatch = 1024;
 constexpr size_t kQuantizerSample = 10000;
 const char kImageKey[] = "image";
 
-// The stored codes of one kind: a header (+ the quantizer state) under codes_key(), then the
-// codes of offsets [c*K, (c+1)*K) under codes_chunk_key(c), K = kCodesPerChunk. A code never
-// changes once written (offsets are never reused), so a persist writes only the chunks from the
-// first one not yet complete on disk. Scalar codes keep the original key and header.
-constexpr uint32_t kCodesPerChunk = 4096;
-struct CodesHeader {
-  float scale;  // scalar codes only
-  uint32_t dim;
-  uint32_t count;
-};
-constexpr CodesKind kStoredKinds[] = {CodesKind::kScalar, CodesKind::kBinary, CodesKind::kProduct,
-                                      CodesKind::kTurbo};
-
-const char* codes_prefix(CodesKind kind) {
-  return kind == CodesKind::kBinary    ? "binary_codes"
-         : kind == CodesKind::kProduct ? "pq_codes"
-         : kind == CodesKind::kTurbo   ? "turbo_codes"
-                                       : "codes";
-}
-
-index::VectorSource source_of(const ReadView& view, size_t vector_index) {
-  const DenseColumn& column = view.state().dense[vector_index];
-  return index::VectorSource::from_float_chunks(column.chunks ? column.chunks->data() : nullptr,
-                                                column.per_chunk_shift, column.dim);
-}
-
 std::string image_key(size_t vector_index) { return kImageKey + std::to_string(vector_index); }
-std::string codes_key(size_t vector_index, CodesKind kind) {
-  return codes_prefix(kind) + std::to_string(vector_index);
-}
-std::string codes_chunk_key(size_t vector_index, CodesKind kind, uint32_t chunk) {
-  return codes_key(vector_index, kind) + "/" + std::to_string(chunk);
-}
 
 // Up to kQuantizerSample offsets spread evenly over `offsets`.
 std::vector<uint32_t> spread_sample(std::span<const uint32_t> offsets) {
@@ -54,45 +26,37 @@ std::vector<uint32_t> spread_sample(std::span<const uint32_t> offsets) {
   return sample;
 }
 
-// The request's page of `merged` (graph hits plus exactly scored points), best first, cut at
-// the score threshold.
-std::vector<ScoredOffset> best_of(std::vector<ScoredOffset> merged, Distance distance,
-                                  const SearchRequest& request) {
-  std::stable_sort(merged.begin(), merged.end(), [&](const ScoredOffset& a, const ScoredOffset& b) {
-    return better_score(distance, a.score, b.score);
-  });
-  std::vector<ScoredOffset> results;
-  for (size_t i = request.offset; i < merged.size() && results.size() < request.limit; ++i) {
-    if (request.score_threshold &&
-        !passes_threshold(distance, merged[i].score, *request.score_threshold))
-      break;
-    results.push_back(merged[i]);
-  }
-  return results;
-}
-
 }  // namespace
 
-void VectorIndex::score_exactly(const PointReader& reader, uint32_t offset,
-                                const SearchRequest& request, const std::vector<float>& query,
-                                std::vector<ScoredOffset>& out) const {
-  if (request.filter && !point_matches(*request.filter, reader, offset)) return;
-  if (const float* v = reader.dense(vector_index_, offset))
-    out.push_back({offset, index::score(spec_.distance, query.data(), v, spec_.dim)});
+VectorIndex::VectorIndex(const DenseVectorSpec& spec, size_t vector_index, VacuumPolicy vacuum,
+                         LogSink log)
+    : spec_(spec), vector_index_(vector_index), vacuum_(vacuum), log_(std::move(log)) {}
+
+index::VectorSource VectorIndex::source_of(const ReadView& view, size_t vector_index) {
+  const DenseColumn& column = view.state().dense[vector_index];
+  return index::VectorSource::from_float_chunks(column.chunks ? column.chunks->data() : nullptr,
+                                                column.per_chunk_shift, column.dim);
 }
 
-VectorIndex::VectorIndex(const DenseVectorSpec& spec, size_t vector_index, VacuumPolicy vacuum)
-    : spec_(spec), vector_index_(vector_index), vacuum_(vacuum) {}
+void VectorIndex::report(const std::string& event) const {
+  if (log_) log_("vector \"" + spec_.name + "\": " + event);
+}
 
 void VectorIndex::open_image(std::shared_ptr<const ReadView> view, MDB_dbi graph_db) {
   auto found = view->txn().get(graph_db, lmdb::as_bytes(image_key(vector_index_)));
   if (!found.ok() || !found.value()) return;
   auto bytes = *found.value();
+  std::string error;
   auto image = index::HnswImageView::open(
       std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()),
-      nullptr);
-  if (!image || image->params().dim != spec_.dim || image->params().distance != spec_.distance)
+      &error);
+  if (!image) {
+    report("the stored HNSW graph image is unusable (" + error +
+           "); the graph is rebuilt from the stored vectors");
     return;
+  }
+  // An image of another configuration is rebuilt without a word: nothing is damaged.
+  if (image->params().dim != spec_.dim || image->params().distance != spec_.distance) return;
   std::unique_lock lock(mutex_);
   image_.emplace(*image);
   image_view_ = std::move(view);
@@ -115,57 +79,26 @@ Status VectorIndex::load(MDB_dbi graph_db) {
   auto graph = index::HnswGraph::from_image(
       std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()),
       &error);
-  if (!graph) return Error::internal("stored HNSW image is unreadable: " + error);  // rebuilt
+  if (!graph) {
+    report("the stored HNSW graph image is unusable (" + error +
+           "); the graph is rebuilt from the stored vectors");
+    std::unique_lock lock(mutex_);
+    image_.reset();  // searches scan exactly until the rebuilt graph is ready
+    image_view_.reset();
+    image_serving_ = false;
+    return {};
+  }
   // Codes are read by the graph path only, which is not taken before ready_.
-  Status codes = load_codes(view->txn(), graph_db);
+  auto codes = load_codes(view->txn(), graph_db, vector_index_, spec_);
+  if (codes.ok() && !codes->rejected.empty())
+    report("the stored quantized codes are unusable (" + codes->rejected +
+           "); they are encoded again from the stored vectors");
   std::unique_lock lock(mutex_);
   graph_.emplace(std::move(*graph));
-  return codes;
-}
-
-Status VectorIndex::load_codes(const lmdb::Txn& txn, MDB_dbi graph_db) {
-  const CodesKind kind = VectorCodes::kind_for(spec_);
-  if (kind == CodesKind::kNone) return {};
-  auto found = txn.get(graph_db, lmdb::as_bytes(codes_key(vector_index_, kind)));
-  if (!found.ok()) return found.error();
-  if (!found.value()) return {};  // encoded again by the next catch_up
-  auto bytes = *found.value();
-  CodesHeader header;
-  if (bytes.size() < sizeof header) return {};
-  std::memcpy(&header, bytes.data(), sizeof header);
-  if (header.dim != spec_.dim) return {};
-  const auto state = std::as_bytes(std::span(bytes.data(), bytes.size())).subspan(sizeof header);
-  // The code size follows from the quantizer: restore it without codes first.
-  auto empty = VectorCodes::restore(spec_, kind, header.scale, state, {});
-  if (!empty) return {};
-  const size_t code_bytes = empty->code_bytes();
-  std::vector<std::byte> all(size_t(header.count) * code_bytes);
-  for (uint32_t chunk = 0; size_t(chunk) * kCodesPerChunk < header.count; ++chunk) {
-    auto stored = txn.get(graph_db, lmdb::as_bytes(codes_chunk_key(vector_index_, kind, chunk)));
-    if (!stored.ok()) return stored.error();
-    const size_t begin = size_t(chunk) * kCodesPerChunk * code_bytes;
-    const size_t length = std::min(all.size() - begin, size_t(kCodesPerChunk) * code_bytes);
-    if (!stored.value() || stored.value()->size() != length) return {};  // encoded again
-    std::memcpy(all.data() + begin, stored.value()->data(), length);
-  }
-  auto codes = VectorCodes::restore(spec_, kind, header.scale, state, all);
-  if (!codes) return {};
-  codes_ = std::move(codes);
-  codes_persisted_ = header.count;
-  return {};
-}
-
-Status VectorIndex::remove_stale_codes(lmdb::Txn& txn, MDB_dbi graph_db, CodesKind kept) const {
-  for (CodesKind kind : kStoredKinds) {
-    if (kind == kept) continue;
-    auto removed = txn.del(graph_db, lmdb::as_bytes(codes_key(vector_index_, kind)));
-    if (!removed.ok()) return removed.error();
-    if (!removed.value()) continue;
-    for (uint32_t chunk = 0;; ++chunk) {
-      removed = txn.del(graph_db, lmdb::as_bytes(codes_chunk_key(vector_index_, kind, chunk)));
-      if (!removed.ok()) return removed.error();
-      if (!removed.value()) break;
-    }
+  if (!codes.ok()) return codes.error();  // the codes are encoded again by catch_up
+  if (codes->codes) {
+    codes_ = std::move(codes->codes);
+    codes_persisted_ = codes->count;
   }
   return {};
 }
@@ -368,26 +301,12 @@ Status VectorIndex::persist(lmdb::Env& env, MDB_dbi graph_db, uint64_t generatio
   }
   if (!dirty_.exchange(false)) return {};
   std::vector<std::byte> image;
-  CodesHeader header{};
-  CodesKind kind = CodesKind::kNone;
-  std::vector<std::byte> state;
-  size_t code_bytes = 0;
-  uint32_t first_chunk = 0;
-  std::vector<std::byte> tail;  // codes from first_chunk's start to the end
+  PendingCodes codes;
   {
     std::shared_lock lock(mutex_);
     if (!graph_) return {};
     image = graph_->serialize();
-    if (codes_) {
-      kind = codes_->kind();
-      header = {codes_->scale(), spec_.dim, codes_->capacity()};
-      state = codes_->quantizer_state();
-      code_bytes = codes_->code_bytes();
-      first_chunk = codes_persisted_ / kCodesPerChunk;
-      const auto all = codes_->bytes();
-      tail.assign(all.begin() + std::ptrdiff_t(size_t(first_chunk) * kCodesPerChunk * code_bytes),
-                  all.end());
-    }
+    if (codes_) codes = pending_codes(*codes_, spec_.dim, codes_persisted_);
   }
   auto txn = lmdb::Txn::begin(env, lmdb::Txn::Mode::kWrite);
   if (!txn.ok()) return txn.error();
@@ -396,30 +315,15 @@ Status VectorIndex::persist(lmdb::Env& env, MDB_dbi graph_db, uint64_t generatio
                      lmdb::Bytes(reinterpret_cast<const uint8_t*>(image.data()), image.size()));
   if (!st.ok()) return st;
   if (!stale_codes_checked_) {
-    st = remove_stale_codes(txn.value(), graph_db, kind);
+    st = remove_codes_except(txn.value(), graph_db, vector_index_, codes.kind);
     if (!st.ok()) return st;
   }
-  if (header.count > 0) {
-    const size_t chunk_bytes = size_t(kCodesPerChunk) * code_bytes;
-    for (size_t at = 0, chunk = first_chunk; at < tail.size(); at += chunk_bytes, ++chunk) {
-      const size_t length = std::min(chunk_bytes, tail.size() - at);
-      st = txn->put(graph_db, lmdb::as_bytes(codes_chunk_key(vector_index_, kind, uint32_t(chunk))),
-                    lmdb::Bytes(reinterpret_cast<const uint8_t*>(tail.data() + at), length));
-      if (!st.ok()) return st;
-    }
-    std::vector<std::byte> stored_header(sizeof header);
-    std::memcpy(stored_header.data(), &header, sizeof header);
-    stored_header.insert(stored_header.end(), state.begin(), state.end());
-    auto ckey = codes_key(vector_index_, kind);
-    st = txn->put(
-        graph_db, lmdb::as_bytes(ckey),
-        lmdb::Bytes(reinterpret_cast<const uint8_t*>(stored_header.data()), stored_header.size()));
-    if (!st.ok()) return st;
-  }
+  st = write_codes(txn.value(), graph_db, vector_index_, codes);
+  if (!st.ok()) return st;
   st = txn->commit();
   if (!st.ok()) return st;
   stale_codes_checked_ = true;
-  if (header.count > 0) codes_persisted_ = header.count;
+  if (codes.count > 0) codes_persisted_ = codes.count;
   return {};
 }
 
@@ -428,101 +332,6 @@ uint64_t VectorIndex::indexed_count() const {
   std::shared_lock lock(mutex_);
   if (!graph_) return 0;
   return graph_->points_count() - graph_->deleted_count();
-}
-
-std::optional<std::vector<ScoredOffset>> VectorIndex::search(
-    const ReadView& view, const SearchRequest& request, const std::vector<float>& query) const {
-  const bool ready = ready_.load();
-  const ViewState& state = view.state();
-  const size_t keep = request.limit + request.offset;
-  PointReader reader = view.reader();
-
-  struct FilterContext {
-    const index::filter::Filter* filter;
-    const PointReader* reader;
-  } context{request.filter.get(), &reader};
-
-  index::SearchRequest graph_request;
-  graph_request.query = query.data();
-  graph_request.k = keep;
-  graph_request.ef =
-      std::max<size_t>(request.params.hnsw_ef.value_or(spec_.hnsw.ef_construct), keep);
-  graph_request.alive = {state.alive->words().data(), state.alive->words().size()};
-  const QuantizationSearchParams& quantization = request.params.quantization;
-  graph_request.rescore = quantization.rescore;
-  graph_request.oversampling = quantization.oversampling;
-  if (request.filter) {
-    graph_request.predicate.context = &context;
-    graph_request.predicate.accepts = [](const void* ctx, uint32_t offset) {
-      const auto* c = static_cast<const FilterContext*>(ctx);
-      return point_matches(*c->filter, *c->reader, offset);
-    };
-  }
-
-  if (!ready) return search_image(view, graph_request, request, query);
-
-  std::vector<ScoredOffset> merged;
-  std::shared_lock lock(mutex_);
-  // The graph of the view's offset space: the current one (vectors read through the view it is
-  // synced to), or the one prepared for a compaction (its offsets are all below the view's
-  // limit and their vectors never change in that space, so the view itself serves them).
-  const index::HnswGraph* graph = nullptr;
-  const VectorCodes* codes = nullptr;
-  const ReadView* vectors = nullptr;
-  uint32_t indexed_limit = 0;
-  if (graph_ && synced_view_ && state.generation == generation_) {
-    graph = &*graph_;
-    codes = codes_.get();
-    vectors = synced_view_.get();
-    indexed_limit = indexed_limit_;
-  } else if (renumbered_ && state.generation == renumbered_->generation) {
-    graph = &renumbered_->graph;
-    codes = renumbered_->codes.get();
-    vectors = &view;
-    indexed_limit = renumbered_->limit;
-  } else {
-    return std::nullopt;
-  }
-  const index::VectorSource source = source_of(*vectors, vector_index_);
-  if (codes && !quantization.ignore) codes->attach(graph_request);
-  for (const auto& hit : graph->search(graph_request, source)) {
-    if (hit.offset >= state.offset_limit) continue;
-    merged.push_back({hit.offset, hit.score});
-  }
-  // Points of this view the graph does not hold yet (all above indexed_limit) are scored
-  // exactly.
-  const DenseColumn& column = state.dense[vector_index_];
-  for (uint32_t offset = indexed_limit; offset < state.offset_limit; ++offset) {
-    if (!state.alive->test(offset) || graph->contains(offset) || !column.present->test(offset))
-      continue;
-    score_exactly(reader, offset, request, query, merged);
-  }
-  lock.unlock();
-  return best_of(std::move(merged), spec_.distance, request);
-}
-
-std::optional<std::vector<ScoredOffset>> VectorIndex::search_image(
-    const ReadView& view, index::SearchRequest graph_request, const SearchRequest& request,
-    const std::vector<float>& query) const {
-  const ViewState& state = view.state();
-  PointReader reader = view.reader();
-  std::vector<ScoredOffset> merged;
-  std::shared_lock lock(mutex_);
-  if (!image_ || !image_view_ || ready_.load() || state.generation != generation_)
-    return std::nullopt;
-  const index::VectorSource source = source_of(*image_view_, vector_index_);
-  for (const auto& hit : image_->search(graph_request, source)) {
-    if (hit.offset >= state.offset_limit) continue;
-    merged.push_back({hit.offset, hit.score});
-  }
-  // Live points the image does not hold (written after it was stored) are scored exactly.
-  const DenseColumn& column = state.dense[vector_index_];
-  state.alive->for_each(state.offset_limit, [&](uint32_t offset) {
-    if (image_->contains(offset) || !column.present->test(offset)) return;
-    score_exactly(reader, offset, request, query, merged);
-  });
-  lock.unlock();
-  return best_of(std::move(merged), spec_.distance, request);
 }
 
 }  // namespace sextant::storage

@@ -11,13 +11,14 @@
 //   and never wait for indexing.
 // - Offsets of a view that are alive but not yet in the graph are searched exactly and merged,
 //   so results never miss a point because indexing lags.
-// - With quantization configured (scalar, binary or product), `codes_` holds a code of that kind
-// for
-//   every offset in the graph (encoded before the offset is inserted, changed only under the
-//   exclusive lock); the graph is walked on them (and, for int8 codes, built on them), and
-//   searches rescore on the stored float32 vectors as the query's `quantization` params ask.
-//   Codes are persisted beside the graph image under keys of their kind; stored codes of
-//   another kind than the configured one are dropped and encoded again.
+// - With quantization configured (scalar, binary, product or turbo), `codes_` holds a code of
+//   that kind for every offset in the graph (encoded before the offset is inserted, changed only
+//   under the exclusive lock); the graph is walked on them (and, for int8 codes, built on them),
+//   and searches rescore on the stored float32 vectors as the query's `quantization` params ask.
+//   Codes are persisted beside the graph image under keys of their kind (code_chunks.hpp);
+//   stored codes of another kind than the configured one are dropped and encoded again.
+// - Stored state found damaged or of an unknown format (a graph image, a code chunk) is never
+//   used: it is reported through `log_` naming the vector, and rebuilt from the stored vectors.
 // - After a restart, until the mutable copy of the stored graph is loaded (`ready_`), searches
 //   walk the stored image in place (`image_`, read through `image_view_`'s transaction, which
 //   pins its pages) on float32 vectors: the first answer needs only the pages it touches, not
@@ -35,6 +36,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "index/hnsw/hnsw_graph.hpp"
@@ -42,6 +44,7 @@
 #include "storage/collection_schema.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/read_view.hpp"
+#include "storage/storage_log.hpp"
 #include "storage/vector_codes.hpp"
 #include "storage/vector_search.hpp"
 
@@ -57,14 +60,19 @@ struct VacuumPolicy {
 
 class VectorIndex {
  public:
-  VectorIndex(const DenseVectorSpec& spec, size_t vector_index, VacuumPolicy vacuum = {});
+  // `log` receives one line per repair of stored state (storage_log.hpp); the caller's sink names
+  // the collection, this index the vector.
+  VectorIndex(const DenseVectorSpec& spec, size_t vector_index, VacuumPolicy vacuum = {},
+              LogSink log = {});
 
   size_t vector_index() const { return vector_index_; }
   // Starts serving searches from the stored image in place (O(1): no copy), through `view`'s
-  // read transaction. Call before indexing starts; a missing or unreadable image is ignored.
+  // read transaction. Call before indexing starts; a missing image is ignored, an unreadable one
+  // reported and left to be rebuilt.
   void open_image(std::shared_ptr<const ReadView> view, MDB_dbi graph_db);
   // Restores the mutable graph and its codes from the stored image opened by open_image (the
-  // indexing thread does this first). An unreadable image leaves the graph to be rebuilt.
+  // indexing thread does this first). An unreadable image, or damaged codes, are reported and
+  // left to be rebuilt (by catch_up); only a failing read is an error.
   Status load(MDB_dbi graph_db);
   // Inserts the view's live offsets the graph lacks and tombstones the dead ones. Returns true
   // when the graph changed.
@@ -103,7 +111,9 @@ class VectorIndex {
   // lock held.
   void start_codes(std::span<const uint32_t> offsets, const index::VectorSource& source,
                    unsigned threads);
-  Status load_codes(const lmdb::Txn& txn, MDB_dbi graph_db);
+  static index::VectorSource source_of(const ReadView& view, size_t vector_index);
+  // Passes `event` to the log sink, naming this index's vector.
+  void report(const std::string& event) const;
   // Appends `offset`'s exact score when it passes the request's filter (points the graph lacks).
   void score_exactly(const PointReader& reader, uint32_t offset, const SearchRequest& request,
                      const std::vector<float>& query, std::vector<ScoredOffset>& out) const;
@@ -114,8 +124,6 @@ class VectorIndex {
                                                         index::SearchRequest graph_request,
                                                         const SearchRequest& request,
                                                         const std::vector<float>& query) const;
-  // Deletes stored codes of every kind but `kept` (a configuration change left them behind).
-  Status remove_stale_codes(lmdb::Txn& txn, MDB_dbi graph_db, CodesKind kept) const;
   // Moves to the offset space of `view` (exclusive lock held): the prepared graph when it is of
   // that generation, otherwise an empty graph to be built again.
   void adopt_generation(const std::shared_ptr<const ReadView>& view);
@@ -125,6 +133,7 @@ class VectorIndex {
   DenseVectorSpec spec_;
   size_t vector_index_;
   VacuumPolicy vacuum_;
+  LogSink log_;
   mutable std::shared_mutex mutex_;
   std::optional<index::HnswGraph> graph_;
   std::unique_ptr<VectorCodes> codes_;
