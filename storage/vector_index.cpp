@@ -89,8 +89,7 @@ void VectorIndex::open_image(std::shared_ptr<const ReadView> view, MDB_dbi graph
   if (!found.ok() || !found.value()) return;
   auto bytes = *found.value();
   auto image = index::HnswImageView::open(
-      std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()),
-      nullptr);
+      std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
   if (!image || image->params().dim != spec_.dim || image->params().distance != spec_.distance)
     return;
   std::unique_lock lock(mutex_);
@@ -109,13 +108,13 @@ Status VectorIndex::load(MDB_dbi graph_db) {
   auto found = view->txn().get(graph_db, lmdb::as_bytes(image_key(vector_index_)));
   if (!found.ok()) return found.error();
   if (!found.value()) return {};
-  std::string error;
   auto bytes = *found.value();
   // The copy is made while searches go on walking the image in place.
   auto graph = index::HnswGraph::from_image(
-      std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()),
-      &error);
-  if (!graph) return Error::internal("stored HNSW image is unreadable: " + error);  // rebuilt
+      std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
+  if (!graph) {
+    return Error::internal("stored HNSW image is unreadable: " + graph.error().message);  // rebuilt
+  }
   // Codes are read by the graph path only, which is not taken before ready_.
   Status codes = load_codes(view->txn(), graph_db);
   std::unique_lock lock(mutex_);
