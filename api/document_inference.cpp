@@ -160,7 +160,7 @@ storage::Result<std::vector<float>> embed_document(embed::EmbedService& service,
   }
   auto batch = service.embed(model, {text});
   if (!batch) {
-    if (batch.error().kind == embed::EmbedError::Kind::kUnavailable) {
+    if (batch.error().kind == ErrorKind::kUnavailable) {
       return Error::internal(batch.error().message);
     }
     return Error::bad_request(batch.error().message);

@@ -102,9 +102,7 @@ std::string available_models_text(const embed::EmbedService& service) {
   return known.empty() ? "none" : known;
 }
 
-int status_for(const embed::EmbedError& error) {
-  return error.kind == embed::EmbedError::Kind::kUnavailable ? 503 : 413;
-}
+int status_for(const Error& error) { return error.kind == ErrorKind::kUnavailable ? 503 : 413; }
 
 Response handle_embed(embed::EmbedService& service, const Request& request) {
   json::error_code parse_error;
@@ -222,7 +220,7 @@ Response handle_openai(embed::EmbedService& service, const Request& request) {
   }
   auto result = service.embed(model, texts);
   if (!result) {
-    return openai_error(result.error().kind == embed::EmbedError::Kind::kUnavailable ? 503 : 400,
+    return openai_error(result.error().kind == ErrorKind::kUnavailable ? 503 : 400,
                         result.error().message, field, nullptr);
   }
   json::array data;

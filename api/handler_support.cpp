@@ -27,7 +27,10 @@ int http_status(ErrorKind kind) {
     case ErrorKind::kInsufficientStorage:
       return 507;
     case ErrorKind::kInternal:
+    case ErrorKind::kCorrupted:
       return 500;
+    case ErrorKind::kUnavailable:
+      return 503;
   }
   return 500;
 }

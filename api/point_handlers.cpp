@@ -205,8 +205,8 @@ Result<storage::UpdateOperation> parse_create_index(const json::object& body) {
   if (!schema || schema->is_null())
     return Error::bad_input("Unable to infer type for the field '" + op.field_name +
                             "'. Please specify `field_type`");
-  std::string error;
-  if (!index::payload_index::parse_field_schema(*schema, error)) return Error::format(error);
+  if (auto parsed = index::payload_index::parse_field_schema(*schema); !parsed)
+    return Error::format(parsed.error().message);
   op.field_schema = schema->is_string() ? json::object{{"type", schema->get_string()}}
                                         : schema->get_object();
   return storage::UpdateOperation(std::move(op));

@@ -89,7 +89,7 @@ Result<std::unique_ptr<BertWeights>> BertWeights::load(const std::string& safete
     }
     weights->layers.push_back(std::move(w));
   }
-  if (!read.error().empty()) return malformed(read.error());
+  if (!read.error().empty()) return Error::corrupted(read.error());
   weights->file = std::move(*file);
   return weights;
 }

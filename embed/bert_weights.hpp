@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "embed/embed_result.hpp"
+#include "common/status.hpp"
 #include "embed/model_config.hpp"
 #include "embed/packed_weights.hpp"
 #include "embed/safetensors_file.hpp"

@@ -65,14 +65,16 @@ uint32_t bm25_token_index(std::string_view token) {
 
 Result<Bm25Model> Bm25Model::create(const Bm25Options& options) {
   if (!std::isfinite(options.k) || options.k < 0) {
-    return invalid_input("BM25 k1 must be finite and >= 0, got " + number_text(options.k));
+    return Error{ErrorKind::kBadInput,
+                 "BM25 k1 must be finite and >= 0, got " + number_text(options.k)};
   }
   if (!std::isfinite(options.b) || options.b < 0 || options.b > 1) {
-    return invalid_input("BM25 b must be finite and in [0.0, 1.0], got " + number_text(options.b));
+    return Error{ErrorKind::kBadInput,
+                 "BM25 b must be finite and in [0.0, 1.0], got " + number_text(options.b)};
   }
   if (!std::isfinite(options.avg_len) || options.avg_len <= 0) {
-    return invalid_input("BM25 avg_doc_len must be finite and > 0, got " +
-                         number_text(options.avg_len));
+    return Error{ErrorKind::kBadInput,
+                 "BM25 avg_doc_len must be finite and > 0, got " + number_text(options.avg_len)};
   }
   auto tokenizer = Bm25Tokenizer::create(options.text);
   if (!tokenizer) return tokenizer.error();

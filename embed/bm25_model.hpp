@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/status.hpp"
 #include "embed/bm25_tokenizer.hpp"
-#include "embed/embed_result.hpp"
 
 namespace sextant::embed {
 

@@ -136,7 +136,8 @@ Result<Bm25Tokenizer> Bm25Tokenizer::create(const Bm25TextOptions& options) {
   } else if (!options.stemmer_language->empty()) {
     auto algorithm = snowball_algorithm_for(*options.stemmer_language);
     if (!algorithm) {
-      return invalid_input("unknown snowball stemmer language: " + *options.stemmer_language);
+      return Error{ErrorKind::kBadInput,
+                   "unknown snowball stemmer language: " + *options.stemmer_language};
     }
     tokenizer.snowball_algorithm_ = *algorithm;
   }

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "embed/embed_result.hpp"
+#include "common/status.hpp"
 
 namespace sextant::embed {
 

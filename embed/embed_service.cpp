@@ -54,8 +54,8 @@ void EmbedService::add_model(const std::string& name, std::shared_ptr<const Sent
 Result<bool> EmbedService::load_model(const std::string& name, const std::string& model_dir) {
   auto model = SentenceModel::load(model_dir);
   if (!model) {
-    return EmbedError{model.error().kind,
-                      "embedding model " + name + " failed to load: " + model.error().message};
+    return Error{model.error().kind,
+                 "embedding model " + name + " failed to load: " + model.error().message};
   }
   add_model(name, std::move(*model));
   return true;
@@ -89,8 +89,9 @@ Result<EmbeddingBatch> EmbedService::embed(const std::string& model_name,
   if (!model) {
     std::string known;
     for (const auto& name : model_names()) known += (known.empty() ? "" : ", ") + name;
-    return invalid_input("Model " + model_name + " is not available. Available models: " +
-                         (known.empty() ? std::string("none") : known));
+    return Error{ErrorKind::kBadInput, "Model " + model_name +
+                                           " is not available. Available models: " +
+                                           (known.empty() ? std::string("none") : known)};
   }
   EmbeddingBatch result;
   result.dimension = model->dimension();
@@ -105,8 +106,8 @@ Result<EmbeddingBatch> EmbedService::embed(const std::string& model_name,
     bool truncated = false;
     request.sequences.push_back(model->tokenizer().encode(text, max_length, &truncated));
     if (truncated && !options.truncate) {
-      return invalid_input("Input validation error: `inputs` must have less than " +
-                           std::to_string(max_length) + " tokens");
+      return Error{ErrorKind::kBadInput, "Input validation error: `inputs` must have less than " +
+                                             std::to_string(max_length) + " tokens"};
     }
     result.token_count += request.sequences.back().size();
   }
@@ -114,14 +115,14 @@ Result<EmbeddingBatch> EmbedService::embed(const std::string& model_name,
   request.remaining = texts.size();
   {
     std::lock_guard lock(queue_mutex_);
-    if (stopping_) return EmbedError{EmbedError::Kind::kUnavailable, "embedding service stopped"};
+    if (stopping_) return Error::unavailable("embedding service stopped");
     for (size_t i = 0; i < texts.size(); ++i) queue_.push_back({&request, i});
   }
   queue_ready_.notify_all();
   std::unique_lock lock(request.mutex);
   request.done.wait(lock, [&] { return request.remaining == 0; });
   if (request.failed) {
-    return EmbedError{EmbedError::Kind::kUnavailable, "embedding service stopped"};
+    return Error::unavailable("embedding service stopped");
   }
   result.embeddings = std::move(request.embeddings);
   return result;

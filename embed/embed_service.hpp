@@ -25,7 +25,7 @@
 #include <thread>
 #include <vector>
 
-#include "embed/embed_result.hpp"
+#include "common/status.hpp"
 #include "embed/sentence_model.hpp"
 
 namespace sextant::embed {

@@ -19,7 +19,7 @@ Result<boost::json::value> read_json(const fs::path& path) {
   text << in.rdbuf();
   boost::system::error_code error;
   boost::json::value value = boost::json::parse(text.str(), error);
-  if (error) return malformed(path.string() + " is not valid JSON: " + error.message());
+  if (error) return Error::corrupted(path.string() + " is not valid JSON: " + error.message());
   return value;
 }
 
@@ -45,17 +45,18 @@ Result<ModelConfig> load_model_config(const std::string& model_dir) {
   ModelConfig config;
   auto architecture = read_json(dir / "config.json");
   if (!architecture) return architecture.error();
-  if (!architecture->is_object()) return not_found(model_dir + " has no config.json");
+  if (!architecture->is_object())
+    return Error{ErrorKind::kNotFound, model_dir + " has no config.json"};
   const auto& arch = *architecture;
   if (const auto* type = arch.as_object().if_contains("model_type");
       type && type->is_string() && type->as_string() != "bert") {
-    return malformed(model_dir + ": model_type " + std::string(type->as_string()) +
-                     " is not supported (BERT family only)");
+    return Error::corrupted(model_dir + ": model_type " + std::string(type->as_string()) +
+                            " is not supported (BERT family only)");
   }
   if (const auto* act = arch.as_object().if_contains("hidden_act");
       act && act->is_string() && act->as_string() != "gelu") {
-    return malformed(model_dir + ": hidden_act " + std::string(act->as_string()) +
-                     " is not supported (gelu only)");
+    return Error::corrupted(model_dir + ": hidden_act " + std::string(act->as_string()) +
+                            " is not supported (gelu only)");
   }
   read_number(arch, "hidden_size", config.hidden_size);
   read_number(arch, "num_hidden_layers", config.layers);
@@ -107,12 +108,12 @@ Result<ModelConfig> load_model_config(const std::string& model_dir) {
   if (config.hidden_size <= 0 || config.attention_heads <= 0 ||
       config.hidden_size % config.attention_heads != 0 || config.layers <= 0 ||
       config.intermediate_size <= 0 || config.vocab_size <= 0) {
-    return malformed(model_dir + "/config.json has inconsistent dimensions");
+    return Error::corrupted(model_dir + "/config.json has inconsistent dimensions");
   }
   if (config.max_seq_length > config.max_position_embeddings) {
     config.max_seq_length = config.max_position_embeddings;
   }
-  if (config.max_seq_length < 2) return malformed(model_dir + ": max_seq_length is below 2");
+  if (config.max_seq_length < 2) return Error::corrupted(model_dir + ": max_seq_length is below 2");
   return config;
 }
 

@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "embed/embed_result.hpp"
+#include "common/status.hpp"
 
 namespace sextant::embed {
 

@@ -34,7 +34,7 @@ Result<std::string> snapshot_of(const fs::path& repo_dir) {
     }
   }
   if (newest.empty()) {
-    return not_found("no snapshot with config.json under " + snapshots.string());
+    return Error{ErrorKind::kNotFound, "no snapshot with config.json under " + snapshots.string()};
   }
   return newest.string();
 }
@@ -48,7 +48,7 @@ Result<std::string> locate_model_directory(const std::string& location,
   if (fs::is_directory(path, error)) {
     if (has_config(path)) return path.string();
     if (fs::is_directory(path / "snapshots", error)) return snapshot_of(path);
-    return not_found("model directory " + location + " has no config.json");
+    return Error{ErrorKind::kNotFound, "model directory " + location + " has no config.json"};
   }
   // A repository id ORG/NAME (or a bare NAME) maps to the cache folder models--ORG--NAME.
   std::string cache_name = "models--";
@@ -65,8 +65,9 @@ Result<std::string> locate_model_directory(const std::string& location,
   }
   std::string searched;
   for (const auto& root : hub_cache_roots) searched += (searched.empty() ? "" : ", ") + root;
-  return not_found("model " + location + " is neither a directory nor in the Hugging Face cache" +
-                   (searched.empty() ? std::string() : " (searched " + searched + ")"));
+  return Error{ErrorKind::kNotFound,
+               "model " + location + " is neither a directory nor in the Hugging Face cache" +
+                   (searched.empty() ? std::string() : " (searched " + searched + ")")};
 }
 
 std::vector<std::string> hub_cache_roots(const std::string& hf_hub_cache,

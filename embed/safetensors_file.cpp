@@ -34,16 +34,18 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 
 Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return not_found("cannot open " + path + ": " + std::strerror(errno));
+  if (fd < 0)
+    return Error{ErrorKind::kNotFound, "cannot open " + path + ": " + std::strerror(errno)};
   struct stat info {};
   if (::fstat(fd, &info) != 0 || info.st_size < 8) {
     ::close(fd);
-    return malformed(path + " is too small to be a safetensors file");
+    return Error::corrupted(path + " is too small to be a safetensors file");
   }
   size_t file_bytes = static_cast<size_t>(info.st_size);
   void* mapped = ::mmap(nullptr, file_bytes, PROT_READ, MAP_PRIVATE, fd, 0);
   ::close(fd);
-  if (mapped == MAP_FAILED) return malformed("cannot mmap " + path + ": " + std::strerror(errno));
+  if (mapped == MAP_FAILED)
+    return Error::corrupted("cannot mmap " + path + ": " + std::strerror(errno));
 
   std::unique_ptr<SafetensorsFile> file(new SafetensorsFile());
   file->path_ = path;
@@ -52,7 +54,8 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
 
   uint64_t header_bytes = 0;
   for (int i = 7; i >= 0; --i) header_bytes = (header_bytes << 8) | file->mapping_[i];
-  if (header_bytes > file_bytes - 8) return malformed(path + ": header length exceeds the file");
+  if (header_bytes > file_bytes - 8)
+    return Error::corrupted(path + ": header length exceeds the file");
   file->data_section_ = file->mapping_ + 8 + header_bytes;
   uint64_t data_bytes = file_bytes - 8 - header_bytes;
 
@@ -60,32 +63,35 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
   boost::json::value header = boost::json::parse(
       std::string_view(reinterpret_cast<const char*>(file->mapping_ + 8), header_bytes),
       parse_error);
-  if (parse_error || !header.is_object()) return malformed(path + ": header is not a JSON object");
+  if (parse_error || !header.is_object())
+    return Error::corrupted(path + ": header is not a JSON object");
 
   for (const auto& [key, entry] : header.as_object()) {
     if (key == "__metadata__") continue;
     const auto* fields = entry.if_object();
-    if (!fields) return malformed(path + ": tensor " + std::string(key) + " is not an object");
+    if (!fields)
+      return Error::corrupted(path + ": tensor " + std::string(key) + " is not an object");
     const auto* dtype = fields->if_contains("dtype");
     const auto* shape = fields->if_contains("shape");
     const auto* offsets = fields->if_contains("data_offsets");
     if (!dtype || !dtype->is_string() || !shape || !shape->is_array() || !offsets ||
         !offsets->is_array() || offsets->as_array().size() != 2) {
-      return malformed(path + ": tensor " + std::string(key) + " lacks dtype/shape/data_offsets");
+      return Error::corrupted(path + ": tensor " + std::string(key) +
+                              " lacks dtype/shape/data_offsets");
     }
     TensorInfo tensor;
     tensor.dtype = std::string(dtype->as_string());
     uint64_t elements = 1;
     for (const auto& dim : shape->as_array()) {
       if (!dim.is_int64() || dim.as_int64() < 0) {
-        return malformed(path + ": tensor " + std::string(key) + " has a bad shape");
+        return Error::corrupted(path + ": tensor " + std::string(key) + " has a bad shape");
       }
       tensor.shape.push_back(dim.as_int64());
       elements *= static_cast<uint64_t>(dim.as_int64());
     }
     const auto& range = offsets->as_array();
     if (!range[0].is_int64() || !range[1].is_int64()) {
-      return malformed(path + ": tensor " + std::string(key) + " has bad data_offsets");
+      return Error::corrupted(path + ": tensor " + std::string(key) + " has bad data_offsets");
     }
     tensor.begin_offset = static_cast<uint64_t>(range[0].as_int64());
     tensor.end_offset = static_cast<uint64_t>(range[1].as_int64());
@@ -93,7 +99,8 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
     if (element_bytes == 0 || tensor.begin_offset > tensor.end_offset ||
         tensor.end_offset > data_bytes ||
         tensor.end_offset - tensor.begin_offset != elements * element_bytes) {
-      return malformed(path + ": tensor " + std::string(key) + " has an inconsistent byte range");
+      return Error::corrupted(path + ": tensor " + std::string(key) +
+                              " has an inconsistent byte range");
     }
     file->tensors_.emplace(std::string(key), std::move(tensor));
   }
@@ -107,18 +114,19 @@ SafetensorsFile::~SafetensorsFile() {
 Result<const float*> SafetensorsFile::tensor(const std::string& name,
                                              const std::vector<int64_t>& expected_shape) const {
   auto it = tensors_.find(name);
-  if (it == tensors_.end()) return malformed(path_ + ": tensor " + name + " is missing");
+  if (it == tensors_.end()) return Error::corrupted(path_ + ": tensor " + name + " is missing");
   const TensorInfo& info = it->second;
   if (info.dtype != "F32") {
-    return malformed(path_ + ": tensor " + name + " is " + info.dtype + ", only F32 is supported");
+    return Error::corrupted(path_ + ": tensor " + name + " is " + info.dtype +
+                            ", only F32 is supported");
   }
   if (info.shape != expected_shape) {
-    return malformed(path_ + ": tensor " + name + " has shape " + shape_text(info.shape) +
-                     ", expected " + shape_text(expected_shape));
+    return Error::corrupted(path_ + ": tensor " + name + " has shape " + shape_text(info.shape) +
+                            ", expected " + shape_text(expected_shape));
   }
   const uint8_t* bytes = data_section_ + info.begin_offset;
   if (reinterpret_cast<uintptr_t>(bytes) % alignof(float) != 0) {
-    return malformed(path_ + ": tensor " + name + " is not 4-byte aligned");
+    return Error::corrupted(path_ + ": tensor " + name + " is not 4-byte aligned");
   }
   return reinterpret_cast<const float*>(bytes);
 }

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "embed/embed_result.hpp"
+#include "common/status.hpp"
 
 namespace sextant::embed {
 

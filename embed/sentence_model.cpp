@@ -20,7 +20,8 @@ Result<std::shared_ptr<const SentenceModel>> SentenceModel::load(const std::stri
   auto weights = BertWeights::load(weights_path, *config);
   if (!weights) return weights.error();
   if ((*tokenizer)->vocab_size() > static_cast<size_t>(config->vocab_size)) {
-    return malformed(model_dir + ": tokenizer vocabulary is larger than the embedding table");
+    return Error::corrupted(model_dir +
+                            ": tokenizer vocabulary is larger than the embedding table");
   }
   std::shared_ptr<SentenceModel> model(new SentenceModel());
   model->directory_ = model_dir;

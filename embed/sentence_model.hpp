@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/status.hpp"
 #include "embed/bert_encoder.hpp"
-#include "embed/embed_result.hpp"
 #include "embed/model_config.hpp"
 #include "embed/wordpiece_tokenizer.hpp"
 

@@ -32,19 +32,21 @@ Result<std::unique_ptr<WordpieceTokenizer>> WordpieceTokenizer::load(
     boost::system::error_code error;
     boost::json::value root = boost::json::parse(text.str(), error);
     if (error || !root.is_object()) {
-      return malformed(model_dir + "/tokenizer.json is not valid JSON");
+      return Error::corrupted(model_dir + "/tokenizer.json is not valid JSON");
     }
     const auto* model = root.as_object().if_contains("model");
-    if (!model || !model->is_object()) return malformed(model_dir + "/tokenizer.json has no model");
+    if (!model || !model->is_object())
+      return Error::corrupted(model_dir + "/tokenizer.json has no model");
     const auto& fields = model->as_object();
     if (const auto* type = fields.if_contains("type");
         type && type->is_string() && type->as_string() != "WordPiece") {
-      return malformed(model_dir + "/tokenizer.json: tokenizer model " +
-                       std::string(type->as_string()) + " is not supported (WordPiece only)");
+      return Error::corrupted(model_dir + "/tokenizer.json: tokenizer model " +
+                              std::string(type->as_string()) +
+                              " is not supported (WordPiece only)");
     }
     const auto* vocab = fields.if_contains("vocab");
     if (!vocab || !vocab->is_object()) {
-      return malformed(model_dir + "/tokenizer.json has no WordPiece vocab");
+      return Error::corrupted(model_dir + "/tokenizer.json has no WordPiece vocab");
     }
     for (const auto& [token, id] : vocab->as_object()) {
       if (id.is_int64()) tokenizer->vocab_.emplace(std::string(token), id.as_int64());
@@ -85,7 +87,8 @@ Result<std::unique_ptr<WordpieceTokenizer>> WordpieceTokenizer::load(
     }
   } else {
     std::ifstream vocab_file(dir / "vocab.txt");
-    if (!vocab_file) return not_found(model_dir + " has neither tokenizer.json nor vocab.txt");
+    if (!vocab_file)
+      return Error{ErrorKind::kNotFound, model_dir + " has neither tokenizer.json nor vocab.txt"};
     std::string line;
     int32_t id = 0;
     while (std::getline(vocab_file, line)) {
@@ -100,7 +103,7 @@ Result<std::unique_ptr<WordpieceTokenizer>> WordpieceTokenizer::load(
   }
   auto ready = tokenizer->finish_setup();
   if (!ready) {
-    return EmbedError{ready.error().kind, model_dir + ": " + ready.error().message};
+    return Error{ready.error().kind, model_dir + ": " + ready.error().message};
   }
   return tokenizer;
 }
@@ -110,9 +113,9 @@ Result<bool> WordpieceTokenizer::finish_setup() {
   cls_id_ = token_id("[CLS]");
   sep_id_ = token_id("[SEP]");
   if (unk_id_ < 0 || cls_id_ < 0 || sep_id_ < 0) {
-    return malformed("the vocabulary lacks [UNK], [CLS] or [SEP]");
+    return Error::corrupted("the vocabulary lacks [UNK], [CLS] or [SEP]");
   }
-  if (max_length_ < 2) return malformed("max length must leave room for [CLS] and [SEP]");
+  if (max_length_ < 2) return Error::corrupted("max length must leave room for [CLS] and [SEP]");
   std::stable_sort(added_tokens_.begin(), added_tokens_.end(),
                    [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   return true;

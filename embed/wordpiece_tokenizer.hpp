@@ -15,8 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/status.hpp"
 #include "embed/bert_normalizer.hpp"
-#include "embed/embed_result.hpp"
 
 namespace sextant::embed {
 

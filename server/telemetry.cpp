@@ -10,6 +10,8 @@
 #include <fstream>
 #include <thread>
 
+#include "common/cpu_features.hpp"
+
 namespace sextant::server {
 namespace {
 
@@ -58,23 +60,16 @@ boost::json::object system_telemetry(const Config& config) {
     system["disk_size"] = nullptr;
   }
   std::string flags;
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_cpu_init();
+  const CpuFeatures& cpu = cpu_features();
   const std::pair<const char*, bool> features[] = {
-      {"sse", __builtin_cpu_supports("sse")},
-      {"sse2", __builtin_cpu_supports("sse2")},
-      {"avx", __builtin_cpu_supports("avx")},
-      {"avx2", __builtin_cpu_supports("avx2")},
-      {"fma", __builtin_cpu_supports("fma")},
-      {"avx512f", __builtin_cpu_supports("avx512f")},
-      {"avx512vl", __builtin_cpu_supports("avx512vl")},
+      {"sse", cpu.sse}, {"sse2", cpu.sse2},       {"avx", cpu.avx},           {"avx2", cpu.avx2},
+      {"fma", cpu.fma}, {"avx512f", cpu.avx512f}, {"avx512vl", cpu.avx512vl},
   };
   for (const auto& [name, present] : features) {
     if (!present) continue;
     if (!flags.empty()) flags += ',';
     flags += name;
   }
-#endif
   system["cpu_flags"] = flags;
   system["cpu_endian"] = "little";
   return system;

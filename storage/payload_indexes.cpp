@@ -8,12 +8,13 @@ namespace sextant::storage {
 
 Status PayloadIndexes::create(const std::string& field, const boost::json::object& field_schema,
                               const ReadView& view) {
-  std::string error;
-  auto schema = index::payload_index::parse_field_schema(boost::json::value(field_schema), error);
-  if (!schema) return Error::bad_input(error);
+  auto schema = index::payload_index::parse_field_schema(boost::json::value(field_schema));
+  if (!schema) return Error::bad_input(schema.error().message);
   std::unique_lock lock(mutex_);
   const bool existed = set_.has(field);
-  if (!set_.create(field, *schema, error)) return Error::bad_input(error);
+  if (Status created = set_.create(field, *schema); !created) {
+    return Error::bad_input(created.error().message);
+  }
   if (!existed) ++count_;
   generation_ = view.state().generation;
   index_all(field, view);

@@ -46,12 +46,10 @@ void VectorIndex::open_image(std::shared_ptr<const ReadView> view, MDB_dbi graph
   auto found = view->txn().get(graph_db, lmdb::as_bytes(image_key(vector_index_)));
   if (!found.ok() || !found.value()) return;
   auto bytes = *found.value();
-  std::string error;
   auto image = index::HnswImageView::open(
-      std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()),
-      &error);
+      std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
   if (!image) {
-    report("the stored HNSW graph image is unusable (" + error +
+    report("the stored HNSW graph image is unusable (" + image.error().message +
            "); the graph is rebuilt from the stored vectors");
     return;
   }
@@ -73,14 +71,12 @@ Status VectorIndex::load(MDB_dbi graph_db) {
   auto found = view->txn().get(graph_db, lmdb::as_bytes(image_key(vector_index_)));
   if (!found.ok()) return found.error();
   if (!found.value()) return {};
-  std::string error;
   auto bytes = *found.value();
   // The copy is made while searches go on walking the image in place.
   auto graph = index::HnswGraph::from_image(
-      std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()),
-      &error);
+      std::span<const std::byte>(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
   if (!graph) {
-    report("the stored HNSW graph image is unusable (" + error +
+    report("the stored HNSW graph image is unusable (" + graph.error().message +
            "); the graph is rebuilt from the stored vectors");
     std::unique_lock lock(mutex_);
     image_.reset();  // searches scan exactly until the rebuilt graph is ready

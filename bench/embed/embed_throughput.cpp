@@ -80,13 +80,18 @@ int main(int argc, char** argv) {
   }
   EmbedService service({.worker_threads = options.threads});
   service.add_model("minilm", *model);
-  service.embed("minilm", {sentences.begin(), sentences.begin() + 32});  // warm-up
+  // Warm-up; a failure here would make every figure below meaningless.
+  if (auto warm_up = service.embed("minilm", {sentences.begin(), sentences.begin() + 32});
+      !warm_up) {
+    std::fprintf(stderr, "%s\n", warm_up.error().message.c_str());
+    return 1;
+  }
 
   // Batch 1: one caller, one sentence per call, back to back.
   {
     size_t count = std::min<size_t>(sentences.size(), 256);
     auto start = Clock::now();
-    for (size_t i = 0; i < count; ++i) service.embed("minilm", {sentences[i]});
+    for (size_t i = 0; i < count; ++i) (void)service.embed("minilm", {sentences[i]});
     print_rate(backend, "batch1", count, seconds_since(start));
   }
   // Batch 1 with two concurrent callers (what a server under load sees).
@@ -96,7 +101,7 @@ int main(int argc, char** argv) {
     std::vector<std::thread> callers;
     for (int caller = 0; caller < 2; ++caller) {
       callers.emplace_back([&] {
-        for (size_t i = 0; i < per_caller; ++i) service.embed("minilm", {sentences[i]});
+        for (size_t i = 0; i < per_caller; ++i) (void)service.embed("minilm", {sentences[i]});
       });
     }
     for (auto& caller : callers) caller.join();
@@ -108,7 +113,7 @@ int main(int argc, char** argv) {
     auto start = Clock::now();
     for (int round = 0; round < options.rounds; ++round) {
       for (size_t i = 0; i + 32 <= sentences.size(); i += 32) {
-        service.embed("minilm", {sentences.begin() + i, sentences.begin() + i + 32});
+        (void)service.embed("minilm", {sentences.begin() + i, sentences.begin() + i + 32});
         count += 32;
       }
     }
@@ -120,7 +125,7 @@ int main(int argc, char** argv) {
     std::vector<double> millis;
     for (int i = 0; i < 300; ++i) {
       auto start = Clock::now();
-      service.embed("minilm", {text});
+      (void)service.embed("minilm", {text});
       millis.push_back(seconds_since(start) * 1000.0);
     }
     std::sort(millis.begin(), millis.end());

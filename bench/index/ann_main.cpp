@@ -153,11 +153,11 @@ HnswGraph load_or_build(const Options& o, const HnswParams& params,
       const size_t bytes = size_t(in.tellg());
       in.seekg(0);
       in.read(reinterpret_cast<char*>(words.data()), std::streamsize(bytes));
-      std::string error;
       auto loaded =
-          HnswGraph::from_image({reinterpret_cast<const std::byte*>(words.data()), bytes}, &error);
+          HnswGraph::from_image({reinterpret_cast<const std::byte*>(words.data()), bytes});
       if (loaded) return std::move(*loaded);
-      std::fprintf(stderr, "sextant-ann: ignoring graph cache: %s\n", error.c_str());
+      std::fprintf(stderr, "sextant-ann: ignoring graph cache: %s\n",
+                   loaded.error().message.c_str());
     }
   }
   HnswGraph graph(params);
@@ -182,11 +182,10 @@ void time_reopen(const Options& o, const HnswGraph& graph, const VectorSource& s
   const int fd = ::open(o.image.c_str(), O_RDONLY);
   const off_t bytes = ::lseek(fd, 0, SEEK_END);
   void* map = ::mmap(nullptr, size_t(bytes), PROT_READ, MAP_SHARED, fd, 0);
-  std::string error;
-  const auto view = sextant::index::HnswImageView::open(
-      {static_cast<const std::byte*>(map), size_t(bytes)}, &error);
+  const auto view =
+      sextant::index::HnswImageView::open({static_cast<const std::byte*>(map), size_t(bytes)});
   if (!view) {
-    std::fprintf(stderr, "sextant-ann: %s\n", error.c_str());
+    std::fprintf(stderr, "sextant-ann: %s\n", view.error().message.c_str());
     return;
   }
   SearchRequest request;

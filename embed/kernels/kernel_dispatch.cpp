@@ -1,16 +1,14 @@
-// Chooses the vector kernel table once per process from the CPU's features.
+// Chooses the vector kernel table once per process, for the instruction-set level detected by
+// common/cpu_features.hpp (the probe index/distance dispatches from too). The AVX2 table needs
+// AVX2 + FMA, which every CPU of level kAvx2 or above has.
+#include "common/cpu_features.hpp"
 #include "embed/kernels/vector_kernels.hpp"
 
 namespace sextant::embed {
 namespace {
 
-bool cpu_has_avx2_fma() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#else
-  return false;
-#endif
+const VectorKernels& kernels_for(IsaLevel level) {
+  return level >= IsaLevel::kAvx2 ? kAvx2Kernels : kScalarKernels;
 }
 
 struct KernelTables {
@@ -21,7 +19,8 @@ struct KernelTables {
 const KernelTables& kernel_tables() {
   static const KernelTables tables = [] {
     KernelTables result{{&kScalarKernels, nullptr}, 1};
-    if (cpu_has_avx2_fma()) result.tables[result.count++] = &kAvx2Kernels;
+    const VectorKernels& best = kernels_for(detected_isa_level());
+    if (&best != &kScalarKernels) result.tables[result.count++] = &best;
     return result;
   }();
   return tables;
@@ -32,6 +31,10 @@ const KernelTables& kernel_tables() {
 const VectorKernels& vector_kernels() {
   const KernelTables& tables = kernel_tables();
   return *tables.tables[tables.count - 1];
+}
+
+const VectorKernels& vector_kernels_capped_at(IsaLevel cap) {
+  return kernels_for(isa_level_capped_at(cap));
 }
 
 const VectorKernels* const* available_vector_kernels(size_t* count) {

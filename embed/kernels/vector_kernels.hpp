@@ -1,6 +1,7 @@
 // The element-wise parts of the encoder (GELU, bias + LayerNorm, softmax, L2 normalisation),
-// compiled once per instruction set and chosen once, at first use, by vector_kernels(): the
-// single dispatch point for SIMD in embed/. The scalar table is the test oracle for the others.
+// compiled once per instruction set and chosen once, at first use, by vector_kernels() for the
+// instruction-set level of common/cpu_features.hpp (the one CPU probe of the process). The
+// scalar table is the test oracle for the others.
 //
 // Row functions work on one contiguous row of n floats; none of the functions allocate.
 //
@@ -10,6 +11,8 @@
 #pragma once
 
 #include <cstddef>
+
+#include "common/cpu_features.hpp"
 
 namespace sextant::embed {
 
@@ -31,6 +34,8 @@ struct VectorKernels {
 
 // The best table this CPU supports; the same object for the life of the process.
 const VectorKernels& vector_kernels();
+// The table vector_kernels() would choose on a CPU of at most level `cap` (tests, benchmarks).
+const VectorKernels& vector_kernels_capped_at(IsaLevel cap);
 // Every table this CPU can run (scalar first), for tests that compare them.
 const VectorKernels* const* available_vector_kernels(size_t* count);
 

@@ -1,9 +1,10 @@
 // Distance functions for dense vectors, with Qdrant's score conventions.
 //
-// Every kernel goes through ONE dispatch point: a KernelTable chosen once, at first use, from the
-// CPU's features (AVX-512, AVX2+FMA, SSE4.1, scalar). The scalar table is the reference the
-// others are tested against. Callers on a hot path fetch `kernels()` once and call its function
-// pointers directly; everyone else uses the inline helpers below.
+// Every kernel goes through ONE dispatch point: a KernelTable chosen once, at first use, for the
+// instruction-set level common/cpu_features.hpp detects (AVX-512, AVX2+FMA, SSE4.1, scalar). The
+// scalar table is the reference the others are tested against. Callers on a hot path fetch
+// `kernels()` once and call its function pointers directly; everyone else uses the inline helpers
+// below.
 //
 // Score conventions (as Qdrant):
 //   Cosine     vectors are normalised on write, so score = dot(a, b); higher is better.
@@ -16,6 +17,8 @@
 #include <cstdint>
 #include <string_view>
 #include <vector>
+
+#include "common/cpu_features.hpp"
 
 namespace sextant::index {
 
@@ -61,6 +64,8 @@ const KernelTable& kernels();
 const KernelTable& scalar_kernels();
 // Every table this CPU can run, best first (for tests and benchmarks).
 std::vector<const KernelTable*> supported_kernel_tables();
+// The table kernels() would choose on a CPU of at most level `cap` (for tests and benchmarks).
+const KernelTable& kernels_capped_at(IsaLevel cap);
 
 inline float dot(const float* a, const float* b, size_t n) { return kernels().dot_f32(a, b, n); }
 inline float l2_squared(const float* a, const float* b, size_t n) {

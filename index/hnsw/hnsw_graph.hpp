@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "common/status.hpp"
 #include "index/hnsw/hnsw_params.hpp"
 #include "index/hnsw/search_request.hpp"
 #include "index/hnsw/vector_source.hpp"
@@ -81,8 +82,8 @@ class HnswGraph {
 
   // The flat image HnswImageView searches in place (see hnsw_image.hpp for the format).
   std::vector<std::byte> serialize() const;
-  // A mutable copy of an image, for further inserts. nullopt + *error on a malformed image.
-  static std::optional<HnswGraph> from_image(std::span<const std::byte> image, std::string* error);
+  // A mutable copy of an image, for further inserts. A kCorrupted Error on a malformed image.
+  static Result<HnswGraph> from_image(std::span<const std::byte> image);
 
   // The graph's memory; defined in hnsw_graph_storage.hpp, used only inside index/hnsw.
   struct Storage;

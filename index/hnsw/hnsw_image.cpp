@@ -107,11 +107,9 @@ std::vector<std::byte> HnswGraph::serialize() const {
   return image;
 }
 
-std::optional<HnswImageView> HnswImageView::open(std::span<const std::byte> image,
-                                                 std::string* error) {
-  auto fail = [&](const char* why) {
-    if (error) *error = std::string("invalid HNSW image: ") + why;
-    return std::nullopt;
+Result<HnswImageView> HnswImageView::open(std::span<const std::byte> image) {
+  auto fail = [](const char* why) {
+    return Error::corrupted(std::string("invalid HNSW image: ") + why);
   };
   if (reinterpret_cast<uintptr_t>(image.data()) % 8 != 0) return fail("not 8-byte aligned");
   if (image.size() < sizeof(HnswImageHeader)) return fail("truncated header");
@@ -166,10 +164,9 @@ std::vector<ScoredOffset> HnswImageView::search(const SearchRequest& request,
   return run_search_any_type(access, params_, graph, request, source, is_deleted);
 }
 
-std::optional<HnswGraph> HnswGraph::from_image(std::span<const std::byte> image,
-                                               std::string* error) {
-  auto view = HnswImageView::open(image, error);
-  if (!view) return std::nullopt;
+Result<HnswGraph> HnswGraph::from_image(std::span<const std::byte> image) {
+  auto view = HnswImageView::open(image);
+  if (!view) return view.error();
   const HnswImageHeader& h = *view->header_;
   HnswGraph graph(view->params_);
   Storage& s = *graph.storage_;
@@ -181,8 +178,7 @@ std::optional<HnswGraph> HnswGraph::from_image(std::span<const std::byte> image,
     const int level = s.levels[i];
     if (level <= 0) continue;
     if (view->upper_at_[i] + uint64_t(level) * s.upper_stride > h.upper_links_words) {
-      if (error) *error = "invalid HNSW image: upper links out of bounds";
-      return std::nullopt;
+      return Error::corrupted("invalid HNSW image: upper links out of bounds");
     }
     s.upper[i] = std::make_unique<uint32_t[]>(size_t(level) * s.upper_stride);
     std::memcpy(s.upper[i].get(), view->upper_links_ + view->upper_at_[i],

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "common/status.hpp"
 #include "index/hnsw/hnsw_params.hpp"
 #include "index/hnsw/search_request.hpp"
 #include "index/hnsw/vector_source.hpp"
@@ -51,8 +52,9 @@ struct HnswImageHeader {
 
 class HnswImageView {
  public:
-  // Validates the header and section bounds (O(1)); nullopt + *error when malformed.
-  static std::optional<HnswImageView> open(std::span<const std::byte> image, std::string* error);
+  // Validates the header and section bounds (O(1)); a kCorrupted Error ("invalid HNSW image:
+  // ...") when malformed.
+  static Result<HnswImageView> open(std::span<const std::byte> image);
 
   const HnswParams& params() const { return params_; }
   size_t points_count() const { return header_->points_count; }

@@ -137,7 +137,11 @@ bool read_text_options(const json::object& o, TextOptions& text, std::string& er
 
 }  // namespace
 
-std::optional<FieldSchema> parse_field_schema(const json::value& value, std::string& error) {
+Result<FieldSchema> parse_field_schema(const json::value& value) {
+  auto failed = [](std::string message) { return Error{ErrorKind::kFormat, std::move(message)}; };
+  const std::string not_a_schema =
+      "data did not match any variant of untagged enum PayloadFieldSchema";
+  std::string error;
   FieldSchema schema;
   const json::object* params = nullptr;
   std::string_view type_name;
@@ -146,30 +150,23 @@ std::optional<FieldSchema> parse_field_schema(const json::value& value, std::str
   } else if (value.is_object()) {
     params = &value.get_object();
     const json::value* type = params->if_contains("type");
-    if (type == nullptr || !type->is_string()) {
-      error = "data did not match any variant of untagged enum PayloadFieldSchema";
-      return std::nullopt;
-    }
+    if (type == nullptr || !type->is_string()) return failed(not_a_schema);
     type_name = type->get_string();
   } else {
-    error = "data did not match any variant of untagged enum PayloadFieldSchema";
-    return std::nullopt;
+    return failed(not_a_schema);
   }
   auto type = type_from_name(type_name);
-  if (!type) {
-    error = "data did not match any variant of untagged enum PayloadFieldSchema";
-    return std::nullopt;
-  }
+  if (!type) return failed(not_a_schema);
   schema.type = *type;
   if (params == nullptr) return schema;
   if (schema.type == FieldType::kInteger) {
     if (!read_bool(*params, "lookup", schema.integer_lookup, error) ||
         !read_bool(*params, "range", schema.integer_range, error)) {
-      return std::nullopt;
+      return failed(std::move(error));
     }
   }
   if (schema.type == FieldType::kText && !read_text_options(*params, schema.text, error)) {
-    return std::nullopt;
+    return failed(std::move(error));
   }
   return schema;
 }

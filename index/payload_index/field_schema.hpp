@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/status.hpp"
+
 namespace sextant::index::payload_index {
 
 enum class FieldType { kKeyword, kInteger, kFloat, kGeo, kText, kBool, kDatetime, kUuid };
@@ -31,9 +33,9 @@ struct FieldSchema {
   TextOptions text;
 };
 
-// "keyword" | ... | {"type": "text", "tokenizer": ..., ...}. On failure, `error` gets a message
-// in Qdrant's words and nullopt is returned.
-std::optional<FieldSchema> parse_field_schema(const boost::json::value& json, std::string& error);
+// "keyword" | ... | {"type": "text", "tokenizer": ..., ...}. On failure, a kFormat Error whose
+// message is Qdrant's text without its prefix (callers wrap it in the Error they report).
+Result<FieldSchema> parse_field_schema(const boost::json::value& json);
 
 // "keyword", "integer", ... as payload_schema reports `data_type`.
 const char* field_type_name(FieldType type);

@@ -10,16 +10,12 @@ namespace sextant::index::payload_index {
 
 namespace json = boost::json;
 
-bool PayloadIndexSet::create(const std::string& field, const FieldSchema& schema,
-                             std::string& error) {
+Status PayloadIndexSet::create(const std::string& field, const FieldSchema& schema) {
   auto path = filter::JsonPath::parse(field);
-  if (!path) {
-    error = "Invalid json path: '" + field + "'";
-    return false;
-  }
+  if (!path) return Error{ErrorKind::kBadInput, "Invalid json path: '" + field + "'"};
   Entry entry{*path, schema, make_field_index(schema)};
   entries_.insert_or_assign(path->to_string(), std::move(entry));
-  return true;
+  return {};
 }
 
 void PayloadIndexSet::drop(const std::string& field) {

@@ -23,9 +23,10 @@ namespace sextant::index::payload_index {
 
 class PayloadIndexSet final : public filter::IndexedFieldChecks {
  public:
-  // Creates an empty index on `field` (replacing any index there); false with `error` when the
-  // field is not a valid key path. Fill it with index_point() for every stored point.
-  bool create(const std::string& field, const FieldSchema& schema, std::string& error);
+  // Creates an empty index on `field` (replacing any index there); a kBadInput Error (message
+  // without Qdrant's prefix) when the field is not a valid key path. Fill it with index_point()
+  // for every stored point.
+  Status create(const std::string& field, const FieldSchema& schema);
   void drop(const std::string& field);
   bool has(const std::string& field) const;
   const FieldSchema* schema(const std::string& field) const;

@@ -22,7 +22,7 @@ TEST(EmbedService, UnknownModelIsAnInvalidInputNamingTheAvailableOnes) {
   EmbedService service({.worker_threads = 1});
   auto result = service.embed("no/such-model", {"text"});
   ASSERT_FALSE(result);
-  EXPECT_EQ(result.error().kind, EmbedError::Kind::kInvalidInput);
+  EXPECT_EQ(result.error().kind, ErrorKind::kBadInput);
   EXPECT_NE(result.error().message.find("no/such-model"), std::string::npos);
 }
 
@@ -30,7 +30,7 @@ TEST(EmbedService, MissingModelDirectoryFailsToLoadWithItsName) {
   EmbedService service({.worker_threads = 1});
   auto loaded = service.load_model("my-model", "/nonexistent/model/dir");
   ASSERT_FALSE(loaded);
-  EXPECT_EQ(loaded.error().kind, EmbedError::Kind::kNotFound);
+  EXPECT_EQ(loaded.error().kind, ErrorKind::kNotFound);
   EXPECT_NE(loaded.error().message.find("my-model"), std::string::npos);
   EXPECT_FALSE(service.has_model("my-model"));
 }
@@ -82,7 +82,7 @@ TEST(EmbedService, NormalizeFalseKeepsThePooledNormAndTruncateFalseRejectsLongTe
   EXPECT_TRUE(service.embed("minilm", {long_text}));
   auto rejected = service.embed("minilm", {long_text}, {.truncate = false});
   ASSERT_FALSE(rejected);
-  EXPECT_EQ(rejected.error().kind, EmbedError::Kind::kInvalidInput);
+  EXPECT_EQ(rejected.error().kind, ErrorKind::kBadInput);
 }
 
 }  // namespace

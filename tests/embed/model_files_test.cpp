@@ -91,14 +91,14 @@ TEST(SafetensorsFile, RejectsTruncatedAndInconsistentFiles) {
     write_file(scratch.path() / "bad.safetensors", bytes);
     return SafetensorsFile::open((scratch.path() / "bad.safetensors").string());
   };
-  EXPECT_EQ(open("abc").error().kind, EmbedError::Kind::kMalformed);
+  EXPECT_EQ(open("abc").error().kind, ErrorKind::kCorrupted);
   EXPECT_FALSE(open(safetensors_bytes(std::string(100, '{'), "")));  // length past the end
   std::string header = R"({"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,64]}})";
   EXPECT_FALSE(open(safetensors_bytes(header, std::string(16, '\0'))));  // range past data
   std::string lying = R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,16]}})";
   EXPECT_FALSE(open(safetensors_bytes(lying, std::string(16, '\0'))));  // size != shape
   EXPECT_EQ(SafetensorsFile::open((scratch.path() / "none").string()).error().kind,
-            EmbedError::Kind::kNotFound);
+            ErrorKind::kNotFound);
 }
 
 TEST(SentenceModel, MissingOrBrokenModelDirectoriesAreErrorsNotCrashes) {
@@ -108,7 +108,7 @@ TEST(SentenceModel, MissingOrBrokenModelDirectoriesAreErrorsNotCrashes) {
   write_file(scratch.path() / "broken" / "config.json", "{not json");
   auto broken = SentenceModel::load((scratch.path() / "broken").string());
   ASSERT_FALSE(broken);
-  EXPECT_EQ(broken.error().kind, EmbedError::Kind::kMalformed);
+  EXPECT_EQ(broken.error().kind, ErrorKind::kCorrupted);
   write_file(scratch.path() / "gpt" / "config.json", R"({"model_type": "gpt2"})");
   auto unsupported = SentenceModel::load((scratch.path() / "gpt").string());
   ASSERT_FALSE(unsupported);

@@ -86,5 +86,13 @@ TEST_P(VectorKernelsAgree, PackedProductMatchesAPlainMatrixProduct) {
 
 INSTANTIATE_TEST_SUITE_P(EveryTable, VectorKernelsAgree, ::testing::Values(0u, 1u));
 
+TEST(VectorKernelsDispatch, FollowsTheCommonProbeAndCapsToLowerLevels) {
+  const bool avx2 = detected_isa_level() >= IsaLevel::kAvx2;
+  EXPECT_EQ(&vector_kernels(), avx2 ? &kAvx2Kernels : &kScalarKernels);
+  EXPECT_EQ(&vector_kernels_capped_at(IsaLevel::kAvx512), &vector_kernels());
+  EXPECT_EQ(&vector_kernels_capped_at(IsaLevel::kSse4), &kScalarKernels);
+  EXPECT_EQ(&vector_kernels_capped_at(IsaLevel::kScalar), &kScalarKernels);
+}
+
 }  // namespace
 }  // namespace sextant::embed

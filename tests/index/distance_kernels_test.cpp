@@ -105,6 +105,15 @@ TEST(DistanceDispatch, ChoosesTheBestSupportedTable) {
   EXPECT_EQ(supported_kernel_tables().back()->isa_name, "scalar");
 }
 
+TEST(DistanceDispatch, FollowsTheCommonProbeAndCapsToLowerLevels) {
+  EXPECT_EQ(kernels().isa_name, isa_level_name(detected_isa_level()));
+  EXPECT_EQ(&kernels_capped_at(IsaLevel::kAvx512), &kernels());
+  EXPECT_EQ(&kernels_capped_at(IsaLevel::kScalar), &scalar_kernels());
+  for (IsaLevel cap : {IsaLevel::kSse4, IsaLevel::kAvx2}) {
+    EXPECT_EQ(kernels_capped_at(cap).isa_name, isa_level_name(isa_level_capped_at(cap)));
+  }
+}
+
 TEST(DistanceScore, FollowsQdrantConventions) {
   const float a[3] = {1, 2, 3};
   const float b[3] = {4, 6, 3};

@@ -131,10 +131,9 @@ TEST_P(FilteredSearchTest, InPlaceImageFiltersLikeTheGraph) {
   const std::vector<std::byte> bytes = graph_->serialize();
   std::vector<uint64_t> aligned((bytes.size() + 7) / 8);
   std::memcpy(aligned.data(), bytes.data(), bytes.size());
-  std::string error;
-  const auto view = HnswImageView::open(
-      {reinterpret_cast<const std::byte*>(aligned.data()), bytes.size()}, &error);
-  ASSERT_TRUE(view) << error;
+  const auto view =
+      HnswImageView::open({reinterpret_cast<const std::byte*>(aligned.data()), bytes.size()});
+  ASSERT_TRUE(view) << view.error().message;
   const VectorSource source = data_->source();
   const double recall = filtered_recall(filter, [&](const float* query) {
     SearchRequest request;

@@ -55,9 +55,8 @@ TEST(HnswImage, SearchInPlaceEqualsTheLiveGraph) {
   HnswGraph graph = build_graph(data, 3000);
   for (uint32_t offset = 0; offset < 3000; offset += 10) graph.mark_deleted(offset);
   const AlignedImage image(graph.serialize());
-  std::string error;
-  const auto view = HnswImageView::open(image.span(), &error);
-  ASSERT_TRUE(view) << error;
+  const auto view = HnswImageView::open(image.span());
+  ASSERT_TRUE(view) << view.error().message;
   EXPECT_EQ(view->points_count(), 3000u);
   EXPECT_EQ(view->deleted_count(), 300u);
   EXPECT_TRUE(view->is_deleted(10));
@@ -78,9 +77,8 @@ TEST(HnswImage, RoundTripsToAMutableGraphThatKeepsGrowing) {
   const Dataset queries = clustered(50, 24, 112);
   HnswGraph graph = build_graph(data, 2000);
   const AlignedImage image(graph.serialize());
-  std::string error;
-  auto restored = HnswGraph::from_image(image.span(), &error);
-  ASSERT_TRUE(restored) << error;
+  auto restored = HnswGraph::from_image(image.span());
+  ASSERT_TRUE(restored) << restored.error().message;
   const VectorSource source = data.source();
   SearchRequest request;
   request.k = 10;
@@ -98,8 +96,8 @@ TEST(HnswImage, RoundTripsToAMutableGraphThatKeepsGrowing) {
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(hits[0].offset, 2500u);
   const AlignedImage grown(restored->serialize());
-  const auto grown_view = HnswImageView::open(grown.span(), &error);
-  ASSERT_TRUE(grown_view) << error;
+  const auto grown_view = HnswImageView::open(grown.span());
+  ASSERT_TRUE(grown_view) << grown_view.error().message;
   EXPECT_EQ(grown_view->search(request, source)[0].offset, 2500u);
 }
 
@@ -108,9 +106,8 @@ TEST(HnswImage, EmptyGraphImageOpensAndFindsNothing) {
   params.dim = 8;
   HnswGraph graph(params);
   const AlignedImage image(graph.serialize());
-  std::string error;
-  const auto view = HnswImageView::open(image.span(), &error);
-  ASSERT_TRUE(view) << error;
+  const auto view = HnswImageView::open(image.span());
+  ASSERT_TRUE(view) << view.error().message;
   const float query[8] = {1};
   SearchRequest request;
   request.query = query;
@@ -122,29 +119,30 @@ TEST(HnswImage, MalformedImagesAreRefused) {
   Dataset data = clustered(500, 16, 121);
   HnswGraph graph = build_graph(data, 500);
   const std::vector<std::byte> bytes = graph.serialize();
-  std::string error;
 
   AlignedImage bad_magic(bytes);
   bad_magic.data()[0] = std::byte{'Q'};
-  EXPECT_FALSE(HnswImageView::open(bad_magic.span(), &error));
-  EXPECT_NE(error.find("magic"), std::string::npos);
+  const auto refused = HnswImageView::open(bad_magic.span());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::kCorrupted);
+  EXPECT_NE(refused.error().message.find("magic"), std::string::npos);
 
   const AlignedImage whole(bytes);
-  EXPECT_FALSE(HnswImageView::open(whole.span().first(bytes.size() - 64), &error));
-  EXPECT_FALSE(HnswImageView::open(whole.span().first(16), &error));
-  EXPECT_FALSE(HnswGraph::from_image(whole.span().first(bytes.size() / 2), &error));
+  EXPECT_FALSE(HnswImageView::open(whole.span().first(bytes.size() - 64)));
+  EXPECT_FALSE(HnswImageView::open(whole.span().first(16)));
+  EXPECT_FALSE(HnswGraph::from_image(whole.span().first(bytes.size() / 2)));
 
   AlignedImage bad_section(bytes);
   HnswImageHeader header;
   std::memcpy(&header, bad_section.data(), sizeof header);
   header.upper_links_words = uint64_t(1) << 40;
   std::memcpy(bad_section.data(), &header, sizeof header);
-  EXPECT_FALSE(HnswImageView::open(bad_section.span(), &error));
+  EXPECT_FALSE(HnswImageView::open(bad_section.span()));
 
   std::vector<uint64_t> misaligned(bytes.size() / 8 + 2);
   std::memcpy(reinterpret_cast<std::byte*>(misaligned.data()) + 4, bytes.data(), bytes.size());
   EXPECT_FALSE(HnswImageView::open(
-      {reinterpret_cast<const std::byte*>(misaligned.data()) + 4, bytes.size()}, &error));
+      {reinterpret_cast<const std::byte*>(misaligned.data()) + 4, bytes.size()}));
 }
 
 }  // namespace

@@ -21,18 +21,17 @@ using filter::Match;
 using Offsets = std::vector<uint32_t>;
 
 FieldSchema schema_of(const char* text) {
-  std::string error;
-  auto schema = parse_field_schema(json::parse(text), error);
-  EXPECT_TRUE(schema) << text << ": " << error;
-  return schema.value_or(FieldSchema{});
+  auto schema = parse_field_schema(json::parse(text));
+  EXPECT_TRUE(schema) << text << ": " << schema.error().message;
+  return schema ? *schema : FieldSchema{};
 }
 
 // A collection stand-in: payloads by offset plus the index set, kept in step.
 class Collection {
  public:
   void index(const char* field, const char* schema) {
-    std::string error;
-    ASSERT_TRUE(indexes.create(field, schema_of(schema), error)) << error;
+    Status created = indexes.create(field, schema_of(schema));
+    ASSERT_TRUE(created) << created.error().message;
     for (const auto& [offset, payload] : payloads) indexes.index_point(field, offset, payload);
   }
   void upsert(uint32_t offset, const char* payload) {
@@ -71,9 +70,8 @@ TEST(FieldSchemaParse, NamesAndParams) {
   EXPECT_EQ(text.text.min_token_len, 2u);
   EXPECT_FALSE(text.text.lowercase);
   EXPECT_FALSE(text.text.stopwords.empty());
-  std::string error;
-  EXPECT_FALSE(parse_field_schema(json::parse(R"("vector")"), error));
-  EXPECT_FALSE(parse_field_schema(json::parse(R"({"type": "text", "tokenizer": "x"})"), error));
+  EXPECT_FALSE(parse_field_schema(json::parse(R"("vector")")));
+  EXPECT_FALSE(parse_field_schema(json::parse(R"({"type": "text", "tokenizer": "x"})")));
   EXPECT_STREQ(field_type_name(FieldType::kDatetime), "datetime");
 }
 
