@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "api/formula_query.hpp"
-#include "api/inference.hpp"
+#include "inference/inference.hpp"
 #include "api/mmr_query.hpp"
 #include "api/point_parsing.hpp"
 #include "storage/point_queries.hpp"
