@@ -5,9 +5,9 @@
 
 #include "api/api_context.hpp"
 #ifdef SEXTANT_WITH_EMBED
-#include "api/document_inference.hpp"
 #include "api/embed_handlers.hpp"
 #include "embed/embed_service.hpp"
+#include "inference/document_inference.hpp"
 #endif
 #include "api/collection_config_json.hpp"
 #include "api/collection_handlers.hpp"
@@ -15,7 +15,6 @@
 #include "api/group_handlers.hpp"
 #include "api/point_handlers.hpp"
 #include "api/snapshot_handlers.hpp"
-#include "api/snapshot_startup.hpp"
 #include "api/search_handlers.hpp"
 
 namespace sextant::api {
@@ -27,7 +26,7 @@ struct Api::Impl {
   std::unique_ptr<ApiContext> context;
 #ifdef SEXTANT_WITH_EMBED
   std::unique_ptr<embed::EmbedService> embed_service;
-  std::unique_ptr<DocumentInference> inference;
+  std::unique_ptr<inference::DocumentInference> inference;
 #endif
 };
 
@@ -60,7 +59,7 @@ std::unique_ptr<Api> Api::open(const ApiConfig& config, std::string* error) {
     if (error) *error = embed_error;
     return nullptr;
   }
-  impl->inference = std::make_unique<DocumentInference>(*impl->embed_service);
+  impl->inference = std::make_unique<inference::DocumentInference>(*impl->embed_service);
   impl->context->inference = impl->inference.get();
 #endif
   return std::unique_ptr<Api>(new Api(std::move(impl)));
@@ -78,18 +77,7 @@ void Api::register_routes(Router& router) {
 #endif
 }
 
-bool Api::restore_snapshot(const std::string& path, const std::string& collection, bool force,
-                           std::string* error) {
-  std::string reason = restore_snapshot_at_startup(*impl_->context, path, collection, force);
-  if (error) *error = reason;
-  return reason.empty();
-}
-
-bool Api::restore_storage_snapshot(const std::string& path, bool force, std::string* error) {
-  std::string reason = restore_storage_snapshot_at_startup(*impl_->context, path, force);
-  if (error) *error = reason;
-  return reason.empty();
-}
+storage::Storage& Api::storage() { return *impl_->storage; }
 
 void Api::register_embed_sidecar_routes(Router& router) {
 #ifdef SEXTANT_WITH_EMBED

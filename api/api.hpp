@@ -16,6 +16,10 @@
 #include "api/router.hpp"
 #include "storage/storage_log.hpp"
 
+namespace sextant::storage {
+class Storage;
+}  // namespace sextant::storage
+
 namespace sextant::api {
 
 struct ApiConfig {
@@ -59,13 +63,8 @@ class Api {
   void register_routes(Router& router);
   // Only the embedding routes plus /health and /info: the `sextant embed` sidecar.
   void register_embed_sidecar_routes(Router& router);
-  // `--snapshot PATH:COLLECTION` at start-up: restores `collection` from the snapshot file,
-  // replacing an existing one only with `force`. False with the reason in `error` on failure.
-  bool restore_snapshot(const std::string& path, const std::string& collection, bool force,
-                        std::string* error);
-  // `--storage-snapshot PATH` at start-up: restores every collection and alias of a
-  // full-storage snapshot, replacing existing ones only with `force`.
-  bool restore_storage_snapshot(const std::string& path, bool force, std::string* error);
+  // The storage engine, for the server's start-up work (snapshot restores) before it serves.
+  storage::Storage& storage();
   ServiceStats stats() const;
   // Per-collection summary for /telemetry.
   std::string telemetry_collections_json() const;

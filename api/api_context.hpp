@@ -3,11 +3,13 @@
 #pragma once
 
 #include "api/api.hpp"
-#include "api/inference.hpp"
+#include "inference/inference.hpp"
 #include "storage/parallel.hpp"
 #include "storage/storage.hpp"
 
 namespace sextant::api {
+
+using inference::Inference;
 
 struct ApiContext {
   storage::Storage& storage;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "api/document_options.hpp"
 #include "api/filter_parser.hpp"
 
 namespace sextant::api {
@@ -101,12 +102,14 @@ Status parse_one_vector(const std::string& name, const json::value& value, Infer
       json::object options;
       if (auto o = object.if_contains("options"); o && o->is_object()) options = o->get_object();
       if (inference->is_sparse_model(model)) {
-        auto sparse = for_query ? inference->embed_sparse_query(model, text, options)
-                                : inference->embed_sparse(model, text, options);
+        auto bm25 = parse_bm25_options(options);
+        if (!bm25.ok()) return bm25.error();
+        auto sparse = for_query ? inference->embed_sparse_query(model, text, bm25.value())
+                                : inference->embed_sparse(model, text, bm25.value());
         if (!sparse.ok()) return sparse.error();
         out.sparse[name] = std::move(sparse.value());
       } else {
-        auto dense = inference->embed_dense(model, text, options);
+        auto dense = inference->embed_dense(model, text);
         if (!dense.ok()) return dense.error();
         out.dense[name] = std::move(dense.value());
       }

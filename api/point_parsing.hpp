@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "api/inference.hpp"
+#include "inference/inference.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/point_queries.hpp"
 #include "storage/point_types.hpp"
@@ -16,6 +16,7 @@
 
 namespace sextant::api {
 
+using inference::Inference;
 using storage::Result;
 
 Result<storage::PointId> parse_point_id(const boost::json::value& value);

@@ -5,7 +5,7 @@
 
 #include <boost/json/object.hpp>
 
-#include "api/inference.hpp"
+#include "inference/inference.hpp"
 #include "api/point_parsing.hpp"
 #include "query/query_plan.hpp"
 #include "storage/point_queries.hpp"

@@ -1,19 +1,26 @@
-// Snapshot routes: request parsing and envelopes; the work is in snapshot_archive.cpp.
+// Snapshot routes: request parsing and envelopes; the work is in storage/snapshot/.
 #include "api/snapshot_handlers.hpp"
 
 #include <boost/json.hpp>
-#include <cctype>
-#include <filesystem>
 
 #include "api/handler_support.hpp"
 #include "api/json_text.hpp"
-#include "api/snapshot_archive.hpp"
-#include "api/snapshot_download.hpp"
 #include "api/snapshot_upload.hpp"
+#include "storage/snapshot/snapshot_archive.hpp"
+#include "storage/snapshot/snapshot_files.hpp"
+#include "storage/snapshot/snapshot_location.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
-namespace fs = std::filesystem;
+using storage::snapshot::checksums_equal;
+using storage::snapshot::collection_snapshots_directory;
+using storage::snapshot::create_collection_snapshot;
+using storage::snapshot::create_full_snapshot;
+using storage::snapshot::list_snapshots;
+using storage::snapshot::recover_collection;
+using storage::snapshot::remove_snapshot_files;
+using storage::snapshot::resolve_snapshot_file;
+using storage::snapshot::SnapshotDescription;
 
 namespace {
 
@@ -76,33 +83,6 @@ Result<std::string> existing_collection(ApiContext& context, const std::string& 
   return *resolved;
 }
 
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() &&
-        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
-}
-
-// file:///abs/path or file://localhost/abs/path -> "/abs/path".
-Result<std::string> local_path_of(const std::string& location) {
-  std::string_view rest = std::string_view(location).substr(7);
-  if (rest.rfind("localhost/", 0) == 0) rest.remove_prefix(9);
-  if (rest.empty() || rest.front() != '/')
-    return Error::bad_request("Invalid snapshot URI, file path must be absolute or on localhost");
-  std::string path = percent_decode(rest);
-  if (path.find('\0') != std::string::npos)
-    return Error::bad_request("Invalid snapshot URI, file path must be absolute or on localhost");
-  return path;
-}
-
 Result<json::value> recover_from_location(ApiContext& context, Request& request) {
   const std::string& collection = request.path_params[0];
   if (auto st = validate_collection_name_param(collection); !st.ok()) return st.error();
@@ -131,31 +111,11 @@ Result<json::value> recover_from_location(ApiContext& context, Request& request)
     if (!value->is_string()) return Error::format("invalid type for `api_key`: expected a string");
     api_key = std::string(value->get_string());
   }
-  const std::string& snapshots_path = context.config.snapshots_path;
-  if (url.rfind("file://", 0) == 0) {
-    auto path = local_path_of(url);
-    if (!path.ok()) return path.error();
-    auto confined = resolve_recover_path(path.value(), snapshots_path);
-    if (!confined.ok()) return confined.error();
-    if (auto st = recover_collection(context.storage, snapshots_path, confined.value(), collection,
-                                     checksum);
-        !st.ok())
-      return st.error();
-    return json::value(true);
-  }
-  if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
-    auto scratch = ScratchDirectory::create(snapshots_path);
-    if (!scratch.ok()) return scratch.error();
-    const std::string downloaded = (fs::path(scratch->path()) / "download.snapshot").string();
-    if (auto st = download_snapshot(url, downloaded, api_key); !st.ok()) return st.error();
-    if (auto st =
-            recover_collection(context.storage, snapshots_path, downloaded, collection, checksum);
-        !st.ok())
-      return st.error();
-    return json::value(true);
-  }
-  return Error::bad_request("Unsupported snapshot URL scheme in " + url +
-                            " (use file://, http:// or https://)");
+  if (auto st = storage::snapshot::recover_collection_from_location(
+          context.storage, context.config.snapshots_path, url, collection, checksum, api_key);
+      !st.ok())
+    return st.error();
+  return json::value(true);
 }
 
 // The upload the server streamed into a SnapshotUpload, or, when the handler is called
@@ -329,9 +289,7 @@ void register_full_snapshot_routes(Router& router, ApiContext* ctx) {
 }  // namespace
 
 void register_snapshot_routes(Router& router, ApiContext& context) {
-  // Work left by a snapshot or recovery interrupted by a crash is never resumed: drop it.
-  std::error_code ignored;
-  fs::remove_all(fs::path(context.config.snapshots_path) / ".tmp", ignored);
+  storage::snapshot::discard_unfinished_snapshot_work(context.config.snapshots_path);
   register_collection_snapshot_routes(router, &context);
   register_full_snapshot_routes(router, &context);
 }

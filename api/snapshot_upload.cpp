@@ -8,21 +8,13 @@ namespace {
 
 using storage::Error;
 using storage::Status;
+using storage::snapshot::ScratchDirectory;
 
 constexpr size_t kWriteBufferBytes = 1 << 20;
 constexpr const char* kUploadFileName = "upload.snapshot";
 
 bool is_multipart(std::optional<std::string_view> content_type) {
   return content_type && content_type->find("multipart/") != std::string_view::npos;
-}
-
-// The last path component of a client's file name; none when nothing usable is left.
-std::optional<std::string> snapshot_file_name(const std::optional<std::string>& filename) {
-  if (!filename) return std::nullopt;
-  std::string name = filename->substr(filename->find_last_of('/') + 1);
-  if (name.empty() || name == "." || name == ".." || name.find('\0') != std::string::npos)
-    return std::nullopt;
-  return name;
 }
 
 }  // namespace
@@ -79,7 +71,7 @@ void SnapshotUpload::finish() {
   digest_ = hash_.hex_digest();
 }
 
-Result<StoredUpload> SnapshotUpload::result() const {
+storage::Result<StoredUpload> SnapshotUpload::result() const {
   if (error_) return *error_;
   if (!finished_) return Error::bad_request("Snapshot upload is incomplete");
   if (size_bytes_ == 0) return Error::bad_request("Uploaded snapshot is empty");
@@ -87,14 +79,9 @@ Result<StoredUpload> SnapshotUpload::result() const {
 }
 
 Status SnapshotUpload::keep_as_snapshot(const std::string& directory) {
-  auto name = snapshot_file_name(form_ ? form_->filename() : std::nullopt);
+  auto name = storage::snapshot::uploaded_snapshot_name(form_ ? form_->filename() : std::nullopt);
   if (!name || error_ || !finished_) return {};
-  if (auto st = ensure_directory(directory); !st.ok()) return st;
-  const std::string kept = (std::filesystem::path(directory) / *name).string();
-  std::error_code ec;
-  std::filesystem::rename(path_, kept, ec);
-  if (ec) return Error::internal("cannot keep uploaded snapshot as " + kept + ": " + ec.message());
-  return write_checksum_file(kept, digest_);
+  return storage::snapshot::keep_snapshot_file(path_, digest_, directory, *name);
 }
 
 Status SnapshotUpload::write(std::string_view bytes) {

@@ -18,8 +18,8 @@
 #include <string_view>
 
 #include "api/http_types.hpp"
-#include "api/snapshot_files.hpp"
 #include "api/snapshot_multipart.hpp"
+#include "storage/snapshot/snapshot_files.hpp"
 
 namespace sextant::api {
 
@@ -41,7 +41,7 @@ class SnapshotUpload : public BodyReceiver {
   void finish() override;
 
   // After finish(): the stored snapshot, or why the upload cannot be used.
-  Result<StoredUpload> result() const;
+  storage::Result<StoredUpload> result() const;
 
   // As Qdrant keeps an uploaded snapshot among the collection's snapshots, under the file
   // name the form gave it (its last path component): moves the file into `directory` with
@@ -52,11 +52,11 @@ class SnapshotUpload : public BodyReceiver {
   storage::Status write(std::string_view bytes);
   void fail(storage::Error error);
 
-  std::optional<ScratchDirectory> scratch_;
+  std::optional<storage::snapshot::ScratchDirectory> scratch_;
   std::optional<MultipartFieldExtractor> form_;  // set for multipart bodies
   std::FILE* file_ = nullptr;
   std::string path_;
-  Sha256Sink hash_;
+  storage::snapshot::Sha256Sink hash_;
   uint64_t size_bytes_ = 0;
   bool finished_ = false;
   std::string digest_;

@@ -4,13 +4,14 @@
 
 #include <boost/json/object.hpp>
 
-#include "api/inference.hpp"
+#include "inference/inference.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/point_types.hpp"
 #include "storage/status.hpp"
 
 namespace sextant::api {
 
+using inference::Inference;
 using storage::Result;
 using storage::UpdateOperation;
 

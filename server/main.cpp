@@ -19,6 +19,7 @@
 #include "server/config.hpp"
 #include "server/log.hpp"
 #include "server/server.hpp"
+#include "server/snapshot_startup.hpp"
 
 extern char** environ;
 
@@ -126,26 +127,6 @@ api::ApiConfig make_api_config(const Config& config) {
   return api;
 }
 
-// Start-up restores, as Qdrant: --storage-snapshot, when given, replaces every --snapshot.
-bool restore_snapshots(const Config& config, api::Api& api) {
-  std::string error;
-  if (config.storage_snapshot) {
-    log_info("Recovering full storage snapshot from " + *config.storage_snapshot);
-    if (api.restore_storage_snapshot(*config.storage_snapshot, config.force_snapshot, &error))
-      return true;
-    log_error("Failed to recover storage snapshot " + *config.storage_snapshot + ": " + error);
-    return false;
-  }
-  for (const auto& snapshot : config.snapshots) {
-    log_info("Recovering snapshot " + snapshot.collection + " from " + snapshot.path);
-    if (!api.restore_snapshot(snapshot.path, snapshot.collection, config.force_snapshot, &error)) {
-      log_error("Failed to recover snapshot " + snapshot.collection + ": " + error);
-      return false;
-    }
-  }
-  return true;
-}
-
 int run_server(const CommandLine& command_line) {
   ConfigSources sources;
   sources.environment = read_environment();
@@ -179,7 +160,7 @@ int run_server(const CommandLine& command_line) {
   }
   log_info("Storage opened at " + config.storage.storage_path + " (snapshots in " +
            config.storage.snapshots_path + ")");
-  if (!restore_snapshots(config, *api)) {
+  if (!restore_startup_snapshots(config, api->storage())) {
     api->shutdown();
     return 1;
   }

@@ -48,6 +48,10 @@ class Storage {
                                                LogSink log = {});
   ~Storage();
 
+  // The codec given to open(): what the catalog and exports hold a configuration as (snapshots
+  // compare a manifest's configuration with a collection's in that encoding).
+  const CollectionConfigCodec& config_codec() const { return *codec_; }
+
   // Resolves a collection name or alias.
   Result<std::shared_ptr<Collection>> collection(const std::string& name_or_alias) const;
   std::optional<std::string> resolve(const std::string& name_or_alias) const;

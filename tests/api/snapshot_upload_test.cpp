@@ -13,6 +13,8 @@ namespace sextant::api {
 namespace {
 
 namespace fs = std::filesystem;
+using storage::snapshot::list_snapshots;
+using storage::snapshot::Sha256Sink;
 
 class SnapshotUploadTest : public ::testing::Test {
  protected:

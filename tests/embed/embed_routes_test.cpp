@@ -6,8 +6,9 @@
 
 #include <boost/json.hpp>
 
-#include "api/document_inference.hpp"
+#include "api/document_options.hpp"
 #include "api/embed_handlers.hpp"
+#include "inference/document_inference.hpp"
 #include "reference_fixture.hpp"
 
 namespace sextant::api {
@@ -97,14 +98,14 @@ TEST_F(EmbedRoutes, OpenAiFormReportsUsageAndAcceptsInputsAndBase64) {
 }
 
 TEST_F(EmbedRoutes, DocumentInferenceEmbedsDenseAndBm25AndNamesUnknownModels) {
-  DocumentInference inference(service_);
-  auto dense = inference.embed_dense(kModel, "hello world", {});
+  inference::DocumentInference inference(service_);
+  auto dense = inference.embed_dense(kModel, "hello world");
   ASSERT_TRUE(dense.ok());
   EXPECT_EQ(dense.value().size(), 384u);
   auto direct = service_.embed(kModel, {"hello world"});
   EXPECT_EQ(dense.value(), direct->embeddings[0]);
 
-  auto unknown = inference.embed_dense("acme/unknown", "hi", {});
+  auto unknown = inference.embed_dense("acme/unknown", "hi");
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().kind, storage::ErrorKind::kBadRequest);
   EXPECT_NE(unknown.error().message.find("acme/unknown"), std::string::npos);
@@ -119,7 +120,9 @@ TEST_F(EmbedRoutes, DocumentInferenceEmbedsDenseAndBm25AndNamesUnknownModels) {
   ASSERT_TRUE(query.ok());
   EXPECT_EQ(query.value().values, std::vector<float>(2, 1.0f));
 
-  auto bad = inference.embed_sparse("qdrant/bm25", "x", json::parse(R"({"b": 2})").as_object());
+  auto options = parse_bm25_options(json::parse(R"({"b": 2})").as_object());
+  ASSERT_TRUE(options.ok());
+  auto bad = inference.embed_sparse("qdrant/bm25", "x", options.value());
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().message, "Wrong input: BM25 b must be finite and in [0.0, 1.0], got 2");
 }

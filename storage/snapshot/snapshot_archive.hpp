@@ -18,10 +18,10 @@
 #include <optional>
 #include <string>
 
-#include "api/snapshot_files.hpp"
+#include "storage/snapshot/snapshot_files.hpp"
 #include "storage/storage.hpp"
 
-namespace sextant::api {
+namespace sextant::storage::snapshot {
 
 constexpr int kSnapshotFormatVersion = 1;
 
@@ -29,23 +29,23 @@ constexpr int kSnapshotFormatVersion = 1;
 std::string collection_snapshots_directory(const std::string& snapshots_path,
                                            const std::string& collection);
 
-Result<SnapshotDescription> create_collection_snapshot(storage::Storage& storage,
+Result<SnapshotDescription> create_collection_snapshot(Storage& storage,
                                                        const std::string& snapshots_path,
                                                        const std::string& collection);
-Result<SnapshotDescription> create_full_snapshot(storage::Storage& storage,
+Result<SnapshotDescription> create_full_snapshot(Storage& storage,
                                                  const std::string& snapshots_path);
 
 // Replaces (or creates) `collection` with the snapshot at `archive_path` (a local file the
 // caller has already confined). `expected_checksum`, when given, must match its sha256.
-storage::Status recover_collection(storage::Storage& storage, const std::string& snapshots_path,
-                                   const std::string& archive_path, const std::string& collection,
-                                   const std::optional<std::string>& expected_checksum);
+Status recover_collection(Storage& storage, const std::string& snapshots_path,
+                          const std::string& archive_path, const std::string& collection,
+                          const std::optional<std::string>& expected_checksum);
 
 // Restores every collection and alias of the full-storage snapshot at `archive_path`, as
 // Qdrant's --storage-snapshot does: collections and aliases the snapshot does not name stay as
 // they are; one it names that already exists is an error unless `force`, in which case it is
 // replaced. Without `force`, nothing is changed when any of them exists.
-storage::Status recover_full_snapshot(storage::Storage& storage, const std::string& snapshots_path,
-                                      const std::string& archive_path, bool force);
+Status recover_full_snapshot(Storage& storage, const std::string& snapshots_path,
+                             const std::string& archive_path, bool force);
 
-}  // namespace sextant::api
+}  // namespace sextant::storage::snapshot

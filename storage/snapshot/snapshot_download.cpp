@@ -1,5 +1,5 @@
 // HTTP(S) snapshot download with Boost.Beast; see snapshot_download.hpp.
-#include "api/snapshot_download.hpp"
+#include "storage/snapshot/snapshot_download.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,14 +13,13 @@
 #include <limits>
 #include <optional>
 
-namespace sextant::api {
+namespace sextant::storage::snapshot {
 namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = asio::ssl;
-using storage::Error;
 using tcp = asio::ip::tcp;
 
 constexpr int kMaxRedirects = 5;
@@ -85,8 +84,8 @@ void exchange(Stream& stream, const ParsedUrl& url, const std::string& api_key,
   if (found != parser.get().end()) *location = std::string(found->value());
 }
 
-storage::Status fetch_once(const ParsedUrl& url, const std::string& api_key,
-                           const std::string& path, unsigned* status, std::string* location) {
+Status fetch_once(const ParsedUrl& url, const std::string& api_key, const std::string& path,
+                  unsigned* status, std::string* location) {
   try {
     asio::io_context io;
     tcp::resolver resolver(io);
@@ -121,8 +120,8 @@ storage::Status fetch_once(const ParsedUrl& url, const std::string& api_key,
 
 }  // namespace
 
-storage::Status download_snapshot(const std::string& url, const std::string& destination_path,
-                                  const std::string& api_key) {
+Status download_snapshot(const std::string& url, const std::string& destination_path,
+                         const std::string& api_key) {
   std::string current = url;
   for (int attempt = 0; attempt <= kMaxRedirects; ++attempt) {
     auto parsed = parse_url(current);
@@ -146,4 +145,4 @@ storage::Status download_snapshot(const std::string& url, const std::string& des
   return Error::bad_request("Failed to download snapshot from " + url + ": too many redirects");
 }
 
-}  // namespace sextant::api
+}  // namespace sextant::storage::snapshot

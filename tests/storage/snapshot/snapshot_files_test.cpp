@@ -1,13 +1,13 @@
 // Snapshot names and recover locations stay inside the snapshots directory; listings describe
 // what is on disk.
-#include "api/snapshot_files.hpp"
+#include "storage/snapshot/snapshot_files.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
-namespace sextant::api {
+namespace sextant::storage::snapshot {
 namespace {
 
 namespace fs = std::filesystem;
@@ -124,4 +124,4 @@ TEST_F(SnapshotFiles, PeerIdIsStableAndScratchDirectoriesClean) {
 }
 
 }  // namespace
-}  // namespace sextant::api
+}  // namespace sextant::storage::snapshot

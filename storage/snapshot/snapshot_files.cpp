@@ -1,5 +1,5 @@
 // Snapshot directory layout, naming, hashing and path confinement; see snapshot_files.hpp.
-#include "api/snapshot_files.hpp"
+#include "storage/snapshot/snapshot_files.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -13,11 +13,13 @@
 #include <fstream>
 #include <vector>
 
-namespace sextant::api {
+namespace sextant::storage::snapshot {
 namespace fs = std::filesystem;
-using storage::Error;
 
 namespace {
+
+// Work in progress (scratch directories) lives here, never listed nor resolvable by name.
+constexpr const char* kScratchDirectoryName = ".tmp";
 
 std::string format_utc(std::time_t seconds, const char* pattern) {
   std::tm parts{};
@@ -105,7 +107,7 @@ uint64_t snapshot_peer_id(const std::string& snapshots_path) {
   return id;
 }
 
-storage::Status ensure_directory(const std::string& directory) {
+Status ensure_directory(const std::string& directory) {
   std::error_code ec;
   fs::create_directories(directory, ec);
   if (ec) return Error::internal("cannot create directory " + directory + ": " + ec.message());
@@ -169,7 +171,7 @@ Result<std::string> resolve_recover_path(const std::string& path,
   const fs::path root = fs::canonical(allowed_directory, ec);
   if (ec) return Error::internal("Failed to resolve snapshots directory " + allowed_directory);
   if (!is_inside(resolved, root) || resolved == root)
-    return Error{storage::ErrorKind::kForbidden,
+    return Error{ErrorKind::kForbidden,
                  "Forbidden: Snapshot file path must be inside the snapshots directory \"" +
                      root.string() + "\""};
   if (!fs::is_regular_file(resolved, ec))
@@ -177,7 +179,7 @@ Result<std::string> resolve_recover_path(const std::string& path,
   return resolved.string();
 }
 
-storage::Status write_checksum_file(const std::string& snapshot_path, const std::string& hex) {
+Status write_checksum_file(const std::string& snapshot_path, const std::string& hex) {
   const std::string path = snapshot_path + ".checksum";
   std::ofstream out(path, std::ios::trunc);
   out << hex;
@@ -186,7 +188,7 @@ storage::Status write_checksum_file(const std::string& snapshot_path, const std:
   return {};
 }
 
-storage::Status remove_snapshot_files(const std::string& snapshot_path) {
+Status remove_snapshot_files(const std::string& snapshot_path) {
   std::error_code ec;
   fs::remove(snapshot_path, ec);
   if (ec) return Error::internal("cannot delete " + snapshot_path + ": " + ec.message());
@@ -194,8 +196,31 @@ storage::Status remove_snapshot_files(const std::string& snapshot_path) {
   return {};
 }
 
+std::optional<std::string> uploaded_snapshot_name(const std::optional<std::string>& filename) {
+  if (!filename) return std::nullopt;
+  std::string name = filename->substr(filename->find_last_of('/') + 1);
+  if (name.empty() || name == "." || name == ".." || name.find('\0') != std::string::npos)
+    return std::nullopt;
+  return name;
+}
+
+Status keep_snapshot_file(const std::string& file_path, const std::string& sha256,
+                          const std::string& directory, const std::string& name) {
+  if (auto st = ensure_directory(directory); !st.ok()) return st;
+  const std::string kept = (fs::path(directory) / name).string();
+  std::error_code ec;
+  fs::rename(file_path, kept, ec);
+  if (ec) return Error::internal("cannot keep uploaded snapshot as " + kept + ": " + ec.message());
+  return write_checksum_file(kept, sha256);
+}
+
+void discard_unfinished_snapshot_work(const std::string& snapshots_path) {
+  std::error_code ignored;
+  fs::remove_all(fs::path(snapshots_path) / kScratchDirectoryName, ignored);
+}
+
 Result<ScratchDirectory> ScratchDirectory::create(const std::string& snapshots_path) {
-  const fs::path parent = fs::path(snapshots_path) / ".tmp";
+  const fs::path parent = fs::path(snapshots_path) / kScratchDirectoryName;
   if (auto st = ensure_directory(parent.string()); !st.ok()) return st.error();
   uint64_t random = 0;
   RAND_bytes(reinterpret_cast<unsigned char*>(&random), sizeof random);
@@ -212,4 +237,4 @@ ScratchDirectory::~ScratchDirectory() {
   fs::remove_all(path_, ec);
 }
 
-}  // namespace sextant::api
+}  // namespace sextant::storage::snapshot

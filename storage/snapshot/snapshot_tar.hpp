@@ -17,10 +17,7 @@
 
 #include "storage/status.hpp"
 
-namespace sextant::api {
-
-using storage::Result;
-using storage::Status;
+namespace sextant::storage::snapshot {
 
 // Receives every byte written to the archive (e.g. to hash it while it is written).
 class ByteSink {
@@ -63,4 +60,4 @@ enum class UnlistedMembers { kRefuse, kSkip };
 Status extract_members(const std::string& archive_path, const MemberDestinations& destinations,
                        UnlistedMembers unlisted = UnlistedMembers::kRefuse);
 
-}  // namespace sextant::api
+}  // namespace sextant::storage::snapshot

@@ -1,5 +1,5 @@
 // ustar writing and strict extraction; see snapshot_tar.hpp for the rules.
-#include "api/snapshot_tar.hpp"
+#include "storage/snapshot/snapshot_tar.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 #include <set>
 #include <vector>
 
-namespace sextant::api {
+namespace sextant::storage::snapshot {
 namespace {
 
 constexpr size_t kBlockBytes = 512;
@@ -106,26 +106,24 @@ struct FileCloser {
   }
 };
 
-storage::Error archive_error(const std::string& detail) {
-  return storage::Error::bad_request("Invalid snapshot archive: " + detail);
+Error archive_error(const std::string& detail) {
+  return Error::bad_request("Invalid snapshot archive: " + detail);
 }
 
 // Copies `size_bytes` from `in` to the new file `destination`, fsyncing it.
 Status copy_member(int in, uint64_t size_bytes, const std::string& destination) {
   int out = ::open(destination.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0640);
-  if (out < 0)
-    return storage::Error::internal("cannot create " + destination + ": " + errno_text());
+  if (out < 0) return Error::internal("cannot create " + destination + ": " + errno_text());
   FileCloser closer{out};
   std::vector<char> buffer(kCopyChunkBytes);
   while (size_bytes > 0) {
     size_t chunk = static_cast<size_t>(std::min<uint64_t>(size_bytes, buffer.size()));
     if (!read_exact(in, buffer.data(), chunk)) return archive_error("member data is truncated");
     if (!write_exact(out, buffer.data(), chunk))
-      return storage::Error::internal("cannot write " + destination + ": " + errno_text());
+      return Error::internal("cannot write " + destination + ": " + errno_text());
     size_bytes -= chunk;
   }
-  if (::fsync(out) != 0)
-    return storage::Error::internal("cannot sync " + destination + ": " + errno_text());
+  if (::fsync(out) != 0) return Error::internal("cannot sync " + destination + ": " + errno_text());
   return {};
 }
 
@@ -136,8 +134,7 @@ Result<std::unique_ptr<TarWriter>> TarWriter::create(const std::string& archive_
   int fd =
       ::open(archive_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
   if (fd < 0)
-    return storage::Error::internal("cannot create snapshot file " + archive_path + ": " +
-                                    errno_text());
+    return Error::internal("cannot create snapshot file " + archive_path + ": " + errno_text());
   return std::unique_ptr<TarWriter>(new TarWriter(fd, observer));
 }
 
@@ -147,14 +144,14 @@ TarWriter::~TarWriter() {
 
 Status TarWriter::write_all(const char* data, size_t size) {
   if (!write_exact(fd_, data, size))
-    return storage::Error::internal("cannot write snapshot archive: " + errno_text());
+    return Error::internal("cannot write snapshot archive: " + errno_text());
   if (observer_) observer_->consume(data, size);
   return {};
 }
 
 Status TarWriter::write_header(const std::string& member_name, uint64_t size_bytes) {
   if (member_name.empty() || member_name.size() >= 100)
-    return storage::Error::internal("snapshot member name too long: " + member_name);
+    return Error::internal("snapshot member name too long: " + member_name);
   Block block{};
   std::memcpy(block.data(), member_name.data(), member_name.size());
   put_octal(block.data() + 100, 8, 0640);
@@ -185,11 +182,11 @@ Status TarWriter::add_bytes(const std::string& member_name, const std::string& c
 
 Status TarWriter::add_file(const std::string& member_name, const std::string& source_path) {
   int in = ::open(source_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return storage::Error::internal("cannot open " + source_path + ": " + errno_text());
+  if (in < 0) return Error::internal("cannot open " + source_path + ": " + errno_text());
   FileCloser closer{in};
   struct stat info {};
   if (::fstat(in, &info) != 0)
-    return storage::Error::internal("cannot stat " + source_path + ": " + errno_text());
+    return Error::internal("cannot stat " + source_path + ": " + errno_text());
   const uint64_t size_bytes = static_cast<uint64_t>(info.st_size);
   if (auto st = write_header(member_name, size_bytes); !st.ok()) return st;
   std::vector<char> buffer(kCopyChunkBytes);
@@ -197,7 +194,7 @@ Status TarWriter::add_file(const std::string& member_name, const std::string& so
   while (left > 0) {
     size_t chunk = static_cast<size_t>(std::min<uint64_t>(left, buffer.size()));
     if (!read_exact(in, buffer.data(), chunk))
-      return storage::Error::internal("cannot read " + source_path + " (changed while copied?)");
+      return Error::internal("cannot read " + source_path + " (changed while copied?)");
     if (auto st = write_all(buffer.data(), chunk); !st.ok()) return st;
     left -= chunk;
   }
@@ -212,15 +209,14 @@ Status TarWriter::finish() {
   fd_ = -1;
   bool synced = ::fsync(fd) == 0;
   bool closed = ::close(fd) == 0;
-  if (!synced || !closed)
-    return storage::Error::internal("cannot finish snapshot archive: " + errno_text());
+  if (!synced || !closed) return Error::internal("cannot finish snapshot archive: " + errno_text());
   return {};
 }
 
 Status extract_members(const std::string& archive_path, const MemberDestinations& destinations,
                        UnlistedMembers unlisted) {
   int in = ::open(archive_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return storage::Error::internal("cannot open " + archive_path + ": " + errno_text());
+  if (in < 0) return Error::internal("cannot open " + archive_path + ": " + errno_text());
   FileCloser closer{in};
   struct stat info {};
   if (::fstat(in, &info) != 0 || !S_ISREG(info.st_mode)) return archive_error("not a regular file");
@@ -277,4 +273,4 @@ Status extract_members(const std::string& archive_path, const MemberDestinations
   return {};
 }
 
-}  // namespace sextant::api
+}  // namespace sextant::storage::snapshot

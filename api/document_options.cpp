@@ -1,5 +1,5 @@
-// Maps embed/'s typed results and errors onto the storage Result the parsers expect.
-#include "api/document_inference.hpp"
+// Qdrant `Document` options in JSON -> the typed options of inference/; see document_options.hpp.
+#include "api/document_options.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -132,67 +132,6 @@ storage::Result<embed::Bm25Options> parse_bm25_options(const json::object& optio
     // Other keys are ignored, as Qdrant's flattened Bm25Config does.
   }
   return parsed;
-}
-
-storage::Result<storage::SparseVector> embed_bm25_document(const std::string& text,
-                                                           const json::object& options,
-                                                           bool for_query) {
-  auto parsed = parse_bm25_options(options);
-  if (!parsed) return parsed.error();
-  auto model = embed::Bm25Model::create(*parsed);
-  if (!model) return Error::bad_input(model.error().message);
-  embed::SparseEmbedding embedding =
-      for_query ? model->embed_query(text) : model->embed_document(text);
-  storage::SparseVector vector;
-  vector.indices = std::move(embedding.indices);
-  vector.values = std::move(embedding.values);
-  return vector;
-}
-
-storage::Result<std::vector<float>> embed_document(embed::EmbedService& service,
-                                                   const std::string& model,
-                                                   const std::string& text) {
-  if (!service.has_model(model)) {
-    std::string known;
-    for (const auto& name : service.model_names()) known += name + ", ";
-    known += "qdrant/bm25";
-    return Error::bad_request("Model " + model + " is not available. Available models: " + known);
-  }
-  auto batch = service.embed(model, {text});
-  if (!batch) {
-    if (batch.error().kind == ErrorKind::kUnavailable) {
-      return Error::internal(batch.error().message);
-    }
-    return Error::bad_request(batch.error().message);
-  }
-  return std::move(batch->embeddings.front());
-}
-
-bool DocumentInference::is_sparse_model(const std::string& model) const {
-  std::string name = lower(model);
-  return name == "qdrant/bm25" || name == "bm25";
-}
-
-storage::Result<std::vector<float>> DocumentInference::embed_dense(const std::string& model,
-                                                                   const std::string& text,
-                                                                   const json::object&) {
-  return embed_document(service_, model, text);
-}
-
-storage::Result<storage::SparseVector> DocumentInference::embed_sparse(
-    const std::string&, const std::string& text, const json::object& options) {
-  return embed_bm25_document(text, options, false);
-}
-
-storage::Result<storage::SparseVector> DocumentInference::embed_sparse_query(
-    const std::string&, const std::string& text, const json::object& options) {
-  return embed_bm25_document(text, options, true);
-}
-
-std::vector<std::string> DocumentInference::available_models() const {
-  std::vector<std::string> names = service_.model_names();
-  names.push_back("qdrant/bm25");
-  return names;
 }
 
 }  // namespace sextant::api

@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "api/snapshot_tar.hpp"
+#include "storage/snapshot/snapshot_tar.hpp"
 #include "storage/status.hpp"
 
-namespace sextant::api {
+namespace sextant::storage::snapshot {
 
 struct SnapshotDescription {
   std::string name;
@@ -47,7 +47,7 @@ std::string snapshot_name_timestamp();
 uint64_t snapshot_peer_id(const std::string& snapshots_path);
 
 // Creates `directory` (and parents) if missing.
-storage::Status ensure_directory(const std::string& directory);
+Status ensure_directory(const std::string& directory);
 
 // Describes `directory/name` (size, mtime, checksum file if any).
 Result<SnapshotDescription> describe_snapshot(const std::string& directory,
@@ -64,9 +64,21 @@ Result<std::string> resolve_recover_path(const std::string& path,
                                          const std::string& allowed_directory);
 
 // Writes `snapshot_path`.checksum holding `hex`.
-storage::Status write_checksum_file(const std::string& snapshot_path, const std::string& hex);
+Status write_checksum_file(const std::string& snapshot_path, const std::string& hex);
 // Removes a snapshot and its checksum file.
-storage::Status remove_snapshot_files(const std::string& snapshot_path);
+Status remove_snapshot_files(const std::string& snapshot_path);
+
+// The name an uploaded snapshot is kept under: the last path component of the client's file
+// name (a form field's `filename`); none when nothing usable is left.
+std::optional<std::string> uploaded_snapshot_name(const std::optional<std::string>& filename);
+// Moves the finished file `file_path` (whose sha256 is `sha256`) into `directory` as `name`,
+// with its checksum file beside it.
+Status keep_snapshot_file(const std::string& file_path, const std::string& sha256,
+                          const std::string& directory, const std::string& name);
+
+// Drops the scratch work (`<snapshots_path>/.tmp`) an interrupted snapshot, recovery or upload
+// left behind: it is never resumed. Call once at start-up, before any snapshot work begins.
+void discard_unfinished_snapshot_work(const std::string& snapshots_path);
 
 // A fresh private directory under `<snapshots_path>/.tmp`, removed with everything in it when
 // this object dies.
@@ -86,4 +98,4 @@ class ScratchDirectory {
   std::string path_;
 };
 
-}  // namespace sextant::api
+}  // namespace sextant::storage::snapshot

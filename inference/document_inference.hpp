@@ -1,42 +1,41 @@
-// Server-side inference for Qdrant `Document` objects ({"text", "model", "options"}): dense
-// models run on the shared EmbedService (loaded from `embedding.models` in config), and
-// `qdrant/bm25` (also "bm25", any case) produces sparse vectors locally, with its options parsed
-// from the document's `options` as Qdrant's Bm25Config.
+// Server-side inference for Qdrant `Document` objects: dense models run on the shared
+// EmbedService (loaded from `embedding.models` in config), and `qdrant/bm25` (also "bm25", any
+// case) produces sparse vectors locally with the BM25 options the wire parsed (Qdrant's
+// Bm25Config).
 //
-// Errors follow Qdrant: an unknown model is a 400 naming it and listing the available ones; bad
-// BM25 options are "Wrong input: Invalid BM25 config: ...". Documents are embedded with the
-// model's normalisation and truncation to its max_seq_length.
+// Errors follow Qdrant: an unknown model is a 400 naming it and listing the available ones; BM25
+// options out of range are "Wrong input: ...". Documents are embedded with the model's
+// normalisation and truncation to its max_seq_length.
 //
 // Ownership: borrows the EmbedService, which must outlive this object. Thread-safe.
 #pragma once
 
-#include <boost/json/object.hpp>
 #include <string>
 #include <vector>
 
-#include "api/inference.hpp"
 #include "embed/bm25_model.hpp"
 #include "embed/embed_service.hpp"
+#include "inference/inference.hpp"
 #include "storage/point_types.hpp"
 #include "storage/status.hpp"
 
-namespace sextant::api {
+namespace sextant::inference {
 
 class DocumentInference : public Inference {
  public:
   explicit DocumentInference(embed::EmbedService& service) : service_(service) {}
 
   bool is_sparse_model(const std::string& model) const override;
-  storage::Result<std::vector<float>> embed_dense(const std::string& model, const std::string& text,
-                                                  const boost::json::object& options) override;
+  storage::Result<std::vector<float>> embed_dense(const std::string& model,
+                                                  const std::string& text) override;
   // Document-side BM25 (term-frequency weights): what upserts and vector updates store.
   storage::Result<storage::SparseVector> embed_sparse(const std::string& model,
                                                       const std::string& text,
-                                                      const boost::json::object& options) override;
+                                                      const embed::Bm25Options& options) override;
   // Query-side BM25 (1.0 per distinct term): what the Query API searches with.
   storage::Result<storage::SparseVector> embed_sparse_query(
       const std::string& model, const std::string& text,
-      const boost::json::object& options) override;
+      const embed::Bm25Options& options) override;
 
   // The model names requests may use, dense ones first, then "qdrant/bm25".
   std::vector<std::string> available_models() const;
@@ -51,10 +50,7 @@ storage::Result<std::vector<float>> embed_document(embed::EmbedService& service,
                                                    const std::string& text);
 // `for_query` selects query weighting (unit weights) over document weighting.
 storage::Result<storage::SparseVector> embed_bm25_document(const std::string& text,
-                                                           const boost::json::object& options,
+                                                           const embed::Bm25Options& options,
                                                            bool for_query);
-// Bm25Config from a Document's options (k, b, avg_len, tokenizer, language, lowercase,
-// ascii_folding, stopwords, stemmer, min_token_len, max_token_len).
-storage::Result<embed::Bm25Options> parse_bm25_options(const boost::json::object& options);
 
-}  // namespace sextant::api
+}  // namespace sextant::inference

@@ -9,9 +9,9 @@
 
 #include "storage/status.hpp"
 
-namespace sextant::api {
+namespace sextant::storage::snapshot {
 
-storage::Status download_snapshot(const std::string& url, const std::string& destination_path,
-                                  const std::string& api_key);
+Status download_snapshot(const std::string& url, const std::string& destination_path,
+                         const std::string& api_key);
 
-}  // namespace sextant::api
+}  // namespace sextant::storage::snapshot

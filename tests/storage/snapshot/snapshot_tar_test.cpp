@@ -1,6 +1,6 @@
 // The snapshot archive format: what we write is a real tar, and extraction refuses anything
 // that could place a file somewhere the caller did not choose.
-#include "api/snapshot_tar.hpp"
+#include "storage/snapshot/snapshot_tar.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace sextant::api {
+namespace sextant::storage::snapshot {
 namespace {
 
 namespace fs = std::filesystem;
@@ -161,4 +161,4 @@ TEST_F(SnapshotTar, NeverOverwritesAnExistingDestination) {
 }
 
 }  // namespace
-}  // namespace sextant::api
+}  // namespace sextant::storage::snapshot

@@ -1,5 +1,5 @@
 // Snapshot creation and recovery; see snapshot_archive.hpp for the format and invariants.
-#include "api/snapshot_archive.hpp"
+#include "storage/snapshot/snapshot_archive.hpp"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -7,13 +7,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "api/collection_config_json.hpp"
-
-namespace sextant::api {
+namespace sextant::storage::snapshot {
 namespace fs = std::filesystem;
 namespace json = boost::json;
-using storage::Error;
-using storage::Status;
 
 namespace {
 
@@ -99,12 +95,15 @@ const json::value* vectors_of(const json::object& config) {
 }
 
 // Qdrant refuses to replace a collection with a snapshot of different vector parameters.
-Status check_compatible(storage::Storage& storage, const std::string& collection,
+Status check_compatible(Storage& storage, const std::string& collection,
                         const json::object& snapshot_config) {
   auto existing = storage.collection(collection);
   if (!existing.ok()) return {};
-  const json::object current = collection_config_json(existing.value()->config());
-  const json::value* current_vectors = vectors_of(current);
+  boost::system::error_code ec;
+  const json::value current =
+      json::parse(storage.config_codec().encode(existing.value()->config()), ec);
+  if (ec || !current.is_object()) return {};
+  const json::value* current_vectors = vectors_of(current.get_object());
   const json::value* snapshot_vectors = vectors_of(snapshot_config);
   if (current_vectors && snapshot_vectors && *current_vectors != *snapshot_vectors)
     return Error::bad_input(
@@ -121,7 +120,7 @@ std::string collection_snapshots_directory(const std::string& snapshots_path,
   return (fs::path(snapshots_path) / collection).string();
 }
 
-Result<SnapshotDescription> create_collection_snapshot(storage::Storage& storage,
+Result<SnapshotDescription> create_collection_snapshot(Storage& storage,
                                                        const std::string& snapshots_path,
                                                        const std::string& collection) {
   auto resolved = storage.resolve(collection);
@@ -144,7 +143,7 @@ Result<SnapshotDescription> create_collection_snapshot(storage::Storage& storage
                         });
 }
 
-Result<SnapshotDescription> create_full_snapshot(storage::Storage& storage,
+Result<SnapshotDescription> create_full_snapshot(Storage& storage,
                                                  const std::string& snapshots_path) {
   auto scratch = ScratchDirectory::create(snapshots_path);
   if (!scratch.ok()) return scratch.error();
@@ -157,7 +156,7 @@ Result<SnapshotDescription> create_full_snapshot(storage::Storage& storage,
     if (auto st = ensure_directory(directory.string()); !st.ok()) return st.error();
     auto config = storage.export_collection(name, directory.string());
     if (!config.ok()) {
-      if (config.error().kind == storage::ErrorKind::kNotFound) continue;  // deleted meanwhile
+      if (config.error().kind == ErrorKind::kNotFound) continue;  // deleted meanwhile
       return config.error();
     }
     const std::string member = "collections/" + std::to_string(index) + "/" + kDataMember;
@@ -182,7 +181,7 @@ Result<SnapshotDescription> create_full_snapshot(storage::Storage& storage,
   });
 }
 
-Status recover_collection(storage::Storage& storage, const std::string& snapshots_path,
+Status recover_collection(Storage& storage, const std::string& snapshots_path,
                           const std::string& archive_path, const std::string& collection,
                           const std::optional<std::string>& expected_checksum) {
   if (expected_checksum) {
@@ -253,27 +252,27 @@ std::vector<std::pair<std::string, std::string>> manifest_aliases(const json::ob
 }
 
 // Qdrant's start-up rule: what exists is replaced only with --force-snapshot.
-Status check_nothing_overwritten(const storage::Storage& storage,
+Status check_nothing_overwritten(const Storage& storage,
                                  const std::vector<FullSnapshotCollection>& collections,
                                  const std::vector<std::pair<std::string, std::string>>& aliases) {
   const auto existing = storage.collection_names();
   for (const auto& collection : collections)
     if (std::find(existing.begin(), existing.end(), collection.name) != existing.end())
-      return Error{storage::ErrorKind::kAlreadyExists,
+      return Error{ErrorKind::kAlreadyExists,
                    "Collection " + collection.name +
                        " already exists. Use --force-snapshot to overwrite it."};
   const auto existing_aliases = storage.aliases();
   for (const auto& [alias, unused] : aliases)
     for (const auto& [existing_alias, target] : existing_aliases)
       if (alias == existing_alias)
-        return Error{storage::ErrorKind::kAlreadyExists,
+        return Error{ErrorKind::kAlreadyExists,
                      "Alias " + alias + " already exists. Use --force-snapshot to overwrite it."};
   return {};
 }
 
 }  // namespace
 
-Status recover_full_snapshot(storage::Storage& storage, const std::string& snapshots_path,
+Status recover_full_snapshot(Storage& storage, const std::string& snapshots_path,
                              const std::string& archive_path, bool force) {
   auto scratch = ScratchDirectory::create(snapshots_path);
   if (!scratch.ok()) return scratch.error();
@@ -311,11 +310,11 @@ Status recover_full_snapshot(storage::Storage& storage, const std::string& snaps
       return Error{st.error().kind,
                    "Failed to recover snapshot " + collection.name + ": " + st.error().message};
   }
-  std::vector<storage::AliasAction> actions;
+  std::vector<AliasAction> actions;
   for (const auto& [alias, collection] : aliases)
-    actions.push_back({storage::AliasAction::Kind::kCreate, collection, alias, ""});
+    actions.push_back({AliasAction::Kind::kCreate, collection, alias, ""});
   if (actions.empty()) return {};
   return storage.update_aliases(actions);
 }
 
-}  // namespace sextant::api
+}  // namespace sextant::storage::snapshot
