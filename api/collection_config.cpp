@@ -5,9 +5,6 @@
 
 namespace sextant::api {
 namespace json = boost::json;
-using storage::Error;
-using storage::Result;
-using storage::Status;
 
 namespace {
 

@@ -9,15 +9,15 @@
 #include "api/api.hpp"
 #include "api/config_sections_json.hpp"
 #include "storage/collection_config.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::api {
 
 storage::CollectionDefaults collection_defaults(const ApiConfig& config);
 
-storage::Result<storage::CollectionConfig> config_from_create_body(const boost::json::object& body,
+Result<storage::CollectionConfig> config_from_create_body(const boost::json::object& body,
                                                                    const ApiConfig& defaults);
 // An UpdateCollection body; storage::apply_update applies it.
-storage::Result<storage::CollectionConfigUpdate> parse_update_body(const boost::json::object& body);
+Result<storage::CollectionConfigUpdate> parse_update_body(const boost::json::object& body);
 
 }  // namespace sextant::api

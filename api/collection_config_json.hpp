@@ -10,19 +10,19 @@
 
 #include "storage/collection_config.hpp"
 #include "storage/collection_config_codec.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::api {
 
 boost::json::object collection_config_json(const storage::CollectionConfig& config);
-storage::Result<storage::CollectionConfig> collection_config_from_json(
+Result<storage::CollectionConfig> collection_config_from_json(
     const boost::json::object& reported);
 
 // The codec the REST wire gives Storage: the configuration as the text of the JSON above.
 class JsonCollectionConfigCodec : public storage::CollectionConfigCodec {
  public:
   std::string encode(const storage::CollectionConfig& config) const override;
-  storage::Result<storage::CollectionConfig> decode(std::string_view bytes) const override;
+  Result<storage::CollectionConfig> decode(std::string_view bytes) const override;
 };
 
 }  // namespace sextant::api

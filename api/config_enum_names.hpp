@@ -8,11 +8,10 @@
 #include <string>
 
 #include "storage/collection_config.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::api::config_names {
 namespace json = boost::json;
-using storage::Error;
 
 template <typename Enum>
 struct EnumName {

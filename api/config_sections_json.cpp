@@ -8,9 +8,6 @@
 
 namespace sextant::api {
 namespace json = boost::json;
-using storage::Error;
-using storage::Result;
-using storage::Status;
 
 using namespace config_names;
 

@@ -11,37 +11,37 @@
 #include <string>
 
 #include "storage/collection_config.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::api {
 
 constexpr uint64_t kMaxVectorDimension = 65536;
 
-storage::Error type_error(const std::string& field, const char* expected);
-storage::Status check_vector_name(const std::string& name);
+Error type_error(const std::string& field, const char* expected);
+Status check_vector_name(const std::string& name);
 
 // null: an empty diff.
-storage::Result<storage::HnswConfigDiff> parse_hnsw_diff(const boost::json::value& value,
+Result<storage::HnswConfigDiff> parse_hnsw_diff(const boost::json::value& value,
                                                          const std::string& field);
 // An object with one of `scalar`, `product`, `binary`, `turbo`.
-storage::Result<storage::QuantizationConfig> parse_quantization(const boost::json::value& value,
+Result<storage::QuantizationConfig> parse_quantization(const boost::json::value& value,
                                                                 const std::string& field);
 // One dense vector's VectorParams (`field` is "vectors" for the unnamed one).
-storage::Result<storage::VectorParams> parse_vector_params(const boost::json::value& value,
+Result<storage::VectorParams> parse_vector_params(const boost::json::value& value,
                                                            const std::string& field);
 // `vectors`: {"size", "distance", ...} for the unnamed vector, else a map of named vectors.
-storage::Status parse_vectors_config(const boost::json::value& value,
+Status parse_vectors_config(const boost::json::value& value,
                                      storage::CollectionParams& params);
 // One sparse vector's SparseVectorParams (null: none set).
-storage::Result<storage::SparseVectorParams> parse_sparse_params(const std::string& name,
+Result<storage::SparseVectorParams> parse_sparse_params(const std::string& name,
                                                                  const boost::json::value& value);
-storage::Result<storage::OptimizersConfigDiff> parse_optimizers_diff(
+Result<storage::OptimizersConfigDiff> parse_optimizers_diff(
     const boost::json::value& value);
-storage::Result<storage::WalConfigDiff> parse_wal_diff(const boost::json::value& value,
+Result<storage::WalConfigDiff> parse_wal_diff(const boost::json::value& value,
                                                        const std::string& field);
-storage::Result<storage::StrictModeConfig> parse_strict_mode(const boost::json::value& value,
+Result<storage::StrictModeConfig> parse_strict_mode(const boost::json::value& value,
                                                              const std::string& field);
-storage::Result<storage::PayloadStorageParams> parse_payload_params(const boost::json::value& value,
+Result<storage::PayloadStorageParams> parse_payload_params(const boost::json::value& value,
                                                                     const std::string& field);
 
 boost::json::object hnsw_diff_json(const storage::HnswConfigDiff& diff);

@@ -6,7 +6,6 @@
 
 namespace sextant::api {
 namespace json = boost::json;
-using storage::Error;
 
 namespace {
 
@@ -37,19 +36,19 @@ Error bm25_error(const std::string& detail) {
   return Error::bad_input("Invalid BM25 config: " + detail);
 }
 
-storage::Result<double> read_number(const json::value& value, const char* key) {
+Result<double> read_number(const json::value& value, const char* key) {
   if (value.is_number()) return value.to_number<double>();
   return bm25_error(std::string("invalid type: ") + json_type_name(value) + ", expected f64 for `" +
                     key + "`");
 }
 
-storage::Result<size_t> read_count(const json::value& value, const char* key) {
+Result<size_t> read_count(const json::value& value, const char* key) {
   if (value.is_int64() && value.as_int64() >= 0) return static_cast<size_t>(value.as_int64());
   if (value.is_uint64()) return static_cast<size_t>(value.as_uint64());
   return bm25_error(std::string("invalid value for `") + key + "`, expected usize");
 }
 
-storage::Result<bool> read_bool(const json::value& value, const char* key) {
+Result<bool> read_bool(const json::value& value, const char* key) {
   if (value.is_bool()) return value.as_bool();
   return bm25_error(std::string("invalid type: ") + json_type_name(value) +
                     ", expected a boolean for `" + key + "`");
@@ -57,7 +56,7 @@ storage::Result<bool> read_bool(const json::value& value, const char* key) {
 
 }  // namespace
 
-storage::Result<embed::Bm25Options> parse_bm25_options(const json::object& options) {
+Result<embed::Bm25Options> parse_bm25_options(const json::object& options) {
   embed::Bm25Options parsed;
   auto& text = parsed.text;
   for (const auto& [key, value] : options) {

@@ -6,13 +6,13 @@
 #include <boost/json/object.hpp>
 
 #include "embed/bm25_model.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::api {
 
 // Bm25Config from a Document's options (k, b, avg_len, tokenizer, language, lowercase,
 // ascii_folding, stopwords, stemmer, min_token_len, max_token_len). Other keys are ignored, as
 // Qdrant's flattened Bm25Config does; values out of range are left for the model to refuse.
-storage::Result<embed::Bm25Options> parse_bm25_options(const boost::json::object& options);
+Result<embed::Bm25Options> parse_bm25_options(const boost::json::object& options);
 
 }  // namespace sextant::api

@@ -15,7 +15,6 @@ namespace json = boost::json;
 using namespace index::filter;
 using index::payload::PayloadSelector;
 using index::PointId;
-using storage::Error;
 using namespace filter_parsing;
 
 constexpr const char* kExpectedCondition =
@@ -182,7 +181,7 @@ bool parse_filter_object(const json::value& v, Filter& out, Parse& p) {
 
 }  // namespace
 
-storage::Result<Filter> parse_filter(const json::value& value, const std::string& field_name) {
+Result<Filter> parse_filter(const json::value& value, const std::string& field_name) {
   Filter filter;
   Parse p;
   if (!parse_filter_object(value, filter, p)) return Error::format(p.error);
@@ -196,14 +195,14 @@ storage::Result<Filter> parse_filter(const json::value& value, const std::string
   return filter;
 }
 
-storage::Result<std::shared_ptr<const Filter>> parse_filter_json(const json::value& value,
+Result<std::shared_ptr<const Filter>> parse_filter_json(const json::value& value,
                                                                  const std::string& field_name) {
   auto filter = parse_filter(value, field_name);
   if (!filter.ok()) return filter.error();
   return std::make_shared<const Filter>(std::move(filter.value()));
 }
 
-storage::Result<PayloadSelector> parse_payload_selector(const json::value& value,
+Result<PayloadSelector> parse_payload_selector(const json::value& value,
                                                        PayloadSelector default_selector) {
   const Error no_variant = Error::format(
       "Expected a boolean, an array of strings, or an object with an include/exclude field");

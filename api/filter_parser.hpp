@@ -14,21 +14,21 @@
 
 #include "index/filter/filter.hpp"
 #include "index/payload/payload_selector.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::api {
 
 // `field_name` names the filter in validation messages ("filter", "update_filter", ...).
-storage::Result<index::filter::Filter> parse_filter(const boost::json::value& json,
+Result<index::filter::Filter> parse_filter(const boost::json::value& json,
                                                     const std::string& field_name = "filter");
 
 // Same, shared for requests that hand the filter on to storage.
-storage::Result<std::shared_ptr<const index::filter::Filter>> parse_filter_json(
+Result<std::shared_ptr<const index::filter::Filter>> parse_filter_json(
     const boost::json::value& json, const std::string& field_name = "filter");
 
 // `with_payload`: true | false | ["key", ...] | {"include": [...]} | {"exclude": [...]}.
 // A null value gives `default_selector`.
-storage::Result<index::payload::PayloadSelector> parse_payload_selector(
+Result<index::payload::PayloadSelector> parse_payload_selector(
     const boost::json::value& json,
     index::payload::PayloadSelector default_selector = index::payload::PayloadSelector::none());
 

@@ -18,9 +18,6 @@ using query::formula::DecayKind;
 using query::formula::Expression;
 using query::formula::Formula;
 using query::formula::rust_float_text;
-using storage::Error;
-using storage::Result;
-using storage::Status;
 
 namespace {
 

@@ -6,12 +6,12 @@
 #include <memory>
 
 #include "query/formula.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::api::formula {
 
 // `{"formula": ..., "defaults": ...}` (the object that holds the `formula` key).
-storage::Result<std::shared_ptr<const query::formula::Formula>> parse_formula_query(
+Result<std::shared_ptr<const query::formula::Formula>> parse_formula_query(
     const boost::json::object& query);
 
 }  // namespace sextant::api::formula

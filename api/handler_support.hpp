@@ -10,14 +10,10 @@
 
 #include "api/envelope.hpp"
 #include "api/http_types.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::api {
 
-using storage::Error;
-using storage::ErrorKind;
-using storage::Result;
-using storage::Status;
 
 int http_status(ErrorKind kind);
 Response error_response_for(const Error& error, Clock::time_point started);

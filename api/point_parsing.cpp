@@ -9,9 +9,7 @@
 
 namespace sextant::api {
 namespace json = boost::json;
-using storage::Error;
 using storage::PointId;
-using storage::Status;
 
 namespace {
 
@@ -168,30 +166,27 @@ Status validate_point_vectors(const storage::PointVectors& vectors,
                               const storage::CollectionSchema& schema) {
   for (const auto& [name, dense] : vectors.dense) {
     const auto* spec = schema.find_dense(name);
-    if (!spec) return Error::bad_input("Not existing vector name error: " + name);
+    if (!spec) return Error::vector_name_not_found(name);
     if (spec->multivector) {
       if (dense.size() != spec->dim)
-        return Error::bad_input("Vector dimension error: expected dim: " + std::to_string(spec->dim) +
-                                ", got " + std::to_string(dense.size()));
+        return Error::vector_dimension(spec->dim, dense.size());
       continue;
     }
     if (dense.size() != spec->dim)
-      return Error::bad_input("Vector dimension error: expected dim: " + std::to_string(spec->dim) +
-                              ", got " + std::to_string(dense.size()) +
-                              (name.empty() ? std::string() : " for vector '" + name + "'"));
+      return Error::vector_dimension(spec->dim, dense.size(),
+ (name.empty() ? std::string() : " for vector '" + name + "'"));
   }
   for (const auto& [name, multi] : vectors.multi) {
     const auto* spec = schema.find_dense(name);
-    if (!spec) return Error::bad_input("Not existing vector name error: " + name);
+    if (!spec) return Error::vector_name_not_found(name);
     if (!spec->multivector && multi.rows() != 1)
       return Error::bad_input("Wrong input: Vector dimension error: expected dim: " +
                               std::to_string(spec->dim) + ", got multivector");
     if (multi.dim != spec->dim)
-      return Error::bad_input("Vector dimension error: expected dim: " + std::to_string(spec->dim) +
-                              ", got " + std::to_string(multi.dim));
+      return Error::vector_dimension(spec->dim, multi.dim);
   }
   for (const auto& [name, sparse] : vectors.sparse) {
-    if (!schema.find_sparse(name)) return Error::bad_input("Not existing vector name error: " + name);
+    if (!schema.find_sparse(name)) return Error::vector_name_not_found(name);
   }
   return {};
 }
@@ -234,8 +229,7 @@ Result<std::vector<storage::PointWrite>> parse_points_to_upsert(
     for (const auto& [name, multi] : point.vectors.multi) {
       const auto* spec = schema.find_dense(name);
       if (spec && !spec->multivector)
-        return Error::bad_input("Vector dimension error: expected dim: " + std::to_string(spec->dim) +
-                                ", got " + std::to_string(multi.dim));
+        return Error::vector_dimension(spec->dim, multi.dim);
     }
     return validate_point_vectors(point.vectors, schema);
   };

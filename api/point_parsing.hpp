@@ -12,12 +12,11 @@
 #include "storage/collection_schema.hpp"
 #include "storage/point_queries.hpp"
 #include "storage/point_types.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::api {
 
 using inference::Inference;
-using storage::Result;
 
 Result<storage::PointId> parse_point_id(const boost::json::value& value);
 Result<std::vector<storage::PointId>> parse_point_ids(const boost::json::value& value);
@@ -29,7 +28,7 @@ Result<storage::PointVectors> parse_point_vectors(const boost::json::value& valu
                                                   const storage::CollectionSchema& schema,
                                                   Inference* inference, bool for_query = false);
 // Checks a parsed point's vectors against the schema: names, dimensions, finite values.
-storage::Status validate_point_vectors(const storage::PointVectors& vectors,
+Status validate_point_vectors(const storage::PointVectors& vectors,
                                        const storage::CollectionSchema& schema);
 
 // `{"points": [...]}` or `{"batch": {...}}` of PointInsertOperations.

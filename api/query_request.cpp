@@ -18,8 +18,6 @@ using query::RecommendQuery;
 using query::RelevanceFeedbackQuery;
 using query::RrfQuery;
 using query::SampleRandomQuery;
-using storage::Error;
-using storage::Status;
 
 namespace {
 

@@ -10,8 +10,6 @@
 namespace sextant::api {
 namespace {
 
-using storage::Error;
-using storage::Status;
 
 constexpr size_t kMaxPartHeadersBytes = 16 * 1024;
 constexpr size_t kMaxDelimiterLineBytes = 1024;  // "--boundary" plus transport padding
@@ -58,7 +56,7 @@ Error malformed(std::string_view what) {
 
 }  // namespace
 
-storage::Result<MultipartFieldExtractor> MultipartFieldExtractor::create(
+Result<MultipartFieldExtractor> MultipartFieldExtractor::create(
     std::string_view content_type, std::string field_name) {
   auto boundary = header_parameter(content_type, "boundary");
   if (!boundary || boundary->empty())

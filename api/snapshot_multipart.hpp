@@ -14,24 +14,24 @@
 #include <string>
 #include <string_view>
 
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::api {
 
 class MultipartFieldExtractor {
  public:
-  using Sink = std::function<storage::Status(std::string_view bytes)>;
+  using Sink = std::function<Status(std::string_view bytes)>;
 
   // `content_type` is the request's Content-Type header (it carries the boundary).
-  static storage::Result<MultipartFieldExtractor> create(std::string_view content_type,
+  static Result<MultipartFieldExtractor> create(std::string_view content_type,
                                                          std::string field_name);
 
   // Parses the next piece of the body; the field's bytes found in it go to `sink`. A sink
   // error stops the parse and is returned.
-  storage::Status feed(std::string_view piece, const Sink& sink);
+  Status feed(std::string_view piece, const Sink& sink);
   // Call after the last piece: an error when the form ended before the field did, or had
   // no such field.
-  storage::Status finish() const;
+  Status finish() const;
 
   // The field's `filename` parameter, once its headers have been read.
   const std::optional<std::string>& filename() const { return filename_; }
@@ -42,10 +42,10 @@ class MultipartFieldExtractor {
 
   MultipartFieldExtractor(std::string delimiter, std::string field_name);
   // One parsing step on `pending_`; false when it needs more input.
-  bool step(const Sink& sink, storage::Status& status);
-  bool seek_delimiter(const Sink* sink, storage::Status& status);
-  bool after_delimiter(storage::Status& status);
-  bool part_headers(storage::Status& status);
+  bool step(const Sink& sink, Status& status);
+  bool seek_delimiter(const Sink* sink, Status& status);
+  bool after_delimiter(Status& status);
+  bool part_headers(Status& status);
 
   std::string delimiter_;  // "\r\n--" + boundary
   std::string field_name_;
@@ -55,7 +55,7 @@ class MultipartFieldExtractor {
   bool field_found_ = false;
   bool field_complete_ = false;
   std::optional<std::string> filename_;
-  std::optional<storage::Error> error_;
+  std::optional<Error> error_;
 };
 
 }  // namespace sextant::api

@@ -6,8 +6,6 @@
 namespace sextant::api {
 namespace {
 
-using storage::Error;
-using storage::Status;
 using storage::snapshot::ScratchDirectory;
 
 constexpr size_t kWriteBufferBytes = 1 << 20;
@@ -71,7 +69,7 @@ void SnapshotUpload::finish() {
   digest_ = hash_.hex_digest();
 }
 
-storage::Result<StoredUpload> SnapshotUpload::result() const {
+Result<StoredUpload> SnapshotUpload::result() const {
   if (error_) return *error_;
   if (!finished_) return Error::bad_request("Snapshot upload is incomplete");
   if (size_bytes_ == 0) return Error::bad_request("Uploaded snapshot is empty");

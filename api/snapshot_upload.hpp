@@ -41,16 +41,16 @@ class SnapshotUpload : public BodyReceiver {
   void finish() override;
 
   // After finish(): the stored snapshot, or why the upload cannot be used.
-  storage::Result<StoredUpload> result() const;
+  Result<StoredUpload> result() const;
 
   // As Qdrant keeps an uploaded snapshot among the collection's snapshots, under the file
   // name the form gave it (its last path component): moves the file into `directory` with
   // its checksum file. Does nothing for an upload without a usable file name (a raw body).
-  storage::Status keep_as_snapshot(const std::string& directory);
+  Status keep_as_snapshot(const std::string& directory);
 
  private:
-  storage::Status write(std::string_view bytes);
-  void fail(storage::Error error);
+  Status write(std::string_view bytes);
+  void fail(Error error);
 
   std::optional<storage::snapshot::ScratchDirectory> scratch_;
   std::optional<MultipartFieldExtractor> form_;  // set for multipart bodies
@@ -60,7 +60,7 @@ class SnapshotUpload : public BodyReceiver {
   uint64_t size_bytes_ = 0;
   bool finished_ = false;
   std::string digest_;
-  std::optional<storage::Error> error_;
+  std::optional<Error> error_;
 };
 
 }  // namespace sextant::api

@@ -4,7 +4,6 @@
 
 namespace sextant::api {
 namespace json = boost::json;
-using storage::Error;
 
 namespace {
 
@@ -132,7 +131,7 @@ Result<UpdateOperation> parse_delete_vectors(const json::object& body,
     if (!n.is_string()) return Error::format("invalid type: expected a vector name");
     std::string name(n.get_string());
     if (!schema.find_dense(name) && !schema.find_sparse(name))
-      return Error::bad_input("Not existing vector name error: " + name);
+      return Error::vector_name_not_found(name);
     op.names.push_back(std::move(name));
   }
   if (op.names.empty()) return Error::validation("[vector: must not be empty]");

@@ -7,12 +7,11 @@
 #include "inference/inference.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/point_types.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::api {
 
 using inference::Inference;
-using storage::Result;
 using storage::UpdateOperation;
 
 Result<UpdateOperation> parse_upsert(const boost::json::object& body,

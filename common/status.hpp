@@ -11,6 +11,7 @@
 //   - Both Result and Status are [[nodiscard]]: a failure cannot be dropped silently.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <variant>
@@ -58,6 +59,19 @@ struct Error {
   }
   static Error collection_not_found(const std::string& name) {
     return not_found("Collection `" + name + "` doesn't exist!");
+  }
+  // The errors many layers raise, written once with Qdrant's texts.
+  static Error vector_name_not_found(const std::string& vector_name) {
+    return bad_input("Not existing vector name error: " + vector_name);
+  }
+  // `detail` follows the sizes as Qdrant words it, e.g. " for vector 'image'".
+  static Error vector_dimension(size_t expected, size_t got, const std::string& detail = {}) {
+    return bad_input("Vector dimension error: expected dim: " + std::to_string(expected) +
+                     ", got " + std::to_string(got) + detail);
+  }
+  // `point_id` as the user wrote it: a number or a hyphenated UUID.
+  static Error point_not_found(const std::string& point_id) {
+    return not_found("No point with id " + point_id + " found");
   }
   // Kinds without a Qdrant prefix: the message is kept as given.
   static Error corrupted(std::string message) {

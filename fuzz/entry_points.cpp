@@ -35,7 +35,7 @@ const storage::CollectionSchema& fuzz_schema() {
   return schema;
 }
 
-storage::Result<boost::json::value> parse_json(std::string_view bytes) {
+Result<boost::json::value> parse_json(std::string_view bytes) {
   api::Request request;
   request.body = bytes;
   return api::parse_body(request, /*allow_empty=*/true);

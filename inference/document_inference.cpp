@@ -5,7 +5,6 @@
 #include <cctype>
 
 namespace sextant::inference {
-using storage::Error;
 
 namespace {
 
@@ -17,7 +16,7 @@ std::string lower(std::string text) {
 
 }  // namespace
 
-storage::Result<storage::SparseVector> embed_bm25_document(const std::string& text,
+Result<storage::SparseVector> embed_bm25_document(const std::string& text,
                                                            const embed::Bm25Options& options,
                                                            bool for_query) {
   auto model = embed::Bm25Model::create(options);
@@ -30,7 +29,7 @@ storage::Result<storage::SparseVector> embed_bm25_document(const std::string& te
   return vector;
 }
 
-storage::Result<std::vector<float>> embed_document(embed::EmbedService& service,
+Result<std::vector<float>> embed_document(embed::EmbedService& service,
                                                    const std::string& model,
                                                    const std::string& text) {
   if (!service.has_model(model)) {
@@ -54,17 +53,17 @@ bool DocumentInference::is_sparse_model(const std::string& model) const {
   return name == "qdrant/bm25" || name == "bm25";
 }
 
-storage::Result<std::vector<float>> DocumentInference::embed_dense(const std::string& model,
+Result<std::vector<float>> DocumentInference::embed_dense(const std::string& model,
                                                                    const std::string& text) {
   return embed_document(service_, model, text);
 }
 
-storage::Result<storage::SparseVector> DocumentInference::embed_sparse(
+Result<storage::SparseVector> DocumentInference::embed_sparse(
     const std::string&, const std::string& text, const embed::Bm25Options& options) {
   return embed_bm25_document(text, options, false);
 }
 
-storage::Result<storage::SparseVector> DocumentInference::embed_sparse_query(
+Result<storage::SparseVector> DocumentInference::embed_sparse_query(
     const std::string&, const std::string& text, const embed::Bm25Options& options) {
   return embed_bm25_document(text, options, true);
 }

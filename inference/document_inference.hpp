@@ -17,7 +17,7 @@
 #include "embed/embed_service.hpp"
 #include "inference/inference.hpp"
 #include "storage/point_types.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::inference {
 
@@ -26,14 +26,14 @@ class DocumentInference : public Inference {
   explicit DocumentInference(embed::EmbedService& service) : service_(service) {}
 
   bool is_sparse_model(const std::string& model) const override;
-  storage::Result<std::vector<float>> embed_dense(const std::string& model,
+  Result<std::vector<float>> embed_dense(const std::string& model,
                                                   const std::string& text) override;
   // Document-side BM25 (term-frequency weights): what upserts and vector updates store.
-  storage::Result<storage::SparseVector> embed_sparse(const std::string& model,
+  Result<storage::SparseVector> embed_sparse(const std::string& model,
                                                       const std::string& text,
                                                       const embed::Bm25Options& options) override;
   // Query-side BM25 (1.0 per distinct term): what the Query API searches with.
-  storage::Result<storage::SparseVector> embed_sparse_query(
+  Result<storage::SparseVector> embed_sparse_query(
       const std::string& model, const std::string& text,
       const embed::Bm25Options& options) override;
 
@@ -45,11 +45,11 @@ class DocumentInference : public Inference {
 };
 
 // Free-function forms for callers that hold an EmbedService but no DocumentInference.
-storage::Result<std::vector<float>> embed_document(embed::EmbedService& service,
+Result<std::vector<float>> embed_document(embed::EmbedService& service,
                                                    const std::string& model,
                                                    const std::string& text);
 // `for_query` selects query weighting (unit weights) over document weighting.
-storage::Result<storage::SparseVector> embed_bm25_document(const std::string& text,
+Result<storage::SparseVector> embed_bm25_document(const std::string& text,
                                                            const embed::Bm25Options& options,
                                                            bool for_query);
 

@@ -6,7 +6,7 @@
 // The embedding module provides the implementation (document_inference.hpp); when none is
 // configured, callers hold a null Inference* and reject documents with a clear error.
 //
-// Errors are storage::Error values carrying Qdrant's texts, ready for any wire to map.
+// Errors are Error values carrying Qdrant's texts, ready for any wire to map.
 #pragma once
 
 #include <string>
@@ -14,7 +14,7 @@
 
 #include "embed/bm25_model.hpp"
 #include "storage/point_types.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::inference {
 
@@ -24,14 +24,14 @@ class Inference {
   // True when `model` produces sparse vectors (e.g. qdrant/bm25); its documents then take
   // BM25 options, and dense models none.
   virtual bool is_sparse_model(const std::string& model) const = 0;
-  virtual storage::Result<std::vector<float>> embed_dense(const std::string& model,
+  virtual Result<std::vector<float>> embed_dense(const std::string& model,
                                                           const std::string& text) = 0;
   // Document-side sparse embedding: what upserts and vector updates store.
-  virtual storage::Result<storage::SparseVector> embed_sparse(
+  virtual Result<storage::SparseVector> embed_sparse(
       const std::string& model, const std::string& text, const embed::Bm25Options& options) = 0;
   // Query-side sparse embedding: BM25 weights query terms 1.0 instead of by term frequency.
   // Defaults to the document form for models without a distinction.
-  virtual storage::Result<storage::SparseVector> embed_sparse_query(
+  virtual Result<storage::SparseVector> embed_sparse_query(
       const std::string& model, const std::string& text, const embed::Bm25Options& options) {
     return embed_sparse(model, text, options);
   }

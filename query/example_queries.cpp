@@ -10,8 +10,6 @@
 #include "query/example_resolver.hpp"
 
 namespace sextant::query {
-using storage::Error;
-using storage::Result;
 using storage::ScoredOffset;
 
 namespace {
@@ -40,7 +38,7 @@ Result<size_t> example_vector_index(const storage::ReadView& view, const QueryPl
   const auto& schema = view.schema();
   const int index = schema.dense_index(plan.using_name);
   if (index < 0 || schema.dense[index].multivector)
-    return Error::bad_input("Not existing vector name error: " + plan.using_name);
+    return Error::vector_name_not_found(plan.using_name);
   return size_t(index);
 }
 

@@ -13,16 +13,16 @@
 
 namespace sextant::query {
 
-storage::Result<std::vector<storage::ScoredOffset>> execute_recommend(
+Result<std::vector<storage::ScoredOffset>> execute_recommend(
     const storage::Collection& collection, const storage::ReadView& view, const QueryPlan& plan,
     const RecommendQuery& recommend, storage::ParallelPool& pool);
 
-storage::Result<std::vector<storage::ScoredOffset>> execute_discover(const storage::ReadView& view,
+Result<std::vector<storage::ScoredOffset>> execute_discover(const storage::ReadView& view,
                                                                      const QueryPlan& plan,
                                                                      const DiscoverQuery& discover,
                                                                      storage::ParallelPool& pool);
 
-storage::Result<std::vector<storage::ScoredOffset>> execute_context(const storage::ReadView& view,
+Result<std::vector<storage::ScoredOffset>> execute_context(const storage::ReadView& view,
                                                                     const QueryPlan& plan,
                                                                     const ContextQuery& context,
                                                                     storage::ParallelPool& pool);

@@ -7,8 +7,6 @@
 #include "index/distance/distance.hpp"
 
 namespace sextant::query {
-using storage::Error;
-using storage::Result;
 
 ExampleResolver::ExampleResolver(const storage::ReadView& view,
                                  const storage::DenseVectorSpec& spec, size_t dense_index)
@@ -18,16 +16,15 @@ Result<std::vector<float>> ExampleResolver::resolve(const Example& example) {
   if (const auto* id = std::get_if<storage::PointId>(&example)) {
     auto offset = reader_.find(*id);
     if (!offset || !reader_.alive(*offset))
-      return Error::not_found("No point with id " + id->to_string() + " found");
+      return Error::point_not_found(id->to_string());
     const float* v = reader_.dense(dense_index_, *offset);
-    if (!v) return Error::bad_input("Not existing vector name error: " + spec_.name);
+    if (!v) return Error::vector_name_not_found(spec_.name);
     excluded_.push_back(*offset);
     return std::vector<float>(v, v + spec_.dim);
   }
   std::vector<float> v = std::get<std::vector<float>>(example);
   if (v.size() != spec_.dim)
-    return Error::bad_input("Vector dimension error: expected dim: " + std::to_string(spec_.dim) +
-                            ", got " + std::to_string(v.size()));
+    return Error::vector_dimension(spec_.dim, v.size());
   if (spec_.distance == storage::Distance::kCosine) index::normalize(v.data(), v.size());
   return v;
 }

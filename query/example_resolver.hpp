@@ -16,7 +16,7 @@
 #include "query/query_plan.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/read_view.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::query {
 
@@ -25,8 +25,8 @@ class ExampleResolver {
   ExampleResolver(const storage::ReadView& view, const storage::DenseVectorSpec& spec,
                   size_t dense_index);
 
-  storage::Result<std::vector<float>> resolve(const Example& example);
-  storage::Result<std::vector<std::vector<float>>> resolve_all(
+  Result<std::vector<float>> resolve(const Example& example);
+  Result<std::vector<std::vector<float>>> resolve_all(
       const std::vector<Example>& examples);
 
   // Offsets of the examples given by id, in the order they were resolved.

@@ -9,8 +9,6 @@
 #include "query/scroll_queries.hpp"
 
 namespace sextant::query {
-using storage::Error;
-using storage::Result;
 using storage::ScoredOffset;
 
 namespace {

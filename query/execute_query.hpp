@@ -12,7 +12,7 @@
 
 namespace sextant::query {
 
-storage::Result<std::vector<storage::ScoredOffset>> execute_query(
+Result<std::vector<storage::ScoredOffset>> execute_query(
     const storage::Collection& collection, const storage::ReadView& view, const QueryPlan& plan,
     storage::ParallelPool& pool);
 

@@ -23,7 +23,7 @@
 #include "index/filter/filter.hpp"
 #include "index/payload/json_path.hpp"
 #include "storage/read_view.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 #include "storage/vector_search.hpp"
 
 namespace sextant::query::formula {
@@ -80,12 +80,12 @@ struct PointInputs {
 };
 
 // The formula's value for one point, or Qdrant's error for it.
-storage::Result<double> evaluate(const Formula& formula, const PointInputs& point);
+Result<double> evaluate(const Formula& formula, const PointInputs& point);
 
 // Rescoring of prefetch results: every distinct candidate that passes `filter` is scored by the
 // formula; results are ordered by score descending, those below `score_threshold` dropped, then
 // `offset` skipped and `limit` kept.
-storage::Result<std::vector<storage::ScoredOffset>> rescore_with_formula(
+Result<std::vector<storage::ScoredOffset>> rescore_with_formula(
     const storage::ReadView& view, const Formula& formula,
     const std::vector<std::vector<storage::ScoredOffset>>& prefetch_results,
     const index::filter::Filter* filter, std::optional<float> score_threshold, size_t limit,

@@ -10,8 +10,6 @@
 
 namespace sextant::query::formula {
 namespace json = boost::json;  // payload values: user data, as storage hands them out
-using storage::Error;
-using storage::Result;
 
 std::string rust_float_text(double value) {
   if (std::isnan(value)) return "NaN";

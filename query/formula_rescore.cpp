@@ -8,7 +8,6 @@
 #include "storage/point_filter.hpp"
 
 namespace sextant::query::formula {
-using storage::Result;
 using storage::ScoredOffset;
 
 Result<std::vector<ScoredOffset>> rescore_with_formula(

@@ -14,7 +14,6 @@
 namespace sextant::query {
 namespace json = boost::json;  // payloads: user data, as storage hands them out
 namespace filter = index::filter;
-using storage::Result;
 using storage::ScoredOffset;
 
 namespace {

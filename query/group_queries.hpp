@@ -49,7 +49,7 @@ struct PointGroup {
 };
 
 // Runs the grouping on one consistent view. Groups come best first, at most groups_limit.
-storage::Result<std::vector<PointGroup>> execute_group_query(const storage::Collection& collection,
+Result<std::vector<PointGroup>> execute_group_query(const storage::Collection& collection,
                                                              const storage::ReadView& view,
                                                              const GroupQuery& query,
                                                              storage::ParallelPool& pool);

@@ -11,8 +11,6 @@
 #include "index/distance/distance.hpp"
 
 namespace sextant::query {
-using storage::Error;
-using storage::Result;
 using storage::ScoredOffset;
 
 float raw_similarity(index::Distance distance, const float* a, const float* b, size_t dim) {
@@ -117,7 +115,7 @@ Result<std::vector<ScoredOffset>> rerank_with_mmr(const storage::ReadView& view,
   auto reader = view.reader();
   const bool sparse = std::holds_alternative<storage::SparseVector>(query);
   const int index = sparse ? schema.sparse_index(vector_name) : schema.dense_index(vector_name);
-  if (index < 0) return Error::bad_input("Not existing vector name error: " + vector_name);
+  if (index < 0) return Error::vector_name_not_found(vector_name);
   const storage::DenseVectorSpec* spec = sparse ? nullptr : &schema.dense[size_t(index)];
   const index::Distance distance = spec ? spec->distance : index::Distance::kDot;
   const size_t dim = spec ? spec->dim : 0;

@@ -18,7 +18,7 @@
 
 #include "index/distance/distance.hpp"
 #include "storage/read_view.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 #include "storage/vector_search.hpp"
 
 namespace sextant::query {
@@ -39,7 +39,7 @@ std::vector<size_t> select_mmr(const std::vector<float>& relevance,
                                size_t limit);
 
 // Re-ranks `candidates` (nearest results for `query` on `vector_name`) and keeps `limit`.
-storage::Result<std::vector<storage::ScoredOffset>> rerank_with_mmr(
+Result<std::vector<storage::ScoredOffset>> rerank_with_mmr(
     const storage::ReadView& view, const std::string& vector_name,
     const storage::QueryVector& query, float diversity,
     const std::vector<storage::ScoredOffset>& candidates, size_t limit);

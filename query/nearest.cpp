@@ -10,8 +10,6 @@
 #include "storage/point_filter.hpp"
 
 namespace sextant::query {
-using storage::Error;
-using storage::Result;
 using storage::ScoredOffset;
 
 namespace {
@@ -31,7 +29,7 @@ Result<storage::SearchRequest> nearest_request(const storage::ReadView& view, co
     auto reader = view.reader();
     auto offset = reader.find(*id);
     if (!offset || !reader.alive(*offset))
-      return Error::not_found("No point with id " + id->to_string() + " found");
+      return Error::point_not_found(id->to_string());
     std::vector<std::string> names{plan.using_name};
     auto vectors = reader.vectors(*offset, &names);
     if (auto d = vectors.dense.find(plan.using_name); d != vectors.dense.end())
@@ -41,7 +39,7 @@ Result<storage::SearchRequest> nearest_request(const storage::ReadView& view, co
     else if (auto m = vectors.multi.find(plan.using_name); m != vectors.multi.end())
       request.vector = m->second;
     else
-      return Error::bad_input("Not existing vector name error: " + plan.using_name);
+      return Error::vector_name_not_found(plan.using_name);
   } else {
     request.vector = std::get<storage::QueryVector>(nearest.target);
   }
@@ -60,7 +58,7 @@ Result<std::vector<ScoredOffset>> rescore(const storage::ReadView& view, const Q
   std::vector<ScoredOffset> scored;
   const bool sparse = std::holds_alternative<storage::SparseVector>(request->vector);
   int index = sparse ? schema.sparse_index(plan.using_name) : schema.dense_index(plan.using_name);
-  if (index < 0) return Error::bad_input("Not existing vector name error: " + plan.using_name);
+  if (index < 0) return Error::vector_name_not_found(plan.using_name);
   storage::Distance distance = sparse ? storage::Distance::kDot : schema.dense[index].distance;
   // Score each candidate with a one-point exact search restricted by a has_id-free loop.
   std::vector<float> query;

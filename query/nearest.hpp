@@ -19,7 +19,7 @@
 namespace sextant::query {
 
 // `in_prefetch`: the plan is a prefetch of another plan, not the request's own query.
-storage::Result<std::vector<storage::ScoredOffset>> execute_nearest(
+Result<std::vector<storage::ScoredOffset>> execute_nearest(
     const storage::Collection& collection, const storage::ReadView& view, const QueryPlan& plan,
     const NearestQuery& nearest, const PrefetchResults& candidates, storage::ParallelPool& pool,
     bool in_prefetch);

@@ -10,8 +10,6 @@
 #include "storage/point_filter.hpp"
 
 namespace sextant::query {
-using storage::Error;
-using storage::Result;
 using storage::ScoredOffset;
 
 namespace {
@@ -61,7 +59,7 @@ Result<std::vector<ScoredOffset>> execute_relevance_feedback(
   const auto& schema = view.schema();
   const int index = schema.dense_index(plan.using_name);
   if (index < 0 || schema.dense[size_t(index)].multivector)
-    return Error::bad_input("Not existing vector name error: " + plan.using_name);
+    return Error::vector_name_not_found(plan.using_name);
   const storage::DenseVectorSpec& spec = schema.dense[size_t(index)];
   ExampleResolver resolver(view, spec, size_t(index));
   auto target = resolver.resolve(feedback.target);

@@ -14,7 +14,7 @@
 
 namespace sextant::query {
 
-storage::Result<std::vector<storage::ScoredOffset>> execute_relevance_feedback(
+Result<std::vector<storage::ScoredOffset>> execute_relevance_feedback(
     const storage::ReadView& view, const QueryPlan& plan, const RelevanceFeedbackQuery& feedback,
     const std::vector<std::vector<storage::ScoredOffset>>& prefetch_results,
     storage::ParallelPool& pool);

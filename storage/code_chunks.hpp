@@ -26,7 +26,7 @@
 
 #include "storage/collection_schema.hpp"
 #include "storage/lmdb.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 #include "storage/vector_codes.hpp"
 
 namespace sextant::storage {

@@ -19,7 +19,7 @@
 #include "storage/lmdb.hpp"
 #include "storage/point_types.hpp"
 #include "storage/read_view.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 #include "storage/update_queue.hpp"
 #include "storage/vector_index.hpp"
 #include "storage/vector_search.hpp"

@@ -143,7 +143,7 @@ Result<CollectionConfig> apply_update(const CollectionConfig& current,
     VectorParams* target = config.params.unnamed_vector && !diff.name.empty()
                                ? nullptr
                                : config.params.find_vector(diff.name);
-    if (!target) return Error::bad_input("Not existing vector name error: " + diff.name);
+    if (!target) return Error::vector_name_not_found(diff.name);
     if (diff.hnsw_config_given) {
       HnswConfigDiff merged = target->hnsw_config.value_or(HnswConfigDiff{});
       if (diff.hnsw_config) merge_hnsw_diff(merged, *diff.hnsw_config);
@@ -179,7 +179,7 @@ Result<CollectionConfig> apply_update(const CollectionConfig& current,
     if (config.params.sparse_vectors)
       for (auto& sparse : *config.params.sparse_vectors)
         if (sparse.name == diff.name) target = &sparse;
-    if (!target) return Error::bad_input("Not existing vector name error: " + diff.name);
+    if (!target) return Error::vector_name_not_found(diff.name);
     target->apply(diff);
   }
   if (update.strict_mode_config) {

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "storage/collection_schema.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::storage {
 

@@ -16,7 +16,7 @@
 #include <string_view>
 
 #include "storage/collection_config.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::storage {
 

@@ -1,5 +1,5 @@
 // Thin RAII layer over LMDB: an environment, transactions, named databases and cursors, with
-// LMDB's return codes turned into storage::Error values. Nothing here knows about points.
+// LMDB's return codes turned into Error values. Nothing here knows about points.
 //
 // Invariants:
 // - Environments are opened with MDB_NOTLS so a read transaction may be created on one thread
@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::storage::lmdb {
 

@@ -16,7 +16,7 @@
 
 #include "index/payload_index/payload_index_set.hpp"
 #include "storage/read_view.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::storage {
 

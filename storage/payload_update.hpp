@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::storage {
 

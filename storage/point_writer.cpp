@@ -260,7 +260,7 @@ Status PointWriter::write_point(lmdb::Txn& txn, const PointId& id, const PointVe
   normalized.reserve(vectors.dense.size());
   for (const auto& [name, values] : vectors.dense) {
     int i = schema_.dense_index(name);
-    if (i < 0) return Error::bad_input("Not existing vector name error: " + name);
+    if (i < 0) return Error::vector_name_not_found(name);
     normalized.push_back(values);
     normalize_if_cosine(schema_.dense[i], normalized.back());
     chunks.add(static_cast<size_t>(i), offset, normalized.back().data());
@@ -269,7 +269,7 @@ Status PointWriter::write_point(lmdb::Txn& txn, const PointId& id, const PointVe
   }
   for (const auto& [name, mv] : vectors.multi) {
     int i = schema_.dense_index(name);
-    if (i < 0) return Error::bad_input("Not existing vector name error: " + name);
+    if (i < 0) return Error::vector_name_not_found(name);
     MultiVector copy = mv;
     if (schema_.dense[i].distance == Distance::kCosine) {
       for (size_t r = 0; r < copy.rows(); ++r) {
@@ -287,7 +287,7 @@ Status PointWriter::write_point(lmdb::Txn& txn, const PointId& id, const PointVe
   }
   for (const auto& [name, sv] : vectors.sparse) {
     int i = schema_.sparse_index(name);
-    if (i < 0) return Error::bad_input("Not existing vector name error: " + name);
+    if (i < 0) return Error::vector_name_not_found(name);
     auto bytes = encode_sparse(sv);
     auto st = txn.put(dbs_.sparse[i], offset_key(offset), lmdb::Bytes(bytes.data(), bytes.size()));
     if (!st.ok()) return st;
@@ -339,7 +339,7 @@ Status PointWriter::update_vectors(lmdb::Txn& txn, const UpdateVectors& op, uint
     PointReader reader(txn, view, schema_);
     std::optional<uint32_t> existing = reader.find(point.id);
     if (!existing)
-      return Error::not_found("No point with id " + point.id.to_string() + " found");
+      return Error::point_not_found(point.id.to_string());
     if (op.update_filter && !point_matches(*op.update_filter, reader, *existing)) continue;
     PointVectors merged = reader.vectors(*existing, nullptr);
     for (const auto& [name, v] : point.vectors.dense) {
@@ -401,7 +401,7 @@ Status PointWriter::modify_payloads(lmdb::Txn& txn, const UpdateOperation& opera
     ViewState view = current_view();
     PointReader reader(txn, view, schema_);
     for (const auto& id : selector->ids)
-      if (!reader.find(id)) return Error::not_found("No point with id " + id.to_string() + " found");
+      if (!reader.find(id)) return Error::point_not_found(id.to_string());
   }
   ViewState view = current_view();
   for (uint32_t offset : offsets.value()) {

@@ -17,7 +17,7 @@
 #include "storage/collection_schema.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/point_types.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 #include "storage/view_state.hpp"
 
 namespace sextant::storage {

@@ -27,7 +27,7 @@
 #include "storage/collection.hpp"
 #include "storage/collection_config_codec.hpp"
 #include "storage/lmdb.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 #include "storage/storage_log.hpp"
 
 namespace sextant::storage {

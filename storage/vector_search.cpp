@@ -175,22 +175,20 @@ Status validate_search(const CollectionSchema& schema, const SearchRequest& requ
   const std::string& name = request.vector_name;
   if (std::holds_alternative<SparseVector>(request.vector)) {
     if (!schema.find_sparse(name))
-      return Error::bad_input("Not existing vector name error: " + name);
+      return Error::vector_name_not_found(name);
     return {};
   }
   const DenseVectorSpec* spec = schema.find_dense(name);
   if (!spec) {
     if (name.empty() && !schema.dense.empty())
-      return Error::bad_input("Not existing vector name error: ");
-    return Error::bad_input("Not existing vector name error: " + name);
+      return Error::vector_name_not_found("");
+    return Error::vector_name_not_found(name);
   }
   size_t got = 0;
   if (auto* dense = std::get_if<std::vector<float>>(&request.vector)) {
     if (spec->multivector) {
       if (dense->size() != spec->dim)
-        return Error::bad_input(
-            "Vector dimension error: expected dim: " + std::to_string(spec->dim) + ", got " +
-            std::to_string(dense->size()));
+        return Error::vector_dimension(spec->dim, dense->size());
       return {};
     }
     got = dense->size();
@@ -200,8 +198,7 @@ Status validate_search(const CollectionSchema& schema, const SearchRequest& requ
     got = multi->dim;
   }
   if (got != spec->dim)
-    return Error::bad_input("Vector dimension error: expected dim: " + std::to_string(spec->dim) +
-                            ", got " + std::to_string(got));
+    return Error::vector_dimension(spec->dim, got);
   return {};
 }
 

@@ -15,7 +15,7 @@
 #include "storage/parallel.hpp"
 #include "storage/point_types.hpp"
 #include "storage/read_view.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::storage {
 

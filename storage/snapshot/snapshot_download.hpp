@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::storage::snapshot {
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "storage/snapshot/snapshot_tar.hpp"
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::storage::snapshot {
 

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "storage/status.hpp"
+#include "common/status.hpp"
 #include "storage/storage.hpp"
 
 namespace sextant::storage::snapshot {

@@ -15,7 +15,7 @@
 #include <memory>
 #include <string>
 
-#include "storage/status.hpp"
+#include "common/status.hpp"
 
 namespace sextant::storage::snapshot {
 

@@ -21,10 +21,10 @@ Filter parse_ok(const char* text) {
   return result.ok() ? result.value() : Filter{};
 }
 
-storage::Error parse_error(const char* text) {
+Error parse_error(const char* text) {
   auto result = parse_filter(json::parse(text));
   EXPECT_FALSE(result.ok()) << text;
-  return result.ok() ? storage::Error{} : result.error();
+  return result.ok() ? Error{} : result.error();
 }
 
 bool matches(const Filter& filter, const char* payload_text, uint64_t id = 1) {
@@ -74,8 +74,8 @@ TEST(FilterParser, BadMatchIsAFormatError) {
                            R"({"must": [{"key": "k", "match": {"any": ["a", 1]}}]})",
                            R"({"must": [{"key": "k", "match": {"unknown": 1}}]})",
                            R"({"must": [{"key": "k", "match": "x"}]})"}) {
-    storage::Error e = parse_error(text);
-    EXPECT_EQ(e.kind, storage::ErrorKind::kFormat);
+    Error e = parse_error(text);
+    EXPECT_EQ(e.kind, ErrorKind::kFormat);
     EXPECT_EQ(e.message,
               "Format error in JSON body: data did not match any variant of untagged enum "
               "MatchInterface");
@@ -92,7 +92,7 @@ TEST(FilterParser, RangesOfNumbersAndDatetimes) {
   EXPECT_TRUE(range.is_datetime);
   EXPECT_EQ(range.datetime_micros.gt, parse_datetime_micros("2023-02-08T10:49:00Z"));
   EXPECT_TRUE(matches(dates, R"({"date": "2023-12-01"})"));
-  storage::Error bad = parse_error(R"({"must": [{"key": "d", "range": {"gt": "tomorrow"}}]})");
+  Error bad = parse_error(R"({"must": [{"key": "d", "range": {"gt": "tomorrow"}}]})");
   EXPECT_EQ(bad.message,
             "Format error in JSON body: 'tomorrow' does not match accepted datetime format "
             "(RFC3339). Example: 2014-01-01T00:00:00Z");
@@ -112,17 +112,17 @@ TEST(FilterParser, GeoConditions) {
               {"lon": 13.2, "lat": 52.2}, {"lon": 13.1, "lat": 52.1}]}]}}]})");
   EXPECT_TRUE(matches(f, R"({"loc": {"lon": 13.4001, "lat": 52.5001}})"));
   EXPECT_FALSE(matches(f, R"({"loc": {"lon": 13.5, "lat": 52.6}})"));
-  storage::Error open_ring = parse_error(R"({"must": [{"key": "l", "geo_polygon": {"exterior":
+  Error open_ring = parse_error(R"({"must": [{"key": "l", "geo_polygon": {"exterior":
       {"points": [{"lon": 1, "lat": 1}, {"lon": 2, "lat": 1}, {"lon": 2, "lat": 2},
                   {"lon": 1, "lat": 2}]}}}]})");
   EXPECT_EQ(open_ring.message,
             "Format error in JSON body: polygon invalid, the first and the last points should be "
             "the same to form a closed line");
-  storage::Error short_ring = parse_error(R"({"must": [{"key": "l", "geo_polygon": {"exterior":
+  Error short_ring = parse_error(R"({"must": [{"key": "l", "geo_polygon": {"exterior":
       {"points": [{"lon": 1, "lat": 1}, {"lon": 2, "lat": 1}, {"lon": 1, "lat": 1}]}}}]})");
   EXPECT_EQ(short_ring.message,
             "Format error in JSON body: polygon invalid, the size must be at least 4, got 3");
-  storage::Error bad_lat = parse_error(R"({"must": [{"key": "l", "geo_radius": {
+  Error bad_lat = parse_error(R"({"must": [{"key": "l", "geo_radius": {
       "center": {"lon": 1, "lat": 91.5}, "radius": 5}}]})");
   EXPECT_EQ(bad_lat.message,
             "Format error in JSON body: Wrong format of GeoPoint payload: expected `lat` = 91.5 "
@@ -188,17 +188,17 @@ TEST(FilterParser, FormatErrorsOfTheFilterItself) {
 }
 
 TEST(FilterParser, ValidationErrorsAre422WithPaths) {
-  storage::Error empty_condition = parse_error(R"({"must": [{"key": "a"}]})");
-  EXPECT_EQ(empty_condition.kind, storage::ErrorKind::kValidation);
+  Error empty_condition = parse_error(R"({"must": [{"key": "a"}]})");
+  EXPECT_EQ(empty_condition.kind, ErrorKind::kValidation);
   EXPECT_EQ(empty_condition.message,
             "Validation error in JSON body: [filter.must[0].__all__: At least one field condition "
             "must be specified]");
-  storage::Error min_count = parse_error(
+  Error min_count = parse_error(
       R"({"min_should": {"conditions": [{"key": "a", "match": {"value": 1}}], "min_count": 0}})");
   EXPECT_EQ(min_count.message,
             "Validation error in JSON body: [filter.min_should.min_count: min_count must be "
             "greater than 0]");
-  storage::Error slice = parse_error(
+  Error slice = parse_error(
       R"({"should": [{"has_vector": "v"}, {"slice": {"total": 4, "index": 4}}],
           "must": [{"key": "b"}]})");
   EXPECT_EQ(slice.message,

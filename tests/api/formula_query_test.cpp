@@ -30,11 +30,11 @@ std::string parse_error(const std::string& text) {
 
 // Evaluates with the payload given as JSON text, prefetch scores, and conditions that hold
 // when their index is in `true_conditions`.
-storage::Result<double> eval(const std::string& formula_text, const std::string& payload = "{}",
+Result<double> eval(const std::string& formula_text, const std::string& payload = "{}",
                              std::vector<std::optional<float>> scores = {},
                              std::vector<size_t> true_conditions = {}) {
   auto formula = parse_ok(formula_text);
-  if (!formula) return storage::Error::internal("parse failed");
+  if (!formula) return Error::internal("parse failed");
   json::object object = json::parse(payload).as_object();
   PointInputs point;
   point.payload = &object;
@@ -221,7 +221,7 @@ TEST(FormulaQuery, ShapeErrorsAreFormatErrors) {
                            R"({"formula": {"pow": {"base": 1}}})"}) {
     auto formula = parse_formula_query(json::parse(text).as_object());
     ASSERT_FALSE(formula.ok()) << text;
-    EXPECT_EQ(formula.error().kind, storage::ErrorKind::kFormat) << text;
+    EXPECT_EQ(formula.error().kind, ErrorKind::kFormat) << text;
   }
 }
 

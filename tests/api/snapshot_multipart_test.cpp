@@ -20,7 +20,7 @@ std::string form_body(const std::string& snapshot_bytes) {
 }
 
 struct Extracted {
-  storage::Status status;
+  Status status;
   std::string field;
   std::optional<std::string> filename;
 };
@@ -36,7 +36,7 @@ Extracted extract(const std::string& content_type, const std::string& body,
   }
   auto sink = [&out](std::string_view bytes) {
     out.field.append(bytes);
-    return storage::Status{};
+    return Status{};
   };
   for (size_t offset = 0; offset < body.size(); offset += piece_bytes) {
     out.status = extractor->feed(std::string_view(body).substr(offset, piece_bytes), sink);
@@ -90,11 +90,11 @@ TEST(SnapshotMultipart, MissingBoundaryFieldOrEndIsABadRequest) {
   const std::string body = form_body("DATA");
   Extracted no_boundary = extract("multipart/form-data", body, "snapshot", 16);
   ASSERT_FALSE(no_boundary.status.ok());
-  EXPECT_EQ(no_boundary.status.error().kind, storage::ErrorKind::kBadRequest);
+  EXPECT_EQ(no_boundary.status.error().kind, ErrorKind::kBadRequest);
 
   Extracted no_field = extract(kContentType, body, "missing", 16);
   ASSERT_FALSE(no_field.status.ok());
-  EXPECT_EQ(no_field.status.error().kind, storage::ErrorKind::kBadRequest);
+  EXPECT_EQ(no_field.status.error().kind, ErrorKind::kBadRequest);
   EXPECT_NE(no_field.status.error().message.find("`missing`"), std::string::npos);
 
   const std::string cut = body.substr(0, body.size() - 30);
@@ -108,11 +108,11 @@ TEST(SnapshotMultipart, MissingBoundaryFieldOrEndIsABadRequest) {
 TEST(SnapshotMultipart, SinkErrorStopsTheParse) {
   auto extractor = MultipartFieldExtractor::create(kContentType, "snapshot");
   ASSERT_TRUE(extractor.ok());
-  auto failing = [](std::string_view) -> storage::Status {
-    return storage::Error::internal("disk full");
+  auto failing = [](std::string_view) -> Status {
+    return Error::internal("disk full");
   };
   const std::string body = form_body(std::string(1000, 'x'));
-  storage::Status status = extractor->feed(body, failing);
+  Status status = extractor->feed(body, failing);
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.error().message.find("disk full"), std::string::npos);
   EXPECT_FALSE(extractor->feed("more", failing).ok());

@@ -119,7 +119,7 @@ TEST_F(SnapshotUploadTest, MalformedFormIsRefusedAndItsFileDroppedAtOnce) {
   upload.finish();
   auto stored = upload.result();
   ASSERT_FALSE(stored.ok());
-  EXPECT_EQ(stored.error().kind, storage::ErrorKind::kBadRequest);
+  EXPECT_EQ(stored.error().kind, ErrorKind::kBadRequest);
 }
 
 TEST_F(SnapshotUploadTest, MissingFieldOrEmptyBodyIsABadRequest) {

@@ -107,7 +107,7 @@ TEST_F(EmbedRoutes, DocumentInferenceEmbedsDenseAndBm25AndNamesUnknownModels) {
 
   auto unknown = inference.embed_dense("acme/unknown", "hi");
   ASSERT_FALSE(unknown.ok());
-  EXPECT_EQ(unknown.error().kind, storage::ErrorKind::kBadRequest);
+  EXPECT_EQ(unknown.error().kind, ErrorKind::kBadRequest);
   EXPECT_NE(unknown.error().message.find("acme/unknown"), std::string::npos);
   EXPECT_NE(unknown.error().message.find(kModel), std::string::npos);
 

@@ -40,7 +40,7 @@ TEST_F(SnapshotFiles, ResolvesOnlyPlainNamesInsideTheDirectory) {
                            "missing.snapshot", "sub/c-1-2024.snapshot", ".peer_id"}) {
     auto result = resolve_snapshot_file(collection_dir(), name);
     ASSERT_FALSE(result.ok()) << name;
-    EXPECT_EQ(result.error().kind, storage::ErrorKind::kNotFound) << name;
+    EXPECT_EQ(result.error().kind, ErrorKind::kNotFound) << name;
     EXPECT_EQ(result.error().message, std::string("Not found: Snapshot ") + name);
   }
 }
@@ -61,24 +61,24 @@ TEST_F(SnapshotFiles, RecoverPathMustLieInsideSnapshotsPath) {
   auto outside =
       resolve_recover_path((root_ / "outside" / "secret.snapshot").string(), snapshots());
   ASSERT_FALSE(outside.ok());
-  EXPECT_EQ(outside.error().kind, storage::ErrorKind::kForbidden);
+  EXPECT_EQ(outside.error().kind, ErrorKind::kForbidden);
   EXPECT_NE(outside.error().message.find("must be inside the snapshots directory"),
             std::string::npos);
 
   auto dotted =
       resolve_recover_path(collection_dir() + "/../../outside/secret.snapshot", snapshots());
   ASSERT_FALSE(dotted.ok());
-  EXPECT_EQ(dotted.error().kind, storage::ErrorKind::kForbidden);
+  EXPECT_EQ(dotted.error().kind, ErrorKind::kForbidden);
 
   fs::create_symlink(root_ / "outside" / "secret.snapshot",
                      root_ / "snapshots" / "c" / "link.snapshot");
   auto linked = resolve_recover_path(collection_dir() + "/link.snapshot", snapshots());
   ASSERT_FALSE(linked.ok());
-  EXPECT_EQ(linked.error().kind, storage::ErrorKind::kForbidden);
+  EXPECT_EQ(linked.error().kind, ErrorKind::kForbidden);
 
   auto missing = resolve_recover_path(collection_dir() + "/nope.snapshot", snapshots());
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().kind, storage::ErrorKind::kBadRequest);
+  EXPECT_EQ(missing.error().kind, ErrorKind::kBadRequest);
 }
 
 TEST_F(SnapshotFiles, Sha256MatchesTheStandardVectorAndChecksumFilesAreListed) {

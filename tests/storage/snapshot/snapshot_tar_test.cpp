@@ -64,7 +64,7 @@ class SnapshotTar : public ::testing::Test {
     write_text(path("a.tar"), archive);
   }
 
-  storage::Status extract_both() {
+  Status extract_both() {
     return extract_members(path("a.tar"), {{"manifest.json", path("out/manifest.json")},
                                            {"data.mdb", path("out/data.mdb")}});
   }
