@@ -5,17 +5,17 @@
 
 #include "api/api_context.hpp"
 #ifdef SEXTANT_WITH_EMBED
-#include "api/embed_handlers.hpp"
+#include "api/handlers/embed_handlers.hpp"
 #include "embed/embed_service.hpp"
 #include "inference/document_inference.hpp"
 #endif
-#include "api/collection_config_json.hpp"
-#include "api/collection_handlers.hpp"
-#include "api/facet_handlers.hpp"
-#include "api/group_handlers.hpp"
-#include "api/point_handlers.hpp"
-#include "api/snapshot_handlers.hpp"
-#include "api/search_handlers.hpp"
+#include "api/config/collection_config_json.hpp"
+#include "api/handlers/collection_handlers.hpp"
+#include "api/handlers/facet_handlers.hpp"
+#include "api/handlers/group_handlers.hpp"
+#include "api/handlers/point_handlers.hpp"
+#include "api/handlers/snapshot_handlers.hpp"
+#include "api/handlers/search_handlers.hpp"
 
 namespace sextant::api {
 

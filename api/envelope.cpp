@@ -1,6 +1,6 @@
 #include "api/envelope.hpp"
 
-#include "api/json_text.hpp"
+#include "api/write/json_text.hpp"
 
 namespace sextant::api {
 namespace {

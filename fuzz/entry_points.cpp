@@ -4,10 +4,10 @@
 #include <boost/json.hpp>
 #include <string>
 
-#include "api/filter_parser.hpp"
+#include "api/parse/filter_parser.hpp"
 #include "api/handler_support.hpp"
-#include "api/point_parsing.hpp"
-#include "api/query_request.hpp"
+#include "api/parse/point_parsing.hpp"
+#include "api/parse/query_request.hpp"
 #include "index/point_id.hpp"
 
 namespace sextant::fuzz {

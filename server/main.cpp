@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "api/api.hpp"
-#include "api/embed_handlers.hpp"
+#include "api/handlers/embed_handlers.hpp"
 #include "embed/model_locator.hpp"
 #include "server/command_line.hpp"
 #include "server/config.hpp"

@@ -1,14 +1,14 @@
 // Qdrant's CollectionConfig JSON <-> the typed configuration: a config with every section
 // round-trips, a stored (pre-typed) config reads back to the same JSON, and create bodies fill
 // the defaults as reported.
-#include "api/collection_config_json.hpp"
+#include "api/config/collection_config_json.hpp"
 
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "api/collection_config.hpp"
+#include "api/config/collection_config.hpp"
 
 namespace sextant::api {
 namespace {

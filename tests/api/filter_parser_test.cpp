@@ -1,5 +1,5 @@
 // JSON filters as clients send them -> typed filters, and Qdrant's answers for bad ones.
-#include "api/filter_parser.hpp"
+#include "api/parse/filter_parser.hpp"
 
 #include <gtest/gtest.h>
 

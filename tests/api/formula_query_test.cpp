@@ -2,7 +2,7 @@
 // expression kind, `$score[i]` and payload defaults, conditions, and Qdrant's errors (missing or
 // non-numeric variables, non-finite results, invalid variable names and decay parameters).
 // Evaluation of hand-built formulas is tested in tests/query/formula_test.cpp.
-#include "api/formula_query.hpp"
+#include "api/parse/formula_query.hpp"
 
 #include <gtest/gtest.h>
 

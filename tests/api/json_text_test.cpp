@@ -1,6 +1,6 @@
 // Response JSON text: numbers as Qdrant's serializer writes them, escaping, and that every
 // value reads back unchanged.
-#include "api/json_text.hpp"
+#include "api/write/json_text.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Upload bodies as clients send them: the `snapshot` field of a multipart form, fed to the
 // extractor in pieces of every size (as the network delivers them), must come out whole.
-#include "api/snapshot_multipart.hpp"
+#include "api/parse/snapshot_multipart.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // An upload streamed piece by piece lands in one scratch file with the right sha256, and
 // nothing of it survives an abandoned, malformed or failed upload.
-#include "api/snapshot_upload.hpp"
+#include "api/parse/snapshot_upload.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -37,7 +37,7 @@ class CheckLayersTest(unittest.TestCase):
         self.assertIn("storage/collection.cpp:2: storage/ may not include query/", result.stderr)
 
     def test_header_only_include_of_a_wire_from_the_engine_fails(self):
-        result = run_checker({"query/fusion.hpp": '#include "api/json_text.hpp"\n'})
+        result = run_checker({"query/fusion.hpp": '#include "api/write/json_text.hpp"\n'})
         self.assertEqual(result.returncode, 1)
         self.assertIn("query/ may not include api/", result.stderr)
 

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <limits>
 
-#include "api/collection_config_json.hpp"
+#include "api/config/collection_config_json.hpp"
 #include "storage/storage.hpp"
 
 namespace sextant::query {

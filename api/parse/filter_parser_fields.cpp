@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "api/filter_parser_internal.hpp"
+#include "api/parse/filter_parser_internal.hpp"
 #include "index/filter/datetime.hpp"
 
 namespace sextant::api::filter_parsing {

@@ -1,5 +1,5 @@
 // Qdrant `Document` options in JSON -> the typed options of inference/; see document_options.hpp.
-#include "api/document_options.hpp"
+#include "api/parse/document_options.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -6,7 +6,7 @@
 #include <boost/json/object.hpp>
 #include <optional>
 
-#include "api/point_parsing.hpp"
+#include "api/parse/point_parsing.hpp"
 #include "storage/point_types.hpp"
 
 namespace sextant::api {

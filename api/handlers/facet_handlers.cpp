@@ -1,8 +1,8 @@
-#include "api/facet_handlers.hpp"
-#include "api/json_numbers.hpp"
+#include "api/handlers/facet_handlers.hpp"
+#include "api/parse/json_numbers.hpp"
 
 #include "api/handler_support.hpp"
-#include "api/point_parsing.hpp"
+#include "api/parse/point_parsing.hpp"
 #include "storage/point_filter.hpp"
 
 namespace sextant::api {

@@ -1,13 +1,13 @@
 // Collections and aliases: create/get/update/delete, list, exists, alias actions.
 // Every handler resolves aliases through storage, so an alias works wherever a name does.
-#include "api/collection_handlers.hpp"
+#include "api/handlers/collection_handlers.hpp"
 
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
 
-#include "api/collection_config.hpp"
-#include "api/collection_config_json.hpp"
+#include "api/config/collection_config.hpp"
+#include "api/config/collection_config_json.hpp"
 #include "api/handler_support.hpp"
 #include "index/payload/json_path.hpp"
 #include "storage/point_queries.hpp"

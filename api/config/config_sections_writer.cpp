@@ -1,8 +1,8 @@
 // Writers of the configuration sections' JSON; see config_sections_json.hpp.
 #include <cstdio>
 
-#include "api/config_enum_names.hpp"
-#include "api/config_sections_json.hpp"
+#include "api/config/config_enum_names.hpp"
+#include "api/config/config_sections_json.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;

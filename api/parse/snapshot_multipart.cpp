@@ -3,7 +3,7 @@
 // The body is parsed as a sequence of delimiters "\r\n--<boundary>". Parsing starts with
 // "\r\n" already pending, so a delimiter at the very start of the body (the usual case, with
 // no preamble) is found like every other one.
-#include "api/snapshot_multipart.hpp"
+#include "api/parse/snapshot_multipart.hpp"
 
 #include <cctype>
 

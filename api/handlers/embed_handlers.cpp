@@ -1,14 +1,14 @@
 // Request parsing and response shapes for the embedding routes. Errors use the shape of the API
 // being imitated: text-embeddings-inference's {"error", "error_type"} on /embed, OpenAI's
 // {"error": {"message", "type", "param", "code"}} on /v1/embeddings.
-#include "api/embed_handlers.hpp"
+#include "api/handlers/embed_handlers.hpp"
 
-#include "api/json_numbers.hpp"
+#include "api/parse/json_numbers.hpp"
 
 #include <boost/json.hpp>
 #include <cstring>
 
-#include "api/json_text.hpp"
+#include "api/write/json_text.hpp"
 #include "embed/model_locator.hpp"
 
 namespace sextant::api {

@@ -1,10 +1,10 @@
 // Parsers of the configuration sections; see config_sections_json.hpp.
-#include "api/config_sections_json.hpp"
+#include "api/config/config_sections_json.hpp"
 
 #include <charconv>
 
-#include "api/config_enum_names.hpp"
-#include "api/json_numbers.hpp"
+#include "api/config/config_enum_names.hpp"
+#include "api/parse/json_numbers.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;

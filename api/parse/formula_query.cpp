@@ -2,12 +2,12 @@
 // Shape errors answer as serde does for the untagged query enum (400 format error); what Qdrant
 // rejects after deserialising (variable names, datetimes, decay parameters) answers 400
 // "Wrong input: Validation failed: ...".
-#include "api/formula_query.hpp"
+#include "api/parse/formula_query.hpp"
 
 #include <cmath>
 
-#include "api/filter_parser.hpp"
-#include "api/json_numbers.hpp"
+#include "api/parse/filter_parser.hpp"
+#include "api/parse/json_numbers.hpp"
 #include "index/filter/datetime.hpp"
 
 namespace sextant::api::formula {

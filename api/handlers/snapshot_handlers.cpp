@@ -1,11 +1,11 @@
 // Snapshot routes: request parsing and envelopes; the work is in storage/snapshot/.
-#include "api/snapshot_handlers.hpp"
+#include "api/handlers/snapshot_handlers.hpp"
 
 #include <boost/json.hpp>
 
 #include "api/handler_support.hpp"
-#include "api/json_text.hpp"
-#include "api/snapshot_upload.hpp"
+#include "api/write/json_text.hpp"
+#include "api/parse/snapshot_upload.hpp"
 #include "storage/snapshot/snapshot_archive.hpp"
 #include "storage/snapshot/snapshot_files.hpp"
 #include "storage/snapshot/snapshot_location.hpp"

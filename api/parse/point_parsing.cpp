@@ -1,11 +1,11 @@
-#include "api/point_parsing.hpp"
-#include "api/json_numbers.hpp"
+#include "api/parse/point_parsing.hpp"
+#include "api/parse/json_numbers.hpp"
 
 #include <cmath>
 #include <set>
 
-#include "api/document_options.hpp"
-#include "api/filter_parser.hpp"
+#include "api/parse/document_options.hpp"
+#include "api/parse/filter_parser.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;

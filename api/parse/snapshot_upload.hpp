@@ -18,7 +18,7 @@
 #include <string_view>
 
 #include "api/http_types.hpp"
-#include "api/snapshot_multipart.hpp"
+#include "api/parse/snapshot_multipart.hpp"
 #include "storage/snapshot/snapshot_files.hpp"
 
 namespace sextant::api {

@@ -1,4 +1,4 @@
-#include "api/json_text.hpp"
+#include "api/write/json_text.hpp"
 
 #include <charconv>
 #include <cmath>

@@ -7,7 +7,7 @@
 #include <boost/json/object.hpp>
 
 #include "api/api.hpp"
-#include "api/config_sections_json.hpp"
+#include "api/config/config_sections_json.hpp"
 #include "storage/collection_config.hpp"
 #include "common/status.hpp"
 

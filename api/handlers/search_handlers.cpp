@@ -1,8 +1,8 @@
-#include "api/search_handlers.hpp"
+#include "api/handlers/search_handlers.hpp"
 
 #include "api/handler_support.hpp"
-#include "api/point_json.hpp"
-#include "api/query_request.hpp"
+#include "api/write/point_json.hpp"
+#include "api/parse/query_request.hpp"
 #include "query/execute_query.hpp"
 
 namespace sextant::api {

@@ -1,7 +1,7 @@
 // The rule checks Qdrant runs on a parsed filter (its `validate` pass), with its field paths:
 // "filter.must[0].__all__: At least one field condition must be specified",
 // "filter.min_should.min_count: min_count must be greater than 0", and the slice bound.
-#include "api/filter_parser_internal.hpp"
+#include "api/parse/filter_parser_internal.hpp"
 
 namespace sextant::api::filter_parsing {
 namespace {

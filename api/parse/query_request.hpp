@@ -6,7 +6,7 @@
 #include <boost/json/object.hpp>
 
 #include "inference/inference.hpp"
-#include "api/point_parsing.hpp"
+#include "api/parse/point_parsing.hpp"
 #include "query/query_plan.hpp"
 #include "storage/point_queries.hpp"
 

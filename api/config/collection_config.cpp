@@ -1,7 +1,7 @@
 // CreateCollection / UpdateCollection bodies; see collection_config.hpp.
-#include "api/collection_config.hpp"
+#include "api/config/collection_config.hpp"
 
-#include "api/json_numbers.hpp"
+#include "api/parse/json_numbers.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;

@@ -1,11 +1,11 @@
-#include "api/group_handlers.hpp"
+#include "api/handlers/group_handlers.hpp"
 
 #include <boost/json/parse.hpp>
 
 #include "api/handler_support.hpp"
-#include "api/json_numbers.hpp"
-#include "api/point_json.hpp"
-#include "api/query_request.hpp"
+#include "api/parse/json_numbers.hpp"
+#include "api/write/point_json.hpp"
+#include "api/parse/query_request.hpp"
 #include "query/group_queries.hpp"
 
 namespace sextant::api {

@@ -1,7 +1,7 @@
-#include "api/query_request.hpp"
+#include "api/parse/query_request.hpp"
 
-#include "api/formula_query.hpp"
-#include "api/json_numbers.hpp"
+#include "api/parse/formula_query.hpp"
+#include "api/parse/json_numbers.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;

@@ -1,6 +1,6 @@
-#include "api/point_json.hpp"
+#include "api/write/point_json.hpp"
 
-#include "api/json_numbers.hpp"
+#include "api/parse/json_numbers.hpp"
 
 #include "index/payload/json_path.hpp"
 

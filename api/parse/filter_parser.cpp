@@ -1,12 +1,12 @@
 // Filter JSON parsing in two passes, as Qdrant does it: deserialise (first problem wins, reported
 // as a format error in serde's words), then validate the typed filter (every violation reported,
 // joined with "; ", as a 422 validation error).
-#include "api/filter_parser.hpp"
+#include "api/parse/filter_parser.hpp"
 
 #include <boost/json.hpp>
 #include <limits>
 
-#include "api/filter_parser_internal.hpp"
+#include "api/parse/filter_parser_internal.hpp"
 
 namespace sextant::api {
 namespace {

@@ -1,6 +1,6 @@
-#include "api/update_operations.hpp"
+#include "api/parse/update_operations.hpp"
 
-#include "api/point_parsing.hpp"
+#include "api/parse/point_parsing.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;

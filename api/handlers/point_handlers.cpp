@@ -1,10 +1,10 @@
-#include "api/point_handlers.hpp"
-#include "api/json_numbers.hpp"
+#include "api/handlers/point_handlers.hpp"
+#include "api/parse/json_numbers.hpp"
 
 #include "api/handler_support.hpp"
-#include "api/point_json.hpp"
-#include "api/point_parsing.hpp"
-#include "api/update_operations.hpp"
+#include "api/write/point_json.hpp"
+#include "api/parse/point_parsing.hpp"
+#include "api/parse/update_operations.hpp"
 #include "index/payload/json_path.hpp"
 #include "index/payload_index/field_schema.hpp"
 

@@ -1,5 +1,5 @@
 // Streaming an uploaded snapshot to a scratch file; see snapshot_upload.hpp.
-#include "api/snapshot_upload.hpp"
+#include "api/parse/snapshot_upload.hpp"
 
 #include <filesystem>
 

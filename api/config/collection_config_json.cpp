@@ -1,11 +1,11 @@
 // The writer and parser of Qdrant's CollectionConfig JSON; see collection_config_json.hpp.
-#include "api/collection_config_json.hpp"
+#include "api/config/collection_config_json.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "api/config_sections_json.hpp"
-#include "api/json_numbers.hpp"
+#include "api/config/config_sections_json.hpp"
+#include "api/parse/json_numbers.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
