@@ -14,8 +14,8 @@
 #include "api/handlers/facet_handlers.hpp"
 #include "api/handlers/group_handlers.hpp"
 #include "api/handlers/point_handlers.hpp"
-#include "api/handlers/snapshot_handlers.hpp"
 #include "api/handlers/search_handlers.hpp"
+#include "api/handlers/snapshot_handlers.hpp"
 
 namespace sextant::api {
 
@@ -108,12 +108,12 @@ std::string Api::telemetry_collections_json() const {
       auto collection = impl_->storage->collection(name);
       if (!collection.ok()) continue;
       auto s = collection.value()->stats();
-      collections.push_back(boost::json::object{
-          {"id", name},
-          {"init_time_ms", 0},
-          {"config", collection_config_json(collection.value()->config())},
-          {"shards", boost::json::array{}},
-          {"points_count", s.points_count}});
+      collections.push_back(
+          boost::json::object{{"id", name},
+                              {"init_time_ms", 0},
+                              {"config", collection_config_json(collection.value()->config())},
+                              {"shards", boost::json::array{}},
+                              {"points_count", s.points_count}});
     }
   }
   return boost::json::serialize(collections);

@@ -36,7 +36,7 @@ struct ApiConfig {
   uint32_t vacuum_min_vector_number = 1000;
   uint32_t flush_interval_sec = 5;
   std::optional<uint32_t> default_segment_number;
-  uint32_t worker_threads = 0;         // 0: all cores; search / indexing pool size
+  uint32_t worker_threads = 0;  // 0: all cores; search / indexing pool size
   uint64_t max_request_size_bytes = 32ull << 20;
   // Embedding models: the name clients use -> model directory (embed/).
   std::map<std::string, std::string> embedding_models;
@@ -49,7 +49,7 @@ struct ApiConfig {
 // Figures the server's /metrics and /telemetry report.
 struct ServiceStats {
   uint64_t collections_total = 0;
-  uint64_t vectors_total = 0;   // points x dense vectors, summed over collections
+  uint64_t vectors_total = 0;  // points x dense vectors, summed over collections
   uint64_t points_total = 0;
 };
 

@@ -15,8 +15,7 @@ namespace sextant::api {
 
 using Clock = std::chrono::steady_clock;
 
-Response ok_response(const boost::json::value& result, Clock::time_point started,
-                     int status = 200);
+Response ok_response(const boost::json::value& result, Clock::time_point started, int status = 200);
 Response error_response(int status, std::string_view message, Clock::time_point started);
 // An error response for places with no handler start time (e.g. the server's own 413/401).
 Response error_response(int status, std::string_view message);

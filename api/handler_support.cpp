@@ -61,9 +61,12 @@ std::string describe_json_error(std::string_view body, boost::system::error_code
       ++column;
     }
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
@@ -76,8 +79,8 @@ std::string describe_json_error(std::string_view body, boost::system::error_code
   if (ec == boost::json::error::too_deep) {
     what = "recursion limit exceeded";
   } else if (ec == boost::json::error::incomplete || consumed >= body.size()) {
-    what = in_string ? "EOF while parsing a string"
-           : open.empty() ? "EOF while parsing a value"
+    what = in_string            ? "EOF while parsing a string"
+           : open.empty()       ? "EOF while parsing a value"
            : open.back() == '{' ? "EOF while parsing an object"
                                 : "EOF while parsing a list";
   } else if (ec == boost::json::error::extra_data) {
@@ -150,7 +153,8 @@ Status validate_collection_name_param(const std::string& name) {
     std::string shown = c == '\0' ? "\\0" : c == '\x1F' ? "\\u{1f}" : std::string(1, c);
     return Error{ErrorKind::kValidation,
                  "Validation error in path parameters: [collection_name: collection name cannot "
-                 "contain \"" + shown + "\" char]"};
+                 "contain \"" +
+                     shown + "\" char]"};
   }
   return {};
 }

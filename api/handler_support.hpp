@@ -14,7 +14,6 @@
 
 namespace sextant::api {
 
-
 int http_status(ErrorKind kind);
 Response error_response_for(const Error& error, Clock::time_point started);
 

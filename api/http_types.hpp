@@ -36,10 +36,10 @@ class BodyReceiver {
 
 struct Request {
   HttpMethod method = HttpMethod::kGet;
-  std::string path;                                  // decoded path, no query string
-  std::vector<std::string> path_params;              // values of {placeholders}, in order
-  std::map<std::string, std::string> query;          // decoded query parameters
-  std::map<std::string, std::string> headers;        // lower-cased names
+  std::string path;                            // decoded path, no query string
+  std::vector<std::string> path_params;        // values of {placeholders}, in order
+  std::map<std::string, std::string> query;    // decoded query parameters
+  std::map<std::string, std::string> headers;  // lower-cased names
   std::string_view body;
   // For routes with Route::make_body_receiver: the receiver the body was streamed into
   // (`body` stays empty). Handlers may also find it unset (a direct call with `body` filled).

@@ -44,7 +44,8 @@ RouteMatch Router::match(HttpMethod method, std::string_view path) const {
   std::vector<std::string> params;
   for (const auto& route : routes_) {
     if (!match_pattern(route.pattern, path, &params)) continue;
-    if (route.method == method || (method == HttpMethod::kHead && route.method == HttpMethod::kGet)) {
+    if (route.method == method ||
+        (method == HttpMethod::kHead && route.method == HttpMethod::kGet)) {
       result.route = &route;
       result.path_params = std::move(params);
       result.method_mismatch = false;

@@ -26,8 +26,8 @@ struct Route {
   HttpMethod method;
   std::string pattern;
   Handler handler;
-  bool is_write = false;     // rejected for read-only keys
-  bool is_health = false;    // served without an api key (/healthz, /livez, /readyz)
+  bool is_write = false;   // rejected for read-only keys
+  bool is_health = false;  // served without an api key (/healthz, /livez, /readyz)
   Execution execution = Execution::kWorker;
   // What a JWT with per-collection access needs beyond is_write (Qdrant's AccessRequirements):
   bool needs_global_access = false;      // refused to any per-collection token
@@ -38,8 +38,8 @@ struct Route {
 };
 
 struct RouteMatch {
-  const Route* route = nullptr;   // null: no route has this path (404)
-  bool method_mismatch = false;   // path exists with another method (405 in Qdrant? see router.cpp)
+  const Route* route = nullptr;  // null: no route has this path (404)
+  bool method_mismatch = false;  // path exists with another method (405 in Qdrant? see router.cpp)
   std::vector<std::string> path_params;
 };
 

@@ -4,8 +4,8 @@
 #include <boost/json.hpp>
 #include <string>
 
-#include "api/parse/filter_parser.hpp"
 #include "api/handler_support.hpp"
+#include "api/parse/filter_parser.hpp"
 #include "api/parse/point_parsing.hpp"
 #include "api/parse/query_request.hpp"
 #include "index/point_id.hpp"

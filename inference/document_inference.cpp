@@ -17,8 +17,8 @@ std::string lower(std::string text) {
 }  // namespace
 
 Result<storage::SparseVector> embed_bm25_document(const std::string& text,
-                                                           const embed::Bm25Options& options,
-                                                           bool for_query) {
+                                                  const embed::Bm25Options& options,
+                                                  bool for_query) {
   auto model = embed::Bm25Model::create(options);
   if (!model) return Error::bad_input(model.error().message);
   embed::SparseEmbedding embedding =
@@ -29,9 +29,8 @@ Result<storage::SparseVector> embed_bm25_document(const std::string& text,
   return vector;
 }
 
-Result<std::vector<float>> embed_document(embed::EmbedService& service,
-                                                   const std::string& model,
-                                                   const std::string& text) {
+Result<std::vector<float>> embed_document(embed::EmbedService& service, const std::string& model,
+                                          const std::string& text) {
   if (!service.has_model(model)) {
     std::string known;
     for (const auto& name : service.model_names()) known += name + ", ";
@@ -54,12 +53,13 @@ bool DocumentInference::is_sparse_model(const std::string& model) const {
 }
 
 Result<std::vector<float>> DocumentInference::embed_dense(const std::string& model,
-                                                                   const std::string& text) {
+                                                          const std::string& text) {
   return embed_document(service_, model, text);
 }
 
-Result<storage::SparseVector> DocumentInference::embed_sparse(
-    const std::string&, const std::string& text, const embed::Bm25Options& options) {
+Result<storage::SparseVector> DocumentInference::embed_sparse(const std::string&,
+                                                              const std::string& text,
+                                                              const embed::Bm25Options& options) {
   return embed_bm25_document(text, options, false);
 }
 

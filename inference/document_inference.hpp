@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "common/status.hpp"
 #include "embed/bm25_model.hpp"
 #include "embed/embed_service.hpp"
 #include "inference/inference.hpp"
 #include "storage/point_types.hpp"
-#include "common/status.hpp"
 
 namespace sextant::inference {
 
@@ -27,15 +27,14 @@ class DocumentInference : public Inference {
 
   bool is_sparse_model(const std::string& model) const override;
   Result<std::vector<float>> embed_dense(const std::string& model,
-                                                  const std::string& text) override;
+                                         const std::string& text) override;
   // Document-side BM25 (term-frequency weights): what upserts and vector updates store.
-  Result<storage::SparseVector> embed_sparse(const std::string& model,
-                                                      const std::string& text,
-                                                      const embed::Bm25Options& options) override;
+  Result<storage::SparseVector> embed_sparse(const std::string& model, const std::string& text,
+                                             const embed::Bm25Options& options) override;
   // Query-side BM25 (1.0 per distinct term): what the Query API searches with.
-  Result<storage::SparseVector> embed_sparse_query(
-      const std::string& model, const std::string& text,
-      const embed::Bm25Options& options) override;
+  Result<storage::SparseVector> embed_sparse_query(const std::string& model,
+                                                   const std::string& text,
+                                                   const embed::Bm25Options& options) override;
 
   // The model names requests may use, dense ones first, then "qdrant/bm25".
   std::vector<std::string> available_models() const;
@@ -45,12 +44,11 @@ class DocumentInference : public Inference {
 };
 
 // Free-function forms for callers that hold an EmbedService but no DocumentInference.
-Result<std::vector<float>> embed_document(embed::EmbedService& service,
-                                                   const std::string& model,
-                                                   const std::string& text);
+Result<std::vector<float>> embed_document(embed::EmbedService& service, const std::string& model,
+                                          const std::string& text);
 // `for_query` selects query weighting (unit weights) over document weighting.
 Result<storage::SparseVector> embed_bm25_document(const std::string& text,
-                                                           const embed::Bm25Options& options,
-                                                           bool for_query);
+                                                  const embed::Bm25Options& options,
+                                                  bool for_query);
 
 }  // namespace sextant::inference

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "common/status.hpp"
 #include "embed/bm25_model.hpp"
 #include "storage/point_types.hpp"
-#include "common/status.hpp"
 
 namespace sextant::inference {
 
@@ -25,14 +25,16 @@ class Inference {
   // BM25 options, and dense models none.
   virtual bool is_sparse_model(const std::string& model) const = 0;
   virtual Result<std::vector<float>> embed_dense(const std::string& model,
-                                                          const std::string& text) = 0;
+                                                 const std::string& text) = 0;
   // Document-side sparse embedding: what upserts and vector updates store.
-  virtual Result<storage::SparseVector> embed_sparse(
-      const std::string& model, const std::string& text, const embed::Bm25Options& options) = 0;
+  virtual Result<storage::SparseVector> embed_sparse(const std::string& model,
+                                                     const std::string& text,
+                                                     const embed::Bm25Options& options) = 0;
   // Query-side sparse embedding: BM25 weights query terms 1.0 instead of by term frequency.
   // Defaults to the document form for models without a distinction.
-  virtual Result<storage::SparseVector> embed_sparse_query(
-      const std::string& model, const std::string& text, const embed::Bm25Options& options) {
+  virtual Result<storage::SparseVector> embed_sparse_query(const std::string& model,
+                                                           const std::string& text,
+                                                           const embed::Bm25Options& options) {
     return embed_sparse(model, text, options);
   }
 };

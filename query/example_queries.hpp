@@ -13,18 +13,20 @@
 
 namespace sextant::query {
 
-Result<std::vector<storage::ScoredOffset>> execute_recommend(
-    const storage::Collection& collection, const storage::ReadView& view, const QueryPlan& plan,
-    const RecommendQuery& recommend, storage::ParallelPool& pool);
+Result<std::vector<storage::ScoredOffset>> execute_recommend(const storage::Collection& collection,
+                                                             const storage::ReadView& view,
+                                                             const QueryPlan& plan,
+                                                             const RecommendQuery& recommend,
+                                                             storage::ParallelPool& pool);
 
 Result<std::vector<storage::ScoredOffset>> execute_discover(const storage::ReadView& view,
-                                                                     const QueryPlan& plan,
-                                                                     const DiscoverQuery& discover,
-                                                                     storage::ParallelPool& pool);
+                                                            const QueryPlan& plan,
+                                                            const DiscoverQuery& discover,
+                                                            storage::ParallelPool& pool);
 
 Result<std::vector<storage::ScoredOffset>> execute_context(const storage::ReadView& view,
-                                                                    const QueryPlan& plan,
-                                                                    const ContextQuery& context,
-                                                                    storage::ParallelPool& pool);
+                                                           const QueryPlan& plan,
+                                                           const ContextQuery& context,
+                                                           storage::ParallelPool& pool);
 
 }  // namespace sextant::query

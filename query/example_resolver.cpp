@@ -15,16 +15,14 @@ ExampleResolver::ExampleResolver(const storage::ReadView& view,
 Result<std::vector<float>> ExampleResolver::resolve(const Example& example) {
   if (const auto* id = std::get_if<storage::PointId>(&example)) {
     auto offset = reader_.find(*id);
-    if (!offset || !reader_.alive(*offset))
-      return Error::point_not_found(id->to_string());
+    if (!offset || !reader_.alive(*offset)) return Error::point_not_found(id->to_string());
     const float* v = reader_.dense(dense_index_, *offset);
     if (!v) return Error::vector_name_not_found(spec_.name);
     excluded_.push_back(*offset);
     return std::vector<float>(v, v + spec_.dim);
   }
   std::vector<float> v = std::get<std::vector<float>>(example);
-  if (v.size() != spec_.dim)
-    return Error::vector_dimension(spec_.dim, v.size());
+  if (v.size() != spec_.dim) return Error::vector_dimension(spec_.dim, v.size());
   if (spec_.distance == storage::Distance::kCosine) index::normalize(v.data(), v.size());
   return v;
 }

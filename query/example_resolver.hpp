@@ -13,10 +13,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/status.hpp"
 #include "query/query_plan.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/read_view.hpp"
-#include "common/status.hpp"
 
 namespace sextant::query {
 
@@ -26,8 +26,7 @@ class ExampleResolver {
                   size_t dense_index);
 
   Result<std::vector<float>> resolve(const Example& example);
-  Result<std::vector<std::vector<float>>> resolve_all(
-      const std::vector<Example>& examples);
+  Result<std::vector<std::vector<float>>> resolve_all(const std::vector<Example>& examples);
 
   // Offsets of the examples given by id, in the order they were resolved.
   const std::vector<uint32_t>& excluded() const { return excluded_; }

@@ -12,8 +12,9 @@
 
 namespace sextant::query {
 
-Result<std::vector<storage::ScoredOffset>> execute_query(
-    const storage::Collection& collection, const storage::ReadView& view, const QueryPlan& plan,
-    storage::ParallelPool& pool);
+Result<std::vector<storage::ScoredOffset>> execute_query(const storage::Collection& collection,
+                                                         const storage::ReadView& view,
+                                                         const QueryPlan& plan,
+                                                         storage::ParallelPool& pool);
 
 }  // namespace sextant::query

@@ -20,10 +20,10 @@
 #include <string>
 #include <vector>
 
+#include "common/status.hpp"
 #include "index/filter/filter.hpp"
 #include "index/payload/json_path.hpp"
 #include "storage/read_view.hpp"
-#include "common/status.hpp"
 #include "storage/vector_search.hpp"
 
 namespace sextant::query::formula {

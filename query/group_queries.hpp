@@ -50,9 +50,9 @@ struct PointGroup {
 
 // Runs the grouping on one consistent view. Groups come best first, at most groups_limit.
 Result<std::vector<PointGroup>> execute_group_query(const storage::Collection& collection,
-                                                             const storage::ReadView& view,
-                                                             const GroupQuery& query,
-                                                             storage::ParallelPool& pool);
+                                                    const storage::ReadView& view,
+                                                    const GroupQuery& query,
+                                                    storage::ParallelPool& pool);
 
 // The point of `view` whose id is the group id, read with `options`; nullopt when the id is not
 // a point id (a negative number, a string that is not a UUID) or no such point exists.

@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "common/status.hpp"
 #include "index/distance/distance.hpp"
 #include "storage/read_view.hpp"
-#include "common/status.hpp"
 #include "storage/vector_search.hpp"
 
 namespace sextant::query {

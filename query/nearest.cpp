@@ -28,8 +28,7 @@ Result<storage::SearchRequest> nearest_request(const storage::ReadView& view, co
   if (const auto* id = std::get_if<storage::PointId>(&nearest.target)) {
     auto reader = view.reader();
     auto offset = reader.find(*id);
-    if (!offset || !reader.alive(*offset))
-      return Error::point_not_found(id->to_string());
+    if (!offset || !reader.alive(*offset)) return Error::point_not_found(id->to_string());
     std::vector<std::string> names{plan.using_name};
     auto vectors = reader.vectors(*offset, &names);
     if (auto d = vectors.dense.find(plan.using_name); d != vectors.dense.end())

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 
 #include <csignal>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,7 +58,8 @@ int run_embed_subcommand(const std::vector<std::string>& args) {
     Server server(config, *api);
     api->register_embed_sidecar_routes(server.router());
     if (server.start(&error)) {
-      log_info("Embedding sidecar listening on " + options.host + ":" + std::to_string(options.port));
+      log_info("Embedding sidecar listening on " + options.host + ":" +
+               std::to_string(options.port));
       server.wait();
       server.drain();
       status = 0;

@@ -24,9 +24,9 @@
 #include <string>
 #include <vector>
 
+#include "common/status.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/lmdb.hpp"
-#include "common/status.hpp"
 #include "storage/vector_codes.hpp"
 
 namespace sextant::storage {

@@ -1,7 +1,6 @@
 #include "storage/collection.hpp"
 
 #include <algorithm>
-
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -174,14 +173,16 @@ void Collection::run_indexing() {
     // rebuilds only what the last image lacks.
     const auto now = std::chrono::steady_clock::now();
     const bool quiet = now - std::chrono::steady_clock::time_point(
-                                 std::chrono::steady_clock::duration(last_commit_.load())) >= 1s;
+                                 std::chrono::steady_clock::duration(last_commit_.load())) >=
+                       1s;
     const auto interval = std::max<std::chrono::steady_clock::duration>(
         quiet ? std::chrono::steady_clock::duration(5s) : std::chrono::steady_clock::duration(300s),
         20 * last_persist_cost);
     const bool changed = std::any_of(indexes_.begin(), indexes_.end(),
                                      [](const auto& index) { return index->needs_persist(); });
     if (changed && now - last_persist >= interval) {
-      for (auto& index : indexes_) (void)index->persist(*env_, graph_db_, current->state().generation);
+      for (auto& index : indexes_)
+        (void)index->persist(*env_, graph_db_, current->state().generation);
       last_persist = std::chrono::steady_clock::now();
       last_persist_cost = last_persist - now;
     }
@@ -198,12 +199,12 @@ void Collection::compact_if_needed(const std::shared_ptr<const ReadView>& view, 
   if (state.offset_limit < compaction_retry_limit_) return;
   auto new_to_old = std::make_shared<std::vector<uint32_t>>();
   new_to_old->reserve(state.alive_count);
-  state.alive->for_each(state.offset_limit, [&](uint32_t offset) { new_to_old->push_back(offset); });
+  state.alive->for_each(state.offset_limit,
+                        [&](uint32_t offset) { new_to_old->push_back(offset); });
   const uint64_t generation = state.generation + 1;
   indexing_ = true;
   const auto began = std::chrono::steady_clock::now();
-  for (auto& index : indexes_)
-    index->prepare_renumbering(view, *new_to_old, generation, threads);
+  for (auto& index : indexes_) index->prepare_renumbering(view, *new_to_old, generation, threads);
   const auto prepared = std::chrono::steady_clock::now();
   CompactionPlan plan{new_to_old, state.offset_limit, generation, graph_db_};
   Status status = queue_->compact(std::move(plan)).get();

@@ -7,19 +7,19 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
-#include <thread>
 #include <boost/json/object.hpp>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
+#include "common/status.hpp"
 #include "storage/collection_config.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/point_types.hpp"
 #include "storage/read_view.hpp"
-#include "common/status.hpp"
 #include "storage/update_queue.hpp"
 #include "storage/vector_index.hpp"
 #include "storage/vector_search.hpp"
@@ -29,10 +29,10 @@ namespace sextant::storage {
 struct CollectionStats {
   uint64_t points_count = 0;
   uint64_t indexed_vectors_count = 0;
-  uint64_t vectors_count = 0;   // dense vectors stored, over all names
+  uint64_t vectors_count = 0;  // dense vectors stored, over all names
   size_t pending_updates = 0;
-  bool indexing = false;        // background indexing is running (status yellow)
-  uint64_t compactions = 0;     // offset compactions since open
+  bool indexing = false;                  // background indexing is running (status yellow)
+  uint64_t compactions = 0;               // offset compactions since open
   double last_compaction_prepare_ms = 0;  // renumbered graphs built (searches and writes go on)
   double last_compaction_rewrite_ms = 0;  // the writer's rewrite (writes wait)
 };

@@ -19,8 +19,8 @@
 #include <variant>
 #include <vector>
 
-#include "storage/collection_schema.hpp"
 #include "common/status.hpp"
+#include "storage/collection_schema.hpp"
 
 namespace sextant::storage {
 

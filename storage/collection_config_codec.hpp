@@ -15,8 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include "storage/collection_config.hpp"
 #include "common/status.hpp"
+#include "storage/collection_config.hpp"
 
 namespace sextant::storage {
 

@@ -57,8 +57,7 @@ Result<std::vector<uint32_t>> full_mapping(const CompactionPlan& plan, const Wri
   state.alive.for_each(plan.planned_limit, [&](uint32_t) { ++alive_below; });
   uint64_t planned_alive = 0;
   for (uint32_t old : planned) planned_alive += state.alive.test(old);
-  if (planned_alive != alive_below)
-    return Error::internal("compaction plan misses live points");
+  if (planned_alive != alive_below) return Error::internal("compaction plan misses live points");
   std::vector<uint32_t> mapping = planned;
   state.alive.for_each(state.next_offset, [&](uint32_t old) {
     if (old >= plan.planned_limit) mapping.push_back(old);
@@ -69,7 +68,8 @@ Result<std::vector<uint32_t>> full_mapping(const CompactionPlan& plan, const Wri
 // Rewrites dense vector `i`'s chunks for the new offsets (holes included: a prepared graph
 // reads them) and drops the chunks past the end.
 Status compact_chunks(lmdb::Txn& txn, MDB_dbi dbi, uint32_t dim,
-                      const std::vector<uint32_t>& new_to_old, std::vector<uint32_t>& chunks_written) {
+                      const std::vector<uint32_t>& new_to_old,
+                      std::vector<uint32_t>& chunks_written) {
   const uint32_t per_chunk = layout::vectors_per_chunk(dim);
   const size_t vector_bytes = size_t(dim) * sizeof(float);
   const uint32_t limit = static_cast<uint32_t>(new_to_old.size());
@@ -88,8 +88,10 @@ Status compact_chunks(lmdb::Txn& txn, MDB_dbi dbi, uint32_t dim,
         source_chunk = old / per_chunk;
         auto found = txn.get(dbi, offset_key(source_chunk));
         if (!found.ok()) return found.error();
-        if (found.value()) source.assign(found.value()->begin(), found.value()->end());
-        else source.clear();
+        if (found.value())
+          source.assign(found.value()->begin(), found.value()->end());
+        else
+          source.clear();
       }
       const size_t at = size_t(old % per_chunk) * vector_bytes;
       if (at + vector_bytes <= source.size())

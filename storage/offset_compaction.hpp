@@ -23,10 +23,10 @@
 #include <memory>
 #include <vector>
 
+#include "common/status.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/point_writer.hpp"
-#include "common/status.hpp"
 #include "storage/view_state.hpp"
 
 namespace sextant::storage {
@@ -34,9 +34,9 @@ namespace sextant::storage {
 struct CompactionPlan {
   // new offset -> old offset, ascending: the live offsets of the view the plan was made from.
   std::shared_ptr<const std::vector<uint32_t>> new_to_old;
-  uint32_t planned_limit = 0;   // that view's offset_limit
-  uint64_t generation = 0;      // the offset space the rewrite creates
-  MDB_dbi graph_db = 0;         // stored graph images and codes, dropped
+  uint32_t planned_limit = 0;  // that view's offset_limit
+  uint64_t generation = 0;     // the offset space the rewrite creates
+  MDB_dbi graph_db = 0;        // stored graph images and codes, dropped
 };
 
 // Carries out `plan` in `txn` and brings `state` (the writer's) to the new offset space.

@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "common/status.hpp"
 #include "index/payload_index/payload_index_set.hpp"
 #include "storage/read_view.hpp"
-#include "common/status.hpp"
 
 namespace sextant::storage {
 
@@ -24,7 +24,7 @@ namespace sextant::storage {
 struct ChangeSet {
   std::vector<uint32_t> written;  // offsets whose payload (or whole point) was written
   std::vector<uint32_t> removed;  // offsets that stopped being alive
-  bool renumbered = false;         // an offset compaction: every offset changed
+  bool renumbered = false;        // an offset compaction: every offset changed
 };
 
 class PayloadIndexes final : public index::filter::IndexedFieldChecks {
@@ -56,7 +56,7 @@ class PayloadIndexes final : public index::filter::IndexedFieldChecks {
 
   mutable std::shared_mutex mutex_;
   index::payload_index::PayloadIndexSet set_;
-  size_t count_ = 0;  // indexes in the set
+  size_t count_ = 0;         // indexes in the set
   uint64_t generation_ = 0;  // the offset space the indexes are keyed in (ViewState::generation)
 };
 

@@ -18,7 +18,8 @@ Status set_payload(boost::json::object& target, const boost::json::object& value
 
 void delete_payload_keys(boost::json::object& target, const std::vector<std::string>& keys) {
   for (const auto& key : keys) {
-    if (auto path = index::payload::JsonPath::parse(key)) index::payload::remove_values_at(*path, target);
+    if (auto path = index::payload::JsonPath::parse(key))
+      index::payload::remove_values_at(*path, target);
   }
 }
 

@@ -12,7 +12,6 @@ struct Filter;
 
 namespace sextant::storage {
 
-bool point_matches(const index::filter::Filter& filter, const PointReader& reader,
-                   uint32_t offset);
+bool point_matches(const index::filter::Filter& filter, const PointReader& reader, uint32_t offset);
 
 }  // namespace sextant::storage

@@ -19,8 +19,8 @@ PointRecord read_point(const PointReader& reader, uint32_t offset, const ReadOpt
     record.payload = payload ? std::move(*payload) : boost::json::object{};
   }
   if (options.with_vectors.any())
-    record.vectors = reader.vectors(offset, options.with_vectors.all ? nullptr
-                                                                     : &options.with_vectors.names);
+    record.vectors =
+        reader.vectors(offset, options.with_vectors.all ? nullptr : &options.with_vectors.names);
   return record;
 }
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "common/status.hpp"
 #include "storage/point_types.hpp"
 #include "storage/read_view.hpp"
-#include "common/status.hpp"
 
 namespace sextant::storage {
 

@@ -96,10 +96,9 @@ struct DeletePayloadIndex {
   std::string field_name;
 };
 
-using UpdateOperation =
-    std::variant<UpsertPoints, DeletePoints, SetPayload, OverwritePayload, DeletePayloadKeys,
-                 ClearPayload, UpdateVectors, DeleteVectors, CreatePayloadIndex,
-                 DeletePayloadIndex>;
+using UpdateOperation = std::variant<UpsertPoints, DeletePoints, SetPayload, OverwritePayload,
+                                     DeletePayloadKeys, ClearPayload, UpdateVectors, DeleteVectors,
+                                     CreatePayloadIndex, DeletePayloadIndex>;
 
 struct UpdateResult {
   uint64_t operation_id = 0;

@@ -38,12 +38,14 @@ class ChunkWriter {
       auto existing = txn.get(dbs.dense[key.first], offset_key(chunk));
       if (!existing.ok()) return existing.error();
       if (existing.value()) old.assign(existing.value()->begin(), existing.value()->end());
-      auto reserved = txn.reserve(dbs.dense[key.first], offset_key(chunk), per_chunk * vector_bytes);
+      auto reserved =
+          txn.reserve(dbs.dense[key.first], offset_key(chunk), per_chunk * vector_bytes);
       if (!reserved.ok()) return reserved.error();
       uint8_t* out = reserved.value();
       std::memset(out, 0, per_chunk * vector_bytes);
       std::memcpy(out, old.data(), std::min(old.size(), per_chunk * vector_bytes));
-      for (const auto& [slot, values] : slots) std::memcpy(out + slot * vector_bytes, values, vector_bytes);
+      for (const auto& [slot, values] : slots)
+        std::memcpy(out + slot * vector_bytes, values, vector_bytes);
       state.dirty_chunks[key.first].insert(chunk);
     }
     pending_.clear();
@@ -90,7 +92,8 @@ Status PointWriter::load(const lmdb::Txn& txn, const CollectionSchema& schema,
   state.dirty_chunks.resize(schema.dense.size());
   auto next = txn.get(dbs.meta, lmdb::as_bytes(kNextOffsetKey));
   if (!next.ok()) return next.error();
-  if (next.value() && next.value()->size() == 4) std::memcpy(&state.next_offset, next.value()->data(), 4);
+  if (next.value() && next.value()->size() == 4)
+    std::memcpy(&state.next_offset, next.value()->data(), 4);
   auto last = txn.get(dbs.meta, lmdb::as_bytes(kLastOpKey));
   if (!last.ok()) return last.error();
   if (last.value() && last.value()->size() == 8)
@@ -99,7 +102,8 @@ Status PointWriter::load(const lmdb::Txn& txn, const CollectionSchema& schema,
   auto cursor = lmdb::Cursor::open(txn, dbs.offset_to_id);
   if (!cursor.ok()) return cursor.error();
   for (bool ok = cursor->seek(); ok; ok = cursor->next()) {
-    if (cursor->value().size() != sizeof(layout::PointMeta)) return Error::internal("corrupt point table");
+    if (cursor->value().size() != sizeof(layout::PointMeta))
+      return Error::internal("corrupt point table");
     layout::PointMeta meta;
     std::memcpy(&meta, cursor->value().data(), sizeof(meta));
     state.alive.set(meta.offset);
@@ -158,8 +162,10 @@ Status PointWriter::apply_one(lmdb::Txn& txn, const UpdateOperation& operation,
                               uint64_t operation_id) {
   if (auto* op = std::get_if<UpsertPoints>(&operation)) return upsert(txn, *op, operation_id);
   if (auto* op = std::get_if<DeletePoints>(&operation)) return delete_points(txn, op->selector);
-  if (auto* op = std::get_if<UpdateVectors>(&operation)) return update_vectors(txn, *op, operation_id);
-  if (auto* op = std::get_if<DeleteVectors>(&operation)) return delete_vectors(txn, *op, operation_id);
+  if (auto* op = std::get_if<UpdateVectors>(&operation))
+    return update_vectors(txn, *op, operation_id);
+  if (auto* op = std::get_if<DeleteVectors>(&operation))
+    return delete_vectors(txn, *op, operation_id);
   if (auto* op = std::get_if<CreatePayloadIndex>(&operation)) {
     std::string schema = boost::json::serialize(op->field_schema);
     return txn.put(dbs_.payload_index, lmdb::as_bytes(op->field_name), lmdb::as_bytes(schema));
@@ -252,7 +258,8 @@ Status PointWriter::write_point(lmdb::Txn& txn, const PointId& id, const PointVe
     auto st = remove_offset(txn, *old_offset, false);
     if (!st.ok()) return st;
   }
-  if (state_.next_offset == UINT32_MAX) return Error::bad_request("collection holds too many points");
+  if (state_.next_offset == UINT32_MAX)
+    return Error::bad_request("collection holds too many points");
   const uint32_t offset = state_.next_offset++;
   uint64_t dense_mask = 0;
   ChunkWriter chunks;
@@ -338,8 +345,7 @@ Status PointWriter::update_vectors(lmdb::Txn& txn, const UpdateVectors& op, uint
   for (const PointWrite& point : op.points) {
     PointReader reader(txn, view, schema_);
     std::optional<uint32_t> existing = reader.find(point.id);
-    if (!existing)
-      return Error::point_not_found(point.id.to_string());
+    if (!existing) return Error::point_not_found(point.id.to_string());
     if (op.update_filter && !point_matches(*op.update_filter, reader, *existing)) continue;
     PointVectors merged = reader.vectors(*existing, nullptr);
     for (const auto& [name, v] : point.vectors.dense) {

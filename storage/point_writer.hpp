@@ -14,10 +14,10 @@
 #include <set>
 #include <vector>
 
+#include "common/status.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/point_types.hpp"
-#include "common/status.hpp"
 #include "storage/view_state.hpp"
 
 namespace sextant::storage {
@@ -54,8 +54,8 @@ class PointWriter {
                uint64_t operation_id);
 
   // Reads the persisted counters and rebuilds presence bitsets from the offset table.
-  static Status load(const lmdb::Txn& txn, const CollectionSchema& schema,
-                     const CollectionDbs& dbs, WriterState& state);
+  static Status load(const lmdb::Txn& txn, const CollectionSchema& schema, const CollectionDbs& dbs,
+                     WriterState& state);
 
  private:
   Status apply_one(lmdb::Txn& txn, const UpdateOperation& operation, uint64_t operation_id);

@@ -20,9 +20,9 @@ const char kNextDirKey[] = "next_dir";
 
 }  // namespace
 
-Result<std::unique_ptr<Storage>> Storage::open(
-    const std::string& storage_path, std::shared_ptr<const CollectionConfigCodec> codec,
-    LogSink log) {
+Result<std::unique_ptr<Storage>> Storage::open(const std::string& storage_path,
+                                               std::shared_ptr<const CollectionConfigCodec> codec,
+                                               LogSink log) {
   std::unique_ptr<Storage> storage(new Storage());
   storage->path_ = storage_path;
   storage->codec_ = std::move(codec);
@@ -30,7 +30,8 @@ Result<std::unique_ptr<Storage>> Storage::open(
   if (!storage->codec_) return Error::internal("storage opened without a configuration codec");
   std::error_code ec;
   fs::create_directories(storage_path, ec);
-  if (ec) return Error::internal("cannot create storage directory " + storage_path + ": " + ec.message());
+  if (ec)
+    return Error::internal("cannot create storage directory " + storage_path + ": " + ec.message());
 
   const fs::path catalog_dir = fs::path(storage_path) / "catalog";
   if (!fs::exists(catalog_dir)) {
@@ -81,8 +82,8 @@ void Storage::close() {
 Status Storage::load() {
   auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
   if (!txn.ok()) return txn.error();
-  for (auto [name, dbi] : {std::pair{"collections", &collections_db_}, std::pair{"aliases", &aliases_db_},
-                           std::pair{"meta", &meta_db_}}) {
+  for (auto [name, dbi] : {std::pair{"collections", &collections_db_},
+                           std::pair{"aliases", &aliases_db_}, std::pair{"meta", &meta_db_}}) {
     auto opened = txn->open_db(name, MDB_CREATE);
     if (!opened.ok()) return opened.error();
     *dbi = opened.value();
@@ -117,9 +118,9 @@ Status Storage::load() {
     std::string dir(object.at("dir").as_string());
     auto config = codec_->decode(boost::json::serialize(object.at("config")));
     if (!config.ok()) return config.error();
-    auto collection = Collection::open((fs::path(path_) / "collections" / dir).string(),
-                                       schema_from_config(config.value()), config.value(),
-                                       collection_log(name));
+    auto collection =
+        Collection::open((fs::path(path_) / "collections" / dir).string(),
+                         schema_from_config(config.value()), config.value(), collection_log(name));
     if (!collection.ok()) return collection.error();
     collections_[name] = collection.value();
     collection_dirs_[name] = dir;
@@ -231,8 +232,7 @@ Result<bool> Storage::delete_collection(const std::string& name) {
   return true;
 }
 
-Status Storage::update_collection_config(const std::string& name,
-                                         const CollectionConfig& config) {
+Status Storage::update_collection_config(const std::string& name, const CollectionConfig& config) {
   std::unique_lock lock(mutex_);
   auto it = collections_.find(name);
   if (it == collections_.end()) return Error::collection_not_found(name);
@@ -309,8 +309,9 @@ Status Storage::import_collection(const std::string& name, const std::string& di
     const fs::path target = fs::path(path_) / "collections" / new_dir;
     std::error_code ec;
     fs::create_directories(target, ec);
-    if (!ec) fs::copy_file(fs::path(directory) / "data.mdb", target / "data.mdb",
-                           fs::copy_options::overwrite_existing, ec);
+    if (!ec)
+      fs::copy_file(fs::path(directory) / "data.mdb", target / "data.mdb",
+                    fs::copy_options::overwrite_existing, ec);
     if (ec) {
       fs::remove_all(target, ec);
       return Error::internal("cannot place snapshot data: " + ec.message());

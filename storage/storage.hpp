@@ -24,10 +24,10 @@
 #include <string_view>
 #include <vector>
 
+#include "common/status.hpp"
 #include "storage/collection.hpp"
 #include "storage/collection_config_codec.hpp"
 #include "storage/lmdb.hpp"
-#include "common/status.hpp"
 #include "storage/storage_log.hpp"
 
 namespace sextant::storage {
@@ -97,7 +97,7 @@ class Storage {
   std::unique_ptr<lmdb::Env> catalog_;
   MDB_dbi collections_db_ = 0, aliases_db_ = 0, meta_db_ = 0;
 
-  mutable std::shared_mutex mutex_;   // guards the maps below; writers also serialise catalog txns
+  mutable std::shared_mutex mutex_;  // guards the maps below; writers also serialise catalog txns
   std::map<std::string, std::shared_ptr<Collection>> collections_;
   std::map<std::string, std::string> collection_dirs_;
   std::map<std::string, std::string> aliases_;

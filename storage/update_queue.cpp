@@ -127,8 +127,9 @@ Result<std::shared_ptr<const ReadView>> UpdateQueue::build_view(ChangeSet* chang
     state_.dirty_chunks[i].clear();
   }
   for (size_t i = 0; i < schema_->sparse.size(); ++i)
-    view->sparse_present.push_back(reuse ? published_->sparse_present[i]
-                                         : std::make_shared<const Bitset>(state_.sparse_present[i]));
+    view->sparse_present.push_back(reuse
+                                       ? published_->sparse_present[i]
+                                       : std::make_shared<const Bitset>(state_.sparse_present[i]));
   state_.changed = false;
   published_ = view;
   return std::make_shared<const ReadView>(std::move(txn.value()), view, schema_);

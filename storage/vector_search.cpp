@@ -174,21 +174,18 @@ bool passes_threshold(Distance distance, float score, float threshold) {
 Status validate_search(const CollectionSchema& schema, const SearchRequest& request) {
   const std::string& name = request.vector_name;
   if (std::holds_alternative<SparseVector>(request.vector)) {
-    if (!schema.find_sparse(name))
-      return Error::vector_name_not_found(name);
+    if (!schema.find_sparse(name)) return Error::vector_name_not_found(name);
     return {};
   }
   const DenseVectorSpec* spec = schema.find_dense(name);
   if (!spec) {
-    if (name.empty() && !schema.dense.empty())
-      return Error::vector_name_not_found("");
+    if (name.empty() && !schema.dense.empty()) return Error::vector_name_not_found("");
     return Error::vector_name_not_found(name);
   }
   size_t got = 0;
   if (auto* dense = std::get_if<std::vector<float>>(&request.vector)) {
     if (spec->multivector) {
-      if (dense->size() != spec->dim)
-        return Error::vector_dimension(spec->dim, dense->size());
+      if (dense->size() != spec->dim) return Error::vector_dimension(spec->dim, dense->size());
       return {};
     }
     got = dense->size();
@@ -197,8 +194,7 @@ Status validate_search(const CollectionSchema& schema, const SearchRequest& requ
       return Error::bad_input("Wrong vector type: expected dense vector, got multi-vector");
     got = multi->dim;
   }
-  if (got != spec->dim)
-    return Error::vector_dimension(spec->dim, got);
+  if (got != spec->dim) return Error::vector_dimension(spec->dim, got);
   return {};
 }
 

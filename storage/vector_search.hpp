@@ -12,10 +12,10 @@
 #include <variant>
 #include <vector>
 
+#include "common/status.hpp"
 #include "storage/parallel.hpp"
 #include "storage/point_types.hpp"
 #include "storage/read_view.hpp"
-#include "common/status.hpp"
 
 namespace sextant::storage {
 
@@ -66,7 +66,8 @@ std::vector<ScoredOffset> exact_search_by(const ReadView& view, size_t dense_ind
                                           const index::filter::Filter* filter, size_t limit,
                                           size_t offset, std::optional<float> score_threshold,
                                           const DenseScorer& scorer,
-                                          const std::vector<uint32_t>& excluded, ParallelPool& pool);
+                                          const std::vector<uint32_t>& excluded,
+                                          ParallelPool& pool);
 
 // True when `a` ranks before `b` for this distance (higher scores first for Cosine/Dot).
 bool better_score(Distance distance, float a, float b);

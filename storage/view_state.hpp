@@ -34,14 +34,14 @@ struct CollectionDbs {
 };
 
 struct ViewState {
-  uint32_t offset_limit = 0;              // every offset is below this
+  uint32_t offset_limit = 0;  // every offset is below this
   // Offset space: views of different generations number the same points differently (an
   // offset compaction lies between them), so offsets never cross generations.
   uint64_t generation = 0;
   uint64_t last_operation_id = 0;
   std::shared_ptr<const Bitset> alive;
   uint64_t alive_count = 0;
-  std::vector<DenseColumn> dense;          // parallel to schema.dense
+  std::vector<DenseColumn> dense;  // parallel to schema.dense
   std::vector<std::shared_ptr<const Bitset>> sparse_present;
   CollectionDbs dbs;
   // Payload-index checks (full-text matching) for filters; owned by the collection.

@@ -8,15 +8,15 @@
 
 #include "api/api.hpp"
 #include "api/config/config_sections_json.hpp"
-#include "storage/collection_config.hpp"
 #include "common/status.hpp"
+#include "storage/collection_config.hpp"
 
 namespace sextant::api {
 
 storage::CollectionDefaults collection_defaults(const ApiConfig& config);
 
 Result<storage::CollectionConfig> config_from_create_body(const boost::json::object& body,
-                                                                   const ApiConfig& defaults);
+                                                          const ApiConfig& defaults);
 // An UpdateCollection body; storage::apply_update applies it.
 Result<storage::CollectionConfigUpdate> parse_update_body(const boost::json::object& body);
 

@@ -8,15 +8,14 @@
 #include <string>
 #include <string_view>
 
+#include "common/status.hpp"
 #include "storage/collection_config.hpp"
 #include "storage/collection_config_codec.hpp"
-#include "common/status.hpp"
 
 namespace sextant::api {
 
 boost::json::object collection_config_json(const storage::CollectionConfig& config);
-Result<storage::CollectionConfig> collection_config_from_json(
-    const boost::json::object& reported);
+Result<storage::CollectionConfig> collection_config_from_json(const boost::json::object& reported);
 
 // The codec the REST wire gives Storage: the configuration as the text of the JSON above.
 class JsonCollectionConfigCodec : public storage::CollectionConfigCodec {

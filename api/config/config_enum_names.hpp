@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "storage/collection_config.hpp"
 #include "common/status.hpp"
+#include "storage/collection_config.hpp"
 
 namespace sextant::api::config_names {
 namespace json = boost::json;

@@ -10,8 +10,8 @@
 #include <boost/json/value.hpp>
 #include <string>
 
-#include "storage/collection_config.hpp"
 #include "common/status.hpp"
+#include "storage/collection_config.hpp"
 
 namespace sextant::api {
 
@@ -22,27 +22,25 @@ Status check_vector_name(const std::string& name);
 
 // null: an empty diff.
 Result<storage::HnswConfigDiff> parse_hnsw_diff(const boost::json::value& value,
-                                                         const std::string& field);
+                                                const std::string& field);
 // An object with one of `scalar`, `product`, `binary`, `turbo`.
 Result<storage::QuantizationConfig> parse_quantization(const boost::json::value& value,
-                                                                const std::string& field);
+                                                       const std::string& field);
 // One dense vector's VectorParams (`field` is "vectors" for the unnamed one).
 Result<storage::VectorParams> parse_vector_params(const boost::json::value& value,
-                                                           const std::string& field);
+                                                  const std::string& field);
 // `vectors`: {"size", "distance", ...} for the unnamed vector, else a map of named vectors.
-Status parse_vectors_config(const boost::json::value& value,
-                                     storage::CollectionParams& params);
+Status parse_vectors_config(const boost::json::value& value, storage::CollectionParams& params);
 // One sparse vector's SparseVectorParams (null: none set).
 Result<storage::SparseVectorParams> parse_sparse_params(const std::string& name,
-                                                                 const boost::json::value& value);
-Result<storage::OptimizersConfigDiff> parse_optimizers_diff(
-    const boost::json::value& value);
+                                                        const boost::json::value& value);
+Result<storage::OptimizersConfigDiff> parse_optimizers_diff(const boost::json::value& value);
 Result<storage::WalConfigDiff> parse_wal_diff(const boost::json::value& value,
-                                                       const std::string& field);
+                                              const std::string& field);
 Result<storage::StrictModeConfig> parse_strict_mode(const boost::json::value& value,
-                                                             const std::string& field);
+                                                    const std::string& field);
 Result<storage::PayloadStorageParams> parse_payload_params(const boost::json::value& value,
-                                                                    const std::string& field);
+                                                           const std::string& field);
 
 boost::json::object hnsw_diff_json(const storage::HnswConfigDiff& diff);
 boost::json::object hnsw_config_json(const storage::HnswConfig& config);

@@ -2,9 +2,8 @@
 // Every handler resolves aliases through storage, so an alias works wherever a name does.
 #include "api/handlers/collection_handlers.hpp"
 
-#include <boost/json/parse.hpp>
-
 #include <algorithm>
+#include <boost/json/parse.hpp>
 
 #include "api/config/collection_config.hpp"
 #include "api/config/collection_config_json.hpp"
@@ -43,7 +42,8 @@ Result<json::value> create_collection(ApiContext& context, Request& request) {
   if (!body.ok()) return body.error();
   auto config = config_from_create_body(body.value(), context.config);
   if (!config.ok()) return config.error();
-  if (auto st = context.storage.create_collection(name, config.value()); !st.ok()) return st.error();
+  if (auto st = context.storage.create_collection(name, config.value()); !st.ok())
+    return st.error();
   return json::value(true);
 }
 
@@ -74,7 +74,8 @@ Result<json::value> update_aliases(ApiContext& context, Request& request) {
   auto text = [](const json::object& o, const char* key) -> Result<std::string> {
     auto v = o.if_contains(key);
     if (!v) return Error::format(std::string("missing field `") + key + "`");
-    if (!v->is_string()) return Error::format(std::string("invalid type for `") + key + "`: expected a string");
+    if (!v->is_string())
+      return Error::format(std::string("invalid type for `") + key + "`: expected a string");
     return std::string(v->get_string());
   };
   for (const auto& action : actions->get_array()) {
@@ -215,14 +216,17 @@ void register_collection_routes(Router& router, ApiContext& context) {
               }});
   register_unsupported_routes(router);
   router.add({HttpMethod::kPost, "/collections/aliases",
-              [ctx](Request& r) { return respond([&] { return update_aliases(*ctx, r); }); }, true});
+              [ctx](Request& r) { return respond([&] { return update_aliases(*ctx, r); }); },
+              true});
   router.add({HttpMethod::kGet, "/collections/{collection_name}", [ctx](Request& r) {
                 return respond([&] { return get_collection(*ctx, r.path_params[0]); });
               }});
   router.add({HttpMethod::kPut, "/collections/{collection_name}",
-              [ctx](Request& r) { return respond([&] { return create_collection(*ctx, r); }); }, true});
+              [ctx](Request& r) { return respond([&] { return create_collection(*ctx, r); }); },
+              true});
   router.add({HttpMethod::kPatch, "/collections/{collection_name}",
-              [ctx](Request& r) { return respond([&] { return update_collection(*ctx, r); }); }, true});
+              [ctx](Request& r) { return respond([&] { return update_collection(*ctx, r); }); },
+              true});
   router.add({HttpMethod::kDelete, "/collections/{collection_name}",
               [ctx](Request& r) {
                 return respond([&]() -> Result<json::value> {
@@ -252,9 +256,8 @@ void register_collection_routes(Router& router, ApiContext& context) {
                   auto collection = ctx->storage.collection(r.path_params[0]);
                   if (!collection.ok()) return collection.error();
                   auto stats = collection.value()->stats();
-                  json::object shard{{"shard_id", 0},
-                                     {"points_count", stats.points_count},
-                                     {"state", "Active"}};
+                  json::object shard{
+                      {"shard_id", 0}, {"points_count", stats.points_count}, {"state", "Active"}};
                   return json::value(json::object{{"peer_id", 0},
                                                   {"shard_count", 1},
                                                   {"local_shards", json::array{shard}},

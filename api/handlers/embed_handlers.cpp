@@ -3,11 +3,10 @@
 // {"error": {"message", "type", "param", "code"}} on /v1/embeddings.
 #include "api/handlers/embed_handlers.hpp"
 
-#include "api/parse/json_numbers.hpp"
-
 #include <boost/json.hpp>
 #include <cstring>
 
+#include "api/parse/json_numbers.hpp"
 #include "api/write/json_text.hpp"
 #include "embed/model_locator.hpp"
 

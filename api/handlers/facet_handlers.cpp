@@ -1,7 +1,7 @@
 #include "api/handlers/facet_handlers.hpp"
-#include "api/parse/json_numbers.hpp"
 
 #include "api/handler_support.hpp"
+#include "api/parse/json_numbers.hpp"
 #include "api/parse/point_parsing.hpp"
 #include "storage/point_filter.hpp"
 
@@ -46,10 +46,10 @@ Result<json::value> facet(ApiContext& context, Request& request) {
     if (!stale) break;
     if (attempt == 8) return Error::internal("facet counts are being rebuilt; retry");
   }
-  if (!hits)
-    return Error::bad_request(index::payload_index::facet_missing_index_message(field));
+  if (!hits) return Error::bad_request(index::payload_index::facet_missing_index_message(field));
   json::array out;
-  for (const auto& hit : *hits) out.push_back(json::object{{"value", hit.value}, {"count", hit.count}});
+  for (const auto& hit : *hits)
+    out.push_back(json::object{{"value", hit.value}, {"count", hit.count}});
   return json::value(json::object{{"hits", std::move(out)}});
 }
 

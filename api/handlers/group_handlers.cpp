@@ -4,8 +4,8 @@
 
 #include "api/handler_support.hpp"
 #include "api/parse/json_numbers.hpp"
-#include "api/write/point_json.hpp"
 #include "api/parse/query_request.hpp"
+#include "api/write/point_json.hpp"
 #include "query/group_queries.hpp"
 
 namespace sextant::api {

@@ -1,10 +1,10 @@
 #include "api/handlers/point_handlers.hpp"
-#include "api/parse/json_numbers.hpp"
 
 #include "api/handler_support.hpp"
-#include "api/write/point_json.hpp"
+#include "api/parse/json_numbers.hpp"
 #include "api/parse/point_parsing.hpp"
 #include "api/parse/update_operations.hpp"
+#include "api/write/point_json.hpp"
 #include "index/payload/json_path.hpp"
 #include "index/payload_index/field_schema.hpp"
 
@@ -52,8 +52,8 @@ Response write_route(ApiContext& context, Request& request, const OperationsPars
 }
 
 OperationsParser single(Result<storage::UpdateOperation> (*parse)(const json::object&)) {
-  return [parse](const json::object& body, const storage::Collection&)
-             -> Result<std::vector<storage::UpdateOperation>> {
+  return [parse](const json::object& body,
+                 const storage::Collection&) -> Result<std::vector<storage::UpdateOperation>> {
     auto op = parse(body);
     if (!op.ok()) return op.error();
     std::vector<storage::UpdateOperation> ops;
@@ -98,7 +98,8 @@ Result<json::value> get_point(ApiContext& context, Request& request) {
   if (!collection.ok()) return collection.error();
   const std::string& text = request.path_params[1];
   std::optional<storage::PointId> id;
-  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos && text.size() <= 20) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos &&
+      text.size() <= 20) {
     try {
       id = storage::PointId::from_number(std::stoull(text));
     } catch (...) {
@@ -108,7 +109,8 @@ Result<json::value> get_point(ApiContext& context, Request& request) {
   if (!id) return Error::bad_request("Unable to parse point id: " + text);
   storage::ReadOptions options{true, storage::VectorSelection{true, {}}};
   auto records = storage::retrieve(*collection.value()->view(), {*id}, options);
-  if (records.empty()) return Error::not_found("Point with id " + id->to_string() + " does not exists!");
+  if (records.empty())
+    return Error::not_found("Point with id " + id->to_string() + " does not exists!");
   PayloadSelector all{true, {}, {}};
   return json::value(record_json(records[0], all, true));
 }
@@ -157,14 +159,21 @@ Result<json::value> scroll_points(ApiContext& context, Request& request) {
       return Error::format("data did not match any variant of untagged enum OrderByInterface");
     }
     if (scroll.offset)
-      return Error::bad_input("Cannot use an `offset` when using `order_by`. The alternative for paging is to use `order_by.start_from` and a filter to exclude the IDs that you've already seen for the `order_by.start_from` value");
+      return Error::bad_input(
+          "Cannot use an `offset` when using `order_by`. The alternative for paging is to use "
+          "`order_by.start_from` and a filter to exclude the IDs that you've already seen for the "
+          "`order_by.start_from` value");
     auto indexes = collection.value()->payload_index_schemas();
     auto index = indexes.if_contains(order_by.key);
     std::string type = index && index->is_object() && index->get_object().contains("type")
-                           ? std::string(index->get_object().at("type").as_string()) : "";
+                           ? std::string(index->get_object().at("type").as_string())
+                           : "";
     if (type != "integer" && type != "float" && type != "datetime")
-      return Error::bad_request("No range index for `order_by` key: `" + order_by.key +
-                                "`. Please create one to use `order_by`. Check https://qdrant.tech/documentation/concepts/indexing/#payload-index to see which payload schemas support Range conditions");
+      return Error::bad_request(
+          "No range index for `order_by` key: `" + order_by.key +
+          "`. Please create one to use `order_by`. Check "
+          "https://qdrant.tech/documentation/concepts/indexing/#payload-index to see which payload "
+          "schemas support Range conditions");
     scroll.order_by = std::move(order_by);
   }
   auto view = collection.value()->view();
@@ -176,8 +185,8 @@ Result<json::value> scroll_points(ApiContext& context, Request& request) {
     points.push_back(std::move(record));
   }
   json::object out{{"points", std::move(points)}};
-  out["next_page_offset"] = result.next_page_offset ? point_id_json(*result.next_page_offset)
-                                                    : json::value(nullptr);
+  out["next_page_offset"] =
+      result.next_page_offset ? point_id_json(*result.next_page_offset) : json::value(nullptr);
   return json::value(std::move(out));
 }
 
@@ -207,8 +216,8 @@ Result<storage::UpdateOperation> parse_create_index(const json::object& body) {
                             "'. Please specify `field_type`");
   if (auto parsed = index::payload_index::parse_field_schema(*schema); !parsed)
     return Error::format(parsed.error().message);
-  op.field_schema = schema->is_string() ? json::object{{"type", schema->get_string()}}
-                                        : schema->get_object();
+  op.field_schema =
+      schema->is_string() ? json::object{{"type", schema->get_string()}} : schema->get_object();
   return storage::UpdateOperation(std::move(op));
 }
 
@@ -225,22 +234,27 @@ void register_point_routes(Router& router, ApiContext& context) {
                 true});
   };
   add_write(HttpMethod::kPut, "/collections/{collection_name}/points",
-            [ctx](const json::object& body, const storage::Collection& c)
-                -> Result<std::vector<storage::UpdateOperation>> {
+            [ctx](const json::object& body,
+                  const storage::Collection& c) -> Result<std::vector<storage::UpdateOperation>> {
               auto op = parse_upsert(body, c.schema(), ctx->inference);
               if (!op.ok()) return op.error();
               std::vector<storage::UpdateOperation> ops;
               ops.push_back(std::move(op.value()));
               return ops;
             });
-  add_write(HttpMethod::kPost, "/collections/{collection_name}/points/delete", single(parse_delete_points));
-  add_write(HttpMethod::kPost, "/collections/{collection_name}/points/payload", single(parse_set_payload));
-  add_write(HttpMethod::kPut, "/collections/{collection_name}/points/payload", single(parse_overwrite_payload));
-  add_write(HttpMethod::kPost, "/collections/{collection_name}/points/payload/delete", single(parse_delete_payload));
-  add_write(HttpMethod::kPost, "/collections/{collection_name}/points/payload/clear", single(parse_clear_payload));
+  add_write(HttpMethod::kPost, "/collections/{collection_name}/points/delete",
+            single(parse_delete_points));
+  add_write(HttpMethod::kPost, "/collections/{collection_name}/points/payload",
+            single(parse_set_payload));
+  add_write(HttpMethod::kPut, "/collections/{collection_name}/points/payload",
+            single(parse_overwrite_payload));
+  add_write(HttpMethod::kPost, "/collections/{collection_name}/points/payload/delete",
+            single(parse_delete_payload));
+  add_write(HttpMethod::kPost, "/collections/{collection_name}/points/payload/clear",
+            single(parse_clear_payload));
   add_write(HttpMethod::kPut, "/collections/{collection_name}/points/vectors",
-            [ctx](const json::object& body, const storage::Collection& c)
-                -> Result<std::vector<storage::UpdateOperation>> {
+            [ctx](const json::object& body,
+                  const storage::Collection& c) -> Result<std::vector<storage::UpdateOperation>> {
               auto op = parse_update_vectors(body, c.schema(), ctx->inference);
               if (!op.ok()) return op.error();
               std::vector<storage::UpdateOperation> ops;
@@ -248,19 +262,20 @@ void register_point_routes(Router& router, ApiContext& context) {
               return ops;
             });
   add_write(HttpMethod::kPost, "/collections/{collection_name}/points/vectors/delete",
-            [](const json::object& body, const storage::Collection& c)
-                -> Result<std::vector<storage::UpdateOperation>> {
+            [](const json::object& body,
+               const storage::Collection& c) -> Result<std::vector<storage::UpdateOperation>> {
               auto op = parse_delete_vectors(body, c.schema());
               if (!op.ok()) return op.error();
               std::vector<storage::UpdateOperation> ops;
               ops.push_back(std::move(op.value()));
               return ops;
             });
-  add_write(HttpMethod::kPost, "/collections/{collection_name}/points/batch",
-            [ctx](const json::object& body, const storage::Collection& c) {
-              return parse_batch(body, c.schema(), ctx->inference);
-            },
-            true);
+  add_write(
+      HttpMethod::kPost, "/collections/{collection_name}/points/batch",
+      [ctx](const json::object& body, const storage::Collection& c) {
+        return parse_batch(body, c.schema(), ctx->inference);
+      },
+      true);
   add_write(HttpMethod::kPut, "/collections/{collection_name}/index", single(parse_create_index));
   router.add({HttpMethod::kDelete, "/collections/{collection_name}/index/{field_name}",
               [ctx](Request& r) {

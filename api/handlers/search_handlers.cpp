@@ -1,8 +1,8 @@
 #include "api/handlers/search_handlers.hpp"
 
 #include "api/handler_support.hpp"
-#include "api/write/point_json.hpp"
 #include "api/parse/query_request.hpp"
+#include "api/write/point_json.hpp"
 #include "query/execute_query.hpp"
 
 namespace sextant::api {
@@ -22,7 +22,8 @@ Result<json::array> run_query(ApiContext& context, const storage::Collection& co
   points.reserve(scored->size());
   for (const auto& s : scored.value()) {
     auto record = storage::read_point(reader, s.offset, options);
-    points.push_back(scored_point_json(record, s.score, request.with_payload, request.with_vector.any()));
+    points.push_back(
+        scored_point_json(record, s.score, request.with_payload, request.with_vector.any()));
   }
   return points;
 }
@@ -55,7 +56,8 @@ Result<json::value> batch_route(ApiContext& context, Request& request, Parser pa
   if (!body.ok()) return body.error();
   auto searches = body->if_contains("searches");
   if (!searches) return Error::format("missing field `searches`");
-  if (!searches->is_array()) return Error::format("invalid type: expected a sequence for `searches`");
+  if (!searches->is_array())
+    return Error::format("invalid type: expected a sequence for `searches`");
   if (searches->get_array().size() > kMaxBatch)
     return Error::bad_request("batch holds at most " + std::to_string(kMaxBatch) + " searches");
   std::vector<QueryRequest> parsed;
@@ -70,8 +72,10 @@ Result<json::value> batch_route(ApiContext& context, Request& request, Parser pa
   for (const auto& query : parsed) {
     auto points = run_query(context, *collection.value(), *view, query);
     if (!points.ok()) return points.error();
-    if (wrap) results.push_back(json::object{{"points", std::move(points.value())}});
-    else results.push_back(std::move(points.value()));
+    if (wrap)
+      results.push_back(json::object{{"points", std::move(points.value())}});
+    else
+      results.push_back(std::move(points.value()));
   }
   return json::value(std::move(results));
 }
@@ -83,25 +87,30 @@ void register_search_routes(Router& router, ApiContext& context) {
   router.add({HttpMethod::kPost, "/collections/{collection_name}/points/query", [ctx](Request& r) {
                 return respond([&] { return single_route(*ctx, r, parse_query_request, true); });
               }});
-  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/query/batch", [ctx](Request& r) {
-                return respond([&] { return batch_route(*ctx, r, parse_query_request, true); });
-              }});
+  router.add(
+      {HttpMethod::kPost, "/collections/{collection_name}/points/query/batch", [ctx](Request& r) {
+         return respond([&] { return batch_route(*ctx, r, parse_query_request, true); });
+       }});
   router.add({HttpMethod::kPost, "/collections/{collection_name}/points/search", [ctx](Request& r) {
                 return respond([&] { return single_route(*ctx, r, parse_search, false); });
               }});
-  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/search/batch", [ctx](Request& r) {
-                return respond([&] { return batch_route(*ctx, r, parse_search, false); });
-              }});
-  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/recommend", [ctx](Request& r) {
-                return respond([&] { return single_route(*ctx, r, parse_recommend_request, false); });
-              }});
+  router.add(
+      {HttpMethod::kPost, "/collections/{collection_name}/points/search/batch", [ctx](Request& r) {
+         return respond([&] { return batch_route(*ctx, r, parse_search, false); });
+       }});
+  router.add(
+      {HttpMethod::kPost, "/collections/{collection_name}/points/recommend", [ctx](Request& r) {
+         return respond([&] { return single_route(*ctx, r, parse_recommend_request, false); });
+       }});
   router.add({HttpMethod::kPost, "/collections/{collection_name}/points/recommend/batch",
               [ctx](Request& r) {
-                return respond([&] { return batch_route(*ctx, r, parse_recommend_request, false); });
+                return respond(
+                    [&] { return batch_route(*ctx, r, parse_recommend_request, false); });
               }});
-  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/discover", [ctx](Request& r) {
-                return respond([&] { return single_route(*ctx, r, parse_discover_request, false); });
-              }});
+  router.add(
+      {HttpMethod::kPost, "/collections/{collection_name}/points/discover", [ctx](Request& r) {
+         return respond([&] { return single_route(*ctx, r, parse_discover_request, false); });
+       }});
   router.add({HttpMethod::kPost, "/collections/{collection_name}/points/discover/batch",
               [ctx](Request& r) {
                 return respond([&] { return batch_route(*ctx, r, parse_discover_request, false); });

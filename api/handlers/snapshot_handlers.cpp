@@ -4,8 +4,8 @@
 #include <boost/json.hpp>
 
 #include "api/handler_support.hpp"
-#include "api/write/json_text.hpp"
 #include "api/parse/snapshot_upload.hpp"
+#include "api/write/json_text.hpp"
 #include "storage/snapshot/snapshot_archive.hpp"
 #include "storage/snapshot/snapshot_files.hpp"
 #include "storage/snapshot/snapshot_location.hpp"

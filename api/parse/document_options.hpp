@@ -5,8 +5,8 @@
 
 #include <boost/json/object.hpp>
 
-#include "embed/bm25_model.hpp"
 #include "common/status.hpp"
+#include "embed/bm25_model.hpp"
 
 namespace sextant::api {
 

@@ -13,8 +13,8 @@ namespace {
 
 namespace json = boost::json;
 using namespace index::filter;
-using index::payload::PayloadSelector;
 using index::PointId;
+using index::payload::PayloadSelector;
 using namespace filter_parsing;
 
 constexpr const char* kExpectedCondition =
@@ -196,14 +196,14 @@ Result<Filter> parse_filter(const json::value& value, const std::string& field_n
 }
 
 Result<std::shared_ptr<const Filter>> parse_filter_json(const json::value& value,
-                                                                 const std::string& field_name) {
+                                                        const std::string& field_name) {
   auto filter = parse_filter(value, field_name);
   if (!filter.ok()) return filter.error();
   return std::make_shared<const Filter>(std::move(filter.value()));
 }
 
 Result<PayloadSelector> parse_payload_selector(const json::value& value,
-                                                       PayloadSelector default_selector) {
+                                               PayloadSelector default_selector) {
   const Error no_variant = Error::format(
       "Expected a boolean, an array of strings, or an object with an include/exclude field");
   if (value.is_null()) return default_selector;

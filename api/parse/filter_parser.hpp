@@ -12,15 +12,15 @@
 #include <memory>
 #include <string>
 
+#include "common/status.hpp"
 #include "index/filter/filter.hpp"
 #include "index/payload/payload_selector.hpp"
-#include "common/status.hpp"
 
 namespace sextant::api {
 
 // `field_name` names the filter in validation messages ("filter", "update_filter", ...).
 Result<index::filter::Filter> parse_filter(const boost::json::value& json,
-                                                    const std::string& field_name = "filter");
+                                           const std::string& field_name = "filter");
 
 // Same, shared for requests that hand the filter on to storage.
 Result<std::shared_ptr<const index::filter::Filter>> parse_filter_json(

@@ -51,7 +51,6 @@ std::string invalid_type(const json::value& v, const std::string& expected) {
   return concat({"invalid type: ", describe(v), ", expected ", expected});
 }
 
-
 bool parse_path(const json::value& v, JsonPath& out, Parse& p) {
   if (!v.is_string()) return p.fail(invalid_type(v, "a string"));
   auto path = JsonPath::parse(v.get_string());
@@ -76,8 +75,8 @@ bool parse_usize(const json::value& v, uint64_t& out, Parse& p) {
     return true;
   }
   if (v.is_int64()) {
-    return p.fail(concat({"invalid value: integer `", std::to_string(v.get_int64()),
-                          "`, expected usize"}));
+    return p.fail(
+        concat({"invalid value: integer `", std::to_string(v.get_int64()), "`, expected usize"}));
   }
   return p.fail(invalid_type(v, "usize"));
 }
@@ -228,9 +227,9 @@ bool parse_geo_point(const json::value& v, GeoPoint& out, Parse& p) {
   if (lat == nullptr) return p.fail("missing field `lat`");
   if (!parse_f64(*lon, out.lon, p) || !parse_f64(*lat, out.lat, p)) return false;
   if (out.lon < -180 || out.lon > 180 || out.lat < -90 || out.lat > 90) {
-    return p.fail(concat({"Wrong format of GeoPoint payload: expected `lat` = ",
-                          format_f64(out.lat, false), " within [-90;90] and `lon` = ",
-                          format_f64(out.lon, false), " within [-180;180]"}));
+    return p.fail(concat(
+        {"Wrong format of GeoPoint payload: expected `lat` = ", format_f64(out.lat, false),
+         " within [-90;90] and `lon` = ", format_f64(out.lon, false), " within [-180;180]"}));
   }
   return true;
 }
@@ -252,8 +251,8 @@ bool parse_line(const json::value& v, std::vector<GeoPoint>& out, Parse& p) {
     out.push_back(g);
   }
   if (out.size() <= 3) {
-    return p.fail(concat({"polygon invalid, the size must be at least 4, got ",
-                          std::to_string(out.size())}));
+    return p.fail(
+        concat({"polygon invalid, the size must be at least 4, got ", std::to_string(out.size())}));
   }
   const double eps = std::numeric_limits<double>::epsilon();
   if (std::abs(out.front().lat - out.back().lat) > eps ||
@@ -317,8 +316,7 @@ bool parse_field_condition(const json::object& o, FieldCondition& out, Parse& p)
     auto& circle = out.geo_radius.emplace();
     if (!require(v->get_object(), "center", center, p) ||
         !require(v->get_object(), "radius", radius, p) ||
-        !parse_geo_point(*center, circle.center, p) ||
-        !parse_f64(*radius, circle.radius_meters, p))
+        !parse_geo_point(*center, circle.center, p) || !parse_f64(*radius, circle.radius_meters, p))
       return false;
   }
   if (auto v = present("geo_polygon")) {

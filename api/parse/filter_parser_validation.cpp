@@ -23,7 +23,7 @@ void validate_condition(const Condition& condition, const std::string& path,
     if (slice->index >= slice->total) {
       violations.push_back(path +
                            ".__all__: Validation error: Slice index must be less than the total "
-                                  "number of slices [{}]");
+                           "number of slices [{}]");
     }
   } else if (const auto* nested = std::get_if<NestedCondition>(&condition)) {
     validate_filter(*nested->filter, path + ".nested.filter", violations);

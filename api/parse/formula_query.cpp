@@ -249,9 +249,15 @@ class ExpressionParser {
     e.kind = Expression::Kind::kDecay;
     e.decay = kind;
     switch (kind) {
-      case DecayKind::kLinear: e.lambda = (1.0 - *midpoint) / *scale; break;
-      case DecayKind::kExponential: e.lambda = std::log(*midpoint) / *scale; break;
-      case DecayKind::kGauss: e.lambda = std::log(*midpoint) / (*scale * *scale); break;
+      case DecayKind::kLinear:
+        e.lambda = (1.0 - *midpoint) / *scale;
+        break;
+      case DecayKind::kExponential:
+        e.lambda = std::log(*midpoint) / *scale;
+        break;
+      case DecayKind::kGauss:
+        e.lambda = std::log(*midpoint) / (*scale * *scale);
+        break;
     }
     if (auto st = push_operand(e, *x, depth); !st.ok()) return st.error();
     if (const json::value* target = o.if_contains("target"); target && !target->is_null())

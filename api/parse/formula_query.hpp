@@ -5,8 +5,8 @@
 #include <boost/json/object.hpp>
 #include <memory>
 
-#include "query/formula.hpp"
 #include "common/status.hpp"
+#include "query/formula.hpp"
 
 namespace sextant::api::formula {
 

@@ -1,11 +1,11 @@
 #include "api/parse/point_parsing.hpp"
-#include "api/parse/json_numbers.hpp"
 
 #include <cmath>
 #include <set>
 
 #include "api/parse/document_options.hpp"
 #include "api/parse/filter_parser.hpp"
+#include "api/parse/json_numbers.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
@@ -50,8 +50,7 @@ Result<storage::SparseVector> parse_sparse(const json::object& object) {
   if (sparse.indices.size() != sparse.values.size())
     return Error::validation("[vector.values: must be the same length as indices]");
   std::set<uint32_t> unique(sparse.indices.begin(), sparse.indices.end());
-  if (unique.size() != sparse.indices.size())
-    return Error::validation("[indices: must be unique]");
+  if (unique.size() != sparse.indices.size()) return Error::validation("[indices: must be unique]");
   return sparse;
 }
 
@@ -71,7 +70,8 @@ Status parse_one_vector(const std::string& name, const json::value& value, Infer
         if (!floats.ok()) return floats.error();
         if (multi.dim == 0) multi.dim = static_cast<uint32_t>(floats->size());
         if (floats->size() != multi.dim || multi.dim == 0)
-          return Error::validation("[vector: all vectors in a multivector must have the same dimension]");
+          return Error::validation(
+              "[vector: all vectors in a multivector must have the same dimension]");
         multi.values.insert(multi.values.end(), floats->begin(), floats->end());
       }
       out.multi[name] = std::move(multi);
@@ -92,7 +92,8 @@ Status parse_one_vector(const std::string& name, const json::value& value, Infer
     }
     if (is_document(object)) {
       if (!inference)
-        return Error::bad_request("Document inference is not available: no embedding model is configured");
+        return Error::bad_request(
+            "Document inference is not available: no embedding model is configured");
       if (!object.at("text").is_string() || !object.at("model").is_string())
         return Error::format("invalid type: `text` and `model` must be strings");
       std::string model(object.at("model").get_string());
@@ -168,13 +169,12 @@ Status validate_point_vectors(const storage::PointVectors& vectors,
     const auto* spec = schema.find_dense(name);
     if (!spec) return Error::vector_name_not_found(name);
     if (spec->multivector) {
-      if (dense.size() != spec->dim)
-        return Error::vector_dimension(spec->dim, dense.size());
+      if (dense.size() != spec->dim) return Error::vector_dimension(spec->dim, dense.size());
       continue;
     }
     if (dense.size() != spec->dim)
       return Error::vector_dimension(spec->dim, dense.size(),
- (name.empty() ? std::string() : " for vector '" + name + "'"));
+                                     (name.empty() ? std::string() : " for vector '" + name + "'"));
   }
   for (const auto& [name, multi] : vectors.multi) {
     const auto* spec = schema.find_dense(name);
@@ -182,8 +182,7 @@ Status validate_point_vectors(const storage::PointVectors& vectors,
     if (!spec->multivector && multi.rows() != 1)
       return Error::bad_input("Wrong input: Vector dimension error: expected dim: " +
                               std::to_string(spec->dim) + ", got multivector");
-    if (multi.dim != spec->dim)
-      return Error::vector_dimension(spec->dim, multi.dim);
+    if (multi.dim != spec->dim) return Error::vector_dimension(spec->dim, multi.dim);
   }
   for (const auto& [name, sparse] : vectors.sparse) {
     if (!schema.find_sparse(name)) return Error::vector_name_not_found(name);
@@ -228,8 +227,7 @@ Result<std::vector<storage::PointWrite>> parse_points_to_upsert(
     normalise_shapes(point.vectors, schema);
     for (const auto& [name, multi] : point.vectors.multi) {
       const auto* spec = schema.find_dense(name);
-      if (spec && !spec->multivector)
-        return Error::vector_dimension(spec->dim, multi.dim);
+      if (spec && !spec->multivector) return Error::vector_dimension(spec->dim, multi.dim);
     }
     return validate_point_vectors(point.vectors, schema);
   };
@@ -261,7 +259,8 @@ Result<std::vector<storage::PointWrite>> parse_points_to_upsert(
     return points;
   }
   auto batch_value = body.if_contains("batch");
-  if (!batch_value) return Error::format("data did not match any variant of untagged enum PointInsertOperations");
+  if (!batch_value)
+    return Error::format("data did not match any variant of untagged enum PointInsertOperations");
   if (!batch_value->is_object()) return Error::format("invalid type: expected struct Batch");
   const auto& batch = batch_value->get_object();
   auto ids_value = batch.if_contains("ids");
@@ -277,7 +276,8 @@ Result<std::vector<storage::PointWrite>> parse_points_to_upsert(
     if (!list.is_array()) return Error::format("invalid type: expected a sequence of vectors");
     if (list.get_array().size() != n)
       return Error::validation("[batch: number of ids and vectors must be equal (" +
-                               std::to_string(n) + " != " + std::to_string(list.get_array().size()) + ")]");
+                               std::to_string(n) +
+                               " != " + std::to_string(list.get_array().size()) + ")]");
     for (size_t i = 0; i < n; ++i) {
       auto st = parse_one_vector(name, list.get_array()[i], inference, points[i].vectors);
       if (!st.ok()) return st;
@@ -291,10 +291,12 @@ Result<std::vector<storage::PointWrite>> parse_points_to_upsert(
     return st.error();
   }
   if (auto payloads = batch.if_contains("payloads"); payloads && !payloads->is_null()) {
-    if (!payloads->is_array()) return Error::format("invalid type: expected a sequence for `payloads`");
+    if (!payloads->is_array())
+      return Error::format("invalid type: expected a sequence for `payloads`");
     if (payloads->get_array().size() != n)
       return Error::validation("[batch: number of ids and payloads must be equal (" +
-                               std::to_string(n) + " != " + std::to_string(payloads->get_array().size()) + ")]");
+                               std::to_string(n) +
+                               " != " + std::to_string(payloads->get_array().size()) + ")]");
     for (size_t i = 0; i < n; ++i) {
       const auto& p = payloads->get_array()[i];
       if (p.is_null()) continue;
@@ -307,9 +309,8 @@ Result<std::vector<storage::PointWrite>> parse_points_to_upsert(
   return points;
 }
 
-Result<std::shared_ptr<const index::filter::Filter>> parse_optional_filter(const json::object& body,
-                                                                           const char* key,
-                                                                           const std::string& label) {
+Result<std::shared_ptr<const index::filter::Filter>> parse_optional_filter(
+    const json::object& body, const char* key, const std::string& label) {
   auto value = body.if_contains(key);
   if (!value || value->is_null()) return std::shared_ptr<const index::filter::Filter>();
   return parse_filter_json(*value, label.empty() ? std::string(key) : label);

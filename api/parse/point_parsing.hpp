@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "common/status.hpp"
 #include "inference/inference.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/point_queries.hpp"
 #include "storage/point_types.hpp"
-#include "common/status.hpp"
 
 namespace sextant::api {
 
@@ -29,7 +29,7 @@ Result<storage::PointVectors> parse_point_vectors(const boost::json::value& valu
                                                   Inference* inference, bool for_query = false);
 // Checks a parsed point's vectors against the schema: names, dimensions, finite values.
 Status validate_point_vectors(const storage::PointVectors& vectors,
-                                       const storage::CollectionSchema& schema);
+                              const storage::CollectionSchema& schema);
 
 // `{"points": [...]}` or `{"batch": {...}}` of PointInsertOperations.
 Result<std::vector<storage::PointWrite>> parse_points_to_upsert(

@@ -41,10 +41,12 @@ Result<storage::SearchParams> parse_params(const json::object& body) {
   storage::SearchParams params;
   auto v = body.if_contains("params");
   if (!v || v->is_null()) return params;
-  if (!v->is_object()) return Error::format("invalid type for `params`: expected struct SearchParams");
+  if (!v->is_object())
+    return Error::format("invalid type for `params`: expected struct SearchParams");
   const auto& p = v->get_object();
   if (auto ef = p.if_contains("hnsw_ef"); ef && !ef->is_null()) {
-    if (!json_uint(*ef) || *json_uint(*ef) > UINT32_MAX) return Error::format("invalid type for `hnsw_ef`");
+    if (!json_uint(*ef) || *json_uint(*ef) > UINT32_MAX)
+      return Error::format("invalid type for `hnsw_ef`");
     params.hnsw_ef = static_cast<uint32_t>(*json_uint(*ef));
   }
   if (auto e = p.if_contains("exact"); e && !e->is_null()) {
@@ -57,14 +59,16 @@ Result<storage::SearchParams> parse_params(const json::object& body) {
   }
   if (auto q = p.if_contains("quantization"); q && !q->is_null()) {
     if (!q->is_object())
-      return Error::format("invalid type for `quantization`: expected struct QuantizationSearchParams");
+      return Error::format(
+          "invalid type for `quantization`: expected struct QuantizationSearchParams");
     const auto& quantization = q->get_object();
     if (auto ignore = quantization.if_contains("ignore"); ignore && !ignore->is_null()) {
       if (!ignore->is_bool()) return Error::format("invalid type for `ignore`: expected a boolean");
       params.quantization.ignore = ignore->get_bool();
     }
     if (auto rescore = quantization.if_contains("rescore"); rescore && !rescore->is_null()) {
-      if (!rescore->is_bool()) return Error::format("invalid type for `rescore`: expected a boolean");
+      if (!rescore->is_bool())
+        return Error::format("invalid type for `rescore`: expected a boolean");
       params.quantization.rescore = rescore->get_bool();
     }
     if (auto over = quantization.if_contains("oversampling"); over && !over->is_null()) {
@@ -72,7 +76,8 @@ Result<storage::SearchParams> parse_params(const json::object& body) {
       const double oversampling = json_double(*over);
       if (!(oversampling >= 1.0))
         return Error::validation("[params.quantization.oversampling: value " +
-                                 shortest_number_text(oversampling) + " invalid, must be 1 or larger]");
+                                 shortest_number_text(oversampling) +
+                                 " invalid, must be 1 or larger]");
       params.quantization.oversampling = oversampling;
     }
   }
@@ -129,7 +134,8 @@ Result<std::vector<Example>> parse_examples(const json::object& body, const char
   std::vector<Example> examples;
   auto list = body.if_contains(key);
   if (!list || list->is_null()) return examples;
-  if (!list->is_array()) return Error::format(std::string("invalid type: expected a sequence for `") + key + "`");
+  if (!list->is_array())
+    return Error::format(std::string("invalid type: expected a sequence for `") + key + "`");
   for (const auto& item : list->get_array()) {
     auto example = parse_example(item, inference);
     if (!example.ok()) return example.error();
@@ -149,9 +155,12 @@ Result<RecommendQuery> parse_recommend_spec(const json::object& body, Inference*
   if (auto s = body.if_contains("strategy"); s && !s->is_null()) {
     if (!s->is_string()) return Error::format("invalid type for `strategy`");
     const auto& name = s->get_string();
-    if (name == "average_vector") spec.strategy = RecommendQuery::Strategy::kAverageVector;
-    else if (name == "best_score") spec.strategy = RecommendQuery::Strategy::kBestScore;
-    else if (name == "sum_scores") spec.strategy = RecommendQuery::Strategy::kSumScores;
+    if (name == "average_vector")
+      spec.strategy = RecommendQuery::Strategy::kAverageVector;
+    else if (name == "best_score")
+      spec.strategy = RecommendQuery::Strategy::kBestScore;
+    else if (name == "sum_scores")
+      spec.strategy = RecommendQuery::Strategy::kSumScores;
     else
       return Error::format("unknown variant `" + std::string(name) +
                            "`, expected one of `average_vector`, `best_score`, `sum_scores`");
@@ -159,7 +168,8 @@ Result<RecommendQuery> parse_recommend_spec(const json::object& body, Inference*
   return spec;
 }
 
-Result<std::vector<ContextPair>> parse_context_pairs(const json::value& value, Inference* inference) {
+Result<std::vector<ContextPair>> parse_context_pairs(const json::value& value,
+                                                     Inference* inference) {
   std::vector<ContextPair> pairs;
   auto one = [&](const json::value& v) -> Status {
     if (!v.is_object()) return Error::format("invalid type: expected struct ContextPair");
@@ -229,8 +239,8 @@ Result<RelevanceFeedbackQuery> parse_relevance_feedback(const json::value& value
       return Error::format("invalid type: expected struct FeedbackItem");
     auto example = parse_example(fields->at("example"), inference);
     if (!example.ok()) return example.error();
-    spec.feedback.push_back({std::move(example.value()),
-                             static_cast<float>(json_double(fields->at("score")))});
+    spec.feedback.push_back(
+        {std::move(example.value()), static_cast<float>(json_double(fields->at("score")))});
   }
   const json::value& strategy = o.at("strategy");
   const json::value* naive =

@@ -5,8 +5,8 @@
 
 #include <boost/json/object.hpp>
 
-#include "inference/inference.hpp"
 #include "api/parse/point_parsing.hpp"
+#include "inference/inference.hpp"
 #include "query/query_plan.hpp"
 #include "storage/point_queries.hpp"
 

@@ -10,7 +10,6 @@
 namespace sextant::api {
 namespace {
 
-
 constexpr size_t kMaxPartHeadersBytes = 16 * 1024;
 constexpr size_t kMaxDelimiterLineBytes = 1024;  // "--boundary" plus transport padding
 
@@ -56,8 +55,8 @@ Error malformed(std::string_view what) {
 
 }  // namespace
 
-Result<MultipartFieldExtractor> MultipartFieldExtractor::create(
-    std::string_view content_type, std::string field_name) {
+Result<MultipartFieldExtractor> MultipartFieldExtractor::create(std::string_view content_type,
+                                                                std::string field_name) {
   auto boundary = header_parameter(content_type, "boundary");
   if (!boundary || boundary->empty())
     return Error::bad_request("Multipart boundary is missing in Content-Type");

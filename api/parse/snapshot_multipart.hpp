@@ -24,7 +24,7 @@ class MultipartFieldExtractor {
 
   // `content_type` is the request's Content-Type header (it carries the boundary).
   static Result<MultipartFieldExtractor> create(std::string_view content_type,
-                                                         std::string field_name);
+                                                std::string field_name);
 
   // Parses the next piece of the body; the field's bytes found in it go to `sink`. A sink
   // error stops the parse and is returned.

@@ -24,7 +24,8 @@ Result<storage::PointSelector> selector_of(const json::object& body) {
 }  // namespace
 
 Result<UpdateOperation> parse_upsert(const json::object& body,
-                                     const storage::CollectionSchema& schema, Inference* inference) {
+                                     const storage::CollectionSchema& schema,
+                                     Inference* inference) {
   storage::UpsertPoints op;
   auto points = parse_points_to_upsert(body, schema, inference);
   if (!points.ok()) return points.error();
@@ -35,9 +36,12 @@ Result<UpdateOperation> parse_upsert(const json::object& body,
   if (auto mode = body.if_contains("update_mode"); mode && !mode->is_null()) {
     if (!mode->is_string()) return Error::format("invalid type for `update_mode`");
     const auto& m = mode->get_string();
-    if (m == "upsert") op.mode = storage::UpdateMode::kUpsert;
-    else if (m == "insert_only") op.mode = storage::UpdateMode::kInsertOnly;
-    else if (m == "update_only") op.mode = storage::UpdateMode::kUpdateOnly;
+    if (m == "upsert")
+      op.mode = storage::UpdateMode::kUpsert;
+    else if (m == "insert_only")
+      op.mode = storage::UpdateMode::kInsertOnly;
+    else if (m == "update_only")
+      op.mode = storage::UpdateMode::kUpdateOnly;
     else
       return Error::format("unknown variant `" + std::string(m) +
                            "`, expected one of `upsert`, `insert_only`, `update_only`");
@@ -69,7 +73,8 @@ Result<UpdateOperation> parse_overwrite_payload(const json::object& body) {
   if (!payload.ok()) return payload.error();
   auto selector = selector_of(body);
   if (!selector.ok()) return selector.error();
-  return UpdateOperation(storage::OverwritePayload{std::move(payload.value()), std::move(selector.value())});
+  return UpdateOperation(
+      storage::OverwritePayload{std::move(payload.value()), std::move(selector.value())});
 }
 
 Result<UpdateOperation> parse_delete_payload(const json::object& body) {
@@ -111,7 +116,8 @@ Result<UpdateOperation> parse_update_vectors(const json::object& body,
     if (!vector) return Error::format("missing field `vector`");
     auto vectors = parse_point_vectors(*vector, schema, inference);
     if (!vectors.ok()) return vectors.error();
-    if (vectors->empty()) return Error::validation("[points[].vector: must specify vectors to update for point]");
+    if (vectors->empty())
+      return Error::validation("[points[].vector: must specify vectors to update for point]");
     if (auto st = validate_point_vectors(vectors.value(), schema); !st.ok()) return st.error();
     op.points.push_back(storage::PointWrite{id.value(), std::move(vectors.value()), {}});
   }
@@ -146,7 +152,8 @@ Result<std::vector<UpdateOperation>> parse_batch(const json::object& body,
                                                  Inference* inference) {
   auto operations = body.if_contains("operations");
   if (!operations) return Error::format("missing field `operations`");
-  if (!operations->is_array()) return Error::format("invalid type: expected a sequence for `operations`");
+  if (!operations->is_array())
+    return Error::format("invalid type: expected a sequence for `operations`");
   std::vector<UpdateOperation> parsed;
   for (const auto& item : operations->get_array()) {
     if (!item.is_object() || item.get_object().size() != 1)
@@ -155,14 +162,22 @@ Result<std::vector<UpdateOperation>> parse_batch(const json::object& body,
     if (!args.is_object()) return Error::format("invalid type: expected an operation object");
     const auto& a = args.get_object();
     Result<UpdateOperation> op = Error::format("unknown variant `" + std::string(kind) + "`");
-    if (kind == "upsert") op = parse_upsert(a, schema, inference);
-    else if (kind == "delete") op = parse_delete_points(a);
-    else if (kind == "set_payload") op = parse_set_payload(a);
-    else if (kind == "overwrite_payload") op = parse_overwrite_payload(a);
-    else if (kind == "delete_payload") op = parse_delete_payload(a);
-    else if (kind == "clear_payload") op = parse_clear_payload(a);
-    else if (kind == "update_vectors") op = parse_update_vectors(a, schema, inference);
-    else if (kind == "delete_vectors") op = parse_delete_vectors(a, schema);
+    if (kind == "upsert")
+      op = parse_upsert(a, schema, inference);
+    else if (kind == "delete")
+      op = parse_delete_points(a);
+    else if (kind == "set_payload")
+      op = parse_set_payload(a);
+    else if (kind == "overwrite_payload")
+      op = parse_overwrite_payload(a);
+    else if (kind == "delete_payload")
+      op = parse_delete_payload(a);
+    else if (kind == "clear_payload")
+      op = parse_clear_payload(a);
+    else if (kind == "update_vectors")
+      op = parse_update_vectors(a, schema, inference);
+    else if (kind == "delete_vectors")
+      op = parse_delete_vectors(a, schema);
     if (!op.ok()) return op.error();
     parsed.push_back(std::move(op.value()));
   }

@@ -4,10 +4,10 @@
 
 #include <boost/json/object.hpp>
 
+#include "common/status.hpp"
 #include "inference/inference.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/point_types.hpp"
-#include "common/status.hpp"
 
 namespace sextant::api {
 

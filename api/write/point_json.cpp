@@ -1,7 +1,6 @@
 #include "api/write/point_json.hpp"
 
 #include "api/parse/json_numbers.hpp"
-
 #include "index/payload/json_path.hpp"
 
 namespace sextant::api {
@@ -31,7 +30,8 @@ json::value vectors_json(const storage::PointVectors& vectors) {
   for (const auto& [name, v] : vectors.dense) named[name] = floats_json(v.data(), v.size());
   for (const auto& [name, m] : vectors.multi) {
     json::array rows;
-    for (size_t r = 0; r < m.rows(); ++r) rows.push_back(floats_json(m.values.data() + r * m.dim, m.dim));
+    for (size_t r = 0; r < m.rows(); ++r)
+      rows.push_back(floats_json(m.values.data() + r * m.dim, m.dim));
     if (name.empty() && count == 1) return rows;
     named[name] = std::move(rows);
   }
@@ -51,8 +51,10 @@ json::object select_payload(const json::object& payload, const PayloadSelector& 
       if (auto path = index::payload::JsonPath::parse(key)) paths.push_back(std::move(*path));
     return paths;
   };
-  if (!selector.include.empty()) return index::payload::include_paths(payload, parse_all(selector.include));
-  if (!selector.exclude.empty()) return index::payload::exclude_paths(payload, parse_all(selector.exclude));
+  if (!selector.include.empty())
+    return index::payload::include_paths(payload, parse_all(selector.include));
+  if (!selector.exclude.empty())
+    return index::payload::exclude_paths(payload, parse_all(selector.exclude));
   return payload;
 }
 

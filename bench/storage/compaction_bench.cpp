@@ -61,12 +61,17 @@ int main(int argc, char** argv) {
   bool index = true;
   bool vacuum = true;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--points") && i + 1 < argc) points = std::strtoull(argv[++i], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--dim") && i + 1 < argc) dim = uint32_t(std::atoi(argv[++i]));
-    else if (!std::strcmp(argv[i], "--no-index")) index = false;
-    else if (!std::strcmp(argv[i], "--no-vacuum")) vacuum = false;
+    if (!std::strcmp(argv[i], "--points") && i + 1 < argc)
+      points = std::strtoull(argv[++i], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--dim") && i + 1 < argc)
+      dim = uint32_t(std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--no-index"))
+      index = false;
+    else if (!std::strcmp(argv[i], "--no-vacuum"))
+      vacuum = false;
   }
-  const fs::path dir = fs::temp_directory_path() / ("sextant-compaction-bench-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("sextant-compaction-bench-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   CollectionSchema schema;
   DenseVectorSpec spec;
@@ -97,12 +102,13 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   wait_indexed();
   const CollectionStats stats = collection->stats();
-  std::printf("compaction points=%llu dim=%u index=%d vacuum=%d overwrite_s=%.2f prepare_ms=%.1f "
-              "rewrite_ms=%.1f offset_limit_before=%u offset_limit_after=%u data_mb_before=%.1f "
-              "data_mb_after=%.1f\n",
-              (unsigned long long)points, dim, int(index), int(vacuum), overwrite_s,
-              stats.last_compaction_prepare_ms, stats.last_compaction_rewrite_ms, limit_before,
-              collection->view()->state().offset_limit, mb_before, data_mb(dir));
+  std::printf(
+      "compaction points=%llu dim=%u index=%d vacuum=%d overwrite_s=%.2f prepare_ms=%.1f "
+      "rewrite_ms=%.1f offset_limit_before=%u offset_limit_after=%u data_mb_before=%.1f "
+      "data_mb_after=%.1f\n",
+      (unsigned long long)points, dim, int(index), int(vacuum), overwrite_s,
+      stats.last_compaction_prepare_ms, stats.last_compaction_rewrite_ms, limit_before,
+      collection->view()->state().offset_limit, mb_before, data_mb(dir));
   collection->close();
   fs::remove_all(dir);
   return 0;

@@ -137,18 +137,14 @@ bool evaluate_condition(const Condition& condition, const PointView& point,
     }
     bool operator()(const IsEmptyCondition& c) const { return is_empty_at(c.key, payload); }
     bool operator()(const IsNullCondition& c) const { return is_null_at(c.key, payload); }
-    bool operator()(const HasIdCondition& c) const {
-      return point.has_id && c.contains(point.id);
-    }
+    bool operator()(const HasIdCondition& c) const { return point.has_id && c.contains(point.id); }
     bool operator()(const HasVectorCondition& c) const {
       return point.vectors != nullptr && point.vectors->has_vector(c.vector_name);
     }
     bool operator()(const SliceCondition& c) const {
       return point.has_id && in_slice(point.id, c.total, c.index);
     }
-    bool operator()(const NestedCondition& c) const {
-      return nested_matches(c, payload, indexed);
-    }
+    bool operator()(const NestedCondition& c) const { return nested_matches(c, payload, indexed); }
     bool operator()(const FilterCondition& c) const { return evaluate(*c.filter, point, indexed); }
   };
   return std::visit(Visitor{point, payload, indexed}, condition);

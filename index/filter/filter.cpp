@@ -65,9 +65,9 @@ bool reads_payload(const std::optional<std::vector<Condition>>& conditions) {
 bool filter_reads_payload(const Filter& filter) {
   return reads_payload(filter.must) || reads_payload(filter.should) ||
          reads_payload(filter.must_not) ||
-         (filter.min_should && std::any_of(filter.min_should->conditions.begin(),
-                                            filter.min_should->conditions.end(),
-                                            [](const Condition& c) { return reads_payload(c); }));
+         (filter.min_should &&
+          std::any_of(filter.min_should->conditions.begin(), filter.min_should->conditions.end(),
+                      [](const Condition& c) { return reads_payload(c); }));
 }
 
 }  // namespace sextant::index::filter

@@ -146,9 +146,9 @@ struct FilterCondition {
   std::shared_ptr<const Filter> filter;
 };
 
-using Condition = std::variant<FieldCondition, IsEmptyCondition, IsNullCondition, HasIdCondition,
-                               HasVectorCondition, SliceCondition, NestedCondition,
-                               FilterCondition>;
+using Condition =
+    std::variant<FieldCondition, IsEmptyCondition, IsNullCondition, HasIdCondition,
+                 HasVectorCondition, SliceCondition, NestedCondition, FilterCondition>;
 
 struct MinShould {
   std::vector<Condition> conditions;

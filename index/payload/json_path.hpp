@@ -115,8 +115,7 @@ template <typename Visitor>
 bool for_each_value(const JsonPath& path, const boost::json::object& payload, Visitor&& visitor) {
   const boost::json::value* first = payload.if_contains(path.first_key);
   if (first == nullptr) return true;
-  return detail::visit_path(path.rest.data(), path.rest.data() + path.rest.size(), *first,
-                            visitor);
+  return detail::visit_path(path.rest.data(), path.rest.data() + path.rest.size(), *first, visitor);
 }
 
 }  // namespace sextant::index::payload

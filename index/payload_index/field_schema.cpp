@@ -12,9 +12,9 @@ namespace json = boost::json;
 
 std::optional<FieldType> type_from_name(std::string_view name) {
   static constexpr std::pair<const char*, FieldType> kNames[] = {
-      {"keyword", FieldType::kKeyword}, {"integer", FieldType::kInteger},
-      {"float", FieldType::kFloat},     {"geo", FieldType::kGeo},
-      {"text", FieldType::kText},       {"bool", FieldType::kBool},
+      {"keyword", FieldType::kKeyword},   {"integer", FieldType::kInteger},
+      {"float", FieldType::kFloat},       {"geo", FieldType::kGeo},
+      {"text", FieldType::kText},         {"bool", FieldType::kBool},
       {"datetime", FieldType::kDatetime}, {"uuid", FieldType::kUuid}};
   for (const auto& [text, type] : kNames) {
     if (name == text) return type;
@@ -111,8 +111,9 @@ bool read_text_options(const json::object& o, TextOptions& text, std::string& er
     } else if (name == "multilingual") {
       text.tokenizer = Tokenizer::kMultilingual;
     } else {
-      error = "unknown variant of `tokenizer`, expected one of `prefix`, `whitespace`, `word`, "
-              "`multilingual`";
+      error =
+          "unknown variant of `tokenizer`, expected one of `prefix`, `whitespace`, `word`, "
+          "`multilingual`";
       return false;
     }
   }

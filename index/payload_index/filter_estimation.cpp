@@ -120,14 +120,14 @@ Cardinality invert(const Cardinality& c, uint64_t total) {
 
 Cardinality estimate_filter(const Filter& filter, uint64_t total, const IndexLookup& lookup) {
   std::vector<Cardinality> parts;
-  if (filter.should) parts.push_back(combine_should(estimate_all(*filter.should, total, lookup),
-                                                    total));
+  if (filter.should)
+    parts.push_back(combine_should(estimate_all(*filter.should, total, lookup), total));
   if (filter.min_should) {
     std::vector<Cardinality> options = estimate_all(filter.min_should->conditions, total, lookup);
     Cardinality any = combine_should(options, total);
     // At least min_count of them: no more than the should-union, at least nothing.
-    parts.push_back({0, filter.min_should->min_count <= 1 ? any.expected : any.expected / 2,
-                     any.max});
+    parts.push_back(
+        {0, filter.min_should->min_count <= 1 ? any.expected : any.expected / 2, any.max});
   }
   if (filter.must) {
     for (const Cardinality& c : estimate_all(*filter.must, total, lookup)) parts.push_back(c);

@@ -33,9 +33,9 @@ class GeoIndex final : public FieldIndex {
     Candidates result;
     for (const auto& [offset, points] : locations_) {
       for (const GeoPoint& point : points) {
-        bool inside = c.geo_bounding_box   ? filter::geo_contains(*c.geo_bounding_box, point)
-                      : c.geo_radius       ? filter::geo_contains(*c.geo_radius, point)
-                                           : filter::geo_contains(*c.geo_polygon, point);
+        bool inside = c.geo_bounding_box ? filter::geo_contains(*c.geo_bounding_box, point)
+                      : c.geo_radius     ? filter::geo_contains(*c.geo_radius, point)
+                                         : filter::geo_contains(*c.geo_polygon, point);
         if (inside) {
           result.offsets.push_back(offset);
           break;

@@ -11,8 +11,11 @@ namespace {
 char32_t next_code_point(std::string_view text, size_t& pos) {
   auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
   unsigned char lead = byte(pos);
-  size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
-                                  : (lead >> 3) == 0x1E ? 4 : 1;
+  size_t length = lead < 0x80           ? 1
+                  : (lead >> 5) == 0x6  ? 2
+                  : (lead >> 4) == 0xE  ? 3
+                  : (lead >> 3) == 0x1E ? 4
+                                        : 1;
   if (pos + length > text.size()) length = 1;
   char32_t cp = length == 1 ? lead : lead & (0xFF >> (length + 1));
   for (size_t i = 1; i < length; ++i) {
@@ -55,8 +58,9 @@ bool is_word(char32_t cp) {
   if (cp < 0x80) {
     return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
   }
-  if (cp <= 0xBF) return cp == 0xAA || cp == 0xB2 || cp == 0xB3 || cp == 0xB5 || cp == 0xB9 ||
-                         cp == 0xBA || cp == 0xBC || cp == 0xBD || cp == 0xBE;
+  if (cp <= 0xBF)
+    return cp == 0xAA || cp == 0xB2 || cp == 0xB3 || cp == 0xB5 || cp == 0xB9 || cp == 0xBA ||
+           cp == 0xBC || cp == 0xBD || cp == 0xBE;
   if (cp == 0xD7 || cp == 0xF7) return false;
   if (cp >= 0x2000 && cp <= 0x2BFF) return false;  // punctuation, symbols, arrows, shapes
   if (cp >= 0x2E00 && cp <= 0x2E7F) return false;  // supplemental punctuation
@@ -73,7 +77,7 @@ bool is_word(char32_t cp) {
 char32_t to_lower(char32_t cp) {
   if (cp >= 'A' && cp <= 'Z') return cp + 32;
   if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;  // Latin-1
-  if (cp == 0x178) return 0xFF;  // Ÿ
+  if (cp == 0x178) return 0xFF;                                // Ÿ
   if (cp >= 0x100 && cp <= 0x17F && cp != 0x130 && cp != 0x138 && cp != 0x149 && cp != 0x17F) {
     // Latin Extended-A pairs: even capital, odd small, except the 0x139..0x148 and
     // 0x179..0x17E runs where the capital is odd.

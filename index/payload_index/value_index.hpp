@@ -29,9 +29,9 @@ template <typename Key>
 struct KeySelection {
   std::vector<Key> keys;
   bool is_range = false;
-  std::optional<Key> range_start;                // first key to look at (lower_bound)
-  std::function<bool(const Key&)> below_range;   // key still before the range: skip
-  std::function<bool(const Key&)> past_range;    // key after the range: stop
+  std::optional<Key> range_start;               // first key to look at (lower_bound)
+  std::function<bool(const Key&)> below_range;  // key still before the range: skip
+  std::function<bool(const Key&)> past_range;   // key after the range: stop
 };
 
 template <typename Traits>
@@ -126,8 +126,8 @@ class ValueIndex final : public FieldIndex {
       }
       return;
     }
-    auto it = selection.range_start ? postings_.lower_bound(*selection.range_start)
-                                    : postings_.begin();
+    auto it =
+        selection.range_start ? postings_.lower_bound(*selection.range_start) : postings_.begin();
     for (; it != postings_.end(); ++it) {
       if (selection.past_range && selection.past_range(it->first)) break;
       if (selection.below_range && selection.below_range(it->first)) continue;

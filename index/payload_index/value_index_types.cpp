@@ -44,8 +44,8 @@ bool select_range(const filter::RangeBounds<B>& b, KeySelection<K>& s) {
     if constexpr (std::is_same_v<K, int64_t> && std::is_floating_point_v<B>) {
       double start = std::floor(*lower);
       if (start >= 9.2e18) return false;  // nothing fits; let the scan answer
-      s.range_start = start <= -9.2e18 ? std::numeric_limits<int64_t>::min()
-                                       : static_cast<int64_t>(start);
+      s.range_start =
+          start <= -9.2e18 ? std::numeric_limits<int64_t>::min() : static_cast<int64_t>(start);
     } else {
       s.range_start = static_cast<K>(*lower);
     }

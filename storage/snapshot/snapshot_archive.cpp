@@ -305,7 +305,7 @@ Status recover_full_snapshot(Storage& storage, const std::string& snapshots_path
     const auto& collection = (*collections)[index];
     const std::string directory = (work / std::to_string(index)).string();
     if (auto st = storage.import_collection(collection.name, directory,
-                                           json::serialize(*collection.config));
+                                            json::serialize(*collection.config));
         !st.ok())
       return Error{st.error().kind,
                    "Failed to recover snapshot " + collection.name + ": " + st.error().message};

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "storage/snapshot/snapshot_tar.hpp"
 #include "common/status.hpp"
+#include "storage/snapshot/snapshot_tar.hpp"
 
 namespace sextant::storage::snapshot {
 

@@ -162,10 +162,10 @@ TEST(FilterParser, UnrecognisedConditionsGetQdrantsMessage) {
       "Format error in JSON body: Expected some form of condition, which can be a field "
       "condition (like {\"key\": ..., \"match\": ... }), or some other mentioned in the "
       "documentation: https://qdrant.tech/documentation/concepts/filtering/#filtering-conditions";
-  for (const char* text : {R"({"must": [{"foo": 1}]})", R"({"must": [{"has_id": [-1]}]})",
-                           R"({"must": [{"slice": {"total": 0, "index": 0}}]})",
-                           R"({"must": [{"nested": {"key": "a"}}]})", R"({"must": [5]})",
-                           R"({"must": "x"})"}) {
+  for (const char* text :
+       {R"({"must": [{"foo": 1}]})", R"({"must": [{"has_id": [-1]}]})",
+        R"({"must": [{"slice": {"total": 0, "index": 0}}]})",
+        R"({"must": [{"nested": {"key": "a"}}]})", R"({"must": [5]})", R"({"must": "x"})"}) {
     EXPECT_EQ(parse_error(text).message, expected) << text;
   }
 }
@@ -180,9 +180,9 @@ TEST(FilterParser, FormatErrorsOfTheFilterItself) {
             "Format error in JSON body: Filter condition 'key' must be a string");
   EXPECT_EQ(parse_error(R"({"must": [{"key": "a..b", "match": {"value": 1}}]})").message,
             "Format error in JSON body: Invalid json path: 'a..b'");
-  EXPECT_EQ(parse_error(R"({"must": [{"key": "a", "range": {"gt": "2020-01-01", "lt": 1.5}}]})")
-                .message,
-            "Format error in JSON body: invalid type: floating point `1.5`, expected a string");
+  EXPECT_EQ(
+      parse_error(R"({"must": [{"key": "a", "range": {"gt": "2020-01-01", "lt": 1.5}}]})").message,
+      "Format error in JSON body: invalid type: floating point `1.5`, expected a string");
   EXPECT_EQ(parse_error(R"({"must": [{"key": "a", "values_count": {"gt": -1}}]})").message,
             "Format error in JSON body: invalid value: integer `-1`, expected usize");
 }

@@ -31,8 +31,8 @@ std::string parse_error(const std::string& text) {
 // Evaluates with the payload given as JSON text, prefetch scores, and conditions that hold
 // when their index is in `true_conditions`.
 Result<double> eval(const std::string& formula_text, const std::string& payload = "{}",
-                             std::vector<std::optional<float>> scores = {},
-                             std::vector<size_t> true_conditions = {}) {
+                    std::vector<std::optional<float>> scores = {},
+                    std::vector<size_t> true_conditions = {}) {
   auto formula = parse_ok(formula_text);
   if (!formula) return Error::internal("parse failed");
   json::object object = json::parse(payload).as_object();
@@ -127,8 +127,8 @@ TEST(FormulaQuery, ShortCircuitsSkipErrors) {
 }
 
 TEST(FormulaQuery, DivisionByZero) {
-  EXPECT_DOUBLE_EQ(
-      value(R"({"formula": {"div": {"left": 1, "right": 0, "by_zero_default": 7}}})"), 7.0);
+  EXPECT_DOUBLE_EQ(value(R"({"formula": {"div": {"left": 1, "right": 0, "by_zero_default": 7}}})"),
+                   7.0);
   EXPECT_EQ(error(R"({"formula": {"div": {"left": 1, "right": 0}}})"),
             "Wrong input: The expression 1/0 = inf produced a non-finite number");
 }
@@ -163,9 +163,8 @@ TEST(FormulaQuery, GeoDistanceInMeters) {
 
 TEST(FormulaQuery, DatetimesInSeconds) {
   EXPECT_DOUBLE_EQ(value(R"({"formula": {"datetime": "1970-01-02T00:00:00Z"}})"), 86400.0);
-  EXPECT_DOUBLE_EQ(value(R"({"formula": {"datetime_key": "at"}})",
-                         R"({"at": "1970-01-01T00:00:01.5Z"})"),
-                   1.5);
+  EXPECT_DOUBLE_EQ(
+      value(R"({"formula": {"datetime_key": "at"}})", R"({"at": "1970-01-01T00:00:01.5Z"})"), 1.5);
   EXPECT_NE(error(R"({"formula": {"datetime_key": "at"}})", R"({"at": 5})")
                 .find("Expected datetime value for at in the payload and/or in the formula "
                       "defaults. Error: Value is not a string"),
@@ -211,14 +210,13 @@ TEST(FormulaQuery, VariableNameErrors) {
   EXPECT_EQ(parse_error(R"({"formula": 1, "defaults": {"$bad": 1}})"),
             "Wrong input: Validation failed: failed to parse variable ID $bad: Invalid reserved "
             "word: $bad");
-  EXPECT_NE(parse_error(R"({"formula": ""})").find("Invalid payload variable"),
-            std::string::npos);
+  EXPECT_NE(parse_error(R"({"formula": ""})").find("Invalid payload variable"), std::string::npos);
 }
 
 TEST(FormulaQuery, ShapeErrorsAreFormatErrors) {
-  for (const char* text : {R"({"formula": true})", R"({"formula": {"mult": 3}})",
-                           R"({"formula": {"div": {"left": 1}}})",
-                           R"({"formula": {"pow": {"base": 1}}})"}) {
+  for (const char* text :
+       {R"({"formula": true})", R"({"formula": {"mult": 3}})",
+        R"({"formula": {"div": {"left": 1}}})", R"({"formula": {"pow": {"base": 1}}})"}) {
     auto formula = parse_formula_query(json::parse(text).as_object());
     ASSERT_FALSE(formula.ok()) << text;
     EXPECT_EQ(formula.error().kind, ErrorKind::kFormat) << text;

@@ -108,9 +108,7 @@ TEST(SnapshotMultipart, MissingBoundaryFieldOrEndIsABadRequest) {
 TEST(SnapshotMultipart, SinkErrorStopsTheParse) {
   auto extractor = MultipartFieldExtractor::create(kContentType, "snapshot");
   ASSERT_TRUE(extractor.ok());
-  auto failing = [](std::string_view) -> Status {
-    return Error::internal("disk full");
-  };
+  auto failing = [](std::string_view) -> Status { return Error::internal("disk full"); };
   const std::string body = form_body(std::string(1000, 'x'));
   Status status = extractor->feed(body, failing);
   ASSERT_FALSE(status.ok());

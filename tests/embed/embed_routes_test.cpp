@@ -6,8 +6,8 @@
 
 #include <boost/json.hpp>
 
-#include "api/parse/document_options.hpp"
 #include "api/handlers/embed_handlers.hpp"
+#include "api/parse/document_options.hpp"
 #include "inference/document_inference.hpp"
 #include "reference_fixture.hpp"
 

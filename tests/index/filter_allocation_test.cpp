@@ -84,18 +84,17 @@ TEST(EvaluatorAllocations, CommonConditionsAllocateNothing) {
   near.geo_radius = GeoRadius{{0.0, 51.5}, 1000};
   Filter inner = must({match_keyword("food", "meat"), match_value("likes", true)});
   Filter f;
-  f.must = std::vector<Condition>{
-      match_keyword("city", "London"),
-      match_set("tags", Match::Kind::kAny, make_string_set({"x", "c"})),
-      number_range("price", cheap),
-      match_value("count", int64_t{3}),
-      dates,
-      near,
-      make_nested(path("diet"), inner),
-      match_text("note", Match::Kind::kTextAny, "cheap fast"),
-      IsEmptyCondition{path("empty")},
-      make_has_id({PointId::from_number(1), PointId::from_number(9)}),
-      SliceCondition{1, 0}};
+  f.must = std::vector<Condition>{match_keyword("city", "London"),
+                                  match_set("tags", Match::Kind::kAny, make_string_set({"x", "c"})),
+                                  number_range("price", cheap),
+                                  match_value("count", int64_t{3}),
+                                  dates,
+                                  near,
+                                  make_nested(path("diet"), inner),
+                                  match_text("note", Match::Kind::kTextAny, "cheap fast"),
+                                  IsEmptyCondition{path("empty")},
+                                  make_has_id({PointId::from_number(1), PointId::from_number(9)}),
+                                  SliceCondition{1, 0}};
   f.must_not = std::vector<Condition>{IsNullCondition{path("city")}};
   PointView view{PointId::from_number(1), &payload, nullptr};
   ASSERT_TRUE(evaluate(f, view));  // warm-up (statics)

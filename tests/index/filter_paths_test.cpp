@@ -112,8 +112,8 @@ TEST_F(DinosaurDiet, NestedBindsConditionsToOneElement) {
 
 TEST_F(DinosaurDiet, NestedMustNotAppliesPerElement) {
   // Some element is not a liked meat: both dinosaurs have one.
-  Filter inner = must_not({make_filter_condition(
-      must({match_keyword("food", "meat"), match_value("likes", true)}))});
+  Filter inner = must_not(
+      {make_filter_condition(must({match_keyword("food", "meat"), match_value("likes", true)}))});
   EXPECT_EQ(points.matching(must({make_nested(path("diet"), inner)})), (Ids{1, 2}));
   // No element likes meat: excluded via must_not of a nested condition.
   Filter liked_meat = must({match_keyword("food", "meat"), match_value("likes", true)});

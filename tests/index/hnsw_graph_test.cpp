@@ -58,9 +58,7 @@ TEST_P(HnswDistanceTest, RecallMatchesBruteForceAndScoresAreExact) {
   // neighbour), so graph search needs a wider beam for the same recall.
   // L1 neighbourhoods of these tight clusters are flatter, so it also gets a wider beam; the
   // parallel build is not deterministic and the threshold must hold for every interleaving.
-  const size_t ef = distance == Distance::kDot         ? 128
-                    : distance == Distance::kManhattan ? 96
-                                                       : 64;
+  const size_t ef = distance == Distance::kDot ? 128 : distance == Distance::kManhattan ? 96 : 64;
   EXPECT_GE(recall(graph, data, queries, ef, distance), 0.95);
 
   SearchRequest request;
@@ -132,12 +130,15 @@ TEST(HnswGraph, RenumberedGraphKeepsRecallWithoutItsTombstones) {
   graph.build(iota_offsets(kRows), data.source(), 2);
   std::vector<uint32_t> new_to_old;
   for (uint32_t offset = 0; offset < kRows; ++offset) {
-    if (offset % 2 == 0 || offset % 7 == 0) graph.mark_deleted(offset);
-    else new_to_old.push_back(offset);
+    if (offset % 2 == 0 || offset % 7 == 0)
+      graph.mark_deleted(offset);
+    else
+      new_to_old.push_back(offset);
   }
   Dataset live;
   live.dim = data.dim;
-  for (uint32_t old : new_to_old) live.values.insert(live.values.end(), data.row(old), data.row(old) + kDim);
+  for (uint32_t old : new_to_old)
+    live.values.insert(live.values.end(), data.row(old), data.row(old) + kDim);
   std::vector<uint32_t> members = iota_offsets(new_to_old.size());
   HnswGraph renumbered = graph.renumbered(new_to_old, members, live.source(), 2);
   EXPECT_EQ(renumbered.points_count(), new_to_old.size());

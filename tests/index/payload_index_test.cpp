@@ -194,8 +194,8 @@ TEST(TextIndexTest, NestedFiltersUseTheIndexOnTheProjectedKey) {
   c.index("items[].text", R"("text")");
   c.upsert(0, R"({"items": [{"text": "Cheap and good", "n": 1}, {"text": "bad", "n": 2}]})");
   c.upsert(1, R"({"items": [{"text": "cheap", "n": 1}, {"text": "good", "n": 2}]})");
-  Filter inner = must({match_text("text", Match::Kind::kText, "good cheap"),
-                       match_value("n", int64_t{1})});
+  Filter inner =
+      must({match_text("text", Match::Kind::kText, "good cheap"), match_value("n", int64_t{1})});
   EXPECT_EQ(c.scan(must({filter::make_nested(path("items"), inner)})), (Offsets{0}));
 }
 

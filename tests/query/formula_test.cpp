@@ -52,8 +52,8 @@ Expression apply(Kind kind, std::vector<Expression> operands) {
 // Evaluates `formula` on a point with the payload given as JSON text, prefetch scores, and
 // conditions that hold when their index is in `true_conditions`.
 Result<double> eval(const Formula& formula, const std::string& payload_text = "{}",
-                             std::vector<std::optional<float>> scores = {},
-                             std::vector<size_t> true_conditions = {}) {
+                    std::vector<std::optional<float>> scores = {},
+                    std::vector<size_t> true_conditions = {}) {
   json::object payload = json::parse(payload_text).as_object();
   PointInputs point;
   point.payload = &payload;

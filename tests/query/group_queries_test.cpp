@@ -26,8 +26,8 @@ class GroupQueries : public ::testing::Test {
             ("sextant-groups-" + std::to_string(::getpid()) + "-" +
              ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
-    auto storage = storage::Storage::open(root_.string(),
-                                           std::make_shared<api::JsonCollectionConfigCodec>());
+    auto storage =
+        storage::Storage::open(root_.string(), std::make_shared<api::JsonCollectionConfigCodec>());
     ASSERT_TRUE(storage.ok()) << storage.error().message;
     storage_ = std::move(storage.value());
   }

@@ -226,8 +226,7 @@ TEST_F(OffsetCompaction, PayloadIndexesFollowTheRenumbering) {
   EXPECT_EQ(counts["\"even\""], kPoints / 2);
   EXPECT_EQ(counts["\"odd\""], kPoints / 2 - 4);
   // A view of an older offset space is told to retry rather than given wrong counts.
-  collection_->payload_indexes().facet("parity", &accept, 10, view->state().generation + 1,
-                                       &stale);
+  collection_->payload_indexes().facet("parity", &accept, 10, view->state().generation + 1, &stale);
   EXPECT_TRUE(stale);
 }
 
