@@ -64,6 +64,14 @@ std::optional<uint64_t> PayloadIndexes::points_count(const std::string& field) c
   return set_.points_count(field);
 }
 
+std::optional<index::payload_index::FieldType> PayloadIndexes::field_type(
+    const std::string& field) const {
+  std::shared_lock lock(mutex_);
+  const index::payload_index::FieldSchema* schema = set_.schema(field);
+  if (!schema) return std::nullopt;
+  return schema->type;
+}
+
 index::payload_index::Cardinality PayloadIndexes::estimate(const index::filter::Filter& filter,
                                                            uint64_t total_points) const {
   std::shared_lock lock(mutex_);

@@ -38,6 +38,8 @@ class PayloadIndexes final : public index::filter::IndexedFieldChecks {
   void apply(const ChangeSet& changes, const ReadView& view);
 
   std::optional<uint64_t> points_count(const std::string& field) const;
+  // The type `field` is indexed as; nullopt when it has no index.
+  std::optional<index::payload_index::FieldType> field_type(const std::string& field) const;
   index::payload_index::Cardinality estimate(const index::filter::Filter& filter,
                                              uint64_t total_points) const;
   // nullopt when `field` has no index; *stale (and nullopt) when the indexes are keyed in

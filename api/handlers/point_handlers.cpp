@@ -3,17 +3,17 @@
 #include "api/handler_support.hpp"
 #include "api/parse/json_numbers.hpp"
 #include "api/parse/point_parsing.hpp"
+#include "api/parse/scroll_request.hpp"
 #include "api/parse/update_operations.hpp"
 #include "api/write/point_json.hpp"
 #include "index/payload/json_path.hpp"
 #include "index/payload_index/field_schema.hpp"
+#include "query/scroll_points.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
 
 namespace {
-
-constexpr size_t kMaxLimit = 1'000'000;
 
 json::value update_result_json(const storage::UpdateResult& result) {
   return json::object{{"operation_id", result.operation_id},
@@ -60,16 +60,6 @@ OperationsParser single(Result<storage::UpdateOperation> (*parse)(const json::ob
     ops.push_back(std::move(op.value()));
     return ops;
   };
-}
-
-Result<size_t> limit_of(const json::object& body, size_t fallback) {
-  auto v = body.if_contains("limit");
-  if (!v || v->is_null()) return fallback;
-  if (!json_uint(*v)) return Error::format("invalid type for `limit`: expected usize");
-  size_t limit = *json_uint(*v);
-  if (limit < 1) return Error::validation("[limit: value 0 invalid, must be 1 or larger]");
-  if (limit > kMaxLimit) return Error::bad_request("limit must be at most 1000000");
-  return limit;
 }
 
 Result<json::value> retrieve_points(ApiContext& context, Request& request) {
@@ -120,73 +110,19 @@ Result<json::value> scroll_points(ApiContext& context, Request& request) {
   if (!collection.ok()) return collection.error();
   auto body = parse_object_body(request, true);
   if (!body.ok()) return body.error();
-  storage::ScrollRequest scroll;
-  auto limit = limit_of(body.value(), 10);
-  if (!limit.ok()) return limit.error();
-  scroll.limit = limit.value();
-  if (auto offset = body->if_contains("offset"); offset && !offset->is_null()) {
-    auto id = parse_point_id(*offset);
-    if (!id.ok()) return id.error();
-    scroll.offset = id.value();
-  }
-  auto filter = parse_optional_filter(body.value(), "filter", "scroll_request.filter");
-  if (!filter.ok()) return filter.error();
-  scroll.filter = filter.value();
-  auto payload = parse_with_payload(body.value(), true);
-  if (!payload.ok()) return payload.error();
-  auto vectors = parse_with_vector(body.value(), false);
-  if (!vectors.ok()) return vectors.error();
-  scroll.read = {payload->enabled, vectors.value()};
-  if (auto order = body->if_contains("order_by"); order && !order->is_null()) {
-    storage::OrderBy order_by;
-    if (order->is_string()) {
-      order_by.key = std::string(order->get_string());
-    } else if (order->is_object()) {
-      const auto& o = order->get_object();
-      auto key = o.if_contains("key");
-      if (!key || !key->is_string()) return Error::format("missing field `key`");
-      order_by.key = std::string(key->get_string());
-      if (auto d = o.if_contains("direction"); d && !d->is_null()) {
-        if (!d->is_string() || (d->get_string() != "asc" && d->get_string() != "desc"))
-          return Error::format("unknown variant, expected `asc` or `desc`");
-        order_by.descending = d->get_string() == "desc";
-      }
-      if (auto s = o.if_contains("start_from"); s && !s->is_null()) {
-        if (!s->is_number()) return Error::format("invalid type for `start_from`");
-        order_by.start_from = json_double(*s);
-      }
-    } else {
-      return Error::format("data did not match any variant of untagged enum OrderByInterface");
-    }
-    if (scroll.offset)
-      return Error::bad_input(
-          "Cannot use an `offset` when using `order_by`. The alternative for paging is to use "
-          "`order_by.start_from` and a filter to exclude the IDs that you've already seen for the "
-          "`order_by.start_from` value");
-    auto indexes = collection.value()->payload_index_schemas();
-    auto index = indexes.if_contains(order_by.key);
-    std::string type = index && index->is_object() && index->get_object().contains("type")
-                           ? std::string(index->get_object().at("type").as_string())
-                           : "";
-    if (type != "integer" && type != "float" && type != "datetime")
-      return Error::bad_request(
-          "No range index for `order_by` key: `" + order_by.key +
-          "`. Please create one to use `order_by`. Check "
-          "https://qdrant.tech/documentation/concepts/indexing/#payload-index to see which payload "
-          "schemas support Range conditions");
-    scroll.order_by = std::move(order_by);
-  }
-  auto view = collection.value()->view();
-  auto result = storage::scroll(*view, scroll);
+  auto parsed = parse_scroll_request(body.value());
+  if (!parsed.ok()) return parsed.error();
+  auto result = query::scroll_points(*collection.value(), parsed->scroll);
+  if (!result.ok()) return result.error();
   json::array points;
-  for (size_t i = 0; i < result.points.size(); ++i) {
-    auto record = record_json(result.points[i], payload.value(), vectors->any());
-    if (i < result.order_values.size()) record["order_value"] = result.order_values[i];
+  for (size_t i = 0; i < result->points.size(); ++i) {
+    auto record = record_json(result->points[i], parsed->with_payload, parsed->with_vector.any());
+    if (i < result->order_values.size()) record["order_value"] = result->order_values[i];
     points.push_back(std::move(record));
   }
   json::object out{{"points", std::move(points)}};
   out["next_page_offset"] =
-      result.next_page_offset ? point_id_json(*result.next_page_offset) : json::value(nullptr);
+      result->next_page_offset ? point_id_json(*result->next_page_offset) : json::value(nullptr);
   return json::value(std::move(out));
 }
 
