@@ -2,7 +2,7 @@
 """Fails when a source file includes a header from a layer it may not use.
 
 The layers, top to bottom (docs/architecture.md): server -> wires (api, grpc) -> query ->
-storage -> index, with embed and common as leaves and common below everything. A layer may
+inference -> storage -> index, with embed and common as leaves and common below everything. A layer may
 include its own headers and those of the layers its row lists; anything else is an include that
 points up (or sideways between the two wires) and is reported with file and line. tests/, bench/
 and fuzz/ may include anything. Headers are included as "module/path.hpp" from the project root,
@@ -19,10 +19,11 @@ ALLOWED = {
     "index": {"common"},
     "embed": {"common"},
     "storage": {"index", "common"},
-    "query": {"storage", "index", "common"},
-    "api": {"query", "storage", "index", "embed", "common"},
-    "grpc": {"query", "storage", "index", "embed", "common"},
-    "server": {"api", "grpc", "query", "storage", "index", "embed", "common"},
+    "inference": {"storage", "index", "embed", "common"},
+    "query": {"inference", "storage", "index", "common"},
+    "api": {"query", "inference", "storage", "index", "embed", "common"},
+    "grpc": {"query", "inference", "storage", "index", "embed", "common"},
+    "server": {"api", "grpc", "query", "inference", "storage", "index", "embed", "common"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"/]+)/')
 SOURCE_SUFFIXES = {".cpp", ".hpp", ".h", ".cc"}

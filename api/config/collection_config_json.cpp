@@ -135,7 +135,16 @@ Result<storage::CollectionConfig> JsonCollectionConfigCodec::decode(std::string_
   boost::system::error_code ec;
   json::value value = json::parse(bytes, ec);
   if (ec || !value.is_object()) return Error::internal("collection config is not a JSON object");
-  return collection_config_from_json(value.get_object());
+  const json::object& stored = value.get_object();
+  auto config = collection_config_from_json(stored);
+  if (config.ok() || !stored.contains("strict_mode_config")) return config;
+  // Stores written before the configuration was typed kept `strict_mode_config` as the create
+  // body gave it, unchecked. A section that no longer reads must not keep the collection (and
+  // with it the whole storage) from opening: it is dropped, as strict mode is not enforced.
+  json::object without_strict_mode = stored;
+  without_strict_mode.erase("strict_mode_config");
+  auto lenient = collection_config_from_json(without_strict_mode);
+  return lenient.ok() ? lenient : config;
 }
 
 }  // namespace sextant::api

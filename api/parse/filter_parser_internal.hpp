@@ -1,5 +1,5 @@
 // Pieces shared by the filter parser's translation units: serde-style error wording and the
-// field-condition parser. Internal to api/filter_parser*; not for other callers.
+// field-condition parser. Internal to api/parse/filter_parser*; not for other callers.
 #pragma once
 
 #include <boost/json.hpp>

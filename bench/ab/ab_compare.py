@@ -33,6 +33,11 @@ def qps_at_recall(points: list[tuple[float, float]], target: float) -> float | N
     return None
 
 
+def figure(value: float) -> str:
+    """A table cell: recalls and seconds with their decimals, rates to one decimal."""
+    return f"{value:>10.4f}" if abs(value) < 10 else f"{value:>10.1f}"
+
+
 def run_ann(build: Path, data: Path, ef: str, threads: int) -> dict:
     command = ["taskset", "-c", "0", str(build / "bench" / "sextant-ann"),
                "--base", str(data / "base.fvecs"), "--query", str(data / "query.fvecs"),
@@ -101,8 +106,8 @@ def main() -> int:
             continue
         medians = {side: statistics.median(values[side]) for side in ("A", "B")}
         ratio = medians["B"] / medians["A"] if medians["A"] else float("nan")
-        print(f"{metric:<27}" + "".join(f"{v:>10.1f}" for v in values["A"] + values["B"])
-              + f"{medians['A']:>10.1f}{medians['B']:>10.1f}{ratio:>8.3f}")
+        print(f"{metric:<27}" + "".join(figure(v) for v in values["A"] + values["B"])
+              + figure(medians["A"]) + figure(medians["B"]) + f"{ratio:>8.3f}")
     return 0
 
 

@@ -1,5 +1,5 @@
 // The typed filter AST: Qdrant's whole filter language as plain values, built by
-// api/filter_parser and read by the evaluator, the payload indexes and the query planner.
+// api/parse/filter_parser and read by the evaluator, the payload indexes and the query planner.
 //
 // Filter semantics (as Qdrant):
 //   must      absent or [] -> true; otherwise every condition holds

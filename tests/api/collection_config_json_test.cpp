@@ -142,6 +142,25 @@ TEST(CollectionConfigJson, StoredConfigReadsBackUnchanged) {
   EXPECT_EQ(collection_config_json(read.value()), stored);
 }
 
+// Before the configuration was typed, strict_mode_config was stored as given: a stored section
+// that no longer reads is dropped instead of keeping the collection from opening.
+TEST(CollectionConfigJson, UncheckedStoredStrictModeDoesNotBlockOpening) {
+  const std::string stored = R"({
+    "params": {"vectors": {"size": 3, "distance": "Dot"}},
+    "hnsw_config": {"m": 16, "ef_construct": 100, "full_scan_threshold": 10000},
+    "optimizer_config": {"deleted_threshold": 0.2, "vacuum_min_vector_number": 1000},
+    "wal_config": {"wal_capacity_mb": 32},
+    "strict_mode_config": {"enabled": "yes", "max_query_limit": "many"}})";
+  JsonCollectionConfigCodec codec;
+  auto decoded = codec.decode(stored);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  EXPECT_FALSE(decoded->strict_mode_config.has_value());
+  ASSERT_EQ(decoded->params.vectors.size(), 1u);
+  EXPECT_EQ(decoded->params.vectors[0].size, 3u);
+  // A broken section that every collection needs still fails.
+  EXPECT_FALSE(codec.decode(R"({"params": {"vectors": {"size": "three"}}})").ok());
+}
+
 TEST(CollectionConfigJson, CreateBodyFillsDefaults) {
   auto config = config_from_create_body(
       json::parse(R"({"vectors": {"size": 4, "distance": "Dot"}})").as_object(), ApiConfig{});

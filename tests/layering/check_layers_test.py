@@ -47,6 +47,13 @@ class CheckLayersTest(unittest.TestCase):
             result = run_checker({source: f'#include "{target}/x.hpp"\n'})
             self.assertEqual(result.returncode, 1, f"{source} -> {target}")
 
+    def test_inference_sits_below_the_query_engine(self):
+        self.assertEqual(run_checker({"query/plan.cpp": '#include "inference/inference.hpp"\n',
+                                      "inference/x.cpp": '#include "embed/model.hpp"\n'}).returncode, 0)
+        result = run_checker({"inference/x.cpp": '#include "query/plan.hpp"\n'})
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("inference/ may not include query/", result.stderr)
+
     def test_wires_do_not_include_each_other(self):
         result = run_checker({"grpc/points.cpp": '#include "api/router.hpp"\n'})
         self.assertEqual(result.returncode, 1)
