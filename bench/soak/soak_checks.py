@@ -178,8 +178,8 @@ class SoakChecker:
             units = as_float32(hit["score"]) * SCALE * SCALE
             returned.append(units)
             if score_of.get(hit["id"]) != units:
-                wrong.append(f"id {hit['id']} score {hit['score']} (ledger: "
-                             f"{'absent' if hit['id'] not in score_of else score_of[hit['id']] / SCALE**2})")
+                ledger = score_of[hit["id"]] / SCALE**2 if hit["id"] in score_of else "absent"
+                wrong.append(f"id {hit['id']} score {hit['score']} (ledger: {ledger})")
         if exact:
             if wrong or returned != best:
                 self._mismatch("exact_mismatches",
