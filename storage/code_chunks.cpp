@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "storage/crc32c.hpp"
+#include "common/crc32c.hpp"
 
 namespace sextant::storage {
 namespace {

@@ -145,17 +145,24 @@ Cursor::~Cursor() {
 
 bool Cursor::seek(Bytes key) {
   if (key.empty()) {
-    valid_ = mdb_cursor_get(cursor_, &key_, &value_, MDB_FIRST) == 0;
+    last_rc_ = mdb_cursor_get(cursor_, &key_, &value_, MDB_FIRST);
   } else {
     key_ = to_val(key);
-    valid_ = mdb_cursor_get(cursor_, &key_, &value_, MDB_SET_RANGE) == 0;
+    last_rc_ = mdb_cursor_get(cursor_, &key_, &value_, MDB_SET_RANGE);
   }
+  valid_ = last_rc_ == 0;
   return valid_;
 }
 
 bool Cursor::next() {
-  valid_ = mdb_cursor_get(cursor_, &key_, &value_, MDB_NEXT) == 0;
+  last_rc_ = mdb_cursor_get(cursor_, &key_, &value_, MDB_NEXT);
+  valid_ = last_rc_ == 0;
   return valid_;
+}
+
+Status Cursor::status() const {
+  if (last_rc_ == 0 || last_rc_ == MDB_NOTFOUND) return {};
+  return error_from_code(last_rc_, "mdb_cursor_get");
 }
 
 }  // namespace sextant::storage::lmdb

@@ -96,6 +96,9 @@ class Cursor {
   bool seek(Bytes key = {});
   bool next();
   bool valid() const { return valid_; }
+  // Why the last seek/next returned false when it was not the end of the table: LMDB's
+  // MDB_CORRUPTED or MDB_PAGE_NOTFOUND on a damaged page, an I/O error. OK at the end.
+  Status status() const;
   Bytes key() const { return {static_cast<const uint8_t*>(key_.mv_data), key_.mv_size}; }
   Bytes value() const { return {static_cast<const uint8_t*>(value_.mv_data), value_.mv_size}; }
 
@@ -104,6 +107,7 @@ class Cursor {
   MDB_cursor* cursor_ = nullptr;
   MDB_val key_{}, value_{};
   bool valid_ = false;
+  int last_rc_ = 0;
 };
 
 }  // namespace sextant::storage::lmdb

@@ -111,6 +111,7 @@ Status PointWriter::load(const lmdb::Txn& txn, const CollectionSchema& schema,
     for (size_t i = 0; i < schema.dense.size(); ++i)
       if ((meta.dense_mask >> i) & 1) state.dense_present[i].set(meta.offset);
   }
+  if (auto st = cursor->status(); !st.ok()) return st;  // a damaged page ended the scan
   for (size_t i = 0; i < schema.sparse.size(); ++i) {
     auto c = lmdb::Cursor::open(txn, dbs.sparse[i]);
     if (!c.ok()) return c.error();
@@ -119,6 +120,7 @@ Status PointWriter::load(const lmdb::Txn& txn, const CollectionSchema& schema,
       std::memcpy(&offset, c->key().data(), 4);
       state.sparse_present[i].set(offset);
     }
+    if (auto st = c->status(); !st.ok()) return st;
   }
   return {};
 }

@@ -18,6 +18,14 @@ constexpr uint32_t kCatalogFormat = 1;
 const char kFormatKey[] = "format";
 const char kNextDirKey[] = "next_dir";
 
+// An error's message without the "Service internal error: " its kind adds, to be quoted inside
+// another message.
+std::string reason_of(const Error& error) {
+  const std::string_view prefix = "Service internal error: ";
+  const std::string_view message = error.message;
+  return std::string(message.starts_with(prefix) ? message.substr(prefix.size()) : message);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Storage>> Storage::open(const std::string& storage_path,
@@ -111,20 +119,20 @@ Status Storage::load() {
   if (!cursor.ok()) return cursor.error();
   for (bool ok = cursor->seek(); ok; ok = cursor->next()) {
     std::string name(lmdb::as_string(cursor->key()));
-    boost::system::error_code ec;
-    auto entry = boost::json::parse(lmdb::as_string(cursor->value()), ec);
-    if (ec || !entry.is_object()) return Error::internal("corrupt catalog entry for " + name);
-    const auto& object = entry.get_object();
-    std::string dir(object.at("dir").as_string());
-    auto config = codec_->decode(boost::json::serialize(object.at("config")));
-    if (!config.ok()) return config.error();
-    auto collection =
-        Collection::open((fs::path(path_) / "collections" / dir).string(),
-                         schema_from_config(config.value()), config.value(), collection_log(name));
-    if (!collection.ok()) return collection.error();
-    collections_[name] = collection.value();
-    collection_dirs_[name] = dir;
+    std::string dir;
+    auto collection = open_catalog_entry(name, lmdb::as_string(cursor->value()), dir);
+    if (!dir.empty()) collection_dirs_[name] = dir;  // kept even when it cannot be opened
+    if (collection.ok()) {
+      collections_[name] = collection.value();
+      continue;
+    }
+    unopenable_[name] = collection.error().message;
+    if (auto log = collection_log(name))
+      log("cannot be opened (" + collection.error().message +
+          "); it is not served and requests to it fail until it is deleted or recovered from a "
+          "snapshot; the other collections serve");
   }
+  if (auto st = cursor->status(); !st.ok()) return st;  // the catalog itself is damaged
   auto alias_cursor = lmdb::Cursor::open(txn.value(), aliases_db_);
   if (!alias_cursor.ok()) return alias_cursor.error();
   for (bool ok = alias_cursor->seek(); ok; ok = alias_cursor->next())
@@ -145,9 +153,38 @@ Status Storage::load() {
   return {};
 }
 
+Result<std::shared_ptr<Collection>> Storage::open_catalog_entry(const std::string& name,
+                                                                std::string_view entry_text,
+                                                                std::string& dir) const {
+  boost::system::error_code ec;
+  auto entry = boost::json::parse(entry_text, ec);
+  if (ec || !entry.is_object() || !entry.get_object().contains("dir") ||
+      !entry.get_object().at("dir").is_string() || !entry.get_object().contains("config"))
+    return Error::corrupted("its catalog entry does not decode");
+  const auto& object = entry.get_object();
+  dir = std::string(object.at("dir").as_string());
+  auto config = codec_->decode(boost::json::serialize(object.at("config")));
+  if (!config.ok())
+    return Error::corrupted("its configuration does not decode: " + reason_of(config.error()));
+  auto opened =
+      Collection::open((fs::path(path_) / "collections" / dir).string(),
+                       schema_from_config(config.value()), config.value(), collection_log(name));
+  if (!opened.ok()) return Error::corrupted(reason_of(opened.error()));
+  return opened.value();
+}
+
+Error Storage::unopenable_error(const std::string& name) const {
+  return Error::internal("Collection `" + name + "` could not be opened: " + unopenable_.at(name));
+}
+
+std::map<std::string, std::string> Storage::unopenable_collections() const {
+  std::shared_lock lock(mutex_);
+  return unopenable_;
+}
+
 std::optional<std::string> Storage::resolve(const std::string& name_or_alias) const {
   std::shared_lock lock(mutex_);
-  if (collections_.count(name_or_alias)) return name_or_alias;
+  if (collections_.count(name_or_alias) || unopenable_.count(name_or_alias)) return name_or_alias;
   auto it = aliases_.find(name_or_alias);
   if (it != aliases_.end()) return it->second;
   return std::nullopt;
@@ -160,7 +197,12 @@ Result<std::shared_ptr<Collection>> Storage::collection(const std::string& name_
     auto alias = aliases_.find(name_or_alias);
     if (alias != aliases_.end()) it = collections_.find(alias->second);
   }
-  if (it == collections_.end()) return Error::collection_not_found(name_or_alias);
+  if (it == collections_.end()) {
+    const auto alias = aliases_.find(name_or_alias);
+    const std::string& name = alias != aliases_.end() ? alias->second : name_or_alias;
+    if (unopenable_.count(name)) return unopenable_error(name);
+    return Error::collection_not_found(name_or_alias);
+  }
   return it->second;
 }
 
@@ -173,7 +215,7 @@ std::vector<std::string> Storage::collection_names() const {
 
 Status Storage::create_collection(const std::string& name, const CollectionConfig& config) {
   std::unique_lock lock(mutex_);
-  if (collections_.count(name))
+  if (collections_.count(name) || unopenable_.count(name))
     return Error::already_exists("Collection `" + name + "` already exists!");
   if (aliases_.count(name))
     return Error::already_exists("Can't create collection with name " + name +
@@ -204,10 +246,12 @@ Status Storage::create_collection(const std::string& name, const CollectionConfi
 
 Result<bool> Storage::delete_collection(const std::string& name) {
   std::shared_ptr<Collection> removed;
+  std::string removed_dir;
   {
     std::unique_lock lock(mutex_);
     auto it = collections_.find(name);
-    if (it == collections_.end()) return false;
+    const bool unopenable = unopenable_.count(name) > 0;
+    if (it == collections_.end() && !unopenable) return false;
     auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
     if (!txn.ok()) return txn.error();
     auto del = txn->del(collections_db_, lmdb::as_bytes(name));
@@ -221,14 +265,23 @@ Result<bool> Storage::delete_collection(const std::string& name) {
     }
     if (auto st = txn->commit(); !st.ok()) return st.error();
     for (const auto& alias : dropped_aliases) aliases_.erase(alias);
-    removed = it->second;
-    collections_.erase(it);
+    if (unopenable) {
+      unopenable_.erase(name);
+      if (auto dir = collection_dirs_.find(name); dir != collection_dirs_.end())
+        removed_dir = (fs::path(path_) / "collections" / dir->second).string();
+    } else {
+      removed = it->second;
+      collections_.erase(it);
+    }
     collection_dirs_.erase(name);
   }
-  // Requests still holding the collection keep it open; its files go once it is closed here.
-  removed->close();
   std::error_code ec;
-  fs::remove_all(removed->directory(), ec);
+  if (removed) {
+    // Requests still holding the collection keep it open; its files go once it is closed here.
+    removed->close();
+    removed_dir = removed->directory();
+  }
+  if (!removed_dir.empty()) fs::remove_all(removed_dir, ec);
   return true;
 }
 
@@ -336,6 +389,10 @@ Status Storage::import_collection(const std::string& name, const std::string& di
       return st;
     }
     if (auto it = collections_.find(name); it != collections_.end()) replaced = it->second;
+    if (unopenable_.erase(name) > 0) {
+      if (auto old = collection_dirs_.find(name); old != collection_dirs_.end())
+        fs::remove_all(fs::path(path_) / "collections" / old->second, ec);
+    }
     collections_[name] = opened.value();
     collection_dirs_[name] = new_dir;
   }

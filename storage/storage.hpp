@@ -12,6 +12,12 @@
 // - A directory holding another engine's data (collections/, aliases/, raft_state.json) but no
 //   catalog is refused, as is a catalog of a newer format; neither is ever modified.
 // - Alias changes of one request commit in one transaction.
+// - A collection whose catalog entry or configuration does not decode, or whose environment
+//   cannot be opened (LMDB's MDB_INVALID / MDB_CORRUPTED / MDB_PAGE_NOTFOUND, a failing scan),
+//   never fails open(): it is reported through the log sink, kept in `unopenable_` with the
+//   reason, and every request naming it (or an alias of it) gets that reason as an error; its
+//   directory is left as it is. The other collections serve. Deleting it, or recovering a
+//   snapshot over it, is what clears it.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -55,7 +61,10 @@ class Storage {
   // Resolves a collection name or alias.
   Result<std::shared_ptr<Collection>> collection(const std::string& name_or_alias) const;
   std::optional<std::string> resolve(const std::string& name_or_alias) const;
+  // The collections that serve (not those that could not be opened).
   std::vector<std::string> collection_names() const;
+  // Collections found at open that could not be opened: name -> the reason.
+  std::map<std::string, std::string> unopenable_collections() const;
 
   Status create_collection(const std::string& name, const CollectionConfig& config);
   // Returns false when there was no such collection.
@@ -89,6 +98,12 @@ class Storage {
   std::string catalog_entry(const std::string& dir, const CollectionConfig& config) const;
   // The log sink of collection `name`: lines prefixed with the collection's name.
   LogSink collection_log(const std::string& name) const;
+  // Opens the collection of one catalog entry at start-up (`entry_text` as stored).
+  Result<std::shared_ptr<Collection>> open_catalog_entry(const std::string& name,
+                                                         std::string_view entry_text,
+                                                         std::string& dir) const;
+  // The error requests to unopenable collection `name` get. mutex_ held.
+  Error unopenable_error(const std::string& name) const;
 
   std::string path_;
   std::shared_ptr<const CollectionConfigCodec> codec_;
@@ -99,7 +114,8 @@ class Storage {
 
   mutable std::shared_mutex mutex_;  // guards the maps below; writers also serialise catalog txns
   std::map<std::string, std::shared_ptr<Collection>> collections_;
-  std::map<std::string, std::string> collection_dirs_;
+  std::map<std::string, std::string> collection_dirs_;  // serving and unopenable ones
+  std::map<std::string, std::string> unopenable_;       // name -> why it could not be opened
   std::map<std::string, std::string> aliases_;
   uint64_t next_directory_number_ = 0;
 };

@@ -22,7 +22,13 @@
 // - After a restart, until the mutable copy of the stored graph is loaded (`ready_`), searches
 //   walk the stored image in place (`image_`, read through `image_view_`'s transaction, which
 //   pins its pages) on float32 vectors: the first answer needs only the pages it touches, not
-//   the whole image and codes read from disk.
+//   the whole image and codes read from disk. open_image checks only the image's header and its
+//   checksum; the body is verified against its checksum by load() on the indexing thread before
+//   the copy is trusted. Until then searches walk the unverified body, which cannot lead them
+//   outside the image or the view's vectors (hnsw_image.hpp), and every hit is scored on the
+//   stored vectors and checked against the view's live points: a damaged body can lower recall
+//   for that moment, never return a deleted point or a wrong score. A body that fails the check
+//   stops serving at once (exact scans) and the graph is rebuilt.
 // - Offsets are those of one offset space, `generation_` (ViewState::generation); a search on a
 //   view of another generation does not use the graph. For an offset compaction the indexing
 //   thread first builds the graph of the next generation beside the current one

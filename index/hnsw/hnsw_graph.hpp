@@ -82,7 +82,8 @@ class HnswGraph {
 
   // The flat image HnswImageView searches in place (see hnsw_image.hpp for the format).
   std::vector<std::byte> serialize() const;
-  // A mutable copy of an image, for further inserts. A kCorrupted Error on a malformed image.
+  // A mutable copy of an image, for further inserts, made only once the image is verified
+  // (header and body checksums). A kCorrupted Error on a malformed or damaged image.
   static Result<HnswGraph> from_image(std::span<const std::byte> image);
 
   // The graph's memory; defined in hnsw_graph_storage.hpp, used only inside index/hnsw.

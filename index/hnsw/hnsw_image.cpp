@@ -2,8 +2,12 @@
 // HnswGraph::from_image copies it back into a mutable graph. Format: hnsw_image.hpp.
 #include "index/hnsw/hnsw_image.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
+#include <vector>
 
+#include "common/crc32c.hpp"
 #include "index/hnsw/hnsw_graph.hpp"
 #include "index/hnsw/hnsw_graph_storage.hpp"
 #include "index/hnsw/hnsw_search_driver.hpp"
@@ -12,7 +16,7 @@ namespace sextant::index {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'X', 'H', 'N', 'S', 'W', '0', '1'};
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = HnswImageView::kFormatVersion;
 
 uint64_t align64(uint64_t bytes) { return (bytes + 63) / 64 * 64; }
 
@@ -27,17 +31,44 @@ HnswParams params_of(const HnswImageHeader& h) {
   return p;
 }
 
+uint32_t header_checksum(const HnswImageHeader& h) {
+  return crc32c({reinterpret_cast<const std::byte*>(&h), offsetof(HnswImageHeader, header_crc32c)});
+}
+
 }  // namespace
 
-// Read access for layer_search.hpp over an image.
+// Read access for layer_search.hpp over an image. The body may not be verified yet, so no list
+// is trusted (the invariant in hnsw_image.hpp): each is copied into a per-thread buffer with its
+// count clamped to the level's width and the links at or past `offset_limit` left out; an upper
+// level the node does not have, or whose list lies outside the upper section, reads as empty.
+// The caller consumes one list before asking for the next, as layer_search.hpp does.
 class HnswImageAccess {
  public:
   explicit HnswImageAccess(const HnswImageView& v)
       : v_(v), level0_stride_(1 + 2 * v.header_->m), upper_stride_(1 + v.header_->m) {}
   uint32_t capacity() const { return v_.header_->capacity; }
   const uint32_t* links(uint32_t node, int level) const {
-    if (level == 0) return v_.level0_ + size_t(node) * level0_stride_;
-    return v_.upper_links_ + v_.upper_at_[node] + size_t(level - 1) * upper_stride_;
+    thread_local std::vector<uint32_t> checked;
+    checked.assign(1, 0);
+    const uint32_t* list = nullptr;
+    size_t width = 0;
+    if (level == 0) {
+      list = v_.level0_ + size_t(node) * level0_stride_;
+      width = level0_stride_ - 1;
+    } else {
+      const uint64_t at = v_.upper_at_[node];
+      const uint64_t end = at + uint64_t(level) * upper_stride_;
+      if (v_.levels_[node] < level || at == ~0u || end > v_.header_->upper_links_words)
+        return checked.data();
+      list = v_.upper_links_ + at + size_t(level - 1) * upper_stride_;
+      width = upper_stride_ - 1;
+    }
+    const size_t count = std::min<size_t>(list[0], width);
+    const uint32_t limit = v_.header_->offset_limit;
+    for (size_t i = 0; i < count; ++i)
+      if (list[1 + i] < limit) checked.push_back(list[1 + i]);
+    checked[0] = uint32_t(checked.size() - 1);
+    return checked.data();
   }
   bool is_deleted(uint32_t node) const { return (v_.deleted_[node >> 6] >> (node & 63)) & 1; }
 
@@ -87,7 +118,6 @@ std::vector<std::byte> HnswGraph::serialize() const {
 
   std::vector<std::byte> image(h.total_bytes);
   std::byte* out = image.data();
-  std::memcpy(out, &h, sizeof h);
   if (s.capacity > 0) {
     std::memcpy(out + h.level0_at, s.level0.data(), size_t(s.capacity) * s.level0_stride * 4);
     std::memcpy(out + h.levels_at, s.levels.data(), s.capacity);
@@ -104,6 +134,9 @@ std::vector<std::byte> HnswGraph::serialize() const {
     }
   }
   (void)access;
+  h.body_crc32c = crc32c(std::span<const std::byte>(image).subspan(sizeof h));
+  h.header_crc32c = header_checksum(h);
+  std::memcpy(out, &h, sizeof h);
   return image;
 }
 
@@ -115,7 +148,9 @@ Result<HnswImageView> HnswImageView::open(std::span<const std::byte> image) {
   if (image.size() < sizeof(HnswImageHeader)) return fail("truncated header");
   const auto* h = reinterpret_cast<const HnswImageHeader*>(image.data());
   if (std::memcmp(h->magic, kMagic, sizeof kMagic) != 0) return fail("bad magic");
+  if (h->format_version == 1) return fail("format version 1 carries no checksum");
   if (h->format_version != kFormatVersion) return fail("unsupported format version");
+  if (header_checksum(*h) != h->header_crc32c) return fail("the header fails its checksum");
   if (h->total_bytes != image.size()) return fail("size mismatch");
   if (h->m < 2 || h->m > 512 || h->capacity % 64 != 0 || h->dim == 0 || h->distance > 3 ||
       h->datatype > 2)
@@ -128,7 +163,7 @@ Result<HnswImageView> HnswImageView::open(std::span<const std::byte> image) {
       h->upper_links_at + h->upper_links_words * 4 > h->total_bytes || h->level0_at % 64 ||
       h->levels_at % 64 || h->deleted_at % 64 || h->upper_at_at % 64 || h->upper_links_at % 64)
     return fail("sections out of bounds");
-  if (h->max_level >= 0 && h->entry_point >= h->capacity) return fail("bad entry point");
+  if (h->max_level >= 0 && h->entry_point >= h->offset_limit) return fail("bad entry point");
   if (h->offset_limit > h->capacity) return fail("bad offset limit");
 
   HnswImageView view;
@@ -141,6 +176,15 @@ Result<HnswImageView> HnswImageView::open(std::span<const std::byte> image) {
   view.upper_at_ = reinterpret_cast<const uint32_t*>(base + h->upper_at_at);
   view.upper_links_ = reinterpret_cast<const uint32_t*>(base + h->upper_links_at);
   return view;
+}
+
+Status HnswImageView::verify() const {
+  const auto* base = reinterpret_cast<const std::byte*>(header_);
+  const std::span<const std::byte> body(base + sizeof(HnswImageHeader),
+                                        header_->total_bytes - sizeof(HnswImageHeader));
+  if (crc32c(body) != header_->body_crc32c)
+    return Error::corrupted("invalid HNSW image: the body fails its checksum");
+  return {};
 }
 
 bool HnswImageView::contains(uint32_t offset) const {
@@ -167,6 +211,7 @@ std::vector<ScoredOffset> HnswImageView::search(const SearchRequest& request,
 Result<HnswGraph> HnswGraph::from_image(std::span<const std::byte> image) {
   auto view = HnswImageView::open(image);
   if (!view) return view.error();
+  if (auto verified = view->verify(); !verified.ok()) return verified.error();
   const HnswImageHeader& h = *view->header_;
   HnswGraph graph(view->params_);
   Storage& s = *graph.storage_;

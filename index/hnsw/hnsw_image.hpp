@@ -10,6 +10,17 @@
 //   upper     per node with level L >= 1: L x (1 + m) u32, levels 1..L
 // The memory must be 8-byte aligned and stay valid and unchanged while the view is used.
 // Later deletes are passed per search through SearchRequest::alive.
+//
+// Checksums (format version 2): `header_crc32c` is the CRC-32C (common/crc32c.hpp) of the header
+// bytes before it, checked by open() (O(1)); `body_crc32c` covers every byte after the header
+// (padding included), checked by verify() and from_image() (O(size)). Version 1 images carry no
+// checksum and are refused with kCorrupted ("format version 1 ...") so the caller rebuilds and
+// rewrites them.
+//
+// Invariant: a search on a view that was opened but not verified never leaves the image nor
+// visits an offset at or past the header's `offset_limit`, whatever the body holds (link counts
+// are clamped, out-of-range links and upper levels are skipped): a damaged body can only lower
+// recall until verify() finds it.
 #pragma once
 
 #include <cstddef>
@@ -48,13 +59,20 @@ struct HnswImageHeader {
   uint64_t upper_links_at;
   uint64_t upper_links_words;
   uint64_t total_bytes;
+  uint32_t header_crc32c;  // of the bytes above (version 2)
+  uint32_t body_crc32c;    // of bytes [sizeof(HnswImageHeader), total_bytes) (version 2)
 };
 
 class HnswImageView {
  public:
-  // Validates the header and section bounds (O(1)); a kCorrupted Error ("invalid HNSW image:
-  // ...") when malformed.
+  // The format version serialize() writes.
+  static constexpr uint32_t kFormatVersion = 2;
+
+  // Validates the header, its checksum and the section bounds (O(1)); a kCorrupted Error
+  // ("invalid HNSW image: ...") when malformed or of another format version.
   static Result<HnswImageView> open(std::span<const std::byte> image);
+  // Checks the body against its checksum (reads the whole image); kCorrupted when it differs.
+  Status verify() const;
 
   const HnswParams& params() const { return params_; }
   size_t points_count() const { return header_->points_count; }

@@ -3,6 +3,7 @@
 // images are refused with an error instead of being searched.
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <cstring>
 
 #include "index/hnsw/hnsw_graph.hpp"
@@ -143,6 +144,80 @@ TEST(HnswImage, MalformedImagesAreRefused) {
   std::memcpy(reinterpret_cast<std::byte*>(misaligned.data()) + 4, bytes.data(), bytes.size());
   EXPECT_FALSE(HnswImageView::open(
       {reinterpret_cast<const std::byte*>(misaligned.data()) + 4, bytes.size()}));
+}
+
+TEST(HnswImage, AFlippedBodyByteFailsVerificationAndTheCopy) {
+  Dataset data = clustered(800, 16, 131);
+  const std::vector<std::byte> bytes = build_graph(data, 800).serialize();
+  const AlignedImage whole(bytes);
+  const auto intact = HnswImageView::open(whole.span());
+  ASSERT_TRUE(intact) << intact.error().message;
+  EXPECT_TRUE(intact->verify().ok());
+
+  HnswImageHeader header;
+  std::memcpy(&header, bytes.data(), sizeof header);
+  for (uint64_t at : {header.level0_at + 5, header.levels_at + 1, header.total_bytes - 1}) {
+    AlignedImage flipped(bytes);
+    flipped.data()[at] ^= std::byte{0x10};
+    const auto view = HnswImageView::open(flipped.span());  // the header is intact: O(1) open
+    ASSERT_TRUE(view) << view.error().message;
+    const Status verified = view->verify();
+    ASSERT_FALSE(verified.ok()) << "flip at " << at;
+    EXPECT_EQ(verified.error().kind, ErrorKind::kCorrupted);
+    EXPECT_NE(verified.error().message.find("checksum"), std::string::npos);
+    EXPECT_FALSE(HnswGraph::from_image(flipped.span()));
+  }
+}
+
+TEST(HnswImage, AFlippedHeaderByteIsRefusedAtOpen) {
+  Dataset data = clustered(300, 16, 141);
+  const std::vector<std::byte> bytes = build_graph(data, 300).serialize();
+  for (size_t at : {size_t(12), offsetof(HnswImageHeader, entry_point),
+                    offsetof(HnswImageHeader, offset_limit) + 1}) {
+    AlignedImage flipped(bytes);
+    flipped.data()[at] ^= std::byte{0x01};
+    const auto view = HnswImageView::open(flipped.span());
+    ASSERT_FALSE(view) << "flip at " << at;
+    EXPECT_EQ(view.error().kind, ErrorKind::kCorrupted);
+  }
+}
+
+TEST(HnswImage, AFormatVersionOneImageIsRefusedForRebuilding) {
+  Dataset data = clustered(300, 16, 151);
+  AlignedImage image(build_graph(data, 300).serialize());
+  HnswImageHeader header;
+  std::memcpy(&header, image.data(), sizeof header);
+  header.format_version = 1;  // version 1 had no checksum fields: whatever they hold is ignored
+  std::memcpy(image.data(), &header, sizeof header);
+  const auto view = HnswImageView::open(image.span());
+  ASSERT_FALSE(view);
+  EXPECT_NE(view.error().message.find("format version 1"), std::string::npos);
+}
+
+TEST(HnswImage, SearchingAnUnverifiedGarbageBodyStaysInsideTheImage) {
+  Dataset data = clustered(1000, 16, 161);
+  const Dataset queries = clustered(20, 16, 162);
+  const std::vector<std::byte> bytes = build_graph(data, 1000).serialize();
+  HnswImageHeader header;
+  std::memcpy(&header, bytes.data(), sizeof header);
+  AlignedImage garbage(bytes);
+  uint64_t state = 12345;
+  for (uint64_t at = sizeof header; at < header.total_bytes; ++at) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    garbage.data()[at] = std::byte(state >> 56);
+  }
+  const auto view = HnswImageView::open(garbage.span());
+  ASSERT_TRUE(view) << view.error().message;
+  EXPECT_FALSE(view->verify().ok());
+  const VectorSource source = data.source();
+  for (size_t q = 0; q < queries.rows(); ++q) {
+    SearchRequest request;
+    request.query = queries.row(q);
+    request.k = 10;
+    request.ef = 40;
+    for (const ScoredOffset& hit : view->search(request, source))
+      EXPECT_LT(hit.offset, header.offset_limit);
+  }
 }
 
 }  // namespace

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "common/crc32c.hpp"
 #include "index/hnsw/hnsw_image.hpp"
-#include "storage/crc32c.hpp"
 #include "tests/storage/stored_index_fixture.hpp"
 
 namespace sextant::storage {
@@ -186,6 +186,62 @@ TEST_F(GraphImage, TruncatedImageIsDetectedAndRebuilt) {
   wait_for_log("stored HNSW graph image is unusable (invalid HNSW image: size mismatch)");
   wait_indexed();
   expect_search_finds_every_point();
+}
+
+TEST_F(GraphImage, FlippedBodyByteIsDetectedAndRebuilt) {
+  write_indexed_store();
+  edit_graph_table([&](lmdb::Txn& txn, MDB_dbi db) {
+    auto image = stored(txn, db, "image0");
+    index::HnswImageHeader header;
+    std::memcpy(&header, image.data(), sizeof header);
+    image[header.level0_at + 9] ^= std::byte{0x40};  // a link in level 0
+    store(txn, db, "image0", image);
+  });
+  open();
+  const std::string line = wait_for_log("invalid HNSW image: the body fails its checksum");
+  EXPECT_NE(line.find("the graph is rebuilt from the stored vectors"), std::string::npos) << line;
+  wait_indexed();
+  expect_search_finds_every_point();
+  close();
+  const size_t reported = log_lines().size();
+  open();  // rewritten intact: nothing to report
+  wait_indexed();
+  close();
+  EXPECT_EQ(log_lines().size(), reported);
+}
+
+TEST_F(GraphImage, FlippedHeaderByteIsDetectedAndRebuilt) {
+  write_indexed_store();
+  edit_graph_table([&](lmdb::Txn& txn, MDB_dbi db) {
+    auto image = stored(txn, db, "image0");
+    image[offsetof(index::HnswImageHeader, ef_construct)] ^= std::byte{0x01};
+    store(txn, db, "image0", image);
+  });
+  open();
+  wait_for_log("invalid HNSW image: the header fails its checksum");
+  wait_indexed();
+  expect_search_finds_every_point();
+}
+
+TEST_F(GraphImage, FormatVersionOneImageIsRebuiltAndRewrittenInVersionTwo) {
+  write_indexed_store();
+  edit_graph_table([&](lmdb::Txn& txn, MDB_dbi db) {
+    auto image = stored(txn, db, "image0");
+    const uint32_t version = 1;
+    std::memcpy(image.data() + offsetof(index::HnswImageHeader, format_version), &version, 4);
+    store(txn, db, "image0", image);
+  });
+  open();
+  wait_for_log("invalid HNSW image: format version 1 carries no checksum");
+  wait_indexed();
+  expect_search_finds_every_point();
+  close();
+  edit_graph_table([&](lmdb::Txn& txn, MDB_dbi db) {
+    auto image = stored(txn, db, "image0");
+    index::HnswImageHeader header;
+    std::memcpy(&header, image.data(), sizeof header);
+    EXPECT_EQ(header.format_version, index::HnswImageView::kFormatVersion);
+  });
 }
 
 }  // namespace

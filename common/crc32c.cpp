@@ -1,9 +1,9 @@
 // CRC-32C (crc32c.hpp): a 256-entry table built at compile time.
-#include "storage/crc32c.hpp"
+#include "common/crc32c.hpp"
 
 #include <array>
 
-namespace sextant::storage {
+namespace sextant {
 namespace {
 
 constexpr uint32_t kPolynomial = 0x82F63B78u;  // Castagnoli, bit-reversed
@@ -28,4 +28,4 @@ uint32_t crc32c(std::span<const std::byte> bytes, uint32_t crc) {
   return ~crc;
 }
 
-}  // namespace sextant::storage
+}  // namespace sextant
