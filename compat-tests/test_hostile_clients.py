@@ -287,6 +287,22 @@ def test_timeout_within_limits_is_served(api, collection_factory):
     assert count.expect(200).result == {"count": 1}
 
 
+def test_update_wait_with_zero_timeout_still_applies(api, collection_factory):
+    """timeout=0 bounds only the wait: the answer may be wait_timeout, the update still lands."""
+    name = collection_factory({"vectors": {"size": 2, "distance": "Dot"}})
+    response = api.put(f"/collections/{name}/points", params={"wait": "true", "timeout": "0"},
+                       json={"points": [{"id": 7, "vector": [0, 1]}]}).expect(200)
+    print(f"\nupsert wait=true timeout=0: {response.status} {response.result}")
+    assert response.result["status"] in ("completed", "wait_timeout")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        count = api.post(f"/collections/{name}/points/count", json={}).expect(200)
+        if count.result["count"] == 1:
+            break
+        time.sleep(0.05)
+    assert count.result == {"count": 1}
+
+
 @pytest.mark.owns_server
 @pytest.mark.sextant_only
 def test_query_past_its_timeout_answers_408(limited_server):

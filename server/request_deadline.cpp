@@ -70,7 +70,15 @@ std::variant<std::optional<RequestDeadline>, api::Response> request_deadline(
     return api::error_response(400, "Query deserialize error: invalid digit found in string",
                                started);
   }
-  if (seconds == 0) {
+  bool retrieve = route->suffix == "/points" && method == api::HttpMethod::kPost;
+  bool is_update = route->operation.empty() && !retrieve;
+  if (is_update) {
+    // Qdrant's UpdateParams: any whole number of seconds, 0 included, and it bounds only the
+    // wait; without wait=true there is nothing to bound.
+    auto wait = query.find("wait");
+    if (wait == query.end() || (wait->second != "true" && !wait->second.empty()))
+      return std::optional<RequestDeadline>();
+  } else if (seconds == 0) {
     return api::error_response(
         400, "Query deserialize error: invalid value: integer `0`, expected a nonzero u64",
         started);
@@ -81,8 +89,7 @@ std::variant<std::optional<RequestDeadline>, api::Response> request_deadline(
   if (seconds > kMaxSeconds) return std::optional<RequestDeadline>();
   deadline.at = started + std::chrono::seconds(seconds);
   deadline.timeout_sec = seconds;
-  bool retrieve = route->suffix == "/points" && method == api::HttpMethod::kPost;
-  deadline.is_update = route->operation.empty() && !retrieve;
+  deadline.is_update = is_update;
   deadline.operation = retrieve ? "retrieve" : std::string(route->operation);
   return std::optional<RequestDeadline>(std::move(deadline));
 }

@@ -4,9 +4,9 @@
 //
 //   read routes (query, search, recommend, discover, groups, scroll, count, facet, matrix,
 //   retrieve)      408 "Timeout: Timeout error: Operation '<op>' timed out after <n>s"
-//   update routes  200 with result {"operation_id": null, "status": "wait_timeout"}: the
-//                  update was taken and goes on; only the wait for it ended (Qdrant's
-//                  UpdateStatus::WaitTimeout)
+//   update routes  with wait=true only (0 allowed, as Qdrant's UpdateParams): 200 with
+//                  result {"operation_id": null, "status": "wait_timeout"}: the update was
+//                  taken and goes on; only the wait for it ended (UpdateStatus::WaitTimeout)
 //
 // A read request still queued for a worker when its deadline passes is answered without
 // running; an update is always run once accepted. A running handler is not interrupted: its

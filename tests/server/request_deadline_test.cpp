@@ -38,9 +38,17 @@ TEST(RequestDeadlineTest, ReadRoutesGetQdrantsOperationNames) {
 }
 
 TEST(RequestDeadlineTest, UpdatesEndTheWaitWithWaitTimeout) {
-  auto deadline = std::get<std::optional<RequestDeadline>>(
-      deadline_for("/collections/{collection_name}/points", "2", api::HttpMethod::kPut));
+  const std::string upsert = "/collections/{collection_name}/points";
+  auto started = Clock::now();
+  auto outcome = request_deadline(upsert, api::HttpMethod::kPut,
+                                  {{"timeout", "0"}, {"wait", "true"}}, started);
+  auto deadline = std::get<std::optional<RequestDeadline>>(outcome);
   ASSERT_TRUE(deadline.has_value());
+  EXPECT_EQ(deadline->at, started);
+  // Without wait=true there is no wait to bound.
+  auto no_wait =
+      std::get<std::optional<RequestDeadline>>(deadline_for(upsert, "2", api::HttpMethod::kPut));
+  EXPECT_FALSE(no_wait.has_value());
   EXPECT_TRUE(deadline->is_update);
   api::Response response = timeout_response(*deadline, Clock::now());
   EXPECT_EQ(response.status, 200);
