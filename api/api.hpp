@@ -38,6 +38,9 @@ struct ApiConfig {
   std::optional<uint32_t> default_segment_number;
   uint32_t worker_threads = 0;  // 0: all cores; search / indexing pool size
   uint64_t max_request_size_bytes = 32ull << 20;
+  // Recover from an http(s) location: the longest wait to connect, and for any progress after.
+  uint32_t snapshot_download_connect_timeout_sec = 30;
+  uint32_t snapshot_download_read_timeout_sec = 60;
   // Embedding models: the name clients use -> model directory (embed/).
   std::map<std::string, std::string> embedding_models;
   // Hugging Face hub caches to look models up in (from HF_HUB_CACHE / HF_HOME).

@@ -41,6 +41,13 @@ struct ServiceConfig {
   bool enable_tls = false;
   uint32_t http_keep_alive_timeout_sec = 5;
   uint32_t http_client_request_timeout_sec = 5;
+  // Sextant's defences against slow and hostile clients (no Qdrant key exists for these).
+  // Open connections beyond max_connections get a 503 and are closed at once.
+  uint32_t max_connections = 4096;
+  // A request body may take http_body_timeout_sec plus one second per
+  // http_body_min_rate_bytes_per_sec bytes received; slower senders are disconnected.
+  uint32_t http_body_timeout_sec = 30;
+  uint32_t http_body_min_rate_bytes_per_sec = 1024;
   std::optional<std::string> metrics_prefix;
 };
 
@@ -75,6 +82,13 @@ struct PerformanceConfig {
   std::optional<uint32_t> update_rate_limit;
 };
 
+// Recover from an http(s) location (Sextant keys): the longest wait to connect, and for any
+// progress after it (a stalled peer fails the recover instead of holding a thread).
+struct SnapshotDownloadConfig {
+  uint32_t connect_timeout_sec = 30;
+  uint32_t read_timeout_sec = 60;
+};
+
 struct StorageConfig {
   std::string storage_path = "./storage";
   std::string snapshots_path = "./snapshots";
@@ -84,6 +98,7 @@ struct StorageConfig {
   HnswIndexConfig hnsw_index;
   PerformanceConfig performance;
   std::optional<uint64_t> max_collections;
+  SnapshotDownloadConfig snapshot_download;
 };
 
 // Built-in sentence-embedding models: the name clients use -> model directory.

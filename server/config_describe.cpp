@@ -46,6 +46,10 @@ std::vector<std::string> describe_config(const Config& c) {
   add("service.enable_tls", flag(s.enable_tls));
   add("service.http_keep_alive_timeout_sec", std::to_string(s.http_keep_alive_timeout_sec));
   add("service.http_client_request_timeout_sec", std::to_string(s.http_client_request_timeout_sec));
+  add("service.max_connections", std::to_string(s.max_connections));
+  add("service.http_body_timeout_sec", std::to_string(s.http_body_timeout_sec));
+  add("service.http_body_min_rate_bytes_per_sec",
+      std::to_string(s.http_body_min_rate_bytes_per_sec));
   add("service.metrics_prefix", optional_text(s.metrics_prefix));
   if (s.enable_tls) {
     add("tls.cert", c.tls.cert);
@@ -58,6 +62,10 @@ std::vector<std::string> describe_config(const Config& c) {
   add("storage.temp_path", optional_text(st.temp_path));
   add("storage.on_disk_payload", flag(st.on_disk_payload));
   add("storage.max_collections", optional_text(st.max_collections));
+  add("storage.snapshot_download.connect_timeout_sec",
+      std::to_string(st.snapshot_download.connect_timeout_sec));
+  add("storage.snapshot_download.read_timeout_sec",
+      std::to_string(st.snapshot_download.read_timeout_sec));
   add("storage.optimizers.deleted_threshold",
       optional_text(std::optional<double>(st.optimizers.deleted_threshold)));
   add("storage.optimizers.vacuum_min_vector_number",

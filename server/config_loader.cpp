@@ -152,6 +152,10 @@ const std::map<std::string, Setter>& known_keys() {
        int_setter<uint32_t>(FIELD(service.http_keep_alive_timeout_sec))},
       {"service.http_client_request_timeout_sec",
        int_setter<uint32_t>(FIELD(service.http_client_request_timeout_sec))},
+      {"service.max_connections", int_setter<uint32_t>(FIELD(service.max_connections))},
+      {"service.http_body_timeout_sec", int_setter<uint32_t>(FIELD(service.http_body_timeout_sec))},
+      {"service.http_body_min_rate_bytes_per_sec",
+       int_setter<uint32_t>(FIELD(service.http_body_min_rate_bytes_per_sec))},
       {"service.metrics_prefix", optional_string_setter(FIELD(service.metrics_prefix))},
       {"tls.cert", string_setter(FIELD(tls.cert))},
       {"tls.key", string_setter(FIELD(tls.key))},
@@ -161,6 +165,10 @@ const std::map<std::string, Setter>& known_keys() {
       {"storage.temp_path", optional_string_setter(FIELD(storage.temp_path))},
       {"storage.on_disk_payload", bool_setter(FIELD(storage.on_disk_payload))},
       {"storage.max_collections", optional_int_setter<uint64_t>(FIELD(storage.max_collections))},
+      {"storage.snapshot_download.connect_timeout_sec",
+       int_setter<uint32_t>(FIELD(storage.snapshot_download.connect_timeout_sec))},
+      {"storage.snapshot_download.read_timeout_sec",
+       int_setter<uint32_t>(FIELD(storage.snapshot_download.read_timeout_sec))},
       {"storage.optimizers.deleted_threshold",
        [](Config& c, const ConfigValue& v) -> std::string {
          if (v.is_null) return "must not be null";
@@ -266,6 +274,19 @@ std::string validate(const Config& config) {
   }
   if (config.service.http_client_request_timeout_sec == 0) {
     return "service.http_client_request_timeout_sec: must be at least 1";
+  }
+  if (config.service.max_connections == 0) return "service.max_connections: must be at least 1";
+  if (config.service.http_body_timeout_sec == 0) {
+    return "service.http_body_timeout_sec: must be at least 1";
+  }
+  if (config.service.http_body_min_rate_bytes_per_sec == 0) {
+    return "service.http_body_min_rate_bytes_per_sec: must be at least 1";
+  }
+  if (config.storage.snapshot_download.connect_timeout_sec == 0) {
+    return "storage.snapshot_download.connect_timeout_sec: must be at least 1";
+  }
+  if (config.storage.snapshot_download.read_timeout_sec == 0) {
+    return "storage.snapshot_download.read_timeout_sec: must be at least 1";
   }
   if (config.storage.storage_path.empty()) return "storage.storage_path: must not be empty";
   if (config.storage.snapshots_path.empty()) return "storage.snapshots_path: must not be empty";

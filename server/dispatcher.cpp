@@ -145,6 +145,13 @@ PreparedRequest Dispatcher::prepare(RequestHead head) const {
     return prepared;
   }
 
+  auto deadline = request_deadline(match.route->pattern, method, *query, prepared.started);
+  if (auto* bad_timeout = std::get_if<api::Response>(&deadline)) {
+    prepared.early_response = std::move(*bad_timeout);
+    return prepared;
+  }
+  prepared.deadline = std::get<std::optional<RequestDeadline>>(std::move(deadline));
+
   api::Request& request = prepared.request;
   request.method = method;
   request.path = decode_path_segment(match_path);

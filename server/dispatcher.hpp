@@ -25,6 +25,7 @@
 #include "api/http_types.hpp"
 #include "api/router.hpp"
 #include "server/auth.hpp"
+#include "server/request_deadline.hpp"
 #include "server/request_metrics.hpp"
 
 namespace sextant::server {
@@ -47,6 +48,8 @@ struct PreparedRequest {
   const api::Route* route = nullptr;
   api::Request request;
   uint64_t body_limit_bytes = 0;
+  // The request's `timeout` query parameter, on the routes that take one.
+  std::optional<RequestDeadline> deadline;
 };
 
 struct DispatcherOptions {

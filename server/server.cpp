@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <condition_variable>
 #include <cstdlib>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "server/auth.hpp"
+#include "server/connection_refusal.hpp"
 #include "server/dispatcher.hpp"
 #include "server/log.hpp"
 #include "server/request_metrics.hpp"
@@ -75,6 +77,29 @@ struct Server::State {
         std::chrono::seconds(config.service.http_keep_alive_timeout_sec);
     session_env.settings.request_head_timeout =
         std::chrono::seconds(config.service.http_client_request_timeout_sec);
+    session_env.settings.body_timeout = std::chrono::seconds(config.service.http_body_timeout_sec);
+    session_env.settings.body_min_rate_bytes_per_sec =
+        config.service.http_body_min_rate_bytes_per_sec;
+  }
+
+  // On the acceptor's strand. Sessions only leave the registry concurrently, so a count under
+  // the limit here stays under it until the new session is added.
+  void serve(tcp::socket socket) {
+    const uint32_t limit = config.service.max_connections;
+    if (registry.count() >= limit) {
+      auto now = std::chrono::steady_clock::now();
+      ++refused_since_log;
+      if (now - last_refusal_log >= std::chrono::seconds(10)) {
+        log_warn("connection limit reached (service.max_connections = " + std::to_string(limit) +
+                 "): refused " + std::to_string(refused_since_log) + " connection(s)");
+        last_refusal_log = now;
+        refused_since_log = 0;
+      }
+      if (tls) return refuse_tls_connection(std::move(socket));
+      return refuse_plain_connection(std::move(socket), limit);
+    }
+    if (tls) return start_tls_session(std::move(socket), *tls, session_env);
+    start_plain_session(std::move(socket), session_env);
   }
 
   void accept() {
@@ -84,13 +109,20 @@ struct Server::State {
                               if (ec == net::error::operation_aborted || !acceptor.is_open())
                                 return;
                               log_warn("accept failed: " + ec.message());
-                            } else if (tls) {
-                              start_tls_session(std::move(socket), *tls, session_env);
+                              // Out of descriptors: wait a little rather than spin on accept.
+                              if (ec == net::error::no_descriptors) return accept_later();
                             } else {
-                              start_plain_session(std::move(socket), session_env);
+                              serve(std::move(socket));
                             }
                             accept();
                           });
+  }
+
+  void accept_later() {
+    accept_retry.expires_after(std::chrono::milliseconds(100));
+    accept_retry.async_wait([this](boost::system::error_code ec) {
+      if (!ec && acceptor.is_open()) accept();
+    });
   }
 
   const Config& config;
@@ -107,6 +139,9 @@ struct Server::State {
   std::optional<net::ssl::context> tls;
   tcp::acceptor acceptor;
   net::signal_set signals;
+  net::steady_timer accept_retry{acceptor.get_executor()};
+  std::chrono::steady_clock::time_point last_refusal_log;
+  uint64_t refused_since_log = 0;
   SessionEnv session_env;
   std::vector<std::thread> threads;
 
@@ -214,6 +249,7 @@ void Server::drain(std::chrono::seconds grace_period) {
   net::post(s.acceptor.get_executor(), [&s] {
     boost::system::error_code ignored;
     s.acceptor.close(ignored);
+    s.accept_retry.cancel();
   });
   s.registry.begin_draining();
   auto deadline = std::chrono::steady_clock::now() + grace_period;

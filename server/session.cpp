@@ -5,6 +5,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -69,7 +70,9 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
 
   template <typename... StreamArgs>
   Session(SessionEnv& env, StreamArgs&&... stream_args)
-      : env_(env), stream_(std::forward<StreamArgs>(stream_args)...) {}
+      : env_(env),
+        stream_(std::forward<StreamArgs>(stream_args)...),
+        deadline_timer_(stream_.get_executor()) {}
 
   ~Session() override {
     if (registry_id_) env_.registry.remove(registry_id_);
@@ -171,22 +174,23 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     parser_->get().body().receiver = receiver;
   }
 
+  // The body is read piece by piece; after each piece the deadline moves on by the time the
+  // minimum rate allows for the bytes received so far (SessionSettings).
   void read_body() {
-    if (parser_->get().body().receiver) return read_body_piece();
-    lowest_layer().expires_after(env_.settings.body_timeout);
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_body(ec); });
+    body_started_ = std::chrono::steady_clock::now();
+    body_bytes_read_ = 0;
+    read_body_piece();
   }
 
-  // A streamed body (a snapshot upload) may rightly take longer than body_timeout in all, so
-  // it is read piece by piece and the timeout bounds the wait for each piece instead.
   void read_body_piece() {
     if (parser_->is_done()) return on_body({});
-    lowest_layer().expires_after(env_.settings.body_timeout);
+    const auto& settings = env_.settings;
+    auto earned = std::chrono::seconds(body_bytes_read_ / settings.body_min_rate_bytes_per_sec);
+    lowest_layer().expires_at(body_started_ + settings.body_timeout + earned);
     http::async_read_some(stream_, buffer_, *parser_,
-                          [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                          [self = this->shared_from_this()](beast::error_code ec, size_t bytes) {
                             if (ec) return self->on_body(ec);
+                            self->body_bytes_read_ += bytes;
                             self->read_body_piece();
                           });
   }
@@ -216,17 +220,47 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
       return send(env_.dispatcher.execute(prepared_, body.text));
     }
     auto self = this->shared_from_this();
-    bool submitted = env_.workers.submit([self] {
-      api::Response response =
-          self->env_.dispatcher.execute(self->prepared_, self->parser_->get().body().text);
-      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-        self->send(std::move(response));
-      });
+    const uint64_t serial = ++request_serial_;
+    bool submitted = env_.workers.submit([self, serial] {
+      api::Response response = self->run_unless_expired();
+      net::post(self->stream_.get_executor(),
+                [self, serial, response = std::move(response)]() mutable {
+                  self->answer(serial, std::move(response));
+                });
     });
     if (!submitted) {
       close_after_response_ = true;
-      send(api::error_response(503, "Service is shutting down"));
+      return send(api::error_response(503, "Service is shutting down"));
     }
+    if (prepared_.deadline) arm_deadline(serial);
+  }
+
+  // On a worker thread. A read whose deadline passed while it waited in the queue is not run.
+  api::Response run_unless_expired() {
+    const auto& deadline = prepared_.deadline;
+    if (deadline && !deadline->is_update && std::chrono::steady_clock::now() >= deadline->at) {
+      return timeout_response(*deadline, prepared_.started);
+    }
+    return env_.dispatcher.execute(prepared_, parser_->get().body().text);
+  }
+
+  // The request's `timeout` (request_deadline.hpp): whichever of the handler's answer and
+  // the deadline comes first is sent; the other is dropped.
+  void arm_deadline(uint64_t serial) {
+    deadline_timer_.expires_at(prepared_.deadline->at);
+    deadline_timer_.async_wait([self = this->shared_from_this(), serial](beast::error_code ec) {
+      if (ec || serial != self->request_serial_ || self->answered_serial_ == serial) return;
+      // The handler still runs and reads this request's buffers: no next request here.
+      self->close_after_response_ = true;
+      self->answer(serial, timeout_response(*self->prepared_.deadline, self->prepared_.started));
+    });
+  }
+
+  void answer(uint64_t serial, api::Response response) {
+    if (answered_serial_ == serial) return;  // the deadline answered first
+    answered_serial_ = serial;
+    deadline_timer_.cancel();
+    send(std::move(response));
   }
 
   void send_plain_error(int status) {
@@ -314,6 +348,12 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
 
   SessionEnv& env_;
   Stream stream_;
+  net::steady_timer deadline_timer_;
+  // Requests handed to the worker pool are numbered; answered_serial_ is the last answered.
+  uint64_t request_serial_ = 0;
+  uint64_t answered_serial_ = 0;
+  std::chrono::steady_clock::time_point body_started_;
+  uint64_t body_bytes_read_ = 0;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<RequestBody>> parser_;
   PreparedRequest prepared_;

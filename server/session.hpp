@@ -2,8 +2,9 @@
 // advanced-server shape). A session reads a request head, lets the Dispatcher decide
 // (preflight, 401/403/404, oversize body) before reading the body, reads the body into memory
 // or, for routes that stream it (snapshot uploads), into the route's receiver piece by piece
-// (request_body.hpp), runs the handler inline or on the worker pool, writes the response and
-// loops until the peer closes, a timeout fires, or the server drains.
+// (request_body.hpp), runs the handler inline or on the worker pool (answering at the
+// request's `timeout` deadline instead if that comes first; request_deadline.hpp), writes the
+// response and loops until the peer closes, a timeout fires, or the server drains.
 //
 // Ownership: a session keeps itself alive through shared_ptr captures in its pending
 // operations (including a handler running on the worker pool); SessionEnv and everything it
@@ -51,10 +52,15 @@ class SessionRegistry {
   bool draining_ = false;
 };
 
+// Time limits against slow and hostile clients. A head must arrive whole within its timeout
+// however it trickles in (a slowloris sending a byte at a time is cut off); a body gets
+// body_timeout plus one second per body_min_rate_bytes_per_sec bytes received, so a large
+// body that keeps arriving at a fair rate passes and one that crawls or stalls is cut off.
 struct SessionSettings {
   std::chrono::seconds keep_alive_timeout{5};    // idle time allowed between requests
   std::chrono::seconds request_head_timeout{5};  // time to receive a request head
-  std::chrono::seconds body_timeout{300};  // time to receive a body (a streamed one: each piece)
+  std::chrono::seconds body_timeout{30};
+  uint64_t body_min_rate_bytes_per_sec = 1024;
   std::chrono::seconds write_timeout{300};
 };
 

@@ -2,6 +2,7 @@
 #include "api/handlers/snapshot_handlers.hpp"
 
 #include <boost/json.hpp>
+#include <chrono>
 
 #include "api/handler_support.hpp"
 #include "api/parse/snapshot_upload.hpp"
@@ -111,8 +112,12 @@ Result<json::value> recover_from_location(ApiContext& context, Request& request)
     if (!value->is_string()) return Error::format("invalid type for `api_key`: expected a string");
     api_key = std::string(value->get_string());
   }
+  storage::snapshot::DownloadTimeouts timeouts;
+  timeouts.connect = std::chrono::seconds(context.config.snapshot_download_connect_timeout_sec);
+  timeouts.read = std::chrono::seconds(context.config.snapshot_download_read_timeout_sec);
   if (auto st = storage::snapshot::recover_collection_from_location(
-          context.storage, context.config.snapshots_path, url, collection, checksum, api_key);
+          context.storage, context.config.snapshots_path, url, collection, checksum, api_key,
+          timeouts);
       !st.ok())
     return st.error();
   return json::value(true);

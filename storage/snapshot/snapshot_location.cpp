@@ -44,7 +44,8 @@ Result<std::string> local_path_of(const std::string& location) {
 Status recover_collection_from_location(Storage& storage, const std::string& snapshots_path,
                                         const std::string& location, const std::string& collection,
                                         const std::optional<std::string>& expected_checksum,
-                                        const std::string& api_key) {
+                                        const std::string& api_key,
+                                        const DownloadTimeouts& download_timeouts) {
   if (location.rfind("file://", 0) == 0) {
     auto path = local_path_of(location);
     if (!path.ok()) return path.error();
@@ -58,7 +59,8 @@ Status recover_collection_from_location(Storage& storage, const std::string& sna
     if (!scratch.ok()) return scratch.error();
     const std::string downloaded =
         (std::filesystem::path(scratch->path()) / "download.snapshot").string();
-    if (auto st = download_snapshot(location, downloaded, api_key); !st.ok()) return st;
+    if (auto st = download_snapshot(location, downloaded, api_key, download_timeouts); !st.ok())
+      return st;
     return recover_collection(storage, snapshots_path, downloaded, collection, expected_checksum);
   }
   return Error::bad_request("Unsupported snapshot URL scheme in " + location +

@@ -13,16 +13,19 @@
 #include <string>
 
 #include "common/status.hpp"
+#include "storage/snapshot/snapshot_download.hpp"
 #include "storage/storage.hpp"
 
 namespace sextant::storage::snapshot {
 
 // Replaces (or creates) `collection` from the snapshot at `location`. `expected_checksum`, when
 // given, must match the snapshot's sha256; `api_key`, when not empty, is sent to an http(s)
-// server as its `api-key` header.
+// server as its `api-key` header; `download_timeouts` bound how long a stalled peer may hold
+// the calling thread.
 Status recover_collection_from_location(Storage& storage, const std::string& snapshots_path,
                                         const std::string& location, const std::string& collection,
                                         const std::optional<std::string>& expected_checksum,
-                                        const std::string& api_key);
+                                        const std::string& api_key,
+                                        const DownloadTimeouts& download_timeouts = {});
 
 }  // namespace sextant::storage::snapshot

@@ -99,6 +99,33 @@ TEST_F(ConfigTest, EnvironmentOverridesFilesWithTypeConversion) {
   EXPECT_TRUE(result.warnings.empty());
 }
 
+TEST_F(ConfigTest, SlowClientLimitsHaveDefaultsAndTakeOverrides) {
+  auto defaults = load();
+  ASSERT_TRUE(defaults.config) << defaults.error;
+  EXPECT_EQ(defaults.config->service.max_connections, 4096u);
+  EXPECT_EQ(defaults.config->service.http_body_timeout_sec, 30u);
+  EXPECT_EQ(defaults.config->service.http_body_min_rate_bytes_per_sec, 1024u);
+  EXPECT_EQ(defaults.config->storage.snapshot_download.connect_timeout_sec, 30u);
+  EXPECT_EQ(defaults.config->storage.snapshot_download.read_timeout_sec, 60u);
+
+  write("config/config.yaml",
+        "service:\n  max_connections: 64\n  http_body_timeout_sec: 7\n"
+        "storage:\n  snapshot_download:\n    connect_timeout_sec: 3\n");
+  auto result = load({{"QDRANT__SERVICE__HTTP_BODY_MIN_RATE_BYTES_PER_SEC", "500"},
+                      {"QDRANT__STORAGE__SNAPSHOT_DOWNLOAD__READ_TIMEOUT_SEC", "4"}});
+  ASSERT_TRUE(result.config) << result.error;
+  EXPECT_EQ(result.config->service.max_connections, 64u);
+  EXPECT_EQ(result.config->service.http_body_timeout_sec, 7u);
+  EXPECT_EQ(result.config->service.http_body_min_rate_bytes_per_sec, 500u);
+  EXPECT_EQ(result.config->storage.snapshot_download.connect_timeout_sec, 3u);
+  EXPECT_EQ(result.config->storage.snapshot_download.read_timeout_sec, 4u);
+  EXPECT_TRUE(result.warnings.empty());
+
+  auto zero = load({{"QDRANT__SERVICE__MAX_CONNECTIONS", "0"}});
+  EXPECT_FALSE(zero.config);
+  EXPECT_EQ(zero.error, "service.max_connections: must be at least 1");
+}
+
 TEST_F(ConfigTest, NullResetsAnOptionalSetting) {
   write("config/config.yaml", "service:\n  grpc_port: null\n  api_key: ~\n");
   auto result = load();
