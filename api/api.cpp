@@ -113,7 +113,9 @@ std::string Api::telemetry_collections_json() const {
                               {"init_time_ms", 0},
                               {"config", collection_config_json(collection.value()->config())},
                               {"shards", boost::json::array{}},
-                              {"points_count", s.points_count}});
+                              {"points_count", s.points_count},
+                              {"storage", boost::json::object{{"map_size_bytes", s.map_size_bytes},
+                                                              {"data_bytes", s.data_bytes}}}});
     }
   }
   return boost::json::serialize(collections);

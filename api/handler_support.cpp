@@ -24,9 +24,8 @@ int http_status(ErrorKind kind) {
       return 408;
     case ErrorKind::kPayloadTooLarge:
       return 413;
-    case ErrorKind::kInsufficientStorage:
-      return 507;
     case ErrorKind::kInternal:
+    case ErrorKind::kInsufficientStorage:  // Qdrant answers a full disk with 500
     case ErrorKind::kCorrupted:
       return 500;
     case ErrorKind::kUnavailable:

@@ -28,7 +28,7 @@ enum class ErrorKind {
   kForbidden,            // 403 "Forbidden: ..."
   kTimeout,              // 408 "Timeout: ..."
   kPayloadTooLarge,      // 413
-  kInsufficientStorage,  // 507
+  kInsufficientStorage,  // 500 "Service internal error: No space left on device: ..." (Qdrant's)
   kInternal,             // 500 "Service internal error: ..."
   kCorrupted,            // 500: stored bytes or a model file exist but cannot be read as such
   kUnavailable,          // 503: the service is shutting down
@@ -56,6 +56,12 @@ struct Error {
   }
   static Error format(const std::string& d) {
     return {ErrorKind::kFormat, "Format error in JSON body: " + d};
+  }
+  // A write refused or failed because the filesystem (or an LMDB map) is full. Qdrant answers
+  // this as a service error (500) worded "No space left on device: ...".
+  static Error no_space(const std::string& d) {
+    return {ErrorKind::kInsufficientStorage,
+            "Service internal error: No space left on device: " + d};
   }
   static Error collection_not_found(const std::string& name) {
     return not_found("Collection `" + name + "` doesn't exist!");

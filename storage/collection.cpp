@@ -4,6 +4,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "storage/disk_space.hpp"
 #include "storage/point_filter.hpp"
 #include "storage/point_layout.hpp"
 
@@ -197,6 +198,11 @@ void Collection::compact_if_needed(const std::shared_ptr<const ReadView>& view, 
   const uint64_t dead = state.offset_limit - state.alive_count;
   if (dead < std::max<uint64_t>(schema_->vacuum_min_vector_number, state.alive_count)) return;
   if (state.offset_limit < compaction_retry_limit_) return;
+  // The rewrite copies every live point into new pages before the old ones are freed: put off
+  // while the filesystem cannot hold that copy.
+  const uint64_t live_bytes =
+      env_->usage().used_bytes * state.alive_count / std::max<uint64_t>(1, state.offset_limit);
+  if (!require_free_space(directory_, live_bytes, "offset compaction").ok()) return;
   auto new_to_old = std::make_shared<std::vector<uint32_t>>();
   new_to_old->reserve(state.alive_count);
   state.alive->for_each(state.offset_limit,
@@ -339,6 +345,9 @@ CollectionStats Collection::stats() const {
   stats.compactions = compactions_.load();
   stats.last_compaction_prepare_ms = last_compaction_prepare_ms_.load();
   stats.last_compaction_rewrite_ms = last_compaction_rewrite_ms_.load();
+  const lmdb::Env::Usage usage = env_->usage();
+  stats.map_size_bytes = usage.map_size_bytes;
+  stats.data_bytes = usage.used_bytes;
   return stats;
 }
 

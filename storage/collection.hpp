@@ -35,6 +35,8 @@ struct CollectionStats {
   uint64_t compactions = 0;               // offset compactions since open
   double last_compaction_prepare_ms = 0;  // renumbered graphs built (searches and writes go on)
   double last_compaction_rewrite_ms = 0;  // the writer's rewrite (writes wait)
+  uint64_t map_size_bytes = 0;            // the LMDB map (address space reserved, not disk)
+  uint64_t data_bytes = 0;                // committed pages of data.mdb
 };
 
 class Collection {

@@ -1,36 +1,75 @@
 #include "storage/lmdb.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+
+#include "storage/disk_space.hpp"
 
 namespace sextant::storage::lmdb {
 namespace {
 
 MDB_val to_val(Bytes b) { return MDB_val{b.size(), const_cast<uint8_t*>(b.data())}; }
 
+// LMDB sizes lock.mdb to its reader table, (max_readers - 1) * sizeof(MDB_reader) plus
+// sizeof(MDB_txninfo) (64-byte slots, a 192-byte header), with ftruncate - a sparse file - and
+// then writes into it through a shared map: on a full filesystem that write raises SIGBUS. The
+// file is given real blocks first (a larger file only lets LMDB keep more reader slots), so the
+// map is backed and a full disk is an error here instead.
+Status preallocate_lock_file(const std::string& directory, unsigned max_readers) {
+  const std::string path = (std::filesystem::path(directory) / "lock.mdb").string();
+  const off_t size = off_t(max_readers) * 64 + 192;
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return error_from_code(errno, "cannot open " + path);
+  int rc = posix_fallocate(fd, 0, size);
+  ::close(fd);
+  if (rc == EOPNOTSUPP || rc == EINVAL) return {};  // no fallocate: LMDB's own sizing applies
+  if (rc != 0) return error_from_code(rc, "cannot allocate " + path);
+  return {};
+}
+
 }  // namespace
 
 Error error_from_code(int rc, std::string_view what) {
-  std::string message = std::string(what) + ": " + mdb_strerror(rc);
-  if (rc == MDB_MAP_FULL || rc == ENOSPC) {
-    return Error{ErrorKind::kInsufficientStorage, "Insufficient storage: " + message};
-  }
-  return Error::internal(message);
+  if (rc == ENOSPC) return Error::no_space(std::string(what));
+  if (rc == EDQUOT) return Error::no_space(std::string(what) + ": " + mdb_strerror(rc));
+  if (rc == MDB_MAP_FULL)
+    return Error::no_space(std::string(what) +
+                           ": the environment's map size is reached (MDB_MAP_FULL)");
+  return Error::internal(std::string(what) + ": " + mdb_strerror(rc));
+}
+
+Error error_from_code(int rc, std::string_view what, const std::string& directory) {
+  // LMDB reports a short write (the filesystem filled mid-write) as EIO; a full filesystem
+  // under the environment tells the two apart.
+  if (rc == EIO && filesystem_full(directory)) return Error::no_space(std::string(what));
+  return error_from_code(rc, what);
 }
 
 Result<std::unique_ptr<Env>> Env::open(const std::string& directory, const Options& options) {
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
   if (ec) return Error::internal("cannot create " + directory + ": " + ec.message());
+  if (auto st = preallocate_lock_file(directory, options.max_readers); !st.ok()) return st.error();
   MDB_env* env = nullptr;
   int rc = mdb_env_create(&env);
   if (rc != 0) return error_from_code(rc, "mdb_env_create");
-  mdb_env_set_mapsize(env, options.map_size_bytes);
+  // A file grown past half its map (a map-full write) opens with a map twice its size.
+  uint64_t map_size = options.map_size_bytes;
+  const uint64_t file_size =
+      std::filesystem::file_size(std::filesystem::path(directory) / "data.mdb", ec);
+  if (!ec) map_size = std::max(map_size, file_size * 2);
+  mdb_env_set_mapsize(env, map_size);
   mdb_env_set_maxdbs(env, options.max_dbs);
   mdb_env_set_maxreaders(env, options.max_readers);
   rc = mdb_env_open(env, directory.c_str(), MDB_NOTLS | MDB_NORDAHEAD, 0644);
   if (rc != 0) {
     mdb_env_close(env);
-    return error_from_code(rc, "cannot open LMDB environment at " + directory);
+    return error_from_code(rc, "cannot open LMDB environment at " + directory, directory);
   }
   int dead = 0;
   mdb_reader_check(env, &dead);  // clear slots left by a killed process
@@ -43,12 +82,27 @@ Env::~Env() {
 
 void Env::sync() { mdb_env_sync(env_, 1); }
 
+Env::Usage Env::usage() const {
+  MDB_envinfo info{};
+  MDB_stat stat{};
+  mdb_env_info(env_, &info);
+  mdb_env_stat(env_, &stat);
+  return {uint64_t(info.me_mapsize), (uint64_t(info.me_last_pgno) + 1) * stat.ms_psize};
+}
+
+Status Env::grow_map() {
+  const uint64_t size = usage().map_size_bytes * 2;
+  int rc = mdb_env_set_mapsize(env_, size);
+  if (rc != 0) return error_from_code(rc, "mdb_env_set_mapsize");
+  return {};
+}
+
 Status Env::copy_to(const std::string& directory) const {
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
   if (ec) return Error::internal("cannot create " + directory + ": " + ec.message());
   int rc = mdb_env_copy2(env_, directory.c_str(), MDB_CP_COMPACT);
-  if (rc != 0) return error_from_code(rc, "mdb_env_copy2");
+  if (rc != 0) return error_from_code(rc, "mdb_env_copy2", directory);
   return {};
 }
 
@@ -71,9 +125,14 @@ Txn& Txn::operator=(Txn&& other) noexcept {
 
 Status Txn::commit() {
   if (!txn_) return Error::internal("commit of a finished transaction");
+  MDB_env* env = mdb_txn_env(txn_);
   int rc = mdb_txn_commit(txn_);
   txn_ = nullptr;
-  if (rc != 0) return error_from_code(rc, "mdb_txn_commit");
+  if (rc != 0) {
+    const char* path = nullptr;
+    mdb_env_get_path(env, &path);
+    return error_from_code(rc, "mdb_txn_commit", path ? path : "");
+  }
   return {};
 }
 

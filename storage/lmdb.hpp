@@ -7,6 +7,11 @@
 // - A span returned by get()/Cursor points into the memory map and is valid only while the
 //   transaction that produced it is alive (zero-copy reads).
 // - Write transactions are used by a single writer thread per environment.
+// - Disk full never crashes: lock.mdb is preallocated before LMDB maps it, MDB_WRITEMAP is not
+//   used (data pages reach data.mdb by pwrite, so a full filesystem is a failed write, not a
+//   fault on a sparse mapped page), and ENOSPC, a short write on a full filesystem (which LMDB
+//   reports as EIO) and MDB_MAP_FULL become Error::no_space. A failed commit leaves the
+//   environment as the last committed transaction left it.
 #pragma once
 
 #include <lmdb.h>
@@ -32,6 +37,8 @@ inline std::string_view as_string(Bytes b) {
 }
 
 Error error_from_code(int rc, std::string_view what);
+// As above; an EIO is reported as no space when `directory`'s filesystem is full.
+Error error_from_code(int rc, std::string_view what, const std::string& directory);
 
 class Env {
  public:
@@ -46,6 +53,15 @@ class Env {
   Env& operator=(const Env&) = delete;
 
   MDB_env* handle() const { return env_; }
+  // The map's size and how much of it the committed pages use (reported by telemetry).
+  struct Usage {
+    uint64_t map_size_bytes = 0;
+    uint64_t used_bytes = 0;
+  };
+  Usage usage() const;
+  // Doubles the map after MDB_MAP_FULL. Only between transactions, with no read transaction
+  // open and no span into the map kept anywhere in the process: LMDB maps the file anew.
+  Status grow_map();
   // Flushes the OS buffers to disk (used on clean shutdown; commits are already durable).
   void sync();
   // Consistent copy of the environment into `directory` (used by snapshots); runs inside its

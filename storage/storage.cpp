@@ -221,9 +221,14 @@ Status Storage::create_collection(const std::string& name, const CollectionConfi
     return Error::already_exists("Can't create collection with name " + name +
                                  ". Alias with the same name already exists");
   std::string dir = std::to_string(++next_directory_number_);
-  auto collection = Collection::open((fs::path(path_) / "collections" / dir).string(),
-                                     schema_from_config(config), config, collection_log(name));
-  if (!collection.ok()) return collection.error();
+  const std::string directory = (fs::path(path_) / "collections" / dir).string();
+  auto collection =
+      Collection::open(directory, schema_from_config(config), config, collection_log(name));
+  if (!collection.ok()) {
+    std::error_code ec;
+    fs::remove_all(directory, ec);  // e.g. a lock file made before the disk filled
+    return collection.error();
+  }
 
   std::string text = catalog_entry(dir, config);
   auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);

@@ -2,6 +2,7 @@
 #include "api/handlers/snapshot_handlers.hpp"
 
 #include <boost/json.hpp>
+#include <charconv>
 #include <chrono>
 
 #include "api/handler_support.hpp"
@@ -251,7 +252,14 @@ void register_collection_snapshot_routes(Router& router, ApiContext* ctx) {
     // Snapshots can be many GB: the body streams to a scratch file, with no size limit (as
     // Qdrant's multipart form, whose total_limit is unbounded).
     upload.make_body_receiver = [ctx](const Request& r) -> std::unique_ptr<BodyReceiver> {
-      return std::make_unique<SnapshotUpload>(ctx->config.snapshots_path, r.header("content-type"));
+      std::optional<uint64_t> length;
+      if (auto header = r.header("content-length")) {
+        uint64_t value = 0;
+        auto [end, ec] = std::from_chars(header->data(), header->data() + header->size(), value);
+        if (ec == std::errc() && end == header->data() + header->size()) length = value;
+      }
+      return std::make_unique<SnapshotUpload>(ctx->config.snapshots_path, r.header("content-type"),
+                                              length);
     };
     router.add(std::move(upload));
   }

@@ -1,7 +1,10 @@
 // Streaming an uploaded snapshot to a scratch file; see snapshot_upload.hpp.
 #include "api/parse/snapshot_upload.hpp"
 
+#include <cerrno>
 #include <filesystem>
+
+#include "storage/disk_space.hpp"
 
 namespace sextant::api {
 namespace {
@@ -18,7 +21,16 @@ bool is_multipart(std::optional<std::string_view> content_type) {
 }  // namespace
 
 SnapshotUpload::SnapshotUpload(const std::string& snapshots_path,
-                               std::optional<std::string_view> content_type) {
+                               std::optional<std::string_view> content_type,
+                               std::optional<uint64_t> expected_bytes) {
+  if (expected_bytes) {
+    if (auto st = storage::require_free_space(snapshots_path, *expected_bytes,
+                                              "storing the uploaded snapshot");
+        !st.ok()) {
+      fail(st.error());
+      return;
+    }
+  }
   if (is_multipart(content_type)) {
     auto form = MultipartFieldExtractor::create(*content_type, "snapshot");
     if (!form.ok()) {
@@ -65,7 +77,11 @@ void SnapshotUpload::finish() {
   bool flushed = std::fflush(file_) == 0;
   bool closed = std::fclose(file_) == 0;
   file_ = nullptr;
-  if (!flushed || !closed) return fail(Error::internal("cannot store uploaded snapshot"));
+  if (!flushed || !closed) {
+    if (errno == ENOSPC || errno == EDQUOT)
+      return fail(Error::no_space("cannot store uploaded snapshot in " + path_));
+    return fail(Error::internal("cannot store uploaded snapshot"));
+  }
   digest_ = hash_.hex_digest();
 }
 
@@ -84,8 +100,11 @@ Status SnapshotUpload::keep_as_snapshot(const std::string& directory) {
 
 Status SnapshotUpload::write(std::string_view bytes) {
   if (bytes.empty()) return {};
-  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size())
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
+    if (errno == ENOSPC || errno == EDQUOT)
+      return Error::no_space("cannot store uploaded snapshot in " + path_);
     return Error::internal("cannot store uploaded snapshot: write failed");
+  }
   hash_.consume(bytes.data(), bytes.size());
   size_bytes_ += bytes.size();
   return {};

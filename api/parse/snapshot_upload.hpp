@@ -31,8 +31,10 @@ struct StoredUpload {
 
 class SnapshotUpload : public BodyReceiver {
  public:
-  // `content_type` is the request's Content-Type header, if any.
-  SnapshotUpload(const std::string& snapshots_path, std::optional<std::string_view> content_type);
+  // `content_type` is the request's Content-Type header, if any; `expected_bytes` its
+  // Content-Length, if any: an upload the snapshots filesystem cannot hold is refused up front.
+  SnapshotUpload(const std::string& snapshots_path, std::optional<std::string_view> content_type,
+                 std::optional<uint64_t> expected_bytes = std::nullopt);
   ~SnapshotUpload() override;
   SnapshotUpload(const SnapshotUpload&) = delete;
   SnapshotUpload& operator=(const SnapshotUpload&) = delete;

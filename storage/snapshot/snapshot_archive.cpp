@@ -1,11 +1,15 @@
 // Snapshot creation and recovery; see snapshot_archive.hpp for the format and invariants.
 #include "storage/snapshot/snapshot_archive.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "storage/disk_space.hpp"
 
 namespace sextant::storage::snapshot {
 namespace fs = std::filesystem;
@@ -113,6 +117,44 @@ Status check_compatible(Storage& storage, const std::string& collection,
   return {};
 }
 
+// Free space a snapshot operation needs, checked up front: `bytes` on the filesystem of each
+// path, summed where two paths share a filesystem.
+Status require_space(const std::vector<std::pair<std::string, uint64_t>>& needs,
+                     std::string_view operation) {
+  std::vector<std::pair<std::string, uint64_t>> per_filesystem;
+  std::vector<dev_t> devices;
+  for (const auto& [path, bytes] : needs) {
+    fs::path probe = path;
+    std::error_code ec;
+    while (!fs::exists(probe, ec) && probe.has_parent_path() && probe.parent_path() != probe)
+      probe = probe.parent_path();
+    struct stat info {};
+    const dev_t device = ::stat(probe.c_str(), &info) == 0 ? info.st_dev : dev_t(-1);
+    auto it = std::find(devices.begin(), devices.end(), device);
+    if (it == devices.end()) {
+      devices.push_back(device);
+      per_filesystem.emplace_back(path, bytes);
+    } else {
+      per_filesystem[size_t(it - devices.begin())].second += bytes;
+    }
+  }
+  for (const auto& [path, bytes] : per_filesystem)
+    if (auto st = require_free_space(path, bytes, operation); !st.ok()) return st;
+  return {};
+}
+
+// The bytes a collection's committed pages take (its export is at most this large).
+uint64_t collection_data_bytes(Storage& storage, const std::string& name) {
+  auto collection = storage.collection(name);
+  return collection.ok() ? collection.value()->env().usage().used_bytes : 0;
+}
+
+uint64_t file_bytes(const std::string& path) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
 }  // namespace
 
 std::string collection_snapshots_directory(const std::string& snapshots_path,
@@ -127,6 +169,11 @@ Result<SnapshotDescription> create_collection_snapshot(Storage& storage,
   if (!resolved) return Error::collection_not_found(collection);
   const std::string name = *resolved + "-" + std::to_string(snapshot_peer_id(snapshots_path)) +
                            "-" + snapshot_name_timestamp() + ".snapshot";
+  // The copy of data.mdb and the archive holding it.
+  if (auto st = require_space({{snapshots_path, 2 * collection_data_bytes(storage, *resolved)}},
+                              "creating a snapshot");
+      !st.ok())
+    return st.error();
   auto scratch = ScratchDirectory::create(snapshots_path);
   if (!scratch.ok()) return scratch.error();
   auto config = storage.export_collection(*resolved, scratch->path());
@@ -145,6 +192,11 @@ Result<SnapshotDescription> create_collection_snapshot(Storage& storage,
 
 Result<SnapshotDescription> create_full_snapshot(Storage& storage,
                                                  const std::string& snapshots_path) {
+  uint64_t needed = 0;
+  for (const auto& name : storage.collection_names())
+    needed += 2 * collection_data_bytes(storage, name);
+  if (auto st = require_space({{snapshots_path, needed}}, "creating a snapshot"); !st.ok())
+    return st.error();
   auto scratch = ScratchDirectory::create(snapshots_path);
   if (!scratch.ok()) return scratch.error();
   json::object manifest = manifest_base("full");
@@ -191,6 +243,12 @@ Status recover_collection(Storage& storage, const std::string& snapshots_path,
       return Error::bad_input("Snapshot checksum mismatch: expected " + *expected_checksum +
                               ", got " + actual.value());
   }
+  // The extracted data.mdb, and its copy placed in storage.
+  const uint64_t archive_bytes = file_bytes(archive_path);
+  if (auto st = require_space({{snapshots_path, archive_bytes}, {storage.path(), archive_bytes}},
+                              "recovering a snapshot");
+      !st.ok())
+    return st;
   auto scratch = ScratchDirectory::create(snapshots_path);
   if (!scratch.ok()) return scratch.error();
   const std::string manifest_path = (fs::path(scratch->path()) / kManifestMember).string();
@@ -274,6 +332,11 @@ Status check_nothing_overwritten(const Storage& storage,
 
 Status recover_full_snapshot(Storage& storage, const std::string& snapshots_path,
                              const std::string& archive_path, bool force) {
+  const uint64_t archive_bytes = file_bytes(archive_path);
+  if (auto st = require_space({{snapshots_path, archive_bytes}, {storage.path(), archive_bytes}},
+                              "recovering a snapshot");
+      !st.ok())
+    return st;
   auto scratch = ScratchDirectory::create(snapshots_path);
   if (!scratch.ok()) return scratch.error();
   const fs::path work(scratch->path());
