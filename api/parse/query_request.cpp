@@ -298,11 +298,18 @@ Result<query::Query> parse_query_value(const json::value& query, Inference* infe
       if (o->is_string()) {
         order.key = std::string(o->get_string());
       } else if (o->is_object() && o->get_object().contains("key")) {
-        order.key = std::string(o->get_object().at("key").as_string());
-        if (auto d = o->get_object().if_contains("direction"); d && d->is_string())
-          order.descending = d->get_string() == "desc";
-        if (auto s = o->get_object().if_contains("start_from"); s && s->is_number())
-          order.start_from = json_double(*s);
+        // A field of the wrong type makes the whole query match none of Qdrant's untagged
+        // QueryInterface variants, so it answers with that enum's `expecting` text.
+        const auto& fields = o->get_object();
+        const json::value& key = fields.at("key");
+        const json::value* d = fields.if_contains("direction");
+        const json::value* s = fields.if_contains("start_from");
+        if (!key.is_string() || (d && !d->is_null() && !d->is_string()) ||
+            (s && !s->is_null() && !s->is_number() && !s->is_string()))
+          return Error::format("Expected some form of vector, id, or a type of query");
+        order.key = std::string(key.get_string());
+        if (d && d->is_string()) order.descending = d->get_string() == "desc";
+        if (s && s->is_number()) order.start_from = json_double(*s);
       } else {
         return Error::format("missing field `key` in `order_by`");
       }
