@@ -37,10 +37,12 @@ stage_done "ctest"
 
 # Address and undefined-behaviour sanitizers over the unit tests, the fuzz corpora replay among
 # them. Any UBSan report stops the test that made it (halt_on_error), so a finding fails ctest.
+# Warnings do not fail this build: the build above enforces them, and gcc's instrumented -O3
+# raises -Wmaybe-uninitialized false positives inside Boost.Beast's headers.
 if [[ "${SEXTANT_SANITIZE_TESTS:-1}" == 1 ]]; then
   echo "== C++ unit tests under ASan+UBSan (build-asan)"
   if cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Release -DSEXTANT_SANITIZE=ON \
-      -DSEXTANT_BUILD_TESTS=ON -DSEXTANT_BUILD_BENCH=OFF >/dev/null &&
+      -DSEXTANT_BUILD_TESTS=ON -DSEXTANT_BUILD_BENCH=OFF -DSEXTANT_WERROR=OFF >/dev/null &&
     cmake --build build-asan -j"$jobs"; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
       UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
