@@ -12,12 +12,6 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 jobs=$(nproc 2>/dev/null || echo 2)
-
-"$root/scripts/install-deps.sh" || exit 1
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DSEXTANT_BUILD_TESTS=ON -DSEXTANT_BUILD_BENCH=ON || exit 1
-cmake --build build -j"$jobs" || exit 1
-
-failed=()
 stage_started=$(date +%s)
 # stage_done NAME: prints how long the stage that began at the last stage_done took.
 stage_done() {
@@ -26,7 +20,13 @@ stage_done() {
   echo "-- stage time: $1 $((now - stage_started)) s"
   stage_started=$now
 }
-stage_done "build"
+
+"$root/scripts/install-deps.sh" || exit 1
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DSEXTANT_BUILD_TESTS=ON -DSEXTANT_BUILD_BENCH=ON || exit 1
+cmake --build build -j"$jobs" || exit 1
+
+failed=()
+stage_done "dependencies and build"
 
 # The embedding reference tests need the model files; they skip (with a message) without them.
 "$root/scripts/fetch-model.sh" || echo "warning: embedding model unavailable; its tests will skip"
