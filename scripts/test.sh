@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds everything and runs every test: C++ unit tests (ctest), the Python compatibility suite
-# (pytest compat-tests), the JS client suite (node --test compat-tests/js) and the docker image
-# smoke test (docker/smoke-test.sh).
+# Builds everything and runs every test: C++ unit tests (ctest), the same unit tests and the fuzz
+# corpora replay under ASan+UBSan (build-asan/), a 60-second libFuzzer run of every fuzz target
+# (build-fuzz/, clang), the Python compatibility suite (pytest compat-tests), the JS client suite
+# (node --test compat-tests/js) and the docker image smoke test (docker/smoke-test.sh).
+# Each stage prints its time. SEXTANT_SANITIZE_TESTS=0 leaves out the sanitizer build,
+# SEXTANT_FUZZ_SECONDS=N changes the fuzzing time per target (0 leaves fuzzing out).
 # The build is cached in build/ (and by ccache), so a second run only rebuilds what changed.
 # With QDRANT_URL set, both API suites run against that server instead of starting build/sextant.
 # Exits nonzero if the build or any suite fails; every suite runs even when an earlier one failed.
@@ -9,18 +12,81 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 jobs=$(nproc 2>/dev/null || echo 2)
+stage_started=$(date +%s)
+# stage_done NAME: prints how long the stage that began at the last stage_done took.
+stage_done() {
+  local now
+  now=$(date +%s)
+  echo "-- stage time: $1 $((now - stage_started)) s"
+  stage_started=$now
+}
 
 "$root/scripts/install-deps.sh" || exit 1
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DSEXTANT_BUILD_TESTS=ON -DSEXTANT_BUILD_BENCH=ON || exit 1
 cmake --build build -j"$jobs" || exit 1
 
 failed=()
+stage_done "dependencies and build"
 
 # The embedding reference tests need the model files; they skip (with a message) without them.
 "$root/scripts/fetch-model.sh" || echo "warning: embedding model unavailable; its tests will skip"
 
 echo "== C++ unit tests (ctest)"
 ctest --test-dir build --output-on-failure -j"$jobs" || failed+=("ctest")
+stage_done "ctest"
+
+# Address and undefined-behaviour sanitizers over the unit tests, the fuzz corpora replay among
+# them. Any UBSan report stops the test that made it (halt_on_error), so a finding fails ctest.
+# Warnings do not fail this build: the build above enforces them, and gcc's instrumented -O3
+# raises -Wmaybe-uninitialized false positives inside Boost.Beast's headers.
+if [[ "${SEXTANT_SANITIZE_TESTS:-1}" == 1 ]]; then
+  echo "== C++ unit tests under ASan+UBSan (build-asan)"
+  if cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Release -DSEXTANT_SANITIZE=ON \
+      -DSEXTANT_BUILD_TESTS=ON -DSEXTANT_BUILD_BENCH=OFF -DSEXTANT_WERROR=OFF >/dev/null &&
+    cmake --build build-asan -j"$jobs"; then
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+      UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      ctest --test-dir build-asan --output-on-failure -j"$jobs" || failed+=("ctest-asan")
+  else
+    failed+=("asan build")
+  fi
+  stage_done "asan build and ctest"
+fi
+
+# libFuzzer: every target in fuzz/ runs SEXTANT_FUZZ_SECONDS (60) from its seed corpus plus the
+# kept crashers; a crash, sanitizer report or escaping exception fails the suite. New inputs
+# go to a scratch corpus, so the kept corpus only changes by hand.
+fuzz_seconds=${SEXTANT_FUZZ_SECONDS:-60}
+if [[ $fuzz_seconds -gt 0 ]]; then
+  echo "== libFuzzer runs, ${fuzz_seconds} s per target (build-fuzz)"
+  fuzz_targets=(fuzz_request_body:request_body fuzz_filter:filter fuzz_point_id:point_id
+    fuzz_group_request:group_request fuzz_scroll_request:scroll_request
+    fuzz_update_operations:update_operations fuzz_collection_config:collection_config)
+  if CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DSEXTANT_BUILD_FUZZ=ON -DSEXTANT_BUILD_TESTS=OFF -DSEXTANT_BUILD_BENCH=OFF \
+      -DSEXTANT_WERROR=OFF >/dev/null &&
+    cmake --build build-fuzz -j"$jobs" --target "${fuzz_targets[@]%%:*}"; then
+    for entry in "${fuzz_targets[@]}"; do
+      target=${entry%%:*} corpus=${entry#*:}
+      scratch=$(mktemp -d)
+      log="build-fuzz/$target.log"
+      if "build-fuzz/fuzz/$target" -max_total_time="$fuzz_seconds" -max_len=4096 \
+          -dict=fuzz/json.dict -print_final_stats=1 "$scratch" "fuzz/corpus/$corpus" \
+          $([[ -d tests/fuzz_regressions/$corpus ]] && echo "tests/fuzz_regressions/$corpus") \
+          >"$log" 2>&1; then
+        echo "$target: $(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$log" |
+          grep -o '[0-9]*$') executions, no crash"
+      else
+        echo "$target: CRASH (see $log)"; tail -n 40 "$log"
+        failed+=("fuzz $target")
+      fi
+      rm -rf "$scratch"
+    done
+  else
+    failed+=("fuzz build")
+  fi
+  stage_done "fuzz build and runs"
+fi
 
 echo "== Python compatibility suite (pytest compat-tests)"
 if "$root/scripts/setup-python.sh"; then
@@ -28,6 +94,7 @@ if "$root/scripts/setup-python.sh"; then
 else
   failed+=("python set-up")
 fi
+stage_done "pytest"
 
 echo "== JS client suite (node --test compat-tests/js)"
 if "$root/scripts/setup-js.sh"; then
@@ -35,6 +102,7 @@ if "$root/scripts/setup-js.sh"; then
 else
   failed+=("js set-up")
 fi
+stage_done "js"
 
 # Last, so the other suites report first: the docker image smoke test builds the image (base
 # image from debootstrap, cached under /var/cache/sextant; the build stage borrows the host's
@@ -45,6 +113,7 @@ if [[ "${SEXTANT_DOCKER_SMOKE:-1}" == 1 ]]; then
   "$root/docker/smoke-test.sh"; rc=$?
   if [[ $rc == 77 ]]; then echo "docker smoke test skipped (see the reason above)";
   elif [[ $rc != 0 ]]; then failed+=("docker"); fi
+  stage_done "docker"
 fi
 
 if [[ ${#failed[@]} -gt 0 ]]; then

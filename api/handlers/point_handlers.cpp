@@ -4,6 +4,7 @@
 #include "api/parse/json_numbers.hpp"
 #include "api/parse/point_parsing.hpp"
 #include "api/parse/scroll_request.hpp"
+#include "api/parse/unused_fields.hpp"
 #include "api/parse/update_operations.hpp"
 #include "api/write/point_json.hpp"
 #include "index/payload/json_path.hpp"
@@ -135,6 +136,7 @@ Result<json::value> count_points(ApiContext& context, Request& request) {
   if (!filter.ok()) return filter.error();
   if (auto exact = body->if_contains("exact"); exact && !exact->is_null() && !exact->is_bool())
     return Error::format("invalid type for `exact`: expected a boolean");
+  if (auto st = check_shard_key_field(body.value()); !st.ok()) return st.error();
   auto view = collection.value()->view();
   return json::value(json::object{{"count", storage::count(*view, filter.value().get())}});
 }

@@ -2,6 +2,7 @@
 
 #include "api/parse/formula_query.hpp"
 #include "api/parse/json_numbers.hpp"
+#include "api/parse/unused_fields.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
@@ -44,6 +45,7 @@ Result<storage::SearchParams> parse_params(const json::object& body) {
   if (!v->is_object())
     return Error::format("invalid type for `params`: expected struct SearchParams");
   const auto& p = v->get_object();
+  if (auto st = check_unused_search_params(p); !st.ok()) return st.error();
   if (auto ef = p.if_contains("hnsw_ef"); ef && !ef->is_null()) {
     if (!json_uint(*ef) || *json_uint(*ef) > UINT32_MAX)
       return Error::format("invalid type for `hnsw_ef`");
@@ -288,9 +290,20 @@ Result<query::Query> parse_query_value(const json::value& query, Inference* infe
       return Error::format("unknown variant for `fusion`, expected `rrf` or `dbsf`");
     }
     if (auto r = q.if_contains("rrf")) {
+      // {"rrf": {"k"?: uint, "weights"?: [f32]}}; another shape matches no variant of Qdrant's
+      // untagged QueryInterface.
+      const char* kNoVariant = "Expected some form of vector, id, or a type of query";
+      if (!r->is_object()) return Error::format(kNoVariant);
       RrfQuery rrf;
-      if (r->is_object())
-        if (auto k = r->get_object().if_contains("k"); k && json_uint(*k)) rrf.k = *json_uint(*k);
+      if (auto k = r->get_object().if_contains("k"); k && !k->is_null()) {
+        if (!json_uint(*k)) return Error::format(kNoVariant);
+        rrf.k = *json_uint(*k);
+      }
+      if (auto w = r->get_object().if_contains("weights"); w && !w->is_null()) {
+        if (!w->is_array()) return Error::format(kNoVariant);
+        for (const auto& weight : w->get_array())
+          if (!weight.is_number()) return Error::format(kNoVariant);
+      }
       return query::Query(rrf);
     }
     if (auto o = q.if_contains("order_by")) {
@@ -298,11 +311,18 @@ Result<query::Query> parse_query_value(const json::value& query, Inference* infe
       if (o->is_string()) {
         order.key = std::string(o->get_string());
       } else if (o->is_object() && o->get_object().contains("key")) {
-        order.key = std::string(o->get_object().at("key").as_string());
-        if (auto d = o->get_object().if_contains("direction"); d && d->is_string())
-          order.descending = d->get_string() == "desc";
-        if (auto s = o->get_object().if_contains("start_from"); s && s->is_number())
-          order.start_from = json_double(*s);
+        // A field of the wrong type makes the whole query match none of Qdrant's untagged
+        // QueryInterface variants, so it answers with that enum's `expecting` text.
+        const auto& fields = o->get_object();
+        const json::value& key = fields.at("key");
+        const json::value* d = fields.if_contains("direction");
+        const json::value* s = fields.if_contains("start_from");
+        if (!key.is_string() || (d && !d->is_null() && !d->is_string()) ||
+            (s && !s->is_null() && !s->is_number() && !s->is_string()))
+          return Error::format("Expected some form of vector, id, or a type of query");
+        order.key = std::string(key.get_string());
+        if (d && d->is_string()) order.descending = d->get_string() == "desc";
+        if (s && s->is_number()) order.start_from = json_double(*s);
       } else {
         return Error::format("missing field `key` in `order_by`");
       }
@@ -373,6 +393,7 @@ Result<QueryPlan> parse_plan(const json::object& body, Inference* inference, siz
     if (!u->is_string()) return Error::format("invalid type for `using`: expected a string");
     plan.using_name = std::string(u->get_string());
   }
+  if (auto st = check_lookup_from_field(body); !st.ok()) return st.error();
   auto filter = parse_optional_filter(body);
   if (!filter.ok()) return filter.error();
   plan.filter = filter.value();
@@ -395,6 +416,7 @@ Result<QueryPlan> parse_plan(const json::object& body, Inference* inference, siz
 
 Result<QueryRequest> parse_query_request(const json::object& body, Inference* inference) {
   QueryRequest request;
+  if (auto st = check_shard_key_field(body); !st.ok()) return st.error();
   auto plan = parse_plan(body, inference, 0);
   if (!plan.ok()) return plan.error();
   request.plan = std::move(plan.value());

@@ -3,6 +3,7 @@
 #include "api/parse/scroll_request.hpp"
 
 #include "api/parse/json_numbers.hpp"
+#include "api/parse/unused_fields.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
@@ -49,6 +50,7 @@ Result<storage::OrderBy> parse_order_by(const json::value& order) {
 
 Result<ScrollPointsRequest> parse_scroll_request(const json::object& body) {
   ScrollPointsRequest request;
+  if (auto st = check_shard_key_field(body); !st.ok()) return st.error();
   auto limit = parse_limit(body, 10);
   if (!limit.ok()) return limit.error();
   request.scroll.limit = limit.value();

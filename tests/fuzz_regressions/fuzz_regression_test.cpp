@@ -54,6 +54,22 @@ TEST(FuzzRegressions, FiltersParseWithoutCrashing) { replay("filter", parse_filt
 
 TEST(FuzzRegressions, PointIdsParseWithoutCrashing) { replay("point_id", parse_point_id_text); }
 
+TEST(FuzzRegressions, GroupBodiesParseWithoutCrashing) {
+  replay("group_request", parse_groups_body);
+}
+
+TEST(FuzzRegressions, ScrollBodiesParseWithoutCrashing) {
+  replay("scroll_request", parse_scroll_body);
+}
+
+TEST(FuzzRegressions, UpdateBodiesParseWithoutCrashing) {
+  replay("update_operations", parse_update_body);
+}
+
+TEST(FuzzRegressions, CollectionConfigsParseWithoutCrashing) {
+  replay("collection_config", parse_collection_config_body);
+}
+
 // Inputs that must be rejected cleanly whatever the corpus holds: numbers that are not exact
 // integers where an integer is expected, extreme nesting, and ids at the edges of u64.
 TEST(FuzzRegressions, HandPickedEdgeCasesDoNotThrow) {

@@ -1,0 +1,13 @@
+// libFuzzer target: raw bytes -> sextant::fuzz::parse_update_body (see entry_points.hpp).
+// Run: build-fuzz/fuzz/fuzz_update_operations fuzz/corpus/update_operations -dict=fuzz/json.dict
+// -max_len=4096
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "fuzz/entry_points.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  sextant::fuzz::parse_update_body(std::string_view(reinterpret_cast<const char*>(data), size));
+  return 0;
+}
