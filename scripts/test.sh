@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test: C++ unit tests (ctest), optionally the same unit tests and
-# corpora replay under ASan+UBSan (build-asan/), a 60-second libFuzzer run of every fuzz target
+# the fuzz corpora replay under ASan+UBSan (build-asan/), a 60-second libFuzzer run of every fuzz target
 # (build-fuzz/, clang), the Python compatibility suite (pytest compat-tests), the JS client suite
 # (node --test compat-tests/js) and the docker image smoke test (docker/smoke-test.sh).
 # Each stage prints its time. SEXTANT_SANITIZE_TESTS=1 adds the ASan+UBSan stage (off by default
