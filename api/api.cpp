@@ -13,6 +13,7 @@
 #include "api/handlers/collection_handlers.hpp"
 #include "api/handlers/facet_handlers.hpp"
 #include "api/handlers/group_handlers.hpp"
+#include "api/handlers/matrix_handlers.hpp"
 #include "api/handlers/point_handlers.hpp"
 #include "api/handlers/search_handlers.hpp"
 #include "api/handlers/snapshot_handlers.hpp"
@@ -71,6 +72,7 @@ void Api::register_routes(Router& router) {
   register_search_routes(router, *impl_->context);
   register_group_routes(router, *impl_->context);
   register_facet_routes(router, *impl_->context);
+  register_matrix_routes(router, *impl_->context);
   register_snapshot_routes(router, *impl_->context);
 #ifdef SEXTANT_WITH_EMBED
   register_embed_routes(router, *impl_->embed_service);

@@ -6,6 +6,7 @@
 #include "query/nearest.hpp"
 #include "query/prefetch.hpp"
 #include "query/relevance_feedback.hpp"
+#include "query/scroll_points.hpp"
 #include "query/scroll_queries.hpp"
 
 namespace sextant::query {
@@ -50,7 +51,9 @@ struct StageRunner {
     return execute_context(view, plan, context, pool);
   }
   Result<std::vector<ScoredOffset>> operator()(const OrderByQuery& order_by) const {
-    return execute_order_by(view, plan, order_by);
+    auto resolved = resolve_order_by(collection, order_by.order_by);
+    if (!resolved.ok()) return resolved.error();
+    return execute_order_by(view, plan, OrderByQuery{std::move(resolved.value())});
   }
   Result<std::vector<ScoredOffset>> operator()(const SampleRandomQuery&) const {
     return execute_sample_random(view, plan, candidates);

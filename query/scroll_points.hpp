@@ -12,6 +12,11 @@
 
 namespace sextant::query {
 
+// The `order_by` of a scroll or a query checked against the collection's payload indexes (the
+// key needs a range index, Qdrant's 400 otherwise), with the index's type filled in.
+Result<storage::OrderBy> resolve_order_by(const storage::Collection& collection,
+                                          storage::OrderBy order_by);
+
 Result<storage::ScrollResult> scroll_points(const storage::Collection& collection,
                                             const storage::ScrollRequest& request);
 

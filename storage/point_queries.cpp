@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "index/filter/datetime.hpp"
 #include "index/payload/json_path.hpp"
 #include "storage/point_filter.hpp"
 
@@ -58,36 +59,72 @@ uint64_t count(const ReadView& view, const index::filter::Filter* filter) {
 
 namespace {
 
+using index::payload_index::FieldType;
+
+// The value `v` (one element of the key's values) orders a point by, as the key's range index
+// holds it; nullopt when that index would not hold it.
+std::optional<double> ordering_value(const boost::json::value& v, std::optional<FieldType> type) {
+  if (type == FieldType::kInteger) {
+    if (v.is_int64()) return static_cast<double>(v.get_int64());
+    if (v.is_uint64() && v.get_uint64() <= static_cast<uint64_t>(INT64_MAX))
+      return static_cast<double>(v.get_uint64());
+    return std::nullopt;
+  }
+  if (type == FieldType::kDatetime) {
+    if (!v.is_string()) return std::nullopt;
+    auto micros = index::filter::parse_datetime_micros(v.get_string());
+    if (!micros) return std::nullopt;
+    return static_cast<double>(*micros);
+  }
+  if (v.is_number()) return v.to_number<double>();
+  return std::nullopt;
+}
+
 ScrollResult scroll_by_payload(const ReadView& view, const ScrollRequest& request) {
   ScrollResult result;
-  auto path = index::payload::JsonPath::parse(request.order_by->key);
+  const OrderBy& order = *request.order_by;
+  result.order_values_are_integers =
+      order.key_type == FieldType::kInteger || order.key_type == FieldType::kDatetime;
+  auto path = index::payload::JsonPath::parse(order.key);
+  if (!path) return result;
   struct Entry {
     double value;
     PointId id;
     uint32_t offset;
   };
+  auto before = [&](const Entry& a, const Entry& b) {
+    if (a.value != b.value) return order.descending ? a.value > b.value : a.value < b.value;
+    return order.descending ? b.id < a.id : a.id < b.id;
+  };
+  auto past_start = [&](double value) {
+    if (!order.start_from) return true;
+    return order.descending ? value <= *order.start_from : value >= *order.start_from;
+  };
   std::vector<Entry> entries;
   for_each_matching(view, request.filter.get(), [&](const PointReader& reader, uint32_t offset) {
     auto payload = reader.payload(offset);
-    if (!payload || !path) return;
-    boost::json::value root(std::move(*payload));
+    if (!payload) return;
     PointId id = reader.id(offset);
-    // Every numeric value the key reaches orders the point once, as in Qdrant.
-    index::payload::for_each_value(*path, root.get_object(), [&](const boost::json::value& v) {
-      if (v.is_number()) entries.push_back({v.to_number<double>(), id, offset});
+    auto add = [&](const boost::json::value& v) {
+      auto value = ordering_value(v, order.key_type);
+      if (value && past_start(*value)) entries.push_back({*value, id, offset});
+    };
+    // Every value the key reaches orders the point once; an array's elements each count.
+    index::payload::for_each_value(*path, *payload, [&](const boost::json::value& v) {
+      if (const auto* array = v.if_array())
+        for (const auto& element : *array) add(element);
+      else
+        add(v);
       return true;
     });
   });
-  const OrderBy& order = *request.order_by;
-  if (order.start_from) {
-    std::erase_if(entries, [&](const Entry& e) {
-      return order.descending ? e.value > *order.start_from : e.value < *order.start_from;
-    });
-  }
-  std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
-    if (a.value != b.value) return order.descending ? a.value > b.value : a.value < b.value;
-    return order.descending ? b.id < a.id : a.id < b.id;
-  });
+  std::sort(entries.begin(), entries.end(), before);
+  // A value a point holds twice orders it once.
+  entries.erase(std::unique(entries.begin(), entries.end(),
+                            [](const Entry& a, const Entry& b) {
+                              return a.value == b.value && a.id == b.id;
+                            }),
+                entries.end());
   PointReader reader = view.reader();
   for (size_t i = 0; i < entries.size() && i < request.limit; ++i) {
     result.points.push_back(read_point(reader, entries[i].offset, request.read));

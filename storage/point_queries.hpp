@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/status.hpp"
+#include "index/payload_index/field_schema.hpp"
 #include "storage/point_types.hpp"
 #include "storage/read_view.hpp"
 
@@ -30,10 +31,15 @@ std::vector<PointRecord> retrieve(const ReadView& view, const std::vector<PointI
                                   const ReadOptions& options);
 PointRecord read_point(const PointReader& reader, uint32_t offset, const ReadOptions& options);
 
+// Qdrant's `order_by`: a point is listed once per distinct value its key holds (array elements
+// each count), values at or past `start_from` only. `key_type` is the type of the key's range
+// index, which decides the values that count: integers only, every number, or datetime strings
+// (as microseconds since the epoch); unset, every number counts.
 struct OrderBy {
   std::string key;
   bool descending = false;
   std::optional<double> start_from;
+  std::optional<index::payload_index::FieldType> key_type;
 };
 
 struct ScrollRequest {
@@ -47,8 +53,10 @@ struct ScrollRequest {
 struct ScrollResult {
   std::vector<PointRecord> points;
   std::optional<PointId> next_page_offset;
-  // order_by: the value each point was ordered by (Qdrant reports it as `order_value`).
+  // order_by: the value each point was ordered by (Qdrant reports it as `order_value`), an
+  // integer when the key's index holds integers or datetimes.
   std::vector<double> order_values;
+  bool order_values_are_integers = false;
 };
 
 ScrollResult scroll(const ReadView& view, const ScrollRequest& request);

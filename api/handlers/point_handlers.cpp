@@ -97,7 +97,7 @@ Result<json::value> get_point(ApiContext& context, Request& request) {
     }
   }
   if (!id) id = storage::PointId::parse_uuid(text);
-  if (!id) return Error::bad_request("Unable to parse point id: " + text);
+  if (!id) return Error::bad_input("Can not recognize \"" + text + "\" as point id");
   storage::ReadOptions options{true, storage::VectorSelection{true, {}}};
   auto records = storage::retrieve(*collection.value()->view(), {*id}, options);
   if (records.empty())
@@ -118,7 +118,13 @@ Result<json::value> scroll_points(ApiContext& context, Request& request) {
   json::array points;
   for (size_t i = 0; i < result->points.size(); ++i) {
     auto record = record_json(result->points[i], parsed->with_payload, parsed->with_vector.any());
-    if (i < result->order_values.size()) record["order_value"] = result->order_values[i];
+    if (i < result->order_values.size()) {
+      double value = result->order_values[i];
+      if (result->order_values_are_integers)
+        record["order_value"] = static_cast<int64_t>(value);
+      else
+        record["order_value"] = value;
+    }
     points.push_back(std::move(record));
   }
   json::object out{{"points", std::move(points)}};

@@ -1,5 +1,6 @@
 #include "api/parse/point_parsing.hpp"
 
+#include <boost/json/serialize.hpp>
 #include <cmath>
 #include <set>
 
@@ -13,8 +14,21 @@ using storage::PointId;
 
 namespace {
 
-Error id_error() {
-  return Error::format("data did not match any variant of untagged enum ExtendedPointId");
+// Qdrant's text for a value that is neither an unsigned integer nor a UUID, the value shown as
+// serde shows it (strings unquoted, null as `Unit`).
+Error id_error(const json::value& value) {
+  std::string shown;
+  if (value.is_string())
+    shown = std::string(value.get_string());
+  else if (value.is_null())
+    shown = "Unit";
+  else if (value.is_number())
+    shown = json_number_text(value);
+  else
+    shown = json::serialize(value);
+  return Error::format("value " + shown +
+                       " is not a valid point ID, valid values are either an unsigned integer or "
+                       "a UUID");
 }
 
 Result<std::vector<float>> parse_floats(const json::value& value) {
@@ -123,15 +137,15 @@ Status parse_one_vector(const std::string& name, const json::value& value, Infer
 Result<PointId> parse_point_id(const json::value& value) {
   if (value.is_uint64()) return PointId::from_number(value.get_uint64());
   if (value.is_int64()) {
-    if (value.get_int64() < 0) return id_error();
+    if (value.get_int64() < 0) return id_error(value);
     return PointId::from_number(static_cast<uint64_t>(value.get_int64()));
   }
   if (value.is_string()) {
     auto id = PointId::parse_uuid(value.get_string());
-    if (!id) return id_error();
+    if (!id) return id_error(value);
     return *id;
   }
-  return id_error();
+  return id_error(value);
 }
 
 Result<std::vector<PointId>> parse_point_ids(const json::value& value) {

@@ -4,6 +4,7 @@
 
 #include "api/parse/json_numbers.hpp"
 #include "api/parse/unused_fields.hpp"
+#include "index/filter/datetime.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
@@ -40,8 +41,16 @@ Result<storage::OrderBy> parse_order_by(const json::value& order) {
     order_by.descending = d->get_string() == "desc";
   }
   if (auto s = fields.if_contains("start_from"); s && !s->is_null()) {
-    if (!s->is_number()) return Error::format("invalid type for `start_from`");
-    order_by.start_from = json_double(*s);
+    if (s->is_string()) {
+      // A datetime start_from orders by microseconds since the epoch, as the datetime index.
+      auto micros = index::filter::parse_datetime_micros(s->get_string());
+      if (!micros)
+        return Error::format("data did not match any variant of untagged enum StartFrom");
+      order_by.start_from = static_cast<double>(*micros);
+    } else {
+      if (!s->is_number()) return Error::format("invalid type for `start_from`");
+      order_by.start_from = json_double(*s);
+    }
   }
   return order_by;
 }

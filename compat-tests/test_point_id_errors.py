@@ -1,0 +1,57 @@
+"""Point ids that are neither an unsigned integer nor a UUID, wherever a body carries one.
+
+Qdrant 1.19 answers 400 with "value <v> is not a valid point ID, valid values are either an
+unsigned integer or a UUID" (the text users search for), and a bad id in the path of
+GET /points/{id} with 400 "Can not recognize "<id>" as point id".
+"""
+
+import pytest
+
+from support.points import WAIT, upsert
+
+TEXT = "is not a valid point ID, valid values are either an unsigned integer or a UUID"
+
+
+@pytest.fixture
+def small(api, collection_factory):
+    name = collection_factory({"vectors": {"size": 2, "distance": "Dot"}})
+    upsert(api, name, [{"id": 1, "vector": [1.0, 0.0]}])
+    return name
+
+
+@pytest.mark.parametrize("bad_id, shown", [("abc123", "abc123"), (-5, "-5"), (1.5, "1.5")])
+def test_upsert_with_invalid_id(api, small, bad_id, shown):
+    body = {"points": [{"id": bad_id, "vector": [1.0, 0.0]}]}
+    response = api.put(f"/collections/{small}/points", json=body, params=WAIT)
+    assert response.status == 400
+    assert f"value {shown} {TEXT}" in response.error
+
+
+@pytest.mark.parametrize("method, route, body", [
+    ("post", "points", {"ids": [1, "abc123"]}),
+    ("post", "points/delete", {"points": ["abc123"]}),
+    ("post", "points/scroll", {"offset": "abc123"}),
+    ("post", "points/vectors/delete", {"points": ["abc123"], "vector": [""]}),
+    ("post", "points/payload", {"payload": {"a": 1}, "points": ["abc123"]}),
+])
+def test_invalid_id_in_request_bodies(api, small, method, route, body):
+    response = getattr(api, method)(f"/collections/{small}/{route}", json=body, params=WAIT)
+    assert response.status == 400
+    assert f"value abc123 {TEXT}" in response.error
+
+
+def test_invalid_id_in_path(api, small):
+    response = api.get(f"/collections/{small}/points/abc123")
+    assert response.status == 400
+    assert 'Can not recognize "abc123" as point id' in response.error
+
+
+def test_python_client_sees_the_text(api, small, server):
+    from qdrant_client import QdrantClient
+    from qdrant_client.http.exceptions import UnexpectedResponse
+
+    client = QdrantClient(url=server.url, api_key=server.api_key, prefer_grpc=False)
+    with pytest.raises(UnexpectedResponse) as raised:
+        client.retrieve(small, ids=["abc123"])
+    assert raised.value.status_code == 400
+    assert TEXT in str(raised.value)
