@@ -17,6 +17,7 @@
 #include "api/handlers/point_handlers.hpp"
 #include "api/handlers/search_handlers.hpp"
 #include "api/handlers/snapshot_handlers.hpp"
+#include "api/handlers/vector_name_handlers.hpp"
 
 namespace sextant::api {
 
@@ -73,6 +74,7 @@ void Api::register_routes(Router& router) {
   register_group_routes(router, *impl_->context);
   register_facet_routes(router, *impl_->context);
   register_matrix_routes(router, *impl_->context);
+  register_vector_name_routes(router, *impl_->context);
   register_snapshot_routes(router, *impl_->context);
 #ifdef SEXTANT_WITH_EMBED
   register_embed_routes(router, *impl_->embed_service);

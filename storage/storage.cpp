@@ -304,6 +304,75 @@ Status Storage::update_collection_config(const std::string& name, const Collecti
   return {};
 }
 
+Status Storage::create_vector_name(const std::string& name_or_alias, const NewVectorName& vector) {
+  std::unique_lock lock(mutex_);
+  auto alias = aliases_.find(name_or_alias);
+  const std::string name = alias != aliases_.end() ? alias->second : name_or_alias;
+  auto it = collections_.find(name);
+  if (it == collections_.end()) return Error::collection_not_found(name_or_alias);
+  CollectionConfig config = it->second->config();
+  auto changed = add_vector_name(config, vector);
+  if (!changed.ok()) return changed.error();
+  if (!changed.value()) return {};
+  return reopen_with_config(name, config, std::nullopt);
+}
+
+Status Storage::delete_vector_name(const std::string& name_or_alias,
+                                   const std::string& vector_name) {
+  std::unique_lock lock(mutex_);
+  auto alias = aliases_.find(name_or_alias);
+  const std::string name = alias != aliases_.end() ? alias->second : name_or_alias;
+  auto it = collections_.find(name);
+  if (it == collections_.end()) return Error::collection_not_found(name_or_alias);
+  CollectionConfig config = it->second->config();
+  auto removed = remove_vector_name(config, vector_name);
+  if (!removed) return {};
+  return reopen_with_config(name, config, removed);
+}
+
+Status Storage::reopen_with_config(const std::string& name, const CollectionConfig& config,
+                                   const std::optional<RemovedVector>& removed) {
+  std::shared_ptr<Collection> old = collections_.at(name);
+  const CollectionSchema old_schema = old->schema();
+  const std::string new_dir = std::to_string(++next_directory_number_);
+  const fs::path target = fs::path(path_) / "collections" / new_dir;
+  std::error_code ec;
+  old->close();  // no write may land after the copy
+  auto fail = [&](const Error& error) -> Status {
+    // The old collection is closed: it is reported as unopenable until deleted or recovered.
+    fs::remove_all(target, ec);
+    collections_.erase(name);
+    unopenable_[name] = error.message;
+    return error;
+  };
+  if (auto st = old->env().copy_to(target.string()); !st.ok()) return fail(st.error());
+  if (removed) {
+    auto env = lmdb::Env::open(target.string(), lmdb::Env::Options{});
+    if (!env.ok()) return fail(env.error());
+    if (auto st = remove_vector_data(*env.value(), old_schema, *removed); !st.ok())
+      return fail(st.error());
+  }
+  auto opened =
+      Collection::open(target.string(), schema_from_config(config), config, collection_log(name));
+  if (!opened.ok()) return fail(opened.error());
+  std::string text = catalog_entry(new_dir, config);
+  auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
+  Status st = txn.ok() ? Status() : Status(txn.error());
+  if (st.ok()) st = txn->put(collections_db_, lmdb::as_bytes(name), lmdb::as_bytes(text));
+  if (st.ok())
+    st = txn->put(meta_db_, lmdb::as_bytes(kNextDirKey),
+                  lmdb::Bytes(reinterpret_cast<const uint8_t*>(&next_directory_number_), 8));
+  if (st.ok()) st = txn->commit();
+  if (!st.ok()) {
+    opened.value()->close();
+    return fail(st.error());
+  }
+  collections_[name] = opened.value();
+  collection_dirs_[name] = new_dir;
+  fs::remove_all(old->directory(), ec);
+  return {};
+}
+
 Status Storage::update_aliases(const std::vector<AliasAction>& actions) {
   std::unique_lock lock(mutex_);
   std::map<std::string, std::string> next = aliases_;

@@ -35,6 +35,7 @@
 #include "storage/collection_config_codec.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/storage_log.hpp"
+#include "storage/vector_names.hpp"
 
 namespace sextant::storage {
 
@@ -74,6 +75,14 @@ class Storage {
 
   Status update_aliases(const std::vector<AliasAction>& actions);
 
+  // Named vector add/delete (storage/vector_names.hpp for the rules). A change that alters the
+  // configuration moves the collection to a new directory: its writes are stopped, its
+  // environment copied, the copy changed and opened with the new configuration, and the catalog
+  // switched to it in one transaction; the old directory is then removed. Requests that hold
+  // the old collection meanwhile get its closed state; new ones wait for the switch.
+  Status create_vector_name(const std::string& name_or_alias, const NewVectorName& vector);
+  Status delete_vector_name(const std::string& name_or_alias, const std::string& vector_name);
+
   // Snapshots. export_collection writes a consistent copy of the collection's LMDB environment
   // (data.mdb, taken in one read transaction while writes go on) into `directory` and returns
   // the collection's configuration as the codec encodes it.
@@ -102,6 +111,10 @@ class Storage {
   Result<std::shared_ptr<Collection>> open_catalog_entry(const std::string& name,
                                                          std::string_view entry_text,
                                                          std::string& dir) const;
+  // Moves collection `name` to `config` (see create_vector_name); `removed`: the vector whose
+  // stored data goes. mutex_ held.
+  Status reopen_with_config(const std::string& name, const CollectionConfig& config,
+                            const std::optional<RemovedVector>& removed);
   // The error requests to unopenable collection `name` get. mutex_ held.
   Error unopenable_error(const std::string& name) const;
 

@@ -143,10 +143,6 @@ void register_unsupported_routes(Router& router) {
     const char* what;
   };
   static const Unsupported kRoutes[] = {
-      {HttpMethod::kPut, "/collections/{collection_name}/vectors/{vector_name}",
-       "adding a named vector to an existing collection"},
-      {HttpMethod::kDelete, "/collections/{collection_name}/vectors/{vector_name}",
-       "removing a named vector from an existing collection"},
       {HttpMethod::kPost, "/collections/{collection_name}/shards/{shard_id}/snapshots/upload",
        "shard snapshots (use collection snapshots)"},
       {HttpMethod::kPut, "/collections/{collection_name}/shards/{shard_id}/snapshots/recover",
