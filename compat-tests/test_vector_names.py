@@ -209,3 +209,26 @@ def test_added_and_deleted_vectors_persist_across_restart():
         assert set(point["vector"]) == {"b", "c"}
     finally:
         process.cleanup()
+
+
+@pytest.mark.sextant_only
+def test_added_vector_gets_its_own_hnsw_index(api, collection_factory):
+    import time
+
+    name = collection_factory({"vectors": {"a": {"size": DIM, "distance": "Dot"}},
+                               "optimizers_config": {"indexing_threshold": 1}})
+    a, b = _rows(200, 10), _rows(200, 11)
+    upsert(api, name, [{"id": i + 1, "vector": {"a": a[i].tolist()}} for i in range(200)])
+    api.put(f"/collections/{name}/vectors/b", json={"dense": {"size": DIM, "distance": "Euclid"}},
+            params=WAIT).expect(200)
+    api.put(f"/collections/{name}/points/vectors", params=WAIT, json={
+        "points": [{"id": i + 1, "vector": {"b": b[i].tolist()}} for i in range(200)]
+    }).expect(200)
+    deadline = time.monotonic() + 60
+    while api.get(f"/collections/{name}").result["indexed_vectors_count"] < 400:
+        assert time.monotonic() < deadline, "the new vector was not indexed"
+        time.sleep(0.2)
+    query = _rows(1, 12)[0]
+    got = _query_ids(api, name, {"query": query.tolist(), "using": "b", "limit": 5,
+                                 "params": {"hnsw_ef": 200}})
+    assert got == _nearest_ids({i + 1: b[i] for i in range(200)}, query, "Euclid", 5)

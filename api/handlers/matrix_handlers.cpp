@@ -51,7 +51,7 @@ Result<query::DistanceMatrixRequest> parse_matrix_request(const json::object& bo
 Result<query::DistanceMatrix> run_matrix(ApiContext& context, Request& request) {
   auto collection = context.storage.collection(request.path_params[0]);
   if (!collection.ok()) return collection.error();
-  auto body = parse_object_body(request, true);
+  auto body = parse_object_body(request);
   if (!body.ok()) return body.error();
   auto parsed = parse_matrix_request(body.value());
   if (!parsed.ok()) return parsed.error();
