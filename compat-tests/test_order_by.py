@@ -147,3 +147,40 @@ def test_python_client_scroll_with_order_by(api, indexed, server):
                               scroll_filter=models.Filter(must_not=[models.HasIdCondition(
                                   has_id=[])]))
     _assert_first_page([(p.order_value, p.id) for p in points], _oracle(payloads, start_from=3), 3)
+
+
+def test_datetime_key_orders_by_microseconds(api, collection_factory):
+    from datetime import datetime, timezone
+
+    name = collection_factory({"vectors": {"size": 2, "distance": "Dot"}})
+    api.put(f"/collections/{name}/index", json={"field_name": "at", "field_schema": "datetime"},
+            params=WAIT).expect(200)
+    stamps = {1: "2024-03-01T10:00:00Z", 2: ["2023-12-31T23:59:59.5Z", "2024-06-01T00:00:00Z"],
+              3: "2024-01-15T08:30:00+02:00", 4: "2022-07-04T12:00:00Z"}
+    upsert(api, name, [{"id": i, "vector": [1.0, 0.0], "payload": {"at": v}}
+                       for i, v in stamps.items()])
+
+    def micros(text):
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
+        return int(round(moment.timestamp() * 1_000_000))
+
+    expected = _oracle({i: [micros(t) for t in (v if isinstance(v, list) else [v])]
+                        for i, v in stamps.items()})
+    got = _pairs(_scroll(api, name, {"limit": 10, "order_by": "at"})["points"])
+    _assert_same_order(got, expected)
+    start = "2024-01-01T00:00:00Z"
+    body = {"limit": 10, "order_by": {"key": "at", "start_from": start}}
+    got = _pairs(_scroll(api, name, body)["points"])
+    _assert_same_order(got, [pair for pair in expected if pair[0] >= micros(start)])
+
+
+def test_float_key_orders_every_number(api, collection_factory):
+    name = collection_factory({"vectors": {"size": 2, "distance": "Dot"}})
+    api.put(f"/collections/{name}/index", json={"field_name": "n", "field_schema": "float"},
+            params=WAIT).expect(200)
+    payloads = {1: [2.5, -1], 2: 0.25, 3: [7, 3.75], 4: 1}
+    upsert(api, name, [{"id": i, "vector": [1.0, 0.0], "payload": {"n": v}}
+                       for i, v in payloads.items()])
+    order = {"key": "n", "direction": "desc"}
+    got = _pairs(_scroll(api, name, {"limit": 10, "order_by": order})["points"])
+    _assert_same_order(got, _oracle(payloads, descending=True))
