@@ -188,3 +188,23 @@ def test_python_client_matrix_pairs_and_offsets(api, collection_factory, server)
     rows = _oracle_rows(offsets.ids, vectors, "Dot", 1)
     assert offsets.offsets_col == [offsets.ids.index(b) for row in rows for b, _ in row]
     assert offsets.scores == pytest.approx([s for row in rows for _, s in row], rel=1e-4)
+
+
+def test_sparse_vector_matrix_scores_are_dot_products(api, collection_factory):
+    name = collection_factory({"sparse_vectors": {"words": {}}})
+    rng = np.random.default_rng(29)
+    sparse = {}
+    for point_id in range(1, 9):
+        # index 0 in every point: every pair overlaps, so every score is positive
+        indices = [0] + sorted((rng.choice(11, size=3, replace=False) + 1).tolist())
+        sparse[point_id] = dict(zip(indices, rng.uniform(0.1, 2.0, size=4).round(3).tolist()))
+    upsert(api, name, [{"id": i, "vector": {"words": {"indices": list(v), "values": list(v.values())}}}
+                       for i, v in sparse.items()])
+    dense = {i: np.array([v.get(k, 0.0) for k in range(12)]) for i, v in sparse.items()}
+    pairs = api.post(f"/collections/{name}/points/search/matrix/pairs",
+                     json={"sample": 8, "limit": 2, "using": "words"}).result["pairs"]
+    ids = sorted(sparse)
+    expected = list(zip(ids, _oracle_rows(ids, dense, "Dot", 2)))
+    assert [(p["a"], p["b"]) for p in pairs] == [(a, b) for a, row in expected for b, _ in row]
+    scores = [s for _, row in expected for _, s in row]
+    assert [p["score"] for p in pairs] == pytest.approx(scores, rel=1e-4)

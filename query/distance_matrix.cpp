@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "query/execute_query.hpp"
+#include "query/nearest.hpp"
 
 namespace sextant::query {
 namespace {
@@ -71,15 +72,28 @@ Result<DistanceMatrix> search_distance_matrix(const storage::Collection& collect
   among_sample.must = std::vector<Condition>{index::filter::make_has_id(matrix.sample_ids)};
   auto sample_filter = std::make_shared<const Filter>(std::move(among_sample));
 
+  // A plain dense vector scores the sample directly (the nearest stage rescoring candidates,
+  // sample x sample scores); sparse and multivectors search the collection restricted to it.
+  const auto* dense_spec = view.schema().find_dense(request.using_name);
+  const bool rescore_sample = dense_spec != nullptr && !dense_spec->multivector;
+  PrefetchResults sample_candidates(1);
+  for (const auto& p : points) sample_candidates[0].push_back({p.offset, 0.0f});
+
   for (const auto& point : points) {
     auto vector = stored_vector(reader, point.offset, request.using_name);
     if (!vector) return Error::internal("sampled point lost its vector");
     QueryPlan nearest;
     nearest.query = NearestQuery{std::move(*vector), std::nullopt};
     nearest.using_name = request.using_name;
-    nearest.filter = sample_filter;
     nearest.limit = request.limit + 1;  // one more: the point itself is among its nearest
-    auto hits = execute_query(collection, view, nearest, pool);
+    Result<std::vector<storage::ScoredOffset>> hits = std::vector<storage::ScoredOffset>{};
+    if (rescore_sample) {
+      hits = execute_nearest(collection, view, nearest, std::get<NearestQuery>(nearest.query),
+                             sample_candidates, pool, /*in_prefetch=*/false);
+    } else {
+      nearest.filter = sample_filter;
+      hits = execute_query(collection, view, nearest, pool);
+    }
     if (!hits.ok()) return hits.error();
     std::vector<MatrixNeighbour> row;
     for (const auto& hit : hits.value()) row.push_back({reader.id(hit.offset), hit.score});
