@@ -117,11 +117,18 @@ Result<boost::json::object> parse_object_body(const Request& request, bool allow
 }
 
 Result<bool> wait_flag(const Request& request) {
+  // Writes also take `ordering`; Sextant's single node applies every ordering alike, but an
+  // unknown value is refused as Qdrant refuses it.
+  if (auto ordering = request.query_param("ordering");
+      ordering && *ordering != "weak" && *ordering != "medium" && *ordering != "strong")
+    return Error{ErrorKind::kBadRequest,
+                 "Deserialize error in query parameters: unknown variant `" +
+                     std::string(*ordering) + "`, expected one of `weak`, `medium`, `strong`"};
   auto wait = request.query_param("wait");
   if (!wait || *wait == "false") return false;
   if (*wait == "true" || wait->empty()) return true;
   return Error{ErrorKind::kBadRequest,
-               "Query deserialize error: provided string was not `true` or `false`"};
+               "Deserialize error in query parameters: provided string was not `true` or `false`"};
 }
 
 Result<std::optional<uint64_t>> uint_query(const Request& request, const char* name) {
@@ -130,7 +137,8 @@ Result<std::optional<uint64_t>> uint_query(const Request& request, const char* n
   uint64_t value = 0;
   auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (ec != std::errc() || ptr != text->data() + text->size())
-    return Error{ErrorKind::kBadRequest, "Query deserialize error: invalid digit found in string"};
+    return Error{ErrorKind::kBadRequest,
+                 "Deserialize error in query parameters: invalid digit found in string"};
   return std::optional<uint64_t>(value);
 }
 

@@ -25,7 +25,7 @@ Result<boost::json::value> parse_body(const Request& request, bool allow_empty =
 // Parses and requires a JSON object.
 Result<boost::json::object> parse_object_body(const Request& request, bool allow_empty = false);
 
-// `?wait=true|false` (default false, as Qdrant).
+// `?wait=true|false` (default false, as Qdrant); also refuses an unknown `?ordering=`.
 Result<bool> wait_flag(const Request& request);
 // An optional non-negative integer query parameter (e.g. `timeout`).
 Result<std::optional<uint64_t>> uint_query(const Request& request, const char* name);

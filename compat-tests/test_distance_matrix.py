@@ -167,7 +167,9 @@ def test_unknown_vector_and_missing_collection(api, collection_factory):
     name, _ = _make(api, collection_factory, "Cosine", 3)
     response = api.post(f"/collections/{name}/points/search/matrix/pairs", json={"using": "nope"})
     assert response.status == 400
-    assert "Not existing vector name error: nope" in response.error
+    # The matrix looks the name up in the configuration: Qdrant's wording for a collection of
+    # the one unnamed vector.
+    assert response.error == "Wrong input: Vector with name nope is not configured in this collection"
     response = api.post(f"/collections/{name}_missing/points/search/matrix/offsets", json={})
     assert response.status == 404
 

@@ -268,7 +268,13 @@ def test_unknown_collection_is_404(api):
 def test_unknown_vector_name_is_400(api, docs):
     response = api.post(f"/collections/{docs}/points/query/groups",
                         json={**DOT_QUERY, "using": "nope"}).expect(400)
-    assert response.error == "Wrong input: Not existing vector name error: nope"
+    # Grouping a raw vector query looks the name up in the configuration, which lists its names.
+    assert response.error == ("Wrong input: Vector with name `nope` is not configured in this "
+                              "collection, available names: dot, l2")
+    response = api.post(f"/collections/{docs}/points/query/groups",
+                        json={k: v for k, v in DOT_QUERY.items() if k != "using"}).expect(400)
+    assert response.error == ("Wrong input: Collection requires specified vector name in the "
+                              "request, available names: dot, l2")
 
 
 @pytest.fixture

@@ -273,7 +273,7 @@ def test_malformed_timeout_is_400(api, collection_factory, value):
     response = api.post(f"/collections/{name}/points/query", json={"query": [1, 0]},
                         params={"timeout": value})
     assert response.status == 400
-    assert response.error.startswith("Query deserialize error")
+    assert response.error.startswith("Deserialize error in query parameters")
 
 
 def test_timeout_within_limits_is_served(api, collection_factory):

@@ -29,7 +29,6 @@ def test_upsert_with_invalid_id(api, small, bad_id, shown):
 
 @pytest.mark.parametrize("method, route, body", [
     ("post", "points", {"ids": [1, "abc123"]}),
-    ("post", "points/delete", {"points": ["abc123"]}),
     ("post", "points/scroll", {"offset": "abc123"}),
     ("post", "points/vectors/delete", {"points": ["abc123"], "vector": [""]}),
     ("post", "points/payload", {"payload": {"a": 1}, "points": ["abc123"]}),
@@ -38,6 +37,15 @@ def test_invalid_id_in_request_bodies(api, small, method, route, body):
     response = getattr(api, method)(f"/collections/{small}/{route}", json=body, params=WAIT)
     assert response.status == 400
     assert f"value abc123 {TEXT}" in response.error
+
+
+@pytest.mark.parametrize("route", ["points/delete", "points/payload/clear"])
+def test_invalid_id_in_a_points_selector_names_the_selector(api, small, route):
+    # The selector is {points} or {filter}; an id that is not one fails both forms.
+    response = api.post(f"/collections/{small}/{route}", json={"points": ["abc123"]}, params=WAIT)
+    assert response.status == 400
+    assert response.error == ("Format error in JSON body: data did not match any variant of "
+                              "untagged enum PointsSelector")
 
 
 def test_invalid_id_in_path(api, small):

@@ -29,9 +29,12 @@ def test_product_search_recall_and_rescored_scores(api, collection_factory, data
     base, queries = dataset
     name = collection_factory(_collection_body({"product": {"compression": compression}}))
     _fill_and_wait_indexed(api, name, base)
-    assert _recall(api, name, queries, {"quantization": {"oversampling": 3.0}}) >= 0.9
+    # A floor both servers clear on this set (Qdrant 1.19 measured 0.895 for x8 and 0.75 for
+    # x16, Sextant is higher); recall figures belong to bench/, not to this check.
+    assert _recall(api, name, queries, {"quantization": {"oversampling": 3.0}}) >= 0.6
     for q in queries[:5]:
-        hits = _query(api, name, q, {"quantization": {"oversampling": 2.0}})
+        # Asked for: Qdrant does not rescore product-quantized searches by default.
+        hits = _query(api, name, q, {"quantization": {"oversampling": 2.0, "rescore": True}})
         assert len(hits) == K
         for hit in hits:
             assert hit["score"] == pytest.approx(float(base[hit["id"]] @ q), abs=1e-4)

@@ -147,6 +147,7 @@ def test_curl_round_trip_create_download_delete_upload(api, collection_factory, 
     assert shape(api, name) == before_shape
 
 
+@pytest.mark.sextant_only  # Qdrant routes uploads by POST only (PUT answers 404 there)
 def test_raw_put_upload_as_backup_scripts_send_it(api, collection_factory):
     name = fill_collection(api, collection_factory)
     before = search(api, name)
@@ -175,9 +176,12 @@ def test_wrong_checksum_or_corrupt_upload_leaves_collection_intact(api, collecti
                      data=body, headers={"Content-Type": content_type}).expect(400)
     assert wrong.error.startswith("Checksum mismatch")
 
+    # A truncated archive is refused; Sextant says 400, Qdrant 500 ("failed to unpack"). What
+    # both promise is that the collection is left as it was.
     body, content_type = multipart("snapshot", "x.snapshot", content[: len(content) // 2])
-    api.post(f"/collections/{name}/snapshots/upload", data=body,
-             headers={"Content-Type": content_type}).expect(400)
+    truncated = api.post(f"/collections/{name}/snapshots/upload", data=body, validate=False,
+                         headers={"Content-Type": content_type})
+    assert truncated.status in (400, 500) and truncated.error
     assert search(api, name) == after_delete
 
 
@@ -260,11 +264,13 @@ def test_recover_from_http_url(api, collection_factory, tmp_path):
 
 def test_snapshot_names_cannot_escape_and_missing_ones_are_404(api, collection_factory):
     name = collection_factory()
+    # A download answers a file, and Qdrant answers a missing one in plain text: only the status
+    # of the GETs is compared.
     for snapshot_name in ("missing.snapshot", "..%2F..%2Fetc%2Fpasswd", ".peer_id"):
-        api.get(f"/collections/{name}/snapshots/{snapshot_name}").expect(404)
+        assert api.get(f"/collections/{name}/snapshots/{snapshot_name}", validate=False).status == 404
         api.delete(f"/collections/{name}/snapshots/{snapshot_name}").expect(404)
-    api.get("/snapshots/..%2Fstorage").expect(404)
-    api.get("/snapshots/.peer_id").expect(404)
+    assert api.get("/snapshots/..%2Fstorage", validate=False).status == 404
+    assert api.get("/snapshots/.peer_id", validate=False).status == 404
     api.get(f"/collections/{unique_name()}/snapshots").expect(404)
     api.post(f"/collections/{unique_name()}/snapshots").expect(404)
 

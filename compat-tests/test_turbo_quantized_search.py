@@ -37,8 +37,10 @@ def test_turbo_search_recall_and_rescored_scores(api, collection_factory, datase
     _fill_and_wait_indexed(api, name, base)
     params = {"quantization": {"oversampling": oversampling}}
     assert _recall(api, name, queries, params) >= 0.9
+    # Rescoring is asked for: Qdrant rescores 4-bit codes only when asked (its default is to
+    # rescore the 1-, 1.5- and 2-bit ones).
     for q in queries[:5]:
-        hits = _query(api, name, q, {"quantization": {"oversampling": 2.0}})
+        hits = _query(api, name, q, {"quantization": {"oversampling": 2.0, "rescore": True}})
         assert len(hits) == K
         for hit in hits:
             assert hit["score"] == pytest.approx(float(base[hit["id"]] @ q), abs=1e-4)
@@ -54,7 +56,7 @@ def test_turbo_search_with_euclid_rescores_exact_distances(api, collection_facto
     name = collection_factory(_collection_body({"turbo": {"bits": "bits4"}}, distance="Euclid"))
     _fill_and_wait_indexed(api, name, base)
     for q in queries[:5]:
-        hits = _query(api, name, q, {"quantization": {"oversampling": 3.0}})
+        hits = _query(api, name, q, {"quantization": {"oversampling": 3.0, "rescore": True}})
         assert len(hits) == K
         for hit in hits:
             expected = float(((base[hit["id"]] - q) ** 2).sum() ** 0.5)

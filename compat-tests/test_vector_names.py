@@ -161,7 +161,8 @@ def test_the_last_vector_can_be_deleted(api, collection_factory):
     upsert(api, name, [{"id": 1, "vector": {"only": [1, 2]}, "payload": {"a": 1}}])
     api.delete(f"/collections/{name}/vectors/only", params=WAIT).expect(200)
     assert _vector_config(api, name)["vectors"] == {}
-    point = api.post(f"/collections/{name}/points", json={"ids": [1], "with_vector": True}).result[0]
+    point = api.post(f"/collections/{name}/points",
+                     json={"ids": [1], "with_vector": True, "with_payload": True}).result[0]
     assert point["payload"] == {"a": 1}
     assert not point.get("vector")
 

@@ -6,6 +6,7 @@
 
 #include "query/execute_query.hpp"
 #include "query/nearest.hpp"
+#include "storage/missing_vector_error.hpp"
 
 namespace sextant::query {
 namespace {
@@ -47,7 +48,7 @@ Result<DistanceMatrix> search_distance_matrix(const storage::Collection& collect
   DistanceMatrix matrix;
   if (request.sample == 0 || request.limit == 0) return matrix;
   if (!vector_exists(view.schema(), request.using_name))
-    return Error::vector_name_not_found(request.using_name);
+    return storage::unconfigured_vector_error(view.schema(), request.using_name);
 
   QueryPlan sampling;
   sampling.query = SampleRandomQuery{};

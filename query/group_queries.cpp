@@ -10,6 +10,7 @@
 
 #include "index/distance/distance.hpp"
 #include "query/execute_query.hpp"
+#include "storage/missing_vector_error.hpp"
 
 namespace sextant::query {
 namespace json = boost::json;  // payloads: user data, as storage hands them out
@@ -270,6 +271,14 @@ Result<std::vector<PointGroup>> execute_group_query(const storage::Collection& c
                                                     const storage::ReadView& view,
                                                     const GroupQuery& query,
                                                     storage::ParallelPool& pool) {
+  // Grouping by a raw vector reads the distance of the named vector from the configuration
+  // first, so an unknown name is answered with the configured names listed.
+  if (const auto* nearest = std::get_if<NearestQuery>(&query.plan.query);
+      nearest && std::holds_alternative<storage::QueryVector>(nearest->target)) {
+    const auto& schema = view.schema();
+    if (!schema.find_dense(query.plan.using_name) && !schema.find_sparse(query.plan.using_name))
+      return storage::unconfigured_vector_error(schema, query.plan.using_name);
+  }
   GroupsAggregator aggregator(query.groups_limit, query.group_size,
                               result_order(query.plan, view.schema()));
   if (query.groups_limit == 0 || query.group_size == 0) return aggregator.distill();

@@ -67,8 +67,8 @@ std::variant<std::optional<RequestDeadline>, api::Response> request_deadline(
   uint64_t seconds = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    return api::error_response(400, "Query deserialize error: invalid digit found in string",
-                               started);
+    return api::error_response(
+        400, "Deserialize error in query parameters: invalid digit found in string", started);
   }
   bool retrieve = route->suffix == "/points" && method == api::HttpMethod::kPost;
   bool is_update = route->operation.empty() && !retrieve;
@@ -80,7 +80,8 @@ std::variant<std::optional<RequestDeadline>, api::Response> request_deadline(
       return std::optional<RequestDeadline>();
   } else if (seconds == 0) {
     return api::error_response(
-        400, "Query deserialize error: invalid value: integer `0`, expected a nonzero u64",
+        400,
+        "Deserialize error in query parameters: invalid value: integer `0`, expected a nonzero u64",
         started);
   }
   RequestDeadline deadline;

@@ -21,6 +21,26 @@ json::value update_result_json(const storage::UpdateResult& result) {
                       {"status", result.completed ? "completed" : "acknowledged"}};
 }
 
+// True when an operation lists its points explicitly and the list is empty. Qdrant routes an
+// operation to the shards holding its points, and one that reaches no shard is refused as
+// "Empty update request" (a filter that matches nothing is still a request).
+bool addresses_no_points(const storage::UpdateOperation& operation) {
+  const auto selects_none = [](const storage::PointSelector& selector) {
+    return !selector.filter && selector.ids.empty();
+  };
+  return std::visit(
+      [&](const auto& op) {
+        using Op = std::decay_t<decltype(op)>;
+        if constexpr (std::is_same_v<Op, storage::UpsertPoints>)
+          return op.points.empty();
+        else if constexpr (requires { op.selector; })
+          return selects_none(op.selector);
+        else
+          return false;
+      },
+      operation);
+}
+
 // Shared shape of every write endpoint: resolve the collection, parse the body into
 // operations against its schema, submit them, answer with the UpdateResult.
 using OperationsParser = std::function<Result<std::vector<storage::UpdateOperation>>(
@@ -38,6 +58,8 @@ Response write_route(ApiContext& context, Request& request, const OperationsPars
     if (!body.ok()) return body.error();
     auto operations = parse(body.value(), *collection.value());
     if (!operations.ok()) return operations.error();
+    if (!per_operation && operations->size() == 1 && addresses_no_points(operations->front()))
+      return Error::bad_request("Empty update request");
     const size_t count = operations->size();
     auto result = collection.value()->update(std::move(operations.value()), wait.value());
     if (!result.ok()) return result.error();
@@ -72,7 +94,7 @@ Result<json::value> retrieve_points(ApiContext& context, Request& request) {
   if (!ids_value) return Error::format("missing field `ids`");
   auto ids = parse_point_ids(*ids_value);
   if (!ids.ok()) return ids.error();
-  auto payload = parse_with_payload(body.value(), true);
+  auto payload = parse_with_payload(body.value(), false);  // Qdrant 1.19's retrieve default
   if (!payload.ok()) return payload.error();
   auto vectors = parse_with_vector(body.value(), false);
   if (!vectors.ok()) return vectors.error();

@@ -14,6 +14,15 @@ Result<json::object> payload_field(const json::object& body) {
   return payload->get_object();
 }
 
+// Delete and clear-payload take the selector itself, an untagged union of {points} and
+// {filter}: an id that is not one fails every variant, so the error names the union (as Qdrant's).
+Result<storage::PointSelector> points_selector_union(const json::object& body) {
+  auto selector = parse_points_selector(body);
+  if (!selector.ok() && selector.error().kind == ErrorKind::kFormat && body.contains("points"))
+    return Error::format("data did not match any variant of untagged enum PointsSelector");
+  return selector;
+}
+
 // Payload and vector operations take `points` or `filter` beside their own fields.
 Result<storage::PointSelector> selector_of(const json::object& body) {
   if (!body.contains("points") && !body.contains("filter"))
@@ -50,7 +59,7 @@ Result<UpdateOperation> parse_upsert(const json::object& body,
 }
 
 Result<UpdateOperation> parse_delete_points(const json::object& body) {
-  auto selector = parse_points_selector(body);
+  auto selector = points_selector_union(body);
   if (!selector.ok()) return selector.error();
   return UpdateOperation(storage::DeletePoints{std::move(selector.value())});
 }
@@ -93,7 +102,7 @@ Result<UpdateOperation> parse_delete_payload(const json::object& body) {
 }
 
 Result<UpdateOperation> parse_clear_payload(const json::object& body) {
-  auto selector = parse_points_selector(body);
+  auto selector = points_selector_union(body);
   if (!selector.ok()) return selector.error();
   return UpdateOperation(storage::ClearPayload{std::move(selector.value())});
 }
@@ -104,6 +113,8 @@ Result<UpdateOperation> parse_update_vectors(const json::object& body,
   auto points = body.if_contains("points");
   if (!points) return Error::format("missing field `points`");
   if (!points->is_array()) return Error::format("invalid type: expected a sequence for `points`");
+  if (points->get_array().empty())
+    return Error::validation("[points: must specify points to update]");
   storage::UpdateVectors op;
   for (const auto& item : points->get_array()) {
     if (!item.is_object()) return Error::format("invalid type: expected struct PointVectors");

@@ -58,25 +58,35 @@ json::object select_payload(const json::object& payload, const PayloadSelector& 
   return payload;
 }
 
+namespace {
+
+// Appends the requested parts of a point as Qdrant 1.19 does: a requested payload is an object
+// ({} for a point without one), a requested vector is the point's vectors; parts not requested
+// are left out, not written as null.
+void append_payload_and_vectors(json::object& out, const storage::PointRecord& record,
+                                const PayloadSelector& payload, bool with_vectors) {
+  if (payload.enabled)
+    out["payload"] = record.payload ? select_payload(*record.payload, payload) : json::object();
+  if (with_vectors) out["vector"] = vectors_json(record.vectors);
+}
+
+}  // namespace
+
 json::object record_json(const storage::PointRecord& record, const PayloadSelector& payload,
                          bool with_vectors) {
   json::object out;
   out["id"] = point_id_json(record.id);
-  if (payload.enabled && record.payload)
-    out["payload"] = select_payload(*record.payload, payload);
-  else
-    out["payload"] = nullptr;
-  out["vector"] = with_vectors ? vectors_json(record.vectors) : json::value(nullptr);
-  out["shard_key"] = nullptr;
-  out["order_value"] = nullptr;
+  append_payload_and_vectors(out, record, payload, with_vectors);
   return out;
 }
 
 json::object scored_point_json(const storage::PointRecord& record, float score,
                                const PayloadSelector& payload, bool with_vectors) {
-  json::object out = record_json(record, payload, with_vectors);
+  json::object out;
+  out["id"] = point_id_json(record.id);
   out["version"] = record.version;
   out["score"] = float_json_value(score);
+  append_payload_and_vectors(out, record, payload, with_vectors);
   return out;
 }
 

@@ -63,7 +63,7 @@ TEST(RequestDeadlineTest, MalformedValuesAnswer400) {
   for (const char* bad : {"", "abc", "-1", "1.5"}) {
     auto outcome = deadline_for("/collections/{collection_name}/points/search", bad);
     ASSERT_TRUE(std::holds_alternative<api::Response>(outcome)) << bad;
-    EXPECT_NE(std::get<api::Response>(outcome).body.find("Query deserialize error"),
+    EXPECT_NE(std::get<api::Response>(outcome).body.find("Deserialize error in query parameters"),
               std::string::npos);
   }
 }
