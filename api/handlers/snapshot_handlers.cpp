@@ -53,7 +53,8 @@ Status check_priority(const std::string& value, bool from_query) {
     if (value == known) return {};
   std::string detail =
       "unknown variant `" + value + "`, expected one of `no_sync`, `snapshot`, `replica`";
-  if (from_query) return Error{ErrorKind::kBadRequest, "Deserialize error in query parameters: " + detail};
+  if (from_query)
+    return Error{ErrorKind::kBadRequest, "Deserialize error in query parameters: " + detail};
   return Error::format(detail);
 }
 

@@ -104,10 +104,12 @@ test('snapshot round trip through a multipart upload', async () => {
   assert.equal(body.result, true);
   assert.deepEqual(await client.query(name, query), before);
 
+  const again = new FormData();
+  again.append('snapshot', new Blob([bytes]), created.name);
   const wrong = await fetch(`${server.url}/collections/${name}/snapshots/upload?checksum=${'0'.repeat(64)}`, {
-    method: 'PUT',
-    body: bytes,
-    headers: { ...headers(), 'content-type': 'application/octet-stream' },
+    method: 'POST',
+    body: again,
+    headers: headers(),
   });
   assert.equal(wrong.status, 400);
   assert.match((await wrong.json()).status.error, /^Checksum mismatch/);
