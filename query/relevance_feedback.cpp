@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "index/distance/metric_similarity.hpp"
 #include "query/example_resolver.hpp"
 #include "query/mmr.hpp"
 #include "storage/point_filter.hpp"
@@ -36,9 +37,16 @@ std::vector<ScoredOffset> rescore_prefetched(
       if (std::find(seen.begin(), seen.end(), candidate.offset) != seen.end()) continue;
       seen.push_back(candidate.offset);
       if (plan.filter && !storage::point_matches(*plan.filter, reader, candidate.offset)) continue;
-      const float* v = reader.dense(vector_index, candidate.offset);
-      if (!v) continue;
-      const float score = scorer(v);
+      float score;
+      if (view.schema().dense[vector_index].multivector) {
+        auto rows = reader.multi(vector_index, candidate.offset);
+        if (!rows) continue;
+        score = scorer(rows->values, rows->rows);
+      } else {
+        const float* v = reader.dense(vector_index, candidate.offset);
+        if (!v) continue;
+        score = scorer(v, 1);
+      }
       if (plan.score_threshold && !(score > *plan.score_threshold)) continue;
       scored.push_back({candidate.offset, score});
     }
@@ -58,8 +66,7 @@ Result<std::vector<ScoredOffset>> execute_relevance_feedback(
     const std::vector<std::vector<ScoredOffset>>& prefetch_results, storage::ParallelPool& pool) {
   const auto& schema = view.schema();
   const int index = schema.dense_index(plan.using_name);
-  if (index < 0 || schema.dense[size_t(index)].multivector)
-    return Error::vector_name_not_found(plan.using_name);
+  if (index < 0) return Error::vector_name_not_found(plan.using_name);
   const storage::DenseVectorSpec& spec = schema.dense[size_t(index)];
   ExampleResolver resolver(view, spec, size_t(index));
   auto target = resolver.resolve(feedback.target);
@@ -81,14 +88,17 @@ Result<std::vector<ScoredOffset>> execute_relevance_feedback(
     pairs.push_back({best.second, worst.second, std::pow(confidence, feedback.b) * feedback.c});
   }
 
-  const size_t dim = spec.dim;
-  const index::Distance distance = spec.distance;
   const std::vector<float>& target_vector = target.value();
-  storage::DenseScorer scorer = [&](const float* v) {
-    float score = feedback.a * raw_similarity(distance, target_vector.data(), v, dim);
+  // Raw similarities: max_sim of the example's rows against the stored rows (one row each for a
+  // dense vector).
+  auto sim = [&spec](const std::vector<float>& example, const float* v, uint32_t rows) {
+    return index::max_sim(spec.distance, spec.datatype, example.data(), example.size() / spec.dim,
+                          v, rows, spec.dim);
+  };
+  storage::DenseScorer scorer = [&](const float* v, uint32_t rows) {
+    float score = feedback.a * sim(target_vector, v, rows);
     for (const auto& pair : pairs)
-      score += pair.weight * (raw_similarity(distance, pair.positive.data(), v, dim) -
-                              raw_similarity(distance, pair.negative.data(), v, dim));
+      score += pair.weight * (sim(pair.positive, v, rows) - sim(pair.negative, v, rows));
     return score;
   };
   if (!plan.prefetch.empty())

@@ -323,8 +323,10 @@ std::vector<ScoredOffset> Collection::search(const ReadView& view, const SearchR
         const uint64_t matching = estimate_matching(view, *request.filter, payload_indexes_);
         if (matching * spec.dim * sizeof(float) < spec.hnsw.full_scan_threshold_kb * 1024) break;
       }
+      // uint8 Cosine vectors are stored unnormalised: their cosine is scanned exactly.
+      if (spec.distance == Distance::kCosine && spec.datatype == Datatype::kUint8) break;
       std::vector<float> query = *dense;
-      if (spec.distance == Distance::kCosine) index::normalize(query.data(), query.size());
+      prepare_query_rows(spec, query);
       if (auto results = index->search(view, request, query)) return std::move(*results);
     }
   }

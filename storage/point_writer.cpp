@@ -5,6 +5,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "index/distance/metric_similarity.hpp"
 #include "storage/payload_update.hpp"
 #include "storage/point_filter.hpp"
 #include "storage/point_layout.hpp"
@@ -73,13 +74,21 @@ std::vector<uint8_t> encode_multi(const MultiVector& v) {
   return out;
 }
 
-void normalize_if_cosine(const DenseVectorSpec& spec, std::vector<float>& values) {
-  if (spec.distance != Distance::kCosine) return;
+void normalize_row(float* values, size_t count) {
   double norm = 0;
-  for (float x : values) norm += double(x) * x;
+  for (size_t i = 0; i < count; ++i) norm += double(values[i]) * values[i];
   if (norm <= 0) return;
   float inv = static_cast<float>(1.0 / std::sqrt(norm));
-  for (float& x : values) x *= inv;
+  for (size_t i = 0; i < count; ++i) values[i] *= inv;
+}
+
+// A vector (or the rows of a multivector) as stored: each row normalised under Cosine (not for
+// uint8, whose cosine is computed on the stored integers), then converted to the datatype.
+void prepare_for_storage(const DenseVectorSpec& spec, std::vector<float>& values) {
+  if (index::normalised_on_write(spec.distance, spec.datatype) && spec.dim > 0)
+    for (size_t r = 0; (r + 1) * spec.dim <= values.size(); ++r)
+      normalize_row(values.data() + r * spec.dim, spec.dim);
+  index::convert_to_datatype(spec.datatype, values.data(), values.size());
 }
 
 }  // namespace
@@ -271,7 +280,7 @@ Status PointWriter::write_point(lmdb::Txn& txn, const PointId& id, const PointVe
     int i = schema_.dense_index(name);
     if (i < 0) return Error::vector_name_not_found(name);
     normalized.push_back(values);
-    normalize_if_cosine(schema_.dense[i], normalized.back());
+    prepare_for_storage(schema_.dense[i], normalized.back());
     chunks.add(static_cast<size_t>(i), offset, normalized.back().data());
     dense_mask |= uint64_t(1) << i;
     state_.dense_present[i].set(offset);
@@ -280,14 +289,7 @@ Status PointWriter::write_point(lmdb::Txn& txn, const PointId& id, const PointVe
     int i = schema_.dense_index(name);
     if (i < 0) return Error::vector_name_not_found(name);
     MultiVector copy = mv;
-    if (schema_.dense[i].distance == Distance::kCosine) {
-      for (size_t r = 0; r < copy.rows(); ++r) {
-        std::vector<float> row(copy.values.begin() + r * copy.dim,
-                               copy.values.begin() + (r + 1) * copy.dim);
-        normalize_if_cosine(schema_.dense[i], row);
-        std::copy(row.begin(), row.end(), copy.values.begin() + r * copy.dim);
-      }
-    }
+    prepare_for_storage(schema_.dense[i], copy.values);
     auto bytes = encode_multi(copy);
     auto st = txn.put(dbs_.dense[i], offset_key(offset), lmdb::Bytes(bytes.data(), bytes.size()));
     if (!st.ok()) return st;

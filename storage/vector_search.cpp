@@ -5,6 +5,7 @@
 #include <queue>
 
 #include "index/distance/distance.hpp"
+#include "index/distance/metric_similarity.hpp"
 #include "storage/point_filter.hpp"
 
 namespace sextant::storage {
@@ -53,22 +54,6 @@ bool sparse_overlaps(const SparseVector& query, const SparseView& point) {
       ++j;
   }
   return false;
-}
-
-// MaxSim: for each query row, the best similarity over the point's rows, summed.
-float max_sim(Distance distance, const MultiVector& query, const MultiView& point, uint32_t dim) {
-  float total = 0;
-  for (size_t q = 0; q < query.rows(); ++q) {
-    const float* row = query.values.data() + q * dim;
-    float best = -INFINITY;
-    for (uint32_t r = 0; r < point.rows; ++r) {
-      float s = index::score(distance, row, point.values + size_t(r) * dim, dim);
-      if (!index::higher_is_better(distance)) s = -s;
-      best = std::max(best, s);
-    }
-    total += best;
-  }
-  return total;
 }
 
 // Top-`keep` of one part of a scan; keys are "larger is better".
@@ -171,6 +156,13 @@ bool passes_threshold(Distance distance, float score, float threshold) {
   return index::higher_is_better(distance) ? score > threshold : score < threshold;
 }
 
+void prepare_query_rows(const DenseVectorSpec& spec, std::vector<float>& values) {
+  if (index::normalised_on_write(spec.distance, spec.datatype))
+    for (size_t r = 0; spec.dim > 0 && (r + 1) * spec.dim <= values.size(); ++r)
+      index::normalize(values.data() + r * spec.dim, spec.dim);
+  index::convert_to_datatype(spec.datatype, values.data(), values.size());
+}
+
 Status validate_search(const CollectionSchema& schema, const SearchRequest& request) {
   const std::string& name = request.vector_name;
   if (std::holds_alternative<SparseVector>(request.vector)) {
@@ -238,12 +230,10 @@ std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest
       multi_query.dim = spec->dim;
       multi_query.values = std::get<std::vector<float>>(request.vector);
     }
-    if (distance == Distance::kCosine)
-      for (size_t r = 0; r < multi_query.rows(); ++r)
-        index::normalize(multi_query.values.data() + r * spec->dim, spec->dim);
+    prepare_query_rows(*spec, multi_query.values);
   } else {
     dense_query = std::get<std::vector<float>>(request.vector);
-    if (distance == Distance::kCosine) index::normalize(dense_query.data(), dense_query.size());
+    prepare_query_rows(*spec, dense_query);
   }
 
   const uint32_t limit = state.offset_limit;
@@ -253,7 +243,9 @@ std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest
                                     : state.dense[vector_index].present.get();
   if (!present) return {};
 
-  const bool plain_dense = !is_sparse && !spec->multivector;
+  // uint8 Cosine vectors are not normalised, so their cosine is computed per point below.
+  const bool plain_dense = !is_sparse && !spec->multivector &&
+                           !(distance == Distance::kCosine && spec->datatype == Datatype::kUint8);
   pool.parallel_for(parts, [&](size_t part) {
     PartTopK top(keep);
     const uint32_t begin = uint32_t(part * kOffsetsPerPart);
@@ -272,15 +264,31 @@ std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest
         if (!point || !sparse_overlaps(sparse_query, *point)) continue;
         score = sparse_dot(sparse_query, *point);
       } else {
-        auto point = reader.multi(vector_index, offset);
-        if (!point) continue;
-        score = max_sim(distance, multi_query, *point, spec->dim);
-        if (negate) score = -score;  // max_sim already ranks higher as better
+        // Ranked by Qdrant's raw similarity (larger is better), reported postprocessed.
+        float similarity;
+        if (spec->multivector) {
+          auto point = reader.multi(vector_index, offset);
+          if (!point) continue;
+          similarity = index::max_sim(distance, spec->datatype, multi_query.values.data(),
+                                      multi_query.rows(), point->values, point->rows, spec->dim);
+        } else {
+          const float* point = reader.dense(vector_index, offset);
+          if (!point) continue;
+          similarity = index::metric_similarity(distance, spec->datatype, dense_query.data(), point,
+                                                spec->dim);
+        }
+        if (!top.admits(similarity)) continue;
+        score = index::postprocess_score(distance, similarity);
+        if (request.score_threshold && !passes_threshold(distance, score, *request.score_threshold))
+          continue;
+        if (request.filter && !point_matches(*request.filter, reader, offset)) continue;
+        top.push({similarity, offset});
+        continue;
       }
       if (request.score_threshold && !passes_threshold(distance, score, *request.score_threshold))
         continue;
       if (request.filter && !point_matches(*request.filter, reader, offset)) continue;
-      top.push({negate ? -score : score, offset});
+      top.push({score, offset});
     }
     top.drain_into(part_results[part]);
   });
@@ -290,9 +298,14 @@ std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest
   std::sort(merged.begin(), merged.end(), WorseFirst());
   std::vector<ScoredOffset> results;
   for (size_t i = request.offset; i < merged.size() && i < keep; ++i) {
-    float score = negate ? -merged[i].key : merged[i].key;
-    // The dense scan ranks Euclid by squared distance; Qdrant reports the distance itself.
-    if (plain_dense && distance == Distance::kEuclid) score = std::sqrt(score);
+    float score = merged[i].key;
+    if (plain_dense) {
+      score = negate ? -score : score;
+      // The dense scan ranks Euclid by squared distance; Qdrant reports the distance itself.
+      if (distance == Distance::kEuclid) score = std::sqrt(score);
+    } else if (!is_sparse) {
+      score = index::postprocess_score(distance, score);
+    }
     results.push_back({merged[i].offset, score});
   }
   return results;
@@ -306,6 +319,7 @@ std::vector<ScoredOffset> exact_search_by(const ReadView& view, size_t dense_ind
                                           ParallelPool& pool) {
   const ViewState& state = view.state();
   const size_t keep = limit + offset;
+  const bool multivector = view.schema().dense[dense_index].multivector;
   const Bitset* present = state.dense[dense_index].present.get();
   if (keep == 0 || !present) return {};
   const uint32_t offset_limit = state.offset_limit;
@@ -319,9 +333,16 @@ std::vector<ScoredOffset> exact_search_by(const ReadView& view, size_t dense_ind
     for (uint32_t o = begin; o < end; ++o) {
       if (!present->test(o) || !state.alive->test(o)) continue;
       if (std::find(excluded.begin(), excluded.end(), o) != excluded.end()) continue;
-      const float* v = reader.dense(dense_index, o);
-      if (!v) continue;
-      const float score = scorer(v);
+      float score;
+      if (multivector) {
+        auto rows = reader.multi(dense_index, o);
+        if (!rows) continue;
+        score = scorer(rows->values, rows->rows);
+      } else {
+        const float* v = reader.dense(dense_index, o);
+        if (!v) continue;
+        score = scorer(v, 1);
+      }
       if (score_threshold && score <= *score_threshold) continue;
       if (filter && !point_matches(*filter, reader, o)) continue;
       top.push({score, o});
