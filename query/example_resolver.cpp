@@ -24,9 +24,9 @@ Result<std::vector<float>> ExampleResolver::resolve(const Example& example) {
       if (!stored) return Error::vector_name_not_found(spec_.name);
       rows.assign(stored->values, stored->values + size_t(stored->rows) * spec_.dim);
     } else {
-      const float* v = reader_.dense(dense_index_, *offset);
+      auto v = reader_.dense(dense_index_, *offset);
       if (!v) return Error::vector_name_not_found(spec_.name);
-      rows.assign(v, v + spec_.dim);
+      rows.assign(v->values, v->values + spec_.dim);
     }
     excluded_.push_back(*offset);
     return rows;

@@ -88,10 +88,11 @@ Result<std::vector<ScoredOffset>> rescore(const storage::ReadView& view, const Q
           distance, index::max_sim(distance, spec->datatype, query.data(), query.size() / spec->dim,
                                    point->values, point->rows, spec->dim));
     } else {
-      const float* v = reader.dense(index, candidate.offset);
+      auto v = reader.dense(index, candidate.offset);
       if (!v) continue;
       score = index::postprocess_score(
-          distance, index::metric_similarity(distance, spec->datatype, query.data(), v, spec->dim));
+          distance,
+          index::metric_similarity(distance, spec->datatype, query.data(), v->values, spec->dim));
     }
     if (plan.score_threshold && !storage::passes_threshold(distance, score, *plan.score_threshold))
       continue;

@@ -43,9 +43,9 @@ std::vector<ScoredOffset> rescore_prefetched(
         if (!rows) continue;
         score = scorer(rows->values, rows->rows);
       } else {
-        const float* v = reader.dense(vector_index, candidate.offset);
+        auto v = reader.dense(vector_index, candidate.offset);
         if (!v) continue;
-        score = scorer(v, 1);
+        score = scorer(v->values, 1);
       }
       if (plan.score_threshold && !(score > *plan.score_threshold)) continue;
       scored.push_back({candidate.offset, score});

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <queue>
+#include <type_traits>
 
 #include "index/distance/distance.hpp"
 #include "index/distance/metric_similarity.hpp"
 #include "storage/point_filter.hpp"
+#include "storage/vector_elements.hpp"
 
 namespace sextant::storage {
 namespace {
@@ -83,30 +85,57 @@ class PartTopK {
   std::priority_queue<Candidate, std::vector<Candidate>, WorseFirst> heap_;
 };
 
-// The hot loop of exact search over a plain dense vector: walks the words of present & alive,
-// reads each vector from the view's chunk table in place and scores it with the dispatched
-// kernel. Keys rank larger-is-better (negated squared/L1 distance for Euclid/Manhattan); the
-// Qdrant score is derived only for candidates that could enter the top.
-void scan_dense_part(const ReadView& view, size_t vector_index, const float* query,
-                     Distance distance, uint32_t begin, uint32_t end, const SearchRequest& request,
-                     PartTopK& top) {
+// The dispatched kernels of one stored element type (float, uint16_t = binary16, uint8_t).
+template <typename T>
+struct TypedKernels {
+  float (*dot)(const T*, const T*, size_t);
+  float (*l2_squared)(const T*, const T*, size_t);
+  float (*l1)(const T*, const T*, size_t);
+};
+template <typename T>
+TypedKernels<T> typed_kernels(const index::KernelTable& k) {
+  if constexpr (std::is_same_v<T, float>)
+    return {k.dot_f32, k.l2_squared_f32, k.l1_f32};
+  else if constexpr (std::is_same_v<T, uint16_t>)
+    return {k.dot_f16, k.l2_squared_f16, k.l1_f16};
+  else
+    return {k.dot_u8, k.l2_squared_u8, k.l1_u8};
+}
+
+// The hot loop of exact search over a plain dense vector stored as T: walks the words of
+// present & alive, reads each vector from the view's chunk table in place and scores it with the
+// dispatched kernel of T against the query encoded as T (exact: the query holds the datatype's
+// values already). Keys rank larger-is-better (negated squared/L1 distance for Euclid/Manhattan;
+// for uint8 Cosine the cosine of the unnormalised integers, as Qdrant); the Qdrant score is
+// derived only for candidates that could enter the top.
+template <typename T>
+void scan_dense_part(const ReadView& view, size_t vector_index, const T* query, Distance distance,
+                     uint32_t begin, uint32_t end, const SearchRequest& request, PartTopK& top) {
   const ViewState& state = view.state();
   const DenseColumn& column = state.dense[vector_index];
   const auto& present = column.present->words();
   const auto& alive = state.alive->words();
-  const index::KernelTable& kernels = index::kernels();
+  const TypedKernels<T> kernels = typed_kernels<T>(index::kernels());
   const uint32_t dim = column.dim;
   const uint32_t slot_mask = column.per_chunk - 1;
+  const bool unnormalised_cosine =
+      distance == Distance::kCosine && column.datatype == index::VectorDatatype::kUint8;
+  const float query_norm_squared = unnormalised_cosine ? kernels.dot(query, query, dim) : 0.0f;
   PointReader reader = view.reader();
-  auto key_of = [&](const float* v) {
+  auto key_of = [&](const T* v) {
     switch (distance) {
       case Distance::kCosine:
+        if (unnormalised_cosine) {
+          const float norms = query_norm_squared * kernels.dot(v, v, dim);
+          return norms == 0.0f ? 0.0f : kernels.dot(query, v, dim) / std::sqrt(norms);
+        }
+        return kernels.dot(query, v, dim);
       case Distance::kDot:
-        return kernels.dot_f32(query, v, dim);
+        return kernels.dot(query, v, dim);
       case Distance::kEuclid:
-        return -kernels.l2_squared_f32(query, v, dim);
+        return -kernels.l2_squared(query, v, dim);
       case Distance::kManhattan:
-        return -kernels.l1_f32(query, v, dim);
+        return -kernels.l1(query, v, dim);
     }
     return 0.0f;
   };
@@ -120,6 +149,7 @@ void scan_dense_part(const ReadView& view, size_t vector_index, const float* que
         return key;
     }
   };
+  const size_t vector_bytes = column.vector_bytes();
   const size_t first_word = begin >> 6;
   const size_t last_word =
       std::min<size_t>((size_t(end) + 63) >> 6, std::min(present.size(), alive.size()));
@@ -130,11 +160,13 @@ void scan_dense_part(const ReadView& view, size_t vector_index, const float* que
       bits &= bits - 1;
       if (offset < begin || offset >= end) continue;
       const uint32_t chunk = offset >> column.per_chunk_shift;
-      const float* v =
+      const void* in_chunk =
           (column.chunks && chunk < column.chunks->size()) ? (*column.chunks)[chunk] : nullptr;
-      v = v ? v + size_t(offset & slot_mask) * dim : reader.dense(vector_index, offset);
+      const void* v = in_chunk ? static_cast<const uint8_t*>(in_chunk) +
+                                     size_t(offset & slot_mask) * vector_bytes
+                               : reader.dense_data(vector_index, offset);
       if (!v) continue;
-      const float key = key_of(v);
+      const float key = key_of(static_cast<const T*>(v));
       if (!top.admits(key)) continue;
       if (request.score_threshold &&
           !passes_threshold(distance, score_of(key), *request.score_threshold))
@@ -143,6 +175,25 @@ void scan_dense_part(const ReadView& view, size_t vector_index, const float* que
       top.push({key, offset});
     }
   }
+}
+
+// scan_dense_part for the column's datatype, the (already converted) query encoded to match.
+void scan_dense_part_any(const ReadView& view, size_t vector_index, const std::vector<float>& query,
+                         Distance distance, uint32_t begin, uint32_t end,
+                         const SearchRequest& request, PartTopK& top) {
+  const index::VectorDatatype datatype = view.state().dense[vector_index].datatype;
+  if (datatype == index::VectorDatatype::kFloat32) {
+    scan_dense_part(view, vector_index, query.data(), distance, begin, end, request, top);
+    return;
+  }
+  thread_local std::vector<uint8_t> encoded;
+  encoded.resize(stored_vector_bytes(uint32_t(query.size()), datatype));
+  encode_elements(datatype, query.data(), query.size(), encoded.data());
+  if (datatype == index::VectorDatatype::kFloat16)
+    scan_dense_part(view, vector_index, reinterpret_cast<const uint16_t*>(encoded.data()), distance,
+                    begin, end, request, top);
+  else
+    scan_dense_part(view, vector_index, encoded.data(), distance, begin, end, request, top);
 }
 
 }  // namespace
@@ -243,15 +294,13 @@ std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest
                                     : state.dense[vector_index].present.get();
   if (!present) return {};
 
-  // uint8 Cosine vectors are not normalised, so their cosine is computed per point below.
-  const bool plain_dense = !is_sparse && !spec->multivector &&
-                           !(distance == Distance::kCosine && spec->datatype == Datatype::kUint8);
+  const bool plain_dense = !is_sparse && !spec->multivector;
   pool.parallel_for(parts, [&](size_t part) {
     PartTopK top(keep);
     const uint32_t begin = uint32_t(part * kOffsetsPerPart);
     const uint32_t end = std::min<uint32_t>(limit, begin + kOffsetsPerPart);
     if (plain_dense) {
-      scan_dense_part(view, vector_index, dense_query.data(), distance, begin, end, request, top);
+      scan_dense_part_any(view, vector_index, dense_query, distance, begin, end, request, top);
       top.drain_into(part_results[part]);
       return;
     }
@@ -272,10 +321,10 @@ std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest
           similarity = index::max_sim(distance, spec->datatype, multi_query.values.data(),
                                       multi_query.rows(), point->values, point->rows, spec->dim);
         } else {
-          const float* point = reader.dense(vector_index, offset);
+          auto point = reader.dense(vector_index, offset);
           if (!point) continue;
-          similarity = index::metric_similarity(distance, spec->datatype, dense_query.data(), point,
-                                                spec->dim);
+          similarity = index::metric_similarity(distance, spec->datatype, dense_query.data(),
+                                                point->values, spec->dim);
         }
         if (!top.admits(similarity)) continue;
         score = index::postprocess_score(distance, similarity);
@@ -339,9 +388,9 @@ std::vector<ScoredOffset> exact_search_by(const ReadView& view, size_t dense_ind
         if (!rows) continue;
         score = scorer(rows->values, rows->rows);
       } else {
-        const float* v = reader.dense(dense_index, o);
+        auto v = reader.dense(dense_index, o);
         if (!v) continue;
-        score = scorer(v, 1);
+        score = scorer(v->values, 1);
       }
       if (score_threshold && score <= *score_threshold) continue;
       if (filter && !point_matches(*filter, reader, o)) continue;
