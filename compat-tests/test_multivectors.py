@@ -82,14 +82,15 @@ def scaled_fast_sigmoid(x):
     return 0.5 * (fast_sigmoid(x) + 1.0)
 
 
-def assert_ranking(points, expected):
-    """Same scores as the oracle, in the oracle's order (ties may come in either order)."""
+def assert_ranking(points, expected, scores=None):
+    """Same scores as the oracle, in the oracle's order (ties may come in either order; with
+    `scores`, the oracle's score of every candidate, a tie at the cut-off may be any of them)."""
     assert len(points) == len(expected), (points, expected)
     got = [(p["id"] if isinstance(p, dict) else p.id, p["score"] if isinstance(p, dict) else p.score)
            for p in points]
     for (gid, gscore), (eid, escore) in zip(got, expected):
         assert gscore == pytest.approx(escore, rel=1e-4, abs=1e-4), (got, expected)
-    expected_scores = dict(expected)
+    expected_scores = dict(scores) if scores is not None else dict(expected)
     for gid, gscore in got:
         assert gid in expected_scores, (got, expected)
         assert gscore == pytest.approx(expected_scores[gid], rel=1e-4, abs=1e-4), (got, expected)
@@ -182,10 +183,15 @@ def _example_rows(example, distance):
     return _prep(example, distance)
 
 
+def _custom_scores(score_of, distance, exclude):
+    """`score_of(prepared stored rows)` of every point other than `exclude`."""
+    return {pid: score_of(_prep(rows, distance))
+            for pid, rows in _points_by_id().items() if pid not in exclude}
+
+
 def _custom_oracle(score_of, distance, exclude, limit):
     """Points other than `exclude` ranked by `score_of(prepared stored rows)`, larger first."""
-    scores = {pid: score_of(_prep(rows, distance))
-              for pid, rows in _points_by_id().items() if pid not in exclude}
+    scores = _custom_scores(score_of, distance, exclude)
     ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
     return [(pid, scores[pid]) for pid in ranked]
 
@@ -263,7 +269,9 @@ def test_context_with_multivectors(api, multi):
     body = {"query": {"context": [{"positive": p, "negative": n} for p, n in pairs]},
             "using": "colbert", "limit": 4}
     points = _query(api, name, body)
-    assert_ranking(points, _custom_oracle(score_of, distance, {6, 2}, 4))
+    # Context scores are capped at 0, so several points may tie at the cut-off.
+    assert_ranking(points, _custom_oracle(score_of, distance, {6, 2}, 4),
+                   _custom_scores(score_of, distance, {6, 2}))
 
 
 def test_relevance_feedback_with_multivectors(api, multi):
@@ -273,14 +281,17 @@ def test_relevance_feedback_with_multivectors(api, multi):
     a, b, c = 1.0, 1.0, 0.5
 
     def score_of(stored):
+        # Every ordered pair of feedback items whose score gap is positive contributes
+        # gap^b * c * (sim(higher) - sim(lower)).
         score = a * max_sim(_prep(QUERY, distance), stored, distance)
-        ranked = sorted(feedback, key=lambda item: -item["score"])
-        for i in range(min(3, len(ranked) // 2)):
-            best, worst = ranked[i], ranked[-1 - i]
-            weight = (best["score"] - worst["score"]) ** b * c
-            score += weight * (max_sim(_example_rows(best["example"], distance), stored, distance)
-                               - max_sim(_example_rows(worst["example"], distance), stored,
-                                         distance))
+        for higher in feedback:
+            for lower in feedback:
+                gap = higher["score"] - lower["score"]
+                if higher is lower or gap <= 0:
+                    continue
+                delta = (max_sim(_example_rows(higher["example"], distance), stored, distance)
+                         - max_sim(_example_rows(lower["example"], distance), stored, distance))
+                score += gap ** b * c * delta
         return score
 
     body = {"query": {"relevance_feedback": {

@@ -15,8 +15,6 @@ using storage::ScoredOffset;
 
 namespace {
 
-constexpr size_t kMaxFeedbackPairs = 3;
-
 struct FeedbackPair {
   std::vector<float> positive;
   std::vector<float> negative;
@@ -77,15 +75,15 @@ Result<std::vector<ScoredOffset>> execute_relevance_feedback(
     if (!v.ok()) return v.error();
     items.emplace_back(item.score, std::move(v.value()));
   }
-  std::stable_sort(items.begin(), items.end(),
-                   [](const auto& x, const auto& y) { return x.first > y.first; });
+  // Every ordered pair (higher, lower) of feedback items, in request order, whose score gap is
+  // positive.
   std::vector<FeedbackPair> pairs;
-  const size_t pair_count = std::min(kMaxFeedbackPairs, items.size() / 2);
-  for (size_t i = 0; i < pair_count; ++i) {
-    const auto& best = items[i];
-    const auto& worst = items[items.size() - 1 - i];
-    const float confidence = best.first - worst.first;
-    pairs.push_back({best.second, worst.second, std::pow(confidence, feedback.b) * feedback.c});
+  for (const auto& higher : items) {
+    for (const auto& lower : items) {
+      const float confidence = higher.first - lower.first;
+      if (&higher == &lower || !(confidence > 0)) continue;
+      pairs.push_back({higher.second, lower.second, std::pow(confidence, feedback.b) * feedback.c});
+    }
   }
 
   const std::vector<float>& target_vector = target.value();
