@@ -15,7 +15,9 @@ const rows = {
   2: [[0.0, 0.2, 1.0]],
   3: [[0.5, 0.5, 0.5], [1.0, -1.0, 0.0], [0.2, 0.1, 0.9]],
 };
-const query = [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]];
+// Not integers: Qdrant reads a two-row array whose first row is all non-negative integers as a
+// sparse vector {indices, values}.
+const query = [[0.9, 0.1, 0.0], [0.0, 0.2, 0.8]];
 
 const unit = (v) => {
   const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
