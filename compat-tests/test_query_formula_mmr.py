@@ -276,12 +276,12 @@ def test_python_client_formula_and_mmr(client, api, items):
 # --- relevance feedback ----------------------------------------------------------------------
 
 def _reference_feedback_scores(target, feedback, a, b, c, candidates):
-    """Qdrant's naive strategy on cosine similarity: best example paired with the worst."""
+    """Qdrant's naive strategy on cosine similarity: every ordered pair of feedback items with a
+    positive score gap."""
     vectors = {p["id"]: _unit(p["vector"]) for p in POINTS}
     as_vector = lambda e: vectors[e] if isinstance(e, int) else _unit(e)  # noqa: E731
     dot = lambda u, v: sum(x * y for x, y in zip(u, v))  # noqa: E731
-    ranked = sorted(feedback, key=lambda item: -item["score"])
-    pairs = [(ranked[i], ranked[-1 - i]) for i in range(min(3, len(ranked) // 2))]
+    pairs = [(hi, lo) for hi in feedback for lo in feedback if hi["score"] - lo["score"] > 0]
     scores = {}
     for point_id in candidates:
         v = vectors[point_id]

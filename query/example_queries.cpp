@@ -1,12 +1,13 @@
 // Recommend, discover and context scoring: examples resolved to vectors once, then either a
-// nearest search (recommend average_vector) or an exact scan with the kind's scorer.
+// nearest search (recommend average_vector) or an exact scan with the kind's scorer. Example
+// similarities are Qdrant's raw ones (max_sim for multi-dense vectors).
 #include "query/example_queries.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <utility>
 
-#include "index/distance/distance.hpp"
+#include "index/distance/metric_similarity.hpp"
 #include "query/example_resolver.hpp"
 
 namespace sextant::query {
@@ -19,10 +20,12 @@ using VectorPairs = std::vector<std::pair<std::vector<float>, std::vector<float>
 float fast_sigmoid(float x) { return x / (1.0f + std::fabs(x)); }
 float scaled_fast_sigmoid(float x) { return 0.5f * (fast_sigmoid(x) + 1.0f); }
 
-// Similarity with "higher is more similar" for every distance, as Qdrant's example queries use.
-float similarity(storage::Distance distance, const float* a, const float* b, size_t dim) {
-  float s = index::score(distance, a, b, dim);
-  return index::higher_is_better(distance) ? s : -s;
+// Qdrant's raw similarity of an example (its rows) to a stored vector (its rows): max_sim, which
+// for two dense vectors is the metric similarity itself (-squared distance for Euclid).
+float similarity(const storage::DenseVectorSpec& spec, const std::vector<float>& example,
+                 const float* rows, uint32_t row_count) {
+  return index::max_sim(spec.distance, spec.datatype, example.data(), example.size() / spec.dim,
+                        rows, row_count, spec.dim);
 }
 
 std::vector<float> average(const std::vector<std::vector<float>>& vectors, size_t dim) {
@@ -33,12 +36,11 @@ std::vector<float> average(const std::vector<std::vector<float>>& vectors, size_
   return avg;
 }
 
-// The dense vector the plan's `using` names; an unknown name or a multivector is a bad input.
+// The dense or multi-dense vector the plan's `using` names; an unknown name is a bad input.
 Result<size_t> example_vector_index(const storage::ReadView& view, const QueryPlan& plan) {
   const auto& schema = view.schema();
   const int index = schema.dense_index(plan.using_name);
-  if (index < 0 || schema.dense[index].multivector)
-    return Error::vector_name_not_found(plan.using_name);
+  if (index < 0) return Error::vector_name_not_found(plan.using_name);
   return size_t(index);
 }
 
@@ -55,22 +57,34 @@ Result<VectorPairs> resolve_pairs(ExampleResolver& resolver,
   return pairs;
 }
 
-// average_vector: a nearest search for avg(positive) + (avg(positive) - avg(negative)).
-std::vector<ScoredOffset> recommend_average_vector(const storage::Collection& collection,
-                                                   const storage::ReadView& view,
-                                                   const QueryPlan& plan,
-                                                   const std::vector<std::vector<float>>& positive,
-                                                   const std::vector<std::vector<float>>& negative,
-                                                   const std::vector<uint32_t>& excluded,
-                                                   size_t dim, storage::ParallelPool& pool) {
-  std::vector<float> query = average(positive, dim);
-  if (!negative.empty()) {
-    std::vector<float> avg_negative = average(negative, dim);
-    for (size_t i = 0; i < dim; ++i) query[i] = query[i] + query[i] - avg_negative[i];
+// average_vector: a nearest search for avg(positive) + (avg(positive) - avg(negative)); for a
+// multi-dense vector (as Qdrant), the positive examples' rows followed by the negative ones'
+// rows negated.
+std::vector<ScoredOffset> recommend_average_vector(
+    const storage::Collection& collection, const storage::ReadView& view, const QueryPlan& plan,
+    const storage::DenseVectorSpec& spec, const std::vector<std::vector<float>>& positive,
+    const std::vector<std::vector<float>>& negative, const std::vector<uint32_t>& excluded,
+    storage::ParallelPool& pool) {
+  const size_t dim = spec.dim;
+  storage::QueryVector query_vector;
+  if (spec.multivector) {
+    storage::MultiVector rows;
+    rows.dim = spec.dim;
+    for (const auto& e : positive) rows.values.insert(rows.values.end(), e.begin(), e.end());
+    for (const auto& e : negative)
+      for (float x : e) rows.values.push_back(-x);
+    query_vector = std::move(rows);
+  } else {
+    std::vector<float> query = average(positive, dim);
+    if (!negative.empty()) {
+      std::vector<float> avg_negative = average(negative, dim);
+      for (size_t i = 0; i < dim; ++i) query[i] = query[i] + query[i] - avg_negative[i];
+    }
+    query_vector = std::move(query);
   }
   storage::SearchRequest request;
   request.vector_name = plan.using_name;
-  request.vector = std::move(query);
+  request.vector = std::move(query_vector);
   request.filter = plan.filter;
   request.limit = plan.limit + plan.offset + excluded.size();
   request.score_threshold = plan.score_threshold;
@@ -95,7 +109,6 @@ Result<std::vector<ScoredOffset>> execute_recommend(const storage::Collection& c
   auto index = example_vector_index(view, plan);
   if (!index.ok()) return index.error();
   const storage::DenseVectorSpec& spec = view.schema().dense[*index];
-  const size_t dim = spec.dim;
   ExampleResolver resolver(view, spec, *index);
   auto pos = resolver.resolve_all(recommend.positive);
   if (!pos.ok()) return pos.error();
@@ -103,9 +116,8 @@ Result<std::vector<ScoredOffset>> execute_recommend(const storage::Collection& c
   if (!neg.ok()) return neg.error();
   const std::vector<std::vector<float>> positive = std::move(pos.value());
   const std::vector<std::vector<float>> negative = std::move(neg.value());
-  const auto distance = spec.distance;
-  auto sim = [distance, dim](const std::vector<float>& example, const float* v) {
-    return similarity(distance, example.data(), v, dim);
+  auto sim = [&spec](const std::vector<float>& example, const float* v, uint32_t rows) {
+    return similarity(spec, example, v, rows);
   };
 
   storage::DenseScorer scorer;
@@ -113,22 +125,22 @@ Result<std::vector<ScoredOffset>> execute_recommend(const storage::Collection& c
     case RecommendQuery::Strategy::kAverageVector:
       if (positive.empty())
         return Error::bad_request("No positive examples given: average_vector needs at least one");
-      return recommend_average_vector(collection, view, plan, positive, negative,
-                                      resolver.excluded(), dim, pool);
+      return recommend_average_vector(collection, view, plan, spec, positive, negative,
+                                      resolver.excluded(), pool);
     case RecommendQuery::Strategy::kBestScore:
-      scorer = [&](const float* v) {
+      scorer = [&](const float* v, uint32_t rows) {
         float max_positive = -INFINITY, max_negative = -INFINITY;
-        for (const auto& e : positive) max_positive = std::max(max_positive, sim(e, v));
-        for (const auto& e : negative) max_negative = std::max(max_negative, sim(e, v));
+        for (const auto& e : positive) max_positive = std::max(max_positive, sim(e, v, rows));
+        for (const auto& e : negative) max_negative = std::max(max_negative, sim(e, v, rows));
         return max_positive > max_negative ? scaled_fast_sigmoid(max_positive)
                                            : -scaled_fast_sigmoid(max_negative);
       };
       break;
     case RecommendQuery::Strategy::kSumScores:
-      scorer = [&](const float* v) {
+      scorer = [&](const float* v, uint32_t rows) {
         float sum = 0;
-        for (const auto& e : positive) sum += sim(e, v);
-        for (const auto& e : negative) sum -= sim(e, v);
+        for (const auto& e : positive) sum += sim(e, v, rows);
+        for (const auto& e : negative) sum -= sim(e, v, rows);
         return sum;
       };
       break;
@@ -144,23 +156,21 @@ Result<std::vector<ScoredOffset>> execute_discover(const storage::ReadView& view
   auto index = example_vector_index(view, plan);
   if (!index.ok()) return index.error();
   const storage::DenseVectorSpec& spec = view.schema().dense[*index];
-  const size_t dim = spec.dim;
   ExampleResolver resolver(view, spec, *index);
   auto pairs = resolve_pairs(resolver, discover.context);
   if (!pairs.ok()) return pairs.error();
   auto target = resolver.resolve(discover.target);
   if (!target.ok()) return target.error();
-  const auto distance = spec.distance;
-  auto sim = [distance, dim](const std::vector<float>& example, const float* v) {
-    return similarity(distance, example.data(), v, dim);
+  auto sim = [&spec](const std::vector<float>& example, const float* v, uint32_t rows) {
+    return similarity(spec, example, v, rows);
   };
-  storage::DenseScorer scorer = [&](const float* v) {
+  storage::DenseScorer scorer = [&](const float* v, uint32_t rows) {
     int rank = 0;
     for (const auto& [p, n] : pairs.value()) {
-      float ps = sim(p, v), ns = sim(n, v);
+      float ps = sim(p, v, rows), ns = sim(n, v, rows);
       rank += ps > ns ? 1 : (ps < ns ? -1 : 0);
     }
-    return float(rank) + scaled_fast_sigmoid(sim(target.value(), v));
+    return float(rank) + scaled_fast_sigmoid(sim(target.value(), v, rows));
   };
   return storage::exact_search_by(view, *index, plan.filter.get(), plan.limit, plan.offset,
                                   plan.score_threshold, scorer, resolver.excluded(), pool);
@@ -173,18 +183,16 @@ Result<std::vector<ScoredOffset>> execute_context(const storage::ReadView& view,
   auto index = example_vector_index(view, plan);
   if (!index.ok()) return index.error();
   const storage::DenseVectorSpec& spec = view.schema().dense[*index];
-  const size_t dim = spec.dim;
   ExampleResolver resolver(view, spec, *index);
   auto pairs = resolve_pairs(resolver, context.context);
   if (!pairs.ok()) return pairs.error();
-  const auto distance = spec.distance;
-  auto sim = [distance, dim](const std::vector<float>& example, const float* v) {
-    return similarity(distance, example.data(), v, dim);
+  auto sim = [&spec](const std::vector<float>& example, const float* v, uint32_t rows) {
+    return similarity(spec, example, v, rows);
   };
-  storage::DenseScorer scorer = [&](const float* v) {
+  storage::DenseScorer scorer = [&](const float* v, uint32_t rows) {
     float sum = 0;
     for (const auto& [p, n] : pairs.value())
-      sum += fast_sigmoid(std::min(sim(p, v) - sim(n, v) - 1.1920929e-07f, 0.0f));
+      sum += fast_sigmoid(std::min(sim(p, v, rows) - sim(n, v, rows) - 1.1920929e-07f, 0.0f));
     return sum;
   };
   return storage::exact_search_by(view, *index, plan.filter.get(), plan.limit, plan.offset,

@@ -1,10 +1,12 @@
-// Example resolution: an id example reads the stored vector and is remembered for exclusion; a
-// vector example is checked for its dimension and normalised as stored vectors are.
+// Example resolution: an id example reads the stored vector (or a multivector's rows) and is
+// remembered for exclusion; a vector example is checked for its dimension and prepared as stored
+// vectors are (normalised under Cosine, converted to the datatype).
 #include "query/example_resolver.hpp"
 
 #include <string>
 
 #include "index/distance/distance.hpp"
+#include "storage/vector_search.hpp"
 
 namespace sextant::query {
 
@@ -16,15 +18,31 @@ Result<std::vector<float>> ExampleResolver::resolve(const Example& example) {
   if (const auto* id = std::get_if<storage::PointId>(&example)) {
     auto offset = reader_.find(*id);
     if (!offset || !reader_.alive(*offset)) return Error::point_not_found(id->to_string());
-    const float* v = reader_.dense(dense_index_, *offset);
-    if (!v) return Error::vector_name_not_found(spec_.name);
+    std::vector<float> rows;
+    if (spec_.multivector) {
+      auto stored = reader_.multi(dense_index_, *offset);
+      if (!stored) return Error::vector_name_not_found(spec_.name);
+      rows.assign(stored->values, stored->values + size_t(stored->rows) * spec_.dim);
+    } else {
+      auto v = reader_.dense(dense_index_, *offset);
+      if (!v) return Error::vector_name_not_found(spec_.name);
+      rows.assign(v->values, v->values + spec_.dim);
+    }
     excluded_.push_back(*offset);
-    return std::vector<float>(v, v + spec_.dim);
+    return rows;
   }
-  std::vector<float> v = std::get<std::vector<float>>(example);
-  if (v.size() != spec_.dim) return Error::vector_dimension(spec_.dim, v.size());
-  if (spec_.distance == storage::Distance::kCosine) index::normalize(v.data(), v.size());
-  return v;
+  std::vector<float> rows;
+  if (const auto* multi = std::get_if<storage::MultiVector>(&example)) {
+    if (!spec_.multivector && multi->rows() != 1)
+      return Error::bad_input("Wrong vector type: expected dense vector, got multi-vector");
+    if (multi->dim != spec_.dim) return Error::vector_dimension(spec_.dim, multi->dim);
+    rows = multi->values;
+  } else {
+    rows = std::get<std::vector<float>>(example);
+    if (rows.size() != spec_.dim) return Error::vector_dimension(spec_.dim, rows.size());
+  }
+  storage::prepare_query_rows(spec_, rows);
+  return rows;
 }
 
 Result<std::vector<std::vector<float>>> ExampleResolver::resolve_all(

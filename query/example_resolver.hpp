@@ -1,5 +1,7 @@
-// Turns the examples of recommend / discover / context / relevance feedback queries into dense
-// vectors of one named vector, as stored vectors are (unit length under Cosine).
+// Turns the examples of recommend / discover / context / relevance feedback queries into vectors
+// of one named vector, as stored vectors are (unit length under Cosine, in the datatype's values).
+// A multi-dense field's example is its rows, row-major (size a multiple of the dimension); a
+// dense field's is one row.
 //
 // An example given as a point id is read from the view; its offset is remembered so the caller
 // can leave the example points out of the results (Qdrant never returns an example itself).

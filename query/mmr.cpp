@@ -62,7 +62,8 @@ namespace {
 
 // One candidate's vector in the form its similarity needs.
 struct CandidateVector {
-  const float* dense = nullptr;                    // dense: `dim` floats
+  const float* dense = nullptr;                    // dense: `dim` floats, in `stored`
+  storage::StoredRows stored;                      // owns decoded float16/uint8 values
   std::vector<std::pair<uint32_t, float>> sparse;  // sparse: sorted by index
   uint32_t rows = 0;                               // multi: rows x dim at `dense`
 };
@@ -131,11 +132,14 @@ Result<std::vector<ScoredOffset>> rerank_with_mmr(const storage::ReadView& view,
     } else if (spec->multivector) {
       auto point = reader.multi(size_t(index), candidate.offset);
       if (!point || point->rows == 0) continue;
-      v.dense = point->values;
-      v.rows = point->rows;
+      v.stored = std::move(*point);
+      v.dense = v.stored.values;
+      v.rows = v.stored.rows;
     } else {
-      v.dense = reader.dense(size_t(index), candidate.offset);
-      if (!v.dense) continue;
+      auto point = reader.dense(size_t(index), candidate.offset);
+      if (!point) continue;
+      v.stored = std::move(*point);
+      v.dense = v.stored.values;
     }
     kept.push_back(candidate);
     vectors.push_back(std::move(v));

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "index/distance/distance.hpp"
+#include "index/distance/metric_similarity.hpp"
 #include "query/mmr.hpp"
 #include "storage/point_filter.hpp"
 
@@ -59,11 +60,16 @@ Result<std::vector<ScoredOffset>> rescore(const storage::ReadView& view, const Q
   int index = sparse ? schema.sparse_index(plan.using_name) : schema.dense_index(plan.using_name);
   if (index < 0) return Error::vector_name_not_found(plan.using_name);
   storage::Distance distance = sparse ? storage::Distance::kDot : schema.dense[index].distance;
-  // Score each candidate with a one-point exact search restricted by a has_id-free loop.
+  // Dense and multi-dense queries are prepared as their stored vectors are; a multi-dense
+  // field is scored with max_sim (a plain vector is a one-row multivector).
   std::vector<float> query;
-  if (!sparse && !schema.dense[index].multivector) {
-    query = std::get<std::vector<float>>(request->vector);
-    if (distance == storage::Distance::kCosine) index::normalize(query.data(), query.size());
+  const storage::DenseVectorSpec* spec = sparse ? nullptr : &schema.dense[index];
+  if (spec) {
+    if (const auto* multi = std::get_if<storage::MultiVector>(&request->vector))
+      query = multi->values;
+    else
+      query = std::get<std::vector<float>>(request->vector);
+    storage::prepare_query_rows(*spec, query);
   }
   for (const auto& candidate : candidates) {
     if (plan.filter && !storage::point_matches(*plan.filter, reader, candidate.offset)) continue;
@@ -75,12 +81,18 @@ Result<std::vector<ScoredOffset>> rescore(const storage::ReadView& view, const Q
       for (size_t i = 0; i < q.indices.size(); ++i)
         for (size_t j = 0; j < point->indices.size(); ++j)
           if (q.indices[i] == point->indices[j]) score += q.values[i] * point->values[j];
-    } else if (schema.dense[index].multivector) {
-      continue;  // multivector rescoring goes through exact search below
+    } else if (spec->multivector) {
+      auto point = reader.multi(index, candidate.offset);
+      if (!point) continue;
+      score = index::postprocess_score(
+          distance, index::max_sim(distance, spec->datatype, query.data(), query.size() / spec->dim,
+                                   point->values, point->rows, spec->dim));
     } else {
-      const float* v = reader.dense(index, candidate.offset);
+      auto v = reader.dense(index, candidate.offset);
       if (!v) continue;
-      score = index::score(distance, query.data(), v, query.size());
+      score = index::postprocess_score(
+          distance,
+          index::metric_similarity(distance, spec->datatype, query.data(), v->values, spec->dim));
     }
     if (plan.score_threshold && !storage::passes_threshold(distance, score, *plan.score_threshold))
       continue;

@@ -28,7 +28,7 @@
 namespace sextant::query {
 
 // A recommend/discover/context/feedback example: an existing point (by id) or a vector.
-using Example = std::variant<storage::PointId, std::vector<float>>;
+using Example = std::variant<storage::PointId, std::vector<float>, storage::MultiVector>;
 
 // Every point that passes the filter, in storage order, scored 1 (no `query` given).
 struct AllQuery {};
@@ -85,8 +85,8 @@ struct FormulaQuery {
   std::shared_ptr<const formula::Formula> formula;
 };
 
-// Qdrant's relevance_feedback query with the `naive` strategy: a * sim(target) plus, for up to
-// three pairs of feedback examples (best with worst, ...), (score gap)^b * c * sim difference.
+// Qdrant's relevance_feedback query with the `naive` strategy: a * sim(target) plus, for every
+// ordered pair of feedback examples with a positive score gap, (score gap)^b * c * sim difference.
 struct RelevanceFeedbackQuery {
   struct Item {
     Example example;

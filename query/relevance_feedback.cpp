@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "index/distance/metric_similarity.hpp"
 #include "query/example_resolver.hpp"
 #include "query/mmr.hpp"
 #include "storage/point_filter.hpp"
@@ -13,8 +14,6 @@ namespace sextant::query {
 using storage::ScoredOffset;
 
 namespace {
-
-constexpr size_t kMaxFeedbackPairs = 3;
 
 struct FeedbackPair {
   std::vector<float> positive;
@@ -36,9 +35,16 @@ std::vector<ScoredOffset> rescore_prefetched(
       if (std::find(seen.begin(), seen.end(), candidate.offset) != seen.end()) continue;
       seen.push_back(candidate.offset);
       if (plan.filter && !storage::point_matches(*plan.filter, reader, candidate.offset)) continue;
-      const float* v = reader.dense(vector_index, candidate.offset);
-      if (!v) continue;
-      const float score = scorer(v);
+      float score;
+      if (view.schema().dense[vector_index].multivector) {
+        auto rows = reader.multi(vector_index, candidate.offset);
+        if (!rows) continue;
+        score = scorer(rows->values, rows->rows);
+      } else {
+        auto v = reader.dense(vector_index, candidate.offset);
+        if (!v) continue;
+        score = scorer(v->values, 1);
+      }
       if (plan.score_threshold && !(score > *plan.score_threshold)) continue;
       scored.push_back({candidate.offset, score});
     }
@@ -58,8 +64,7 @@ Result<std::vector<ScoredOffset>> execute_relevance_feedback(
     const std::vector<std::vector<ScoredOffset>>& prefetch_results, storage::ParallelPool& pool) {
   const auto& schema = view.schema();
   const int index = schema.dense_index(plan.using_name);
-  if (index < 0 || schema.dense[size_t(index)].multivector)
-    return Error::vector_name_not_found(plan.using_name);
+  if (index < 0) return Error::vector_name_not_found(plan.using_name);
   const storage::DenseVectorSpec& spec = schema.dense[size_t(index)];
   ExampleResolver resolver(view, spec, size_t(index));
   auto target = resolver.resolve(feedback.target);
@@ -70,25 +75,28 @@ Result<std::vector<ScoredOffset>> execute_relevance_feedback(
     if (!v.ok()) return v.error();
     items.emplace_back(item.score, std::move(v.value()));
   }
-  std::stable_sort(items.begin(), items.end(),
-                   [](const auto& x, const auto& y) { return x.first > y.first; });
+  // Every ordered pair (higher, lower) of feedback items, in request order, whose score gap is
+  // positive.
   std::vector<FeedbackPair> pairs;
-  const size_t pair_count = std::min(kMaxFeedbackPairs, items.size() / 2);
-  for (size_t i = 0; i < pair_count; ++i) {
-    const auto& best = items[i];
-    const auto& worst = items[items.size() - 1 - i];
-    const float confidence = best.first - worst.first;
-    pairs.push_back({best.second, worst.second, std::pow(confidence, feedback.b) * feedback.c});
+  for (const auto& higher : items) {
+    for (const auto& lower : items) {
+      const float confidence = higher.first - lower.first;
+      if (&higher == &lower || !(confidence > 0)) continue;
+      pairs.push_back({higher.second, lower.second, std::pow(confidence, feedback.b) * feedback.c});
+    }
   }
 
-  const size_t dim = spec.dim;
-  const index::Distance distance = spec.distance;
   const std::vector<float>& target_vector = target.value();
-  storage::DenseScorer scorer = [&](const float* v) {
-    float score = feedback.a * raw_similarity(distance, target_vector.data(), v, dim);
+  // Raw similarities: max_sim of the example's rows against the stored rows (one row each for a
+  // dense vector).
+  auto sim = [&spec](const std::vector<float>& example, const float* v, uint32_t rows) {
+    return index::max_sim(spec.distance, spec.datatype, example.data(), example.size() / spec.dim,
+                          v, rows, spec.dim);
+  };
+  storage::DenseScorer scorer = [&](const float* v, uint32_t rows) {
+    float score = feedback.a * sim(target_vector, v, rows);
     for (const auto& pair : pairs)
-      score += pair.weight * (raw_similarity(distance, pair.positive.data(), v, dim) -
-                              raw_similarity(distance, pair.negative.data(), v, dim));
+      score += pair.weight * (sim(pair.positive, v, rows) - sim(pair.negative, v, rows));
     return score;
   };
   if (!plan.prefetch.empty())

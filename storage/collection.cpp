@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "storage/disk_space.hpp"
+#include "storage/format_upgrade.hpp"
 #include "storage/point_filter.hpp"
 #include "storage/point_layout.hpp"
 
@@ -65,14 +66,18 @@ Result<std::shared_ptr<Collection>> Collection::open(const std::string& director
   collection->dbs_ = dbs.value();
   auto format = txn->get(collection->dbs_.meta, lmdb::as_bytes(kFormatKey));
   if (!format.ok()) return format.error();
+  uint32_t stored_version = layout::kFormatVersion;  // a new collection is written in it
   if (format.value()) {
-    uint32_t version = 0;
-    if (format.value()->size() == 4) std::memcpy(&version, format.value()->data(), 4);
-    if (version != layout::kFormatVersion)
-      return Error::internal("collection at " + directory + " has storage format " +
-                             std::to_string(version) + ", this build reads format " +
-                             std::to_string(layout::kFormatVersion));
-  } else {
+    stored_version = 0;
+    if (format.value()->size() == 4) std::memcpy(&stored_version, format.value()->data(), 4);
+    if (stored_version != layout::kFormatVersion) {
+      auto upgraded = upgrade_storage_format(txn.value(), *collection->schema_, collection->dbs_,
+                                             stored_version);
+      if (!upgraded.ok())
+        return Error::internal("collection at " + directory + ": " + upgraded.error().message);
+    }
+  }
+  if (!format.value() || stored_version != layout::kFormatVersion) {
     uint32_t version = layout::kFormatVersion;
     auto st = txn->put(collection->dbs_.meta, lmdb::as_bytes(kFormatKey),
                        lmdb::Bytes(reinterpret_cast<const uint8_t*>(&version), 4));
@@ -323,8 +328,10 @@ std::vector<ScoredOffset> Collection::search(const ReadView& view, const SearchR
         const uint64_t matching = estimate_matching(view, *request.filter, payload_indexes_);
         if (matching * spec.dim * sizeof(float) < spec.hnsw.full_scan_threshold_kb * 1024) break;
       }
+      // uint8 Cosine vectors are stored unnormalised: their cosine is scanned exactly.
+      if (spec.distance == Distance::kCosine && spec.datatype == Datatype::kUint8) break;
       std::vector<float> query = *dense;
-      if (spec.distance == Distance::kCosine) index::normalize(query.data(), query.size());
+      prepare_query_rows(spec, query);
       if (auto results = index->search(view, request, query)) return std::move(*results);
     }
   }

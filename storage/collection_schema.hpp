@@ -71,8 +71,10 @@ struct DenseVectorSpec {
   std::string name;
   uint32_t dim = 0;
   Distance distance = Distance::kCosine;
-  Datatype datatype = Datatype::kFloat32;  // stored as float32; reported as given
-  bool multivector = false;                // rows of `dim` floats, compared with max_sim
+  // Element type in storage: float32 (4 bytes), float16 (IEEE binary16, 2 bytes) or uint8
+  // (1 byte) per dimension, in dense chunks and multivector records alike.
+  Datatype datatype = Datatype::kFloat32;
+  bool multivector = false;   // rows of `dim` elements, compared with max_sim
   HnswParams hnsw;            // collection hnsw_config with this vector's overrides applied
   Quantization quantization;  // this vector's, else the collection's; monostate: none
 };

@@ -6,6 +6,7 @@
 
 #include "storage/point_layout.hpp"
 #include "storage/point_reader.hpp"
+#include "storage/vector_elements.hpp"
 
 namespace sextant::storage {
 namespace {
@@ -67,11 +68,10 @@ Result<std::vector<uint32_t>> full_mapping(const CompactionPlan& plan, const Wri
 
 // Rewrites dense vector `i`'s chunks for the new offsets (holes included: a prepared graph
 // reads them) and drops the chunks past the end.
-Status compact_chunks(lmdb::Txn& txn, MDB_dbi dbi, uint32_t dim,
+Status compact_chunks(lmdb::Txn& txn, MDB_dbi dbi, size_t vector_bytes,
                       const std::vector<uint32_t>& new_to_old,
                       std::vector<uint32_t>& chunks_written) {
-  const uint32_t per_chunk = layout::vectors_per_chunk(dim);
-  const size_t vector_bytes = size_t(dim) * sizeof(float);
+  const uint32_t per_chunk = layout::vectors_per_chunk_of(vector_bytes);
   const uint32_t limit = static_cast<uint32_t>(new_to_old.size());
   const uint32_t chunk_count = (limit + per_chunk - 1) / per_chunk;
   std::vector<uint8_t> source;  // a copy of the old chunk last read
@@ -160,7 +160,8 @@ Status compact_offsets(lmdb::Txn& txn, const CollectionSchema& schema, const Col
   std::vector<std::vector<uint32_t>> chunks_written(schema.dense.size());
   for (size_t i = 0; i < schema.dense.size(); ++i) {
     if (schema.dense[i].multivector) continue;
-    auto st = compact_chunks(txn, dbs.dense[i], schema.dense[i].dim, new_to_old, chunks_written[i]);
+    const size_t vector_bytes = stored_vector_bytes(schema.dense[i].dim, schema.dense[i].datatype);
+    auto st = compact_chunks(txn, dbs.dense[i], vector_bytes, new_to_old, chunks_written[i]);
     if (!st.ok()) return st;
   }
   if (auto st = txn.drop(plan.graph_db, false); !st.ok()) return st;

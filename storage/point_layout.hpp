@@ -3,9 +3,10 @@
 //   meta          "next_offset" -> u32, "last_op" -> u64, "format" -> u32
 //   id_to_offset  PointId key (17 bytes, ordered) -> PointMeta (offset, version, vectors)
 //   offset_to_id  u32 offset (MDB_INTEGERKEY) -> PointMeta
-//   dense:<i>     u32 chunk number (MDB_INTEGERKEY) -> `per_chunk` vectors of dim float32
+//   dense:<i>     u32 chunk number (MDB_INTEGERKEY) -> `per_chunk` vectors of dim elements of
+//                 the vector's datatype: float32, float16 (IEEE binary16) or uint8 (1 byte)
 //   multi:<i>     (instead of dense:<i> when dense vector i is a multivector)
-//                 u32 offset -> u32 rows, f32 values[rows * dim]
+//                 u32 offset -> u32 rows, values[rows * dim] as elements of the datatype
 //   sparse:<i>    u32 offset -> u32 count, u32 indices[count], f32 values[count]
 //   payload       u32 offset -> serialized JSON object
 //   payload_index field name -> field schema JSON (payload indexes, rebuilt in memory at open)
@@ -16,6 +17,10 @@
 // vectors change gets a new offset and its old one becomes a tombstone, so graph nodes never
 // change meaning. Dense vectors are packed `per_chunk` to a value so a 384-float vector does not
 // occupy its own overflow page; a chunk is a contiguous run of pages in the map, read in place.
+//
+// Format versions: 1 stored every element as float32 whatever the datatype (float32 vectors are
+// byte-identical in both); 2 stores float16 and uint8 vectors at 2 and 1 bytes per element.
+// Opening a format-1 collection rewrites its float16/uint8 vectors (storage/format_upgrade.hpp).
 #pragma once
 
 #include <cstdint>
@@ -25,15 +30,16 @@
 
 namespace sextant::storage::layout {
 
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
+constexpr uint32_t kFloat32ElementsFormatVersion = 1;
 constexpr char kNextOffsetKey[] = "next_offset";  // meta key of the offset counter
 constexpr size_t kPageSize = 4096;
 constexpr size_t kOverflowHeaderBytes = 16;
 
 // Number of vectors per chunk: a power of two whose chunk fits its overflow pages with the least
 // waste, capped at 128 KiB per chunk (a single-point update rewrites one chunk).
-inline uint32_t vectors_per_chunk(uint32_t dim) {
-  const size_t vector_bytes = size_t(dim) * sizeof(float);
+// `vector_bytes` is one stored vector's size (storage/vector_elements.hpp).
+inline uint32_t vectors_per_chunk_of(size_t vector_bytes) {
   uint32_t best = 1;
   double best_waste = 1e9;
   for (uint32_t n = 1; n <= 1024; n *= 2) {

@@ -2,6 +2,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "storage/vector_elements.hpp"
+
 namespace sextant::storage {
 
 std::optional<uint32_t> PointReader::find(const PointId& id) const {
@@ -28,19 +30,46 @@ PointId PointReader::id(uint32_t offset) const {
   return m ? PointId::from_key(m->id_key) : PointId{};
 }
 
-const float* PointReader::dense(size_t vector_index, uint32_t offset) const {
+namespace {
+
+// Rows of `dim` elements of `datatype` at `stored`, as float32: in place for float32.
+StoredRows rows_of(const void* stored, uint32_t rows, uint32_t dim,
+                   index::VectorDatatype datatype) {
+  StoredRows out;
+  out.rows = rows;
+  if (datatype == index::VectorDatatype::kFloat32) {
+    out.values = static_cast<const float*>(stored);
+    return out;
+  }
+  out.decoded.resize(size_t(rows) * dim);
+  decode_elements(datatype, stored, out.decoded.size(), out.decoded.data());
+  out.values = out.decoded.data();
+  return out;
+}
+
+}  // namespace
+
+const void* PointReader::dense_data(size_t vector_index, uint32_t offset) const {
   const DenseColumn& column = state_.dense[vector_index];
   if (!column.present || !column.present->test(offset)) return nullptr;
   uint32_t chunk = offset >> column.per_chunk_shift;
   uint32_t slot = offset & (column.per_chunk - 1);
+  const size_t vector_bytes = column.vector_bytes();
   if (column.chunks && chunk < column.chunks->size() && (*column.chunks)[chunk]) {
-    return (*column.chunks)[chunk] + size_t(slot) * column.dim;
+    return static_cast<const uint8_t*>((*column.chunks)[chunk]) + size_t(slot) * vector_bytes;
   }
   auto found = txn_.get(state_.dbs.dense[vector_index], offset_key(chunk));
   if (!found.ok() || !found.value()) return nullptr;
-  size_t needed = (size_t(slot) + 1) * column.dim * sizeof(float);
+  size_t needed = (size_t(slot) + 1) * vector_bytes;
   if (found.value()->size() < needed) return nullptr;
-  return reinterpret_cast<const float*>(found.value()->data()) + size_t(slot) * column.dim;
+  return found.value()->data() + size_t(slot) * vector_bytes;
+}
+
+std::optional<StoredRows> PointReader::dense(size_t vector_index, uint32_t offset) const {
+  const void* stored = dense_data(vector_index, offset);
+  if (!stored) return std::nullopt;
+  const DenseColumn& column = state_.dense[vector_index];
+  return rows_of(stored, 1, column.dim, column.datatype);
 }
 
 std::optional<SparseView> PointReader::sparse(size_t vector_index, uint32_t offset) const {
@@ -60,10 +89,12 @@ std::optional<MultiView> PointReader::multi(size_t vector_index, uint32_t offset
   auto found = txn_.get(state_.dbs.dense[vector_index], offset_key(offset));
   if (!found.ok() || !found.value() || found.value()->size() < 4) return std::nullopt;
   const uint8_t* data = found.value()->data();
-  MultiView view;
-  std::memcpy(&view.rows, data, 4);
-  view.values = reinterpret_cast<const float*>(data + 4);
-  return view;
+  uint32_t rows;
+  std::memcpy(&rows, data, 4);
+  const auto& spec = schema_.dense[vector_index];
+  if (found.value()->size() < 4 + size_t(rows) * stored_vector_bytes(spec.dim, spec.datatype))
+    return std::nullopt;
+  return rows_of(data + 4, rows, spec.dim, spec.datatype);
 }
 
 bool PointReader::has_vector(size_t index, bool is_sparse, uint32_t offset) const {
@@ -116,8 +147,8 @@ PointVectors PointReader::vectors(uint32_t offset, const std::vector<std::string
         mv.values.assign(m->values, m->values + size_t(m->rows) * spec.dim);
         out.multi.emplace(spec.name, std::move(mv));
       }
-    } else if (const float* v = dense(i, offset)) {
-      out.dense.emplace(spec.name, std::vector<float>(v, v + spec.dim));
+    } else if (auto v = dense(i, offset)) {
+      out.dense.emplace(spec.name, std::vector<float>(v->values, v->values + spec.dim));
     }
   }
   for (size_t i = 0; i < schema_.sparse.size(); ++i) {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "storage/collection_schema.hpp"
 #include "storage/lmdb.hpp"
@@ -24,10 +25,21 @@ struct SparseView {
   std::span<const float> values;
 };
 
-struct MultiView {
+// A stored vector, or a multivector's rows, as float32 values: `values` points into the map
+// when the vector is stored as float32, into `decoded` when it is stored as float16 or uint8.
+// Movable (the decoded buffer moves with its pointer), not copyable.
+struct StoredRows {
   uint32_t rows = 0;
   const float* values = nullptr;  // rows x dim
+  std::vector<float> decoded;
+
+  StoredRows() = default;
+  StoredRows(StoredRows&&) = default;
+  StoredRows& operator=(StoredRows&&) = default;
+  StoredRows(const StoredRows&) = delete;
+  StoredRows& operator=(const StoredRows&) = delete;
 };
+using MultiView = StoredRows;
 
 class PointReader {
  public:
@@ -43,8 +55,11 @@ class PointReader {
   std::optional<layout::PointMeta> meta(uint32_t offset) const;
   PointId id(uint32_t offset) const;
 
-  // Null when the point does not carry the vector.
-  const float* dense(size_t vector_index, uint32_t offset) const;
+  // The stored elements of a plain dense vector, in place in the map (dim elements of the
+  // vector's datatype); null when the point does not carry the vector.
+  const void* dense_data(size_t vector_index, uint32_t offset) const;
+  // The same vector as float32 (one row); nullopt when the point does not carry it.
+  std::optional<StoredRows> dense(size_t vector_index, uint32_t offset) const;
   std::optional<SparseView> sparse(size_t vector_index, uint32_t offset) const;
   std::optional<MultiView> multi(size_t vector_index, uint32_t offset) const;
   bool has_vector(size_t dense_or_sparse_index, bool sparse, uint32_t offset) const;

@@ -5,10 +5,12 @@
 #include <map>
 #include <unordered_map>
 
+#include "index/distance/metric_similarity.hpp"
 #include "storage/payload_update.hpp"
 #include "storage/point_filter.hpp"
 #include "storage/point_layout.hpp"
 #include "storage/point_reader.hpp"
+#include "storage/vector_elements.hpp"
 
 namespace sextant::storage {
 namespace {
@@ -26,13 +28,15 @@ class ChunkWriter {
                WriterState& state) {
     std::map<std::pair<size_t, uint32_t>, std::vector<std::pair<uint32_t, const float*>>> chunks;
     for (const auto& [key, values] : pending_) {
-      uint32_t per_chunk = layout::vectors_per_chunk(schema.dense[key.first].dim);
+      const auto& spec = schema.dense[key.first];
+      const uint32_t per_chunk =
+          layout::vectors_per_chunk_of(stored_vector_bytes(spec.dim, spec.datatype));
       chunks[{key.first, key.second / per_chunk}].emplace_back(key.second % per_chunk, values);
     }
     for (const auto& [key, slots] : chunks) {
       const auto& spec = schema.dense[key.first];
-      const size_t vector_bytes = size_t(spec.dim) * sizeof(float);
-      const uint32_t per_chunk = layout::vectors_per_chunk(spec.dim);
+      const size_t vector_bytes = stored_vector_bytes(spec.dim, spec.datatype);
+      const uint32_t per_chunk = layout::vectors_per_chunk_of(vector_bytes);
       const uint32_t chunk = key.second;
       std::vector<uint8_t> old;
       auto existing = txn.get(dbs.dense[key.first], offset_key(chunk));
@@ -45,7 +49,7 @@ class ChunkWriter {
       std::memset(out, 0, per_chunk * vector_bytes);
       std::memcpy(out, old.data(), std::min(old.size(), per_chunk * vector_bytes));
       for (const auto& [slot, values] : slots)
-        std::memcpy(out + slot * vector_bytes, values, vector_bytes);
+        encode_elements(spec.datatype, values, spec.dim, out + slot * vector_bytes);
       state.dirty_chunks[key.first].insert(chunk);
     }
     pending_.clear();
@@ -65,21 +69,29 @@ std::vector<uint8_t> encode_sparse(const SparseVector& v) {
   return out;
 }
 
-std::vector<uint8_t> encode_multi(const MultiVector& v) {
+std::vector<uint8_t> encode_multi(const MultiVector& v, index::VectorDatatype datatype) {
   uint32_t rows = static_cast<uint32_t>(v.rows());
-  std::vector<uint8_t> out(4 + v.values.size() * 4);
+  std::vector<uint8_t> out(4 + v.values.size() * index::datatype_bytes(datatype));
   std::memcpy(out.data(), &rows, 4);
-  std::memcpy(out.data() + 4, v.values.data(), v.values.size() * 4);
+  encode_elements(datatype, v.values.data(), v.values.size(), out.data() + 4);
   return out;
 }
 
-void normalize_if_cosine(const DenseVectorSpec& spec, std::vector<float>& values) {
-  if (spec.distance != Distance::kCosine) return;
+void normalize_row(float* values, size_t count) {
   double norm = 0;
-  for (float x : values) norm += double(x) * x;
+  for (size_t i = 0; i < count; ++i) norm += double(values[i]) * values[i];
   if (norm <= 0) return;
   float inv = static_cast<float>(1.0 / std::sqrt(norm));
-  for (float& x : values) x *= inv;
+  for (size_t i = 0; i < count; ++i) values[i] *= inv;
+}
+
+// A vector (or the rows of a multivector) as stored: each row normalised under Cosine (not for
+// uint8, whose cosine is computed on the stored integers), then converted to the datatype.
+void prepare_for_storage(const DenseVectorSpec& spec, std::vector<float>& values) {
+  if (index::normalised_on_write(spec.distance, spec.datatype) && spec.dim > 0)
+    for (size_t r = 0; (r + 1) * spec.dim <= values.size(); ++r)
+      normalize_row(values.data() + r * spec.dim, spec.dim);
+  index::convert_to_datatype(spec.datatype, values.data(), values.size());
 }
 
 }  // namespace
@@ -207,7 +219,8 @@ ViewState PointWriter::current_view() const {
   for (size_t i = 0; i < schema_.dense.size(); ++i) {
     DenseColumn column;
     column.dim = schema_.dense[i].dim;
-    column.per_chunk = layout::vectors_per_chunk(column.dim);
+    column.datatype = schema_.dense[i].datatype;
+    column.per_chunk = layout::vectors_per_chunk_of(column.vector_bytes());
     column.per_chunk_shift = static_cast<uint32_t>(std::countr_zero(column.per_chunk));
     column.present = std::shared_ptr<const Bitset>(&state_.dense_present[i], [](const Bitset*) {});
     view.dense.push_back(std::move(column));
@@ -271,7 +284,7 @@ Status PointWriter::write_point(lmdb::Txn& txn, const PointId& id, const PointVe
     int i = schema_.dense_index(name);
     if (i < 0) return Error::vector_name_not_found(name);
     normalized.push_back(values);
-    normalize_if_cosine(schema_.dense[i], normalized.back());
+    prepare_for_storage(schema_.dense[i], normalized.back());
     chunks.add(static_cast<size_t>(i), offset, normalized.back().data());
     dense_mask |= uint64_t(1) << i;
     state_.dense_present[i].set(offset);
@@ -280,15 +293,8 @@ Status PointWriter::write_point(lmdb::Txn& txn, const PointId& id, const PointVe
     int i = schema_.dense_index(name);
     if (i < 0) return Error::vector_name_not_found(name);
     MultiVector copy = mv;
-    if (schema_.dense[i].distance == Distance::kCosine) {
-      for (size_t r = 0; r < copy.rows(); ++r) {
-        std::vector<float> row(copy.values.begin() + r * copy.dim,
-                               copy.values.begin() + (r + 1) * copy.dim);
-        normalize_if_cosine(schema_.dense[i], row);
-        std::copy(row.begin(), row.end(), copy.values.begin() + r * copy.dim);
-      }
-    }
-    auto bytes = encode_multi(copy);
+    prepare_for_storage(schema_.dense[i], copy.values);
+    auto bytes = encode_multi(copy, schema_.dense[i].datatype);
     auto st = txn.put(dbs_.dense[i], offset_key(offset), lmdb::Bytes(bytes.data(), bytes.size()));
     if (!st.ok()) return st;
     dense_mask |= uint64_t(1) << i;

@@ -96,12 +96,13 @@ Result<std::shared_ptr<const ReadView>> UpdateQueue::build_view(ChangeSet* chang
   for (size_t i = 0; i < schema_->dense.size(); ++i) {
     DenseColumn column;
     column.dim = schema_->dense[i].dim;
-    column.per_chunk = layout::vectors_per_chunk(column.dim);
+    column.datatype = schema_->dense[i].datatype;
+    column.per_chunk = layout::vectors_per_chunk_of(column.vector_bytes());
     column.per_chunk_shift = static_cast<uint32_t>(std::countr_zero(column.per_chunk));
     column.present = reuse ? published_->dense[i].present
                            : std::make_shared<const Bitset>(state_.dense_present[i]);
     if (!schema_->dense[i].multivector) {
-      auto chunks = std::make_shared<std::vector<const float*>>();
+      auto chunks = std::make_shared<std::vector<const void*>>();
       if (published_ && published_->dense[i].chunks) *chunks = *published_->dense[i].chunks;
       const uint32_t chunk_count = (state_.next_offset + column.per_chunk - 1) / column.per_chunk;
       const bool full_scan = !published_;
@@ -109,8 +110,7 @@ Result<std::shared_ptr<const ReadView>> UpdateQueue::build_view(ChangeSet* chang
       auto refresh = [&](uint32_t chunk) -> Status {
         auto found = txn->get(dbs_.dense[i], offset_key(chunk));
         if (!found.ok()) return found.error();
-        (*chunks)[chunk] =
-            found.value() ? reinterpret_cast<const float*>(found.value()->data()) : nullptr;
+        (*chunks)[chunk] = found.value() ? found.value()->data() : nullptr;
         return {};
       };
       if (full_scan) {

@@ -107,7 +107,9 @@ uint32_t product_sub_count(const DenseVectorSpec& spec) {
 }  // namespace
 
 CodesKind VectorCodes::kind_for(const DenseVectorSpec& spec) {
-  if (spec.multivector || spec.dim == 0) return CodesKind::kNone;
+  // Quantizers are trained and encoded on float32 vectors only.
+  if (spec.multivector || spec.dim == 0 || spec.datatype != Datatype::kFloat32)
+    return CodesKind::kNone;
   if (std::holds_alternative<ScalarQuantization>(spec.quantization))
     return spec.distance == Distance::kManhattan ? CodesKind::kNone : CodesKind::kScalar;
   if (std::holds_alternative<BinaryQuantization>(spec.quantization)) return CodesKind::kBinary;

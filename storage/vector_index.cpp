@@ -34,8 +34,8 @@ VectorIndex::VectorIndex(const DenseVectorSpec& spec, size_t vector_index, Vacuu
 
 index::VectorSource VectorIndex::source_of(const ReadView& view, size_t vector_index) {
   const DenseColumn& column = view.state().dense[vector_index];
-  return index::VectorSource::from_float_chunks(column.chunks ? column.chunks->data() : nullptr,
-                                                column.per_chunk_shift, column.dim);
+  return index::VectorSource{column.chunks ? column.chunks->data() : nullptr,
+                             column.per_chunk_shift, column.dim, column.datatype};
 }
 
 void VectorIndex::report(const std::string& event) const {
@@ -54,7 +54,9 @@ void VectorIndex::open_image(std::shared_ptr<const ReadView> view, MDB_dbi graph
     return;
   }
   // An image of another configuration is rebuilt without a word: nothing is damaged.
-  if (image->params().dim != spec_.dim || image->params().distance != spec_.distance) return;
+  if (image->params().dim != spec_.dim || image->params().distance != spec_.distance ||
+      image->params().datatype != spec_.datatype)
+    return;
   std::unique_lock lock(mutex_);
   image_.emplace(*image);
   image_view_ = std::move(view);
@@ -126,6 +128,7 @@ bool VectorIndex::catch_up(const std::shared_ptr<const ReadView>& view, unsigned
       params.ef_construct = spec_.hnsw.ef_construct;
       params.distance = spec_.distance;
       params.dim = spec_.dim;
+      params.datatype = spec_.datatype;
       graph_.emplace(params);
     }
     synced_view_ = view;  // covers every offset the graph holds and is about to hold
@@ -230,14 +233,14 @@ void VectorIndex::prepare_renumbering(const std::shared_ptr<const ReadView>& vie
   // The renumbered space read through `view`: one vector per "chunk", new offset j pointing at
   // old offset new_to_old[j].
   const index::VectorSource old_source = source_of(*view, vector_index_);
-  std::vector<const float*> table(new_to_old.size(), nullptr);
+  std::vector<const void*> table(new_to_old.size(), nullptr);
   std::vector<uint32_t> members;
   for (uint32_t j = 0; j < new_to_old.size(); ++j) {
     if (!column.present->test(new_to_old[j])) continue;
-    table[j] = old_source.vector(new_to_old[j]);
+    table[j] = old_source.vector_data(new_to_old[j]);
     members.push_back(j);
   }
-  const auto source = index::VectorSource::from_float_chunks(table.data(), 0, spec_.dim);
+  const index::VectorSource source{table.data(), 0, spec_.dim, spec_.datatype};
   std::unique_ptr<VectorCodes> codes;
   {
     std::shared_lock lock(mutex_);

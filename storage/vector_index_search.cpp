@@ -32,8 +32,8 @@ void VectorIndex::score_exactly(const PointReader& reader, uint32_t offset,
                                 const SearchRequest& request, const std::vector<float>& query,
                                 std::vector<ScoredOffset>& out) const {
   if (request.filter && !point_matches(*request.filter, reader, offset)) return;
-  if (const float* v = reader.dense(vector_index_, offset))
-    out.push_back({offset, index::score(spec_.distance, query.data(), v, spec_.dim)});
+  if (auto v = reader.dense(vector_index_, offset))
+    out.push_back({offset, index::score(spec_.distance, query.data(), v->values, spec_.dim)});
 }
 
 std::optional<std::vector<ScoredOffset>> VectorIndex::search(

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <queue>
+#include <type_traits>
 
 #include "index/distance/distance.hpp"
+#include "index/distance/metric_similarity.hpp"
 #include "storage/point_filter.hpp"
+#include "storage/vector_elements.hpp"
 
 namespace sextant::storage {
 namespace {
@@ -55,22 +58,6 @@ bool sparse_overlaps(const SparseVector& query, const SparseView& point) {
   return false;
 }
 
-// MaxSim: for each query row, the best similarity over the point's rows, summed.
-float max_sim(Distance distance, const MultiVector& query, const MultiView& point, uint32_t dim) {
-  float total = 0;
-  for (size_t q = 0; q < query.rows(); ++q) {
-    const float* row = query.values.data() + q * dim;
-    float best = -INFINITY;
-    for (uint32_t r = 0; r < point.rows; ++r) {
-      float s = index::score(distance, row, point.values + size_t(r) * dim, dim);
-      if (!index::higher_is_better(distance)) s = -s;
-      best = std::max(best, s);
-    }
-    total += best;
-  }
-  return total;
-}
-
 // Top-`keep` of one part of a scan; keys are "larger is better".
 class PartTopK {
  public:
@@ -98,30 +85,57 @@ class PartTopK {
   std::priority_queue<Candidate, std::vector<Candidate>, WorseFirst> heap_;
 };
 
-// The hot loop of exact search over a plain dense vector: walks the words of present & alive,
-// reads each vector from the view's chunk table in place and scores it with the dispatched
-// kernel. Keys rank larger-is-better (negated squared/L1 distance for Euclid/Manhattan); the
-// Qdrant score is derived only for candidates that could enter the top.
-void scan_dense_part(const ReadView& view, size_t vector_index, const float* query,
-                     Distance distance, uint32_t begin, uint32_t end, const SearchRequest& request,
-                     PartTopK& top) {
+// The dispatched kernels of one stored element type (float, uint16_t = binary16, uint8_t).
+template <typename T>
+struct TypedKernels {
+  float (*dot)(const T*, const T*, size_t);
+  float (*l2_squared)(const T*, const T*, size_t);
+  float (*l1)(const T*, const T*, size_t);
+};
+template <typename T>
+TypedKernels<T> typed_kernels(const index::KernelTable& k) {
+  if constexpr (std::is_same_v<T, float>)
+    return {k.dot_f32, k.l2_squared_f32, k.l1_f32};
+  else if constexpr (std::is_same_v<T, uint16_t>)
+    return {k.dot_f16, k.l2_squared_f16, k.l1_f16};
+  else
+    return {k.dot_u8, k.l2_squared_u8, k.l1_u8};
+}
+
+// The hot loop of exact search over a plain dense vector stored as T: walks the words of
+// present & alive, reads each vector from the view's chunk table in place and scores it with the
+// dispatched kernel of T against the query encoded as T (exact: the query holds the datatype's
+// values already). Keys rank larger-is-better (negated squared/L1 distance for Euclid/Manhattan;
+// for uint8 Cosine the cosine of the unnormalised integers, as Qdrant); the Qdrant score is
+// derived only for candidates that could enter the top.
+template <typename T>
+void scan_dense_part(const ReadView& view, size_t vector_index, const T* query, Distance distance,
+                     uint32_t begin, uint32_t end, const SearchRequest& request, PartTopK& top) {
   const ViewState& state = view.state();
   const DenseColumn& column = state.dense[vector_index];
   const auto& present = column.present->words();
   const auto& alive = state.alive->words();
-  const index::KernelTable& kernels = index::kernels();
+  const TypedKernels<T> kernels = typed_kernels<T>(index::kernels());
   const uint32_t dim = column.dim;
   const uint32_t slot_mask = column.per_chunk - 1;
+  const bool unnormalised_cosine =
+      distance == Distance::kCosine && column.datatype == index::VectorDatatype::kUint8;
+  const float query_norm_squared = unnormalised_cosine ? kernels.dot(query, query, dim) : 0.0f;
   PointReader reader = view.reader();
-  auto key_of = [&](const float* v) {
+  auto key_of = [&](const T* v) {
     switch (distance) {
       case Distance::kCosine:
+        if (unnormalised_cosine) {
+          const float norms = query_norm_squared * kernels.dot(v, v, dim);
+          return norms == 0.0f ? 0.0f : kernels.dot(query, v, dim) / std::sqrt(norms);
+        }
+        return kernels.dot(query, v, dim);
       case Distance::kDot:
-        return kernels.dot_f32(query, v, dim);
+        return kernels.dot(query, v, dim);
       case Distance::kEuclid:
-        return -kernels.l2_squared_f32(query, v, dim);
+        return -kernels.l2_squared(query, v, dim);
       case Distance::kManhattan:
-        return -kernels.l1_f32(query, v, dim);
+        return -kernels.l1(query, v, dim);
     }
     return 0.0f;
   };
@@ -135,6 +149,7 @@ void scan_dense_part(const ReadView& view, size_t vector_index, const float* que
         return key;
     }
   };
+  const size_t vector_bytes = column.vector_bytes();
   const size_t first_word = begin >> 6;
   const size_t last_word =
       std::min<size_t>((size_t(end) + 63) >> 6, std::min(present.size(), alive.size()));
@@ -145,11 +160,13 @@ void scan_dense_part(const ReadView& view, size_t vector_index, const float* que
       bits &= bits - 1;
       if (offset < begin || offset >= end) continue;
       const uint32_t chunk = offset >> column.per_chunk_shift;
-      const float* v =
+      const void* in_chunk =
           (column.chunks && chunk < column.chunks->size()) ? (*column.chunks)[chunk] : nullptr;
-      v = v ? v + size_t(offset & slot_mask) * dim : reader.dense(vector_index, offset);
+      const void* v = in_chunk ? static_cast<const uint8_t*>(in_chunk) +
+                                     size_t(offset & slot_mask) * vector_bytes
+                               : reader.dense_data(vector_index, offset);
       if (!v) continue;
-      const float key = key_of(v);
+      const float key = key_of(static_cast<const T*>(v));
       if (!top.admits(key)) continue;
       if (request.score_threshold &&
           !passes_threshold(distance, score_of(key), *request.score_threshold))
@@ -158,6 +175,25 @@ void scan_dense_part(const ReadView& view, size_t vector_index, const float* que
       top.push({key, offset});
     }
   }
+}
+
+// scan_dense_part for the column's datatype, the (already converted) query encoded to match.
+void scan_dense_part_any(const ReadView& view, size_t vector_index, const std::vector<float>& query,
+                         Distance distance, uint32_t begin, uint32_t end,
+                         const SearchRequest& request, PartTopK& top) {
+  const index::VectorDatatype datatype = view.state().dense[vector_index].datatype;
+  if (datatype == index::VectorDatatype::kFloat32) {
+    scan_dense_part(view, vector_index, query.data(), distance, begin, end, request, top);
+    return;
+  }
+  thread_local std::vector<uint8_t> encoded;
+  encoded.resize(stored_vector_bytes(uint32_t(query.size()), datatype));
+  encode_elements(datatype, query.data(), query.size(), encoded.data());
+  if (datatype == index::VectorDatatype::kFloat16)
+    scan_dense_part(view, vector_index, reinterpret_cast<const uint16_t*>(encoded.data()), distance,
+                    begin, end, request, top);
+  else
+    scan_dense_part(view, vector_index, encoded.data(), distance, begin, end, request, top);
 }
 
 }  // namespace
@@ -169,6 +205,13 @@ bool better_score(Distance distance, float a, float b) {
 bool passes_threshold(Distance distance, float score, float threshold) {
   // Qdrant keeps only results strictly better than the threshold.
   return index::higher_is_better(distance) ? score > threshold : score < threshold;
+}
+
+void prepare_query_rows(const DenseVectorSpec& spec, std::vector<float>& values) {
+  if (index::normalised_on_write(spec.distance, spec.datatype))
+    for (size_t r = 0; spec.dim > 0 && (r + 1) * spec.dim <= values.size(); ++r)
+      index::normalize(values.data() + r * spec.dim, spec.dim);
+  index::convert_to_datatype(spec.datatype, values.data(), values.size());
 }
 
 Status validate_search(const CollectionSchema& schema, const SearchRequest& request) {
@@ -238,12 +281,10 @@ std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest
       multi_query.dim = spec->dim;
       multi_query.values = std::get<std::vector<float>>(request.vector);
     }
-    if (distance == Distance::kCosine)
-      for (size_t r = 0; r < multi_query.rows(); ++r)
-        index::normalize(multi_query.values.data() + r * spec->dim, spec->dim);
+    prepare_query_rows(*spec, multi_query.values);
   } else {
     dense_query = std::get<std::vector<float>>(request.vector);
-    if (distance == Distance::kCosine) index::normalize(dense_query.data(), dense_query.size());
+    prepare_query_rows(*spec, dense_query);
   }
 
   const uint32_t limit = state.offset_limit;
@@ -259,7 +300,7 @@ std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest
     const uint32_t begin = uint32_t(part * kOffsetsPerPart);
     const uint32_t end = std::min<uint32_t>(limit, begin + kOffsetsPerPart);
     if (plain_dense) {
-      scan_dense_part(view, vector_index, dense_query.data(), distance, begin, end, request, top);
+      scan_dense_part_any(view, vector_index, dense_query, distance, begin, end, request, top);
       top.drain_into(part_results[part]);
       return;
     }
@@ -272,15 +313,31 @@ std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest
         if (!point || !sparse_overlaps(sparse_query, *point)) continue;
         score = sparse_dot(sparse_query, *point);
       } else {
-        auto point = reader.multi(vector_index, offset);
-        if (!point) continue;
-        score = max_sim(distance, multi_query, *point, spec->dim);
-        if (negate) score = -score;  // max_sim already ranks higher as better
+        // Ranked by Qdrant's raw similarity (larger is better), reported postprocessed.
+        float similarity;
+        if (spec->multivector) {
+          auto point = reader.multi(vector_index, offset);
+          if (!point) continue;
+          similarity = index::max_sim(distance, spec->datatype, multi_query.values.data(),
+                                      multi_query.rows(), point->values, point->rows, spec->dim);
+        } else {
+          auto point = reader.dense(vector_index, offset);
+          if (!point) continue;
+          similarity = index::metric_similarity(distance, spec->datatype, dense_query.data(),
+                                                point->values, spec->dim);
+        }
+        if (!top.admits(similarity)) continue;
+        score = index::postprocess_score(distance, similarity);
+        if (request.score_threshold && !passes_threshold(distance, score, *request.score_threshold))
+          continue;
+        if (request.filter && !point_matches(*request.filter, reader, offset)) continue;
+        top.push({similarity, offset});
+        continue;
       }
       if (request.score_threshold && !passes_threshold(distance, score, *request.score_threshold))
         continue;
       if (request.filter && !point_matches(*request.filter, reader, offset)) continue;
-      top.push({negate ? -score : score, offset});
+      top.push({score, offset});
     }
     top.drain_into(part_results[part]);
   });
@@ -290,9 +347,14 @@ std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest
   std::sort(merged.begin(), merged.end(), WorseFirst());
   std::vector<ScoredOffset> results;
   for (size_t i = request.offset; i < merged.size() && i < keep; ++i) {
-    float score = negate ? -merged[i].key : merged[i].key;
-    // The dense scan ranks Euclid by squared distance; Qdrant reports the distance itself.
-    if (plain_dense && distance == Distance::kEuclid) score = std::sqrt(score);
+    float score = merged[i].key;
+    if (plain_dense) {
+      score = negate ? -score : score;
+      // The dense scan ranks Euclid by squared distance; Qdrant reports the distance itself.
+      if (distance == Distance::kEuclid) score = std::sqrt(score);
+    } else if (!is_sparse) {
+      score = index::postprocess_score(distance, score);
+    }
     results.push_back({merged[i].offset, score});
   }
   return results;
@@ -306,6 +368,7 @@ std::vector<ScoredOffset> exact_search_by(const ReadView& view, size_t dense_ind
                                           ParallelPool& pool) {
   const ViewState& state = view.state();
   const size_t keep = limit + offset;
+  const bool multivector = view.schema().dense[dense_index].multivector;
   const Bitset* present = state.dense[dense_index].present.get();
   if (keep == 0 || !present) return {};
   const uint32_t offset_limit = state.offset_limit;
@@ -319,9 +382,16 @@ std::vector<ScoredOffset> exact_search_by(const ReadView& view, size_t dense_ind
     for (uint32_t o = begin; o < end; ++o) {
       if (!present->test(o) || !state.alive->test(o)) continue;
       if (std::find(excluded.begin(), excluded.end(), o) != excluded.end()) continue;
-      const float* v = reader.dense(dense_index, o);
-      if (!v) continue;
-      const float score = scorer(v);
+      float score;
+      if (multivector) {
+        auto rows = reader.multi(dense_index, o);
+        if (!rows) continue;
+        score = scorer(rows->values, rows->rows);
+      } else {
+        auto v = reader.dense(dense_index, o);
+        if (!v) continue;
+        score = scorer(v->values, 1);
+      }
       if (score_threshold && score <= *score_threshold) continue;
       if (filter && !point_matches(*filter, reader, o)) continue;
       top.push({score, o});

@@ -54,14 +54,20 @@ struct ScoredOffset {
 // Checks the query against the schema: vector name, kind and dimension, with Qdrant's texts.
 Status validate_search(const CollectionSchema& schema, const SearchRequest& request);
 
+// A dense or multi-dense query made like the stored vectors of its field: rows normalised under
+// Cosine (not for uint8), then converted to the field's datatype (Qdrant's preprocess, then its
+// element conversion).
+void prepare_query_rows(const DenseVectorSpec& spec, std::vector<float>& values);
+
 // Exact search. Results are best first; ties keep offset order.
 std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest& request,
                                        ParallelPool& pool);
 
-// Exact search with a caller's score (higher is better) over a plain dense vector: used by
-// recommend (best_score, sum_scores), discover and context queries. `excluded` offsets are
-// never returned. Results are best first.
-using DenseScorer = std::function<float(const float* vector)>;
+// Exact search with a caller's score (higher is better) over a dense or multi-dense vector: used
+// by recommend (best_score, sum_scores), discover, context and relevance feedback queries. The
+// scorer gets the stored rows (one for a dense vector). `excluded` offsets are never returned.
+// Results are best first.
+using DenseScorer = std::function<float(const float* rows, uint32_t row_count)>;
 std::vector<ScoredOffset> exact_search_by(const ReadView& view, size_t dense_index,
                                           const index::filter::Filter* filter, size_t limit,
                                           size_t offset, std::optional<float> score_threshold,

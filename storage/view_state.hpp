@@ -15,17 +15,22 @@
 #include <string>
 #include <vector>
 
+#include "index/distance/distance.hpp"
 #include "index/filter/evaluator.hpp"
 #include "storage/bitset.hpp"
 
 namespace sextant::storage {
 
+// Chunks hold `per_chunk` vectors of `dim` elements of `datatype` each (storage/point_layout.hpp).
 struct DenseColumn {
   uint32_t dim = 0;
+  index::VectorDatatype datatype = index::VectorDatatype::kFloat32;
   uint32_t per_chunk = 1;
   uint32_t per_chunk_shift = 0;
-  std::shared_ptr<const std::vector<const float*>> chunks;  // chunk number -> map pointer
-  std::shared_ptr<const Bitset> present;                    // offsets that carry this vector
+  std::shared_ptr<const std::vector<const void*>> chunks;  // chunk number -> map pointer
+  std::shared_ptr<const Bitset> present;                   // offsets that carry this vector
+
+  size_t vector_bytes() const { return size_t(dim) * index::datatype_bytes(datatype); }
 };
 
 struct CollectionDbs {

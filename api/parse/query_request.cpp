@@ -128,6 +128,8 @@ Result<Example> parse_example(const json::value& value, Inference* inference) {
   if (!vectors.ok()) return vectors.error();
   if (vectors->dense.size() == 1 && vectors->sparse.empty() && vectors->multi.empty())
     return Example(std::move(vectors->dense.begin()->second));
+  if (vectors->multi.size() == 1 && vectors->dense.empty() && vectors->sparse.empty())
+    return Example(std::move(vectors->multi.begin()->second));
   return Error::bad_request("only dense vectors and point ids are supported as examples");
 }
 
