@@ -1,5 +1,6 @@
 // Recommend, discover and context scoring: examples resolved to vectors once, then either a
-// nearest search (recommend average_vector) or an exact scan with the kind's scorer.
+// nearest search (recommend average_vector) or an exact scan with the kind's scorer; with
+// prefetches, the same scoring over the points they found.
 #include "query/example_queries.hpp"
 
 #include <algorithm>
@@ -7,7 +8,9 @@
 #include <utility>
 
 #include "index/distance/distance.hpp"
+#include "query/candidate_filter.hpp"
 #include "query/example_resolver.hpp"
+#include "storage/point_filter.hpp"
 
 namespace sextant::query {
 using storage::ScoredOffset;
@@ -19,10 +22,21 @@ using VectorPairs = std::vector<std::pair<std::vector<float>, std::vector<float>
 float fast_sigmoid(float x) { return x / (1.0f + std::fabs(x)); }
 float scaled_fast_sigmoid(float x) { return 0.5f * (fast_sigmoid(x) + 1.0f); }
 
-// Similarity with "higher is more similar" for every distance, as Qdrant's example queries use.
+// Qdrant's raw metric similarity, which example queries score with (their scores are not
+// post-processed into distances): Cosine and Dot the dot product (stored Cosine vectors are unit
+// length), Euclid minus the squared distance, Manhattan minus the L1 distance.
 float similarity(storage::Distance distance, const float* a, const float* b, size_t dim) {
-  float s = index::score(distance, a, b, dim);
-  return index::higher_is_better(distance) ? s : -s;
+  float sum = 0;
+  switch (distance) {
+    case storage::Distance::kEuclid:
+      for (size_t i = 0; i < dim; ++i) sum += (a[i] - b[i]) * (a[i] - b[i]);
+      return -sum;
+    case storage::Distance::kManhattan:
+      for (size_t i = 0; i < dim; ++i) sum += std::fabs(a[i] - b[i]);
+      return -sum;
+    default:
+      return index::score(distance, a, b, dim);
+  }
 }
 
 std::vector<float> average(const std::vector<std::vector<float>>& vectors, size_t dim) {
@@ -55,18 +69,66 @@ Result<VectorPairs> resolve_pairs(ExampleResolver& resolver,
   return pairs;
 }
 
+// The plan's prefetch candidates (each once, under the plan's filter, examples left out) scored
+// by `scorer`, ordered as `order` orders scores, then threshold, offset and limit.
+std::vector<ScoredOffset> score_candidates(const storage::ReadView& view, size_t dense_index,
+                                           const QueryPlan& plan, const PrefetchResults& candidates,
+                                           storage::Distance order,
+                                           const storage::DenseScorer& scorer,
+                                           const std::vector<uint32_t>& excluded) {
+  auto reader = view.reader();
+  std::vector<ScoredOffset> scored;
+  for (uint32_t offset : unique_candidates(view, plan, candidates)) {
+    if (std::find(excluded.begin(), excluded.end(), offset) != excluded.end()) continue;
+    const float* v = reader.dense(dense_index, offset);
+    if (!v) continue;
+    const float score = scorer(v);
+    if (plan.score_threshold && !storage::passes_threshold(order, score, *plan.score_threshold))
+      continue;
+    scored.push_back({offset, score});
+  }
+  std::stable_sort(scored.begin(), scored.end(), [&](const ScoredOffset& a, const ScoredOffset& b) {
+    return storage::better_score(order, a.score, b.score);
+  });
+  std::vector<ScoredOffset> out;
+  for (size_t i = plan.offset; i < scored.size() && out.size() < plan.limit; ++i)
+    out.push_back(scored[i]);
+  return out;
+}
+
+// A custom scorer (higher is better) over the prefetch candidates, or over the collection.
+std::vector<ScoredOffset> score_by(const storage::ReadView& view, size_t dense_index,
+                                   const QueryPlan& plan, const PrefetchResults& candidates,
+                                   const storage::DenseScorer& scorer,
+                                   const std::vector<uint32_t>& excluded,
+                                   storage::ParallelPool& pool) {
+  if (!plan.prefetch.empty())
+    return score_candidates(view, dense_index, plan, candidates, storage::Distance::kDot, scorer,
+                            excluded);
+  return storage::exact_search_by(view, dense_index, plan.filter.get(), plan.limit, plan.offset,
+                                  plan.score_threshold, scorer, excluded, pool);
+}
+
 // average_vector: a nearest search for avg(positive) + (avg(positive) - avg(negative)).
-std::vector<ScoredOffset> recommend_average_vector(const storage::Collection& collection,
-                                                   const storage::ReadView& view,
-                                                   const QueryPlan& plan,
-                                                   const std::vector<std::vector<float>>& positive,
-                                                   const std::vector<std::vector<float>>& negative,
-                                                   const std::vector<uint32_t>& excluded,
-                                                   size_t dim, storage::ParallelPool& pool) {
+std::vector<ScoredOffset> recommend_average_vector(
+    const storage::Collection& collection, const storage::ReadView& view, const QueryPlan& plan,
+    const std::vector<std::vector<float>>& positive,
+    const std::vector<std::vector<float>>& negative, const std::vector<uint32_t>& excluded,
+    const PrefetchResults& candidates, size_t dense_index, storage::ParallelPool& pool) {
+  const storage::DenseVectorSpec& spec = view.schema().dense[dense_index];
+  const size_t dim = spec.dim;
   std::vector<float> query = average(positive, dim);
   if (!negative.empty()) {
     std::vector<float> avg_negative = average(negative, dim);
     for (size_t i = 0; i < dim; ++i) query[i] = query[i] + query[i] - avg_negative[i];
+  }
+  if (!plan.prefetch.empty()) {
+    // Rescoring the candidates as a nearest query: scores are the distance's own.
+    if (spec.distance == storage::Distance::kCosine) index::normalize(query.data(), dim);
+    const auto distance = spec.distance;
+    return score_candidates(
+        view, dense_index, plan, candidates, distance,
+        [&](const float* v) { return index::score(distance, query.data(), v, dim); }, excluded);
   }
   storage::SearchRequest request;
   request.vector_name = plan.using_name;
@@ -91,6 +153,7 @@ Result<std::vector<ScoredOffset>> execute_recommend(const storage::Collection& c
                                                     const storage::ReadView& view,
                                                     const QueryPlan& plan,
                                                     const RecommendQuery& recommend,
+                                                    const PrefetchResults& candidates,
                                                     storage::ParallelPool& pool) {
   auto index = example_vector_index(view, plan);
   if (!index.ok()) return index.error();
@@ -114,7 +177,7 @@ Result<std::vector<ScoredOffset>> execute_recommend(const storage::Collection& c
       if (positive.empty())
         return Error::bad_request("No positive examples given: average_vector needs at least one");
       return recommend_average_vector(collection, view, plan, positive, negative,
-                                      resolver.excluded(), dim, pool);
+                                      resolver.excluded(), candidates, *index, pool);
     case RecommendQuery::Strategy::kBestScore:
       scorer = [&](const float* v) {
         float max_positive = -INFINITY, max_negative = -INFINITY;
@@ -133,13 +196,13 @@ Result<std::vector<ScoredOffset>> execute_recommend(const storage::Collection& c
       };
       break;
   }
-  return storage::exact_search_by(view, *index, plan.filter.get(), plan.limit, plan.offset,
-                                  plan.score_threshold, scorer, resolver.excluded(), pool);
+  return score_by(view, *index, plan, candidates, scorer, resolver.excluded(), pool);
 }
 
 Result<std::vector<ScoredOffset>> execute_discover(const storage::ReadView& view,
                                                    const QueryPlan& plan,
                                                    const DiscoverQuery& discover,
+                                                   const PrefetchResults& candidates,
                                                    storage::ParallelPool& pool) {
   auto index = example_vector_index(view, plan);
   if (!index.ok()) return index.error();
@@ -162,13 +225,13 @@ Result<std::vector<ScoredOffset>> execute_discover(const storage::ReadView& view
     }
     return float(rank) + scaled_fast_sigmoid(sim(target.value(), v));
   };
-  return storage::exact_search_by(view, *index, plan.filter.get(), plan.limit, plan.offset,
-                                  plan.score_threshold, scorer, resolver.excluded(), pool);
+  return score_by(view, *index, plan, candidates, scorer, resolver.excluded(), pool);
 }
 
 Result<std::vector<ScoredOffset>> execute_context(const storage::ReadView& view,
                                                   const QueryPlan& plan,
                                                   const ContextQuery& context,
+                                                  const PrefetchResults& candidates,
                                                   storage::ParallelPool& pool) {
   auto index = example_vector_index(view, plan);
   if (!index.ok()) return index.error();
@@ -187,8 +250,7 @@ Result<std::vector<ScoredOffset>> execute_context(const storage::ReadView& view,
       sum += fast_sigmoid(std::min(sim(p, v) - sim(n, v) - 1.1920929e-07f, 0.0f));
     return sum;
   };
-  return storage::exact_search_by(view, *index, plan.filter.get(), plan.limit, plan.offset,
-                                  plan.score_threshold, scorer, resolver.excluded(), pool);
+  return score_by(view, *index, plan, candidates, scorer, resolver.excluded(), pool);
 }
 
 }  // namespace sextant::query

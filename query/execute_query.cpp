@@ -41,16 +41,16 @@ struct StageRunner {
     return execute_relevance_feedback(view, plan, feedback, candidates, pool);
   }
   Result<std::vector<ScoredOffset>> operator()(const RecommendQuery& recommend) const {
-    return execute_recommend(collection, view, plan, recommend, pool);
+    return execute_recommend(collection, view, plan, recommend, candidates, pool);
   }
   Result<std::vector<ScoredOffset>> operator()(const DiscoverQuery& discover) const {
-    return execute_discover(view, plan, discover, pool);
+    return execute_discover(view, plan, discover, candidates, pool);
   }
   Result<std::vector<ScoredOffset>> operator()(const ContextQuery& context) const {
-    return execute_context(view, plan, context, pool);
+    return execute_context(view, plan, context, candidates, pool);
   }
   Result<std::vector<ScoredOffset>> operator()(const OrderByQuery& order_by) const {
-    return execute_order_by(view, plan, order_by);
+    return execute_order_by(view, plan, order_by, candidates);
   }
   Result<std::vector<ScoredOffset>> operator()(const SampleRandomQuery&) const {
     return execute_sample_random(view, plan, candidates);

@@ -3,6 +3,7 @@
 #include "query/nearest.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 #include "index/distance/distance.hpp"
@@ -46,6 +47,13 @@ Result<storage::SearchRequest> nearest_request(const storage::ReadView& view, co
   return request;
 }
 
+// The offset of the point a by-id query came from (none for a query by vector).
+std::optional<uint32_t> query_point(const storage::ReadView& view, const NearestQuery& nearest) {
+  const auto* id = std::get_if<storage::PointId>(&nearest.target);
+  if (!id) return std::nullopt;
+  return view.reader().find(*id);
+}
+
 // Exact scores of prefetch candidates that pass the filter, best first, offset/limit applied.
 Result<std::vector<ScoredOffset>> rescore(const storage::ReadView& view, const QueryPlan& plan,
                                           const NearestQuery& nearest,
@@ -65,7 +73,9 @@ Result<std::vector<ScoredOffset>> rescore(const storage::ReadView& view, const Q
     query = std::get<std::vector<float>>(request->vector);
     if (distance == storage::Distance::kCosine) index::normalize(query.data(), query.size());
   }
+  const auto self = query_point(view, nearest);
   for (const auto& candidate : candidates) {
+    if (self && candidate.offset == *self) continue;
     if (plan.filter && !storage::point_matches(*plan.filter, reader, candidate.offset)) continue;
     float score = 0;
     if (sparse) {
@@ -115,14 +125,18 @@ Result<std::vector<ScoredOffset>> nearest_points(const storage::Collection& coll
   }
   auto request = nearest_request(view, plan, nearest);
   if (!request.ok()) return request.error();
+  const auto self = query_point(view, nearest);
+  if (!self) return collection.search(view, request.value(), pool);
+  // The point the query came from is not its own neighbour: it is left out before the page is
+  // cut, so the page still holds `limit` points.
+  request->offset = 0;
+  request->limit = plan.offset + plan.limit + 1;
   std::vector<ScoredOffset> results = collection.search(view, request.value(), pool);
-  if (const auto* id = std::get_if<storage::PointId>(&nearest.target)) {
-    // The point the query came from is not its own neighbour.
-    auto reader = view.reader();
-    auto self = reader.find(*id);
-    std::erase_if(results, [&](const ScoredOffset& s) { return self && s.offset == *self; });
-  }
-  return results;
+  std::erase_if(results, [&](const ScoredOffset& s) { return s.offset == *self; });
+  std::vector<ScoredOffset> out;
+  for (size_t i = plan.offset; i < results.size() && out.size() < plan.limit; ++i)
+    out.push_back(results[i]);
+  return out;
 }
 
 // The plan with another limit and offset and no prefetches: the candidate stage of MMR.

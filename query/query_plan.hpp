@@ -8,7 +8,8 @@
 // format: examples are point ids or vectors, formulas are typed trees.
 //
 // Invariants: a FormulaQuery's formula is never null; RrfQuery::k is the `k` of Reciprocal Rank
-// Fusion (score 1 / (k + rank + 1)); prefetch nesting is bounded by the parser that built it.
+// Fusion (score 1 / ((rank + 1) / weight + k - 1), rank from 0); prefetch nesting is bounded by
+// the parser that built it.
 #pragma once
 
 #include <cstddef>
@@ -40,9 +41,11 @@ struct NearestQuery {
   std::optional<MmrParams> mmr;
 };
 
-// Reciprocal Rank Fusion of the prefetch results.
+// Reciprocal Rank Fusion of the prefetch results. `weights`, when given, holds one weight per
+// prefetch (a count that differs is a bad input when the plan runs).
 struct RrfQuery {
   size_t k = 2;
+  std::optional<std::vector<float>> weights;
 };
 
 // Distribution-Based Score Fusion of the prefetch results (each list normalised by mean +- 3

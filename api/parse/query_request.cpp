@@ -301,8 +301,11 @@ Result<query::Query> parse_query_value(const json::value& query, Inference* infe
       }
       if (auto w = r->get_object().if_contains("weights"); w && !w->is_null()) {
         if (!w->is_array()) return Error::format(kNoVariant);
-        for (const auto& weight : w->get_array())
+        rrf.weights.emplace();
+        for (const auto& weight : w->get_array()) {
           if (!weight.is_number()) return Error::format(kNoVariant);
+          rrf.weights->push_back(static_cast<float>(json_double(weight)));
+        }
       }
       return query::Query(rrf);
     }
