@@ -159,7 +159,7 @@ Result<std::vector<ScoredOffset>> execute_recommend(const storage::Collection& c
   if (!index.ok()) return index.error();
   const storage::DenseVectorSpec& spec = view.schema().dense[*index];
   const size_t dim = spec.dim;
-  ExampleResolver resolver(view, spec, *index);
+  ExampleResolver resolver(view, spec, *index, plan);
   auto pos = resolver.resolve_all(recommend.positive);
   if (!pos.ok()) return pos.error();
   auto neg = resolver.resolve_all(recommend.negative);
@@ -208,7 +208,7 @@ Result<std::vector<ScoredOffset>> execute_discover(const storage::ReadView& view
   if (!index.ok()) return index.error();
   const storage::DenseVectorSpec& spec = view.schema().dense[*index];
   const size_t dim = spec.dim;
-  ExampleResolver resolver(view, spec, *index);
+  ExampleResolver resolver(view, spec, *index, plan);
   auto pairs = resolve_pairs(resolver, discover.context);
   if (!pairs.ok()) return pairs.error();
   auto target = resolver.resolve(discover.target);
@@ -237,7 +237,7 @@ Result<std::vector<ScoredOffset>> execute_context(const storage::ReadView& view,
   if (!index.ok()) return index.error();
   const storage::DenseVectorSpec& spec = view.schema().dense[*index];
   const size_t dim = spec.dim;
-  ExampleResolver resolver(view, spec, *index);
+  ExampleResolver resolver(view, spec, *index, plan);
   auto pairs = resolve_pairs(resolver, context.context);
   if (!pairs.ok()) return pairs.error();
   const auto distance = spec.distance;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "index/distance/distance.hpp"
+#include "query/lookup.hpp"
 #include "query/mmr.hpp"
 #include "storage/point_filter.hpp"
 
@@ -27,19 +28,22 @@ Result<storage::SearchRequest> nearest_request(const storage::ReadView& view, co
   request.score_threshold = plan.score_threshold;
   request.params = plan.params;
   if (const auto* id = std::get_if<storage::PointId>(&nearest.target)) {
-    auto reader = view.reader();
+    // The point's vector, from the lookup collection when the plan names one.
+    const ExampleSource source = example_source(view, plan);
+    auto reader = source.view->reader();
     auto offset = reader.find(*id);
     if (!offset || !reader.alive(*offset)) return Error::point_not_found(id->to_string());
-    std::vector<std::string> names{plan.using_name};
+    const std::string& name = source.vector_name;
+    std::vector<std::string> names{name};
     auto vectors = reader.vectors(*offset, &names);
-    if (auto d = vectors.dense.find(plan.using_name); d != vectors.dense.end())
+    if (auto d = vectors.dense.find(name); d != vectors.dense.end())
       request.vector = d->second;
-    else if (auto s = vectors.sparse.find(plan.using_name); s != vectors.sparse.end())
+    else if (auto s = vectors.sparse.find(name); s != vectors.sparse.end())
       request.vector = s->second;
-    else if (auto m = vectors.multi.find(plan.using_name); m != vectors.multi.end())
+    else if (auto m = vectors.multi.find(name); m != vectors.multi.end())
       request.vector = m->second;
     else
-      return Error::vector_name_not_found(plan.using_name);
+      return Error::vector_name_not_found(name);
   } else {
     request.vector = std::get<storage::QueryVector>(nearest.target);
   }
@@ -47,10 +51,12 @@ Result<storage::SearchRequest> nearest_request(const storage::ReadView& view, co
   return request;
 }
 
-// The offset of the point a by-id query came from (none for a query by vector).
-std::optional<uint32_t> query_point(const storage::ReadView& view, const NearestQuery& nearest) {
+// The offset of the point a by-id query came from (none for a query by vector, or by a point of
+// another collection).
+std::optional<uint32_t> query_point(const storage::ReadView& view, const QueryPlan& plan,
+                                    const NearestQuery& nearest) {
   const auto* id = std::get_if<storage::PointId>(&nearest.target);
-  if (!id) return std::nullopt;
+  if (!id || !example_source(view, plan).excludes_examples) return std::nullopt;
   return view.reader().find(*id);
 }
 
@@ -73,7 +79,7 @@ Result<std::vector<ScoredOffset>> rescore(const storage::ReadView& view, const Q
     query = std::get<std::vector<float>>(request->vector);
     if (distance == storage::Distance::kCosine) index::normalize(query.data(), query.size());
   }
-  const auto self = query_point(view, nearest);
+  const auto self = query_point(view, plan, nearest);
   for (const auto& candidate : candidates) {
     if (self && candidate.offset == *self) continue;
     if (plan.filter && !storage::point_matches(*plan.filter, reader, candidate.offset)) continue;
@@ -125,7 +131,7 @@ Result<std::vector<ScoredOffset>> nearest_points(const storage::Collection& coll
   }
   auto request = nearest_request(view, plan, nearest);
   if (!request.ok()) return request.error();
-  const auto self = query_point(view, nearest);
+  const auto self = query_point(view, plan, nearest);
   if (!self) return collection.search(view, request.value(), pool);
   // The point the query came from is not its own neighbour: it is left out before the page is
   // cut, so the page still holds `limit` points.

@@ -24,6 +24,7 @@
 #include "query/mmr.hpp"
 #include "storage/point_queries.hpp"
 #include "storage/point_types.hpp"
+#include "storage/read_view.hpp"
 #include "storage/vector_search.hpp"
 
 namespace sextant::query {
@@ -100,6 +101,18 @@ struct RelevanceFeedbackQuery {
   float a = 0, b = 0, c = 0;
 };
 
+// `lookup_from`: the plan's examples and by-id targets are point ids of `collection`, whose
+// `vector` (or, when absent, the plan's `using`) is read. `view` is that collection's view, set by
+// attach_lookup_views (query/lookup.hpp) before the plan runs; `same_collection` tells that the
+// lookup names the queried collection itself (its example points are then left out of results,
+// as without lookup_from).
+struct LookupFrom {
+  std::string collection;
+  std::optional<std::string> vector;
+  std::shared_ptr<const storage::ReadView> view;
+  bool same_collection = false;
+};
+
 using Query =
     std::variant<AllQuery, NearestQuery, RrfQuery, DbsfQuery, OrderByQuery, SampleRandomQuery,
                  RecommendQuery, DiscoverQuery, ContextQuery, FormulaQuery, RelevanceFeedbackQuery>;
@@ -113,6 +126,7 @@ struct QueryPlan {
   std::optional<float> score_threshold;
   size_t limit = 10;
   size_t offset = 0;
+  std::optional<LookupFrom> lookup_from;
 };
 
 }  // namespace sextant::query

@@ -61,7 +61,7 @@ Result<std::vector<ScoredOffset>> execute_relevance_feedback(
   if (index < 0 || schema.dense[size_t(index)].multivector)
     return Error::vector_name_not_found(plan.using_name);
   const storage::DenseVectorSpec& spec = schema.dense[size_t(index)];
-  ExampleResolver resolver(view, spec, size_t(index));
+  ExampleResolver resolver(view, spec, size_t(index), plan);
   auto target = resolver.resolve(feedback.target);
   if (!target.ok()) return target.error();
   std::vector<std::pair<float, std::vector<float>>> items;

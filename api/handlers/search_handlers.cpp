@@ -1,6 +1,7 @@
 #include "api/handlers/search_handlers.hpp"
 
 #include "api/handler_support.hpp"
+#include "api/handlers/query_lookup.hpp"
 #include "api/parse/query_request.hpp"
 #include "api/write/point_json.hpp"
 #include "query/execute_query.hpp"
@@ -43,6 +44,8 @@ Result<json::value> single_route(ApiContext& context, Request& request, Parser p
   auto query = parse(body.value(), context.inference);
   if (!query.ok()) return query.error();
   auto view = collection.value()->view();
+  if (auto st = attach_lookups(context, *collection.value(), view, query->plan); !st.ok())
+    return st.error();
   auto points = run_query(context, *collection.value(), *view, query.value());
   if (!points.ok()) return points.error();
   if (wrap) return json::value(json::object{{"points", std::move(points.value())}});
@@ -68,6 +71,9 @@ Result<json::value> batch_route(ApiContext& context, Request& request, Parser pa
     parsed.push_back(std::move(query.value()));
   }
   auto view = collection.value()->view();  // one consistent view for the whole batch
+  for (auto& query : parsed)
+    if (auto st = attach_lookups(context, *collection.value(), view, query.plan); !st.ok())
+      return st.error();
   json::array results;
   for (const auto& query : parsed) {
     auto points = run_query(context, *collection.value(), *view, query);

@@ -369,6 +369,20 @@ Result<query::Query> parse_query_value(const json::value& query, Inference* infe
   return query::Query(std::move(nearest.value()));
 }
 
+// `lookup_from: {collection, vector?, shard_key?}`, checked by check_lookup_from_field.
+Status parse_lookup_from(const json::object& body, QueryPlan& plan) {
+  if (auto st = check_lookup_from_field(body); !st.ok()) return st.error();
+  const json::value* lookup = body.if_contains("lookup_from");
+  if (lookup == nullptr || lookup->is_null()) return {};
+  const json::object& location = lookup->get_object();
+  query::LookupFrom lookup_from;
+  lookup_from.collection = std::string(location.at("collection").get_string());
+  if (const auto* vector = location.if_contains("vector"); vector && vector->is_string())
+    lookup_from.vector = std::string(vector->get_string());
+  plan.lookup_from = std::move(lookup_from);
+  return {};
+}
+
 Result<QueryPlan> parse_plan(const json::object& body, Inference* inference, size_t depth) {
   if (depth > 8) return Error::bad_request("prefetch nesting is too deep");
   QueryPlan plan;
@@ -396,7 +410,7 @@ Result<QueryPlan> parse_plan(const json::object& body, Inference* inference, siz
     if (!u->is_string()) return Error::format("invalid type for `using`: expected a string");
     plan.using_name = std::string(u->get_string());
   }
-  if (auto st = check_lookup_from_field(body); !st.ok()) return st.error();
+  if (auto st = parse_lookup_from(body, plan); !st.ok()) return st.error();
   auto filter = parse_optional_filter(body);
   if (!filter.ok()) return filter.error();
   plan.filter = filter.value();
@@ -503,6 +517,7 @@ Result<QueryRequest> parse_search_request(const json::object& body) {
 Result<QueryRequest> parse_recommend_request(const json::object& body, Inference* inference) {
   QueryRequest request;
   if (auto st = parse_using(body, request.plan); !st.ok()) return st.error();
+  if (auto st = parse_lookup_from(body, request.plan); !st.ok()) return st.error();
   if (auto st = parse_legacy_common(body, request); !st.ok()) return st.error();
   auto spec = parse_recommend_spec(body, inference);
   if (!spec.ok()) return spec.error();
@@ -513,6 +528,7 @@ Result<QueryRequest> parse_recommend_request(const json::object& body, Inference
 Result<QueryRequest> parse_discover_request(const json::object& body, Inference* inference) {
   QueryRequest request;
   if (auto st = parse_using(body, request.plan); !st.ok()) return st.error();
+  if (auto st = parse_lookup_from(body, request.plan); !st.ok()) return st.error();
   if (auto st = parse_legacy_common(body, request); !st.ok()) return st.error();
   auto context = body.if_contains("context");
   auto pairs = parse_context_pairs(context ? *context : json::value(nullptr), inference);
