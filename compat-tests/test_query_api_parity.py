@@ -284,6 +284,7 @@ def test_order_by_scores_one(api, collections):
     points = query(api, main, {"query": {"order_by": "n"}, "limit": 5, "with_payload": True})
     assert [p["id"] for p in points] == sorted(IDS, key=_n)[:5]
     assert all(p["score"] == 1.0 for p in points)
+    assert [p["order_value"] for p in points] == [_n(p["id"]) for p in points]
 
 
 def test_order_by_over_prefetch_orders_only_the_prefetched_points(api, collections):
@@ -294,6 +295,7 @@ def test_order_by_over_prefetch_orders_only_the_prefetched_points(api, collectio
     points = query(api, main, body)
     assert [p["id"] for p in points] == sorted(lists[0], key=_n, reverse=True)[:5]
     assert all(p["score"] == 1.0 for p in points)
+    assert [p["order_value"] for p in points] == [_n(p["id"]) for p in points]
 
 
 # ---- recommend / discover / context -------------------------------------------------------------

@@ -21,6 +21,7 @@ struct StageRunner {
   const PrefetchResults& candidates;
   storage::ParallelPool& pool;
   bool in_prefetch;
+  std::vector<double>* order_values;  // null inside prefetches
 
   Result<std::vector<ScoredOffset>> operator()(const NearestQuery& nearest) const {
     return execute_nearest(collection, view, plan, nearest, candidates, pool, in_prefetch);
@@ -50,7 +51,7 @@ struct StageRunner {
     return execute_context(view, plan, context, candidates, pool);
   }
   Result<std::vector<ScoredOffset>> operator()(const OrderByQuery& order_by) const {
-    return execute_order_by(view, plan, order_by, candidates);
+    return execute_order_by(view, plan, order_by, candidates, order_values);
   }
   Result<std::vector<ScoredOffset>> operator()(const SampleRandomQuery&) const {
     return execute_sample_random(view, plan, candidates);
@@ -63,23 +64,26 @@ struct StageRunner {
 // Runs one plan; `in_prefetch` tells a prefetch from the request's own query (MMR differs).
 Result<std::vector<ScoredOffset>> run_plan(const storage::Collection& collection,
                                            const storage::ReadView& view, const QueryPlan& plan,
-                                           storage::ParallelPool& pool, bool in_prefetch) {
+                                           storage::ParallelPool& pool, bool in_prefetch,
+                                           std::vector<double>* order_values) {
   PrefetchResults candidates;
   for (const auto& child : plan.prefetch) {
-    auto result = run_plan(collection, view, child, pool, /*in_prefetch=*/true);
+    auto result = run_plan(collection, view, child, pool, /*in_prefetch=*/true, nullptr);
     if (!result.ok()) return result.error();
     candidates.push_back(std::move(result.value()));
   }
-  return std::visit(StageRunner{collection, view, plan, candidates, pool, in_prefetch}, plan.query);
+  return std::visit(
+      StageRunner{collection, view, plan, candidates, pool, in_prefetch, order_values}, plan.query);
 }
 
 }  // namespace
 
 Result<std::vector<ScoredOffset>> execute_query(const storage::Collection& collection,
                                                 const storage::ReadView& view,
-                                                const QueryPlan& plan,
-                                                storage::ParallelPool& pool) {
-  return run_plan(collection, view, plan, pool, /*in_prefetch=*/false);
+                                                const QueryPlan& plan, storage::ParallelPool& pool,
+                                                std::vector<double>* order_values) {
+  if (order_values) order_values->clear();
+  return run_plan(collection, view, plan, pool, /*in_prefetch=*/false, order_values);
 }
 
 }  // namespace sextant::query

@@ -58,7 +58,8 @@ std::vector<ScoredOffset> execute_sample_random(const storage::ReadView& view,
 
 std::vector<ScoredOffset> execute_order_by(const storage::ReadView& view, const QueryPlan& plan,
                                            const OrderByQuery& order_by,
-                                           const PrefetchResults& candidates) {
+                                           const PrefetchResults& candidates,
+                                           std::vector<double>* order_values) {
   storage::ScrollRequest scroll;
   scroll.filter = plan.prefetch.empty() ? plan.filter : candidate_filter(view, plan, candidates);
   scroll.limit = plan.limit + plan.offset;
@@ -66,8 +67,11 @@ std::vector<ScoredOffset> execute_order_by(const storage::ReadView& view, const 
   scroll.read.with_payload = false;
   auto ordered = storage::scroll(view, scroll);
   std::vector<ScoredOffset> out;
-  for (size_t i = plan.offset; i < ordered.points.size(); ++i)
+  for (size_t i = plan.offset; i < ordered.points.size(); ++i) {
     out.push_back({ordered.points[i].offset, kScrollScore});
+    if (order_values && i < ordered.order_values.size())
+      order_values->push_back(ordered.order_values[i]);
+  }
   return out;
 }
 

@@ -15,16 +15,20 @@ constexpr size_t kMaxBatch = 1024;
 
 Result<json::array> run_query(ApiContext& context, const storage::Collection& collection,
                               const storage::ReadView& view, const QueryRequest& request) {
-  auto scored = query::execute_query(collection, view, request.plan, context.pool);
+  std::vector<double> order_values;
+  auto scored = query::execute_query(collection, view, request.plan, context.pool, &order_values);
   if (!scored.ok()) return scored.error();
   storage::ReadOptions options{request.with_payload.enabled, request.with_vector};
   auto reader = view.reader();
   json::array points;
   points.reserve(scored->size());
-  for (const auto& s : scored.value()) {
+  for (size_t i = 0; i < scored->size(); ++i) {
+    const storage::ScoredOffset& s = (*scored)[i];
     auto record = storage::read_point(reader, s.offset, options);
-    points.push_back(
-        scored_point_json(record, s.score, request.with_payload, request.with_vector.any()));
+    json::object point =
+        scored_point_json(record, s.score, request.with_payload, request.with_vector.any());
+    if (i < order_values.size()) point["order_value"] = order_values[i];
+    points.push_back(std::move(point));
   }
   return points;
 }
