@@ -249,6 +249,36 @@ def test_rrf_weights_must_match_the_prefetches(api, collections):
             in response.error)
 
 
+def test_rrf_k_must_be_at_least_one(api, collections):
+    main, _ = collections
+    prefetch, _, _ = _prefetches()
+    response = api.post(f"/collections/{main}/points/query",
+                        json={"prefetch": prefetch, "query": {"rrf": {"k": 0}}})
+    assert response.status == 422
+    assert "rrf.k: value 0 invalid, must be 1 or larger" in response.error
+
+
+def test_root_filter_reaches_the_prefetches(api, collections):
+    main, _ = collections
+    in_groups = {"must": [{"key": "g", "match": {"any": [1, 2]}}]}
+    scores = {i: s for i, s in nearest_scores("d", QUERY).items() if i % 3 != 0}
+    body = {"prefetch": [{"query": QUERY, "using": "d", "limit": 5, "params": {"exact": True}}],
+            "query": {"fusion": "rrf"}, "filter": in_groups, "limit": 10}
+    assert_top(query(api, main, body), rrf([top_ids(scores, 5)]), 10)
+
+
+def test_an_id_any_prefetch_refers_to_is_left_out_of_every_prefetch(api, collections):
+    main, _ = collections
+    vector = stored_vector(5, "d").tolist()
+    body = {"prefetch": [{"query": 5, "using": "d", "limit": 6},
+                         {"query": vector, "using": "d", "limit": 6, "params": {"exact": True}}],
+            "query": {"fusion": "rrf"}, "limit": 20}
+    scores = nearest_scores("d", vector)
+    del scores[5]
+    order = top_ids(scores, 6)
+    assert_top(query(api, main, body), rrf([order, order]), 20)
+
+
 def test_dbsf_scores_follow_qdrants_formula(api, collections):
     main, _ = collections
     prefetch, _, scored = _prefetches()

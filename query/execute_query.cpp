@@ -4,6 +4,7 @@
 #include "query/example_queries.hpp"
 #include "query/fusion.hpp"
 #include "query/nearest.hpp"
+#include "query/plan_filters.hpp"
 #include "query/prefetch.hpp"
 #include "query/relevance_feedback.hpp"
 #include "query/scroll_queries.hpp"
@@ -83,7 +84,8 @@ Result<std::vector<ScoredOffset>> execute_query(const storage::Collection& colle
                                                 const QueryPlan& plan, storage::ParallelPool& pool,
                                                 std::vector<double>* order_values) {
   if (order_values) order_values->clear();
-  return run_plan(collection, view, plan, pool, /*in_prefetch=*/false, order_values);
+  const QueryPlan prepared = with_propagated_filters(plan);
+  return run_plan(collection, view, prepared, pool, /*in_prefetch=*/false, order_values);
 }
 
 }  // namespace sextant::query

@@ -1,9 +1,10 @@
-// The engine's entry point: runs a QueryPlan on one collection view. Prefetches run first
-// (recursively, each on the same view), then the plan's own query over their candidates or over
-// the whole collection. Returns scored offsets, best first in the query's own order; the caller
-// reads the points it needs from the same view. For an order_by query, `order_values` (when given)
-// receives the value each returned point was ordered by, which Qdrant reports as `order_value`;
-// it is left empty for other kinds.
+// The engine's entry point: runs a QueryPlan on one collection view, with the filters Qdrant
+// gives its parts (query/plan_filters.hpp). Prefetches run first (recursively, each on the same
+// view), then the plan's own query over their candidates or over the whole collection. Returns
+// scored offsets, best first in the query's own order; the caller reads the points it needs from
+// the same view. For an order_by query, `order_values` (when given) receives the value each
+// returned point was ordered by, which Qdrant reports as `order_value`; it is left empty for
+// other kinds.
 #pragma once
 
 #include <vector>

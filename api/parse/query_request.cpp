@@ -298,6 +298,8 @@ Result<query::Query> parse_query_value(const json::value& query, Inference* infe
       if (auto k = r->get_object().if_contains("k"); k && !k->is_null()) {
         if (!json_uint(*k)) return Error::format(kNoVariant);
         rrf.k = *json_uint(*k);
+        if (rrf.k == 0)
+          return Error::validation("[query.rrf.k: value 0 invalid, must be 1 or larger]");
       }
       if (auto w = r->get_object().if_contains("weights"); w && !w->is_null()) {
         if (!w->is_array()) return Error::format(kNoVariant);
