@@ -287,6 +287,26 @@ def test_dbsf_scores_follow_qdrants_formula(api, collections):
     assert_top(points, expected, 30, rel=1e-3, abs_=1e-4)
 
 
+@pytest.mark.parametrize("body,text", [
+    ({"prefetch": [{"query": QUERY, "using": "d"}]},
+     "A query is needed to merge the prefetches. Can't have prefetches without defining a query."),
+    ({"query": {"order_by": "n"}, "score_threshold": 0.5},
+     "Can't use score_threshold with an order_by query."),
+    ({"score_threshold": 0.5},
+     "A query is needed to use the score_threshold. Can't have score_threshold without defining a "
+     "query."),
+    ({"prefetch": [{"query": QUERY, "using": "d"}], "query": {"fusion": "rrf"}, "using": "d"},
+     "Fusion queries cannot be combined with the 'using' field."),
+    ({"prefetch": [{"prefetch": [{"query": QUERY, "using": "d"}]}], "query": {"fusion": "rrf"}},
+     "A query is needed to merge the prefetches. Can't have prefetches without defining a query."),
+])
+def test_query_request_rules(api, collections, body, text):
+    main, _ = collections
+    response = api.post(f"/collections/{main}/points/query", json=body)
+    assert response.status == 400
+    assert response.error == f"Bad request: {text}"
+
+
 # ---- scroll-like kinds --------------------------------------------------------------------------
 
 def test_sample_random_scores_one(api, collections):

@@ -10,7 +10,6 @@
 #include "index/distance/distance.hpp"
 #include "query/candidate_filter.hpp"
 #include "query/example_resolver.hpp"
-#include "storage/point_filter.hpp"
 
 namespace sextant::query {
 using storage::ScoredOffset;

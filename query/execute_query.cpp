@@ -5,6 +5,7 @@
 #include "query/fusion.hpp"
 #include "query/nearest.hpp"
 #include "query/plan_filters.hpp"
+#include "query/plan_validation.hpp"
 #include "query/prefetch.hpp"
 #include "query/relevance_feedback.hpp"
 #include "query/scroll_queries.hpp"
@@ -84,6 +85,7 @@ Result<std::vector<ScoredOffset>> execute_query(const storage::Collection& colle
                                                 const QueryPlan& plan, storage::ParallelPool& pool,
                                                 std::vector<double>* order_values) {
   if (order_values) order_values->clear();
+  if (auto st = validate_plan(plan); !st.ok()) return st.error();
   const QueryPlan prepared = with_propagated_filters(plan);
   return run_plan(collection, view, prepared, pool, /*in_prefetch=*/false, order_values);
 }
