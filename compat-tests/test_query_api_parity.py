@@ -538,6 +538,41 @@ def test_lookup_from_in_a_prefetch(api, collections):
     assert_top(query(api, main, body), rrf([order]), 6)
 
 
+def test_query_batch_with_lookup_from(api, collections):
+    main, other = collections
+    searches = [{"query": 5, "using": "d", "lookup_from": {"collection": other}, "limit": 3},
+                {"query": 5, "using": "d", "limit": 3}]
+    results = api.post(f"/collections/{main}/points/query/batch",
+                       json={"searches": searches}).result
+    from_other = nearest_scores("d", stored_vector(5, "d", OTHER_VECTORS))
+    own = nearest_scores("d", stored_vector(5, "d"))
+    del own[5]
+    assert_top(results[0]["points"], from_other, 3)
+    assert_top(results[1]["points"], own, 3)
+
+
+def test_lookup_from_the_queried_collection_still_leaves_the_example_out(api, collections):
+    main, _ = collections
+    body = {"query": 5, "using": "c", "lookup_from": {"collection": main, "vector": "d"},
+            "limit": 40}
+    expected = nearest_scores("c", stored_vector(5, "d"))
+    del expected[5]
+    assert_top(query(api, main, body), expected, 40)
+
+
+def test_recommend_groups_with_lookup_from(api, collections):
+    main, other = collections
+    body = {"positive": [5], "strategy": "sum_scores", "using": "d",
+            "lookup_from": {"collection": other}, "group_by": "g", "group_size": 2, "limit": 3}
+    groups = api.post(f"/collections/{main}/points/recommend/groups", json=body).result["groups"]
+    scores = raw_similarity("d", stored_vector(5, "d", OTHER_VECTORS))
+    expected = dict(zip(IDS, scores.tolist()))
+    assert sorted(g["id"] for g in groups) == [0, 1, 2]
+    for group in groups:
+        members = {i: s for i, s in expected.items() if i % 3 == group["id"]}
+        assert_top(group["hits"], members, 2)
+
+
 def test_missing_lookup_collection_is_not_found(api, collections):
     main, _ = collections
     missing = unique_name("missing")
