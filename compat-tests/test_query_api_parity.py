@@ -380,6 +380,30 @@ def test_recommend_scores_with_raw_similarity(api, collections, using, strategy)
     assert_top(query(api, main, body), _recommend_expected(using, strategy), 8)
 
 
+@pytest.mark.parametrize("using", ["e", "d"])
+def test_recommend_score_threshold_follows_the_distance_order(api, collections, using):
+    """Qdrant checks the threshold of example-query scores as the distance orders its own
+    scores: above it for Dot, and for Euclid the best-first list ends at the first score that is
+    not below it."""
+    main, _ = collections
+    expected = _recommend_expected(using, "sum_scores")
+    ranked = sorted(expected.values(), reverse=True)
+    threshold = (ranked[3] + ranked[4]) / 2  # between the 4th and 5th best
+    body = {"query": {"recommend": {"positive": POSITIVE, "negative": NEGATIVE,
+                                    "strategy": "sum_scores"}},
+            "using": using, "limit": 8, "score_threshold": threshold}
+    points = query(api, main, body)
+    if using == "d":
+        assert_top(points, expected, 4)
+    else:
+        kept = [s for s in ranked[:8]]
+        cut = next((i for i, s in enumerate(kept) if not s < threshold), len(kept))
+        assert len(points) == cut  # 0: the best score is above the threshold
+        low = {i: s for i, s in expected.items() if s < threshold}
+        if cut:
+            assert_top(points, low, cut)
+
+
 @pytest.mark.parametrize("strategy", ["best_score", "sum_scores"])
 def test_legacy_recommend_route_scores_the_same(api, collections, strategy):
     main, _ = collections

@@ -96,11 +96,26 @@ std::vector<ScoredOffset> score_candidates(const storage::ReadView& view, size_t
 }
 
 // A custom scorer (higher is better) over the prefetch candidates, or over the collection.
+// Qdrant checks score_threshold on these scores as the vector's distance orders its own: for
+// Cosine and Dot a score must be above it, for Euclid and Manhattan the best-first list is cut at
+// the first score not below it; the threshold is checked before `offset` is skipped.
 std::vector<ScoredOffset> score_by(const storage::ReadView& view, size_t dense_index,
                                    const QueryPlan& plan, const PrefetchResults& candidates,
                                    const storage::DenseScorer& scorer,
                                    const std::vector<uint32_t>& excluded,
                                    storage::ParallelPool& pool) {
+  const storage::Distance distance = view.schema().dense[dense_index].distance;
+  if (plan.score_threshold && !index::higher_is_better(distance)) {
+    QueryPlan unthresholded = plan;
+    unthresholded.score_threshold.reset();
+    unthresholded.offset = 0;
+    unthresholded.limit = plan.offset + plan.limit;
+    auto ranked = score_by(view, dense_index, unthresholded, candidates, scorer, excluded, pool);
+    std::vector<ScoredOffset> out;
+    for (size_t i = 0; i < ranked.size() && ranked[i].score < *plan.score_threshold; ++i)
+      if (i >= plan.offset) out.push_back(ranked[i]);
+    return out;
+  }
   if (!plan.prefetch.empty())
     return score_candidates(view, dense_index, plan, candidates, storage::Distance::kDot, scorer,
                             excluded);
