@@ -644,3 +644,22 @@ def test_groups_with_missing_lookup_collection_is_not_found(api, collections):
     response = api.post(f"/collections/{main}/points/query/groups", json=body)
     assert response.status == 404
     assert f"Collection {missing} not found" in response.error
+
+
+def test_groups_lookup_pairs_uuid_group_ids_by_their_canonical_text(api, collection_factory):
+    """Qdrant matches looked-up points to groups by the point id's canonical text: a group id
+    holding the same UUID in capitals or without hyphens gets no lookup."""
+    points_of = collection_factory({"vectors": {"size": 2, "distance": "Dot"}})
+    lookup = collection_factory({"vectors": {"size": 2, "distance": "Dot"}})
+    target = uuid.UUID(int=0xABCDEF)
+    upsert(api, lookup, [{"id": str(target), "vector": [1, 0], "payload": {"name": "target"}}])
+    spellings = [str(target), str(target).upper(), target.hex]
+    upsert(api, points_of, [{"id": i + 1, "vector": [1, float(i)], "payload": {"ref": ref}}
+                            for i, ref in enumerate(spellings)])
+    body = {"query": [0, 1], "group_by": "ref", "limit": 3, "group_size": 1,
+            "with_lookup": lookup}
+    groups = api.post(f"/collections/{points_of}/points/query/groups", json=body).result["groups"]
+    lookups = {g["id"]: g.get("lookup") for g in groups}
+    assert set(lookups) == set(spellings)
+    assert lookups[str(target)]["payload"] == {"name": "target"}
+    assert lookups[str(target).upper()] is None and lookups[target.hex] is None

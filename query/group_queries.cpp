@@ -327,6 +327,10 @@ std::optional<storage::PointRecord> lookup_group_point(const storage::ReadView& 
   else if (const auto* text = std::get_if<std::string>(&id))
     point_id = storage::PointId::parse_uuid(*text);
   if (!point_id) return std::nullopt;
+  // Qdrant pairs the looked-up points with the groups by the id's canonical text (lowercase,
+  // hyphenated), so a UUID group id written any other way finds no point.
+  if (const auto* text = std::get_if<std::string>(&id); text && point_id->to_string() != *text)
+    return std::nullopt;
   auto reader = view.reader();
   auto offset = reader.find(*point_id);
   if (!offset || !reader.alive(*offset)) return std::nullopt;
