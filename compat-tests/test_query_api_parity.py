@@ -663,3 +663,48 @@ def test_groups_lookup_pairs_uuid_group_ids_by_their_canonical_text(api, collect
     assert set(lookups) == set(spellings)
     assert lookups[str(target)]["payload"] == {"name": "target"}
     assert lookups[str(target).upper()] is None and lookups[target.hex] is None
+
+
+def _feedback_expected(using: str, target: int, feedback: list[tuple[int, float]], a: float,
+                       b: float, c: float) -> dict[int, float]:
+    """Qdrant's naive relevance feedback: a * sim(target) plus, for up to three (best, worst)
+    pairs of the feedback sorted by score, (score gap)^b * c * (sim(best) - sim(worst))."""
+    scores = np.float32(a) * raw_similarity(using, stored_vector(target, using))
+    ordered = sorted(feedback, key=lambda item: -item[1])
+    for i in range(min(3, len(ordered) // 2)):
+        best, worst = ordered[i], ordered[-1 - i]
+        weight = np.float32((best[1] - worst[1]) ** b * c)
+        scores = scores + weight * (raw_similarity(using, stored_vector(best[0], using))
+                                    - raw_similarity(using, stored_vector(worst[0], using)))
+    expected = dict(zip(IDS, scores.tolist()))
+    for i in [target] + [item[0] for item in feedback]:
+        expected.pop(i, None)
+    return expected
+
+
+FEEDBACK = [(3, 0.9), (8, 0.1), (17, 0.7), (30, 0.2)]
+
+
+def _feedback_body(using: str, **extra) -> dict:
+    return {"query": {"relevance_feedback": {
+        "target": 21, "feedback": [{"example": i, "score": s} for i, s in FEEDBACK],
+        "strategy": {"naive": {"a": 1.0, "b": 1.0, "c": 0.5}}}}, "using": using, "limit": 8,
+        **extra}
+
+
+@pytest.mark.parametrize("using", ["e", "c", "d"])
+def test_relevance_feedback_scores_with_raw_similarity(api, collections, using):
+    main, _ = collections
+    expected = _feedback_expected(using, 21, FEEDBACK, 1.0, 1.0, 0.5)
+    assert_top(query(api, main, _feedback_body(using)), expected, 8)
+
+
+def test_relevance_feedback_threshold_on_euclid_cuts_at_the_first_score_not_below(api,
+                                                                                 collections):
+    main, _ = collections
+    expected = _feedback_expected("e", 21, FEEDBACK, 1.0, 1.0, 0.5)
+    best = max(expected.values())
+    above = query(api, main, _feedback_body("e", score_threshold=best - 1e-3))
+    assert above == []  # the best score is not below the threshold
+    below = query(api, main, _feedback_body("e", score_threshold=best + 1.0))
+    assert_top(below, expected, 8)
