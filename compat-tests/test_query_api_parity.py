@@ -601,11 +601,19 @@ def test_missing_lookup_collection_is_not_found(api, collections):
     main, _ = collections
     missing = unique_name("missing")
     for body in ({"query": 5, "lookup_from": {"collection": missing}, "using": "d"},
-                 {"query": [0.1, 0.2, 0.3, 0.4], "lookup_from": {"collection": missing},
-                  "using": "d"}):
+                 {"prefetch": [{"query": {"recommend": {"positive": [5]}}, "using": "d",
+                                "lookup_from": {"collection": missing}}],
+                  "query": {"fusion": "rrf"}}):
         response = api.post(f"/collections/{main}/points/query", json=body)
         assert response.status == 404
-        assert f"Collection {missing} not found" in response.error
+        assert response.error == f"Not found: Collection {missing} not found"
+
+
+def test_lookup_from_is_not_read_when_the_query_gives_only_vectors(api, collections):
+    main, _ = collections
+    body = {"query": QUERY, "using": "d", "lookup_from": {"collection": unique_name("missing")},
+            "limit": 3}
+    assert_top(query(api, main, body), nearest_scores("d", QUERY), 3)
 
 
 def test_missing_point_in_lookup_collection_is_not_found(api, collections):
