@@ -335,6 +335,7 @@ def test_order_by_scores_one(api, collections):
     assert [p["id"] for p in points] == sorted(IDS, key=_n)[:5]
     assert all(p["score"] == 1.0 for p in points)
     assert [p["order_value"] for p in points] == [_n(p["id"]) for p in points]
+    assert all(isinstance(p["order_value"], int) for p in points)  # an integer index
 
 
 def test_order_by_over_prefetch_orders_only_the_prefetched_points(api, collections):

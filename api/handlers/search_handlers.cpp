@@ -13,12 +13,26 @@ namespace {
 
 constexpr size_t kMaxBatch = 1024;
 
+// True when the plan orders by a key with an integer payload index: Qdrant then reports each
+// `order_value` as an integer, otherwise as a float.
+bool orders_by_integer_key(const storage::Collection& collection, const query::QueryPlan& plan) {
+  const auto* order_by = std::get_if<query::OrderByQuery>(&plan.query);
+  if (!order_by) return false;
+  const json::object schemas = collection.payload_index_schemas();
+  const json::value* schema = schemas.if_contains(order_by->order_by.key);
+  if (!schema) return false;
+  const json::value* type = schema->is_object() ? schema->get_object().if_contains("type") : schema;
+  return type && type->is_string() && type->get_string() == "integer";
+}
+
 Result<json::array> run_query(ApiContext& context, const storage::Collection& collection,
                               const storage::ReadView& view, const QueryRequest& request) {
   std::vector<double> order_values;
   auto scored = query::execute_query(collection, view, request.plan, context.pool, &order_values);
   if (!scored.ok()) return scored.error();
   storage::ReadOptions options{request.with_payload.enabled, request.with_vector};
+  const bool integer_order =
+      !order_values.empty() && orders_by_integer_key(collection, request.plan);
   auto reader = view.reader();
   json::array points;
   points.reserve(scored->size());
@@ -27,7 +41,12 @@ Result<json::array> run_query(ApiContext& context, const storage::Collection& co
     auto record = storage::read_point(reader, s.offset, options);
     json::object point =
         scored_point_json(record, s.score, request.with_payload, request.with_vector.any());
-    if (i < order_values.size()) point["order_value"] = order_values[i];
+    if (i < order_values.size()) {
+      if (integer_order)
+        point["order_value"] = static_cast<int64_t>(order_values[i]);
+      else
+        point["order_value"] = order_values[i];
+    }
     points.push_back(std::move(point));
   }
   return points;
