@@ -13,6 +13,7 @@ Ties are allowed anywhere: results are checked as a top-k whose scores match the
 
 from __future__ import annotations
 
+import itertools
 import uuid
 
 import numpy as np
@@ -245,8 +246,8 @@ def test_rrf_weights_must_match_the_prefetches(api, collections):
     response = api.post(f"/collections/{main}/points/query",
                         json={"prefetch": prefetch, "query": {"rrf": {"weights": [1.0]}}})
     assert response.status == 400
-    assert ("Number of weights in RRF should match number of pre-fetches: got 1, expected 2"
-            in response.error)
+    assert response.error == ("Wrong input: Validation failed: RRF weights length (1) does not "
+                              "match number of prefetches (2)")
 
 
 def test_rrf_k_must_be_at_least_one(api, collections):
@@ -539,10 +540,29 @@ def test_recommend_with_lookup_from(api, collections, strategy):
 
 def test_legacy_recommend_with_lookup_from(api, collections):
     main, other = collections
-    body = {"positive": [5], "using": "d", "lookup_from": {"collection": other}, "limit": 3}
+    body = {"positive": [5], "using": "d", "lookup_from": {"collection": other, "vector": "d"},
+            "limit": 3}
     points = api.post(f"/collections/{main}/points/recommend", json=body).result
     expected = nearest_scores("d", stored_vector(5, "d", OTHER_VECTORS))
     assert_top(points, expected, 3)
+
+
+@pytest.mark.parametrize("route", ["recommend", "recommend/groups", "discover"])
+def test_legacy_lookup_from_without_vector_reads_the_default_vector(api, collections, route):
+    """The legacy routes read the lookup collection's default (unnamed) vector when
+    lookup_from.vector is absent, not `using` as the Query API does; these collections have
+    only named vectors."""
+    main, other = collections
+    body = {"using": "d", "lookup_from": {"collection": other}, "limit": 3}
+    if route == "discover":
+        body.update(target=5, context=[{"positive": 6, "negative": 7}])
+    else:
+        body.update(positive=[5])
+    if route.endswith("groups"):
+        body.update(group_by="g", group_size=1)
+    response = api.post(f"/collections/{main}/points/{route}", json=body)
+    assert response.status == 400
+    assert response.error == "Wrong input: Not existing vector name error: "
 
 
 def test_discover_with_lookup_from(api, collections):
@@ -588,7 +608,8 @@ def test_lookup_from_the_queried_collection_still_leaves_the_example_out(api, co
 def test_recommend_groups_with_lookup_from(api, collections):
     main, other = collections
     body = {"positive": [5], "strategy": "sum_scores", "using": "d",
-            "lookup_from": {"collection": other}, "group_by": "g", "group_size": 2, "limit": 3}
+            "lookup_from": {"collection": other, "vector": "d"}, "group_by": "g",
+            "group_size": 2, "limit": 3}
     groups = api.post(f"/collections/{main}/points/recommend/groups", json=body).result["groups"]
     scores = raw_similarity("d", stored_vector(5, "d", OTHER_VECTORS))
     expected = dict(zip(IDS, scores.tolist()))
@@ -610,11 +631,20 @@ def test_missing_lookup_collection_is_not_found(api, collections):
         assert response.error == f"Not found: Collection {missing} not found"
 
 
-def test_lookup_from_is_not_read_when_the_query_gives_only_vectors(api, collections):
+def test_missing_lookup_collection_is_not_found_even_when_the_query_gives_only_vectors(
+        api, collections):
+    """Qdrant checks that every lookup_from collection of the request exists (any level)
+    before it runs the query, whether or not a point id is looked up there."""
     main, _ = collections
-    body = {"query": QUERY, "using": "d", "lookup_from": {"collection": unique_name("missing")},
-            "limit": 3}
-    assert_top(query(api, main, body), nearest_scores("d", QUERY), 3)
+    missing = unique_name("missing")
+    for body in ({"query": QUERY, "using": "d", "lookup_from": {"collection": missing}},
+                 {"prefetch": [{"prefetch": [{"query": QUERY, "using": "d",
+                                              "lookup_from": {"collection": missing}}],
+                                "query": QUERY, "using": "d"}],
+                  "query": {"fusion": "rrf"}}):
+        response = api.post(f"/collections/{main}/points/query", json=body)
+        assert response.status == 404
+        assert response.error == f"Not found: Collection {missing} not found"
 
 
 def test_missing_point_in_lookup_collection_is_not_found(api, collections):
@@ -676,15 +706,17 @@ def test_groups_lookup_pairs_uuid_group_ids_by_their_canonical_text(api, collect
 
 def _feedback_expected(using: str, target: int, feedback: list[tuple[int, float]], a: float,
                        b: float, c: float) -> dict[int, float]:
-    """Qdrant's naive relevance feedback: a * sim(target) plus, for up to three (best, worst)
-    pairs of the feedback sorted by score, (score gap)^b * c * (sim(best) - sim(worst))."""
+    """Qdrant's naive relevance feedback: a * sim(target) plus, for every ordered pair
+    (pos, neg) of feedback items with pos.score - neg.score > 0 (itertools' 2-permutations),
+    (score gap)^b * c * (sim(pos) - sim(neg)), in float32."""
     scores = np.float32(a) * raw_similarity(using, stored_vector(target, using))
-    ordered = sorted(feedback, key=lambda item: -item[1])
-    for i in range(min(3, len(ordered) // 2)):
-        best, worst = ordered[i], ordered[-1 - i]
-        weight = np.float32((best[1] - worst[1]) ** b * c)
-        scores = scores + weight * (raw_similarity(using, stored_vector(best[0], using))
-                                    - raw_similarity(using, stored_vector(worst[0], using)))
+    for pos, neg in itertools.permutations(feedback, 2):
+        gap = np.float32(pos[1]) - np.float32(neg[1])
+        if gap <= 0:
+            continue
+        weight = np.float32(gap) ** np.float32(b) * np.float32(c)
+        scores = scores + weight * (raw_similarity(using, stored_vector(pos[0], using))
+                                    - raw_similarity(using, stored_vector(neg[0], using)))
     expected = dict(zip(IDS, scores.tolist()))
     for i in [target] + [item[0] for item in feedback]:
         expected.pop(i, None)

@@ -48,8 +48,8 @@ Result<std::vector<ScoredOffset>> fuse_rrf(const QueryPlan& plan, const RrfQuery
                                            const PrefetchResults& lists) {
   if (rrf.weights && rrf.weights->size() != lists.size())
     return Error::bad_input(
-        "Validation failed: Number of weights in RRF should match number of pre-fetches: got " +
-        std::to_string(rrf.weights->size()) + ", expected " + std::to_string(lists.size()));
+        "Validation failed: RRF weights length (" + std::to_string(rrf.weights->size()) +
+        ") does not match number of prefetches (" + std::to_string(lists.size()) + ")");
   FusedScores fused;
   for (size_t list = 0; list < lists.size(); ++list) {
     const float weight = rrf.weights ? (*rrf.weights)[list] : 1.0f;

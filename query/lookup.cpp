@@ -1,14 +1,12 @@
 // Lookup views attached recursively; the example source chosen per plan.
 #include "query/lookup.hpp"
 
-#include "query/plan_filters.hpp"
-
 namespace sextant::query {
 
 Status attach_lookup_views(QueryPlan& plan,
                            const std::shared_ptr<const storage::ReadView>& own_view,
                            const OpenCollectionView& open) {
-  if (plan.lookup_from && !referenced_ids(plan.query).empty()) {
+  if (plan.lookup_from) {
     LookupFrom& lookup = *plan.lookup_from;
     auto view = open(lookup.collection);
     if (!view.ok()) return Error::not_found("Collection " + lookup.collection + " not found");

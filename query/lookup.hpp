@@ -1,9 +1,9 @@
 // `lookup_from` of a plan tree: opening the collections it names before the plan runs, and the
 // place (view and vector name) a plan's point-id examples are read from.
 //
-// Qdrant opens a lookup collection only for a level whose query refers to point ids, before it
-// scores anything: a missing one then fails the request ("Not found: Collection <name> not
-// found", 404); a level that gives only vectors never reads its lookup_from.
+// Qdrant resolves every lookup collection of a request before it scores anything, so a missing
+// one fails the request ("Not found: Collection <name> not found", 404) even when no example is
+// a point id.
 #pragma once
 
 #include <functional>
@@ -21,8 +21,8 @@ namespace sextant::query {
 using OpenCollectionView =
     std::function<Result<std::shared_ptr<const storage::ReadView>>(const std::string& name)>;
 
-// Sets LookupFrom::view on the plan and its prefetches where their queries refer to point ids;
-// a lookup that opens `own_view` names the queried collection.
+// Sets LookupFrom::view on the plan and its prefetches; a lookup that opens `own_view` names the
+// queried collection.
 Status attach_lookup_views(QueryPlan& plan,
                            const std::shared_ptr<const storage::ReadView>& own_view,
                            const OpenCollectionView& open);

@@ -70,12 +70,6 @@ void propagate(std::vector<QueryPlan>& prefetches,
 
 }  // namespace
 
-std::vector<storage::PointId> referenced_ids(const Query& query) {
-  std::vector<storage::PointId> ids;
-  add_query_ids(query, ids);
-  return ids;
-}
-
 QueryPlan with_propagated_filters(const QueryPlan& plan) {
   QueryPlan prepared = plan;
   std::vector<storage::PointId> ids;

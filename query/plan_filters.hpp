@@ -8,16 +8,10 @@
 // The plan the caller gave is not changed; the prepared copy shares its filters and views.
 #pragma once
 
-#include <vector>
-
 #include "query/query_plan.hpp"
 
 namespace sextant::query {
 
 QueryPlan with_propagated_filters(const QueryPlan& plan);
-
-// The point ids one plan level's own query refers to (examples and by-id targets), prefetches
-// not included.
-std::vector<storage::PointId> referenced_ids(const Query& query);
 
 }  // namespace sextant::query

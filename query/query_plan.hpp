@@ -89,8 +89,8 @@ struct FormulaQuery {
   std::shared_ptr<const formula::Formula> formula;
 };
 
-// Qdrant's relevance_feedback query with the `naive` strategy: a * sim(target) plus, for up to
-// three pairs of feedback examples (best with worst, ...), (score gap)^b * c * sim difference.
+// Qdrant's relevance_feedback query with the `naive` strategy: a * sim(target) plus, for every
+// ordered pair of feedback examples with a positive score gap, (gap)^b * c * sim difference.
 struct RelevanceFeedbackQuery {
   struct Item {
     Example example;

@@ -1,6 +1,6 @@
-// Relevance feedback scoring: examples resolved to vectors, feedback paired as Qdrant pairs it,
-// then an exact scan with the combined score (score_threshold checked as Qdrant checks it on
-// custom scores: in the distance's own order).
+// Relevance feedback scoring: examples resolved to vectors, feedback paired as Qdrant pairs it
+// (every ordered pair with a higher first score), then an exact scan with the combined score
+// (score_threshold checked as Qdrant checks it on custom scores: in the distance's own order).
 #include "query/relevance_feedback.hpp"
 
 #include <algorithm>
@@ -15,8 +15,6 @@ namespace sextant::query {
 using storage::ScoredOffset;
 
 namespace {
-
-constexpr size_t kMaxFeedbackPairs = 3;
 
 struct FeedbackPair {
   std::vector<float> positive;
@@ -72,15 +70,17 @@ Result<std::vector<ScoredOffset>> execute_relevance_feedback(
     if (!v.ok()) return v.error();
     items.emplace_back(item.score, std::move(v.value()));
   }
-  std::stable_sort(items.begin(), items.end(),
-                   [](const auto& x, const auto& y) { return x.first > y.first; });
+  // Every ordered pair of feedback items whose score gap is above zero, in the order Qdrant
+  // enumerates its 2-permutations (first item major).
   std::vector<FeedbackPair> pairs;
-  const size_t pair_count = std::min(kMaxFeedbackPairs, items.size() / 2);
-  for (size_t i = 0; i < pair_count; ++i) {
-    const auto& best = items[i];
-    const auto& worst = items[items.size() - 1 - i];
-    const float confidence = best.first - worst.first;
-    pairs.push_back({best.second, worst.second, std::pow(confidence, feedback.b) * feedback.c});
+  for (size_t i = 0; i < items.size(); ++i) {
+    for (size_t j = 0; j < items.size(); ++j) {
+      if (i == j) continue;
+      const float confidence = items[i].first - items[j].first;
+      if (!(confidence > 0.0f)) continue;
+      pairs.push_back(
+          {items[i].second, items[j].second, std::pow(confidence, feedback.b) * feedback.c});
+    }
   }
 
   const size_t dim = spec.dim;

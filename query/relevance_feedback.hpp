@@ -2,9 +2,9 @@
 // the filter is scored
 //   a * sim(target, p) + sum over pairs of (pos.score - neg.score)^b * c * delta(p),
 //   delta(p) = sim(pos, p) - sim(neg, p)
-// where pairs join the best-scored feedback example with the worst, the second best with the
-// second worst, ... (at most three pairs), and sim is the vector's raw similarity (see
-// mmr.hpp). Examples given as point ids are read from the view and never returned.
+// where the pairs are every ordered pair (pos, neg) of feedback examples with
+// pos.score - neg.score > 0, in Qdrant's 2-permutation order, and sim is the vector's raw
+// similarity (see mmr.hpp). Examples given as point ids are read from the view and never returned.
 // With prefetches, only their points are scored; otherwise the whole collection is scanned.
 #pragma once
 

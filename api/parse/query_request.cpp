@@ -385,6 +385,15 @@ Status parse_lookup_from(const json::object& body, QueryPlan& plan) {
   return {};
 }
 
+// The legacy recommend / discover routes (and their batch and groups forms) read a lookup
+// collection's default vector ("") when `lookup_from.vector` is absent, not the request's
+// `using` as the Query API does: Qdrant's RetrieveRequest for those requests defaults so.
+Status parse_legacy_lookup_from(const json::object& body, QueryPlan& plan) {
+  if (auto st = parse_lookup_from(body, plan); !st.ok()) return st.error();
+  if (plan.lookup_from && !plan.lookup_from->vector) plan.lookup_from->vector = std::string();
+  return {};
+}
+
 Result<QueryPlan> parse_plan(const json::object& body, Inference* inference, size_t depth) {
   if (depth > 8) return Error::bad_request("prefetch nesting is too deep");
   QueryPlan plan;
@@ -519,7 +528,7 @@ Result<QueryRequest> parse_search_request(const json::object& body) {
 Result<QueryRequest> parse_recommend_request(const json::object& body, Inference* inference) {
   QueryRequest request;
   if (auto st = parse_using(body, request.plan); !st.ok()) return st.error();
-  if (auto st = parse_lookup_from(body, request.plan); !st.ok()) return st.error();
+  if (auto st = parse_legacy_lookup_from(body, request.plan); !st.ok()) return st.error();
   if (auto st = parse_legacy_common(body, request); !st.ok()) return st.error();
   auto spec = parse_recommend_spec(body, inference);
   if (!spec.ok()) return spec.error();
@@ -530,7 +539,7 @@ Result<QueryRequest> parse_recommend_request(const json::object& body, Inference
 Result<QueryRequest> parse_discover_request(const json::object& body, Inference* inference) {
   QueryRequest request;
   if (auto st = parse_using(body, request.plan); !st.ok()) return st.error();
-  if (auto st = parse_lookup_from(body, request.plan); !st.ok()) return st.error();
+  if (auto st = parse_legacy_lookup_from(body, request.plan); !st.ok()) return st.error();
   if (auto st = parse_legacy_common(body, request); !st.ok()) return st.error();
   auto context = body.if_contains("context");
   auto pairs = parse_context_pairs(context ? *context : json::value(nullptr), inference);

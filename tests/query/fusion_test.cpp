@@ -55,8 +55,8 @@ TEST(RrfFusion, WeightCountMustMatchThePrefetches) {
   auto fused = fuse_rrf(plan_with_limit(10), rrf, kLists);
   ASSERT_FALSE(fused.ok());
   EXPECT_EQ(fused.error().message,
-            "Wrong input: Validation failed: Number of weights in RRF should match number of "
-            "pre-fetches: got 1, expected 2");
+            "Wrong input: Validation failed: RRF weights length (1) does not match number of "
+            "prefetches (2)");
 }
 
 TEST(RrfFusion, ThresholdKeepsEqualScoresAndOffsetSkips) {
