@@ -685,6 +685,32 @@ def test_groups_with_missing_lookup_collection_is_not_found(api, collections):
     assert f"Collection {missing} not found" in response.error
 
 
+NOT_CONFIGURED = ("Wrong input: Vector with name `nope` is not configured in this collection, "
+                  "available names: c, d, e")
+NOT_EXISTING = "Wrong input: Not existing vector name error: nope"
+
+
+@pytest.mark.parametrize("route,body,error", [
+    ("query/groups", {"query": QUERY, "using": "nope"}, NOT_CONFIGURED),
+    ("query/groups", {"query": {"recommend": {"positive": [QUERY]}}, "using": "nope"},
+     NOT_CONFIGURED),
+    ("query/groups", {"query": QUERY},
+     "Wrong input: Collection requires specified vector name in the request, available names: "
+     "c, d, e"),
+    ("search/groups", {"vector": {"name": "nope", "vector": QUERY}}, NOT_CONFIGURED),
+    ("recommend/groups", {"positive": [QUERY], "using": "nope"}, NOT_CONFIGURED),
+    # point ids are resolved before the distance is asked; best_score is not distance-scored
+    ("query/groups", {"query": 5, "using": "nope"}, NOT_EXISTING),
+    ("recommend/groups", {"positive": [5], "using": "nope"}, NOT_EXISTING),
+])
+def test_groups_with_an_unknown_vector_name(api, collections, route, body, error):
+    main, _ = collections
+    body = {**body, "group_by": "g", "limit": 3, "group_size": 1}
+    response = api.post(f"/collections/{main}/points/{route}", json=body)
+    assert response.status == 400
+    assert response.error == error
+
+
 def test_groups_lookup_pairs_uuid_group_ids_by_their_canonical_text(api, collection_factory):
     """Qdrant matches looked-up points to groups by the point id's canonical text: a group id
     holding the same UUID in capitals or without hyphens gets no lookup."""
