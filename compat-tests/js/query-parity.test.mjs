@@ -64,7 +64,8 @@ test('a query by point id with limit 1 returns one point', async () => {
 });
 
 test('rrf scores 1 / ((rank + 1) / weight + k - 1)', async () => {
-  const target = [3, 2, 5];
+  // No two points are at the same distance from this target (the lists' order is then unique).
+  const target = [2.7, 1.9, 4.6];
   const byDistance = ranked(new Map(ids.map((i) => [i, squared(vectorOf(i), target)])), true).map(([i]) => i);
   const prefetch = [
     { query: target, using: 'e', limit: 6, params: { exact: true } },
