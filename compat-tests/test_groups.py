@@ -266,6 +266,7 @@ def test_unknown_collection_is_404(api):
 
 
 def test_unknown_vector_name_is_400(api, docs):
+    # The group driver asks the distance of the vector first (Qdrant's missing_vector_error).
     response = api.post(f"/collections/{docs}/points/query/groups",
                         json={**DOT_QUERY, "using": "nope"}).expect(400)
     # Grouping a raw vector query looks the name up in the configuration, which lists its names.

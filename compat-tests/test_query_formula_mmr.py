@@ -5,6 +5,7 @@ of a plain nearest search and the payloads; MMR order with a small reference imp
 Qdrant's greedy selection on cosine similarities.
 """
 
+import itertools
 import math
 import warnings
 
@@ -276,12 +277,13 @@ def test_python_client_formula_and_mmr(client, api, items):
 # --- relevance feedback ----------------------------------------------------------------------
 
 def _reference_feedback_scores(target, feedback, a, b, c, candidates):
-    """Qdrant's naive strategy on cosine similarity: every ordered pair of feedback items with a
-    positive score gap."""
+    """Qdrant's naive strategy on cosine similarity: every ordered pair of feedback items
+    whose score gap is above zero (itertools' 2-permutations) adds gap^b * c * sim delta."""
     vectors = {p["id"]: _unit(p["vector"]) for p in POINTS}
     as_vector = lambda e: vectors[e] if isinstance(e, int) else _unit(e)  # noqa: E731
     dot = lambda u, v: sum(x * y for x, y in zip(u, v))  # noqa: E731
-    pairs = [(hi, lo) for hi in feedback for lo in feedback if hi["score"] - lo["score"] > 0]
+    pairs = [(pos, neg) for pos, neg in itertools.permutations(feedback, 2)
+             if pos["score"] - neg["score"] > 0]
     scores = {}
     for point_id in candidates:
         v = vectors[point_id]

@@ -3,8 +3,10 @@
 // A multi-dense field's example is its rows, row-major (size a multiple of the dimension); a
 // dense field's is one row.
 //
-// An example given as a point id is read from the view; its offset is remembered so the caller
-// can leave the example points out of the results (Qdrant never returns an example itself).
+// An example given as a point id is read from the view, or from the plan's `lookup_from`
+// collection and vector when it has one; an example point of the queried collection has its
+// offset remembered so the caller can leave it out of the results (Qdrant never returns an
+// example itself, but may return a point whose id matches another collection's example).
 // Errors are Qdrant's: an unknown or dead point is "not found"; a point without the vector, or a
 // vector of the wrong dimension, is a bad input.
 //
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "common/status.hpp"
+#include "query/lookup.hpp"
 #include "query/query_plan.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/read_view.hpp"
@@ -25,7 +28,7 @@ namespace sextant::query {
 class ExampleResolver {
  public:
   ExampleResolver(const storage::ReadView& view, const storage::DenseVectorSpec& spec,
-                  size_t dense_index);
+                  size_t dense_index, const QueryPlan& plan);
 
   Result<std::vector<float>> resolve(const Example& example);
   Result<std::vector<std::vector<float>>> resolve_all(const std::vector<Example>& examples);
@@ -37,6 +40,11 @@ class ExampleResolver {
   storage::PointReader reader_;
   const storage::DenseVectorSpec& spec_;
   size_t dense_index_;
+  // Where id examples are read: the lookup view's reader and vector index (the queried ones
+  // without lookup_from); a negative index names a vector the lookup collection lacks.
+  ExampleSource source_;
+  storage::PointReader source_reader_;
+  int source_dense_index_;
   std::vector<uint32_t> excluded_;
 };
 

@@ -10,7 +10,6 @@
 
 #include "index/distance/distance.hpp"
 #include "query/execute_query.hpp"
-#include "storage/missing_vector_error.hpp"
 
 namespace sextant::query {
 namespace json = boost::json;  // payloads: user data, as storage hands them out
@@ -34,33 +33,70 @@ ResultOrder distance_order(const storage::CollectionSchema& schema, const std::s
                                                                : ResultOrder::kSmallBetter;
 }
 
-// Which way the plan's query ranks its results.
+// Qdrant's CollectionParams::missing_vector_error: the available names are the dense vectors'
+// then the sparse ones, each sorted as Qdrant's BTreeMap keys are.
+Error missing_vector_error(const storage::CollectionSchema& schema, const std::string& name) {
+  std::vector<std::string> dense, sparse;
+  for (const auto& spec : schema.dense) dense.push_back(spec.name);
+  for (const auto& spec : schema.sparse) sparse.push_back(spec.name);
+  std::sort(dense.begin(), dense.end());
+  std::sort(sparse.begin(), sparse.end());
+  dense.insert(dense.end(), sparse.begin(), sparse.end());
+  if (dense.empty()) return Error::bad_input("Vectors are not configured in this collection");
+  if (dense == std::vector<std::string>{""})
+    return Error::bad_input("Vector with name " + name + " is not configured in this collection");
+  std::string available;
+  for (const auto& each : dense) available += (available.empty() ? "" : ", ") + each;
+  if (name.empty())
+    return Error::bad_input(
+        "Collection requires specified vector name in the request, available names: " + available);
+  return Error::bad_input("Vector with name `" + name +
+                          "` is not configured in this collection, available names: " + available);
+}
+
+bool is_point_id(const Example& example) {
+  return std::holds_alternative<storage::PointId>(example);
+}
+
+// Which way the plan's query ranks its results. Like Qdrant's group driver, a distance-scored
+// query (nearest without mmr, average_vector recommend) asks the distance of its vector before
+// any round runs, so an unknown vector name fails with Qdrant's missing_vector_error; a query
+// that refers to point ids has them resolved first (that fails with its own error instead).
 struct ResultOrderOf {
   const QueryPlan& plan;
   const storage::CollectionSchema& schema;
 
-  ResultOrder operator()(const NearestQuery&) const {
+  Result<ResultOrder> distance_scored(bool refers_to_ids) const {
+    if (!refers_to_ids && schema.dense_index(plan.using_name) < 0 &&
+        schema.sparse_index(plan.using_name) < 0)
+      return missing_vector_error(schema, plan.using_name);
     return distance_order(schema, plan.using_name);
   }
-  ResultOrder operator()(const RecommendQuery& recommend) const {
+  Result<ResultOrder> operator()(const NearestQuery& nearest) const {
+    if (nearest.mmr) return distance_order(schema, plan.using_name);
+    return distance_scored(std::holds_alternative<storage::PointId>(nearest.target));
+  }
+  Result<ResultOrder> operator()(const RecommendQuery& recommend) const {
     // average_vector is a plain nearest search; the other strategies score higher-is-better.
     if (recommend.strategy == RecommendQuery::Strategy::kAverageVector)
-      return distance_order(schema, plan.using_name);
+      return distance_scored(
+          std::any_of(recommend.positive.begin(), recommend.positive.end(), is_point_id) ||
+          std::any_of(recommend.negative.begin(), recommend.negative.end(), is_point_id));
     return ResultOrder::kLargeBetter;
   }
-  ResultOrder operator()(const OrderByQuery& order_by) const {
+  Result<ResultOrder> operator()(const OrderByQuery& order_by) const {
     return order_by.order_by.descending ? ResultOrder::kLargeBetter : ResultOrder::kSmallBetter;
   }
-  ResultOrder operator()(const AllQuery&) const { return ResultOrder::kArrival; }
-  ResultOrder operator()(const SampleRandomQuery&) const { return ResultOrder::kArrival; }
+  Result<ResultOrder> operator()(const AllQuery&) const { return ResultOrder::kArrival; }
+  Result<ResultOrder> operator()(const SampleRandomQuery&) const { return ResultOrder::kArrival; }
   // Fusion, discover, context, formula and relevance feedback score higher-is-better.
   template <typename Scored>
-  ResultOrder operator()(const Scored&) const {
+  Result<ResultOrder> operator()(const Scored&) const {
     return ResultOrder::kLargeBetter;
   }
 };
 
-ResultOrder result_order(const QueryPlan& plan, const storage::CollectionSchema& schema) {
+Result<ResultOrder> result_order(const QueryPlan& plan, const storage::CollectionSchema& schema) {
   return std::visit(ResultOrderOf{plan, schema}, plan.query);
 }
 
@@ -271,16 +307,9 @@ Result<std::vector<PointGroup>> execute_group_query(const storage::Collection& c
                                                     const storage::ReadView& view,
                                                     const GroupQuery& query,
                                                     storage::ParallelPool& pool) {
-  // Grouping by a raw vector reads the distance of the named vector from the configuration
-  // first, so an unknown name is answered with the configured names listed.
-  if (const auto* nearest = std::get_if<NearestQuery>(&query.plan.query);
-      nearest && std::holds_alternative<storage::QueryVector>(nearest->target)) {
-    const auto& schema = view.schema();
-    if (!schema.find_dense(query.plan.using_name) && !schema.find_sparse(query.plan.using_name))
-      return storage::unconfigured_vector_error(schema, query.plan.using_name);
-  }
-  GroupsAggregator aggregator(query.groups_limit, query.group_size,
-                              result_order(query.plan, view.schema()));
+  auto order = result_order(query.plan, view.schema());
+  if (!order.ok()) return order.error();
+  GroupsAggregator aggregator(query.groups_limit, query.group_size, order.value());
   if (query.groups_limit == 0 || query.group_size == 0) return aggregator.distill();
   // A query never returns more points than the collection holds.
   const size_t max_candidates = std::max<size_t>(1, view.state().offset_limit);
@@ -336,6 +365,10 @@ std::optional<storage::PointRecord> lookup_group_point(const storage::ReadView& 
   else if (const auto* text = std::get_if<std::string>(&id))
     point_id = storage::PointId::parse_uuid(*text);
   if (!point_id) return std::nullopt;
+  // Qdrant pairs the looked-up points with the groups by the id's canonical text (lowercase,
+  // hyphenated), so a UUID group id written any other way finds no point.
+  if (const auto* text = std::get_if<std::string>(&id); text && point_id->to_string() != *text)
+    return std::nullopt;
   auto reader = view.reader();
   auto offset = reader.find(*point_id);
   if (!offset || !reader.alive(*offset)) return std::nullopt;

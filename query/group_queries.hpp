@@ -55,7 +55,8 @@ Result<std::vector<PointGroup>> execute_group_query(const storage::Collection& c
                                                     storage::ParallelPool& pool);
 
 // The point of `view` whose id is the group id, read with `options`; nullopt when the id is not
-// a point id (a negative number, a string that is not a UUID) or no such point exists.
+// a point id (a negative number, a string that is not a UUID in its canonical lowercase,
+// hyphenated form) or no such point exists.
 std::optional<storage::PointRecord> lookup_group_point(const storage::ReadView& view,
                                                        const GroupKey& id,
                                                        const storage::ReadOptions& options);

@@ -3,10 +3,12 @@
 #include "query/nearest.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 #include "index/distance/distance.hpp"
 #include "index/distance/metric_similarity.hpp"
+#include "query/lookup.hpp"
 #include "query/mmr.hpp"
 #include "storage/point_filter.hpp"
 
@@ -27,24 +29,36 @@ Result<storage::SearchRequest> nearest_request(const storage::ReadView& view, co
   request.score_threshold = plan.score_threshold;
   request.params = plan.params;
   if (const auto* id = std::get_if<storage::PointId>(&nearest.target)) {
-    auto reader = view.reader();
+    // The point's vector, from the lookup collection when the plan names one.
+    const ExampleSource source = example_source(view, plan);
+    auto reader = source.view->reader();
     auto offset = reader.find(*id);
     if (!offset || !reader.alive(*offset)) return Error::point_not_found(id->to_string());
-    std::vector<std::string> names{plan.using_name};
+    const std::string& name = source.vector_name;
+    std::vector<std::string> names{name};
     auto vectors = reader.vectors(*offset, &names);
-    if (auto d = vectors.dense.find(plan.using_name); d != vectors.dense.end())
+    if (auto d = vectors.dense.find(name); d != vectors.dense.end())
       request.vector = d->second;
-    else if (auto s = vectors.sparse.find(plan.using_name); s != vectors.sparse.end())
+    else if (auto s = vectors.sparse.find(name); s != vectors.sparse.end())
       request.vector = s->second;
-    else if (auto m = vectors.multi.find(plan.using_name); m != vectors.multi.end())
+    else if (auto m = vectors.multi.find(name); m != vectors.multi.end())
       request.vector = m->second;
     else
-      return Error::vector_name_not_found(plan.using_name);
+      return Error::vector_name_not_found(name);
   } else {
     request.vector = std::get<storage::QueryVector>(nearest.target);
   }
   if (auto st = storage::validate_search(view.schema(), request); !st.ok()) return st.error();
   return request;
+}
+
+// The offset of the point a by-id query came from (none for a query by vector, or by a point of
+// another collection).
+std::optional<uint32_t> query_point(const storage::ReadView& view, const QueryPlan& plan,
+                                    const NearestQuery& nearest) {
+  const auto* id = std::get_if<storage::PointId>(&nearest.target);
+  if (!id || !example_source(view, plan).excludes_examples) return std::nullopt;
+  return view.reader().find(*id);
 }
 
 // Exact scores of prefetch candidates that pass the filter, best first, offset/limit applied.
@@ -71,7 +85,9 @@ Result<std::vector<ScoredOffset>> rescore(const storage::ReadView& view, const Q
       query = std::get<std::vector<float>>(request->vector);
     storage::prepare_query_rows(*spec, query);
   }
+  const auto self = query_point(view, plan, nearest);
   for (const auto& candidate : candidates) {
+    if (self && candidate.offset == *self) continue;
     if (plan.filter && !storage::point_matches(*plan.filter, reader, candidate.offset)) continue;
     float score = 0;
     if (sparse) {
@@ -127,14 +143,18 @@ Result<std::vector<ScoredOffset>> nearest_points(const storage::Collection& coll
   }
   auto request = nearest_request(view, plan, nearest);
   if (!request.ok()) return request.error();
+  const auto self = query_point(view, plan, nearest);
+  if (!self) return collection.search(view, request.value(), pool);
+  // The point the query came from is not its own neighbour: it is left out before the page is
+  // cut, so the page still holds `limit` points.
+  request->offset = 0;
+  request->limit = plan.offset + plan.limit + 1;
   std::vector<ScoredOffset> results = collection.search(view, request.value(), pool);
-  if (const auto* id = std::get_if<storage::PointId>(&nearest.target)) {
-    // The point the query came from is not its own neighbour.
-    auto reader = view.reader();
-    auto self = reader.find(*id);
-    std::erase_if(results, [&](const ScoredOffset& s) { return self && s.offset == *self; });
-  }
-  return results;
+  std::erase_if(results, [&](const ScoredOffset& s) { return s.offset == *self; });
+  std::vector<ScoredOffset> out;
+  for (size_t i = plan.offset; i < results.size() && out.size() < plan.limit; ++i)
+    out.push_back(results[i]);
+  return out;
 }
 
 // The plan with another limit and offset and no prefetches: the candidate stage of MMR.

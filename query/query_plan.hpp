@@ -8,7 +8,8 @@
 // format: examples are point ids or vectors, formulas are typed trees.
 //
 // Invariants: a FormulaQuery's formula is never null; RrfQuery::k is the `k` of Reciprocal Rank
-// Fusion (score 1 / (k + rank + 1)); prefetch nesting is bounded by the parser that built it.
+// Fusion (score 1 / ((rank + 1) / weight + k - 1), rank from 0); prefetch nesting is bounded by
+// the parser that built it.
 #pragma once
 
 #include <cstddef>
@@ -23,6 +24,7 @@
 #include "query/mmr.hpp"
 #include "storage/point_queries.hpp"
 #include "storage/point_types.hpp"
+#include "storage/read_view.hpp"
 #include "storage/vector_search.hpp"
 
 namespace sextant::query {
@@ -40,9 +42,11 @@ struct NearestQuery {
   std::optional<MmrParams> mmr;
 };
 
-// Reciprocal Rank Fusion of the prefetch results.
+// Reciprocal Rank Fusion of the prefetch results. `weights`, when given, holds one weight per
+// prefetch (a count that differs is a bad input when the plan runs).
 struct RrfQuery {
   size_t k = 2;
+  std::optional<std::vector<float>> weights;
 };
 
 // Distribution-Based Score Fusion of the prefetch results (each list normalised by mean +- 3
@@ -97,6 +101,18 @@ struct RelevanceFeedbackQuery {
   float a = 0, b = 0, c = 0;
 };
 
+// `lookup_from`: the plan's examples and by-id targets are point ids of `collection`, whose
+// `vector` (or, when absent, the plan's `using`) is read. `view` is that collection's view, set by
+// attach_lookup_views (query/lookup.hpp) before the plan runs; `same_collection` tells that the
+// lookup names the queried collection itself (its example points are then left out of results,
+// as without lookup_from).
+struct LookupFrom {
+  std::string collection;
+  std::optional<std::string> vector;
+  std::shared_ptr<const storage::ReadView> view;
+  bool same_collection = false;
+};
+
 using Query =
     std::variant<AllQuery, NearestQuery, RrfQuery, DbsfQuery, OrderByQuery, SampleRandomQuery,
                  RecommendQuery, DiscoverQuery, ContextQuery, FormulaQuery, RelevanceFeedbackQuery>;
@@ -110,6 +126,7 @@ struct QueryPlan {
   std::optional<float> score_threshold;
   size_t limit = 10;
   size_t offset = 0;
+  std::optional<LookupFrom> lookup_from;
 };
 
 }  // namespace sextant::query

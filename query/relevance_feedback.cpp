@@ -1,10 +1,12 @@
-// Relevance feedback scoring: examples resolved to vectors, feedback paired as Qdrant pairs it,
-// then an exact scan with the combined score.
+// Relevance feedback scoring: examples resolved to vectors, feedback paired as Qdrant pairs it
+// (every ordered pair with a higher first score), then an exact scan with the combined score
+// (score_threshold checked as Qdrant checks it on custom scores: in the distance's own order).
 #include "query/relevance_feedback.hpp"
 
 #include <algorithm>
 #include <cmath>
 
+#include "index/distance/distance.hpp"
 #include "index/distance/metric_similarity.hpp"
 #include "query/example_resolver.hpp"
 #include "query/mmr.hpp"
@@ -66,7 +68,7 @@ Result<std::vector<ScoredOffset>> execute_relevance_feedback(
   const int index = schema.dense_index(plan.using_name);
   if (index < 0) return Error::vector_name_not_found(plan.using_name);
   const storage::DenseVectorSpec& spec = schema.dense[size_t(index)];
-  ExampleResolver resolver(view, spec, size_t(index));
+  ExampleResolver resolver(view, spec, size_t(index), plan);
   auto target = resolver.resolve(feedback.target);
   if (!target.ok()) return target.error();
   std::vector<std::pair<float, std::vector<float>>> items;
@@ -99,11 +101,26 @@ Result<std::vector<ScoredOffset>> execute_relevance_feedback(
       score += pair.weight * (sim(pair.positive, v, rows) - sim(pair.negative, v, rows));
     return score;
   };
-  if (!plan.prefetch.empty())
-    return rescore_prefetched(view, plan, size_t(index), prefetch_results, resolver.excluded(),
-                              scorer);
-  return storage::exact_search_by(view, size_t(index), plan.filter.get(), plan.limit, plan.offset,
-                                  plan.score_threshold, scorer, resolver.excluded(), pool);
+  auto ranked = [&](const QueryPlan& stage) {
+    if (!stage.prefetch.empty())
+      return rescore_prefetched(view, stage, size_t(index), prefetch_results, resolver.excluded(),
+                                scorer);
+    return storage::exact_search_by(view, size_t(index), stage.filter.get(), stage.limit,
+                                    stage.offset, stage.score_threshold, scorer,
+                                    resolver.excluded(), pool);
+  };
+  if (!plan.score_threshold || index::higher_is_better(spec.distance)) return ranked(plan);
+  // Qdrant checks the threshold in the distance's own order: for Euclid and Manhattan the
+  // best-first list ends at the first score not below it, before `offset` is skipped.
+  QueryPlan unthresholded = plan;
+  unthresholded.score_threshold.reset();
+  unthresholded.offset = 0;
+  unthresholded.limit = plan.offset + plan.limit;
+  const std::vector<ScoredOffset> all = ranked(unthresholded);
+  std::vector<ScoredOffset> out;
+  for (size_t i = 0; i < all.size() && all[i].score < *plan.score_threshold; ++i)
+    if (i >= plan.offset) out.push_back(all[i]);
+  return out;
 }
 
 }  // namespace sextant::query

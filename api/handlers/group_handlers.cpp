@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 
 #include "api/handler_support.hpp"
+#include "api/handlers/query_lookup.hpp"
 #include "api/parse/group_request.hpp"
 #include "api/parse/json_numbers.hpp"
 #include "api/write/point_json.hpp"
@@ -43,13 +44,16 @@ Result<json::value> groups_route(ApiContext& context, Request& request, GroupEnd
   if (!body.ok()) return body.error();
   auto parsed = parse_groups_request(body.value(), endpoint, context.inference);
   if (!parsed.ok()) return parsed.error();
-  const GroupsRequest& groups_request = parsed.value();
+  GroupsRequest& groups_request = parsed.value();
   if (groups_request.lookup) {
     if (auto st = check_lookup_access(request, groups_request.lookup->collection); !st.ok())
       return st.error();
   }
 
   auto view = collection.value()->view();
+  if (auto st = attach_lookups(context, *collection.value(), view, groups_request.query.plan);
+      !st.ok())
+    return st.error();
   auto groups =
       query::execute_group_query(*collection.value(), *view, groups_request.query, context.pool);
   if (!groups.ok()) return groups.error();

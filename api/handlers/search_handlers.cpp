@@ -1,6 +1,7 @@
 #include "api/handlers/search_handlers.hpp"
 
 #include "api/handler_support.hpp"
+#include "api/handlers/query_lookup.hpp"
 #include "api/parse/query_request.hpp"
 #include "api/write/point_json.hpp"
 #include "query/execute_query.hpp"
@@ -12,18 +13,41 @@ namespace {
 
 constexpr size_t kMaxBatch = 1024;
 
+// True when the plan orders by a key with an integer payload index: Qdrant then reports each
+// `order_value` as an integer, otherwise as a float.
+bool orders_by_integer_key(const storage::Collection& collection, const query::QueryPlan& plan) {
+  const auto* order_by = std::get_if<query::OrderByQuery>(&plan.query);
+  if (!order_by) return false;
+  const json::object schemas = collection.payload_index_schemas();
+  const json::value* schema = schemas.if_contains(order_by->order_by.key);
+  if (!schema) return false;
+  const json::value* type = schema->is_object() ? schema->get_object().if_contains("type") : schema;
+  return type && type->is_string() && type->get_string() == "integer";
+}
+
 Result<json::array> run_query(ApiContext& context, const storage::Collection& collection,
                               const storage::ReadView& view, const QueryRequest& request) {
-  auto scored = query::execute_query(collection, view, request.plan, context.pool);
+  std::vector<double> order_values;
+  auto scored = query::execute_query(collection, view, request.plan, context.pool, &order_values);
   if (!scored.ok()) return scored.error();
   storage::ReadOptions options{request.with_payload.enabled, request.with_vector};
+  const bool integer_order =
+      !order_values.empty() && orders_by_integer_key(collection, request.plan);
   auto reader = view.reader();
   json::array points;
   points.reserve(scored->size());
-  for (const auto& s : scored.value()) {
+  for (size_t i = 0; i < scored->size(); ++i) {
+    const storage::ScoredOffset& s = (*scored)[i];
     auto record = storage::read_point(reader, s.offset, options);
-    points.push_back(
-        scored_point_json(record, s.score, request.with_payload, request.with_vector.any()));
+    json::object point =
+        scored_point_json(record, s.score, request.with_payload, request.with_vector.any());
+    if (i < order_values.size()) {
+      if (integer_order)
+        point["order_value"] = static_cast<int64_t>(order_values[i]);
+      else
+        point["order_value"] = order_values[i];
+    }
+    points.push_back(std::move(point));
   }
   return points;
 }
@@ -43,6 +67,8 @@ Result<json::value> single_route(ApiContext& context, Request& request, Parser p
   auto query = parse(body.value(), context.inference);
   if (!query.ok()) return query.error();
   auto view = collection.value()->view();
+  if (auto st = attach_lookups(context, *collection.value(), view, query->plan); !st.ok())
+    return st.error();
   auto points = run_query(context, *collection.value(), *view, query.value());
   if (!points.ok()) return points.error();
   if (wrap) return json::value(json::object{{"points", std::move(points.value())}});
@@ -68,6 +94,9 @@ Result<json::value> batch_route(ApiContext& context, Request& request, Parser pa
     parsed.push_back(std::move(query.value()));
   }
   auto view = collection.value()->view();  // one consistent view for the whole batch
+  for (auto& query : parsed)
+    if (auto st = attach_lookups(context, *collection.value(), view, query.plan); !st.ok())
+      return st.error();
   json::array results;
   for (const auto& query : parsed) {
     auto points = run_query(context, *collection.value(), *view, query);

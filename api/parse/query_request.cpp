@@ -300,11 +300,16 @@ Result<query::Query> parse_query_value(const json::value& query, Inference* infe
       if (auto k = r->get_object().if_contains("k"); k && !k->is_null()) {
         if (!json_uint(*k)) return Error::format(kNoVariant);
         rrf.k = *json_uint(*k);
+        if (rrf.k == 0)
+          return Error::validation("[query.rrf.k: value 0 invalid, must be 1 or larger]");
       }
       if (auto w = r->get_object().if_contains("weights"); w && !w->is_null()) {
         if (!w->is_array()) return Error::format(kNoVariant);
-        for (const auto& weight : w->get_array())
+        rrf.weights.emplace();
+        for (const auto& weight : w->get_array()) {
           if (!weight.is_number()) return Error::format(kNoVariant);
+          rrf.weights->push_back(static_cast<float>(json_double(weight)));
+        }
       }
       return query::Query(rrf);
     }
@@ -368,6 +373,29 @@ Result<query::Query> parse_query_value(const json::value& query, Inference* infe
   return query::Query(std::move(nearest.value()));
 }
 
+// `lookup_from: {collection, vector?, shard_key?}`, checked by check_lookup_from_field.
+Status parse_lookup_from(const json::object& body, QueryPlan& plan) {
+  if (auto st = check_lookup_from_field(body); !st.ok()) return st.error();
+  const json::value* lookup = body.if_contains("lookup_from");
+  if (lookup == nullptr || lookup->is_null()) return {};
+  const json::object& location = lookup->get_object();
+  query::LookupFrom lookup_from;
+  lookup_from.collection = std::string(location.at("collection").get_string());
+  if (const auto* vector = location.if_contains("vector"); vector && vector->is_string())
+    lookup_from.vector = std::string(vector->get_string());
+  plan.lookup_from = std::move(lookup_from);
+  return {};
+}
+
+// The legacy recommend / discover routes (and their batch and groups forms) read a lookup
+// collection's default vector ("") when `lookup_from.vector` is absent, not the request's
+// `using` as the Query API does: Qdrant's RetrieveRequest for those requests defaults so.
+Status parse_legacy_lookup_from(const json::object& body, QueryPlan& plan) {
+  if (auto st = parse_lookup_from(body, plan); !st.ok()) return st.error();
+  if (plan.lookup_from && !plan.lookup_from->vector) plan.lookup_from->vector = std::string();
+  return {};
+}
+
 Result<QueryPlan> parse_plan(const json::object& body, Inference* inference, size_t depth) {
   if (depth > 8) return Error::bad_request("prefetch nesting is too deep");
   QueryPlan plan;
@@ -395,7 +423,7 @@ Result<QueryPlan> parse_plan(const json::object& body, Inference* inference, siz
     if (!u->is_string()) return Error::format("invalid type for `using`: expected a string");
     plan.using_name = std::string(u->get_string());
   }
-  if (auto st = check_lookup_from_field(body); !st.ok()) return st.error();
+  if (auto st = parse_lookup_from(body, plan); !st.ok()) return st.error();
   auto filter = parse_optional_filter(body);
   if (!filter.ok()) return filter.error();
   plan.filter = filter.value();
@@ -502,6 +530,7 @@ Result<QueryRequest> parse_search_request(const json::object& body) {
 Result<QueryRequest> parse_recommend_request(const json::object& body, Inference* inference) {
   QueryRequest request;
   if (auto st = parse_using(body, request.plan); !st.ok()) return st.error();
+  if (auto st = parse_legacy_lookup_from(body, request.plan); !st.ok()) return st.error();
   if (auto st = parse_legacy_common(body, request); !st.ok()) return st.error();
   auto spec = parse_recommend_spec(body, inference);
   if (!spec.ok()) return spec.error();
@@ -512,6 +541,7 @@ Result<QueryRequest> parse_recommend_request(const json::object& body, Inference
 Result<QueryRequest> parse_discover_request(const json::object& body, Inference* inference) {
   QueryRequest request;
   if (auto st = parse_using(body, request.plan); !st.ok()) return st.error();
+  if (auto st = parse_legacy_lookup_from(body, request.plan); !st.ok()) return st.error();
   if (auto st = parse_legacy_common(body, request); !st.ok()) return st.error();
   auto context = body.if_contains("context");
   auto pairs = parse_context_pairs(context ? *context : json::value(nullptr), inference);
