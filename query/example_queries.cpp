@@ -8,6 +8,7 @@
 
 #include "index/distance/distance.hpp"
 #include "query/example_resolver.hpp"
+#include "query/sparse_example_queries.hpp"
 
 namespace sextant::query {
 using storage::ScoredOffset;
@@ -92,6 +93,8 @@ Result<std::vector<ScoredOffset>> execute_recommend(const storage::Collection& c
                                                     const QueryPlan& plan,
                                                     const RecommendQuery& recommend,
                                                     storage::ParallelPool& pool) {
+  if (uses_sparse_vector(view, plan))
+    return execute_sparse_recommend(collection, view, plan, recommend, pool);
   auto index = example_vector_index(view, plan);
   if (!index.ok()) return index.error();
   const storage::DenseVectorSpec& spec = view.schema().dense[*index];
@@ -141,6 +144,7 @@ Result<std::vector<ScoredOffset>> execute_discover(const storage::ReadView& view
                                                    const QueryPlan& plan,
                                                    const DiscoverQuery& discover,
                                                    storage::ParallelPool& pool) {
+  if (uses_sparse_vector(view, plan)) return execute_sparse_discover(view, plan, discover);
   auto index = example_vector_index(view, plan);
   if (!index.ok()) return index.error();
   const storage::DenseVectorSpec& spec = view.schema().dense[*index];
@@ -170,6 +174,7 @@ Result<std::vector<ScoredOffset>> execute_context(const storage::ReadView& view,
                                                   const QueryPlan& plan,
                                                   const ContextQuery& context,
                                                   storage::ParallelPool& pool) {
+  if (uses_sparse_vector(view, plan)) return execute_sparse_context(view, plan, context);
   auto index = example_vector_index(view, plan);
   if (!index.ok()) return index.error();
   const storage::DenseVectorSpec& spec = view.schema().dense[*index];

@@ -8,6 +8,7 @@
 #include "index/distance/distance.hpp"
 #include "query/mmr.hpp"
 #include "storage/point_filter.hpp"
+#include "storage/sparse_vectors.hpp"
 
 namespace sextant::query {
 using storage::ScoredOffset;
@@ -65,16 +66,23 @@ Result<std::vector<ScoredOffset>> rescore(const storage::ReadView& view, const Q
     query = std::get<std::vector<float>>(request->vector);
     if (distance == storage::Distance::kCosine) index::normalize(query.data(), query.size());
   }
+  storage::SparseVector sparse_query;  // sorted and IDF-weighted as the sparse search does
+  if (sparse) {
+    const auto* corpus = plan.params.idf ? plan.params.idf->corpus.get() : nullptr;
+    auto prepared = storage::prepare_sparse_query(
+        view, size_t(index), std::get<storage::SparseVector>(request->vector), corpus);
+    sparse_query.indices = std::move(prepared.indices);
+    sparse_query.values = std::move(prepared.values);
+  }
   for (const auto& candidate : candidates) {
     if (plan.filter && !storage::point_matches(*plan.filter, reader, candidate.offset)) continue;
     float score = 0;
     if (sparse) {
       auto point = reader.sparse(index, candidate.offset);
       if (!point) continue;
-      const auto& q = std::get<storage::SparseVector>(request->vector);
-      for (size_t i = 0; i < q.indices.size(); ++i)
-        for (size_t j = 0; j < point->indices.size(); ++j)
-          if (q.indices[i] == point->indices[j]) score += q.values[i] * point->values[j];
+      auto dot = storage::sparse_dot(sparse_query, *point);
+      if (!dot) continue;  // no shared dimension: not a result (as the sparse search)
+      score = *dot;
     } else if (schema.dense[index].multivector) {
       continue;  // multivector rescoring goes through exact search below
     } else {

@@ -9,6 +9,7 @@
 #include "storage/point_filter.hpp"
 #include "storage/point_layout.hpp"
 #include "storage/point_reader.hpp"
+#include "storage/sparse_vectors.hpp"
 
 namespace sextant::storage {
 namespace {
@@ -89,6 +90,8 @@ Status PointWriter::load(const lmdb::Txn& txn, const CollectionSchema& schema,
   state = WriterState{};
   state.dense_present.resize(schema.dense.size());
   state.sparse_present.resize(schema.sparse.size());
+  state.sparse_index.resize(schema.sparse.size());
+  state.sparse_pending.resize(schema.sparse.size());
   state.dirty_chunks.resize(schema.dense.size());
   auto next = txn.get(dbs.meta, lmdb::as_bytes(kNextOffsetKey));
   if (!next.ok()) return next.error();
@@ -119,6 +122,7 @@ Status PointWriter::load(const lmdb::Txn& txn, const CollectionSchema& schema,
       uint32_t offset;
       std::memcpy(&offset, c->key().data(), 4);
       state.sparse_present[i].set(offset);
+      add_stored_sparse(state.sparse_pending[i], offset, c->value());
     }
     if (auto st = c->status(); !st.ok()) return st;
   }
@@ -297,10 +301,13 @@ Status PointWriter::write_point(lmdb::Txn& txn, const PointId& id, const PointVe
   for (const auto& [name, sv] : vectors.sparse) {
     int i = schema_.sparse_index(name);
     if (i < 0) return Error::vector_name_not_found(name);
-    auto bytes = encode_sparse(sv);
+    const SparseVector sorted = sorted_by_index(sv);  // stored with indices ascending
+    auto bytes = encode_sparse(sorted);
     auto st = txn.put(dbs_.sparse[i], offset_key(offset), lmdb::Bytes(bytes.data(), bytes.size()));
     if (!st.ok()) return st;
     state_.sparse_present[i].set(offset);
+    state_.sparse_pending[i].add(offset, sorted.indices.data(), sorted.values.data(),
+                                 sorted.indices.size());
   }
   auto st = chunks.flush(txn, schema_, dbs_, state_);
   if (!st.ok()) return st;

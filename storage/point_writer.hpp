@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/status.hpp"
+#include "index/sparse/inverted_index.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/point_types.hpp"
@@ -32,6 +33,10 @@ struct WriterState {
   uint64_t alive_count = 0;
   std::vector<Bitset> dense_present;
   std::vector<Bitset> sparse_present;
+  // Per sparse vector: the inverted index as last published, and the vectors written since
+  // (rebuilt from the stored vectors at open and after an offset compaction).
+  std::vector<std::shared_ptr<const index::sparse::InvertedIndex>> sparse_index;
+  std::vector<index::sparse::PendingVectors> sparse_pending;
   std::vector<std::set<uint32_t>> dirty_chunks;  // per dense vector, since the last publish
   // Dense vectors were written or removed since the last publish (alive/presence changed).
   bool changed = false;
