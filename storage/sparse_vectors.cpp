@@ -85,10 +85,17 @@ std::vector<SparseVector> apply_idf(const ReadView& view, size_t sparse_index,
                              : std::shared_ptr<const index::sparse::InvertedIndex>();
   const Bitset* present = state.sparse_present[sparse_index].get();
   const Bitset* alive = state.alive.get();
-  PointReader reader = view.reader();
+  // The corpus filter is evaluated once per live point carrying the vector, not per posting.
+  Bitset in_corpus;
+  if (corpus && present) {
+    PointReader reader = view.reader();
+    alive->for_each(state.offset_limit, [&](uint32_t offset) {
+      if (present->test(offset) && point_matches(*corpus, reader, offset)) in_corpus.set(offset);
+    });
+  }
   auto accept = [&](uint32_t offset) {
     if (!alive->test(offset) || !present || !present->test(offset)) return false;
-    return !corpus || point_matches(*corpus, reader, offset);
+    return !corpus || in_corpus.test(offset);
   };
   size_t documents = 0;
   std::map<uint32_t, size_t> frequencies;
