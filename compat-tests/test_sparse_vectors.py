@@ -122,6 +122,30 @@ def test_points_sharing_no_dimension_are_not_returned(api, plain):
     _assert_top(result, oracle, 100)
 
 
+def test_points_scoring_exactly_zero_are_returned_by_the_filtered_scan_only(api, collection_factory):
+    # Qdrant's index search publishes non-zero scores only; its full scan of a small filtered set
+    # returns every point sharing a dimension with the query, 0 included.
+    name = collection_factory({"sparse_vectors": {"text": {}}})
+    points = [
+        {"id": 1, "vector": {"text": {"indices": [1, 7], "values": [0.0, 3.0]}}, "payload": {"g": 1}},
+        {"id": 2, "vector": {"text": {"indices": [1, 2], "values": [2.0, 1.0]}}, "payload": {"g": 1}},
+        {"id": 3, "vector": {"text": {"indices": [1, 4], "values": [1.0, -1.0]}}, "payload": {"g": 1}},
+        {"id": 4, "vector": {"text": {"indices": [4], "values": [0.5]}}, "payload": {"g": 2}},
+    ]
+    upsert(api, name, points)
+    query = {"indices": [1, 4], "values": [1.0, 1.0]}
+    oracle = _nearest_oracle(query, points)
+    result = _query(api, name, {"query": query, "using": "text", "limit": 10})
+    assert sorted(p["id"] for p in result) == sorted(i for i, score in oracle.items() if score != 0)
+    _assert_top(result, {i: score for i, score in oracle.items() if score != 0}, 10)
+    body = {"query": query, "using": "text", "limit": 10,
+            "filter": {"must": [{"key": "g", "match": {"value": 1}}]}}
+    result = _query(api, name, body)
+    in_group = _nearest_oracle(query, [p for p in points if p["payload"]["g"] == 1])
+    assert sorted(p["id"] for p in result) == sorted(in_group)
+    _assert_top(result, in_group, 10)
+
+
 def test_score_threshold_keeps_scores_above_it(api, plain):
     name, points = plain
     scores = sorted(_nearest_oracle(QUERY, points).values(), reverse=True)
@@ -180,6 +204,48 @@ def test_idf_statistics_follow_upserts(api, with_idf):
     vectors = [p["vector"]["text"] for p in current]
     result = _query(api, name, {"query": QUERY, "using": "text", "limit": 10})
     _assert_top(result, _nearest_oracle(_idf_weighted(QUERY, vectors), current), 10)
+
+
+def test_idf_statistics_keep_deleted_vectors(api, with_idf):
+    # Qdrant's index keeps the postings and the count of a vector removed by a point or vector
+    # delete until the segment is vacuumed (far from it here), so the statistics still see it;
+    # deleted points are no longer results.
+    name, points = with_idf
+    deleted = [p["id"] for p in points[::3]]
+    api.post(f"/collections/{name}/points/delete", json={"points": deleted},
+             params={"wait": "true"}).expect(200)
+    api.post(f"/collections/{name}/points/vectors/delete",
+             json={"points": [2, 5], "vector": ["text"]}, params={"wait": "true"}).expect(200)
+    vectors = [p["vector"]["text"] for p in points]
+    remaining = [p for p in points if p["id"] not in deleted and p["id"] not in (2, 5)]
+    result = _query(api, name, {"query": QUERY, "using": "text", "limit": 10})
+    _assert_top(result, _nearest_oracle(_idf_weighted(QUERY, vectors), remaining), 10)
+
+
+def test_idf_corpus_counts_the_live_points_carrying_the_vector(api, collection_factory):
+    # Over a corpus, the documents are the live points matching it that carry the vector, an
+    # empty vector included; deleted points are not.
+    name = collection_factory({"sparse_vectors": {"text": {"modifier": "idf"}}})
+    rng = random.Random(5)
+    points = [{"id": i, "vector": {"text": _random_sparse(rng)}, "payload": {"c": i % 2}}
+              for i in range(1, 21)]
+    points += [{"id": 21, "vector": {"text": {"indices": [], "values": []}}, "payload": {"c": 0}},
+               {"id": 22, "vector": {}, "payload": {"c": 0}}]
+    upsert(api, name, points)
+    api.post(f"/collections/{name}/points/delete", json={"points": [2, 4]},
+             params={"wait": "true"}).expect(200)
+    live = [p for p in points if p["id"] not in (2, 4)]
+    corpus = [p["vector"]["text"] for p in live if p["payload"]["c"] == 0 and "text" in p["vector"]]
+    n = len(corpus)  # the empty vector of point 21 counts
+    weighted = {"indices": list(QUERY["indices"]), "values": [
+        value * math.log((n - df + 0.5) / (df + 0.5) + 1)
+        for index, value in zip(QUERY["indices"], QUERY["values"])
+        for df in [sum(1 for v in corpus if index in v["indices"])]]}
+    body = {"query": QUERY, "using": "text", "limit": 10,
+            "params": {"idf": {"corpus": {"must": [{"key": "c", "match": {"value": 0}}]}}}}
+    result = _query(api, name, body)
+    with_text = [p for p in live if "text" in p["vector"]]
+    _assert_top(result, _nearest_oracle(weighted, with_text), 10)
 
 
 def test_idf_corpus_filter_computes_statistics_over_its_points(api, with_idf):

@@ -176,6 +176,8 @@ Status compact_offsets(lmdb::Txn& txn, const CollectionSchema& schema, const Col
   state.alive = std::move(alive);
   state.dense_present = std::move(dense_present);
   state.sparse_present = std::move(sparse_present);
+  // Removed vectors stop counting for IDF once their offsets are gone, as after Qdrant's vacuum.
+  state.sparse_idf_retained.assign(schema.sparse.size(), Bitset{});
   // The inverted indexes are rebuilt in the new numbering from the moved vectors.
   for (size_t i = 0; i < schema.sparse.size(); ++i) {
     state.sparse_index[i].reset();

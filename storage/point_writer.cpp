@@ -92,6 +92,7 @@ Status PointWriter::load(const lmdb::Txn& txn, const CollectionSchema& schema,
   state.sparse_present.resize(schema.sparse.size());
   state.sparse_index.resize(schema.sparse.size());
   state.sparse_pending.resize(schema.sparse.size());
+  state.sparse_idf_retained.resize(schema.sparse.size());
   state.dirty_chunks.resize(schema.dense.size());
   auto next = txn.get(dbs.meta, lmdb::as_bytes(kNextOffsetKey));
   if (!next.ok()) return next.error();
@@ -219,7 +220,16 @@ ViewState PointWriter::current_view() const {
   for (size_t i = 0; i < schema_.sparse.size(); ++i)
     view.sparse_present.push_back(
         std::shared_ptr<const Bitset>(&state_.sparse_present[i], [](const Bitset*) {}));
+  for (size_t i = 0; i < schema_.sparse.size(); ++i)
+    view.sparse_idf_retained.push_back(
+        std::shared_ptr<const Bitset>(&state_.sparse_idf_retained[i], [](const Bitset*) {}));
   return view;
+}
+
+void PointWriter::retain_sparse_for_idf(uint32_t offset, int sparse_index) {
+  if (sparse_index < 0 || !state_.sparse_present[size_t(sparse_index)].test(offset)) return;
+  state_.sparse_idf_retained[size_t(sparse_index)].set(offset);
+  state_.changed = true;
 }
 
 Status PointWriter::remove_offset(lmdb::Txn& txn, uint32_t offset, bool remove_id_mapping) {
@@ -384,6 +394,7 @@ Status PointWriter::delete_vectors(lmdb::Txn& txn, const DeleteVectors& op, uint
       kept.dense.erase(name);
       kept.multi.erase(name);
       kept.sparse.erase(name);
+      retain_sparse_for_idf(offset, schema_.sparse_index(name));
     }
     std::string payload(reader.payload_text(offset));
     auto st = write_point(txn, reader.id(offset), kept, payload, offset, operation_id);
@@ -396,6 +407,7 @@ Status PointWriter::delete_points(lmdb::Txn& txn, const PointSelector& selector)
   auto offsets = select(txn, selector);
   if (!offsets.ok()) return offsets.error();
   for (uint32_t offset : offsets.value()) {
+    for (size_t i = 0; i < schema_.sparse.size(); ++i) retain_sparse_for_idf(offset, int(i));
     auto st = remove_offset(txn, offset, true);
     if (!st.ok()) return st;
   }

@@ -85,23 +85,37 @@ std::vector<SparseVector> apply_idf(const ReadView& view, size_t sparse_index,
                              : std::shared_ptr<const index::sparse::InvertedIndex>();
   const Bitset* present = state.sparse_present[sparse_index].get();
   const Bitset* alive = state.alive.get();
-  // The corpus filter is evaluated once per live point carrying the vector, not per posting.
-  Bitset in_corpus;
-  if (corpus && present) {
-    PointReader reader = view.reader();
-    alive->for_each(state.offset_limit, [&](uint32_t offset) {
-      if (present->test(offset) && point_matches(*corpus, reader, offset)) in_corpus.set(offset);
-    });
-  }
-  auto accept = [&](uint32_t offset) {
-    if (!alive->test(offset) || !present || !present->test(offset)) return false;
-    return !corpus || in_corpus.test(offset);
-  };
+  const Bitset* retained = sparse_index < state.sparse_idf_retained.size()
+                               ? state.sparse_idf_retained[sparse_index].get()
+                               : nullptr;
   size_t documents = 0;
   std::map<uint32_t, size_t> frequencies;
   for (const auto& v : out)
     for (uint32_t dim : v.indices) frequencies.emplace(dim, 0);
-  if (inverted) {
+  if (corpus) {
+    // A corpus counts the live points matching it that carry the vector, empty ones included
+    // (Qdrant's corpus statistics read the vector storage, not the index); the filter is
+    // evaluated once per such point, not per posting.
+    Bitset in_corpus;
+    if (present) {
+      PointReader reader = view.reader();
+      alive->for_each(state.offset_limit, [&](uint32_t offset) {
+        if (present->test(offset) && point_matches(*corpus, reader, offset)) {
+          in_corpus.set(offset);
+          ++documents;
+        }
+      });
+    }
+    auto accept = [&](uint32_t offset) { return in_corpus.test(offset); };
+    if (inverted)
+      for (auto& [dim, df] : frequencies) df = inverted->document_frequency(dim, accept);
+  } else if (inverted) {
+    // Global statistics count the indexed (non-empty) vectors of live points and those removed
+    // by a delete since the last compaction, as Qdrant's index keeps them until a vacuum.
+    auto accept = [&](uint32_t offset) {
+      if (retained && retained->test(offset)) return true;
+      return present && alive->test(offset) && present->test(offset);
+    };
     documents = inverted->document_count(accept);
     for (auto& [dim, df] : frequencies) df = inverted->document_frequency(dim, accept);
   }

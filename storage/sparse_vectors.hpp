@@ -3,9 +3,12 @@
 // modifier, queried with every weight multiplied by the dimension's inverse document frequency
 // over the collection (or over the points matching an IDF corpus filter).
 //
-// The IDF statistics are read from the view's inverted index at query time, so they always
-// describe the live points of that view: a point counts as a document when it is alive and its
-// vector is non-empty.
+// The IDF statistics are read from the view's inverted index at query time, as Qdrant 1.19
+// computes them: globally, a document is a non-empty vector of a live point or one removed by a
+// point or vector delete since the last offset compaction (Qdrant's index keeps deleted
+// vectors counted until a vacuum or a restart; replaced vectors stop counting at once); over an
+// IDF corpus, a document is a live point matching the corpus filter that carries the vector,
+// empty or not.
 #pragma once
 
 #include <memory>

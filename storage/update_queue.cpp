@@ -130,6 +130,10 @@ Result<std::shared_ptr<const ReadView>> UpdateQueue::build_view(ChangeSet* chang
     view->sparse_present.push_back(reuse
                                        ? published_->sparse_present[i]
                                        : std::make_shared<const Bitset>(state_.sparse_present[i]));
+  for (size_t i = 0; i < schema_->sparse.size(); ++i)
+    view->sparse_idf_retained.push_back(
+        reuse ? published_->sparse_idf_retained[i]
+              : std::make_shared<const Bitset>(state_.sparse_idf_retained[i]));
   for (size_t i = 0; i < schema_->sparse.size(); ++i) {
     if (!state_.sparse_pending[i].empty() || !state_.sparse_index[i]) {
       state_.sparse_index[i] =

@@ -141,6 +141,7 @@ std::vector<SparseHit> InvertedIndex::search(const SortedSparse& query, size_t l
       const SparseHit hit{run->first_offset + slot, scratch.scores[slot]};
       scratch.scores[slot] = 0.0f;
       scratch.touched_flags[slot] = 0;
+      if (hit.score == 0.0f) continue;  // Qdrant's index search publishes non-zero scores only
       if (top.size() == limit && !WorseFirst()(hit, top.top())) continue;
       if (score_threshold && !(hit.score > *score_threshold)) continue;
       if (!accept(hit.offset)) continue;

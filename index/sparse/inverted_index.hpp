@@ -70,8 +70,10 @@ class InvertedIndex {
   using Accept = std::function<bool(uint32_t offset)>;
 
   // The `limit` best offsets by dot product with `query` among those sharing at least one
-  // dimension with it (Qdrant never returns a point without overlap), accepted by `accept` and
-  // scoring strictly above `score_threshold` when given. Best first; ties by ascending offset.
+  // dimension with it (Qdrant never returns a point without overlap) and scoring other than
+  // exactly 0 (Qdrant's index search drops those too; its filtered full scan keeps them),
+  // accepted by `accept` and scoring strictly above `score_threshold` when given. Best first;
+  // ties by ascending offset.
   std::vector<SparseHit> search(const SortedSparse& query, size_t limit, const Accept& accept,
                                 const float* score_threshold = nullptr) const;
 

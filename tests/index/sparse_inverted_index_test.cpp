@@ -1,7 +1,7 @@
 // The sparse inverted index against a brute-force oracle: scores are dot products over shared
-// dimensions, points without overlap are never hits, runs appended publish by publish (and
-// merged) give the same answers as one run, tombstones and filters go through `accept`, and the
-// document counts behind IDF follow it too.
+// dimensions, points without overlap or scoring exactly 0 are never hits, runs appended publish by
+// publish (and merged) give the same answers as one run, tombstones and filters go through
+// `accept`, and the document counts behind IDF follow it too.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -119,6 +119,18 @@ TEST(SparseInvertedIndex, PointsWithoutOverlapAreNotHits) {
   EXPECT_EQ(hits[0].offset, 0u);
   EXPECT_EQ(hits[1].offset, 2u);
   EXPECT_FLOAT_EQ(hits[1].score, -1.0f);  // negative scores are hits too
+}
+
+TEST(SparseInvertedIndex, ZeroScoresAreNotHits) {
+  Vectors vectors;
+  vectors[0] = {{1, 7}, {0.0f, 3.0f}};   // overlaps on 1 with weight 0
+  vectors[1] = {{1, 2}, {2.0f, 1.0f}};   // scores 2
+  vectors[2] = {{1, 4}, {1.0f, -1.0f}};  // 1 - 1 = 0 over two shared dimensions
+  auto index = build(vectors, 2);
+  auto hits = index->search({{1, 4}, {1.0f, 1.0f}}, 10, [](uint32_t) { return true; });
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].offset, 1u);
+  EXPECT_FLOAT_EQ(hits[0].score, 2.0f);
 }
 
 TEST(SparseInvertedIndex, AcceptAndThresholdFilterHits) {
