@@ -270,6 +270,25 @@ def test_idf_param_needs_the_idf_modifier(api, plain):
     assert "requires a sparse vector with the `idf` modifier" in response.error
 
 
+def test_dense_and_sparse_vectors_given_for_each_other_are_refused(api, collection_factory):
+    name = collection_factory({"vectors": {"d": {"size": 2, "distance": "Dot"}},
+                               "sparse_vectors": {"s": {}}})
+    upsert(api, name, [{"id": 1, "vector": {"d": [1.0, 2.0], "s": {"indices": [1], "values": [1.0]}}}])
+    dense, sparse = [1.0, 2.0], {"indices": [1], "values": [1.0]}
+    requests = [
+        ("query", {"query": dense, "using": "s"}),
+        ("query", {"query": sparse, "using": "d"}),
+        ("query", {"query": {"recommend": {"positive": [dense]}}, "using": "s"}),
+        ("query", {"query": {"recommend": {"positive": [sparse]}}, "using": "d"}),
+        ("search", {"vector": {"name": "s", "vector": dense}, "limit": 3}),
+        ("search", {"vector": {"name": "d", "vector": sparse}, "limit": 3}),
+    ]
+    for path, body in requests:
+        response = api.post(f"/collections/{name}/points/{path}", json=body)
+        assert response.status == 400, body
+        assert response.error == "Wrong input: Conversion between sparse and regular vectors failed"
+
+
 def test_collection_info_reports_sparse_index_config(api, collection_factory):
     index = {"on_disk": True, "full_scan_threshold": 123, "datatype": "float16"}
     name = collection_factory({"sparse_vectors": {"text": {"index": index, "modifier": "idf"}}})

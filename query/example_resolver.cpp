@@ -22,7 +22,7 @@ Result<std::vector<float>> ExampleResolver::resolve(const Example& example) {
     return std::vector<float>(v, v + spec_.dim);
   }
   if (std::holds_alternative<storage::SparseVector>(example))
-    return Error::bad_input("Wrong vector type: expected dense vector, got sparse vector");
+    return Error::bad_input("Conversion between sparse and regular vectors failed");
   std::vector<float> v = std::get<std::vector<float>>(example);
   if (v.size() != spec_.dim) return Error::vector_dimension(spec_.dim, v.size());
   if (spec_.distance == storage::Distance::kCosine) index::normalize(v.data(), v.size());

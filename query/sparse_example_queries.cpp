@@ -46,7 +46,7 @@ class SparseExamples {
     } else if (const auto* sparse = std::get_if<SparseVector>(&example)) {
       vectors_.push_back(storage::sorted_by_index(*sparse));
     } else {
-      return Error::bad_input("Wrong vector type: expected sparse vector, got dense vector");
+      return Error::bad_input("Conversion between sparse and regular vectors failed");
     }
     return vectors_.size() - 1;
   }

@@ -164,6 +164,11 @@ void scan_dense_part(const ReadView& view, size_t vector_index, const float* que
 }  // namespace
 
 // Qdrant refuses `params.idf` for a vector it cannot apply to.
+// Qdrant's answer to a dense vector given for a sparse vector name, or the reverse.
+static Error sparse_dense_mismatch() {
+  return Error::bad_input("Conversion between sparse and regular vectors failed");
+}
+
 static Error idf_param_refused(const std::string& vector_name) {
   return Error::bad_input(
       "Validation failed: search param `idf` requires a sparse vector with the `idf` modifier, "
@@ -184,12 +189,14 @@ Status validate_search(const CollectionSchema& schema, const SearchRequest& requ
   const std::string& name = request.vector_name;
   if (std::holds_alternative<SparseVector>(request.vector)) {
     const SparseVectorSpec* sparse = schema.find_sparse(name);
+    if (!sparse && schema.find_dense(name)) return sparse_dense_mismatch();
     if (!sparse) return Error::vector_name_not_found(name);
     if (request.params.idf && !sparse->idf_modifier) return idf_param_refused(name);
     return {};
   }
   const DenseVectorSpec* spec = schema.find_dense(name);
   if (!spec) {
+    if (schema.find_sparse(name)) return sparse_dense_mismatch();
     if (name.empty() && !schema.dense.empty()) return Error::vector_name_not_found("");
     return Error::vector_name_not_found(name);
   }
