@@ -12,6 +12,7 @@
 #include "index/distance/metric_similarity.hpp"
 #include "query/candidate_filter.hpp"
 #include "query/example_resolver.hpp"
+#include "query/sparse_example_queries.hpp"
 
 namespace sextant::query {
 using storage::ScoredOffset;
@@ -186,6 +187,8 @@ Result<std::vector<ScoredOffset>> execute_recommend(const storage::Collection& c
                                                     const RecommendQuery& recommend,
                                                     const PrefetchResults& candidates,
                                                     storage::ParallelPool& pool) {
+  if (uses_sparse_vector(view, plan))
+    return execute_sparse_recommend(collection, view, plan, recommend, pool);
   auto index = example_vector_index(view, plan);
   if (!index.ok()) return index.error();
   const storage::DenseVectorSpec& spec = view.schema().dense[*index];
@@ -233,6 +236,7 @@ Result<std::vector<ScoredOffset>> execute_discover(const storage::ReadView& view
                                                    const DiscoverQuery& discover,
                                                    const PrefetchResults& candidates,
                                                    storage::ParallelPool& pool) {
+  if (uses_sparse_vector(view, plan)) return execute_sparse_discover(view, plan, discover);
   auto index = example_vector_index(view, plan);
   if (!index.ok()) return index.error();
   const storage::DenseVectorSpec& spec = view.schema().dense[*index];
@@ -260,6 +264,7 @@ Result<std::vector<ScoredOffset>> execute_context(const storage::ReadView& view,
                                                   const ContextQuery& context,
                                                   const PrefetchResults& candidates,
                                                   storage::ParallelPool& pool) {
+  if (uses_sparse_vector(view, plan)) return execute_sparse_context(view, plan, context);
   auto index = example_vector_index(view, plan);
   if (!index.ok()) return index.error();
   const storage::DenseVectorSpec& spec = view.schema().dense[*index];

@@ -46,6 +46,8 @@ Result<std::vector<float>> ExampleResolver::resolve(const Example& example) {
       storage::prepare_query_rows(spec_, rows);  // another collection's vector, prepared as ours
     return rows;
   }
+  if (std::holds_alternative<storage::SparseVector>(example))
+    return Error::bad_input("Conversion between sparse and regular vectors failed");
   std::vector<float> rows;
   if (const auto* multi = std::get_if<storage::MultiVector>(&example)) {
     if (!spec_.multivector && multi->rows() != 1)

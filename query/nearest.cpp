@@ -11,6 +11,7 @@
 #include "query/lookup.hpp"
 #include "query/mmr.hpp"
 #include "storage/point_filter.hpp"
+#include "storage/sparse_vectors.hpp"
 
 namespace sextant::query {
 using storage::ScoredOffset;
@@ -86,6 +87,14 @@ Result<std::vector<ScoredOffset>> rescore(const storage::ReadView& view, const Q
     storage::prepare_query_rows(*spec, query);
   }
   const auto self = query_point(view, plan, nearest);
+  storage::SparseVector sparse_query;  // sorted and IDF-weighted as the sparse search does
+  if (sparse) {
+    const auto* corpus = plan.params.idf ? plan.params.idf->corpus.get() : nullptr;
+    auto prepared = storage::prepare_sparse_query(
+        view, size_t(index), std::get<storage::SparseVector>(request->vector), corpus);
+    sparse_query.indices = std::move(prepared.indices);
+    sparse_query.values = std::move(prepared.values);
+  }
   for (const auto& candidate : candidates) {
     if (self && candidate.offset == *self) continue;
     if (plan.filter && !storage::point_matches(*plan.filter, reader, candidate.offset)) continue;
@@ -93,10 +102,9 @@ Result<std::vector<ScoredOffset>> rescore(const storage::ReadView& view, const Q
     if (sparse) {
       auto point = reader.sparse(index, candidate.offset);
       if (!point) continue;
-      const auto& q = std::get<storage::SparseVector>(request->vector);
-      for (size_t i = 0; i < q.indices.size(); ++i)
-        for (size_t j = 0; j < point->indices.size(); ++j)
-          if (q.indices[i] == point->indices[j]) score += q.values[i] * point->values[j];
+      auto dot = storage::sparse_dot(sparse_query, *point);
+      if (!dot) continue;  // no shared dimension: not a result (as the sparse search)
+      score = *dot;
     } else if (spec->multivector) {
       auto point = reader.multi(index, candidate.offset);
       if (!point) continue;

@@ -30,7 +30,8 @@
 namespace sextant::query {
 
 // A recommend/discover/context/feedback example: an existing point (by id) or a vector.
-using Example = std::variant<storage::PointId, std::vector<float>, storage::MultiVector>;
+using Example =
+    std::variant<storage::PointId, std::vector<float>, storage::MultiVector, storage::SparseVector>;
 
 // Every point that passes the filter, in storage order, scored 1 (no `query` given).
 struct AllQuery {};

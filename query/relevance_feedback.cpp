@@ -10,6 +10,7 @@
 #include "index/distance/metric_similarity.hpp"
 #include "query/example_resolver.hpp"
 #include "query/mmr.hpp"
+#include "query/sparse_example_queries.hpp"
 #include "storage/point_filter.hpp"
 
 namespace sextant::query {
@@ -64,6 +65,8 @@ std::vector<ScoredOffset> rescore_prefetched(
 Result<std::vector<ScoredOffset>> execute_relevance_feedback(
     const storage::ReadView& view, const QueryPlan& plan, const RelevanceFeedbackQuery& feedback,
     const std::vector<std::vector<ScoredOffset>>& prefetch_results, storage::ParallelPool& pool) {
+  if (uses_sparse_vector(view, plan))
+    return execute_sparse_relevance_feedback(view, plan, feedback, prefetch_results);
   const auto& schema = view.schema();
   const int index = schema.dense_index(plan.using_name);
   if (index < 0) return Error::vector_name_not_found(plan.using_name);

@@ -8,6 +8,7 @@
 #include "storage/format_upgrade.hpp"
 #include "storage/point_filter.hpp"
 #include "storage/point_layout.hpp"
+#include "storage/sparse_search.hpp"
 
 namespace sextant::storage {
 namespace {
@@ -317,6 +318,11 @@ uint64_t estimate_matching(const ReadView& view, const index::filter::Filter& fi
 
 std::vector<ScoredOffset> Collection::search(const ReadView& view, const SearchRequest& request,
                                              ParallelPool& pool) const {
+  if (std::holds_alternative<SparseVector>(request.vector)) {
+    std::optional<uint64_t> matching;
+    if (request.filter) matching = estimate_matching(view, *request.filter, payload_indexes_);
+    return sparse_search(view, request, matching);
+  }
   const auto* dense = std::get_if<std::vector<float>>(&request.vector);
   const int vector_index = schema_->dense_index(request.vector_name);
   if (!request.params.exact && dense && vector_index >= 0) {

@@ -79,9 +79,13 @@ struct DenseVectorSpec {
   Quantization quantization;  // this vector's, else the collection's; monostate: none
 };
 
+// Qdrant's DEFAULT_SPARSE_FULL_SCAN_THRESHOLD: filtered searches matching fewer points scan.
+constexpr uint64_t kDefaultSparseFullScanThreshold = 5000;
+
 struct SparseVectorSpec {
   std::string name;
   bool idf_modifier = false;
+  uint64_t full_scan_threshold = kDefaultSparseFullScanThreshold;  // in vectors, not KiB
 };
 
 struct CollectionSchema {

@@ -6,6 +6,7 @@
 
 #include "storage/point_layout.hpp"
 #include "storage/point_reader.hpp"
+#include "storage/sparse_vectors.hpp"
 #include "storage/vector_elements.hpp"
 
 namespace sextant::storage {
@@ -176,6 +177,21 @@ Status compact_offsets(lmdb::Txn& txn, const CollectionSchema& schema, const Col
   state.alive = std::move(alive);
   state.dense_present = std::move(dense_present);
   state.sparse_present = std::move(sparse_present);
+  // Removed vectors stop counting for IDF once their offsets are gone, as after Qdrant's vacuum.
+  state.sparse_idf_retained.assign(schema.sparse.size(), Bitset{});
+  // The inverted indexes are rebuilt in the new numbering from the moved vectors.
+  for (size_t i = 0; i < schema.sparse.size(); ++i) {
+    state.sparse_index[i].reset();
+    state.sparse_pending[i].clear();
+    auto cursor = lmdb::Cursor::open(txn, dbs.sparse[i]);
+    if (!cursor.ok()) return cursor.error();
+    for (bool ok = cursor->seek(); ok; ok = cursor->next()) {
+      uint32_t offset;
+      std::memcpy(&offset, cursor->key().data(), 4);
+      add_stored_sparse(state.sparse_pending[i], offset, cursor->value());
+    }
+    if (auto st = cursor->status(); !st.ok()) return st;
+  }
   for (size_t i = 0; i < schema.dense.size(); ++i)
     state.dirty_chunks[i] = std::set<uint32_t>(chunks_written[i].begin(), chunks_written[i].end());
   state.written_offsets.clear();

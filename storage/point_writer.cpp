@@ -10,6 +10,7 @@
 #include "storage/point_filter.hpp"
 #include "storage/point_layout.hpp"
 #include "storage/point_reader.hpp"
+#include "storage/sparse_vectors.hpp"
 #include "storage/vector_elements.hpp"
 
 namespace sextant::storage {
@@ -101,6 +102,9 @@ Status PointWriter::load(const lmdb::Txn& txn, const CollectionSchema& schema,
   state = WriterState{};
   state.dense_present.resize(schema.dense.size());
   state.sparse_present.resize(schema.sparse.size());
+  state.sparse_index.resize(schema.sparse.size());
+  state.sparse_pending.resize(schema.sparse.size());
+  state.sparse_idf_retained.resize(schema.sparse.size());
   state.dirty_chunks.resize(schema.dense.size());
   auto next = txn.get(dbs.meta, lmdb::as_bytes(kNextOffsetKey));
   if (!next.ok()) return next.error();
@@ -131,6 +135,7 @@ Status PointWriter::load(const lmdb::Txn& txn, const CollectionSchema& schema,
       uint32_t offset;
       std::memcpy(&offset, c->key().data(), 4);
       state.sparse_present[i].set(offset);
+      add_stored_sparse(state.sparse_pending[i], offset, c->value());
     }
     if (auto st = c->status(); !st.ok()) return st;
   }
@@ -228,7 +233,16 @@ ViewState PointWriter::current_view() const {
   for (size_t i = 0; i < schema_.sparse.size(); ++i)
     view.sparse_present.push_back(
         std::shared_ptr<const Bitset>(&state_.sparse_present[i], [](const Bitset*) {}));
+  for (size_t i = 0; i < schema_.sparse.size(); ++i)
+    view.sparse_idf_retained.push_back(
+        std::shared_ptr<const Bitset>(&state_.sparse_idf_retained[i], [](const Bitset*) {}));
   return view;
+}
+
+void PointWriter::retain_sparse_for_idf(uint32_t offset, int sparse_index) {
+  if (sparse_index < 0 || !state_.sparse_present[size_t(sparse_index)].test(offset)) return;
+  state_.sparse_idf_retained[size_t(sparse_index)].set(offset);
+  state_.changed = true;
 }
 
 Status PointWriter::remove_offset(lmdb::Txn& txn, uint32_t offset, bool remove_id_mapping) {
@@ -303,10 +317,13 @@ Status PointWriter::write_point(lmdb::Txn& txn, const PointId& id, const PointVe
   for (const auto& [name, sv] : vectors.sparse) {
     int i = schema_.sparse_index(name);
     if (i < 0) return Error::vector_name_not_found(name);
-    auto bytes = encode_sparse(sv);
+    const SparseVector sorted = sorted_by_index(sv);  // stored with indices ascending
+    auto bytes = encode_sparse(sorted);
     auto st = txn.put(dbs_.sparse[i], offset_key(offset), lmdb::Bytes(bytes.data(), bytes.size()));
     if (!st.ok()) return st;
     state_.sparse_present[i].set(offset);
+    state_.sparse_pending[i].add(offset, sorted.indices.data(), sorted.values.data(),
+                                 sorted.indices.size());
   }
   auto st = chunks.flush(txn, schema_, dbs_, state_);
   if (!st.ok()) return st;
@@ -383,6 +400,7 @@ Status PointWriter::delete_vectors(lmdb::Txn& txn, const DeleteVectors& op, uint
       kept.dense.erase(name);
       kept.multi.erase(name);
       kept.sparse.erase(name);
+      retain_sparse_for_idf(offset, schema_.sparse_index(name));
     }
     std::string payload(reader.payload_text(offset));
     auto st = write_point(txn, reader.id(offset), kept, payload, offset, operation_id);
@@ -395,6 +413,7 @@ Status PointWriter::delete_points(lmdb::Txn& txn, const PointSelector& selector)
   auto offsets = select(txn, selector);
   if (!offsets.ok()) return offsets.error();
   for (uint32_t offset : offsets.value()) {
+    for (size_t i = 0; i < schema_.sparse.size(); ++i) retain_sparse_for_idf(offset, int(i));
     auto st = remove_offset(txn, offset, true);
     if (!st.ok()) return st;
   }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/status.hpp"
+#include "index/sparse/inverted_index.hpp"
 #include "storage/collection_schema.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/point_types.hpp"
@@ -32,6 +33,14 @@ struct WriterState {
   uint64_t alive_count = 0;
   std::vector<Bitset> dense_present;
   std::vector<Bitset> sparse_present;
+  // Per sparse vector: the inverted index as last published, and the vectors written since
+  // (rebuilt from the stored vectors at open and after an offset compaction).
+  std::vector<std::shared_ptr<const index::sparse::InvertedIndex>> sparse_index;
+  std::vector<index::sparse::PendingVectors> sparse_pending;
+  // Per sparse vector: offsets whose vector was removed by a point or vector delete. They keep
+  // counting in the global IDF statistics, as Qdrant's index keeps a deleted vector's postings
+  // and count, until an offset compaction or a restart drops them (not persisted).
+  std::vector<Bitset> sparse_idf_retained;
   std::vector<std::set<uint32_t>> dirty_chunks;  // per dense vector, since the last publish
   // Dense vectors were written or removed since the last publish (alive/presence changed).
   bool changed = false;
@@ -60,6 +69,9 @@ class PointWriter {
  private:
   Status apply_one(lmdb::Txn& txn, const UpdateOperation& operation, uint64_t operation_id);
   Status upsert(lmdb::Txn& txn, const UpsertPoints& op, uint64_t operation_id);
+  // Marks the sparse vector `sparse_index` (-1: none) of `offset`, about to be deleted, as still
+  // counted by the IDF statistics (WriterState::sparse_idf_retained).
+  void retain_sparse_for_idf(uint32_t offset, int sparse_index);
   Status update_vectors(lmdb::Txn& txn, const UpdateVectors& op, uint64_t operation_id);
   Status delete_vectors(lmdb::Txn& txn, const DeleteVectors& op, uint64_t operation_id);
   Status delete_points(lmdb::Txn& txn, const PointSelector& selector);

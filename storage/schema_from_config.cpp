@@ -16,8 +16,12 @@ CollectionSchema schema_from_config(const CollectionConfig& config) {
     schema.dense.push_back(std::move(spec));
   }
   if (config.params.sparse_vectors)
-    for (const auto& sparse : *config.params.sparse_vectors)
-      schema.sparse.push_back({sparse.name, sparse.modifier == SparseModifier::kIdf});
+    for (const auto& sparse : *config.params.sparse_vectors) {
+      SparseVectorSpec spec{sparse.name, sparse.modifier == SparseModifier::kIdf};
+      if (sparse.index && sparse.index->full_scan_threshold)
+        spec.full_scan_threshold = *sparse.index->full_scan_threshold;
+      schema.sparse.push_back(std::move(spec));
+    }
   schema.on_disk_payload = config.params.on_disk_payload;
   const OptimizersConfig& optimizer = config.optimizer_config;
   const auto* indexing_threshold = std::get_if<uint64_t>(&optimizer.indexing_threshold);

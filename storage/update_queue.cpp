@@ -130,6 +130,18 @@ Result<std::shared_ptr<const ReadView>> UpdateQueue::build_view(ChangeSet* chang
     view->sparse_present.push_back(reuse
                                        ? published_->sparse_present[i]
                                        : std::make_shared<const Bitset>(state_.sparse_present[i]));
+  for (size_t i = 0; i < schema_->sparse.size(); ++i)
+    view->sparse_idf_retained.push_back(
+        reuse ? published_->sparse_idf_retained[i]
+              : std::make_shared<const Bitset>(state_.sparse_idf_retained[i]));
+  for (size_t i = 0; i < schema_->sparse.size(); ++i) {
+    if (!state_.sparse_pending[i].empty() || !state_.sparse_index[i]) {
+      state_.sparse_index[i] =
+          index::sparse::InvertedIndex::appended(state_.sparse_index[i], state_.sparse_pending[i]);
+      state_.sparse_pending[i].clear();
+    }
+    view->sparse_index.push_back(state_.sparse_index[i]);
+  }
   state_.changed = false;
   published_ = view;
   return std::make_shared<const ReadView>(std::move(txn.value()), view, schema_);

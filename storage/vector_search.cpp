@@ -8,6 +8,7 @@
 #include "index/distance/distance.hpp"
 #include "index/distance/metric_similarity.hpp"
 #include "storage/point_filter.hpp"
+#include "storage/sparse_search.hpp"
 #include "storage/vector_elements.hpp"
 
 namespace sextant::storage {
@@ -198,6 +199,19 @@ void scan_dense_part_any(const ReadView& view, size_t vector_index, const std::v
 
 }  // namespace
 
+// Qdrant's answer to a dense vector given for a sparse vector name, or the reverse.
+static Error sparse_dense_mismatch() {
+  return Error::bad_input("Conversion between sparse and regular vectors failed");
+}
+
+// Qdrant refuses `params.idf` for a vector it cannot apply to.
+static Error idf_param_refused(const std::string& vector_name) {
+  return Error::bad_input(
+      "Validation failed: search param `idf` requires a sparse vector with the `idf` modifier, "
+      "which vector \"" +
+      vector_name + "\" is not");
+}
+
 bool better_score(Distance distance, float a, float b) {
   return index::higher_is_better(distance) ? a > b : a < b;
 }
@@ -217,14 +231,19 @@ void prepare_query_rows(const DenseVectorSpec& spec, std::vector<float>& values)
 Status validate_search(const CollectionSchema& schema, const SearchRequest& request) {
   const std::string& name = request.vector_name;
   if (std::holds_alternative<SparseVector>(request.vector)) {
-    if (!schema.find_sparse(name)) return Error::vector_name_not_found(name);
+    const SparseVectorSpec* sparse = schema.find_sparse(name);
+    if (!sparse && schema.find_dense(name)) return sparse_dense_mismatch();
+    if (!sparse) return Error::vector_name_not_found(name);
+    if (request.params.idf && !sparse->idf_modifier) return idf_param_refused(name);
     return {};
   }
   const DenseVectorSpec* spec = schema.find_dense(name);
   if (!spec) {
+    if (schema.find_sparse(name)) return sparse_dense_mismatch();
     if (name.empty() && !schema.dense.empty()) return Error::vector_name_not_found("");
     return Error::vector_name_not_found(name);
   }
+  if (request.params.idf) return idf_param_refused(name);
   size_t got = 0;
   if (auto* dense = std::get_if<std::vector<float>>(&request.vector)) {
     if (spec->multivector) {
@@ -249,6 +268,7 @@ std::vector<ScoredOffset> exact_search(const ReadView& view, const SearchRequest
   if (keep == 0 || state.alive_count == 0) return {};
 
   const bool is_sparse = std::holds_alternative<SparseVector>(request.vector);
+  if (is_sparse) return sparse_scan_search(view, request);  // storage/sparse_search.cpp
   int vector_index = is_sparse ? schema.sparse_index(request.vector_name)
                                : schema.dense_index(request.vector_name);
   if (vector_index < 0) return {};

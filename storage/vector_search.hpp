@@ -29,11 +29,18 @@ struct QuantizationSearchParams {
   double oversampling = 1.0;
 };
 
+// Qdrant's `params.idf`: the population the IDF statistics of a sparse query are computed over
+// (the corpus filter's points; a null corpus is "global", the whole collection).
+struct IdfParams {
+  std::shared_ptr<const index::filter::Filter> corpus;
+};
+
 struct SearchParams {
   std::optional<uint32_t> hnsw_ef;
   bool exact = false;
   bool indexed_only = false;
   QuantizationSearchParams quantization;
+  std::optional<IdfParams> idf;  // only for sparse vectors with the `idf` modifier
 };
 
 struct SearchRequest {

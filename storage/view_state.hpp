@@ -17,6 +17,7 @@
 
 #include "index/distance/distance.hpp"
 #include "index/filter/evaluator.hpp"
+#include "index/sparse/inverted_index.hpp"
 #include "storage/bitset.hpp"
 
 namespace sextant::storage {
@@ -48,6 +49,12 @@ struct ViewState {
   uint64_t alive_count = 0;
   std::vector<DenseColumn> dense;  // parallel to schema.dense
   std::vector<std::shared_ptr<const Bitset>> sparse_present;
+  // Per sparse vector: the inverted index of every vector written up to this view (tombstones
+  // included; sparse_present and alive tell which postings are live).
+  std::vector<std::shared_ptr<const index::sparse::InvertedIndex>> sparse_index;
+  // Per sparse vector: removed offsets still counted by the global IDF statistics
+  // (WriterState::sparse_idf_retained).
+  std::vector<std::shared_ptr<const Bitset>> sparse_idf_retained;
   CollectionDbs dbs;
   // Payload-index checks (full-text matching) for filters; owned by the collection.
   const index::filter::IndexedFieldChecks* indexed_checks = nullptr;

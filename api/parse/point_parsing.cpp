@@ -61,11 +61,25 @@ Result<storage::SparseVector> parse_sparse(const json::object& object) {
   auto floats = parse_floats(*values);
   if (!floats.ok()) return floats.error();
   sparse.values = std::move(floats.value());
+  // Qdrant's texts, with the path from the point ("?" stands for the vector's name); a point
+  // list prefixes "points[i]." (with_point_path).
   if (sparse.indices.size() != sparse.values.size())
-    return Error::validation("[vector.values: must be the same length as indices]");
+    return Error::validation(
+        "[vector.?.values: Validation error: must be the same length as indices [{}]]");
   std::set<uint32_t> unique(sparse.indices.begin(), sparse.indices.end());
-  if (unique.size() != sparse.indices.size()) return Error::validation("[indices: must be unique]");
+  if (unique.size() != sparse.indices.size())
+    return Error::validation("[vector.?.indices: Validation error: must be unique [{}]]");
   return sparse;
+}
+
+// A validation error of the vector of the i-th point of a list, named from the body as Qdrant
+// names it: "points[i].vector...".
+Error with_point_path(Error error, size_t point_index) {
+  const std::string head = "Validation error in JSON body: [vector.";
+  if (error.kind == ErrorKind::kValidation && error.message.rfind(head, 0) == 0)
+    error.message.insert(head.size() - std::string("vector.").size(),
+                         "points[" + std::to_string(point_index) + "].");
+  return error;
 }
 
 bool is_document(const json::object& object) {
@@ -258,7 +272,7 @@ Result<std::vector<storage::PointWrite>> parse_points_to_upsert(
       point.id = id.value();
       if (auto v = object.if_contains("vector")) {
         auto vectors = parse_point_vectors(*v, schema, inference);
-        if (!vectors.ok()) return vectors.error();
+        if (!vectors.ok()) return with_point_path(vectors.error(), points.size());
         point.vectors = std::move(vectors.value());
       } else {
         return Error::format("missing field `vector`");

@@ -1,5 +1,6 @@
 #include "api/parse/query_request.hpp"
 
+#include "api/parse/filter_parser.hpp"
 #include "api/parse/formula_query.hpp"
 #include "api/parse/json_numbers.hpp"
 #include "api/parse/unused_fields.hpp"
@@ -46,6 +47,14 @@ Result<storage::SearchParams> parse_params(const json::object& body) {
     return Error::format("invalid type for `params`: expected struct SearchParams");
   const auto& p = v->get_object();
   if (auto st = check_unused_search_params(p); !st.ok()) return st.error();
+  if (auto idf = p.if_contains("idf"); idf && !idf->is_null()) {
+    params.idf.emplace();  // "global", or {"corpus": filter} (checked above)
+    if (idf->is_object()) {
+      auto corpus = parse_filter_json(idf->get_object().at("corpus"));
+      if (!corpus.ok()) return corpus.error();
+      params.idf->corpus = std::move(corpus.value());
+    }
+  }
   if (auto ef = p.if_contains("hnsw_ef"); ef && !ef->is_null()) {
     if (!json_uint(*ef) || *json_uint(*ef) > UINT32_MAX)
       return Error::format("invalid type for `hnsw_ef`");
@@ -130,6 +139,8 @@ Result<Example> parse_example(const json::value& value, Inference* inference) {
     return Example(std::move(vectors->dense.begin()->second));
   if (vectors->multi.size() == 1 && vectors->dense.empty() && vectors->sparse.empty())
     return Example(std::move(vectors->multi.begin()->second));
+  if (vectors->sparse.size() == 1 && vectors->dense.empty() && vectors->multi.empty())
+    return Example(std::move(vectors->sparse.begin()->second));
   return Error::bad_request("only dense vectors and point ids are supported as examples");
 }
 
