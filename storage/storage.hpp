@@ -102,6 +102,10 @@ class Storage {
   Result<std::shared_ptr<Collection>> open_catalog_entry(const std::string& name,
                                                          std::string_view entry_text,
                                                          std::string& dir) const;
+  // A write transaction on the catalog. The catalog is repaired first when the last write found
+  // its map full (the map grows) or LMDB refuses it after a failed write (it is reopened).
+  // mutex_ held exclusively, so no other catalog transaction is open.
+  Result<lmdb::Txn> begin_catalog_write();
   // The error requests to unopenable collection `name` get. mutex_ held.
   Error unopenable_error(const std::string& name) const;
 
