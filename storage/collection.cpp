@@ -251,14 +251,15 @@ void Collection::run_indexing() {
       current = view();
       if (!current) continue;
     }
-    compact_if_needed(current, threads);
+    compact_if_needed(std::move(current), threads);
   }
   if (auto last = view())
     for (auto& index : indexes_) (void)index->persist(*env_, graph_db_, last->state().generation);
 }
 
-void Collection::compact_if_needed(const std::shared_ptr<const ReadView>& view, unsigned threads) {
+void Collection::compact_if_needed(std::shared_ptr<const ReadView> view, unsigned threads) {
   const ViewState& state = view->state();
+  const uint32_t offset_limit = state.offset_limit;
   const uint64_t dead = state.offset_limit - state.alive_count;
   if (dead < std::max<uint64_t>(schema_->vacuum_min_vector_number, state.alive_count)) return;
   if (state.offset_limit < compaction_retry_limit_) return;
@@ -276,7 +277,10 @@ void Collection::compact_if_needed(const std::shared_ptr<const ReadView>& view, 
   const auto began = std::chrono::steady_clock::now();
   for (auto& index : indexes_) index->prepare_renumbering(view, *new_to_old, generation, threads);
   const auto prepared = std::chrono::steady_clock::now();
-  CompactionPlan plan{new_to_old, state.offset_limit, generation, graph_db_};
+  CompactionPlan plan{new_to_old, offset_limit, generation, graph_db_};
+  // The view is let go before waiting for the writer: a repair of the environment on the writer
+  // waits for every view to end.
+  view.reset();
   Status status = queue_->compact(std::move(plan)).get();
   const auto rewritten = std::chrono::steady_clock::now();
   indexing_ = false;
@@ -285,7 +289,7 @@ void Collection::compact_if_needed(const std::shared_ptr<const ReadView>& view, 
   last_compaction_rewrite_ms_ = Ms(rewritten - prepared).count();
   if (!status.ok()) {
     for (auto& index : indexes_) index->drop_renumbering();
-    compaction_retry_limit_ = state.offset_limit * 2;
+    compaction_retry_limit_ = offset_limit * 2;
     return;
   }
   ++compactions_;

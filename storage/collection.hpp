@@ -100,7 +100,8 @@ class Collection {
   bool should_index(const VectorIndex& index, const ViewState& state) const;
   // Renumbers the live points densely (offset_compaction.hpp) once dead offsets make up half of
   // the offset range: prepares the renumbered graphs from `view`, then has the writer rewrite.
-  void compact_if_needed(const std::shared_ptr<const ReadView>& view, unsigned threads);
+  // Lets go of `view` before it waits for the writer.
+  void compact_if_needed(std::shared_ptr<const ReadView> view, unsigned threads);
 
   std::string directory_;
   std::unique_ptr<lmdb::Env> env_;
