@@ -8,14 +8,17 @@ mixed load for a few seconds on ids of their own: upserts of batches with wait=t
 payload and vector new every time), deletes with wait=true, and searches. Every reply is
 recorded: an acknowledged write ("status": "completed") fixes the state of its ids; a failed one
 (any error status, a dropped connection) leaves them in the state before it or after it.
-Then failures are switched off, the server must still answer (no crash, no hang), it is stopped
-and started again without the library, and every point is read back:
+Then failures are switched off, the server must still answer (no crash, no hang) and take a write
+with wait=true again with no restart (an environment LMDB gave up on after a failed meta-page
+write, MDB_PANIC, is reopened by the server: telemetry's storage.environment_reopens counts it),
+it is stopped and started again without the library, and every point is read back:
 - every id is in one of the states its history allows: the payload and vector of its last
   acknowledged write (absent after an acknowledged delete), or those of a later write that
   failed; an id with an acknowledged write found in any other state is a lost point;
 - a sample of the present points each find themselves as their own nearest neighbour.
 Figures: injected failures (counted by the library, one log line each), writes acknowledged and
-failed, acknowledged points verified, points lost (must be 0), crashes and hangs (must be 0).
+failed, acknowledged points verified, points lost (must be 0), crashes and hangs (must be 0),
+trials whose write after the faults was taken (must be all) and environment reopens.
 
   .venv/bin/python bench/crash/fault_injection.py --trials 20
   .venv/bin/python bench/crash/fault_injection.py --trials 3 --seconds 2   # quick
