@@ -112,14 +112,16 @@ std::string Api::telemetry_collections_json() const {
       auto collection = impl_->storage->collection(name);
       if (!collection.ok()) continue;
       auto s = collection.value()->stats();
-      collections.push_back(
-          boost::json::object{{"id", name},
-                              {"init_time_ms", 0},
-                              {"config", collection_config_json(collection.value()->config())},
-                              {"shards", boost::json::array{}},
-                              {"points_count", s.points_count},
-                              {"storage", boost::json::object{{"map_size_bytes", s.map_size_bytes},
-                                                              {"data_bytes", s.data_bytes}}}});
+      collections.push_back(boost::json::object{
+          {"id", name},
+          {"init_time_ms", 0},
+          {"config", collection_config_json(collection.value()->config())},
+          {"shards", boost::json::array{}},
+          {"points_count", s.points_count},
+          {"storage", boost::json::object{{"map_size_bytes", s.map_size_bytes},
+                                          {"data_bytes", s.data_bytes},
+                                          {"map_growths", s.map_growths},
+                                          {"environment_reopens", s.environment_reopens}}}});
     }
   }
   return boost::json::serialize(collections);

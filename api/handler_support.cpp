@@ -110,7 +110,13 @@ Result<boost::json::value> parse_body(const Request& request, bool allow_empty) 
 Result<boost::json::object> parse_object_body(const Request& request, bool allow_empty) {
   auto value = parse_body(request, allow_empty);
   if (!value.ok()) return value.error();
-  if (value->is_null() && allow_empty) return boost::json::object{};
+  const std::string_view body = request.body;
+  const size_t first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return boost::json::object{};  // allow_empty
+  // A literal `null` is not an empty body: Qdrant's request structs do not take it.
+  if (value->is_null())
+    return Error::format("invalid type: null, expected a JSON object at line 1 column " +
+                         std::to_string(first + 4));
   if (!value->is_object())
     return Error::format("invalid type: expected a JSON object at line 1 column 1");
   return std::move(value->get_object());

@@ -89,7 +89,15 @@ def _check_reads(api: ApiClient, acknowledged: int) -> None:
     assert point["payload"]["n"] == acknowledged - 1
 
 
-def test_full_disk_refuses_writes_keeps_reads_and_recovers(small_disk):
+def _storage_telemetry(api: ApiClient) -> dict:
+    result = api.get("/telemetry", params={"details_level": 1}, validate=False).result
+    for entry in result["collections"].get("collections", []):
+        if entry.get("id") == "full":
+            return entry.get("storage", {})
+    return {}
+
+
+def test_full_disk_refuses_writes_keeps_reads_and_recovers(small_disk, request):
     ballast = small_disk / "ballast"
     ballast.write_bytes(b"\1" * (BALLAST_MB << 20))
     server = ServerProcess(
@@ -116,6 +124,9 @@ def test_full_disk_refuses_writes_keeps_reads_and_recovers(small_disk):
                 break
             acknowledged += BATCH
         assert failure is not None, f"{FILESYSTEM_MB} MB never filled"
+        figures = {"filesystem": f"{request.node.callspec.params['small_disk']} {FILESYSTEM_MB} MB",
+                   "acknowledged before full": acknowledged,
+                   "first failing write": f"{failure.status} {failure.error}"}
         assert failure.status == 500, failure.text
         assert failure.error.startswith(NO_SPACE), failure.error
         assert acknowledged > 0
@@ -138,15 +149,21 @@ def test_full_disk_refuses_writes_keeps_reads_and_recovers(small_disk):
 
         # Reads go on.
         _check_reads(api, acknowledged)
+        figures["reads while full"] = "info, query, scroll, retrieve: 200"
 
         # Space freed: writes succeed again, with no restart.
         ballast.unlink()
-        api.put(
+        after = api.put(
             "/collections/full/points", json={"points": _points(acknowledged, rng)},
             params={"wait": "true"},
         ).expect(200)
         acknowledged += BATCH
         _check_reads(api, acknowledged)
+        storage = _storage_telemetry(api)
+        figures["write after freeing space (no restart)"] = (
+            f"{after.status} {after.result['status']}")
+        figures["environment reopens / map growths"] = (
+            f"{storage.get('environment_reopens')} / {storage.get('map_growths')}")
 
         # Every acknowledged point survives a restart.
         server.restart()
@@ -158,5 +175,7 @@ def test_full_disk_refuses_writes_keeps_reads_and_recovers(small_disk):
         assert all(p["payload"]["n"] == p["id"] for p in got)
         count = api.post("/collections/full/points/count", json={"exact": True}).expect(200)
         assert count.result["count"] == acknowledged
+        figures["after restart"] = f"{count.result['count']} of {acknowledged} acknowledged points"
+        print("\ndisk full: " + "; ".join(f"{k}: {v}" for k, v in figures.items()))
     finally:
         server.cleanup()

@@ -1,6 +1,7 @@
 """The short run of the fault-injection trials (bench/crash/fault_injection.py): 3 trials of
 mixed load while 1% of the file I/O calls LMDB makes fail; the server neither crashes nor hangs,
-and after a clean restart every acknowledged point holds its payload and vector."""
+takes writes again once the failures stop (no restart), and after a clean restart every
+acknowledged point holds its payload and vector."""
 
 import sys
 from pathlib import Path
@@ -27,5 +28,6 @@ def test_injected_io_failures_lose_no_acknowledged_point():
         assert not result["hung"], result
         assert result["lost"] == 0 and result["mismatched"] == 0, result
         assert result["self_found"] == result["self_sampled"], result
+        assert result["write_after_faults"], result
         verified += result["verified"]
     assert verified > 0, "no write was acknowledged: the load did not run"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <chrono>
 
 #include "storage/disk_space.hpp"
 #include "storage/format_upgrade.hpp"
@@ -14,6 +15,8 @@ namespace sextant::storage {
 namespace {
 
 const char kFormatKey[] = "format";
+// How long a repair of the environment waits for the views requests hold to end.
+constexpr std::chrono::milliseconds kRepairDrainTimeout{10000};
 
 Result<CollectionDbs> open_dbs(lmdb::Txn& txn, const CollectionSchema& schema) {
   CollectionDbs dbs;
@@ -49,14 +52,16 @@ Result<CollectionDbs> open_dbs(lmdb::Txn& txn, const CollectionSchema& schema) {
 
 Result<std::shared_ptr<Collection>> Collection::open(const std::string& directory,
                                                      const CollectionSchema& schema,
-                                                     CollectionConfig config, LogSink log) {
+                                                     CollectionConfig config, LogSink log,
+                                                     lmdb::Env::Options env_options) {
   if (schema.dense.size() > layout::kMaxDenseVectors)
     return Error::bad_input("a collection holds at most 64 named dense vectors");
   std::shared_ptr<Collection> collection(new Collection());
   collection->directory_ = directory;
   collection->schema_ = std::make_shared<const CollectionSchema>(schema);
   collection->config_ = std::move(config);
-  auto env = lmdb::Env::open(directory, lmdb::Env::Options{});
+  collection->log_ = log;
+  auto env = lmdb::Env::open(directory, env_options);
   if (!env.ok()) return env.error();
   collection->env_ = std::move(env.value());
 
@@ -119,7 +124,8 @@ Result<std::shared_ptr<Collection>> Collection::open(const std::string& director
         raw->publish(std::move(view), changes);
       },
       [raw](const std::vector<UpdateOperation>& applied) { raw->on_commit(applied); },
-      &collection->payload_indexes_);
+      &collection->payload_indexes_,
+      [raw](UpdateQueue::Repair what) { return raw->repair_environment(what); });
   auto view = collection->queue_->initial_view();
   if (!view.ok()) return view.error();
   for (const auto& [field, schema] : collection->payload_index_schemas_)
@@ -136,9 +142,62 @@ void Collection::publish(std::shared_ptr<const ReadView> view, const ChangeSet& 
   last_commit_ = std::chrono::steady_clock::now().time_since_epoch().count();
   payload_indexes_.apply(changes, *view);
   std::atomic_store(&view_, std::move(view));
+  {
+    std::lock_guard lock(repair_mutex_);
+    repairing_ = false;
+    repaired_.notify_all();
+  }
   std::lock_guard lock(indexing_mutex_);
   indexing_requested_ = true;
   indexing_wake_.notify_one();
+}
+
+std::shared_ptr<const ReadView> Collection::view() const {
+  if (auto current = std::atomic_load(&view_)) return current;
+  std::unique_lock lock(repair_mutex_);
+  repaired_.wait(lock, [&] { return !repairing_; });
+  return std::atomic_load(&view_);
+}
+
+Status Collection::repair_environment(UpdateQueue::Repair what) {
+  {
+    std::lock_guard lock(repair_mutex_);
+    repairing_ = true;
+  }
+  lmdb::TransactionGate& gate = env_->gate();
+  gate.hold();
+  std::atomic_store(&view_, std::shared_ptr<const ReadView>());
+  // The indexing thread may set an index's view again from a view it took before; it ends that
+  // work and then waits in view(), so the indexes are let go of their views until none is left.
+  const auto deadline = std::chrono::steady_clock::now() + kRepairDrainTimeout;
+  bool drained = false;
+  while (!drained && std::chrono::steady_clock::now() < deadline) {
+    for (auto& index : indexes_) index->release_views();
+    drained = gate.wait_until_empty(std::chrono::milliseconds(20));
+  }
+  Status status;
+  if (!drained) {
+    status = Error::internal("the LMDB environment at " + directory_ + " could not be " +
+                             (what == UpdateQueue::Repair::kGrowMap ? "grown" : "reopened") +
+                             ": views of it were still open after 10 s");
+  } else if (what == UpdateQueue::Repair::kGrowMap) {
+    status = env_->grow_map();
+    if (status.ok()) ++map_growths_;
+  } else {
+    status = env_->reopen();
+    if (status.ok()) ++environment_reopens_;
+  }
+  gate.release();
+  if (log_) {
+    const std::string event = what == UpdateQueue::Repair::kGrowMap
+                                  ? "the LMDB map was full; growing it to " +
+                                        std::to_string(env_->usage().map_size_bytes) + " bytes"
+                                  : "LMDB refused further writes after a failed write; reopening "
+                                    "the environment";
+    log_(event +
+         (status.ok() ? std::string(": done") : ": failed (" + status.error().message + ")"));
+  }
+  return status;
 }
 
 bool Collection::should_index(const VectorIndex& index, const ViewState& state) const {
@@ -188,19 +247,25 @@ void Collection::run_indexing() {
     const bool changed = std::any_of(indexes_.begin(), indexes_.end(),
                                      [](const auto& index) { return index->needs_persist(); });
     if (changed && now - last_persist >= interval) {
-      for (auto& index : indexes_)
-        (void)index->persist(*env_, graph_db_, current->state().generation);
+      // No view is held across the write transaction: a repair of the environment waits for
+      // every view to end while new transactions wait for the repair.
+      const uint64_t generation = current->state().generation;
+      current.reset();
+      for (auto& index : indexes_) (void)index->persist(*env_, graph_db_, generation);
       last_persist = std::chrono::steady_clock::now();
       last_persist_cost = last_persist - now;
+      current = view();
+      if (!current) continue;
     }
-    compact_if_needed(current, threads);
+    compact_if_needed(std::move(current), threads);
   }
   if (auto last = view())
     for (auto& index : indexes_) (void)index->persist(*env_, graph_db_, last->state().generation);
 }
 
-void Collection::compact_if_needed(const std::shared_ptr<const ReadView>& view, unsigned threads) {
+void Collection::compact_if_needed(std::shared_ptr<const ReadView> view, unsigned threads) {
   const ViewState& state = view->state();
+  const uint32_t offset_limit = state.offset_limit;
   const uint64_t dead = state.offset_limit - state.alive_count;
   if (dead < std::max<uint64_t>(schema_->vacuum_min_vector_number, state.alive_count)) return;
   if (state.offset_limit < compaction_retry_limit_) return;
@@ -218,7 +283,10 @@ void Collection::compact_if_needed(const std::shared_ptr<const ReadView>& view, 
   const auto began = std::chrono::steady_clock::now();
   for (auto& index : indexes_) index->prepare_renumbering(view, *new_to_old, generation, threads);
   const auto prepared = std::chrono::steady_clock::now();
-  CompactionPlan plan{new_to_old, state.offset_limit, generation, graph_db_};
+  CompactionPlan plan{new_to_old, offset_limit, generation, graph_db_};
+  // The view is let go before waiting for the writer: a repair of the environment on the writer
+  // waits for every view to end.
+  view.reset();
   Status status = queue_->compact(std::move(plan)).get();
   const auto rewritten = std::chrono::steady_clock::now();
   indexing_ = false;
@@ -227,7 +295,7 @@ void Collection::compact_if_needed(const std::shared_ptr<const ReadView>& view, 
   last_compaction_rewrite_ms_ = Ms(rewritten - prepared).count();
   if (!status.ok()) {
     for (auto& index : indexes_) index->drop_renumbering();
-    compaction_retry_limit_ = state.offset_limit * 2;
+    compaction_retry_limit_ = offset_limit * 2;
     return;
   }
   ++compactions_;
@@ -237,6 +305,12 @@ Collection::~Collection() { close(); }
 
 void Collection::close() {
   if (queue_) queue_->stop();
+  {
+    // A repair the stop cut short publishes no view: view() returns none from now on.
+    std::lock_guard lock(repair_mutex_);
+    repairing_ = false;
+    repaired_.notify_all();
+  }
   {
     std::lock_guard lock(indexing_mutex_);
     stopping_ = true;
@@ -361,6 +435,8 @@ CollectionStats Collection::stats() const {
   const lmdb::Env::Usage usage = env_->usage();
   stats.map_size_bytes = usage.map_size_bytes;
   stats.data_bytes = usage.used_bytes;
+  stats.map_growths = map_growths_.load();
+  stats.environment_reopens = environment_reopens_.load();
   return stats;
 }
 

@@ -4,6 +4,12 @@
 // Ownership: the Storage engine owns Collections through shared_ptr; a request holds its own
 // shared_ptr for its duration, so a collection deleted meanwhile stays usable until the
 // request ends. Thread-safety: every public method may be called from any thread.
+//
+// A full LMDB map, or an environment LMDB refuses after a failed write, is repaired while the
+// collection serves (repair_environment): the current view and the indexes' views are let go,
+// new transactions wait at the environment's gate until the views requests still hold end, the
+// map grows (or the environment is reopened), and a view of the new map is published. view()
+// waits for that view meanwhile; the indexes search exactly until they catch up with it.
 #pragma once
 
 #include <atomic>
@@ -37,6 +43,8 @@ struct CollectionStats {
   double last_compaction_rewrite_ms = 0;  // the writer's rewrite (writes wait)
   uint64_t map_size_bytes = 0;            // the LMDB map (address space reserved, not disk)
   uint64_t data_bytes = 0;                // committed pages of data.mdb
+  uint64_t map_growths = 0;               // times the map grew since open
+  uint64_t environment_reopens = 0;       // times the environment was reopened since open
 };
 
 class Collection {
@@ -46,15 +54,18 @@ class Collection {
   // engine-level users such as tests that open a bare schema). `log` receives a line for each
   // stored state found damaged and repaired (storage_log.hpp); the caller's sink names the
   // collection.
+  // `env_options` sizes the LMDB environment (its map grows when full).
   static Result<std::shared_ptr<Collection>> open(const std::string& directory,
                                                   const CollectionSchema& schema,
-                                                  CollectionConfig config = {}, LogSink log = {});
+                                                  CollectionConfig config = {}, LogSink log = {},
+                                                  lmdb::Env::Options env_options = {});
   ~Collection();
 
   // Queues the operations; with wait=true returns once they are durable.
   Result<UpdateResult> update(std::vector<UpdateOperation> operations, bool wait);
 
-  std::shared_ptr<const ReadView> view() const { return std::atomic_load(&view_); }
+  // The current view; during an environment repair, the first view of the repaired map.
+  std::shared_ptr<const ReadView> view() const;
   // Nearest-neighbour search on `view` (validated request): the HNSW index when the collection
   // is indexed and the query allows it, otherwise an exact scan.
   std::vector<ScoredOffset> search(const ReadView& view, const SearchRequest& request,
@@ -79,13 +90,18 @@ class Collection {
   Collection() = default;
   void on_commit(const std::vector<UpdateOperation>& applied);
   void publish(std::shared_ptr<const ReadView> view, const ChangeSet& changes);
+  // On the writer thread, no transaction open: lets go of every view of the map, waits (at
+  // most kRepairDrainTimeout) for the views requests hold to end, and grows the map or reopens
+  // the environment. The writer publishes the next view.
+  Status repair_environment(UpdateQueue::Repair what);
   // The indexing thread: brings every vector index up to date with the newest view, persisting
   // the graphs once they settle.
   void run_indexing();
   bool should_index(const VectorIndex& index, const ViewState& state) const;
   // Renumbers the live points densely (offset_compaction.hpp) once dead offsets make up half of
   // the offset range: prepares the renumbered graphs from `view`, then has the writer rewrite.
-  void compact_if_needed(const std::shared_ptr<const ReadView>& view, unsigned threads);
+  // Lets go of `view` before it waits for the writer.
+  void compact_if_needed(std::shared_ptr<const ReadView> view, unsigned threads);
 
   std::string directory_;
   std::unique_ptr<lmdb::Env> env_;
@@ -93,6 +109,12 @@ class Collection {
   CollectionDbs dbs_;
   std::unique_ptr<UpdateQueue> queue_;
   std::shared_ptr<const ReadView> view_;
+  mutable std::mutex repair_mutex_;
+  mutable std::condition_variable repaired_;
+  bool repairing_ = false;  // view_ is let go until the writer publishes the repaired map's view
+  std::atomic<uint64_t> map_growths_{0};
+  std::atomic<uint64_t> environment_reopens_{0};
+  LogSink log_;
 
   PayloadIndexes payload_indexes_;
   std::vector<std::unique_ptr<VectorIndex>> indexes_;  // one per indexable dense vector

@@ -12,18 +12,29 @@
 //   fault on a sparse mapped page), and ENOSPC, a short write on a full filesystem (which LMDB
 //   reports as EIO) and MDB_MAP_FULL become Error::no_space. A failed commit leaves the
 //   environment as the last committed transaction left it.
+// - Every top-level transaction passes the environment's TransactionGate, so the map can be
+//   grown (MDB_MAP_FULL) or the environment reopened (MDB_PANIC after a failed meta-page write)
+//   at a moment when none is open; the caller of grow_map()/reopen() holds the gate emptied.
+// - A reopened environment keeps every database handle (MDB_dbi) it gave out: the named
+//   databases are opened again in the order they were first opened, which gives the same
+//   handles.
 #pragma once
 
 #include <lmdb.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.hpp"
+#include "storage/transaction_gate.hpp"
 
 namespace sextant::storage::lmdb {
 
@@ -53,15 +64,30 @@ class Env {
   Env& operator=(const Env&) = delete;
 
   MDB_env* handle() const { return env_; }
+  const std::string& directory() const { return directory_; }
   // The map's size and how much of it the committed pages use (reported by telemetry).
   struct Usage {
     uint64_t map_size_bytes = 0;
     uint64_t used_bytes = 0;
   };
   Usage usage() const;
-  // Doubles the map after MDB_MAP_FULL. Only between transactions, with no read transaction
-  // open and no span into the map kept anywhere in the process: LMDB maps the file anew.
+
+  // What transactions pass; hold it emptied around grow_map() and reopen().
+  TransactionGate& gate() const { return gate_; }
+  // Doubles the map (after MDB_MAP_FULL). The map grows in address space only: data.mdb grows
+  // page by page as pages are written, so the free-space checks still decide what fits. LMDB
+  // maps the file anew, so every pointer into the old map is invalid afterwards.
   Status grow_map();
+  // Closes and opens the environment again, which clears MDB_PANIC (LMDB's state after a failed
+  // meta-page write: every later transaction fails until then). The last committed transaction
+  // is what the reopened environment holds. Pointers into the old map are invalid afterwards.
+  Status reopen();
+  // An operation since the last call found the map full (MDB_MAP_FULL); clears the mark.
+  bool take_map_full() { return map_full_.exchange(false); }
+  // LMDB refuses every transaction (MDB_PANIC) or the environment is closed after a failed
+  // reopen: only reopen() makes it usable again.
+  bool unusable() const;
+
   // Flushes the OS buffers to disk (used on clean shutdown; commits are already durable).
   void sync();
   // Consistent copy of the environment into `directory` (used by snapshots); runs inside its
@@ -69,15 +95,37 @@ class Env {
   Status copy_to(const std::string& directory) const;
 
  private:
-  explicit Env(MDB_env* env) : env_(env) {}
+  friend class Txn;
+  Env(MDB_env* env, std::string directory, Options options)
+      : env_(env), directory_(std::move(directory)), options_(options) {}
+  void note_map_full() const { map_full_ = true; }
+  void note_database(const char* name, unsigned flags, MDB_dbi dbi) const;
+  // Opens the named databases again after reopen(); checks each keeps its handle.
+  Status reopen_databases();
+
   MDB_env* env_;
+  std::string directory_;
+  Options options_;
+  mutable TransactionGate gate_;
+  mutable std::atomic<bool> map_full_{false};
+  mutable std::shared_mutex handle_mutex_;  // reopen() swaps env_ under it exclusively
+  struct NamedDatabase {
+    std::string name;
+    unsigned flags;
+    MDB_dbi dbi;
+  };
+  mutable std::mutex databases_mutex_;
+  mutable std::vector<NamedDatabase> databases_;  // in the order first opened
 };
 
 class Txn {
  public:
   enum class Mode { kRead, kWrite };
   static Result<Txn> begin(const Env& env, Mode mode, Txn* parent = nullptr);
-  Txn(Txn&& other) noexcept : txn_(other.txn_) { other.txn_ = nullptr; }
+  Txn(Txn&& other) noexcept : txn_(other.txn_), env_(other.env_), counted_(other.counted_) {
+    other.txn_ = nullptr;
+    other.counted_ = false;
+  }
   Txn& operator=(Txn&& other) noexcept;
   ~Txn() { abort(); }
 
@@ -98,8 +146,12 @@ class Txn {
   Result<uint64_t> entries(MDB_dbi dbi) const;
 
  private:
-  explicit Txn(MDB_txn* txn) : txn_(txn) {}
+  Txn(MDB_txn* txn, const Env* env, bool counted) : txn_(txn), env_(env), counted_(counted) {}
+  // Notes MDB_MAP_FULL on the environment; returns `rc`.
+  int noted(int rc) const;
   MDB_txn* txn_ = nullptr;
+  const Env* env_ = nullptr;
+  bool counted_ = false;  // a top-level transaction: it passed the environment's gate
 };
 
 // Forward iteration over a database in key order.

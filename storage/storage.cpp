@@ -6,6 +6,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <chrono>
 #include <filesystem>
 
 #include "storage/schema_from_config.hpp"
@@ -173,6 +174,24 @@ Result<std::shared_ptr<Collection>> Storage::open_catalog_entry(const std::strin
   return opened.value();
 }
 
+Result<lmdb::Txn> Storage::begin_catalog_write() {
+  const bool grow = catalog_->take_map_full();
+  if (grow || catalog_->unusable()) {
+    lmdb::TransactionGate& gate = catalog_->gate();
+    gate.hold();
+    Status repaired = gate.wait_until_empty(std::chrono::seconds(10))
+                          ? (grow ? catalog_->grow_map() : catalog_->reopen())
+                          : Status(Error::internal("catalog transactions still open"));
+    gate.release();
+    if (log_)
+      log_(std::string(grow ? "The catalog's LMDB map was full; growing it"
+                            : "LMDB refused catalog writes after a failed write; reopening it") +
+           (repaired.ok() ? ": done" : ": failed (" + repaired.error().message + ")"));
+    if (!repaired.ok()) return repaired.error();
+  }
+  return lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
+}
+
 Error Storage::unopenable_error(const std::string& name) const {
   return Error::internal("Collection `" + name + "` could not be opened: " + unopenable_.at(name));
 }
@@ -231,7 +250,7 @@ Status Storage::create_collection(const std::string& name, const CollectionConfi
   }
 
   std::string text = catalog_entry(dir, config);
-  auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
+  auto txn = begin_catalog_write();
   if (!txn.ok()) return txn.error();
   auto st = txn->put(collections_db_, lmdb::as_bytes(name), lmdb::as_bytes(text));
   if (st.ok())
@@ -257,7 +276,7 @@ Result<bool> Storage::delete_collection(const std::string& name) {
     auto it = collections_.find(name);
     const bool unopenable = unopenable_.count(name) > 0;
     if (it == collections_.end() && !unopenable) return false;
-    auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
+    auto txn = begin_catalog_write();
     if (!txn.ok()) return txn.error();
     auto del = txn->del(collections_db_, lmdb::as_bytes(name));
     if (!del.ok()) return del.error();
@@ -295,7 +314,7 @@ Status Storage::update_collection_config(const std::string& name, const Collecti
   auto it = collections_.find(name);
   if (it == collections_.end()) return Error::collection_not_found(name);
   std::string text = catalog_entry(collection_dirs_[name], config);
-  auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
+  auto txn = begin_catalog_write();
   if (!txn.ok()) return txn.error();
   auto st = txn->put(collections_db_, lmdb::as_bytes(name), lmdb::as_bytes(text));
   if (st.ok()) st = txn->commit();
@@ -399,7 +418,7 @@ Status Storage::update_aliases(const std::vector<AliasAction>& actions) {
       }
     }
   }
-  auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
+  auto txn = begin_catalog_write();
   if (!txn.ok()) return txn.error();
   if (auto st = txn->drop(aliases_db_, false); !st.ok()) return st;
   for (const auto& [alias, target] : next)
@@ -450,7 +469,7 @@ Status Storage::import_collection(const std::string& name, const std::string& di
       return Error::bad_request("snapshot data cannot be opened: " + opened.error().message);
     }
     std::string text = catalog_entry(new_dir, config);
-    auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
+    auto txn = begin_catalog_write();
     Status st = txn.ok() ? Status() : Status(txn.error());
     if (st.ok()) st = txn->put(collections_db_, lmdb::as_bytes(name), lmdb::as_bytes(text));
     if (st.ok())

@@ -115,6 +115,10 @@ class Storage {
   // stored data goes. mutex_ held.
   Status reopen_with_config(const std::string& name, const CollectionConfig& config,
                             const std::optional<RemovedVector>& removed);
+  // A write transaction on the catalog. The catalog is repaired first when the last write found
+  // its map full (the map grows) or LMDB refuses it after a failed write (it is reopened).
+  // mutex_ held exclusively, so no other catalog transaction is open.
+  Result<lmdb::Txn> begin_catalog_write();
   // The error requests to unopenable collection `name` get. mutex_ held.
   Error unopenable_error(const std::string& name) const;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <chrono>
 
 #include "storage/point_layout.hpp"
 
@@ -10,14 +11,15 @@ namespace sextant::storage {
 UpdateQueue::UpdateQueue(lmdb::Env& env, std::shared_ptr<const CollectionSchema> schema,
                          CollectionDbs dbs, WriterState state, PublishFn publish,
                          AfterCommitFn after_commit,
-                         const index::filter::IndexedFieldChecks* indexed_checks)
+                         const index::filter::IndexedFieldChecks* indexed_checks, RepairFn repair)
     : env_(env),
       schema_(std::move(schema)),
       dbs_(std::move(dbs)),
       state_(std::move(state)),
       publish_(std::move(publish)),
       after_commit_(std::move(after_commit)),
-      indexed_checks_(indexed_checks) {
+      indexed_checks_(indexed_checks),
+      repair_(std::move(repair)) {
   next_operation_id_ = state_.last_operation_id + 1;
   writer_ = std::thread([this] { run(); });
 }
@@ -167,19 +169,15 @@ void UpdateQueue::run() {
       run_compaction(*compaction);
       continue;
     }
-    WriterState saved = state_;
     std::vector<Status> results(batch.size());
-    auto txn = lmdb::Txn::begin(env_, lmdb::Txn::Mode::kWrite);
-    Status commit_status;
-    if (!txn.ok()) {
-      commit_status = txn.error();
-    } else {
-      for (size_t i = 0; i < batch.size(); ++i)
-        results[i] = writer.apply(txn.value(), batch[i].operations, batch[i].operation_id);
-      commit_status = txn->commit();
+    Status commit_status = commit_batch(writer, batch, results, /*all_or_nothing=*/true);
+    if (!commit_status.ok()) {
+      // A full map or an environment LMDB refuses is repaired, and the batch tried once more.
+      if (const Repair needed = repair_needed(commit_status); needed != Repair::kNone)
+        if (repair(needed).ok())
+          commit_status = commit_batch(writer, batch, results, /*all_or_nothing=*/false);
     }
     if (!commit_status.ok()) {
-      state_ = std::move(saved);
       for (auto& pending : batch) pending.done.set_value(commit_status);
       continue;
     }
@@ -193,6 +191,61 @@ void UpdateQueue::run() {
     }
     if (after_commit_ && !applied.empty()) after_commit_(applied);
     for (size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(results[i]);
+  }
+}
+
+Status UpdateQueue::commit_batch(PointWriter& writer, std::deque<Pending>& batch,
+                                 std::vector<Status>& results, bool all_or_nothing) {
+  WriterState saved = state_;
+  (void)env_.take_map_full();  // a mark left by another thread's transaction is not ours
+  map_full_ = false;
+  Status status;
+  {
+    auto txn = lmdb::Txn::begin(env_, lmdb::Txn::Mode::kWrite);
+    if (!txn.ok()) {
+      status = txn.error();
+    } else {
+      for (size_t i = 0; i < batch.size(); ++i)
+        results[i] = writer.apply(txn.value(), batch[i].operations, batch[i].operation_id);
+      map_full_ = env_.take_map_full();
+      if (map_full_ && all_or_nothing)
+        status = lmdb::error_from_code(MDB_MAP_FULL, "mdb_put");  // aborted below
+      else
+        status = txn->commit();
+      map_full_ = map_full_ || env_.take_map_full();
+    }
+  }
+  if (!status.ok()) state_ = std::move(saved);
+  return status;
+}
+
+UpdateQueue::Repair UpdateQueue::repair_needed(const Status& failure) {
+  if (failure.ok() || !repair_) return Repair::kNone;
+  if (map_full_) return Repair::kGrowMap;
+  if (env_.unusable()) return Repair::kReopen;
+  return Repair::kNone;
+}
+
+Status UpdateQueue::repair(Repair what) {
+  for (;;) {
+    Status status = repair_(what);
+    // The collection let go of its views: the next one is built from scratch, so none of its
+    // chunk pointers comes from the old map.
+    published_.reset();
+    state_.changed = true;
+    ChangeSet changes;
+    auto view = build_view(&changes);
+    if (view.ok()) {
+      publish_(view.value(), changes);
+      return status;
+    }
+    // Not even a read transaction: the environment must be reopened before anything is served.
+    {
+      std::unique_lock lock(mutex_);
+      if (wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; }))
+        return view.error();
+    }
+    what = Repair::kReopen;
   }
 }
 
@@ -210,6 +263,10 @@ void UpdateQueue::run_compaction(PendingCompaction& compaction) {
   }
   if (!status.ok()) {
     state_ = std::move(saved);
+    map_full_ = env_.take_map_full();
+    // The compaction is not retried here (the collection plans it again later), but the
+    // environment is made usable for the writes that follow.
+    if (const Repair needed = repair_needed(status); needed != Repair::kNone) (void)repair(needed);
     compaction.done.set_value(status);
     return;
   }

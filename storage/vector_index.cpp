@@ -262,6 +262,14 @@ void VectorIndex::prepare_renumbering(const std::shared_ptr<const ReadView>& vie
                                  static_cast<uint32_t>(new_to_old.size())});
 }
 
+void VectorIndex::release_views() {
+  std::unique_lock lock(mutex_);
+  synced_view_.reset();
+  image_.reset();
+  image_view_.reset();
+  image_serving_ = false;
+}
+
 void VectorIndex::drop_renumbering() {
   std::unique_lock lock(mutex_);
   renumbered_.reset();

@@ -87,6 +87,10 @@ class VectorIndex {
   // it with the writer), when the graph is in offset space `generation` (the collection's).
   Status persist(lmdb::Env& env, MDB_dbi graph_db, uint64_t generation);
 
+  // Lets go of every view of the map the index holds (the environment is about to be remapped):
+  // searches scan exactly until the next catch_up gives it a view again. Any thread.
+  void release_views();
+
   // The graph changed since it was last persisted.
   bool needs_persist() const { return dirty_.load(); }
 

@@ -103,7 +103,7 @@ Result<storage::CollectionConfig> collection_config_from_json(const json::object
     config.hnsw_config.apply(diff.value());
   }
   if (auto v = reported.if_contains("optimizer_config")) {
-    auto diff = parse_optimizers_diff(*v);
+    auto diff = parse_optimizers_diff(*v, /*strict_counts=*/false);
     if (!diff.ok()) return diff.error();
     config.optimizer_config.apply(diff.value());
   }

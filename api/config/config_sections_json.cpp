@@ -290,7 +290,8 @@ Result<storage::SparseVectorParams> parse_sparse_params(const std::string& name,
   return out;
 }
 
-Result<storage::OptimizersConfigDiff> parse_optimizers_diff(const json::value& value) {
+Result<storage::OptimizersConfigDiff> parse_optimizers_diff(const json::value& value,
+                                                            bool strict_counts) {
   storage::OptimizersConfigDiff out;
   if (value.is_null()) return out;
   if (!value.is_object()) return type_error("optimizers_config", "struct OptimizersConfigDiff");
@@ -316,7 +317,9 @@ Result<storage::OptimizersConfigDiff> parse_optimizers_diff(const json::value& v
     } else if (key == "max_segment_size" || key == "memmap_threshold" ||
                key == "indexing_threshold" || key == "max_optimization_threads") {
       storage::CountSetting setting;
-      if (v.is_string())
+      // Only max_optimization_threads has a named setting ("auto"); the thresholds are numbers
+      // in requests (stored configurations of earlier versions may hold text).
+      if (v.is_string() && (key == "max_optimization_threads" || !strict_counts))
         setting = std::string(v.get_string());
       else if (json_uint(v))
         setting = *json_uint(v);

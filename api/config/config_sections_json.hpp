@@ -34,7 +34,10 @@ Status parse_vectors_config(const boost::json::value& value, storage::Collection
 // One sparse vector's SparseVectorParams (null: none set).
 Result<storage::SparseVectorParams> parse_sparse_params(const std::string& name,
                                                         const boost::json::value& value);
-Result<storage::OptimizersConfigDiff> parse_optimizers_diff(const boost::json::value& value);
+// `strict_counts`: the size thresholds must be numbers (requests); false for stored
+// configurations, which may hold them as text.
+Result<storage::OptimizersConfigDiff> parse_optimizers_diff(const boost::json::value& value,
+                                                            bool strict_counts = true);
 Result<storage::WalConfigDiff> parse_wal_diff(const boost::json::value& value,
                                               const std::string& field);
 Result<storage::StrictModeConfig> parse_strict_mode(const boost::json::value& value,

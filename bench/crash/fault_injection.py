@@ -8,14 +8,17 @@ mixed load for a few seconds on ids of their own: upserts of batches with wait=t
 payload and vector new every time), deletes with wait=true, and searches. Every reply is
 recorded: an acknowledged write ("status": "completed") fixes the state of its ids; a failed one
 (any error status, a dropped connection) leaves them in the state before it or after it.
-Then failures are switched off, the server must still answer (no crash, no hang), it is stopped
-and started again without the library, and every point is read back:
+Then failures are switched off, the server must still answer (no crash, no hang) and take a write
+with wait=true again with no restart (an environment LMDB gave up on after a failed meta-page
+write, MDB_PANIC, is reopened by the server: telemetry's storage.environment_reopens counts it),
+it is stopped and started again without the library, and every point is read back:
 - every id is in one of the states its history allows: the payload and vector of its last
   acknowledged write (absent after an acknowledged delete), or those of a later write that
   failed; an id with an acknowledged write found in any other state is a lost point;
 - a sample of the present points each find themselves as their own nearest neighbour.
 Figures: injected failures (counted by the library, one log line each), writes acknowledged and
-failed, acknowledged points verified, points lost (must be 0), crashes and hangs (must be 0).
+failed, acknowledged points verified, points lost (must be 0), crashes and hangs (must be 0),
+trials whose write after the faults was taken (must be all) and environment reopens.
 
   .venv/bin/python bench/crash/fault_injection.py --trials 20
   .venv/bin/python bench/crash/fault_injection.py --trials 3 --seconds 2   # quick
@@ -44,6 +47,7 @@ BATCH = 10
 CLIENTS = 2
 REQUEST_TIMEOUT_S = 20
 ABSENT = ("absent",)
+RECOVERY_ID = CLIENTS * IDS_PER_CLIENT + 1  # written once the faults stop
 
 
 def shim_path(binary: Path) -> Path:
@@ -156,7 +160,8 @@ def run_trial(binary: Path, trial: int, seconds: float, probability: float) -> d
            "SEXTANT_FAULT_SEED": str(trial + 1)}
     server = launch(str(binary), extra_env=env)
     result = {"trial": trial, "crashed": False, "hung": False, "lost": 0, "verified": 0,
-              "mismatched": 0, "exact": 0, "injected": 0, "self_found": 0, "self_sampled": 0}
+              "mismatched": 0, "exact": 0, "injected": 0, "self_found": 0, "self_sampled": 0,
+              "write_after_faults": False, "reopens": 0}
     try:
         conn = Connection("127.0.0.1", server.http_port, timeout_s=30)
         status, body = conn.call("PUT", f"/collections/{COLLECTION}",
@@ -182,9 +187,20 @@ def run_trial(binary: Path, trial: int, seconds: float, probability: float) -> d
             result["crashed"] = True
             result["log"] = server.log_tail()
             return result
-        try:  # still answering once the faults stop
+        try:  # still answering once the faults stop, and taking writes again with no restart
             probe = Connection("127.0.0.1", server.http_port, timeout_s=REQUEST_TIMEOUT_S)
             status, _ = probe.call("GET", f"/collections/{COLLECTION}")
+            vector = [0.5] * DIM
+            status, body = probe.call("PUT", f"/collections/{COLLECTION}/points?wait=true",
+                                      {"points": [{"id": RECOVERY_ID, "vector": vector,
+                                                   "payload": {"version": 0}}]})
+            acked, reply = _reply_of(status, body)
+            ledger.record([RECOVERY_ID], [(0, tuple(vector))], acked, "after faults " + reply)
+            result["write_after_faults"] = acked
+            _, telemetry = probe.call("GET", "/telemetry?details_level=1")
+            for entry in telemetry["result"]["collections"]["collections"]:
+                if entry.get("id") == COLLECTION:
+                    result["reopens"] = entry["storage"].get("environment_reopens", 0)
             probe.close()
         except HttpError:
             result["hung"] = True
@@ -246,12 +262,14 @@ def main() -> int:
     for trial in range(args.trials):
         r = run_trial(binary, trial, args.seconds, args.probability)
         ok = (not r["crashed"] and not r["hung"] and r["lost"] == 0 and r["mismatched"] == 0
-              and r["self_found"] == r["self_sampled"])
+              and r["self_found"] == r["self_sampled"] and r["write_after_faults"])
         failed |= not ok
         for key in ("injected", "verified", "exact", "lost", "mismatched", "self_found", "self_sampled"):
             totals[key] += r[key]
         totals["crashed"] += r["crashed"]
         totals["hung"] += r["hung"]
+        totals["written_after_faults"] += r["write_after_faults"]
+        totals["reopens"] += r["reopens"]
         replies.update(r.get("replies", {}))
         acked = sum(n for k, n in r.get("replies", {}).items() if "200 completed" in k)
         print(f"trial {trial:2d}: injected {r['injected']:4d}  writes acked {acked:4d} "
@@ -260,6 +278,8 @@ def main() -> int:
               f"lost {r['lost']}  "
               f"other mismatches {r['mismatched'] - r['lost']}  "
               f"self-search {r['self_found']}/{r['self_sampled']}  "
+              f"write after faults {'ok' if r['write_after_faults'] else 'FAILED'} "
+              f"(environment reopens {r['reopens']})  "
               f"crashed {r['crashed']} hung {r['hung']}  {'ok' if ok else 'FAILED'}", flush=True)
         if r["crashed"]:
             print(r["log"])
@@ -269,7 +289,9 @@ def main() -> int:
           f"in that of a later write that failed), lost {totals['lost']}, other mismatches "
           f"{totals['mismatched'] - totals['lost']}, self-search "
           f"{totals['self_found']}/{totals['self_sampled']}, crashes {totals['crashed']}, "
-          f"hangs {totals['hung']}")
+          f"hangs {totals['hung']}, writes taken after the faults stopped (no restart) "
+          f"{totals['written_after_faults']}/{args.trials}, environment reopens "
+          f"{totals['reopens']}")
     print("replies: " + "; ".join(f"{n} x {k}" for k, n in replies.most_common()))
     return 1 if failed else 0
 

@@ -2,6 +2,7 @@
 #include "index/payload_index/field_schema.hpp"
 
 #include <boost/json.hpp>
+#include <string_view>
 
 #include "index/payload_index/stopwords.hpp"
 
@@ -160,6 +161,19 @@ Result<FieldSchema> parse_field_schema(const json::value& value) {
   if (!type) return failed(not_a_schema);
   schema.type = *type;
   if (params == nullptr) return schema;
+  // Flags of Qdrant's *IndexParams that do not change how Sextant indexes: taken and not kept,
+  // but a wrong-typed one matches no variant of the schema, as in Qdrant.
+  const bool tenant_flag = schema.type == FieldType::kKeyword || schema.type == FieldType::kUuid;
+  const bool principal_flag = schema.type == FieldType::kInteger ||
+                              schema.type == FieldType::kFloat ||
+                              schema.type == FieldType::kDatetime;
+  for (const char* flag : {"is_tenant", "is_principal", "on_disk", "enable_hnsw"}) {
+    if ((flag == std::string_view("is_tenant") && !tenant_flag) ||
+        (flag == std::string_view("is_principal") && !principal_flag))
+      continue;
+    bool ignored = false;
+    if (!read_bool(*params, flag, ignored, error)) return failed(not_a_schema);
+  }
   if (schema.type == FieldType::kInteger) {
     if (!read_bool(*params, "lookup", schema.integer_lookup, error) ||
         !read_bool(*params, "range", schema.integer_range, error)) {
