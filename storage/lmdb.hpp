@@ -102,9 +102,7 @@ class Txn {
   MDB_txn* txn_ = nullptr;
 };
 
-// Forward iteration over a database in key order. A cursor of a write transaction must be
-// destroyed before that transaction commits or aborts: LMDB frees such cursors when the
-// transaction ends, so closing one afterwards is a double free.
+// Forward iteration over a database in key order.
 class Cursor {
  public:
   static Result<Cursor> open(const Txn& txn, MDB_dbi dbi);
