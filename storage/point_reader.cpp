@@ -13,7 +13,8 @@ std::optional<uint32_t> PointReader::find(const PointId& id) const {
     return std::nullopt;
   layout::PointMeta meta;
   std::memcpy(&meta, found.value()->data(), sizeof(meta));
-  return meta.offset;
+  const uint32_t offset = meta.offset;  // a packed member: copied, never bound to a reference
+  return offset;
 }
 
 std::optional<layout::PointMeta> PointReader::meta(uint32_t offset) const {

@@ -48,7 +48,8 @@ class ChunkWriter {
       if (!reserved.ok()) return reserved.error();
       uint8_t* out = reserved.value();
       std::memset(out, 0, per_chunk * vector_bytes);
-      std::memcpy(out, old.data(), std::min(old.size(), per_chunk * vector_bytes));
+      if (!old.empty())  // memcpy from an empty vector's null data() is undefined
+        std::memcpy(out, old.data(), std::min(old.size(), per_chunk * vector_bytes));
       for (const auto& [slot, values] : slots)
         encode_elements(spec.datatype, values, spec.dim, out + slot * vector_bytes);
       state.dirty_chunks[key.first].insert(chunk);

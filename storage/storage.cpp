@@ -116,29 +116,32 @@ Status Storage::load() {
   if (next.ok() && next.value() && next.value()->size() == 8)
     std::memcpy(&next_directory_number_, next.value()->data(), 8);
 
-  auto cursor = lmdb::Cursor::open(txn.value(), collections_db_);
-  if (!cursor.ok()) return cursor.error();
-  for (bool ok = cursor->seek(); ok; ok = cursor->next()) {
-    std::string name(lmdb::as_string(cursor->key()));
-    std::string dir;
-    auto collection = open_catalog_entry(name, lmdb::as_string(cursor->value()), dir);
-    if (!dir.empty()) collection_dirs_[name] = dir;  // kept even when it cannot be opened
-    if (collection.ok()) {
-      collections_[name] = collection.value();
-      continue;
+  // The cursors close before the commit: LMDB frees a write transaction's cursors when it ends.
+  {
+    auto cursor = lmdb::Cursor::open(txn.value(), collections_db_);
+    if (!cursor.ok()) return cursor.error();
+    for (bool ok = cursor->seek(); ok; ok = cursor->next()) {
+      std::string name(lmdb::as_string(cursor->key()));
+      std::string dir;
+      auto collection = open_catalog_entry(name, lmdb::as_string(cursor->value()), dir);
+      if (!dir.empty()) collection_dirs_[name] = dir;  // kept even when it cannot be opened
+      if (collection.ok()) {
+        collections_[name] = collection.value();
+        continue;
+      }
+      unopenable_[name] = collection.error().message;
+      if (auto log = collection_log(name))
+        log("cannot be opened (" + collection.error().message +
+            "); it is not served and requests to it fail until it is deleted or recovered from a "
+            "snapshot; the other collections serve");
     }
-    unopenable_[name] = collection.error().message;
-    if (auto log = collection_log(name))
-      log("cannot be opened (" + collection.error().message +
-          "); it is not served and requests to it fail until it is deleted or recovered from a "
-          "snapshot; the other collections serve");
+    if (auto st = cursor->status(); !st.ok()) return st;  // the catalog itself is damaged
+    auto alias_cursor = lmdb::Cursor::open(txn.value(), aliases_db_);
+    if (!alias_cursor.ok()) return alias_cursor.error();
+    for (bool ok = alias_cursor->seek(); ok; ok = alias_cursor->next())
+      aliases_[std::string(lmdb::as_string(alias_cursor->key()))] =
+          std::string(lmdb::as_string(alias_cursor->value()));
   }
-  if (auto st = cursor->status(); !st.ok()) return st;  // the catalog itself is damaged
-  auto alias_cursor = lmdb::Cursor::open(txn.value(), aliases_db_);
-  if (!alias_cursor.ok()) return alias_cursor.error();
-  for (bool ok = alias_cursor->seek(); ok; ok = alias_cursor->next())
-    aliases_[std::string(lmdb::as_string(alias_cursor->key()))] =
-        std::string(lmdb::as_string(alias_cursor->value()));
   if (auto st = txn->commit(); !st.ok()) return st;
 
   // Directories no catalog entry names are left from an interrupted create or delete.
