@@ -195,6 +195,17 @@ Result<lmdb::Txn> Storage::begin_catalog_write() {
   return lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
 }
 
+Status Storage::record_in_catalog(const std::string& name, const std::string& entry_text) {
+  auto txn = begin_catalog_write();
+  if (!txn.ok()) return txn.error();
+  Status st = txn->put(collections_db_, lmdb::as_bytes(name), lmdb::as_bytes(entry_text));
+  if (st.ok())
+    st = txn->put(meta_db_, lmdb::as_bytes(kNextDirKey),
+                  lmdb::Bytes(reinterpret_cast<const uint8_t*>(&next_directory_number_), 8));
+  if (st.ok()) st = txn->commit();
+  return st;
+}
+
 Error Storage::unopenable_error(const std::string& name) const {
   return Error::internal("Collection `" + name + "` could not be opened: " + unopenable_.at(name));
 }
@@ -252,14 +263,7 @@ Status Storage::create_collection(const std::string& name, const CollectionConfi
     return collection.error();
   }
 
-  std::string text = catalog_entry(dir, config);
-  auto txn = begin_catalog_write();
-  if (!txn.ok()) return txn.error();
-  auto st = txn->put(collections_db_, lmdb::as_bytes(name), lmdb::as_bytes(text));
-  if (st.ok())
-    st = txn->put(meta_db_, lmdb::as_bytes(kNextDirKey),
-                  lmdb::Bytes(reinterpret_cast<const uint8_t*>(&next_directory_number_), 8));
-  if (st.ok()) st = txn->commit();
+  Status st = record_in_catalog(name, catalog_entry(dir, config));
   if (!st.ok()) {
     collection.value()->close();
     std::error_code ec;
@@ -377,14 +381,7 @@ Status Storage::reopen_with_config(const std::string& name, const CollectionConf
   auto opened =
       Collection::open(target.string(), schema_from_config(config), config, collection_log(name));
   if (!opened.ok()) return fail(opened.error());
-  std::string text = catalog_entry(new_dir, config);
-  auto txn = lmdb::Txn::begin(*catalog_, lmdb::Txn::Mode::kWrite);
-  Status st = txn.ok() ? Status() : Status(txn.error());
-  if (st.ok()) st = txn->put(collections_db_, lmdb::as_bytes(name), lmdb::as_bytes(text));
-  if (st.ok())
-    st = txn->put(meta_db_, lmdb::as_bytes(kNextDirKey),
-                  lmdb::Bytes(reinterpret_cast<const uint8_t*>(&next_directory_number_), 8));
-  if (st.ok()) st = txn->commit();
+  Status st = record_in_catalog(name, catalog_entry(new_dir, config));
   if (!st.ok()) {
     opened.value()->close();
     return fail(st.error());
@@ -471,14 +468,7 @@ Status Storage::import_collection(const std::string& name, const std::string& di
       fs::remove_all(target, ec);
       return Error::bad_request("snapshot data cannot be opened: " + opened.error().message);
     }
-    std::string text = catalog_entry(new_dir, config);
-    auto txn = begin_catalog_write();
-    Status st = txn.ok() ? Status() : Status(txn.error());
-    if (st.ok()) st = txn->put(collections_db_, lmdb::as_bytes(name), lmdb::as_bytes(text));
-    if (st.ok())
-      st = txn->put(meta_db_, lmdb::as_bytes(kNextDirKey),
-                    lmdb::Bytes(reinterpret_cast<const uint8_t*>(&next_directory_number_), 8));
-    if (st.ok()) st = txn->commit();
+    Status st = record_in_catalog(name, catalog_entry(new_dir, config));
     if (!st.ok()) {
       opened.value()->close();
       fs::remove_all(target, ec);

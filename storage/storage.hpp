@@ -119,6 +119,9 @@ class Storage {
   // its map full (the map grows) or LMDB refuses it after a failed write (it is reopened).
   // mutex_ held exclusively, so no other catalog transaction is open.
   Result<lmdb::Txn> begin_catalog_write();
+  // Writes collection `name`'s catalog entry and the next directory number in one catalog
+  // transaction. mutex_ held exclusively.
+  Status record_in_catalog(const std::string& name, const std::string& entry_text);
   // The error requests to unopenable collection `name` get. mutex_ held.
   Error unopenable_error(const std::string& name) const;
 
