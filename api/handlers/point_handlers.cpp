@@ -6,6 +6,7 @@
 #include "api/parse/scroll_request.hpp"
 #include "api/parse/unused_fields.hpp"
 #include "api/parse/update_operations.hpp"
+#include "api/parse/validation_path.hpp"
 #include "api/write/point_json.hpp"
 #include "index/payload/json_path.hpp"
 #include "index/payload_index/field_schema.hpp"
@@ -134,7 +135,7 @@ Result<json::value> scroll_points(ApiContext& context, Request& request) {
   auto body = parse_object_body(request, true);
   if (!body.ok()) return body.error();
   auto parsed = parse_scroll_request(body.value());
-  if (!parsed.ok()) return parsed.error();
+  if (!parsed.ok()) return with_body_path(parsed.error(), "scroll_request.");
   auto result = query::scroll_points(*collection.value(), parsed->scroll);
   if (!result.ok()) return result.error();
   json::array points;
@@ -180,8 +181,13 @@ Result<storage::UpdateOperation> parse_create_index(const json::object& body) {
   if (!schema || schema->is_null())
     return Error::bad_input("Unable to infer type for the field '" + op.field_name +
                             "'. Please specify `field_type`");
-  if (auto parsed = index::payload_index::parse_field_schema(*schema); !parsed)
-    return Error::format(parsed.error().message);
+  auto parsed = index::payload_index::parse_field_schema(*schema);
+  if (!parsed) return Error::format(parsed.error().message);
+  if (parsed->type == index::payload_index::FieldType::kInteger && !parsed->integer_lookup &&
+      !parsed->integer_range)
+    return Error::validation(
+        "[field_schema.lookup: Validation error: the 'lookup' and 'range' capabilities can't be "
+        "both disabled [{}]]");
   op.field_schema =
       schema->is_string() ? json::object{{"type", schema->get_string()}} : schema->get_object();
   return storage::UpdateOperation(std::move(op));
