@@ -484,3 +484,68 @@ def test_integer_index_without_lookup_and_range_is_refused(api, searchable):
         f"{BODY}[field_schema.lookup: Validation error: the 'lookup' and 'range' capabilities "
         "can't be both disabled [{}]]"
     )
+
+
+@pytest.mark.parametrize("field", ["", "a..b"])
+def test_index_on_an_invalid_key_is_a_format_error(api, searchable, field):
+    body = {"field_name": field, "field_schema": "keyword"}
+    response = api.put(f"/collections/{searchable}/index?wait=true", json=body).expect(400)
+    assert response.error.startswith(f"Format error in JSON body: Invalid json path: '{field}'")
+
+
+@pytest.mark.parametrize(
+    "route, body, prefix",
+    [
+        ("points/query/groups", {**NEAREST, "group_by": "group", "group_size": 0}, "search_group_request."),
+        (
+            "points/search/groups",
+            {"vector": {"name": "dense", "vector": [1, 2, 3, 4]}, "limit": 3, "group_by": "group", "group_size": 0},
+            "search_group_request.",
+        ),
+    ],
+)
+def test_group_size_zero_names_the_group_request(api, searchable, route, body, prefix):
+    response = api.post(f"/collections/{searchable}/{route}", json=body).expect(422)
+    assert response.error == (
+        f"{BODY}[{prefix}group_request.group_size: value 0 invalid, must be 1 or larger]"
+    )
+
+
+def test_vector_quantization_in_an_update_names_the_vector_as_an_entry(api, collection_factory):
+    name = collection_factory({"vectors": {"image": VECTOR}})
+    body = {"vectors": {"image": {"quantization_config": {"scalar": {"type": "int8", "quantile": 0.1}}}}}
+    response = api.patch(f"/collections/{name}", json=body).expect(422)
+    assert response.error == (
+        f"{BODY}[vectors.?.quantization_config.scalar.quantile: value {_f32_as_f64_text(0.1)} "
+        "invalid, must be from 0.5 to 1.0]"
+    )
+
+
+def test_empty_row_of_a_multivector_query_is_refused(api, searchable):
+    body = {"query": [[]], "using": "colbert"}
+    response = api.post(f"/collections/{searchable}/points/query", json=body).expect(422)
+    assert response.error == f"{BODY}[internal.query.data: all vectors must be non-empty]"
+
+
+def test_empty_dense_query_is_a_dimension_error(api, searchable):
+    body = {"query": [], "using": "dense"}
+    response = api.post(f"/collections/{searchable}/points/query", json=body).expect(400)
+    assert response.error == "Wrong input: Vector dimension error: expected dim: 4, got 0"
+
+
+@pytest.mark.parametrize(
+    "route, body, prefix",
+    [
+        ("points/query", {**NEAREST}, "internal."),
+        ("points/search", {"vector": {"name": "dense", "vector": [1, 2, 3, 4]}, "limit": 1}, "search_request."),
+        ("points/scroll", {}, "scroll_request."),
+        ("points/count", {}, "count_request."),
+    ],
+)
+def test_filter_validation_errors_name_the_request(api, searchable, route, body, prefix):
+    body = {**body, "filter": {"must": [{"slice": {"index": 3, "total": 3}}]}}
+    response = api.post(f"/collections/{searchable}/{route}", json=body).expect(422)
+    assert response.error == (
+        f"{BODY}[{prefix}filter.must[0].__all__: Validation error: "
+        "Slice index must be less than the total number of slices [{}]]"
+    )

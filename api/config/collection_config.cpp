@@ -52,7 +52,7 @@ Result<storage::VectorParamsDiff> vector_diff(const std::string& name, const jso
       if (v.is_string() && v.get_string() == "Disabled") {
         diff.quantization_disabled = true;
       } else if (!v.is_null()) {
-        auto quantization = parse_quantization(v, "vectors." + name + ".quantization_config");
+        auto quantization = parse_quantization(v, "vectors.?.quantization_config");
         if (!quantization.ok()) return quantization.error();
         diff.quantization_config = quantization.value();
       }

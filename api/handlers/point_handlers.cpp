@@ -162,7 +162,7 @@ Result<json::value> count_points(ApiContext& context, Request& request) {
   auto body = parse_object_body(request, true);
   if (!body.ok()) return body.error();
   auto filter = parse_optional_filter(body.value());
-  if (!filter.ok()) return filter.error();
+  if (!filter.ok()) return with_body_path(filter.error(), "count_request.");
   if (auto exact = body->if_contains("exact"); exact && !exact->is_null() && !exact->is_bool())
     return Error::format("invalid type for `exact`: expected a boolean");
   if (auto st = check_shard_key_field(body.value()); !st.ok()) return st.error();
@@ -176,7 +176,7 @@ Result<storage::UpdateOperation> parse_create_index(const json::object& body) {
   storage::CreatePayloadIndex op;
   op.field_name = std::string(name->get_string());
   if (!index::payload::JsonPath::parse(op.field_name))
-    return Error::bad_input("Invalid payload key: " + op.field_name);
+    return Error::format("Invalid json path: '" + op.field_name + "'");
   auto schema = body.if_contains("field_schema");
   if (!schema || schema->is_null())
     return Error::bad_input("Unable to infer type for the field '" + op.field_name +

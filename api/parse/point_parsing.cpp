@@ -139,7 +139,7 @@ Status parse_one_vector(const std::string& name, const json::value& value, Infer
     }
     auto floats = parse_floats(value);
     if (!floats.ok()) return floats.error();
-    if (floats->empty())
+    if (floats->empty() && !for_query)  // a query's is a dimension error, found later
       return Error::validation("[" + path + ".vector: dense vector must not be empty]");
     out.dense[name] = std::move(floats.value());
     return {};

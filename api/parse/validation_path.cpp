@@ -27,11 +27,13 @@ Error with_body_path(Error error, std::string_view prefix) {
 }
 
 Error with_vector_path(Error error, std::string_view path) {
-  constexpr std::string_view kVectorPath = "vector.?";
   if (!is_body_validation(error)) return error;
   std::string& text = error.message;
-  if (text.compare(kHead.size(), kVectorPath.size(), kVectorPath) == 0)
-    text.replace(kHead.size(), kVectorPath.size(), path);
+  for (std::string_view vector_path : {"vector.?.", "vector."}) {
+    if (text.compare(kHead.size(), vector_path.size(), vector_path) != 0) continue;
+    text.replace(kHead.size(), vector_path.size() - 1, path);  // keeps the '.'
+    break;
+  }
   return error;
 }
 

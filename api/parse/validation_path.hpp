@@ -16,8 +16,9 @@ namespace sextant::api {
 // Puts `prefix` (ending in '.') in front of the path of each listed field of a validation error.
 Error with_body_path(Error error, std::string_view prefix);
 
-// A vector's validation error as point parsing writes it (`vector.?.indices`, see
-// point_parsing.cpp) moved to `path` (e.g. "query.nearest"), where a query holds the vector.
+// A vector's validation error as point parsing writes it (`vector.?.indices` for a named vector,
+// `vector.data` for the unnamed one; see point_parsing.cpp) moved to `path` (e.g.
+// "query.nearest"), where a query holds the vector.
 Error with_vector_path(Error error, std::string_view path);
 
 }  // namespace sextant::api

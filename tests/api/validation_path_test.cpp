@@ -29,6 +29,12 @@ TEST(ValidationPath, VectorErrorMovesToTheQueryHoldingIt) {
             "unique [{}]]");
 }
 
+TEST(ValidationPath, UnnamedVectorErrorMovesToo) {
+  Error error = Error::validation("[vector.data: all vectors must be non-empty]");
+  EXPECT_EQ(with_vector_path(error, "query").message,
+            "Validation error in JSON body: [query.data: all vectors must be non-empty]");
+}
+
 TEST(ValidationPath, OtherErrorsAreUnchanged) {
   const Error format = Error::format("missing field `limit`");
   EXPECT_EQ(with_body_path(format, "internal.").message, format.message);
