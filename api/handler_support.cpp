@@ -155,11 +155,20 @@ Response respond(const std::function<Result<boost::json::value>()>& body) {
   return ok_response(result.value(), started);
 }
 
+Status validate_collection_name_length(const std::string& name) {
+  if (!name.empty() && name.size() <= 255) return {};
+  std::string shown;  // the name as Qdrant's validator quotes it
+  for (char c : name) {
+    if (c == '"' || c == '\\') shown += '\\';
+    shown += c;
+  }
+  return Error{ErrorKind::kValidation,
+               "Validation error in path parameters: [collection_name: value \"" + shown +
+                   "\" invalid, must be from 1 to 255 characters]"};
+}
+
 Status validate_collection_name_param(const std::string& name) {
-  if (name.empty() || name.size() > 255)
-    return Error{ErrorKind::kValidation,
-                 "Validation error in path parameters: [collection_name: must be from 1 to 255 "
-                 "characters]"};
+  if (auto st = validate_collection_name_length(name); !st.ok()) return st;
   static const char kInvalid[] = {'<', '>', ':', '"', '/', '\\', '|', '?', '*', '\0', '\x1F'};
   for (char c : kInvalid) {
     if (name.find(c) == std::string::npos) continue;

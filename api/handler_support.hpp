@@ -35,5 +35,8 @@ Response respond(const std::function<Result<boost::json::value>()>& body);
 
 // Path parameter validation for collection names (Qdrant: 1..255 chars, no '/' or NUL).
 Status validate_collection_name_param(const std::string& name);
+// The length rule alone: every route under /collections/{collection_name} applies it before its
+// handler runs, as Qdrant's path extractor does.
+Status validate_collection_name_length(const std::string& name);
 
 }  // namespace sextant::api

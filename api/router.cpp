@@ -3,6 +3,8 @@
 // two would overlap, e.g. /collections/aliases before /collections/{name}).
 #include "api/router.hpp"
 
+#include "api/handler_support.hpp"
+
 namespace sextant::api {
 namespace {
 
@@ -37,7 +39,20 @@ bool match_pattern(std::string_view pattern, std::string_view path,
 
 }  // namespace
 
-void Router::add(Route route) { routes_.push_back(std::move(route)); }
+void Router::add(Route route) {
+  // Qdrant validates the collection name of every such path before the body or the collection.
+  constexpr std::string_view kCollectionPrefix = "/collections/{collection_name}";
+  if (route.pattern.starts_with(kCollectionPrefix)) {
+    route.handler = [handler = std::move(route.handler)](Request& request) {
+      if (!request.path_params.empty()) {
+        if (auto st = validate_collection_name_length(request.path_params[0]); !st.ok())
+          return error_response_for(st.error(), Clock::now());
+      }
+      return handler(request);
+    };
+  }
+  routes_.push_back(std::move(route));
+}
 
 RouteMatch Router::match(HttpMethod method, std::string_view path) const {
   RouteMatch result;

@@ -207,7 +207,7 @@ Result<std::vector<ScoredOffset>> execute_recommend(const storage::Collection& c
   switch (recommend.strategy) {
     case RecommendQuery::Strategy::kAverageVector:
       if (positive.empty())
-        return Error::bad_request("No positive examples given: average_vector needs at least one");
+        return Error::bad_input("Positive vectors should not be empty with `average` strategy");
       return recommend_average_vector(collection, view, plan, positive, negative,
                                       resolver.excluded(), candidates, *index, pool);
     case RecommendQuery::Strategy::kBestScore:

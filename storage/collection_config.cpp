@@ -149,9 +149,9 @@ Result<CollectionConfig> apply_update(const CollectionConfig& current,
       if (diff.hnsw_config) merge_hnsw_diff(merged, *diff.hnsw_config);
       target->hnsw_config = std::move(merged);
     }
-    if (diff.quantization_disabled) {
+    if (diff.quantization_disabled) {  // the vector then follows the collection's, as Qdrant's
       target->quantization_config.reset();
-      target->quantization_disabled = true;
+      target->quantization_disabled = false;
     } else if (diff.quantization_config) {
       target->quantization_config = diff.quantization_config;
       target->quantization_disabled = false;
@@ -212,6 +212,24 @@ Quantization effective_quantization(const std::optional<QuantizationConfig>& col
   if (vector.quantization_config) return schema_quantization(*vector.quantization_config);
   if (collection) return schema_quantization(*collection);
   return std::monostate{};
+}
+
+std::vector<std::string> collection_warnings(const CollectionConfig& config) {
+  std::vector<std::string> warnings;
+  for (const auto& vector : config.params.vectors) {
+    HnswConfig hnsw = config.hnsw_config;
+    if (vector.hnsw_config) hnsw.apply(*vector.hnsw_config);
+    if (!hnsw.inline_storage.value_or(false)) continue;
+    const std::string option =
+        "The `hnsw_config.inline_storage` option for vector '" + vector.name + "' ";
+    if (vector.multivector_comparator)
+      warnings.push_back(option +
+                         "is not compatible with multivectors. This option will be ignored.");
+    else if (!vector.quantization_config && !config.quantization_config)
+      warnings.push_back(option +
+                         "requires quantization to be enabled. This option will be ignored.");
+  }
+  return warnings;
 }
 
 }  // namespace sextant::storage

@@ -97,6 +97,9 @@ struct VectorParams {
   std::optional<bool> on_disk;
   std::optional<std::string> memory;
   std::optional<Datatype> datatype;
+  // Qdrant's `turbo4` datatype (4-bit TurboQuant storage) was asked for: Sextant keeps these
+  // vectors as float32 (`datatype` stays empty, so scores are exact) and reports `turbo4` back.
+  bool datatype_turbo4 = false;
   std::optional<MultivectorComparator> multivector_comparator;
 
   bool operator==(const VectorParams&) const = default;
@@ -290,6 +293,10 @@ struct CollectionConfigUpdate {
 // distances cannot change): naming one the collection lacks is an error.
 Result<CollectionConfig> apply_update(const CollectionConfig& config,
                                       const CollectionConfigUpdate& update);
+
+// Qdrant's collection warnings (CollectionInfo.warnings): settings accepted but without effect,
+// one message per dense vector they concern, in the vectors' order.
+std::vector<std::string> collection_warnings(const CollectionConfig& config);
 
 // The effective settings of one dense vector: the collection's, with the vector's overrides.
 HnswParams effective_hnsw(const HnswConfig& collection, const std::optional<HnswConfigDiff>& own);

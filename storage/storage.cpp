@@ -251,8 +251,8 @@ Status Storage::create_collection(const std::string& name, const CollectionConfi
   if (collections_.count(name) || unopenable_.count(name))
     return Error::already_exists("Collection `" + name + "` already exists!");
   if (aliases_.count(name))
-    return Error::already_exists("Can't create collection with name " + name +
-                                 ". Alias with the same name already exists");
+    return Error::bad_input("Can't create collection with name " + name +
+                            ". Alias with the same name already exists");
   std::string dir = std::to_string(++next_directory_number_);
   const std::string directory = (fs::path(path_) / "collections" / dir).string();
   auto collection =
@@ -449,8 +449,8 @@ Status Storage::import_collection(const std::string& name, const std::string& di
   {
     std::unique_lock lock(mutex_);
     if (aliases_.count(name))
-      return Error::already_exists("Can't create collection with name " + name +
-                                   ". Alias with the same name already exists");
+      return Error::bad_input("Can't create collection with name " + name +
+                              ". Alias with the same name already exists");
     new_dir = std::to_string(++next_directory_number_);
     const fs::path target = fs::path(path_) / "collections" / new_dir;
     std::error_code ec;

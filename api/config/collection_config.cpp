@@ -16,8 +16,7 @@ Status read_nonzero_u32(const json::object& body, const char* key, uint64_t& tar
   if (!v || v->is_null()) return {};
   if (!json_uint(*v)) return type_error(key, "a nonzero u32");
   if (*json_uint(*v) == 0)
-    return Error::format(std::string("invalid value: integer `0`, expected a nonzero u32 for `") +
-                         key + "`");
+    return Error::validation(std::string("[") + key + ": value 0 invalid, must be 1 or larger]");
   target = *json_uint(*v);
   return {};
 }
@@ -26,9 +25,13 @@ Status read_sparse_vectors(const json::value& value,
                            std::optional<std::vector<storage::SparseVectorParams>>& target) {
   if (!value.is_object()) return type_error("sparse_vectors", "a map");
   target.emplace();
-  for (const auto& [name, params] : value.get_object()) {
+  const auto& sparse = value.get_object();
+  for (const auto& [name, params] : sparse) {
     if (auto st = check_vector_name(std::string(name)); !st.ok()) return st.error();
-    auto parsed = parse_sparse_params(std::string(name), params);
+    size_t position = 0;  // the name's rank in Qdrant's sorted map
+    for (const auto& other : sparse) position += other.key() < name ? 1 : 0;
+    auto parsed = parse_sparse_params(std::string(name), params,
+                                      "sparse_vectors[" + std::to_string(position) + "]");
     if (!parsed.ok()) return parsed.error();
     target->push_back(std::move(parsed.value()));
   }
@@ -49,7 +52,7 @@ Result<storage::VectorParamsDiff> vector_diff(const std::string& name, const jso
       if (v.is_string() && v.get_string() == "Disabled") {
         diff.quantization_disabled = true;
       } else if (!v.is_null()) {
-        auto quantization = parse_quantization(v, "vectors." + name + ".quantization_config");
+        auto quantization = parse_quantization(v, "vectors.?.quantization_config");
         if (!quantization.ok()) return quantization.error();
         diff.quantization_config = quantization.value();
       }
@@ -58,6 +61,10 @@ Result<storage::VectorParamsDiff> vector_diff(const std::string& name, const jso
       diff.on_disk = v.get_bool();
     } else if (key == "memory" && !v.is_null()) {
       if (!v.is_string()) return type_error("vectors." + name + ".memory", "a string");
+      if (v.get_string() == "pinned")
+        return Error::validation(
+            "[vectors.?.memory: `pinned` memory placement is not supported for dense vector "
+            "storage]");
       diff.memory = std::string(v.get_string());
     }
   }
@@ -74,6 +81,8 @@ Result<storage::CollectionParamsDiff> params_diff(const json::value& value) {
         key == "read_fan_out_factor" || key == "read_fan_out_delay_ms") {
       if (!json_uint(v)) return type_error(field, "u32");
       const uint64_t n = *json_uint(v);
+      if (n == 0 && (key == "replication_factor" || key == "write_consistency_factor"))
+        return Error::format("invalid value: integer `0`, expected a nonzero u32");
       if (key == "replication_factor") diff.replication_factor = n;
       if (key == "write_consistency_factor") diff.write_consistency_factor = n;
       if (key == "read_fan_out_factor") diff.read_fan_out_factor = n;
@@ -167,6 +176,14 @@ Result<storage::CollectionConfig> config_from_create_body(const json::object& bo
   }
   if (params.vectors.size() > kMaxDenseVectors)
     return Error::bad_input("a collection may have at most 64 dense vectors");
+  for (const auto& sparse :
+       params.sparse_vectors.value_or(std::vector<storage::SparseVectorParams>{}))
+    for (const auto& dense : params.vectors)
+      if (dense.name == sparse.name)
+        return Error::bad_input(
+            "Dense and sparse vector names must be unique - duplicate found "
+            "with '" +
+            sparse.name + "'");
   return config;
 }
 

@@ -13,6 +13,11 @@ using namespace config_names;
 
 namespace {
 
+// Qdrant's `turbo4` vector datatype; see VectorParams::datatype_turbo4.
+constexpr std::string_view kTurbo4Datatype = "turbo4";
+constexpr const char* kUnknownDatatypeText =
+    "unknown variant for `datatype`, expected one of `float32`, `uint8`, `float16`, `turbo4`";
+
 // Reads the optional fields every kind of quantization shares.
 template <typename Config>
 Status read_quantization_common(const json::object& in, const std::string& field, Config& out) {
@@ -119,6 +124,11 @@ Result<storage::QuantizationConfig> parse_quantization(const json::value& value,
     if (auto v = scalar->if_contains("quantile"); v && !v->is_null()) {
       if (!v->is_number()) return type_error(path + ".quantile", "f32");
       out.quantile = json_double(*v);
+      // Qdrant holds the quantile as f32 and shows it widened to f64 in the message.
+      const double widened = static_cast<double>(static_cast<float>(*out.quantile));
+      if (!(widened >= 0.5 && widened <= 1.0))
+        return Error::validation("[" + path + ".quantile: value " + float_value_text(widened) +
+                                 " invalid, must be from 0.5 to 1.0]");
     }
     if (auto st = read_quantization_common(*scalar, path, out); !st.ok()) return st.error();
     return storage::QuantizationConfig(out);
@@ -212,11 +222,17 @@ Result<storage::VectorParams> parse_vector_params(const json::value& value,
   auto memory = optional_string(in, "memory", field);
   if (!memory.ok()) return memory.error();
   out.memory = memory.value();
+  if (out.memory == "pinned")  // Qdrant names a named vector's field `vectors.?.memory`
+    return Error::validation("[" + (field == "vectors" ? field : std::string("vectors.?")) +
+                             ".memory: `pinned` memory placement is not supported for dense "
+                             "vector storage]");
   if (auto v = in.if_contains("datatype"); v && !v->is_null()) {
-    out.datatype = value_of(kDatatypes, *v);
-    if (!out.datatype)
-      return Error::format(
-          "unknown variant for `datatype`, expected one of `float32`, `uint8`, `float16`");
+    if (v->is_string() && v->get_string() == kTurbo4Datatype) {
+      out.datatype_turbo4 = true;
+    } else {
+      out.datatype = value_of(kDatatypes, *v);
+      if (!out.datatype) return Error::format(kUnknownDatatypeText);
+    }
   }
   if (auto v = in.if_contains("multivector_config"); v && !v->is_null()) {
     const json::value* comparator =
@@ -253,7 +269,8 @@ Status parse_vectors_config(const json::value& value, storage::CollectionParams&
 }
 
 Result<storage::SparseVectorParams> parse_sparse_params(const std::string& name,
-                                                        const json::value& value) {
+                                                        const json::value& value,
+                                                        const std::string& validation_path) {
   storage::SparseVectorParams out;
   out.name = name;
   if (value.is_null()) return out;
@@ -280,10 +297,12 @@ Result<storage::SparseVectorParams> parse_sparse_params(const std::string& name,
     if (!memory.ok()) return memory.error();
     params.memory = memory.value();
     if (auto d = index.if_contains("datatype"); d && !d->is_null()) {
+      if (d->is_string() && d->get_string() == kTurbo4Datatype)
+        return Error::validation("[" + validation_path +
+                                 ".index.datatype: sparse vectors do not support the `turbo4` "
+                                 "datatype]");
       params.datatype = value_of(kDatatypes, *d);
-      if (!params.datatype)
-        return Error::format(
-            "unknown variant for `datatype`, expected one of `float32`, `uint8`, `float16`");
+      if (!params.datatype) return Error::format(kUnknownDatatypeText);
     }
     out.index = params;
   }
@@ -302,7 +321,7 @@ Result<storage::OptimizersConfigDiff> parse_optimizers_diff(const json::value& v
       double d = json_double(v);
       if (d < 0 || d > 1)
         return Error::validation("[" + field + ": value " + json_number_text(v) +
-                                 " invalid, must be from 0 to 1]");
+                                 " invalid, must be from 0.0 to 1.0]");
       out.deleted_threshold = d;
     } else if (key == "vacuum_min_vector_number") {
       if (!json_uint(v)) return type_error(field, "usize");
@@ -325,6 +344,8 @@ Result<storage::OptimizersConfigDiff> parse_optimizers_diff(const json::value& v
         setting = *json_uint(v);
       else if (!v.is_null())
         return type_error(field, "usize");
+      if (key == "max_segment_size" && json_uint(v) && *json_uint(v) == 0)
+        return Error::validation("[" + field + ": value 0 invalid, must be 1 or larger]");
       if (key == "max_segment_size") out.max_segment_size = setting;
       if (key == "memmap_threshold") out.memmap_threshold = setting;
       if (key == "indexing_threshold") out.indexing_threshold = setting;
@@ -432,6 +453,10 @@ Result<storage::PayloadStorageParams> parse_payload_params(const json::value& va
   if (!value.is_object()) return type_error(field, "struct PayloadStorageParams");
   auto memory = optional_string(value.get_object(), "memory", field);
   if (!memory.ok()) return memory.error();
+  if (memory.value() == "pinned")
+    return Error::validation("[" + field +
+                             ".memory: `pinned` memory placement is not supported for payload "
+                             "storage]");
   return storage::PayloadStorageParams{memory.value()};
 }
 

@@ -31,9 +31,12 @@ Result<storage::VectorParams> parse_vector_params(const boost::json::value& valu
                                                   const std::string& field);
 // `vectors`: {"size", "distance", ...} for the unnamed vector, else a map of named vectors.
 Status parse_vectors_config(const boost::json::value& value, storage::CollectionParams& params);
-// One sparse vector's SparseVectorParams (null: none set).
-Result<storage::SparseVectorParams> parse_sparse_params(const std::string& name,
-                                                        const boost::json::value& value);
+// One sparse vector's SparseVectorParams (null: none set). `validation_path` names it in
+// validation texts as Qdrant does: `sparse_vectors[i]` (the name's rank in the sorted map) in a
+// create body, `sparse_vectors.?` in an update.
+Result<storage::SparseVectorParams> parse_sparse_params(
+    const std::string& name, const boost::json::value& value,
+    const std::string& validation_path = "sparse_vectors.?");
 // `strict_counts`: the size thresholds must be numbers (requests); false for stored
 // configurations, which may hold them as text.
 Result<storage::OptimizersConfigDiff> parse_optimizers_diff(const boost::json::value& value,

@@ -90,6 +90,7 @@ json::object vector_params_json(const storage::VectorParams& params) {
   if (params.on_disk) out["on_disk"] = *params.on_disk;
   if (params.memory) out["memory"] = *params.memory;
   if (params.datatype) out["datatype"] = name_of(kDatatypes, *params.datatype);
+  if (params.datatype_turbo4) out["datatype"] = "turbo4";
   if (params.multivector_comparator) out["multivector_config"] = {{"comparator", "max_sim"}};
   return out;
 }
@@ -130,7 +131,9 @@ json::object optimizers_config_json(const storage::OptimizersConfig& config) {
       {"indexing_threshold", count_setting_json(config.indexing_threshold)},
       {"flush_interval_sec", config.flush_interval_sec},
       {"max_optimization_threads", count_setting_json(config.max_optimization_threads)}};
-  if (config.prevent_unoptimized) out["prevent_unoptimized"] = *config.prevent_unoptimized;
+  // Qdrant writes the flag even when unset (null).
+  out["prevent_unoptimized"] =
+      config.prevent_unoptimized ? json::value(*config.prevent_unoptimized) : json::value(nullptr);
   return out;
 }
 

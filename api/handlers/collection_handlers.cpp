@@ -24,6 +24,11 @@ Result<json::value> get_collection(ApiContext& context, const std::string& name)
   json::object info;
   info["status"] = stats.indexing ? "yellow" : "green";
   info["optimizer_status"] = "ok";
+  if (auto warnings = storage::collection_warnings(c.config()); !warnings.empty()) {
+    json::array listed;
+    for (auto& message : warnings) listed.push_back(json::object{{"message", std::move(message)}});
+    info["warnings"] = std::move(listed);
+  }
   info["indexed_vectors_count"] = stats.indexed_vectors_count;
   info["points_count"] = stats.points_count;
   info["segments_count"] = 1;

@@ -21,7 +21,9 @@ Result<json::value> facet(ApiContext& context, Request& request) {
   size_t limit = 10;
   if (auto l = body->if_contains("limit"); l && !l->is_null()) {
     if (!json_uint(*l)) return Error::format("invalid type for `limit`: expected usize");
-    if (*json_uint(*l) < 1) return Error::validation("[limit: must be 1 or larger]");
+    if (*json_uint(*l) < 1)
+      return Error::validation("[facet_request.limit: value " + json_number_text(*l) +
+                               " invalid, must be 1 or larger]");
     limit = *json_uint(*l);
   }
   if (auto e = body->if_contains("exact"); e && !e->is_null() && !e->is_bool())

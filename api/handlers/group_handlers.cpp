@@ -6,6 +6,7 @@
 #include "api/handlers/query_lookup.hpp"
 #include "api/parse/group_request.hpp"
 #include "api/parse/json_numbers.hpp"
+#include "api/parse/validation_path.hpp"
 #include "api/write/point_json.hpp"
 #include "query/group_queries.hpp"
 
@@ -43,7 +44,10 @@ Result<json::value> groups_route(ApiContext& context, Request& request, GroupEnd
   auto body = parse_object_body(request);
   if (!body.ok()) return body.error();
   auto parsed = parse_groups_request(body.value(), endpoint, context.inference);
-  if (!parsed.ok()) return parsed.error();
+  if (!parsed.ok())
+    return with_body_path(parsed.error(), endpoint == GroupEndpoint::kRecommend
+                                              ? "recommend_group_request."
+                                              : "search_group_request.");
   GroupsRequest& groups_request = parsed.value();
   if (groups_request.lookup) {
     if (auto st = check_lookup_access(request, groups_request.lookup->collection); !st.ok())

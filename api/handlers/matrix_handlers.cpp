@@ -8,6 +8,7 @@
 #include "api/parse/json_numbers.hpp"
 #include "api/parse/point_parsing.hpp"
 #include "api/parse/unused_fields.hpp"
+#include "api/parse/validation_path.hpp"
 #include "api/write/point_json.hpp"
 #include "query/distance_matrix.hpp"
 
@@ -54,7 +55,7 @@ Result<query::DistanceMatrix> run_matrix(ApiContext& context, Request& request) 
   auto body = parse_object_body(request);
   if (!body.ok()) return body.error();
   auto parsed = parse_matrix_request(body.value());
-  if (!parsed.ok()) return parsed.error();
+  if (!parsed.ok()) return with_body_path(parsed.error(), "search_request.");
   auto view = collection.value()->view();
   return query::search_distance_matrix(*collection.value(), *view, parsed.value(), context.pool);
 }

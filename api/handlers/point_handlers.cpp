@@ -6,6 +6,7 @@
 #include "api/parse/scroll_request.hpp"
 #include "api/parse/unused_fields.hpp"
 #include "api/parse/update_operations.hpp"
+#include "api/parse/validation_path.hpp"
 #include "api/write/point_json.hpp"
 #include "index/payload/json_path.hpp"
 #include "index/payload_index/field_schema.hpp"
@@ -134,7 +135,7 @@ Result<json::value> scroll_points(ApiContext& context, Request& request) {
   auto body = parse_object_body(request, true);
   if (!body.ok()) return body.error();
   auto parsed = parse_scroll_request(body.value());
-  if (!parsed.ok()) return parsed.error();
+  if (!parsed.ok()) return with_body_path(parsed.error(), "scroll_request.");
   auto result = query::scroll_points(*collection.value(), parsed->scroll);
   if (!result.ok()) return result.error();
   json::array points;
@@ -161,7 +162,7 @@ Result<json::value> count_points(ApiContext& context, Request& request) {
   auto body = parse_object_body(request, true);
   if (!body.ok()) return body.error();
   auto filter = parse_optional_filter(body.value());
-  if (!filter.ok()) return filter.error();
+  if (!filter.ok()) return with_body_path(filter.error(), "count_request.");
   if (auto exact = body->if_contains("exact"); exact && !exact->is_null() && !exact->is_bool())
     return Error::format("invalid type for `exact`: expected a boolean");
   if (auto st = check_shard_key_field(body.value()); !st.ok()) return st.error();
@@ -175,13 +176,18 @@ Result<storage::UpdateOperation> parse_create_index(const json::object& body) {
   storage::CreatePayloadIndex op;
   op.field_name = std::string(name->get_string());
   if (!index::payload::JsonPath::parse(op.field_name))
-    return Error::bad_input("Invalid payload key: " + op.field_name);
+    return Error::format("Invalid json path: '" + op.field_name + "'");
   auto schema = body.if_contains("field_schema");
   if (!schema || schema->is_null())
     return Error::bad_input("Unable to infer type for the field '" + op.field_name +
                             "'. Please specify `field_type`");
-  if (auto parsed = index::payload_index::parse_field_schema(*schema); !parsed)
-    return Error::format(parsed.error().message);
+  auto parsed = index::payload_index::parse_field_schema(*schema);
+  if (!parsed) return Error::format(parsed.error().message);
+  if (parsed->type == index::payload_index::FieldType::kInteger && !parsed->integer_lookup &&
+      !parsed->integer_range)
+    return Error::validation(
+        "[field_schema.lookup: Validation error: the 'lookup' and 'range' capabilities can't be "
+        "both disabled [{}]]");
   op.field_schema =
       schema->is_string() ? json::object{{"type", schema->get_string()}} : schema->get_object();
   return storage::UpdateOperation(std::move(op));

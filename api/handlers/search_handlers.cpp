@@ -3,6 +3,7 @@
 #include "api/handler_support.hpp"
 #include "api/handlers/query_lookup.hpp"
 #include "api/parse/query_request.hpp"
+#include "api/parse/validation_path.hpp"
 #include "api/write/point_json.hpp"
 #include "query/execute_query.hpp"
 
@@ -59,13 +60,16 @@ Result<QueryRequest> parse_search(const json::object& body, Inference*) {
 }
 
 // One request: `wrap` turns the list of points into the endpoint's result shape.
-Result<json::value> single_route(ApiContext& context, Request& request, Parser parse, bool wrap) {
+// `body_path`: where Qdrant's types hold the request's fields, named in validation errors
+// (validation_path.hpp).
+Result<json::value> single_route(ApiContext& context, Request& request, Parser parse, bool wrap,
+                                 std::string_view body_path) {
   auto collection = context.storage.collection(request.path_params[0]);
   if (!collection.ok()) return collection.error();
   auto body = parse_object_body(request);
   if (!body.ok()) return body.error();
   auto query = parse(body.value(), context.inference);
-  if (!query.ok()) return query.error();
+  if (!query.ok()) return with_body_path(query.error(), body_path);
   auto view = collection.value()->view();
   if (auto st = attach_lookups(context, *collection.value(), view, query->plan); !st.ok())
     return st.error();
@@ -75,7 +79,8 @@ Result<json::value> single_route(ApiContext& context, Request& request, Parser p
   return json::value(std::move(points.value()));
 }
 
-Result<json::value> batch_route(ApiContext& context, Request& request, Parser parse, bool wrap) {
+Result<json::value> batch_route(ApiContext& context, Request& request, Parser parse, bool wrap,
+                                std::string_view body_path) {
   auto collection = context.storage.collection(request.path_params[0]);
   if (!collection.ok()) return collection.error();
   auto body = parse_object_body(request);
@@ -90,7 +95,9 @@ Result<json::value> batch_route(ApiContext& context, Request& request, Parser pa
   for (const auto& item : searches->get_array()) {
     if (!item.is_object()) return Error::format("invalid type: expected a search request object");
     auto query = parse(item.get_object(), context.inference);
-    if (!query.ok()) return query.error();
+    if (!query.ok())
+      return with_body_path(query.error(), "searches[" + std::to_string(parsed.size()) + "]." +
+                                               std::string(body_path));
     parsed.push_back(std::move(query.value()));
   }
   auto view = collection.value()->view();  // one consistent view for the whole batch
@@ -114,35 +121,46 @@ Result<json::value> batch_route(ApiContext& context, Request& request, Parser pa
 void register_search_routes(Router& router, ApiContext& context) {
   ApiContext* ctx = &context;
   router.add({HttpMethod::kPost, "/collections/{collection_name}/points/query", [ctx](Request& r) {
-                return respond([&] { return single_route(*ctx, r, parse_query_request, true); });
+                return respond(
+                    [&] { return single_route(*ctx, r, parse_query_request, true, "internal."); });
               }});
   router.add(
       {HttpMethod::kPost, "/collections/{collection_name}/points/query/batch", [ctx](Request& r) {
-         return respond([&] { return batch_route(*ctx, r, parse_query_request, true); });
+         return respond(
+             [&] { return batch_route(*ctx, r, parse_query_request, true, "internal."); });
        }});
   router.add({HttpMethod::kPost, "/collections/{collection_name}/points/search", [ctx](Request& r) {
-                return respond([&] { return single_route(*ctx, r, parse_search, false); });
+                return respond(
+                    [&] { return single_route(*ctx, r, parse_search, false, "search_request."); });
               }});
   router.add(
       {HttpMethod::kPost, "/collections/{collection_name}/points/search/batch", [ctx](Request& r) {
-         return respond([&] { return batch_route(*ctx, r, parse_search, false); });
+         return respond(
+             [&] { return batch_route(*ctx, r, parse_search, false, "search_request."); });
        }});
   router.add(
       {HttpMethod::kPost, "/collections/{collection_name}/points/recommend", [ctx](Request& r) {
-         return respond([&] { return single_route(*ctx, r, parse_recommend_request, false); });
+         return respond([&] {
+           return single_route(*ctx, r, parse_recommend_request, false, "recommend_request.");
+         });
        }});
   router.add({HttpMethod::kPost, "/collections/{collection_name}/points/recommend/batch",
               [ctx](Request& r) {
-                return respond(
-                    [&] { return batch_route(*ctx, r, parse_recommend_request, false); });
+                return respond([&] {
+                  return batch_route(*ctx, r, parse_recommend_request, false, "recommend_request.");
+                });
               }});
   router.add(
       {HttpMethod::kPost, "/collections/{collection_name}/points/discover", [ctx](Request& r) {
-         return respond([&] { return single_route(*ctx, r, parse_discover_request, false); });
+         return respond([&] {
+           return single_route(*ctx, r, parse_discover_request, false, "discover_request.");
+         });
        }});
   router.add({HttpMethod::kPost, "/collections/{collection_name}/points/discover/batch",
               [ctx](Request& r) {
-                return respond([&] { return batch_route(*ctx, r, parse_discover_request, false); });
+                return respond([&] {
+                  return batch_route(*ctx, r, parse_discover_request, false, "discover_request.");
+                });
               }});
 }
 

@@ -11,8 +11,9 @@ namespace {
 
 constexpr size_t kDefaultGroupsLimit = 10;
 constexpr size_t kDefaultGroupSize = 3;
-// Where Qdrant's validator reports the group fields (the flattened request structs).
-constexpr const char* kValidationLabel = "search_group_request.group_request.";
+// Where Qdrant's validator reports the group fields inside the request (the flattened structs);
+// the handler puts the request's own path in front (validation_path.hpp).
+constexpr const char* kValidationLabel = "group_request.";
 
 Result<index::payload::JsonPath> parse_group_by(const json::object& body) {
   auto value = body.if_contains("group_by");

@@ -34,6 +34,15 @@ inline std::string shortest_number_text(double value) {
   return ec == std::errc() ? std::string(buffer, end) : std::string("NaN");
 }
 
+// A float field's value as Qdrant's range messages show it (Rust's f64 Display in the validator's
+// JSON number): "0.5", and "2.0" for a whole number. An f32 field passes its value widened to
+// double, as Rust does (0.3f shows as "0.30000001192092896").
+inline std::string float_value_text(double value) {
+  std::string text = shortest_number_text(value);
+  if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
+  return text;
+}
+
 // The double a float32 is written as: the shortest decimal that reads back as the float, so
 // 0.8f prints "0.8" (as Qdrant prints its f32 scores and vectors), not "0.800000011920929".
 inline double float_json_value(float value) {

@@ -7,6 +7,7 @@
 #include "api/parse/document_options.hpp"
 #include "api/parse/filter_parser.hpp"
 #include "api/parse/json_numbers.hpp"
+#include "api/parse/validation_path.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
@@ -82,6 +83,29 @@ Error with_point_path(Error error, size_t point_index) {
   return error;
 }
 
+// Qdrant reads a vector given as exactly two rows whose first row is all unsigned 32-bit
+// integers as a sparse vector: indices, then values (its untagged enum tries sparse first).
+bool reads_as_sparse(const json::array& rows) {
+  if (rows.size() != 2 || !rows[0].is_array() || !rows[1].is_array()) return false;
+  for (const auto& index : rows[0].get_array())
+    if (!json_uint(index) || *json_uint(index) > UINT32_MAX) return false;
+  return true;
+}
+
+// The shape rules of a multivector, checked in Qdrant's order with its texts; `path` names the
+// vector in the body ("vector.?" for a named one).
+Status check_multivector_rows(const std::vector<size_t>& row_lengths, const std::string& path) {
+  for (size_t length : row_lengths)
+    if (length == 0) return Error::validation("[" + path + ".data: all vectors must be non-empty]");
+  for (size_t length : row_lengths)
+    if (length != row_lengths.front())
+      return Error::validation("[" + path +
+                               ".data: all vectors must have the same dimension, found vector "
+                               "with dimension " +
+                               std::to_string(length) + "]");
+  return {};
+}
+
 bool is_document(const json::object& object) {
   return object.contains("text") && object.contains("model");
 }
@@ -89,24 +113,34 @@ bool is_document(const json::object& object) {
 // One vector value for the vector called `name` ("" for the default).
 Status parse_one_vector(const std::string& name, const json::value& value, Inference* inference,
                         storage::PointVectors& out, bool for_query = false) {
+  // Qdrant's path of the vector in its texts: the unnamed vector is `vector`, a named one `?`.
+  const std::string path = name.empty() ? "vector" : "vector.?";
   if (value.is_array()) {
     const auto& array = value.get_array();
+    if (reads_as_sparse(array)) {
+      auto sparse = parse_sparse(json::object{{"indices", array[0]}, {"values", array[1]}});
+      if (!sparse.ok()) return sparse.error();
+      out.sparse[name] = std::move(sparse.value());
+      return {};
+    }
     if (!array.empty() && array[0].is_array()) {
       storage::MultiVector multi;
+      std::vector<size_t> row_lengths;
       for (const auto& row : array) {
         auto floats = parse_floats(row);
         if (!floats.ok()) return floats.error();
-        if (multi.dim == 0) multi.dim = static_cast<uint32_t>(floats->size());
-        if (floats->size() != multi.dim || multi.dim == 0)
-          return Error::validation(
-              "[vector: all vectors in a multivector must have the same dimension]");
+        row_lengths.push_back(floats->size());
         multi.values.insert(multi.values.end(), floats->begin(), floats->end());
       }
+      if (auto st = check_multivector_rows(row_lengths, path); !st.ok()) return st;
+      multi.dim = static_cast<uint32_t>(row_lengths.front());
       out.multi[name] = std::move(multi);
       return {};
     }
     auto floats = parse_floats(value);
     if (!floats.ok()) return floats.error();
+    if (floats->empty() && !for_query)  // a query's is a dimension error, found later
+      return Error::validation("[" + path + ".vector: dense vector must not be empty]");
     out.dense[name] = std::move(floats.value());
     return {};
   }
@@ -213,7 +247,10 @@ Status validate_point_vectors(const storage::PointVectors& vectors,
     if (multi.dim != spec->dim) return Error::vector_dimension(spec->dim, multi.dim);
   }
   for (const auto& [name, sparse] : vectors.sparse) {
-    if (!schema.find_sparse(name)) return Error::vector_name_not_found(name);
+    if (schema.find_sparse(name)) continue;
+    if (schema.find_dense(name))
+      return Error::bad_input("Conversion between sparse and regular vectors failed");
+    return Error::vector_name_not_found(name);
   }
   return {};
 }
@@ -308,7 +345,7 @@ Result<std::vector<storage::PointWrite>> parse_points_to_upsert(
                                " != " + std::to_string(list.get_array().size()) + ")]");
     for (size_t i = 0; i < n; ++i) {
       auto st = parse_one_vector(name, list.get_array()[i], inference, points[i].vectors);
-      if (!st.ok()) return st;
+      if (!st.ok()) return with_vector_path(st.error(), "batch.?");
     }
     return {};
   };

@@ -4,6 +4,7 @@
 #include "api/parse/formula_query.hpp"
 #include "api/parse/json_numbers.hpp"
 #include "api/parse/unused_fields.hpp"
+#include "api/parse/validation_path.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
@@ -58,6 +59,8 @@ Result<storage::SearchParams> parse_params(const json::object& body) {
   if (auto ef = p.if_contains("hnsw_ef"); ef && !ef->is_null()) {
     if (!json_uint(*ef) || *json_uint(*ef) > UINT32_MAX)
       return Error::format("invalid type for `hnsw_ef`");
+    if (*json_uint(*ef) == 0)
+      return Error::validation("[params.hnsw_ef: value 0 invalid, must be 1 or larger]");
     params.hnsw_ef = static_cast<uint32_t>(*json_uint(*ef));
   }
   if (auto e = p.if_contains("exact"); e && !e->is_null()) {
@@ -87,8 +90,8 @@ Result<storage::SearchParams> parse_params(const json::object& body) {
       const double oversampling = json_double(*over);
       if (!(oversampling >= 1.0))
         return Error::validation("[params.quantization.oversampling: value " +
-                                 shortest_number_text(oversampling) +
-                                 " invalid, must be 1 or larger]");
+                                 float_value_text(oversampling) +
+                                 " invalid, must be 1.0 or larger]");
       params.quantization.oversampling = oversampling;
     }
   }
@@ -144,8 +147,10 @@ Result<Example> parse_example(const json::value& value, Inference* inference) {
   return Error::bad_request("only dense vectors and point ids are supported as examples");
 }
 
+// `indexed_paths`: a vector's validation error names its place in the list (`positive[i]`), as
+// the legacy recommend body's; the Query API's recommend input names the query only.
 Result<std::vector<Example>> parse_examples(const json::object& body, const char* key,
-                                            Inference* inference) {
+                                            Inference* inference, bool indexed_paths) {
   std::vector<Example> examples;
   auto list = body.if_contains(key);
   if (!list || list->is_null()) return examples;
@@ -153,17 +158,21 @@ Result<std::vector<Example>> parse_examples(const json::object& body, const char
     return Error::format(std::string("invalid type: expected a sequence for `") + key + "`");
   for (const auto& item : list->get_array()) {
     auto example = parse_example(item, inference);
+    if (!example.ok() && indexed_paths)
+      return with_vector_path(example.error(),
+                              std::string(key) + "[" + std::to_string(examples.size()) + "]");
     if (!example.ok()) return example.error();
     examples.push_back(std::move(example.value()));
   }
   return examples;
 }
 
-Result<RecommendQuery> parse_recommend_spec(const json::object& body, Inference* inference) {
+Result<RecommendQuery> parse_recommend_spec(const json::object& body, Inference* inference,
+                                            bool indexed_paths) {
   RecommendQuery spec;
-  auto positive = parse_examples(body, "positive", inference);
+  auto positive = parse_examples(body, "positive", inference, indexed_paths);
   if (!positive.ok()) return positive.error();
-  auto negative = parse_examples(body, "negative", inference);
+  auto negative = parse_examples(body, "negative", inference, indexed_paths);
   if (!negative.ok()) return negative.error();
   spec.positive = std::move(positive.value());
   spec.negative = std::move(negative.value());
@@ -217,12 +226,11 @@ Result<MmrParams> parse_mmr(const json::value& value) {
   if (auto d = o.if_contains("diversity"); d && !d->is_null()) {
     if (!d->is_number()) return Error::format("invalid type for `diversity`: expected f32");
     const double diversity = json_double(*d);
-    if (diversity < 0.0)
-      return Error::validation("[query.mmr.diversity: value " + json_number_text(*d) +
-                               " invalid, must be 0 or larger]");
-    if (diversity > 1.0)
-      return Error::validation("[query.mmr.diversity: value " + json_number_text(*d) +
-                               " invalid, must be 1 or smaller]");
+    if (diversity < 0.0 || diversity > 1.0)  // an f32 in Qdrant's types
+      return Error::validation(
+          "[query.mmr.diversity: value " +
+          float_value_text(static_cast<double>(static_cast<float>(diversity))) +
+          " invalid, must be from 0.0 to 1.0]");
     mmr.diversity = static_cast<float>(diversity);
   }
   if (auto c = o.if_contains("candidates_limit"); c && !c->is_null()) {
@@ -284,7 +292,7 @@ Result<query::Query> parse_query_value(const json::value& query, Inference* infe
     const auto& q = query.get_object();
     if (auto n = q.if_contains("nearest")) {
       auto nearest = parse_nearest(*n, inference);
-      if (!nearest.ok()) return nearest.error();
+      if (!nearest.ok()) return with_vector_path(nearest.error(), "query.nearest");
       if (auto m = q.if_contains("mmr"); m && !m->is_null()) {
         auto mmr = parse_mmr(*m);
         if (!mmr.ok()) return mmr.error();
@@ -353,8 +361,8 @@ Result<query::Query> parse_query_value(const json::value& query, Inference* infe
     }
     if (auto r = q.if_contains("recommend")) {
       if (!r->is_object()) return Error::format("invalid type: expected struct RecommendInput");
-      auto spec = parse_recommend_spec(r->get_object(), inference);
-      if (!spec.ok()) return spec.error();
+      auto spec = parse_recommend_spec(r->get_object(), inference, /*indexed_paths=*/false);
+      if (!spec.ok()) return with_vector_path(spec.error(), "query.recommend");
       return query::Query(std::move(spec.value()));
     }
     if (auto d = q.if_contains("discover")) {
@@ -362,15 +370,15 @@ Result<query::Query> parse_query_value(const json::value& query, Inference* infe
       auto target = d->get_object().if_contains("target");
       if (!target) return Error::format("missing field `target`");
       auto example = parse_example(*target, inference);
-      if (!example.ok()) return example.error();
+      if (!example.ok()) return with_vector_path(example.error(), "query.discover.target");
       auto context = d->get_object().if_contains("context");
       auto pairs = parse_context_pairs(context ? *context : json::value(nullptr), inference);
-      if (!pairs.ok()) return pairs.error();
+      if (!pairs.ok()) return with_vector_path(pairs.error(), "query.discover.context");
       return query::Query(DiscoverQuery{std::move(example.value()), std::move(pairs.value())});
     }
     if (auto c = q.if_contains("context")) {
       auto pairs = parse_context_pairs(*c, inference);
-      if (!pairs.ok()) return pairs.error();
+      if (!pairs.ok()) return with_vector_path(pairs.error(), "query.context");
       return query::Query(ContextQuery{std::move(pairs.value())});
     }
     if (auto r = q.if_contains("relevance_feedback")) {
@@ -380,7 +388,7 @@ Result<query::Query> parse_query_value(const json::value& query, Inference* infe
     }
   }
   auto nearest = parse_nearest(query, inference);
-  if (!nearest.ok()) return nearest.error();
+  if (!nearest.ok()) return with_vector_path(nearest.error(), "query");
   return query::Query(std::move(nearest.value()));
 }
 
@@ -414,7 +422,9 @@ Result<QueryPlan> parse_plan(const json::object& body, Inference* inference, siz
     auto add = [&](const json::value& v) -> Status {
       if (!v.is_object()) return Error::format("invalid type: expected struct Prefetch");
       auto child = parse_plan(v.get_object(), inference, depth + 1);
-      if (!child.ok()) return child.error();
+      if (!child.ok())
+        return with_body_path(child.error(),
+                              "prefetch[" + std::to_string(plan.prefetch.size()) + "].");
       plan.prefetch.push_back(std::move(child.value()));
       return {};
     };
@@ -525,6 +535,7 @@ Result<QueryRequest> parse_search_request(const json::object& body) {
     auto inner = named.if_contains("vector");
     if (!inner) return Error::format("missing field `vector`");
     nearest = parse_nearest(*inner, nullptr);
+    if (!nearest.ok()) return with_vector_path(nearest.error(), "vector.vector");
   } else if (vector->is_array()) {
     nearest = parse_nearest(*vector, nullptr);
   } else {
@@ -543,8 +554,11 @@ Result<QueryRequest> parse_recommend_request(const json::object& body, Inference
   if (auto st = parse_using(body, request.plan); !st.ok()) return st.error();
   if (auto st = parse_legacy_lookup_from(body, request.plan); !st.ok()) return st.error();
   if (auto st = parse_legacy_common(body, request); !st.ok()) return st.error();
-  auto spec = parse_recommend_spec(body, inference);
+  auto spec = parse_recommend_spec(body, inference, /*indexed_paths=*/true);
   if (!spec.ok()) return spec.error();
+  // Qdrant's legacy recommend refuses this before searching (the Query API's text differs).
+  if (spec->strategy == RecommendQuery::Strategy::kAverageVector && spec->positive.empty())
+    return Error::bad_request("At least one positive vector ID required with this strategy");
   request.plan.query = std::move(spec.value());
   return request;
 }

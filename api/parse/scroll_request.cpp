@@ -68,7 +68,7 @@ Result<ScrollPointsRequest> parse_scroll_request(const json::object& body) {
     if (!id.ok()) return id.error();
     request.scroll.offset = id.value();
   }
-  auto filter = parse_optional_filter(body, "filter", "scroll_request.filter");
+  auto filter = parse_optional_filter(body, "filter");
   if (!filter.ok()) return filter.error();
   request.scroll.filter = filter.value();
   auto payload = parse_with_payload(body, true);

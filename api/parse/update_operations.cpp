@@ -1,6 +1,7 @@
 #include "api/parse/update_operations.hpp"
 
 #include "api/parse/point_parsing.hpp"
+#include "api/parse/validation_path.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
@@ -126,7 +127,9 @@ Result<UpdateOperation> parse_update_vectors(const json::object& body,
     auto vector = object.if_contains("vector");
     if (!vector) return Error::format("missing field `vector`");
     auto vectors = parse_point_vectors(*vector, schema, inference);
-    if (!vectors.ok()) return vectors.error();
+    if (!vectors.ok())  // Qdrant: `points[i].?` for a named vector of the i-th point
+      return with_vector_path(vectors.error(),
+                              "points[" + std::to_string(op.points.size()) + "].?");
     if (vectors->empty())
       return Error::validation("[points[].vector: must specify vectors to update for point]");
     if (auto st = validate_point_vectors(vectors.value(), schema); !st.ok()) return st.error();

@@ -139,7 +139,9 @@ TEST(CollectionConfigJson, StoredConfigReadsBackUnchanged) {
                                   .as_object();
   auto read = collection_config_from_json(stored);
   ASSERT_TRUE(read.ok()) << read.error().message;
-  EXPECT_EQ(collection_config_json(read.value()), stored);
+  json::object expected = stored;  // plus the flag Qdrant writes even when unset
+  expected["optimizer_config"].as_object()["prevent_unoptimized"] = nullptr;
+  EXPECT_EQ(collection_config_json(read.value()), expected);
 }
 
 // Before the configuration was typed, strict_mode_config was stored as given: a stored section
@@ -173,7 +175,8 @@ TEST(CollectionConfigJson, CreateBodyFillsDefaults) {
     "optimizer_config": {"deleted_threshold": 0.2, "vacuum_min_vector_number": 1000,
                          "default_segment_number": 0, "max_segment_size": null,
                          "memmap_threshold": null, "indexing_threshold": 10000,
-                         "flush_interval_sec": 5, "max_optimization_threads": null},
+                         "flush_interval_sec": 5, "max_optimization_threads": null,
+                         "prevent_unoptimized": null},
     "wal_config": {"wal_capacity_mb": 32, "wal_segments_ahead": 0, "wal_retain_closed": 1},
     "quantization_config": null,
     "strict_mode_config": {"enabled": false}})"));

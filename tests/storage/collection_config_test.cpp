@@ -192,5 +192,36 @@ TEST(CollectionConfig, VectorOverridesWinOverTheCollectionSettings) {
   EXPECT_FALSE(inherited->always_ram);
 }
 
+TEST(CollectionConfig, InlineStorageWarningsNameTheVectorsItCannotApplyTo) {
+  CollectionConfig config = two_vector_config();
+  EXPECT_TRUE(collection_warnings(config).empty());
+  config.hnsw_config.inline_storage = true;
+  config.params.vectors[0].quantization_config = BinaryQuantizationConfig{};
+  config.params.vectors[1].multivector_comparator = MultivectorComparator::kMaxSim;
+  config.params.vectors.push_back(vector_named("audio", 2, Distance::kEuclid));
+  const std::vector<std::string> expected = {
+      "The `hnsw_config.inline_storage` option for vector 'text' is not compatible with "
+      "multivectors. This option will be ignored.",
+      "The `hnsw_config.inline_storage` option for vector 'audio' requires quantization to be "
+      "enabled. This option will be ignored."};
+  EXPECT_EQ(collection_warnings(config), expected);
+  config.quantization_config = ScalarQuantizationConfig{};  // covers 'audio' too
+  EXPECT_EQ(collection_warnings(config), std::vector<std::string>{expected[0]});
+}
+
+TEST(CollectionConfig, DisablingAVectorsQuantizationFallsBackToTheCollections) {
+  CollectionConfig before = two_vector_config();
+  before.params.vectors[0].quantization_config = BinaryQuantizationConfig{};
+  CollectionConfigUpdate update;
+  VectorParamsDiff disable;
+  disable.name = "image";
+  disable.quantization_disabled = true;
+  update.vectors.push_back(disable);
+  auto after = apply_update(before, update);
+  ASSERT_TRUE(after.ok());
+  EXPECT_FALSE(after->params.vectors[0].quantization_config);
+  EXPECT_FALSE(after->params.vectors[0].quantization_disabled);
+}
+
 }  // namespace
 }  // namespace sextant::storage
