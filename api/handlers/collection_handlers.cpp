@@ -247,20 +247,6 @@ void register_collection_routes(Router& router, ApiContext& context) {
                   return aliases_json(ctx->storage.aliases(), &resolved);
                 });
               }});
-  router.add({HttpMethod::kGet, "/collections/{collection_name}/cluster", [ctx](Request& r) {
-                return respond([&]() -> Result<json::value> {
-                  auto collection = ctx->storage.collection(r.path_params[0]);
-                  if (!collection.ok()) return collection.error();
-                  auto stats = collection.value()->stats();
-                  json::object shard{
-                      {"shard_id", 0}, {"points_count", stats.points_count}, {"state", "Active"}};
-                  return json::value(json::object{{"peer_id", 0},
-                                                  {"shard_count", 1},
-                                                  {"local_shards", json::array{shard}},
-                                                  {"remote_shards", json::array{}},
-                                                  {"shard_transfers", json::array{}}});
-                });
-              }});
 }
 
 }  // namespace sextant::api
