@@ -11,6 +11,7 @@ standalone Qdrant refuses to create shard keys ("Qdrant is running in standalone
 Expected values come from what each test wrote: which ids went to which key.
 """
 
+import hashlib
 import warnings
 
 import pytest
@@ -347,3 +348,59 @@ def test_python_client_delete_shard_key(client, collection_factory):
     assert client.delete_shard_key(name, "tenant_1") is True
     assert client.count(name).count == 1
     assert [p.id for p in client.scroll(name)[0]] == [3]
+
+
+def _shard_ids_of(api, name, key):
+    cluster = api.get(f"/collections/{name}/cluster").result
+    return [s["shard_id"] for s in cluster["local_shards"] if s["shard_key"] == key]
+
+
+def _raw_get(api, path) -> bytes:
+    headers = {"api-key": api.api_key} if api.api_key else {}
+    raw = api._session.get(f"{api.base_url}{path}", headers=headers, timeout=30)
+    assert raw.status_code == 200, raw.text[:300]
+    return raw.content
+
+
+def test_shard_snapshots_are_created_listed_downloaded_and_deleted(api, sharded):
+    shard_id = _shard_ids_of(api, sharded, 7)[0]
+    base = f"/collections/{sharded}/shards/{shard_id}/snapshots"
+    created = api.post(base).result
+    assert created["name"].endswith(".snapshot") and created["size"] > 0
+    listed = api.get(base).result
+    assert [s["name"] for s in listed] == [created["name"]]
+    content = _raw_get(api, f"{base}/{created['name']}")
+    assert len(content) == created["size"]
+    assert hashlib.sha256(content).hexdigest() == listed[0]["checksum"]
+    assert api.delete(f"{base}/{created['name']}").result is True
+    assert api.get(base).result == []
+
+
+def test_snapshot_of_a_missing_shard_is_404(api, sharded):
+    for response in (
+        api.get(f"/collections/{sharded}/shards/99/snapshots"),
+        api.post(f"/collections/{sharded}/shards/99/snapshots"),
+    ):
+        response.expect(404)
+        assert response.error == "Not found: shard 99 not found"
+
+
+@pytest.mark.sextant_only
+def test_shard_snapshot_holds_only_its_shard_points(api, sharded, collection_name):
+    # A Sextant shard snapshot is a collection snapshot of one shard's points: uploaded as a
+    # collection snapshot, it shows exactly what it holds.
+    shard_id = _shard_ids_of(api, sharded, 7)[0]
+    content = _raw_get(api, f"/collections/{sharded}/shards/{shard_id}/snapshot")
+    boundary = "shardsnapshotboundary"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"snapshot\"; "
+        f"filename=\"shard.snapshot\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    api.post(
+        f"/collections/{collection_name}/snapshots/upload",
+        data=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    ).expect(200)
+    points = _scroll(api, collection_name)["points"]
+    assert sorted(p["id"] for p in points) == KEY_7_IDS
+    assert all(p["shard_key"] == 7 for p in points)

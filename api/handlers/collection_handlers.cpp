@@ -144,14 +144,9 @@ void register_unsupported_routes(Router& router) {
   };
   static const Unsupported kRoutes[] = {
       {HttpMethod::kPost, "/collections/{collection_name}/shards/{shard_id}/snapshots/upload",
-       "shard snapshots (use collection snapshots)"},
+       "recovering shard snapshots (use collection snapshots)"},
       {HttpMethod::kPut, "/collections/{collection_name}/shards/{shard_id}/snapshots/recover",
-       "shard snapshots (use collection snapshots)"},
-      {HttpMethod::kPost, "/collections/{collection_name}/shards/{shard_id}/snapshots",
-       "shard snapshots (use collection snapshots)"},
-      {HttpMethod::kDelete,
-       "/collections/{collection_name}/shards/{shard_id}/snapshots/{snapshot_name}",
-       "shard snapshots (use collection snapshots)"},
+       "recovering shard snapshots (use collection snapshots)"},
   };
   for (const auto& route : kRoutes) {
     std::string what = route.what;
