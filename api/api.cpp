@@ -16,6 +16,7 @@
 #include "api/handlers/matrix_handlers.hpp"
 #include "api/handlers/point_handlers.hpp"
 #include "api/handlers/search_handlers.hpp"
+#include "api/handlers/shard_handlers.hpp"
 #include "api/handlers/snapshot_handlers.hpp"
 #include "api/handlers/vector_name_handlers.hpp"
 
@@ -76,6 +77,7 @@ void Api::register_routes(Router& router) {
   register_matrix_routes(router, *impl_->context);
   register_vector_name_routes(router, *impl_->context);
   register_snapshot_routes(router, *impl_->context);
+  register_shard_routes(router, *impl_->context);
 #ifdef SEXTANT_WITH_EMBED
   register_embed_routes(router, *impl_->embed_service);
 #endif

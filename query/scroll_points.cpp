@@ -28,8 +28,10 @@ Result<storage::OrderBy> resolve_order_by(const storage::Collection& collection,
 }
 
 Result<storage::ScrollResult> scroll_points(const storage::Collection& collection,
-                                            const storage::ScrollRequest& request) {
-  if (!request.order_by) return storage::scroll(*collection.view(), request);
+                                            const storage::ScrollRequest& request,
+                                            std::shared_ptr<const storage::ReadView> view) {
+  if (!view) view = collection.view();
+  if (!request.order_by) return storage::scroll(*view, request);
   if (request.offset)
     return Error::bad_input(
         "Cannot use an `offset` when using `order_by`. The alternative for paging is to use "
@@ -39,7 +41,7 @@ Result<storage::ScrollResult> scroll_points(const storage::Collection& collectio
   if (!order_by.ok()) return order_by.error();
   storage::ScrollRequest resolved = request;
   resolved.order_by = std::move(order_by.value());
-  return storage::scroll(*collection.view(), resolved);
+  return storage::scroll(*view, resolved);
 }
 
 }  // namespace sextant::query

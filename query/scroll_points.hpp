@@ -17,7 +17,9 @@ namespace sextant::query {
 Result<storage::OrderBy> resolve_order_by(const storage::Collection& collection,
                                           storage::OrderBy order_by);
 
-Result<storage::ScrollResult> scroll_points(const storage::Collection& collection,
-                                            const storage::ScrollRequest& request);
+// Reads the page from `view` (a view of `collection`; its current view when null).
+Result<storage::ScrollResult> scroll_points(
+    const storage::Collection& collection, const storage::ScrollRequest& request,
+    std::shared_ptr<const storage::ReadView> view = nullptr);
 
 }  // namespace sextant::query

@@ -28,7 +28,9 @@ Result<CollectionDbs> open_dbs(lmdb::Txn& txn, const CollectionSchema& schema) {
   for (Named n : {Named{"meta", &dbs.meta, 0}, Named{"id_to_offset", &dbs.id_to_offset, 0},
                   Named{"offset_to_id", &dbs.offset_to_id, MDB_INTEGERKEY},
                   Named{"payload", &dbs.payload, MDB_INTEGERKEY},
-                  Named{"payload_index", &dbs.payload_index, 0}}) {
+                  Named{"payload_index", &dbs.payload_index, 0},
+                  Named{"shard_keys", &dbs.shard_keys, MDB_INTEGERKEY},
+                  Named{"point_shard", &dbs.point_shard, 0}}) {
     auto dbi = txn.open_db(n.name, MDB_CREATE | n.flags);
     if (!dbi.ok()) return dbi.error();
     *n.dbi = dbi.value();
@@ -408,6 +410,11 @@ std::vector<ScoredOffset> Collection::search(const ReadView& view, const SearchR
         const uint64_t matching = estimate_matching(view, *request.filter, payload_indexes_);
         if (matching * spec.dim * sizeof(float) < spec.hnsw.full_scan_threshold_kb * 1024) break;
       }
+      // So are small shards: the graph spans every shard of the collection.
+      const uint64_t in_shards = view.state().alive_count;
+      if (view.state().shard_restricted &&
+          in_shards * spec.dim * sizeof(float) < spec.hnsw.full_scan_threshold_kb * 1024)
+        break;
       // uint8 Cosine vectors are stored unnormalised: their cosine is scanned exactly.
       if (spec.distance == Distance::kCosine && spec.datatype == Datatype::kUint8) break;
       std::vector<float> query = *dense;

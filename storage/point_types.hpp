@@ -52,12 +52,18 @@ struct PointWrite {
 struct PointSelector {
   std::vector<PointId> ids;
   std::shared_ptr<const index::filter::Filter> filter;  // set: select by filter instead of ids
+  // Custom sharding: only points recorded in these shards are selected (an id outside them
+  // counts as missing). Empty: every point.
+  std::vector<uint32_t> shard_ids;
 };
 
 enum class UpdateMode { kUpsert, kInsertOnly, kUpdateOnly };
 
 struct UpsertPoints {
   std::vector<PointWrite> points;
+  // Custom sharding: the shard each point is written to (parallel to `points`), recorded in
+  // the point -> shard table (storage/shards.hpp). Empty: the table is not touched.
+  std::vector<uint32_t> shard_ids;
   std::shared_ptr<const index::filter::Filter> update_filter;  // existing points must match
   UpdateMode mode = UpdateMode::kUpsert;
 };
@@ -95,10 +101,23 @@ struct CreatePayloadIndex {
 struct DeletePayloadIndex {
   std::string field_name;
 };
+// A shard key of a custom-sharded collection: a keyword or a number, as Qdrant's ShardKey.
+using ShardKey = std::variant<uint64_t, std::string>;
+// Creates `shard_count` shards holding the points written with `key`, numbered after every
+// shard the collection ever had (storage/shards.hpp).
+struct CreateShardKey {
+  ShardKey key;
+  uint32_t shard_count = 1;
+};
+// Drops the shards of `shard_ids` with every point they hold.
+struct DeleteShardKey {
+  std::vector<uint32_t> shard_ids;
+};
 
-using UpdateOperation = std::variant<UpsertPoints, DeletePoints, SetPayload, OverwritePayload,
-                                     DeletePayloadKeys, ClearPayload, UpdateVectors, DeleteVectors,
-                                     CreatePayloadIndex, DeletePayloadIndex>;
+using UpdateOperation =
+    std::variant<UpsertPoints, DeletePoints, SetPayload, OverwritePayload, DeletePayloadKeys,
+                 ClearPayload, UpdateVectors, DeleteVectors, CreatePayloadIndex, DeletePayloadIndex,
+                 CreateShardKey, DeleteShardKey>;
 
 struct UpdateResult {
   uint64_t operation_id = 0;

@@ -1,5 +1,6 @@
 #include "storage/point_writer.hpp"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <cmath>
 #include <map>
@@ -10,6 +11,7 @@
 #include "storage/point_filter.hpp"
 #include "storage/point_layout.hpp"
 #include "storage/point_reader.hpp"
+#include "storage/shards.hpp"
 #include "storage/sparse_vectors.hpp"
 #include "storage/vector_elements.hpp"
 
@@ -195,22 +197,40 @@ Status PointWriter::apply_one(lmdb::Txn& txn, const UpdateOperation& operation,
     if (!del.ok()) return del.error();
     return {};
   }
+  if (auto* op = std::get_if<CreateShardKey>(&operation)) return put_shard_key(txn, dbs_, *op);
+  if (auto* op = std::get_if<DeleteShardKey>(&operation)) {
+    auto points = drop_shards(txn, dbs_, {op->shard_ids.begin(), op->shard_ids.end()});
+    if (!points.ok()) return points.error();
+    if (points->empty()) return {};
+    PointSelector selector;
+    selector.ids = std::move(points.value());
+    return delete_points(txn, selector);
+  }
   return modify_payloads(txn, operation, operation_id);
 }
 
 Result<std::vector<uint32_t>> PointWriter::select(const lmdb::Txn& txn,
                                                   const PointSelector& selector) {
+  const auto in_selected_shards = [&](const lmdb::Txn& txn, const PointId& id) {
+    if (selector.shard_ids.empty()) return true;
+    auto shard = shard_of_point(txn, dbs_, id);
+    return shard && std::find(selector.shard_ids.begin(), selector.shard_ids.end(), *shard) !=
+                        selector.shard_ids.end();
+  };
   ViewState view = current_view();
   PointReader reader(txn, view, schema_);
   std::vector<uint32_t> offsets;
   if (selector.filter) {
     state_.alive.for_each(state_.next_offset, [&](uint32_t offset) {
-      if (point_matches(*selector.filter, reader, offset)) offsets.push_back(offset);
+      if (point_matches(*selector.filter, reader, offset) &&
+          in_selected_shards(txn, reader.id(offset)))
+        offsets.push_back(offset);
     });
     return offsets;
   }
   for (const auto& id : selector.ids) {
-    if (auto offset = reader.find(id)) offsets.push_back(*offset);
+    if (auto offset = reader.find(id); offset && in_selected_shards(txn, id))
+      offsets.push_back(*offset);
   }
   return offsets;
 }
@@ -255,6 +275,8 @@ Status PointWriter::remove_offset(lmdb::Txn& txn, uint32_t offset, bool remove_i
   if (remove_id_mapping) {
     auto del = txn.del(dbs_.id_to_offset, lmdb::Bytes(meta.id_key, sizeof(meta.id_key)));
     if (!del.ok()) return del.error();
+    auto st = forget_point_shard(txn, dbs_, lmdb::Bytes(meta.id_key, sizeof(meta.id_key)));
+    if (!st.ok()) return st;
   }
   for (MDB_dbi dbi : {dbs_.offset_to_id, dbs_.payload}) {
     auto del = txn.del(dbi, offset_key(offset));
@@ -362,6 +384,10 @@ Status PointWriter::upsert(lmdb::Txn& txn, const UpsertPoints& op, uint64_t oper
     std::string payload = boost::json::serialize(point.payload);
     auto st = write_point(txn, point.id, point.vectors, payload, existing, operation_id);
     if (!st.ok()) return st;
+    if (i < op.shard_ids.size()) {
+      st = record_point_shard(txn, dbs_, point.id, op.shard_ids[i]);
+      if (!st.ok()) return st;
+    }
   }
   return {};
 }
@@ -434,8 +460,15 @@ Status PointWriter::modify_payloads(lmdb::Txn& txn, const UpdateOperation& opera
   if (!selector->filter && offsets.value().size() < selector->ids.size()) {
     ViewState view = current_view();
     PointReader reader(txn, view, schema_);
-    for (const auto& id : selector->ids)
-      if (!reader.find(id)) return Error::point_not_found(id.to_string());
+    for (const auto& id : selector->ids) {
+      bool found = reader.find(id).has_value();
+      if (found && !selector->shard_ids.empty()) {  // a point of another shard is missing here
+        auto shard = shard_of_point(txn, dbs_, id);
+        found = shard && std::find(selector->shard_ids.begin(), selector->shard_ids.end(),
+                                   *shard) != selector->shard_ids.end();
+      }
+      if (!found) return Error::point_not_found(id.to_string());
+    }
   }
   ViewState view = current_view();
   for (uint32_t offset : offsets.value()) {

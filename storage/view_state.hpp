@@ -36,6 +36,8 @@ struct DenseColumn {
 
 struct CollectionDbs {
   MDB_dbi meta = 0, id_to_offset = 0, offset_to_id = 0, payload = 0, payload_index = 0;
+  // The shard partition (storage/shards.hpp): shard id -> key, point id -> shard id.
+  MDB_dbi shard_keys = 0, point_shard = 0;
   std::vector<MDB_dbi> dense, sparse, multi;  // parallel to the schema's vectors
 };
 
@@ -47,6 +49,9 @@ struct ViewState {
   uint64_t last_operation_id = 0;
   std::shared_ptr<const Bitset> alive;
   uint64_t alive_count = 0;
+  // `alive` was narrowed to the points of some shards (storage/shards.hpp): searches scan
+  // such a view exactly when few points are left, as they do for a restrictive filter.
+  bool shard_restricted = false;
   std::vector<DenseColumn> dense;  // parallel to schema.dense
   std::vector<std::shared_ptr<const Bitset>> sparse_present;
   // Per sparse vector: the inverted index of every vector written up to this view (tombstones

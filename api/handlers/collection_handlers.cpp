@@ -149,14 +149,9 @@ void register_unsupported_routes(Router& router) {
   };
   static const Unsupported kRoutes[] = {
       {HttpMethod::kPost, "/collections/{collection_name}/shards/{shard_id}/snapshots/upload",
-       "shard snapshots (use collection snapshots)"},
+       "recovering shard snapshots (use collection snapshots)"},
       {HttpMethod::kPut, "/collections/{collection_name}/shards/{shard_id}/snapshots/recover",
-       "shard snapshots (use collection snapshots)"},
-      {HttpMethod::kPost, "/collections/{collection_name}/shards/{shard_id}/snapshots",
-       "shard snapshots (use collection snapshots)"},
-      {HttpMethod::kDelete,
-       "/collections/{collection_name}/shards/{shard_id}/snapshots/{snapshot_name}",
-       "shard snapshots (use collection snapshots)"},
+       "recovering shard snapshots (use collection snapshots)"},
   };
   for (const auto& route : kRoutes) {
     std::string what = route.what;
@@ -250,20 +245,6 @@ void register_collection_routes(Router& router, ApiContext& context) {
                   // As Qdrant: no existence check; a missing collection has no aliases.
                   auto resolved = ctx->storage.resolve(r.path_params[0]).value_or(r.path_params[0]);
                   return aliases_json(ctx->storage.aliases(), &resolved);
-                });
-              }});
-  router.add({HttpMethod::kGet, "/collections/{collection_name}/cluster", [ctx](Request& r) {
-                return respond([&]() -> Result<json::value> {
-                  auto collection = ctx->storage.collection(r.path_params[0]);
-                  if (!collection.ok()) return collection.error();
-                  auto stats = collection.value()->stats();
-                  json::object shard{
-                      {"shard_id", 0}, {"points_count", stats.points_count}, {"state", "Active"}};
-                  return json::value(json::object{{"peer_id", 0},
-                                                  {"shard_count", 1},
-                                                  {"local_shards", json::array{shard}},
-                                                  {"remote_shards", json::array{}},
-                                                  {"shard_transfers", json::array{}}});
                 });
               }});
 }

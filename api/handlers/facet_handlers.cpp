@@ -1,6 +1,7 @@
 #include "api/handlers/facet_handlers.hpp"
 
 #include "api/handler_support.hpp"
+#include "api/handlers/shard_selection.hpp"
 #include "api/parse/json_numbers.hpp"
 #include "api/parse/point_parsing.hpp"
 #include "storage/point_filter.hpp"
@@ -36,7 +37,9 @@ Result<json::value> facet(ApiContext& context, Request& request) {
   // counting changes their numbering, so the count is taken again on the newer view.
   std::optional<std::vector<index::payload_index::FacetHit>> hits;
   for (int attempt = 0;; ++attempt) {
-    auto view = collection.value()->view();
+    auto shard_view = read_view_for(*collection.value(), body.value());
+    if (!shard_view.ok()) return shard_view.error();
+    const auto& view = shard_view.value();
     auto reader = view->reader();
     std::function<bool(uint32_t)> accept = [&](uint32_t offset) {
       return reader.alive(offset) &&

@@ -4,6 +4,7 @@
 
 #include "api/handler_support.hpp"
 #include "api/handlers/query_lookup.hpp"
+#include "api/handlers/shard_selection.hpp"
 #include "api/parse/group_request.hpp"
 #include "api/parse/json_numbers.hpp"
 #include "api/parse/validation_path.hpp"
@@ -54,7 +55,9 @@ Result<json::value> groups_route(ApiContext& context, Request& request, GroupEnd
       return st.error();
   }
 
-  auto view = collection.value()->view();
+  auto shard_view = read_view_for(*collection.value(), body.value());
+  if (!shard_view.ok()) return shard_view.error();
+  auto view = shard_view.value();
   if (auto st = attach_lookups(context, *collection.value(), view, groups_request.query.plan);
       !st.ok())
     return st.error();
@@ -84,6 +87,7 @@ Result<json::value> groups_route(ApiContext& context, Request& request, GroupEnd
       hits.push_back(scored_point_json(record, hit.score, groups_request.with_payload,
                                        groups_request.with_vector.any()));
     }
+    add_shard_keys(hits, *collection.value(), *view);
     json::object entry{{"hits", std::move(hits)}, {"id", group_id_json(group.id)}};
     if (lookup_view) {
       auto record = query::lookup_group_point(*lookup_view, group.id, lookup_options);

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "api/handler_support.hpp"
+#include "api/handlers/shard_selection.hpp"
 #include "api/parse/json_numbers.hpp"
 #include "api/parse/point_parsing.hpp"
 #include "api/parse/unused_fields.hpp"
@@ -56,8 +57,10 @@ Result<query::DistanceMatrix> run_matrix(ApiContext& context, Request& request) 
   if (!body.ok()) return body.error();
   auto parsed = parse_matrix_request(body.value());
   if (!parsed.ok()) return with_body_path(parsed.error(), "search_request.");
-  auto view = collection.value()->view();
-  return query::search_distance_matrix(*collection.value(), *view, parsed.value(), context.pool);
+  auto view = read_view_for(*collection.value(), body.value());
+  if (!view.ok()) return view.error();
+  return query::search_distance_matrix(*collection.value(), *view.value(), parsed.value(),
+                                       context.pool);
 }
 
 Result<json::value> matrix_pairs(ApiContext& context, Request& request) {

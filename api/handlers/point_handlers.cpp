@@ -1,6 +1,7 @@
 #include "api/handlers/point_handlers.hpp"
 
 #include "api/handler_support.hpp"
+#include "api/handlers/shard_selection.hpp"
 #include "api/parse/json_numbers.hpp"
 #include "api/parse/point_parsing.hpp"
 #include "api/parse/scroll_request.hpp"
@@ -42,14 +43,36 @@ bool addresses_no_points(const storage::UpdateOperation& operation) {
       operation);
 }
 
+// POST /points/batch: each operation carries its own `shard_key` ({"upsert": {..., "shard_key"}}).
+Status route_batch_writes(const storage::Collection& collection, const json::object& body,
+                          std::vector<storage::UpdateOperation>& operations) {
+  const json::value* listed = body.if_contains("operations");
+  if (!listed || !listed->is_array() || listed->get_array().size() != operations.size()) return {};
+  for (size_t i = 0; i < operations.size(); ++i) {
+    const json::value& item = listed->get_array()[i];
+    json::object inner;
+    if (item.is_object() && item.get_object().size() == 1) {
+      const json::value& fields = item.get_object().begin()->value();
+      if (fields.is_object()) inner = fields.get_object();
+    }
+    std::vector<storage::UpdateOperation> one;
+    one.push_back(std::move(operations[i]));
+    auto st = route_writes(collection, inner, one);
+    operations[i] = std::move(one.front());
+    if (!st.ok()) return st;
+  }
+  return {};
+}
+
 // Shared shape of every write endpoint: resolve the collection, parse the body into
 // operations against its schema, submit them, answer with the UpdateResult.
 using OperationsParser = std::function<Result<std::vector<storage::UpdateOperation>>(
     const json::object&, const storage::Collection&)>;
 
 // `per_operation`: answer with one UpdateResult per operation (POST /points/batch).
+// `by_shard_key`: the body's `shard_key` routes the points written (shard_selection.hpp).
 Response write_route(ApiContext& context, Request& request, const OperationsParser& parse,
-                     bool per_operation = false) {
+                     bool per_operation = false, bool by_shard_key = true) {
   return respond([&]() -> Result<json::value> {
     auto wait = wait_flag(request);
     if (!wait.ok()) return wait.error();
@@ -59,6 +82,11 @@ Response write_route(ApiContext& context, Request& request, const OperationsPars
     if (!body.ok()) return body.error();
     auto operations = parse(body.value(), *collection.value());
     if (!operations.ok()) return operations.error();
+    if (by_shard_key) {
+      auto st = per_operation ? route_batch_writes(*collection.value(), body.value(), *operations)
+                              : route_writes(*collection.value(), body.value(), *operations);
+      if (!st.ok()) return st.error();
+    }
     if (!per_operation && operations->size() == 1 && addresses_no_points(operations->front()))
       return Error::bad_request("Empty update request");
     const size_t count = operations->size();
@@ -100,10 +128,12 @@ Result<json::value> retrieve_points(ApiContext& context, Request& request) {
   auto vectors = parse_with_vector(body.value(), false);
   if (!vectors.ok()) return vectors.error();
   storage::ReadOptions options{payload->enabled, vectors.value()};
-  auto view = collection.value()->view();
+  auto view = read_view_for(*collection.value(), body.value());
+  if (!view.ok()) return view.error();
   json::array out;
-  for (const auto& record : storage::retrieve(*view, ids.value(), options))
+  for (const auto& record : storage::retrieve(*view.value(), ids.value(), options))
     out.push_back(record_json(record, payload.value(), vectors->any()));
+  add_shard_keys(out, *collection.value(), *view.value());
   return json::value(std::move(out));
 }
 
@@ -122,11 +152,14 @@ Result<json::value> get_point(ApiContext& context, Request& request) {
   if (!id) id = storage::PointId::parse_uuid(text);
   if (!id) return Error::bad_input("Can not recognize \"" + text + "\" as point id");
   storage::ReadOptions options{true, storage::VectorSelection{true, {}}};
-  auto records = storage::retrieve(*collection.value()->view(), {*id}, options);
+  auto view = collection.value()->view();
+  auto records = storage::retrieve(*view, {*id}, options);
   if (records.empty())
     return Error::not_found("Point with id " + id->to_string() + " does not exists!");
   PayloadSelector all{true, {}, {}};
-  return json::value(record_json(records[0], all, true));
+  json::array out{record_json(records[0], all, true)};
+  add_shard_keys(out, *collection.value(), *view);
+  return std::move(out[0]);
 }
 
 Result<json::value> scroll_points(ApiContext& context, Request& request) {
@@ -136,7 +169,9 @@ Result<json::value> scroll_points(ApiContext& context, Request& request) {
   if (!body.ok()) return body.error();
   auto parsed = parse_scroll_request(body.value());
   if (!parsed.ok()) return with_body_path(parsed.error(), "scroll_request.");
-  auto result = query::scroll_points(*collection.value(), parsed->scroll);
+  auto view = read_view_for(*collection.value(), body.value());
+  if (!view.ok()) return view.error();
+  auto result = query::scroll_points(*collection.value(), parsed->scroll, view.value());
   if (!result.ok()) return result.error();
   json::array points;
   for (size_t i = 0; i < result->points.size(); ++i) {
@@ -150,6 +185,7 @@ Result<json::value> scroll_points(ApiContext& context, Request& request) {
     }
     points.push_back(std::move(record));
   }
+  add_shard_keys(points, *collection.value(), *view.value());
   json::object out{{"points", std::move(points)}};
   out["next_page_offset"] =
       result->next_page_offset ? point_id_json(*result->next_page_offset) : json::value(nullptr);
@@ -165,9 +201,9 @@ Result<json::value> count_points(ApiContext& context, Request& request) {
   if (!filter.ok()) return with_body_path(filter.error(), "count_request.");
   if (auto exact = body->if_contains("exact"); exact && !exact->is_null() && !exact->is_bool())
     return Error::format("invalid type for `exact`: expected a boolean");
-  if (auto st = check_shard_key_field(body.value()); !st.ok()) return st.error();
-  auto view = collection.value()->view();
-  return json::value(json::object{{"count", storage::count(*view, filter.value().get())}});
+  auto view = read_view_for(*collection.value(), body.value());
+  if (!view.ok()) return view.error();
+  return json::value(json::object{{"count", storage::count(*view.value(), filter.value().get())}});
 }
 
 Result<storage::UpdateOperation> parse_create_index(const json::object& body) {
@@ -198,10 +234,10 @@ Result<storage::UpdateOperation> parse_create_index(const json::object& body) {
 void register_point_routes(Router& router, ApiContext& context) {
   ApiContext* ctx = &context;
   auto add_write = [&](HttpMethod method, const char* path, OperationsParser parse,
-                       bool per_operation = false) {
+                       bool per_operation = false, bool by_shard_key = true) {
     router.add({method, path,
-                [ctx, parse, per_operation](Request& r) {
-                  return write_route(*ctx, r, parse, per_operation);
+                [ctx, parse, per_operation, by_shard_key](Request& r) {
+                  return write_route(*ctx, r, parse, per_operation, by_shard_key);
                 },
                 true});
   };
@@ -248,7 +284,8 @@ void register_point_routes(Router& router, ApiContext& context) {
         return parse_batch(body, c.schema(), ctx->inference);
       },
       true);
-  add_write(HttpMethod::kPut, "/collections/{collection_name}/index", single(parse_create_index));
+  add_write(HttpMethod::kPut, "/collections/{collection_name}/index", single(parse_create_index),
+            false, false);
   router.add({HttpMethod::kDelete, "/collections/{collection_name}/index/{field_name}",
               [ctx](Request& r) {
                 return respond([&]() -> Result<json::value> {

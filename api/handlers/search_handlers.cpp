@@ -2,6 +2,7 @@
 
 #include "api/handler_support.hpp"
 #include "api/handlers/query_lookup.hpp"
+#include "api/handlers/shard_selection.hpp"
 #include "api/parse/query_request.hpp"
 #include "api/parse/validation_path.hpp"
 #include "api/write/point_json.hpp"
@@ -50,6 +51,7 @@ Result<json::array> run_query(ApiContext& context, const storage::Collection& co
     }
     points.push_back(std::move(point));
   }
+  add_shard_keys(points, collection, view);
   return points;
 }
 
@@ -70,7 +72,9 @@ Result<json::value> single_route(ApiContext& context, Request& request, Parser p
   if (!body.ok()) return body.error();
   auto query = parse(body.value(), context.inference);
   if (!query.ok()) return with_body_path(query.error(), body_path);
-  auto view = collection.value()->view();
+  auto shard_view = read_view_for(*collection.value(), body.value());
+  if (!shard_view.ok()) return shard_view.error();
+  auto view = shard_view.value();
   if (auto st = attach_lookups(context, *collection.value(), view, query->plan); !st.ok())
     return st.error();
   auto points = run_query(context, *collection.value(), *view, query.value());
@@ -100,13 +104,26 @@ Result<json::value> batch_route(ApiContext& context, Request& request, Parser pa
                                                std::string(body_path));
     parsed.push_back(std::move(query.value()));
   }
-  auto view = collection.value()->view();  // one consistent view for the whole batch
-  for (auto& query : parsed)
-    if (auto st = attach_lookups(context, *collection.value(), view, query.plan); !st.ok())
+  // One consistent view for the whole batch, restricted per search to its shard keys.
+  auto view = collection.value()->view();
+  std::vector<std::shared_ptr<const storage::ReadView>> views;
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    const json::object& item = searches->get_array()[i].get_object();
+    if (auto selector = item.if_contains("shard_key"); !selector || selector->is_null()) {
+      views.push_back(view);
+      continue;
+    }
+    auto shard_view = read_view_for(*collection.value(), item);
+    if (!shard_view.ok()) return shard_view.error();
+    views.push_back(shard_view.value());
+  }
+  for (size_t i = 0; i < parsed.size(); ++i)
+    if (auto st = attach_lookups(context, *collection.value(), views[i], parsed[i].plan); !st.ok())
       return st.error();
   json::array results;
-  for (const auto& query : parsed) {
-    auto points = run_query(context, *collection.value(), *view, query);
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    const QueryRequest& query = parsed[i];
+    auto points = run_query(context, *collection.value(), *views[i], query);
     if (!points.ok()) return points.error();
     if (wrap)
       results.push_back(json::object{{"points", std::move(points.value())}});

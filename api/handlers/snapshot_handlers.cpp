@@ -8,6 +8,8 @@
 #include "api/handler_support.hpp"
 #include "api/parse/snapshot_upload.hpp"
 #include "api/write/json_text.hpp"
+#include "storage/shards.hpp"
+#include "storage/snapshot/shard_snapshot_data.hpp"
 #include "storage/snapshot/snapshot_archive.hpp"
 #include "storage/snapshot/snapshot_files.hpp"
 #include "storage/snapshot/snapshot_location.hpp"
@@ -300,12 +302,113 @@ void register_full_snapshot_routes(Router& router, ApiContext* ctx) {
       true));
 }
 
+// The snapshot directory of shard `shard_text` of `collection`, or Qdrant's 404 "shard N not
+// found" when the collection has no such local shard.
+Result<std::string> existing_shard_directory(ApiContext& context, const std::string& collection,
+                                             const std::string& shard_text,
+                                             storage::snapshot::ShardOfCollection* shard_out) {
+  auto name = existing_collection(context, collection);
+  if (!name.ok()) return name.error();
+  auto opened = context.storage.collection(name.value());
+  if (!opened.ok()) return opened.error();
+  uint32_t shard_id = 0;
+  auto [end, ec] =
+      std::from_chars(shard_text.data(), shard_text.data() + shard_text.size(), shard_id);
+  if (ec != std::errc() || end != shard_text.data() + shard_text.size())
+    return Error::bad_request("Invalid shard id: " + shard_text);
+  const auto config = opened.value()->config();
+  storage::snapshot::ShardOfCollection shard;
+  shard.custom_sharding =
+      config.params.sharding_method && *config.params.sharding_method == "custom";
+  shard.shard_number = uint32_t(config.params.shard_number);
+  shard.shard_id = shard_id;
+  auto local =
+      storage::local_shards(*opened.value()->view(), shard.custom_sharding, shard.shard_number);
+  if (!local.ok()) return local.error();
+  bool found = false;
+  for (const auto& each : local.value()) found = found || each.shard_id == shard_id;
+  if (!found) return Error::not_found("shard " + std::to_string(shard_id) + " not found");
+  if (shard_out) *shard_out = shard;
+  return storage::snapshot::shard_snapshots_directory(context.config.snapshots_path, name.value(),
+                                                      shard_id);
+}
+
+Result<storage::snapshot::SnapshotDescription> create_shard_snapshot_of(ApiContext& context,
+                                                                        const Request& request) {
+  storage::snapshot::ShardOfCollection shard;
+  auto directory =
+      existing_shard_directory(context, request.path_params[0], request.path_params[1], &shard);
+  if (!directory.ok()) return directory.error();
+  auto collection = context.storage.collection(request.path_params[0]);
+  if (!collection.ok()) return collection.error();
+  const storage::CollectionSchema schema = collection.value()->schema();
+  return storage::snapshot::create_shard_snapshot(
+      context.storage, context.config.snapshots_path, request.path_params[0], shard.shard_id,
+      [schema, shard](const std::string& data_directory) {
+        return storage::snapshot::keep_only_shard(data_directory, schema, shard);
+      });
+}
+
+// Shard snapshots: a collection snapshot holding one shard's points (snapshot_archive.hpp).
+void register_shard_snapshot_routes(Router& router, ApiContext* ctx) {
+  const std::string base = "/collections/{collection_name}/shards/{shard_id}";
+  router.add(collection_snapshot_route(HttpMethod::kGet, base + "/snapshots", [ctx](Request& r) {
+    return respond([&]() -> Result<json::value> {
+      auto directory = existing_shard_directory(*ctx, r.path_params[0], r.path_params[1], nullptr);
+      if (!directory.ok()) return directory.error();
+      return descriptions_json(list_snapshots(directory.value()));
+    });
+  }));
+  router.add(collection_snapshot_route(
+      HttpMethod::kPost, base + "/snapshots",
+      [ctx](Request& r) {
+        return respond_snapshot(r, [&]() -> Result<json::value> {
+          auto created = create_shard_snapshot_of(*ctx, r);
+          if (!created.ok()) return created.error();
+          return description_json(created.value());
+        });
+      },
+      true));
+  router.add(collection_snapshot_route(
+      HttpMethod::kGet, base + "/snapshots/{snapshot_name}", [ctx](Request& r) {
+        auto directory =
+            existing_shard_directory(*ctx, r.path_params[0], r.path_params[1], nullptr);
+        if (!directory.ok()) return error_response_for(directory.error(), Clock::now());
+        return download_response(resolve_snapshot_file(directory.value(), r.path_params[2]),
+                                 r.path_params[2]);
+      }));
+  router.add(collection_snapshot_route(
+      HttpMethod::kDelete, base + "/snapshots/{snapshot_name}",
+      [ctx](Request& r) {
+        return respond_snapshot(r, [&]() -> Result<json::value> {
+          auto directory =
+              existing_shard_directory(*ctx, r.path_params[0], r.path_params[1], nullptr);
+          if (!directory.ok()) return directory.error();
+          auto path = resolve_snapshot_file(directory.value(), r.path_params[2]);
+          if (!path.ok()) return path.error();
+          if (auto st = remove_snapshot_files(path.value()); !st.ok()) return st.error();
+          return json::value(true);
+        });
+      },
+      true));
+  // The shard's snapshot made and streamed in one request (it stays listed afterwards).
+  router.add(collection_snapshot_route(HttpMethod::kGet, base + "/snapshot", [ctx](Request& r) {
+    auto created = create_shard_snapshot_of(*ctx, r);
+    if (!created.ok()) return error_response_for(created.error(), Clock::now());
+    auto directory = existing_shard_directory(*ctx, r.path_params[0], r.path_params[1], nullptr);
+    if (!directory.ok()) return error_response_for(directory.error(), Clock::now());
+    return download_response(resolve_snapshot_file(directory.value(), created->name),
+                             created->name);
+  }));
+}
+
 }  // namespace
 
 void register_snapshot_routes(Router& router, ApiContext& context) {
   storage::snapshot::discard_unfinished_snapshot_work(context.config.snapshots_path);
   register_collection_snapshot_routes(router, &context);
   register_full_snapshot_routes(router, &context);
+  register_shard_snapshot_routes(router, &context);
 }
 
 }  // namespace sextant::api

@@ -5,6 +5,9 @@
 //                         POST|PUT /collections/{c}/snapshots/upload (multipart `snapshot` field
 //                         or a raw body; `priority`, `checksum`, `wait` queries)
 //   full-storage          GET/POST /snapshots, GET/DELETE /snapshots/{snapshot_name}
+//   shard snapshots       GET/POST /collections/{c}/shards/{id}/snapshots,
+//                         GET/DELETE /collections/{c}/shards/{id}/snapshots/{snapshot_name},
+//                         GET /collections/{c}/shards/{id}/snapshot (made and streamed at once)
 // `wait` defaults to true here, as in Qdrant; wait=false answers 202 "accepted".
 // Uploads are streamed to a scratch file as they arrive (snapshot_upload.hpp), never held in
 // memory. Each route declares Qdrant's JWT access requirements (see the Route fields); the

@@ -1,5 +1,6 @@
-// Request fields Sextant accepts but does not act on (a single-shard server has no shard keys;
-// a query's `lookup_from`, ACORN and IDF corpora are not supported yet), checked for Qdrant's JSON
+// Type checks of request fields: `shard_key` selectors (acted on by
+// api/handlers/shard_selection.hpp, checked here first) and fields Sextant accepts but does not
+// act on (a query's `lookup_from` shard key, ACORN and IDF corpora), checked for Qdrant's JSON
 // types all the same, so a wrong type is the 400 format error Qdrant gives rather than silently
 // ignored.
 //

@@ -162,6 +162,39 @@ std::string collection_snapshots_directory(const std::string& snapshots_path,
   return (fs::path(snapshots_path) / collection).string();
 }
 
+namespace {
+
+// A collection's archive: its exported data, narrowed by `narrow` (given the directory holding
+// the copy) before it is archived, under `directory/name` with `manifest_extra` in the manifest.
+Result<SnapshotDescription> archive_collection(
+    Storage& storage, const std::string& snapshots_path, const std::string& collection,
+    const std::string& directory, const std::string& name, const json::object& manifest_extra,
+    const std::function<Status(const std::string&)>& narrow) {
+  // The copy of data.mdb and the archive holding it.
+  if (auto st = require_space({{snapshots_path, 2 * collection_data_bytes(storage, collection)}},
+                              "creating a snapshot");
+      !st.ok())
+    return st.error();
+  auto scratch = ScratchDirectory::create(snapshots_path);
+  if (!scratch.ok()) return scratch.error();
+  auto config = storage.export_collection(collection, scratch->path());
+  if (!config.ok()) return config.error();
+  if (narrow)
+    if (auto st = narrow(scratch->path()); !st.ok()) return st.error();
+  json::object manifest = manifest_base("collection");
+  manifest["collection"] = collection;
+  manifest["config"] = json::parse(config.value());
+  for (const auto& [key, value] : manifest_extra) manifest[key] = value;
+  const std::string data_path = (fs::path(scratch->path()) / kDataMember).string();
+  return write_snapshot(directory, name, [&](TarWriter& writer) {
+    Status st = writer.add_bytes(kManifestMember, json::serialize(manifest));
+    if (st.ok()) st = writer.add_file(kDataMember, data_path);
+    return st;
+  });
+}
+
+}  // namespace
+
 Result<SnapshotDescription> create_collection_snapshot(Storage& storage,
                                                        const std::string& snapshots_path,
                                                        const std::string& collection) {
@@ -169,25 +202,29 @@ Result<SnapshotDescription> create_collection_snapshot(Storage& storage,
   if (!resolved) return Error::collection_not_found(collection);
   const std::string name = *resolved + "-" + std::to_string(snapshot_peer_id(snapshots_path)) +
                            "-" + snapshot_name_timestamp() + ".snapshot";
-  // The copy of data.mdb and the archive holding it.
-  if (auto st = require_space({{snapshots_path, 2 * collection_data_bytes(storage, *resolved)}},
-                              "creating a snapshot");
-      !st.ok())
-    return st.error();
-  auto scratch = ScratchDirectory::create(snapshots_path);
-  if (!scratch.ok()) return scratch.error();
-  auto config = storage.export_collection(*resolved, scratch->path());
-  if (!config.ok()) return config.error();
-  json::object manifest = manifest_base("collection");
-  manifest["collection"] = *resolved;
-  manifest["config"] = json::parse(config.value());
-  const std::string data_path = (fs::path(scratch->path()) / kDataMember).string();
-  return write_snapshot(collection_snapshots_directory(snapshots_path, *resolved), name,
-                        [&](TarWriter& writer) {
-                          Status st = writer.add_bytes(kManifestMember, json::serialize(manifest));
-                          if (st.ok()) st = writer.add_file(kDataMember, data_path);
-                          return st;
-                        });
+  return archive_collection(storage, snapshots_path, *resolved,
+                            collection_snapshots_directory(snapshots_path, *resolved), name, {},
+                            nullptr);
+}
+
+std::string shard_snapshots_directory(const std::string& snapshots_path,
+                                      const std::string& collection, uint32_t shard_id) {
+  return (fs::path(collection_snapshots_directory(snapshots_path, collection)) / "shards" /
+          std::to_string(shard_id))
+      .string();
+}
+
+Result<SnapshotDescription> create_shard_snapshot(Storage& storage,
+                                                  const std::string& snapshots_path,
+                                                  const std::string& collection, uint32_t shard_id,
+                                                  const ShardDataFilter& keep_only_shard) {
+  auto resolved = storage.resolve(collection);
+  if (!resolved) return Error::collection_not_found(collection);
+  const std::string name = *resolved + "-shard-" + std::to_string(shard_id) + "-" +
+                           snapshot_name_timestamp() + ".snapshot";
+  return archive_collection(storage, snapshots_path, *resolved,
+                            shard_snapshots_directory(snapshots_path, *resolved, shard_id), name,
+                            json::object{{"shard_id", shard_id}}, keep_only_shard);
 }
 
 Result<SnapshotDescription> create_full_snapshot(Storage& storage,

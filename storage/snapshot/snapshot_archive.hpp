@@ -15,6 +15,8 @@
 // storage keeps the old collection if the new data cannot be opened.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -32,6 +34,19 @@ std::string collection_snapshots_directory(const std::string& snapshots_path,
 Result<SnapshotDescription> create_collection_snapshot(Storage& storage,
                                                        const std::string& snapshots_path,
                                                        const std::string& collection);
+// A shard snapshot (Qdrant's `/collections/{c}/shards/{id}/snapshots`): a collection snapshot
+// whose data holds only the points of one shard, its manifest naming the shard (`shard_id`),
+// kept in `<snapshots_path>/<collection>/shards/<id>/` as `<collection>-shard-<id>-<time>`.
+// `keep_only_shard` removes every other point from the exported copy in the directory it is
+// given (storage/snapshot/shard_snapshot_data.hpp), before the copy is archived.
+using ShardDataFilter = std::function<Status(const std::string& data_directory)>;
+std::string shard_snapshots_directory(const std::string& snapshots_path,
+                                      const std::string& collection, uint32_t shard_id);
+Result<SnapshotDescription> create_shard_snapshot(Storage& storage,
+                                                  const std::string& snapshots_path,
+                                                  const std::string& collection, uint32_t shard_id,
+                                                  const ShardDataFilter& keep_only_shard);
+
 Result<SnapshotDescription> create_full_snapshot(Storage& storage,
                                                  const std::string& snapshots_path);
 
