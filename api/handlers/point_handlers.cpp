@@ -6,6 +6,7 @@
 #include "api/parse/scroll_request.hpp"
 #include "api/parse/unused_fields.hpp"
 #include "api/parse/update_operations.hpp"
+#include "api/strict_mode/strict_mode_gate.hpp"
 #include "api/write/point_json.hpp"
 #include "index/payload/json_path.hpp"
 #include "index/payload_index/field_schema.hpp"
@@ -58,6 +59,10 @@ Response write_route(ApiContext& context, Request& request, const OperationsPars
     if (!body.ok()) return body.error();
     auto operations = parse(body.value(), *collection.value());
     if (!operations.ok()) return operations.error();
+    if (auto st = strict_mode::gate_update(*context.rate_limits, *collection.value(), request,
+                                           operations.value());
+        !st.ok())
+      return st.error();
     if (!per_operation && operations->size() == 1 && addresses_no_points(operations->front()))
       return Error::bad_request("Empty update request");
     const size_t count = operations->size();
@@ -98,6 +103,10 @@ Result<json::value> retrieve_points(ApiContext& context, Request& request) {
   if (!payload.ok()) return payload.error();
   auto vectors = parse_with_vector(body.value(), false);
   if (!vectors.ok()) return vectors.error();
+  if (auto st = strict_mode::gate_retrieve(*context.rate_limits, *collection.value(), request,
+                                           ids->size());
+      !st.ok())
+    return st.error();
   storage::ReadOptions options{payload->enabled, vectors.value()};
   auto view = collection.value()->view();
   json::array out;
@@ -135,6 +144,13 @@ Result<json::value> scroll_points(ApiContext& context, Request& request) {
   if (!body.ok()) return body.error();
   auto parsed = parse_scroll_request(body.value());
   if (!parsed.ok()) return parsed.error();
+  std::optional<uint64_t> given_limit;  // strict mode checks the limit only when given
+  if (auto limit = body->if_contains("limit"); limit && !limit->is_null())
+    given_limit = parsed->scroll.limit;
+  if (auto st = strict_mode::gate_scroll_like(*context.rate_limits, *collection.value(), request,
+                                              parsed->scroll.filter.get(), given_limit, false);
+      !st.ok())
+    return st.error();
   auto result = query::scroll_points(*collection.value(), parsed->scroll);
   if (!result.ok()) return result.error();
   json::array points;
@@ -165,6 +181,12 @@ Result<json::value> count_points(ApiContext& context, Request& request) {
   if (auto exact = body->if_contains("exact"); exact && !exact->is_null() && !exact->is_bool())
     return Error::format("invalid type for `exact`: expected a boolean");
   if (auto st = check_shard_key_field(body.value()); !st.ok()) return st.error();
+  const json::value* exact = body->if_contains("exact");
+  if (auto st = strict_mode::gate_scroll_like(*context.rate_limits, *collection.value(), request,
+                                              filter.value().get(), std::nullopt,
+                                              !exact || exact->is_null() || exact->get_bool());
+      !st.ok())
+    return st.error();
   auto view = collection.value()->view();
   return json::value(json::object{{"count", storage::count(*view, filter.value().get())}});
 }

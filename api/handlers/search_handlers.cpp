@@ -3,6 +3,7 @@
 #include "api/handler_support.hpp"
 #include "api/handlers/query_lookup.hpp"
 #include "api/parse/query_request.hpp"
+#include "api/strict_mode/strict_mode_gate.hpp"
 #include "api/write/point_json.hpp"
 #include "query/execute_query.hpp"
 
@@ -66,6 +67,10 @@ Result<json::value> single_route(ApiContext& context, Request& request, Parser p
   if (!body.ok()) return body.error();
   auto query = parse(body.value(), context.inference);
   if (!query.ok()) return query.error();
+  if (auto st = strict_mode::gate_query_plans(*context.rate_limits, *collection.value(), request,
+                                              {&query->plan}, std::nullopt);
+      !st.ok())
+    return st.error();
   auto view = collection.value()->view();
   if (auto st = attach_lookups(context, *collection.value(), view, query->plan); !st.ok())
     return st.error();
@@ -93,6 +98,12 @@ Result<json::value> batch_route(ApiContext& context, Request& request, Parser pa
     if (!query.ok()) return query.error();
     parsed.push_back(std::move(query.value()));
   }
+  std::vector<const query::QueryPlan*> plans;
+  for (const auto& query : parsed) plans.push_back(&query.plan);
+  if (auto st = strict_mode::gate_query_plans(*context.rate_limits, *collection.value(), request,
+                                              plans, parsed.size());
+      !st.ok())
+    return st.error();
   auto view = collection.value()->view();  // one consistent view for the whole batch
   for (auto& query : parsed)
     if (auto st = attach_lookups(context, *collection.value(), view, query.plan); !st.ok())

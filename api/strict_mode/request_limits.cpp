@@ -1,0 +1,277 @@
+#include "api/strict_mode/request_limits.hpp"
+
+#include <charconv>
+#include <string_view>
+#include <utility>
+
+#include "api/strict_mode/filter_limits.hpp"
+
+namespace sextant::api::strict_mode {
+namespace filter = index::filter;
+
+namespace {
+
+constexpr uint64_t kSparseIndicesPerCostUnit = 64;
+
+// Rust's Display of a float: the shortest text that reads back the same, never an exponent.
+template <typename Float>
+std::string shortest_decimal(Float value) {
+  char buffer[128];
+  auto end = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed).ptr;
+  return std::string(buffer, end);
+}
+
+Status check_float_limit(std::optional<double> value, std::optional<double> limit,
+                         const std::string& name) {
+  if (!value || !limit || *value <= *limit) return {};
+  const std::string shown_limit = shortest_decimal(*limit);
+  return strict_mode_error(
+      "Limit exceeded " + shortest_decimal(*value) + " > " + shown_limit + " for \"" + name + "\"",
+      "Reduce the \"" + name + "\" parameter to or below " + shown_limit + ".");
+}
+
+uint64_t vector_cost(const storage::QueryVector& vector) {
+  if (const auto* sparse = std::get_if<storage::SparseVector>(&vector))
+    return (sparse->indices.size() + kSparseIndicesPerCostUnit - 1) / kSparseIndicesPerCostUnit;
+  if (const auto* multi = std::get_if<storage::MultiVector>(&vector)) return multi->rows();
+  return 1;
+}
+
+uint64_t example_cost(const query::Example& example) {
+  if (const auto* sparse = std::get_if<storage::SparseVector>(&example))
+    return (sparse->indices.size() + kSparseIndicesPerCostUnit - 1) / kSparseIndicesPerCostUnit;
+  if (const auto* multi = std::get_if<storage::MultiVector>(&example)) return multi->rows();
+  return 1;
+}
+
+// The cost of the stage's own search, or nullopt for a stage that only scrolls.
+std::optional<uint64_t> search_cost(const query::Query& query) {
+  if (const auto* nearest = std::get_if<query::NearestQuery>(&query)) {
+    if (const auto* vector = std::get_if<storage::QueryVector>(&nearest->target))
+      return vector_cost(*vector);
+    return 1;
+  }
+  if (const auto* recommend = std::get_if<query::RecommendQuery>(&query)) {
+    uint64_t cost = 0;
+    for (const auto& e : recommend->positive) cost += example_cost(e);
+    for (const auto& e : recommend->negative) cost += example_cost(e);
+    return cost;
+  }
+  if (const auto* discover = std::get_if<query::DiscoverQuery>(&query)) {
+    uint64_t cost = example_cost(discover->target);
+    for (const auto& pair : discover->context)
+      cost += example_cost(pair.positive) + example_cost(pair.negative);
+    return cost;
+  }
+  if (const auto* context = std::get_if<query::ContextQuery>(&query)) {
+    uint64_t cost = 0;
+    for (const auto& pair : context->context)
+      cost += example_cost(pair.positive) + example_cost(pair.negative);
+    return cost;
+  }
+  if (const auto* feedback = std::get_if<query::RelevanceFeedbackQuery>(&query)) {
+    uint64_t cost = example_cost(feedback->target);
+    for (const auto& item : feedback->feedback) cost += example_cost(item.example);
+    return cost;
+  }
+  return std::nullopt;
+}
+
+Status check_multivector_rows(const storage::PointVectors& vectors,
+                              const storage::StrictModeConfig& config) {
+  if (!config.multivector_config) return {};
+  for (const auto& [name, limit] : *config.multivector_config) {
+    if (!limit) continue;
+    auto it = vectors.multi.find(name);
+    if (it == vectors.multi.end()) continue;
+    const size_t rows = it->second.rows();
+    if (rows > *limit)
+      return Error::bad_request("Multivector '" + name + "' has a limit of " +
+                                std::to_string(*limit) + " vectors, but " + std::to_string(rows) +
+                                " were provided!");
+  }
+  return {};
+}
+
+Status check_sparse_lengths(const storage::PointVectors& vectors,
+                            const storage::StrictModeConfig& config) {
+  if (!config.sparse_config) return {};
+  for (const auto& [name, limit] : *config.sparse_config) {
+    if (!limit) continue;
+    auto it = vectors.sparse.find(name);
+    if (it == vectors.sparse.end()) continue;
+    const size_t length = it->second.indices.size();
+    if (length > *limit || it->second.values.size() > *limit)
+      return Error::bad_request("Sparse vector '" + name + "' has a limit of " +
+                                std::to_string(*limit) + " indices, but " + std::to_string(length) +
+                                " were provided!");
+  }
+  return {};
+}
+
+// Qdrant's estimate of the bytes the collection's dense vectors take: float32 elements of every
+// stored point.
+uint64_t vector_storage_bytes(const storage::Collection& collection, uint64_t points_count) {
+  uint64_t bytes_per_point = 0;
+  for (const auto& vector : collection.config().params.vectors)
+    bytes_per_point += vector.size * sizeof(float);
+  return bytes_per_point * points_count;
+}
+
+Status check_collection_size(const storage::Collection& collection,
+                             const storage::StrictModeConfig& config) {
+  if (!config.max_collection_vector_size_bytes && !config.max_points_count) return {};
+  const uint64_t points_count = collection.stats().points_count;
+  if (config.max_collection_vector_size_bytes &&
+      vector_storage_bytes(collection, points_count) >= *config.max_collection_vector_size_bytes) {
+    const float size_in_mb =
+        static_cast<float>(*config.max_collection_vector_size_bytes) / (1024.0f * 1024.0f);
+    return Error::bad_request("Max vector storage size limit of " + shortest_decimal(size_in_mb) +
+                              "MB reached!");
+  }
+  if (config.max_points_count && points_count >= *config.max_points_count)
+    return Error::bad_request("Max points count limit of " +
+                              std::to_string(*config.max_points_count) + " reached!");
+  return {};
+}
+
+Status check_written_points(const std::vector<storage::PointWrite>& points, const char* limit_name,
+                            const storage::Collection& collection,
+                            const storage::StrictModeConfig& config) {
+  if (auto st = check_limit(points.size(), config.upsert_max_batchsize, limit_name); !st) return st;
+  if (auto st = check_collection_size(collection, config); !st) return st;
+  for (const auto& point : points)
+    if (auto st = check_multivector_rows(point.vectors, config); !st) return st;
+  for (const auto& point : points)
+    if (auto st = check_sparse_lengths(point.vectors, config); !st) return st;
+  return {};
+}
+
+const filter::Filter* selector_filter(const storage::PointSelector& selector) {
+  return selector.filter.get();
+}
+
+}  // namespace
+
+std::optional<storage::StrictModeConfig> enabled_strict_mode(
+    const storage::Collection& collection) {
+  storage::CollectionConfig config = collection.config();
+  if (!config.strict_mode_config || !config.strict_mode_config->enabled.value_or(false))
+    return std::nullopt;
+  return std::move(config.strict_mode_config);
+}
+
+Status check_limit(std::optional<uint64_t> value, std::optional<uint64_t> limit,
+                   const std::string& name) {
+  if (!value || !limit || *value <= *limit) return {};
+  return strict_mode_error(
+      "Limit exceeded " + std::to_string(*value) + " > " + std::to_string(*limit) + " for \"" +
+          name + "\"",
+      "Reduce the \"" + name + "\" parameter to or below " + std::to_string(*limit) + ".");
+}
+
+Status check_timeout(const Request& request, const storage::StrictModeConfig& config) {
+  auto text = request.query_param("timeout");
+  if (!text || !config.max_timeout) return {};
+  uint64_t timeout = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), timeout);
+  if (ec != std::errc() || end != text->data() + text->size()) return {};
+  return check_limit(timeout, config.max_timeout, "timeout");
+}
+
+Status check_search_params(const storage::SearchParams& params,
+                           const storage::StrictModeConfig& config) {
+  // Only an oversampling the request asks for is checked; 1 is the default.
+  const double oversampling = params.quantization.oversampling;
+  if (oversampling != 1.0)
+    if (auto st = check_float_limit(oversampling, config.search_max_oversampling, "oversampling");
+        !st)
+      return st;
+  if (params.hnsw_ef)
+    if (auto st = check_limit(*params.hnsw_ef, config.search_max_hnsw_ef, "hnsw_ef"); !st)
+      return st;
+  if (config.search_allow_exact == false && params.exact)
+    return strict_mode_error("Exact search disabled!", "Set exact=false.");
+  return {};
+}
+
+Status check_query_plan(const query::QueryPlan& plan, const boost::json::object& index_schemas,
+                        const storage::StrictModeConfig& config) {
+  for (const auto& prefetch : plan.prefetch)
+    if (auto st = check_query_plan(prefetch, index_schemas, config); !st) return st;
+  if (auto st = check_limit(plan.limit, config.max_query_limit, "limit"); !st) return st;
+  if (auto st = check_filter(plan.filter.get(), FilterUse::kRead, index_schemas, config); !st)
+    return st;
+  return check_search_params(plan.params, config);
+}
+
+Status check_update_operations(const std::vector<storage::UpdateOperation>& operations,
+                               const storage::Collection& collection,
+                               const storage::StrictModeConfig& config) {
+  const boost::json::object schemas = collection.payload_index_schemas();
+  auto write_filter = [&](const filter::Filter* f) {
+    return check_filter(f, FilterUse::kWrite, schemas, config);
+  };
+  for (const auto& operation : operations) {
+    Status status = std::visit(
+        [&](const auto& op) -> Status {
+          using Op = std::decay_t<decltype(op)>;
+          if constexpr (std::is_same_v<Op, storage::UpsertPoints>) {
+            return check_written_points(op.points, "upsert limit", collection, config);
+          } else if constexpr (std::is_same_v<Op, storage::UpdateVectors>) {
+            return check_written_points(op.points, "update limit", collection, config);
+          } else if constexpr (std::is_same_v<Op, storage::CreatePayloadIndex>) {
+            // Counts every index, the one being replaced included, as Qdrant does.
+            if (config.max_payload_index_count && schemas.size() >= *config.max_payload_index_count)
+              return strict_mode_error(
+                  "Collection already has the maximum number of payload indices (" +
+                      std::to_string(*config.max_payload_index_count) + ")",
+                  "Please delete an existing index before creating a new one.");
+            return {};
+          } else if constexpr (std::is_same_v<Op, storage::DeletePayloadIndex>) {
+            return {};
+          } else {
+            return write_filter(selector_filter(op.selector));
+          }
+        },
+        operation);
+    if (!status) return status;
+  }
+  return {};
+}
+
+uint64_t filter_read_cost(const filter::Filter* f) { return f ? total_conditions_count(*f) : 0; }
+
+uint64_t query_plan_read_cost(const query::QueryPlan& plan) {
+  uint64_t cost = 0;
+  for (const auto& prefetch : plan.prefetch) cost += query_plan_read_cost(prefetch);
+  if (!plan.prefetch.empty()) return cost;  // this stage rescores its prefetches' results
+  const std::optional<uint64_t> searched = search_cost(plan.query);
+  return (searched ? *searched : 1) + filter_read_cost(plan.filter.get());
+}
+
+uint64_t update_write_cost(const std::vector<storage::UpdateOperation>& operations,
+                           const storage::Collection& collection) {
+  uint64_t cost = 0;
+  for (const auto& operation : operations) {
+    cost += std::visit(
+        [&](const auto& op) -> uint64_t {
+          using Op = std::decay_t<decltype(op)>;
+          if constexpr (std::is_same_v<Op, storage::UpsertPoints> ||
+                        std::is_same_v<Op, storage::UpdateVectors>) {
+            return op.points.size();
+          } else if constexpr (std::is_same_v<Op, storage::CreatePayloadIndex> ||
+                               std::is_same_v<Op, storage::DeletePayloadIndex>) {
+            return 0;
+          } else {
+            if (!op.selector.filter) return op.selector.ids.size();
+            auto view = collection.view();
+            return storage::count(*view, op.selector.filter.get());
+          }
+        },
+        operation);
+  }
+  return std::max<uint64_t>(cost, 1);
+}
+
+}  // namespace sextant::api::strict_mode
