@@ -241,6 +241,64 @@ def _header(response, lower_name):
     return next((v for k, v in response.headers.items() if k.lower() == lower_name), None)
 
 
+def test_groups_limit_and_group_by_index(api, collection_factory):
+    name = _strict_collection(
+        collection_factory, api, points=2, max_query_limit=6, unindexed_filtering_retrieve=False
+    )
+    groups = f"/collections/{name}/points/query/groups"
+    body = {"query": VECTOR, "group_by": "city", "limit": 2, "group_size": 3}
+    response = api.post(groups, json=body)
+    assert response.expect(400).error == (
+        'Bad request: Index required but not found for "city". '
+        "Help: Create an index supporting `match` for this key."
+    )
+    index = f"/collections/{name}/index?wait=true"
+    api.put(index, json={"field_name": "city", "field_schema": "text"}).expect(200)
+    assert api.post(groups, json=body).expect(400).error == (
+        'Bad request: Index of type "Text" found for "city". '
+        "Help: Create an index supporting `match` for this key."
+    )
+    api.put(index, json={"field_name": "city", "field_schema": "keyword"}).expect(200)
+    api.post(groups, json=body).expect(200)
+    # The limit a groups request asks for is groups x group_size.
+    response = api.post(groups, json={**body, "limit": 3, "group_size": 3})
+    assert response.expect(400).error == _limit_text(9, 6, "limit")
+
+
+def test_facet_limit_and_exact(api, collection_factory):
+    name = _strict_collection(collection_factory, api, max_query_limit=2, search_allow_exact=False)
+    api.put(
+        f"/collections/{name}/index?wait=true", json={"field_name": "city", "field_schema": "keyword"}
+    ).expect(200)
+    facet = f"/collections/{name}/facet"
+    assert api.post(facet, json={"key": "city", "limit": 3}).expect(400).error == _limit_text(3, 2, "limit")
+    response = api.post(facet, json={"key": "city", "exact": True})
+    assert response.expect(400).error == "Bad request: Exact search disabled!. Help: Set exact=false."
+    api.post(facet, json={"key": "city", "limit": 2}).expect(200)
+    # count is exact unless told otherwise
+    response = api.post(f"/collections/{name}/points/count", json={})
+    assert response.expect(400).error == "Bad request: Exact search disabled!. Help: Set exact=false."
+
+
+def test_search_allow_exact_refuses_full_scans_without_a_graph(api, collection_factory):
+    body = {"vectors": {"size": 4, "distance": "Cosine"}, "hnsw_config": {"m": 0, "payload_m": 16}}
+    name = _strict_collection(collection_factory, api, body=body, search_allow_exact=False)
+    response = _query(api, name, limit=1)
+    assert response.expect(400).error == (
+        "Bad request: Request is forbidden because global vector indexing is disabled "
+        "(hnsw_config.m = 0). Help: Use tenant-specific filter, enable global vector indexing or "
+        "enable strict mode `search_allow_exact` option"
+    )
+    api.put(
+        f"/collections/{name}/index?wait=true",
+        json={"field_name": "tenant", "field_schema": {"type": "keyword", "is_tenant": True}},
+    ).expect(200)
+    tenant = {"must": [{"key": "tenant", "match": {"value": "a"}}]}
+    _query(api, name, limit=1, filter=tenant).expect(200)
+    # The legacy search route has no such rule.
+    api.post(f"/collections/{name}/points/search", json={"vector": VECTOR, "limit": 1}).expect(200)
+
+
 def test_max_payload_index_count(api, collection_factory):
     name = _strict_collection(collection_factory, api, max_payload_index_count=1)
     index = f"/collections/{name}/index?wait=true"

@@ -6,6 +6,7 @@
 #include "api/handlers/query_lookup.hpp"
 #include "api/parse/group_request.hpp"
 #include "api/parse/json_numbers.hpp"
+#include "api/strict_mode/strict_mode_gate.hpp"
 #include "api/write/point_json.hpp"
 #include "query/group_queries.hpp"
 
@@ -50,6 +51,17 @@ Result<json::value> groups_route(ApiContext& context, Request& request, GroupEnd
       return st.error();
   }
 
+  {
+    // Strict mode sees the plan with Qdrant's limit for groups: groups x group_size.
+    query::QueryPlan checked = groups_request.query.plan;
+    checked.limit = groups_request.query.groups_limit * groups_request.query.group_size;
+    const std::string group_by = groups_request.query.group_by.to_string();
+    if (auto st = strict_mode::gate_query_plans(*context.rate_limits, *collection.value(), request,
+                                                {&checked}, std::nullopt,
+                                                endpoint == GroupEndpoint::kQuery, &group_by);
+        !st.ok())
+      return st.error();
+  }
   auto view = collection.value()->view();
   if (auto st = attach_lookups(context, *collection.value(), view, groups_request.query.plan);
       !st.ok())

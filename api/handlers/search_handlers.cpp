@@ -67,8 +67,9 @@ Result<json::value> single_route(ApiContext& context, Request& request, Parser p
   if (!body.ok()) return body.error();
   auto query = parse(body.value(), context.inference);
   if (!query.ok()) return query.error();
-  if (auto st = strict_mode::gate_query_plans(*context.rate_limits, *collection.value(), request,
-                                              {&query->plan}, std::nullopt);
+  if (auto st =
+          strict_mode::gate_query_plans(*context.rate_limits, *collection.value(), request,
+                                        {&query->plan}, std::nullopt, parse == parse_query_request);
       !st.ok())
     return st.error();
   auto view = collection.value()->view();
@@ -101,7 +102,7 @@ Result<json::value> batch_route(ApiContext& context, Request& request, Parser pa
   std::vector<const query::QueryPlan*> plans;
   for (const auto& query : parsed) plans.push_back(&query.plan);
   if (auto st = strict_mode::gate_query_plans(*context.rate_limits, *collection.value(), request,
-                                              plans, parsed.size());
+                                              plans, parsed.size(), parse == parse_query_request);
       !st.ok())
     return st.error();
   auto view = collection.value()->view();  // one consistent view for the whole batch

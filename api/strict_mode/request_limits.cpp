@@ -1,10 +1,12 @@
 #include "api/strict_mode/request_limits.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <string_view>
 #include <utility>
 
 #include "api/strict_mode/filter_limits.hpp"
+#include "index/payload_index/field_schema.hpp"
 
 namespace sextant::api::strict_mode {
 namespace filter = index::filter;
@@ -151,6 +153,67 @@ const filter::Filter* selector_filter(const storage::PointSelector& selector) {
   return selector.filter.get();
 }
 
+// True when a top-level condition of `filter` reads a key whose index is a tenant index.
+bool uses_tenant_index(const filter::Filter* f, const boost::json::object& index_schemas) {
+  if (!f) return false;
+  auto is_tenant_key = [&](const filter::Condition& condition) {
+    const auto* field = std::get_if<filter::FieldCondition>(&condition);
+    if (!field) return false;
+    const boost::json::value* schema = index_schemas.if_contains(field->key.to_string());
+    if (!schema || !schema->is_object()) return false;
+    const boost::json::value* tenant = schema->get_object().if_contains("is_tenant");
+    return tenant && tenant->is_bool() && tenant->get_bool();
+  };
+  for (const auto* clause : {&f->must, &f->must_not, &f->should})
+    if (*clause)
+      for (const auto& condition : **clause)
+        if (is_tenant_key(condition)) return true;
+  if (f->min_should)
+    for (const auto& condition : f->min_should->conditions)
+      if (is_tenant_key(condition)) return true;
+  return false;
+}
+
+// Qdrant's check_fullscan: with search_allow_exact false, a vector query on a dense vector
+// whose graph is disabled (m = 0) needs a tenant filter and payload_m > 0.
+Status check_full_scan(const query::QueryPlan& plan, const storage::CollectionConfig& collection,
+                       const boost::json::object& index_schemas,
+                       const storage::StrictModeConfig& config) {
+  if (config.search_allow_exact != false) return {};
+  const bool vector_query = std::holds_alternative<query::NearestQuery>(plan.query) ||
+                            std::holds_alternative<query::RecommendQuery>(plan.query) ||
+                            std::holds_alternative<query::DiscoverQuery>(plan.query) ||
+                            std::holds_alternative<query::ContextQuery>(plan.query) ||
+                            std::holds_alternative<query::RelevanceFeedbackQuery>(plan.query);
+  if (!vector_query) return {};
+  if (collection.params.sparse_vectors)
+    for (const auto& sparse : *collection.params.sparse_vectors)
+      if (sparse.name == plan.using_name) return {};  // sparse vectors are always indexed
+  std::optional<uint64_t> own_m, own_payload_m;
+  for (const auto& vector : collection.params.vectors)
+    if (vector.name == plan.using_name && vector.hnsw_config) {
+      own_m = vector.hnsw_config->m;
+      own_payload_m = vector.hnsw_config->payload_m;
+    }
+  const uint64_t m = own_m.value_or(collection.hnsw_config.m);
+  if (m > 0) return {};
+  const uint64_t payload_m =
+      own_payload_m ? *own_payload_m : collection.hnsw_config.payload_m.value_or(m);
+  const std::string label = plan.using_name.empty() ? "" : " on '" + plan.using_name + "'";
+  if (!uses_tenant_index(plan.filter.get(), index_schemas))
+    return strict_mode_error("Request is forbidden" + label +
+                                 " because global vector indexing is disabled (hnsw_config.m = 0)",
+                             "Use tenant-specific filter, enable global vector indexing or enable "
+                             "strict mode `search_allow_exact` option");
+  if (payload_m == 0)
+    return strict_mode_error("Request is forbidden" + label +
+                                 " because vector indexing is disabled (hnsw_config.m = 0 and "
+                                 "hnsw_config.payload_m = 0)",
+                             "Enable vector indexing, use a prefetch query with indexed vectors or "
+                             "enable strict mode `search_allow_exact` option");
+  return {};
+}
+
 }  // namespace
 
 std::optional<storage::StrictModeConfig> enabled_strict_mode(
@@ -195,14 +258,54 @@ Status check_search_params(const storage::SearchParams& params,
   return {};
 }
 
-Status check_query_plan(const query::QueryPlan& plan, const boost::json::object& index_schemas,
-                        const storage::StrictModeConfig& config) {
+Status check_query_plan(const query::QueryPlan& plan, const storage::CollectionConfig& collection,
+                        const boost::json::object& index_schemas,
+                        const storage::StrictModeConfig& config, bool universal_query) {
   for (const auto& prefetch : plan.prefetch)
-    if (auto st = check_query_plan(prefetch, index_schemas, config); !st) return st;
+    if (auto st = check_query_plan(prefetch, collection, index_schemas, config, universal_query);
+        !st)
+      return st;
+  if (universal_query && plan.prefetch.empty())
+    if (auto st = check_full_scan(plan, collection, index_schemas, config); !st) return st;
   if (auto st = check_limit(plan.limit, config.max_query_limit, "limit"); !st) return st;
   if (auto st = check_filter(plan.filter.get(), FilterUse::kRead, index_schemas, config); !st)
     return st;
   return check_search_params(plan.params, config);
+}
+
+Status check_grouping_key(const std::string& group_by, const boost::json::object& index_schemas,
+                          const storage::StrictModeConfig& config) {
+  if (config.unindexed_filtering_retrieve != false) return {};
+  const boost::json::value* schema = index_schemas.if_contains(group_by);
+  if (!schema)
+    return strict_mode_error("Index required but not found for \"" + group_by + "\"",
+                             "Create an index supporting `match` for this key.");
+  auto parsed = index::payload_index::parse_field_schema(*schema);
+  if (!parsed.ok()) return {};
+  using index::payload_index::FieldType;
+  bool supports_match = false;
+  switch (parsed->type) {
+    case FieldType::kKeyword:
+    case FieldType::kUuid:
+    case FieldType::kBool:
+      supports_match = true;
+      break;
+    case FieldType::kInteger: {
+      // Qdrant: an integer index given as bare "integer" answers match; given with parameters,
+      // only when `lookup` is set to true.
+      const auto* options = schema->is_object() ? &schema->get_object() : nullptr;
+      const boost::json::value* lookup = options ? options->if_contains("lookup") : nullptr;
+      supports_match = !options || (lookup && lookup->is_bool() && lookup->get_bool());
+      break;
+    }
+    default:
+      break;
+  }
+  if (supports_match) return {};
+  std::string kind = index::payload_index::field_type_name(parsed->type);
+  kind[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(kind[0])));
+  return strict_mode_error("Index of type \"" + kind + "\" found for \"" + group_by + "\"",
+                           "Create an index supporting `match` for this key.");
 }
 
 Status check_update_operations(const std::vector<storage::UpdateOperation>& operations,

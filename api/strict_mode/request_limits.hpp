@@ -32,9 +32,18 @@ Status check_limit(std::optional<uint64_t> value, std::optional<uint64_t> limit,
 // The `timeout` query parameter against max_timeout.
 Status check_timeout(const Request& request, const storage::StrictModeConfig& config);
 
-// A query plan (its prefetches first, then limit, filter and search params).
-Status check_query_plan(const query::QueryPlan& plan, const boost::json::object& index_schemas,
-                        const storage::StrictModeConfig& config);
+// A query plan (its prefetches first, then limit, filter and search params). With
+// `universal_query` (the /points/query routes), also refuses a vector search that would scan the
+// whole collection when search_allow_exact is false (Qdrant's "global vector indexing is
+// disabled" rule for hnsw_config.m = 0).
+Status check_query_plan(const query::QueryPlan& plan, const storage::CollectionConfig& collection,
+                        const boost::json::object& index_schemas,
+                        const storage::StrictModeConfig& config, bool universal_query);
+
+// `group_by` of a groups request when unindexed_filtering_retrieve is false: it needs an index
+// answering `match`.
+Status check_grouping_key(const std::string& group_by, const boost::json::object& index_schemas,
+                          const storage::StrictModeConfig& config);
 
 // Search parameters: oversampling, hnsw_ef, exact.
 Status check_search_params(const storage::SearchParams& params,

@@ -7,15 +7,21 @@ namespace sextant::api::strict_mode {
 
 Status gate_query_plans(CollectionRateLimits& limits, const storage::Collection& collection,
                         const Request& request, const std::vector<const query::QueryPlan*>& plans,
-                        std::optional<size_t> batch_size) {
+                        std::optional<size_t> batch_size, bool universal_query,
+                        const std::string* group_by) {
   auto config = enabled_strict_mode(collection);
   if (!config) return {};
   if (batch_size)
     if (auto st = check_limit(*batch_size, config->search_max_batchsize, "search batch size"); !st)
       return st;
   const boost::json::object schemas = collection.payload_index_schemas();
+  if (group_by)
+    if (auto st = check_grouping_key(*group_by, schemas, *config); !st) return st;
+  const storage::CollectionConfig collection_config = collection.config();
   for (const query::QueryPlan* plan : plans)
-    if (auto st = check_query_plan(*plan, schemas, *config); !st) return st;
+    if (auto st = check_query_plan(*plan, collection_config, schemas, *config, universal_query);
+        !st)
+      return st;
   if (auto st = check_timeout(request, *config); !st) return st;
   uint64_t cost = 0;
   for (const query::QueryPlan* plan : plans) cost += query_plan_read_cost(*plan);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "api/http_types.hpp"
@@ -17,12 +18,16 @@
 
 namespace sextant::api::strict_mode {
 
-// Searches and queries: `batch_size` for the /batch routes (search_max_batchsize).
+// Searches and queries: `batch_size` for the /batch routes (search_max_batchsize);
+// `universal_query` for /points/query (see check_query_plan). `group_by`, for groups requests,
+// is checked first (the plans then carry the limit groups x group_size).
 Status gate_query_plans(CollectionRateLimits& limits, const storage::Collection& collection,
                         const Request& request, const std::vector<const query::QueryPlan*>& plans,
-                        std::optional<size_t> batch_size);
+                        std::optional<size_t> batch_size, bool universal_query,
+                        const std::string* group_by = nullptr);
 
-// Scroll and count: `limit` as the request gave it; `exact` for count (search_allow_exact).
+// Scroll, count and facet: `limit` as the request gave it; `exact` for count and facet
+// (search_allow_exact).
 Status gate_scroll_like(CollectionRateLimits& limits, const storage::Collection& collection,
                         const Request& request, const index::filter::Filter* filter,
                         std::optional<uint64_t> limit, bool exact);
