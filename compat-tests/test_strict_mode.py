@@ -69,6 +69,15 @@ def test_max_query_limit_on_query_search_and_scroll(api, collection_factory):
     assert _query(api, name).expect(400).error == _limit_text(10, 2, "limit")
 
 
+def test_max_query_limit_on_distance_matrix(api, collection_factory):
+    # A matrix asks for limit x sample points.
+    name = _strict_collection(collection_factory, api, points=3, max_query_limit=5)
+    matrix = f"/collections/{name}/points/search/matrix/pairs"
+    response = api.post(matrix, json={"sample": 3, "limit": 2})
+    assert response.expect(400).error == _limit_text(6, 5, "limit")
+    api.post(matrix, json={"sample": 2, "limit": 2}).expect(200)
+
+
 def test_max_timeout(api, collection_factory):
     name = _strict_collection(collection_factory, api, max_timeout=5)
     _query(api, name, limit=1, url_params={"timeout": 5}).expect(200)
