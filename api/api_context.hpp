@@ -1,8 +1,12 @@
-// What every handler reaches: the storage engine, the parallel pool for searches, and the
-// API configuration. Owned by Api; handlers borrow it for the server's lifetime.
+// What every handler reaches: the storage engine, the parallel pool for searches, the API
+// configuration and strict mode's rate limiters. Owned by Api; handlers borrow it for the server's
+// lifetime.
 #pragma once
 
+#include <memory>
+
 #include "api/api.hpp"
+#include "api/strict_mode/collection_rate_limits.hpp"
 #include "inference/inference.hpp"
 #include "storage/parallel.hpp"
 #include "storage/storage.hpp"
@@ -16,6 +20,9 @@ struct ApiContext {
   storage::ParallelPool& pool;
   const ApiConfig& config;
   Inference* inference = nullptr;  // null: Document objects are rejected
+  // Strict mode's read/write rate limiters of every collection.
+  std::unique_ptr<strict_mode::CollectionRateLimits> rate_limits =
+      std::make_unique<strict_mode::CollectionRateLimits>();
 };
 
 }  // namespace sextant::api

@@ -30,12 +30,24 @@ int http_status(ErrorKind kind) {
       return 500;
     case ErrorKind::kUnavailable:
       return 503;
+    case ErrorKind::kRateLimited:
+      return 429;
   }
   return 500;
 }
 
 Response error_response_for(const Error& error, Clock::time_point started) {
-  return error_response(http_status(error.kind), error.message, started);
+  Response response = error_response(http_status(error.kind), error.message, started);
+  // A rate-limit refusal that waiting cures ends "Retry after Ns" (Qdrant's text); Qdrant sends
+  // the same whole seconds as the Retry-After header.
+  static constexpr std::string_view kRetryAfter = "Retry after ";
+  const std::string& text = error.message;
+  if (const size_t at = text.rfind(kRetryAfter);
+      error.kind == ErrorKind::kRateLimited && at != std::string::npos && text.back() == 's')
+    response.headers.emplace_back(
+        "retry-after",
+        text.substr(at + kRetryAfter.size(), text.size() - 1 - at - kRetryAfter.size()));
+  return response;
 }
 
 namespace {

@@ -32,6 +32,7 @@ enum class ErrorKind {
   kInternal,             // 500 "Service internal error: ..."
   kCorrupted,            // 500: stored bytes or a model file exist but cannot be read as such
   kUnavailable,          // 503: the service is shutting down
+  kRateLimited,          // 429 "Rate limiting exceeded: ..." (strict mode's rate limits)
 };
 
 struct Error {

@@ -66,6 +66,8 @@ Result<json::value> update_collection(ApiContext& context, Request& request) {
   if (!updated.ok()) return updated.error();
   if (auto st = context.storage.update_collection_config(*resolved, updated.value()); !st.ok())
     return st.error();
+  // A new strict-mode configuration starts the rate limiters again, as Qdrant's does.
+  if (update->strict_mode_config) context.rate_limits->reset(collection.value()->directory());
   return json::value(true);
 }
 

@@ -4,6 +4,7 @@
 #include "api/handlers/shard_selection.hpp"
 #include "api/parse/json_numbers.hpp"
 #include "api/parse/point_parsing.hpp"
+#include "api/strict_mode/strict_mode_gate.hpp"
 #include "storage/point_filter.hpp"
 
 namespace sextant::api {
@@ -31,6 +32,14 @@ Result<json::value> facet(ApiContext& context, Request& request) {
     return Error::format("invalid type for `exact`: expected a boolean");
   auto filter = parse_optional_filter(body.value());
   if (!filter.ok()) return filter.error();
+  std::optional<uint64_t> given_limit;  // strict mode checks `limit` and `exact` when given
+  if (auto l = body->if_contains("limit"); l && !l->is_null()) given_limit = limit;
+  const json::value* exact = body->if_contains("exact");
+  if (auto st = strict_mode::gate_scroll_like(*context.rate_limits, *collection.value(), request,
+                                              filter.value().get(), given_limit,
+                                              exact && exact->is_bool() && exact->get_bool());
+      !st.ok())
+    return st.error();
 
   const std::string field(key->get_string());
   // The indexes follow the newest view; an offset compaction between taking the view and

@@ -8,6 +8,7 @@
 #include "api/parse/group_request.hpp"
 #include "api/parse/json_numbers.hpp"
 #include "api/parse/validation_path.hpp"
+#include "api/strict_mode/strict_mode_gate.hpp"
 #include "api/write/point_json.hpp"
 #include "query/group_queries.hpp"
 
@@ -55,6 +56,17 @@ Result<json::value> groups_route(ApiContext& context, Request& request, GroupEnd
       return st.error();
   }
 
+  {
+    // Strict mode sees the plan with Qdrant's limit for groups: groups x group_size.
+    query::QueryPlan checked = groups_request.query.plan;
+    checked.limit = groups_request.query.groups_limit * groups_request.query.group_size;
+    const std::string group_by = groups_request.query.group_by.to_string();
+    if (auto st = strict_mode::gate_query_plans(*context.rate_limits, *collection.value(), request,
+                                                {&checked}, std::nullopt,
+                                                endpoint == GroupEndpoint::kQuery, &group_by);
+        !st.ok())
+      return st.error();
+  }
   auto shard_view = read_view_for(*collection.value(), body.value());
   if (!shard_view.ok()) return shard_view.error();
   auto view = shard_view.value();

@@ -10,6 +10,7 @@
 #include "api/parse/point_parsing.hpp"
 #include "api/parse/unused_fields.hpp"
 #include "api/parse/validation_path.hpp"
+#include "api/strict_mode/strict_mode_gate.hpp"
 #include "api/write/point_json.hpp"
 #include "query/distance_matrix.hpp"
 
@@ -57,6 +58,20 @@ Result<query::DistanceMatrix> run_matrix(ApiContext& context, Request& request) 
   if (!body.ok()) return body.error();
   auto parsed = parse_matrix_request(body.value());
   if (!parsed.ok()) return with_body_path(parsed.error(), "search_request.");
+  // Strict mode's limit for a matrix: limit x sample, of the ones the request gives.
+  auto given = [&](const char* field) -> std::optional<uint64_t> {
+    const json::value* value = body->if_contains(field);
+    if (!value || value->is_null()) return std::nullopt;
+    return json_uint(*value);
+  };
+  std::optional<uint64_t> limit = given("limit"), sample = given("sample");
+  std::optional<uint64_t> asked = limit && sample ? std::optional<uint64_t>(*limit * *sample)
+                                  : limit         ? limit
+                                                  : sample;
+  if (auto st = strict_mode::gate_scroll_like(*context.rate_limits, *collection.value(), request,
+                                              parsed->filter.get(), asked, false);
+      !st.ok())
+    return st.error();
   auto view = read_view_for(*collection.value(), body.value());
   if (!view.ok()) return view.error();
   return query::search_distance_matrix(*collection.value(), *view.value(), parsed.value(),

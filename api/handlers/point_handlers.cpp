@@ -8,6 +8,7 @@
 #include "api/parse/unused_fields.hpp"
 #include "api/parse/update_operations.hpp"
 #include "api/parse/validation_path.hpp"
+#include "api/strict_mode/strict_mode_gate.hpp"
 #include "api/write/point_json.hpp"
 #include "index/payload/json_path.hpp"
 #include "index/payload_index/field_schema.hpp"
@@ -87,6 +88,10 @@ Response write_route(ApiContext& context, Request& request, const OperationsPars
                               : route_writes(*collection.value(), body.value(), *operations);
       if (!st.ok()) return st.error();
     }
+    if (auto st = strict_mode::gate_update(*context.rate_limits, *collection.value(), request,
+                                           operations.value());
+        !st.ok())
+      return st.error();
     if (!per_operation && operations->size() == 1 && addresses_no_points(operations->front()))
       return Error::bad_request("Empty update request");
     const size_t count = operations->size();
@@ -127,6 +132,10 @@ Result<json::value> retrieve_points(ApiContext& context, Request& request) {
   if (!payload.ok()) return payload.error();
   auto vectors = parse_with_vector(body.value(), false);
   if (!vectors.ok()) return vectors.error();
+  if (auto st = strict_mode::gate_retrieve(*context.rate_limits, *collection.value(), request,
+                                           ids->size());
+      !st.ok())
+    return st.error();
   storage::ReadOptions options{payload->enabled, vectors.value()};
   auto view = read_view_for(*collection.value(), body.value());
   if (!view.ok()) return view.error();
@@ -169,6 +178,13 @@ Result<json::value> scroll_points(ApiContext& context, Request& request) {
   if (!body.ok()) return body.error();
   auto parsed = parse_scroll_request(body.value());
   if (!parsed.ok()) return with_body_path(parsed.error(), "scroll_request.");
+  std::optional<uint64_t> given_limit;  // strict mode checks the limit only when given
+  if (auto limit = body->if_contains("limit"); limit && !limit->is_null())
+    given_limit = parsed->scroll.limit;
+  if (auto st = strict_mode::gate_scroll_like(*context.rate_limits, *collection.value(), request,
+                                              parsed->scroll.filter.get(), given_limit, false);
+      !st.ok())
+    return st.error();
   auto view = read_view_for(*collection.value(), body.value());
   if (!view.ok()) return view.error();
   auto result = query::scroll_points(*collection.value(), parsed->scroll, view.value());
@@ -201,6 +217,12 @@ Result<json::value> count_points(ApiContext& context, Request& request) {
   if (!filter.ok()) return with_body_path(filter.error(), "count_request.");
   if (auto exact = body->if_contains("exact"); exact && !exact->is_null() && !exact->is_bool())
     return Error::format("invalid type for `exact`: expected a boolean");
+  const json::value* exact = body->if_contains("exact");
+  if (auto st = strict_mode::gate_scroll_like(*context.rate_limits, *collection.value(), request,
+                                              filter.value().get(), std::nullopt,
+                                              !exact || exact->is_null() || exact->get_bool());
+      !st.ok())
+    return st.error();
   auto view = read_view_for(*collection.value(), body.value());
   if (!view.ok()) return view.error();
   return json::value(json::object{{"count", storage::count(*view.value(), filter.value().get())}});

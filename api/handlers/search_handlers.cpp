@@ -5,6 +5,7 @@
 #include "api/handlers/shard_selection.hpp"
 #include "api/parse/query_request.hpp"
 #include "api/parse/validation_path.hpp"
+#include "api/strict_mode/strict_mode_gate.hpp"
 #include "api/write/point_json.hpp"
 #include "query/execute_query.hpp"
 
@@ -72,6 +73,11 @@ Result<json::value> single_route(ApiContext& context, Request& request, Parser p
   if (!body.ok()) return body.error();
   auto query = parse(body.value(), context.inference);
   if (!query.ok()) return with_body_path(query.error(), body_path);
+  if (auto st =
+          strict_mode::gate_query_plans(*context.rate_limits, *collection.value(), request,
+                                        {&query->plan}, std::nullopt, parse == parse_query_request);
+      !st.ok())
+    return st.error();
   auto shard_view = read_view_for(*collection.value(), body.value());
   if (!shard_view.ok()) return shard_view.error();
   auto view = shard_view.value();
@@ -104,6 +110,12 @@ Result<json::value> batch_route(ApiContext& context, Request& request, Parser pa
                                                std::string(body_path));
     parsed.push_back(std::move(query.value()));
   }
+  std::vector<const query::QueryPlan*> plans;
+  for (const auto& query : parsed) plans.push_back(&query.plan);
+  if (auto st = strict_mode::gate_query_plans(*context.rate_limits, *collection.value(), request,
+                                              plans, parsed.size(), parse == parse_query_request);
+      !st.ok())
+    return st.error();
   // One consistent view for the whole batch, restricted per search to its shard keys.
   auto view = collection.value()->view();
   std::vector<std::shared_ptr<const storage::ReadView>> views;
