@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/api.hpp"
+#include "api/issue_board.hpp"
 #include "inference/inference.hpp"
 #include "storage/parallel.hpp"
 #include "storage/storage.hpp"
@@ -16,6 +17,7 @@ struct ApiContext {
   storage::ParallelPool& pool;
   const ApiConfig& config;
   Inference* inference = nullptr;  // null: Document objects are rejected
+  IssueBoard* issues = nullptr;    // null: nothing is reported to /issues
 };
 
 }  // namespace sextant::api

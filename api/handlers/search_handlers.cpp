@@ -1,10 +1,13 @@
 #include "api/handlers/search_handlers.hpp"
 
+#include <chrono>
+
 #include "api/handler_support.hpp"
 #include "api/handlers/query_lookup.hpp"
 #include "api/parse/query_request.hpp"
 #include "api/write/point_json.hpp"
 #include "query/execute_query.hpp"
+#include "query/unindexed_fields.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
@@ -52,6 +55,33 @@ Result<json::array> run_query(ApiContext& context, const storage::Collection& co
   return points;
 }
 
+// A query slower than service.slow_query_secs reports the unindexed fields its filters read,
+// the top-level filter's and every prefetch's (IssueBoard).
+void collect_filters(const query::QueryPlan& plan,
+                     std::vector<const index::filter::Filter*>& filters) {
+  if (plan.filter) filters.push_back(plan.filter.get());
+  for (const auto& prefetch : plan.prefetch) collect_filters(prefetch, filters);
+}
+
+void report_if_slow(ApiContext& context, const std::string& collection_name,
+                    const storage::Collection& collection, const QueryRequest& request,
+                    std::chrono::steady_clock::time_point started) {
+  if (!context.issues) return;
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (elapsed <= context.config.slow_query_secs) return;
+  std::vector<const index::filter::Filter*> filters;
+  collect_filters(request.plan, filters);
+  if (filters.empty()) return;
+  const std::string name = context.storage.resolve(collection_name).value_or(collection_name);
+  const json::object schema = collection.payload_index_schemas();
+  for (const auto* filter : filters) {
+    for (const auto& field : query::unindexed_fields(*filter, schema)) {
+      context.issues->submit_unindexed_field(name, field);
+    }
+  }
+}
+
 using Parser = Result<QueryRequest> (*)(const json::object&, Inference*);
 
 Result<QueryRequest> parse_search(const json::object& body, Inference*) {
@@ -66,11 +96,13 @@ Result<json::value> single_route(ApiContext& context, Request& request, Parser p
   if (!body.ok()) return body.error();
   auto query = parse(body.value(), context.inference);
   if (!query.ok()) return query.error();
+  const auto started = std::chrono::steady_clock::now();
   auto view = collection.value()->view();
   if (auto st = attach_lookups(context, *collection.value(), view, query->plan); !st.ok())
     return st.error();
   auto points = run_query(context, *collection.value(), *view, query.value());
   if (!points.ok()) return points.error();
+  report_if_slow(context, request.path_params[0], *collection.value(), query.value(), started);
   if (wrap) return json::value(json::object{{"points", std::move(points.value())}});
   return json::value(std::move(points.value()));
 }
@@ -93,6 +125,7 @@ Result<json::value> batch_route(ApiContext& context, Request& request, Parser pa
     if (!query.ok()) return query.error();
     parsed.push_back(std::move(query.value()));
   }
+  const auto started = std::chrono::steady_clock::now();
   auto view = collection.value()->view();  // one consistent view for the whole batch
   for (auto& query : parsed)
     if (auto st = attach_lookups(context, *collection.value(), view, query.plan); !st.ok())
@@ -101,6 +134,7 @@ Result<json::value> batch_route(ApiContext& context, Request& request, Parser pa
   for (const auto& query : parsed) {
     auto points = run_query(context, *collection.value(), *view, query);
     if (!points.ok()) return points.error();
+    report_if_slow(context, request.path_params[0], *collection.value(), query, started);
     if (wrap)
       results.push_back(json::object{{"points", std::move(points.value())}});
     else
