@@ -268,6 +268,25 @@ def test_remove_peer_validates_its_timeout(api):
         "Validation error in query parameters: [timeout: value 0 invalid, must be 1 or larger]")
 
 
+BOOL_TEXT = "Deserialize error in query parameters: provided string was not `true` or `false`"
+DIGIT_TEXT = "Deserialize error in query parameters: invalid digit found in string"
+
+
+@pytest.mark.parametrize("method, path, params, status, text", [
+    ("DELETE", "/cluster/peer/1", {"force": "yes"}, 400, BOOL_TEXT),
+    ("DELETE", "/cluster/peer/1", {"timeout": "soon"}, 400, DIGIT_TEXT),
+    ("GET", "/cluster/telemetry", {"details_level": "high"}, 400, DIGIT_TEXT),
+    ("GET", "/cluster/telemetry", {"timeout": "0"}, 422,
+     "Validation error in query parameters: [timeout: value 0 invalid, must be 1 or larger]"),
+    ("PUT", "/quotas", {"wait": "yes"}, 400, BOOL_TEXT),
+])
+def test_cluster_and_quota_routes_check_query_parameters(api, method, path, params, status,
+                                                         text):
+    body = {} if method == "PUT" else None
+    response = api.request(method, path, json=body, params=params).expect(status)
+    assert response.error == text
+
+
 def test_cluster_telemetry_without_peers_is_an_internal_error(api):
     response = api.get("/cluster/telemetry").expect(500)
     assert response.error == "Service internal error: Could not get telemetry from cluster"

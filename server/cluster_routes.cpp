@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
+#include <optional>
 
 #include "api/envelope.hpp"
 #include "common/status.hpp"
@@ -19,8 +21,54 @@ using api::Response;
 
 constexpr std::string_view kStandaloneMode = "Qdrant is running in standalone mode";
 
+// The answer to a malformed query parameter, as actix's Query extractor and validator give it.
+struct QueryParam {
+  const char* name;
+  enum class Kind { kBool, kUnsigned, kPositive } kind;
+};
+
+std::optional<Response> check_query(const Request& request,
+                                    std::initializer_list<QueryParam> params) {
+  const auto started = api::Clock::now();
+  for (const QueryParam& param : params) {
+    auto value = request.query_param(param.name);
+    if (!value) continue;
+    if (param.kind == QueryParam::Kind::kBool) {
+      if (*value == "true" || *value == "false") continue;
+      return api::error_response(
+          400, "Deserialize error in query parameters: provided string was not `true` or `false`",
+          started);
+    }
+    if (value->empty()) {
+      return api::error_response(
+          400, "Deserialize error in query parameters: cannot parse integer from empty string",
+          started);
+    }
+    const bool digits = value->find_first_not_of("0123456789") == std::string_view::npos;
+    if (!digits || value->size() > 20) {
+      return api::error_response(
+          400, "Deserialize error in query parameters: invalid digit found in string", started);
+    }
+    if (param.kind == QueryParam::Kind::kPositive &&
+        value->find_first_not_of('0') == std::string_view::npos) {
+      return api::error_response(422,
+                                 std::string("Validation error in query parameters: [") +
+                                     param.name + ": value 0 invalid, must be 1 or larger]",
+                                 started);
+    }
+  }
+  return std::nullopt;
+}
+
+constexpr QueryParam kWait{"wait", QueryParam::Kind::kBool};
+
 Response standalone_mode(const Request&) {
   return api::error_response(405, kStandaloneMode, api::Clock::now());
+}
+
+Response standalone_mode_with_wait(const Request& request) {
+  if (auto bad = check_query(request, {kWait})) return *bad;
+  return standalone_mode(request);
 }
 
 // actix's path extractor refuses a peer id that is not a u64 with a plain-text 404.
@@ -42,16 +90,18 @@ Response remove_peer(const Request& request) {
     response.body = "can not parse \"" + peer_id + "\" to a u64";
     return response;
   }
-  if (auto timeout = request.query_param("timeout"); timeout && *timeout == "0") {
-    return api::error_response(
-        422,
-        "Validation error in query parameters: [timeout: value 0 invalid, must be 1 or larger]",
-        started);
+  if (auto bad = check_query(request, {{"force", QueryParam::Kind::kBool},
+                                       {"timeout", QueryParam::Kind::kPositive}})) {
+    return *bad;
   }
   return api::error_response(405, kStandaloneMode, started);
 }
 
-Response cluster_telemetry(const Request&) {
+Response cluster_telemetry(const Request& request) {
+  if (auto bad = check_query(request, {{"details_level", QueryParam::Kind::kUnsigned},
+                                       {"timeout", QueryParam::Kind::kPositive}})) {
+    return *bad;
+  }
   // A standalone node has no peers to gather telemetry from.
   return api::error_response(500, "Service internal error: Could not get telemetry from cluster",
                              api::Clock::now());
@@ -140,24 +190,26 @@ boost::json::object quota_usage(const Config& config) {
 
 void register_cluster_routes(const Config& config, std::shared_ptr<QuotaState> quotas,
                              api::Router& router) {
-  auto add = [&router](HttpMethod method, std::string pattern, api::Handler handler,
-                       bool is_write) {
+  auto add = [&router](HttpMethod method, std::string pattern, api::Handler handler, bool is_write,
+                       bool needs_global_access = true) {
     api::Route route;
     route.method = method;
     route.pattern = std::move(pattern);
     route.handler = std::move(handler);
     route.execution = api::Execution::kInline;
     route.is_write = is_write;
-    route.needs_global_access = true;
+    route.needs_global_access = needs_global_access;
     router.add(std::move(route));
   };
   add(HttpMethod::kPost, "/cluster/recover", standalone_mode, true);
   add(HttpMethod::kDelete, "/cluster/peer/{peer_id}", remove_peer, true);
   add(HttpMethod::kGet, "/cluster/metadata/keys", standalone_mode, false);
   add(HttpMethod::kGet, "/cluster/metadata/keys/{key}", standalone_mode, false);
-  add(HttpMethod::kPut, "/cluster/metadata/keys/{key}", standalone_mode, true);
-  add(HttpMethod::kDelete, "/cluster/metadata/keys/{key}", standalone_mode, true);
-  add(HttpMethod::kGet, "/cluster/telemetry", cluster_telemetry, false);
+  add(HttpMethod::kPut, "/cluster/metadata/keys/{key}", standalone_mode_with_wait, true);
+  add(HttpMethod::kDelete, "/cluster/metadata/keys/{key}", standalone_mode_with_wait, true);
+  // Collection-scoped tokens may ask: Qdrant narrows the telemetry to their collections.
+  add(HttpMethod::kGet, "/cluster/telemetry", cluster_telemetry, false,
+      /*needs_global_access=*/false);
   const Config* config_ptr = &config;
   add(
       HttpMethod::kGet, "/quotas",
@@ -171,6 +223,7 @@ void register_cluster_routes(const Config& config, std::shared_ptr<QuotaState> q
       HttpMethod::kPut, "/quotas",
       [quotas](Request& request) {
         auto started = api::Clock::now();
+        if (auto bad = check_query(request, {kWait})) return *bad;
         auto parsed = parse_quota_config(request.body);
         if (!parsed.ok()) {
           return api::error_response(parsed.error().kind == ErrorKind::kValidation ? 422 : 400,

@@ -10,8 +10,8 @@
 //                                          node's resident memory and disk usage in percent
 //   PUT  /quotas                           stores the quota config (kept in memory; Sextant
 //                                          reports it but does not enforce it)
-// Every route needs global access (403 for a JWT scoped to collections); the changing ones
-// need manage access, as Qdrant's checks.
+// Every route but /cluster/telemetry needs global access (403 for a JWT scoped to
+// collections); the changing ones need manage access, as Qdrant's checks.
 //
 // QuotaState is shared by the handlers and /telemetry's `quota` section; it outlives both.
 #pragma once
