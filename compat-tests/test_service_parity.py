@@ -129,6 +129,11 @@ def test_metrics_per_collection_option_labels_rest_responses(api, collection_fac
     assert global_lines and not any("collection=" in line for line in global_lines)
 
 
+def test_metrics_refuse_a_malformed_per_collection_flag(api):
+    response = api.get("/metrics", params={"per_collection": "yes"}).expect(400)
+    assert response.error == BOOL_TEXT
+
+
 # --- /issues -------------------------------------------------------------------------------
 
 def test_issues_report_and_clear(api):

@@ -80,6 +80,14 @@ Response root(const Request&) {
 Response metrics(const ServiceContext& context, const Request& request) {
   auto started = api::Clock::now();
   if (!has_global_access(request)) return global_access_required(started);
+  for (std::string_view flag : {"per_collection", "anonymize"}) {
+    auto value = request.query_param(flag);
+    if (value && *value != "true" && *value != "false") {
+      return api::error_response(
+          400, "Deserialize error in query parameters: provided string was not `true` or `false`",
+          started);
+    }
+  }
   api::ServiceStats stats = context.api->stats();
   MetricsInput input;
   input.app_version = SEXTANT_QDRANT_VERSION;
