@@ -9,11 +9,13 @@
 #include "embed/embed_service.hpp"
 #include "inference/document_inference.hpp"
 #endif
+#include "api/collection_telemetry.hpp"
 #include "api/config/collection_config_json.hpp"
 #include "api/handlers/collection_handlers.hpp"
 #include "api/handlers/facet_handlers.hpp"
 #include "api/handlers/group_handlers.hpp"
 #include "api/handlers/matrix_handlers.hpp"
+#include "api/handlers/optimization_handlers.hpp"
 #include "api/handlers/point_handlers.hpp"
 #include "api/handlers/search_handlers.hpp"
 #include "api/handlers/shard_handlers.hpp"
@@ -27,6 +29,7 @@ struct Api::Impl {
   std::unique_ptr<storage::Storage> storage;
   std::unique_ptr<storage::ParallelPool> pool;
   std::unique_ptr<ApiContext> context;
+  IssueBoard issues;
 #ifdef SEXTANT_WITH_EMBED
   std::unique_ptr<embed::EmbedService> embed_service;
   std::unique_ptr<inference::DocumentInference> inference;
@@ -50,6 +53,7 @@ std::unique_ptr<Api> Api::open(const ApiConfig& config, std::string* error) {
                                            : std::max(1u, std::thread::hardware_concurrency());
   impl->pool = std::make_unique<storage::ParallelPool>(threads);
   impl->context.reset(new ApiContext{*impl->storage, *impl->pool, impl->config});
+  impl->context->issues = &impl->issues;
 #ifdef SEXTANT_WITH_EMBED
   // Embedding models: configured ones must load; the default one is used when present.
   impl->embed_service = std::make_unique<embed::EmbedService>();
@@ -78,12 +82,15 @@ void Api::register_routes(Router& router) {
   register_vector_name_routes(router, *impl_->context);
   register_snapshot_routes(router, *impl_->context);
   register_shard_routes(router, *impl_->context);
+  register_optimization_routes(router, *impl_->context);
 #ifdef SEXTANT_WITH_EMBED
   register_embed_routes(router, *impl_->embed_service);
 #endif
 }
 
 storage::Storage& Api::storage() { return *impl_->storage; }
+
+IssueBoard& Api::issues() { return impl_->issues; }
 
 void Api::register_embed_sidecar_routes(Router& router) {
 #ifdef SEXTANT_WITH_EMBED
@@ -103,30 +110,20 @@ ServiceStats Api::stats() const {
     ++stats.collections_total;
     stats.points_total += s.points_count;
     stats.vectors_total += s.vectors_count;
+    CollectionFigures figures;
+    figures.name = name;
+    figures.points = s.points_count;
+    figures.vectors_by_name = std::move(s.vectors_by_name);
+    figures.running_optimizations = s.indexing ? 1 : 0;
+    figures.pending_updates = s.pending_updates;
+    stats.collections.push_back(std::move(figures));
   }
   return stats;
 }
 
-std::string Api::telemetry_collections_json() const {
-  boost::json::array collections;
-  if (impl_->storage) {
-    for (const auto& name : impl_->storage->collection_names()) {
-      auto collection = impl_->storage->collection(name);
-      if (!collection.ok()) continue;
-      auto s = collection.value()->stats();
-      collections.push_back(boost::json::object{
-          {"id", name},
-          {"init_time_ms", 0},
-          {"config", collection_config_json(collection.value()->config())},
-          {"shards", boost::json::array{}},
-          {"points_count", s.points_count},
-          {"storage", boost::json::object{{"map_size_bytes", s.map_size_bytes},
-                                          {"data_bytes", s.data_bytes},
-                                          {"map_growths", s.map_growths},
-                                          {"environment_reopens", s.environment_reopens}}}});
-    }
-  }
-  return boost::json::serialize(collections);
+std::string Api::telemetry_collections_json(int details_level) const {
+  if (!impl_->storage) return "[]";
+  return boost::json::serialize(collections_telemetry(*impl_->storage, details_level));
 }
 
 void Api::shutdown() {

@@ -22,6 +22,8 @@ class Storage;
 
 namespace sextant::api {
 
+class IssueBoard;
+
 struct ApiConfig {
   std::string storage_path = "./storage";
   std::string snapshots_path = "./snapshots";
@@ -38,6 +40,8 @@ struct ApiConfig {
   std::optional<uint32_t> default_segment_number;
   uint32_t worker_threads = 0;  // 0: all cores; search / indexing pool size
   uint64_t max_request_size_bytes = 32ull << 20;
+  // Searches and queries slower than this report unindexed filter fields (/issues).
+  double slow_query_secs = 1.2;
   // Recover from an http(s) location: the longest wait to connect, and for any progress after.
   uint32_t snapshot_download_connect_timeout_sec = 30;
   uint32_t snapshot_download_read_timeout_sec = 60;
@@ -49,11 +53,21 @@ struct ApiConfig {
   storage::LogSink storage_log;
 };
 
+// One collection's figures for /metrics' per-collection series.
+struct CollectionFigures {
+  std::string name;
+  uint64_t points = 0;
+  std::vector<std::pair<std::string, uint64_t>> vectors_by_name;  // "" for the default vector
+  uint64_t running_optimizations = 0;  // 1 while the indexing thread builds a graph
+  uint64_t pending_updates = 0;        // operations queued, not yet applied
+};
+
 // Figures the server's /metrics and /telemetry report.
 struct ServiceStats {
   uint64_t collections_total = 0;
   uint64_t vectors_total = 0;  // points x dense vectors, summed over collections
   uint64_t points_total = 0;
+  std::vector<CollectionFigures> collections;  // by name
 };
 
 class Api {
@@ -68,9 +82,13 @@ class Api {
   void register_embed_sidecar_routes(Router& router);
   // The storage engine, for the server's start-up work (snapshot restores) before it serves.
   storage::Storage& storage();
+  // The issues report (GET/DELETE /issues).
+  IssueBoard& issues();
   ServiceStats stats() const;
-  // Per-collection summary for /telemetry.
-  std::string telemetry_collections_json() const;
+  // The `collections.collections` list of /telemetry at `details_level` (1: Qdrant's
+  // aggregated form; 2: id, init_time_ms, config; 3+: also shards, transfers, resharding).
+  // From level 2 each entry also carries Sextant's LMDB figures under `storage`.
+  std::string telemetry_collections_json(int details_level) const;
   void shutdown();
 
   struct Impl;

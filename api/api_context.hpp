@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "api/api.hpp"
+#include "api/issue_board.hpp"
 #include "api/strict_mode/collection_rate_limits.hpp"
 #include "inference/inference.hpp"
 #include "storage/parallel.hpp"
@@ -23,6 +24,7 @@ struct ApiContext {
   // Strict mode's read/write rate limiters of every collection.
   std::unique_ptr<strict_mode::CollectionRateLimits> rate_limits =
       std::make_unique<strict_mode::CollectionRateLimits>();
+  IssueBoard* issues = nullptr;  // null: nothing is reported to /issues
 };
 
 }  // namespace sextant::api

@@ -7,7 +7,9 @@ Role: decide which server the suite talks to and hand tests their tools.
                       temporary storage directory, and stop it at the end of the session.
 
 Markers (declared in pytest.ini):
-- sextant_only: behaviour only Sextant has; skipped when GET / shows no Sextant field.
+- sextant_only: behaviour only Sextant has; skipped when GET / carries no `x-sextant-version`
+                header (Sextant's GET / body is exactly Qdrant's; its own version is in that
+                header and in /telemetry's app.sextant).
 - owns_server:  the test restarts or re-launches the server; skipped when QDRANT_URL is set.
 
 Invariants: every collection a test creates through `collection_factory` is deleted afterwards,
@@ -37,8 +39,8 @@ class ServerTarget:
 
 def _detect_sextant(url: str, api_key: str | None) -> bool:
     headers = {"api-key": api_key} if api_key else {}
-    root = requests.get(url.rstrip("/") + "/", headers=headers, timeout=10).json()
-    return any("sextant" in key.lower() for key in root)
+    response = requests.get(url.rstrip("/") + "/", headers=headers, timeout=10)
+    return bool(response.headers.get("x-sextant-version"))
 
 
 @pytest.fixture(scope="session")

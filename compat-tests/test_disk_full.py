@@ -90,7 +90,7 @@ def _check_reads(api: ApiClient, acknowledged: int) -> None:
 
 
 def _storage_telemetry(api: ApiClient) -> dict:
-    result = api.get("/telemetry", params={"details_level": 1}, validate=False).result
+    result = api.get("/telemetry", params={"details_level": 2}, validate=False).result
     for entry in result["collections"].get("collections", []):
         if entry.get("id") == "full":
             return entry.get("storage", {})

@@ -15,11 +15,13 @@ def test_root_reports_qdrant_title_and_version(api):
 
 
 @pytest.mark.sextant_only
-def test_root_names_sextant_in_an_extra_field(api):
-    body = api.get("/").expect(200).body
-    sextant_fields = {key: value for key, value in body.items() if "sextant" in key.lower()}
-    assert sextant_fields, body
-    assert any(value for value in sextant_fields.values())
+def test_root_names_sextant_in_a_header_and_telemetry(api):
+    response = api.get("/").expect(200)
+    assert set(response.body) <= {"title", "version", "commit"}, response.body
+    version = response.headers["x-sextant-version"]
+    assert version
+    app = api.get("/telemetry").result["app"]
+    assert app["sextant"]["version"] == version
 
 
 @pytest.mark.parametrize("route", ["/healthz", "/livez"])

@@ -51,6 +51,8 @@ std::vector<std::string> describe_config(const Config& c) {
   add("service.http_body_min_rate_bytes_per_sec",
       std::to_string(s.http_body_min_rate_bytes_per_sec));
   add("service.metrics_prefix", optional_text(s.metrics_prefix));
+  add("service.slow_query_secs",
+      s.slow_query_secs ? std::to_string(*s.slow_query_secs) : std::string("1.2 (default)"));
   if (s.enable_tls) {
     add("tls.cert", c.tls.cert);
     add("tls.key", c.tls.key);

@@ -157,6 +157,19 @@ const std::map<std::string, Setter>& known_keys() {
       {"service.http_body_min_rate_bytes_per_sec",
        int_setter<uint32_t>(FIELD(service.http_body_min_rate_bytes_per_sec))},
       {"service.metrics_prefix", optional_string_setter(FIELD(service.metrics_prefix))},
+      {"service.slow_query_secs",
+       [](Config& c, const ConfigValue& v) -> std::string {
+         if (v.is_null) {
+           c.service.slow_query_secs.reset();
+           return "";
+         }
+         double parsed = 0;
+         std::string error = parse_double(v, &parsed);
+         if (!error.empty()) return error;
+         if (parsed < 0.0) return "must not be negative, got " + v.text;
+         c.service.slow_query_secs = parsed;
+         return "";
+       }},
       {"tls.cert", string_setter(FIELD(tls.cert))},
       {"tls.key", string_setter(FIELD(tls.key))},
       {"tls.ca_cert", optional_string_setter(FIELD(tls.ca_cert))},
@@ -247,7 +260,6 @@ bool is_accepted_qdrant_key(const std::string& key) {
       "service.enable_snapshot_url_recovery",
       "service.static_content_dir",
       "service.enable_static_content",
-      "service.slow_query_secs",
       "service.metrics_port",
       "service.http_client_disconnect_timeout_sec",
   };

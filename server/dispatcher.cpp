@@ -228,8 +228,13 @@ void Dispatcher::finish(const PreparedRequest& prepared, api::Response& response
       response.headers.emplace_back("access-control-allow-origin", *prepared.origin);
     response.headers.emplace_back("vary", std::string(kVaryValue));
   }
+  std::optional<std::string_view> collection;
+  if (prepared.metric_pattern.starts_with("/collections/{collection_name}") &&
+      !prepared.request.path_params.empty()) {
+    collection = prepared.request.path_params.front();
+  }
   metrics_.record(prepared.method_text, prepared.metric_pattern, response.status,
-                  std::chrono::steady_clock::now() - prepared.started);
+                  std::chrono::steady_clock::now() - prepared.started, collection);
 }
 
 }  // namespace sextant::server

@@ -127,6 +127,7 @@ api::ApiConfig make_api_config(const Config& config) {
   api.snapshot_download_connect_timeout_sec = storage.snapshot_download.connect_timeout_sec;
   api.snapshot_download_read_timeout_sec = storage.snapshot_download.read_timeout_sec;
   api.embedding_models = config.embedding.models;
+  if (config.service.slow_query_secs) api.slow_query_secs = *config.service.slow_query_secs;
   return api;
 }
 

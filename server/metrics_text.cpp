@@ -147,34 +147,115 @@ std::string render_metrics(const MetricsInput& input) {
                static_cast<double>(input.collections_total));
   writer.gauge("collections_vector_total", "total number of vectors in all collections",
                static_cast<double>(input.vectors_total));
+  std::vector<Sample> vectors, excluded, running, points, zero_by_id;
+  for (const auto& collection : input.collections) {
+    for (const auto& [vector_name, count] : collection.vectors_by_name) {
+      vectors.push_back(
+          {{{"collection", collection.name}, {"vector", vector_name}}, static_cast<double>(count)});
+      excluded.push_back({{{"id", collection.name}, {"vector", vector_name}}, 0.0});
+    }
+    running.push_back(
+        {{{"id", collection.name}}, static_cast<double>(collection.running_optimizations)});
+    points.push_back({{{"id", collection.name}}, static_cast<double>(collection.points)});
+    zero_by_id.push_back({{{"id", collection.name}}, 0.0});
+  }
+  std::vector<Sample> queue_lengths;
+  for (const auto& collection : input.collections) {
+    queue_lengths.push_back(
+        {{{"id", collection.name}}, static_cast<double>(collection.pending_updates)});
+  }
+  writer.family("collection_vectors", "amount of vectors grouped by vector name", "gauge", vectors);
+  writer.family("collection_indexed_only_excluded_points",
+                "amount of points excluded in indexed_only requests", "gauge", excluded);
   // A single node holds one active replica of every shard.
   double replicas = input.collections_total > 0 ? 1.0 : 0.0;
   writer.gauge("collection_active_replicas_min",
                "minimum number of active replicas across all shards", replicas);
   writer.gauge("collection_active_replicas_max",
                "maximum number of active replicas across all shards", replicas);
+  writer.family("collection_running_optimizations",
+                "number of currently running optimization tasks per collection", "gauge", running);
+  writer.family("collection_points", "approximate amount of points per collection", "gauge",
+                points);
   writer.gauge("collection_dead_replicas", "total amount of shard replicas in non-active state",
                0.0);
+  writer.family("snapshot_creation_running",
+                "amount of snapshot creations that are currently running", "gauge", zero_by_id);
+  writer.family("snapshot_recovery_running",
+                "amount of snapshot recovery operations currently running", "gauge", zero_by_id);
+  writer.family("snapshot_created_total", "total amount of snapshots created", "counter",
+                zero_by_id);
+  writer.family("collection_shard_transfer_incoming", "incoming shard transfers currently running",
+                "gauge", zero_by_id);
+  writer.family("collection_shard_transfer_outgoing", "outgoing shard transfers currently running",
+                "gauge", zero_by_id);
+  writer.family("collection_update_queue_length",
+                "number of pending operations in update queues per collection", "gauge",
+                queue_lengths);
+  writer.family("collection_update_queue_deferred_points",
+                "number of points currently hidden during read operations as they're not yet "
+                "optimized",
+                "gauge", zero_by_id);
   writer.gauge("cluster_enabled", "is cluster support enabled", 0.0);
+
+  const MemoryFigures& memory = input.memory;
+  writer.gauge("memory_active_bytes",
+               "Total number of bytes in active pages allocated by the application",
+               static_cast<double>(memory.active_bytes));
+  writer.gauge("memory_allocated_bytes", "Total number of bytes allocated by the application",
+               static_cast<double>(memory.allocated_bytes));
+  writer.gauge("memory_metadata_bytes", "Total number of bytes dedicated to metadata",
+               static_cast<double>(memory.metadata_bytes));
+  writer.gauge("memory_resident_bytes",
+               "Maximum number of bytes in physically resident data pages mapped",
+               static_cast<double>(memory.resident_bytes));
+  writer.gauge("memory_retained_bytes", "Total number of bytes in virtual memory mappings",
+               static_cast<double>(memory.retained_bytes));
+  const ProcessFigures& process = input.process;
+  writer.gauge("process_threads", "count of active threads", static_cast<double>(process.threads));
+  writer.gauge("process_open_mmaps", "count of open mmaps",
+               static_cast<double>(process.open_mmaps));
+  writer.gauge("system_max_mmaps", "system wide limit of open mmaps",
+               static_cast<double>(process.system_max_mmaps));
+  writer.gauge("process_open_fds", "count of currently open file descriptors",
+               static_cast<double>(process.open_fds));
+  writer.gauge("process_max_fds", "limit for open file descriptors",
+               static_cast<double>(process.max_fds));
+  writer.family("process_minor_page_faults_total",
+                "count of minor page faults which didn't cause a disk access", "counter",
+                {Sample{{}, static_cast<double>(process.minor_page_faults)}});
+  writer.family("process_major_page_faults_total",
+                "count of disk accesses caused by a mmap page fault", "counter",
+                {Sample{{}, static_cast<double>(process.major_page_faults)}});
 
   std::vector<Sample> totals, averages, minimums, maximums;
   std::vector<std::pair<Labels, OperationStatistics>> histograms;
-  for (const auto& [key, by_status] : input.rest_responses) {
-    size_t space = key.find(' ');
-    if (space == std::string::npos) continue;
-    std::string method = key.substr(0, space);
-    std::string endpoint = key.substr(space + 1);
-    if (!is_metrics_endpoint(endpoint)) continue;
-    for (const auto& [status, stats] : by_status) {
-      Labels labels = {
-          {"method", method}, {"endpoint", endpoint}, {"status", std::to_string(status)}};
-      totals.push_back({labels, static_cast<double>(stats.count)});
-      if (status != 200) continue;  // Qdrant reports timings for successful responses only
-      averages.push_back({labels, stats.avg_seconds});
-      minimums.push_back({labels, stats.min_seconds});
-      maximums.push_back({labels, stats.max_seconds});
-      histograms.emplace_back(labels, stats);
+  auto add_responses = [&](const ResponseTable& table, const std::string* collection) {
+    for (const auto& [key, by_status] : table) {
+      size_t space = key.find(' ');
+      if (space == std::string::npos) continue;
+      std::string method = key.substr(0, space);
+      std::string endpoint = key.substr(space + 1);
+      if (!is_metrics_endpoint(endpoint)) continue;
+      for (const auto& [status, stats] : by_status) {
+        Labels labels = {
+            {"method", method}, {"endpoint", endpoint}, {"status", std::to_string(status)}};
+        if (collection) labels.emplace_back("collection", *collection);
+        totals.push_back({labels, static_cast<double>(stats.count)});
+        if (status != 200) continue;  // Qdrant reports timings for successful responses only
+        averages.push_back({labels, stats.avg_seconds});
+        minimums.push_back({labels, stats.min_seconds});
+        maximums.push_back({labels, stats.max_seconds});
+        histograms.emplace_back(labels, stats);
+      }
     }
+  };
+  if (input.per_collection_responses) {
+    for (const auto& [collection, table] : *input.per_collection_responses) {
+      add_responses(table, &collection);
+    }
+  } else {
+    add_responses(input.rest_responses, nullptr);
   }
   writer.family("rest_responses_total", "total number of responses", "counter", totals);
   writer.family("rest_responses_avg_duration_seconds", "average response duration", "gauge",

@@ -1,18 +1,29 @@
 // Rendering of /metrics in Prometheus text format with Qdrant's metric names, help texts and
-// labels (src/common/metrics.rs), so existing dashboards and alerts keep working:
+// labels (src/common/metrics.rs), in Qdrant's order, so existing dashboards and alerts keep
+// working:
 //   app_info{name,version}, app_status_recovery_mode, collections_total,
-//   collections_vector_total, collection_active_replicas_min/max, collection_dead_replicas,
-//   cluster_enabled, and for whitelisted REST endpoints (search, query, upsert, scroll...):
+//   collections_vector_total, per collection: collection_vectors{collection,vector},
+//   collection_indexed_only_excluded_points{id,vector}, collection_running_optimizations{id},
+//   collection_points{id}, snapshot_*{id}, collection_shard_transfer_*{id},
+//   collection_update_queue_*{id}; collection_active_replicas_min/max,
+//   collection_dead_replicas, cluster_enabled, memory_*_bytes, process_* and system_max_mmaps;
+//   and for whitelisted REST endpoints (search, query, upsert, scroll...):
 //   rest_responses_total{method,endpoint,status}, and for status 200 only
 //   rest_responses_{avg,min,max}_duration_seconds and the rest_responses_duration_seconds
-//   histogram. A family with no samples is omitted, as Qdrant does.
+//   histogram. With per_collection (the `per_collection=true` query parameter, as Qdrant's)
+//   the rest_responses_* series are given per collection instead, with a `collection` label.
+//   A family with no samples is omitted, as Qdrant does. Sextant does not meter hardware use,
+//   so Qdrant's collection_hardware_metric_* families are absent.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "api/api.hpp"
+#include "server/process_figures.hpp"
 #include "server/request_metrics.hpp"
 
 namespace sextant::server {
@@ -23,7 +34,12 @@ struct MetricsInput {
   bool recovery_mode = false;
   uint64_t collections_total = 0;
   uint64_t vectors_total = 0;
+  std::vector<api::CollectionFigures> collections;
   ResponseTable rest_responses;
+  // Set for per_collection=true: replaces rest_responses in the rest_responses_* series.
+  std::optional<PerCollectionResponseTable> per_collection_responses;
+  MemoryFigures memory;
+  ProcessFigures process;
   std::optional<std::string> prefix;  // service.metrics_prefix
 };
 

@@ -5,15 +5,7 @@
 
 namespace sextant::server {
 
-void RequestMetrics::record(std::string_view method, std::string_view pattern, int status,
-                            std::chrono::steady_clock::duration duration) {
-  double seconds = std::chrono::duration<double>(duration).count();
-  std::string key;
-  key.reserve(method.size() + 1 + pattern.size());
-  key.append(method).append(" ").append(pattern);
-
-  std::lock_guard lock(mutex_);
-  Aggregator& aggregator = table_[key][status];
+void RequestMetrics::add(Aggregator& aggregator, double seconds) {
   OperationStatistics& stats = aggregator.stats;
   stats.min_seconds = stats.count == 0 ? seconds : std::min(stats.min_seconds, seconds);
   stats.max_seconds = stats.count == 0 ? seconds : std::max(stats.max_seconds, seconds);
@@ -32,10 +24,28 @@ void RequestMetrics::record(std::string_view method, std::string_view pattern, i
       std::min(aggregator.recent_filled + 1, aggregator.recent_seconds.size());
 }
 
-ResponseTable RequestMetrics::snapshot() const {
-  ResponseTable table;
+void RequestMetrics::record(std::string_view method, std::string_view pattern, int status,
+                            std::chrono::steady_clock::duration duration,
+                            std::optional<std::string_view> collection) {
+  double seconds = std::chrono::duration<double>(duration).count();
+  std::string key;
+  key.reserve(method.size() + 1 + pattern.size());
+  key.append(method).append(" ").append(pattern);
+
   std::lock_guard lock(mutex_);
-  for (const auto& [key, by_status] : table_) {
+  add(table_[key][status], seconds);
+  if (collection) {
+    auto it = per_collection_.find(*collection);
+    if (it == per_collection_.end()) {
+      it = per_collection_.emplace(std::string(*collection), AggregatorTable()).first;
+    }
+    add(it->second[key][status], seconds);
+  }
+}
+
+ResponseTable RequestMetrics::statistics_of(const AggregatorTable& aggregators) {
+  ResponseTable table;
+  for (const auto& [key, by_status] : aggregators) {
     auto& out = table[key];
     for (const auto& [status, aggregator] : by_status) {
       OperationStatistics stats = aggregator.stats;
@@ -53,6 +63,20 @@ ResponseTable RequestMetrics::snapshot() const {
     }
   }
   return table;
+}
+
+ResponseTable RequestMetrics::snapshot() const {
+  std::lock_guard lock(mutex_);
+  return statistics_of(table_);
+}
+
+PerCollectionResponseTable RequestMetrics::per_collection_snapshot() const {
+  std::lock_guard lock(mutex_);
+  PerCollectionResponseTable tables;
+  for (const auto& [collection, aggregators] : per_collection_) {
+    tables[collection] = statistics_of(aggregators);
+  }
+  return tables;
 }
 
 }  // namespace sextant::server

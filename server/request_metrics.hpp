@@ -6,6 +6,9 @@
 // Each (key, status) keeps: count, total/min/max duration, the last 128 durations (for the
 // average) and a cumulative histogram over Qdrant's bucket bounds (1 ms .. 50 s).
 //
+// The same statistics are also kept per collection for requests on
+// /collections/{collection_name}/..., for /metrics?per_collection=true.
+//
 // Thread-safety: record() and snapshot() may be called from any thread; one mutex guards the
 // table (a record is a few additions; contention is negligible next to request handling).
 #pragma once
@@ -38,11 +41,17 @@ struct OperationStatistics {
 // key "METHOD pattern" -> status -> statistics
 using ResponseTable = std::map<std::string, std::map<int, OperationStatistics>>;
 
+// collection name -> its ResponseTable
+using PerCollectionResponseTable = std::map<std::string, ResponseTable>;
+
 class RequestMetrics {
  public:
+  // `collection` names the collection the request addressed, if any.
   void record(std::string_view method, std::string_view pattern, int status,
-              std::chrono::steady_clock::duration duration);
+              std::chrono::steady_clock::duration duration,
+              std::optional<std::string_view> collection = std::nullopt);
   ResponseTable snapshot() const;
+  PerCollectionResponseTable per_collection_snapshot() const;
 
  private:
   struct Aggregator {
@@ -53,8 +62,13 @@ class RequestMetrics {
     size_t recent_filled = 0;
   };
 
+  using AggregatorTable = std::map<std::string, std::map<int, Aggregator>>;
+  static void add(Aggregator& aggregator, double seconds);
+  static ResponseTable statistics_of(const AggregatorTable& table);
+
   mutable std::mutex mutex_;
-  std::map<std::string, std::map<int, Aggregator>> table_;
+  AggregatorTable table_;
+  std::map<std::string, AggregatorTable, std::less<>> per_collection_;
 };
 
 }  // namespace sextant::server

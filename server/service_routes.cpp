@@ -4,7 +4,9 @@
 #include <boost/json.hpp>
 
 #include "api/envelope.hpp"
+#include "api/issue_board.hpp"
 #include "server/metrics_text.hpp"
+#include "server/process_figures.hpp"
 #include "server/telemetry.hpp"
 
 namespace sextant::server {
@@ -28,6 +30,21 @@ Response text_response(int status, std::string body) {
 bool has_global_access(const Request& request) {
   return !request.jwt_access_json || request.jwt_access_json->empty() ||
          request.jwt_access_json->front() != '[';
+}
+
+// The collections a JWT scoped to collections names (its `access` list).
+std::vector<std::string> token_collections(const Request& request) {
+  std::vector<std::string> names;
+  if (!request.jwt_access_json) return names;
+  boost::system::error_code ec;
+  auto access = boost::json::parse(*request.jwt_access_json, ec);
+  if (ec || !access.is_array()) return names;
+  for (const auto& entry : access.get_array()) {
+    const auto* object = entry.if_object();
+    const auto* collection = object ? object->if_contains("collection") : nullptr;
+    if (collection && collection->is_string()) names.emplace_back(collection->get_string());
+  }
+  return names;
 }
 
 Response global_access_required(api::Clock::time_point started) {
@@ -54,21 +71,35 @@ Response root(const Request&) {
 #ifdef SEXTANT_GIT_COMMIT
   info["commit"] = SEXTANT_GIT_COMMIT;
 #endif
-  info["sextant"] = boost::json::object{{"version", SEXTANT_VERSION}};
   Response response;
   response.body = boost::json::serialize(info);
+  response.headers.emplace_back(std::string(kSextantVersionHeader), SEXTANT_VERSION);
   return response;
 }
 
 Response metrics(const ServiceContext& context, const Request& request) {
   auto started = api::Clock::now();
   if (!has_global_access(request)) return global_access_required(started);
+  for (std::string_view flag : {"per_collection", "anonymize"}) {
+    auto value = request.query_param(flag);
+    if (value && *value != "true" && *value != "false") {
+      return api::error_response(
+          400, "Deserialize error in query parameters: provided string was not `true` or `false`",
+          started);
+    }
+  }
   api::ServiceStats stats = context.api->stats();
   MetricsInput input;
   input.app_version = SEXTANT_QDRANT_VERSION;
   input.collections_total = stats.collections_total;
   input.vectors_total = stats.vectors_total;
+  input.collections = std::move(stats.collections);
   input.rest_responses = context.metrics->snapshot();
+  if (request.query_param("per_collection") == std::optional<std::string_view>("true")) {
+    input.per_collection_responses = context.metrics->per_collection_snapshot();
+  }
+  input.memory = memory_figures();
+  input.process = process_figures();
   input.prefix = context.config->service.metrics_prefix;
   return text_response(200, render_metrics(input));
 }
@@ -89,6 +120,7 @@ Response telemetry(const ServiceContext& context, const Request& request) {
 }  // namespace
 
 void register_service_routes(const ServiceContext& context, api::Router& router) {
+  register_cluster_routes(*context.config, context.quotas, router);
   auto add = [&router](HttpMethod method, std::string pattern, api::Handler handler,
                        Execution execution, bool is_write = false, bool is_health = false) {
     api::Route route;
@@ -126,16 +158,21 @@ void register_service_routes(const ServiceContext& context, api::Router& router)
       Execution::kInline);
   add(
       HttpMethod::kGet, "/issues",
-      [](Request&) {
-        return api::ok_response(boost::json::object{{"issues", boost::json::array()}},
-                                api::Clock::now());
+      [context](Request& request) {
+        auto started = api::Clock::now();
+        api::IssueBoard& board = context.api->issues();
+        boost::json::array issues = has_global_access(request)
+                                        ? board.issues()
+                                        : board.issues_of(token_collections(request));
+        return api::ok_response(boost::json::object{{"issues", std::move(issues)}}, started);
       },
       Execution::kInline);
   add(
       HttpMethod::kDelete, "/issues",
-      [](Request& request) {
+      [context](Request& request) {
         auto started = api::Clock::now();
         if (!has_global_access(request)) return global_access_required(started);
+        context.api->issues().clear();
         return api::ok_response(true, started);
       },
       Execution::kInline, /*is_write=*/true);

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/cpu_features.hpp"
+#include "server/process_figures.hpp"
 
 namespace sextant::server {
 namespace {
@@ -88,6 +89,50 @@ boost::json::object statistics_json(const OperationStatistics& stats, int detail
   return out;
 }
 
+// Qdrant's runtime feature flags, as a default-configured 1.19 node reports them.
+boost::json::object runtime_features() {
+  return boost::json::object{{"all", false},
+                             {"incremental_hnsw_building", true},
+                             {"appendable_quantization", true},
+                             {"single_file_mmap_vector_storage", true},
+                             {"async_payload_storage", true},
+                             {"write_segment_manifest", false},
+                             {"append_only_mutations", false},
+                             {"compact_bitmask", false},
+                             {"serverless_compatible", false}};
+}
+
+// Qdrant's cluster config defaults (a standalone node keeps them unused).
+boost::json::object cluster_config() {
+  return boost::json::object{{"grpc_timeout_ms", 60000},
+                             {"p2p", boost::json::object{{"connection_pool_size", 2}}},
+                             {"consensus", boost::json::object{{"max_message_queue_size", 100},
+                                                               {"tick_period_ms", 100},
+                                                               {"bootstrap_timeout_sec", 15}}}};
+}
+
+// Searches run on one worker pool, sized by service.max_workers (0: one per core).
+boost::json::object search_pool(const Config& config) {
+  uint32_t threads = config.service.max_workers.value_or(0);
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  return boost::json::object{
+      {"mode", "high_cpu"}, {"high_cpu_threads", threads}, {"high_io_threads", 0}};
+}
+
+// Level 1: an empty list; level 2+: one entry per collection (Sextant keeps no counts of
+// running snapshot work, so they read 0).
+boost::json::array snapshots_telemetry(const api::ServiceStats& stats, int level) {
+  boost::json::array snapshots;
+  if (level < 2) return snapshots;
+  for (const auto& collection : stats.collections) {
+    snapshots.push_back(boost::json::object{{"id", collection.name},
+                                            {"running_snapshots", 0},
+                                            {"running_snapshot_recovery", 0},
+                                            {"total_snapshot_creations", 0}});
+  }
+  return snapshots;
+}
+
 }  // namespace
 
 std::string format_timestamp(std::chrono::system_clock::time_point time) {
@@ -106,21 +151,26 @@ std::string format_timestamp(std::chrono::system_clock::time_point time) {
 boost::json::object build_telemetry(const ServiceContext& context,
                                     const TelemetryOptions& options) {
   const Config& config = *context.config;
+  const int level = options.details_level;
   boost::json::object telemetry;
   telemetry["id"] = context.telemetry_id;
 
   boost::json::object app;
   app["name"] = "qdrant";
   app["version"] = SEXTANT_QDRANT_VERSION;
-  if (options.details_level >= 1) {
+  if (level >= 1) {
     app["features"] =
         boost::json::object{{"debug", false},         {"service_debug_feature", false},
                             {"recovery_mode", false}, {"gpu", false},
                             {"rocksdb", false},       {"staging", false}};
+    app["runtime_features"] = runtime_features();
+    app["low_memory_mode"] = "disabled";
+    app["hnsw_global_config"] = boost::json::object{{"healing_threshold", 0.3}};
     app["system"] = system_telemetry(config);
   }
   if (config.service.jwt_rbac) app["jwt_rbac"] = true;
   app["startup"] = format_timestamp(context.startup);
+  app["sextant"] = boost::json::object{{"version", SEXTANT_VERSION}};
   telemetry["app"] = std::move(app);
 
   api::ServiceStats stats = context.api->stats();
@@ -129,28 +179,45 @@ boost::json::object build_telemetry(const ServiceContext& context,
   if (config.storage.max_collections) {
     collections["max_collections"] = *config.storage.max_collections;
   }
-  if (options.details_level >= 1) {
+  if (level >= 1) {
     boost::system::error_code ec;
-    auto summaries = boost::json::parse(context.api->telemetry_collections_json(), ec);
+    auto summaries = boost::json::parse(context.api->telemetry_collections_json(level), ec);
     collections["collections"] = (!ec && summaries.is_array()) ? summaries : boost::json::array();
-    collections["snapshots"] = boost::json::array();
+    collections["snapshots"] = snapshots_telemetry(stats, level);
   }
   telemetry["collections"] = std::move(collections);
 
   if (options.global_access) {
-    telemetry["cluster"] = boost::json::object{{"enabled", false}};
+    boost::json::object cluster{{"enabled", false}};
+    if (level >= 2) cluster["config"] = cluster_config();
+    cluster["resharding_enabled"] = false;
+    telemetry["cluster"] = std::move(cluster);
     boost::json::object responses;
     for (const auto& [key, by_status] : context.metrics->snapshot()) {
       boost::json::object per_status;
       for (const auto& [status, op] : by_status) {
-        per_status[std::to_string(status)] = statistics_json(op, options.details_level);
+        per_status[std::to_string(status)] = statistics_json(op, level);
       }
       responses[key] = std::move(per_status);
     }
     telemetry["requests"] =
         boost::json::object{{"rest", boost::json::object{{"responses", std::move(responses)}}},
                             {"grpc", boost::json::object{{"responses", boost::json::object()}}}};
+    if (level >= 1) {
+      const MemoryFigures memory = memory_figures();
+      telemetry["memory"] = boost::json::object{{"active_bytes", memory.active_bytes},
+                                                {"allocated_bytes", memory.allocated_bytes},
+                                                {"metadata_bytes", memory.metadata_bytes},
+                                                {"resident_bytes", memory.resident_bytes},
+                                                {"retained_bytes", memory.retained_bytes}};
+      // Sextant does not meter hardware use per collection.
+      telemetry["hardware"] = boost::json::object{{"collection_data", boost::json::object()}};
+      telemetry["search_pool"] = search_pool(config);
+    }
   }
+  telemetry["quota"] = boost::json::object{
+      {"config", context.quotas->config()},
+      {"exceeded", boost::json::object{{"resident_memory", nullptr}, {"disk_usage", nullptr}}}};
   return telemetry;
 }
 

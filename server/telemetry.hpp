@@ -1,8 +1,12 @@
-// GET /telemetry: Qdrant's TelemetryData for a single node, by details_level:
-//   0: id, app {name, version, startup}, collections {number_of_collections}, and for callers
-//      with global access cluster {enabled: false} and requests {rest, grpc} response counts
-//   1+: app.features and app.system, per-collection summaries from api/, durations
-//      (min/max/total, last_responded) in the request statistics
+// GET /telemetry: Qdrant's TelemetryData for a single node, by details_level, with the
+// sections Qdrant 1.19 returns at each level:
+//   0:  id, app {name, version, startup}, collections {number_of_collections}, quota, and for
+//       callers with global access cluster {enabled, resharding_enabled} and requests
+//   1+: app.features, runtime_features, low_memory_mode, hnsw_global_config, system;
+//       collections.collections (collection_telemetry.hpp) and snapshots; memory, hardware and
+//       search_pool (global access); durations in the request statistics
+//   2+: cluster.config; per-collection snapshot counters
+// app.sextant {version} names Sextant's own version (Qdrant has no such key).
 #pragma once
 
 #include <boost/json/object.hpp>

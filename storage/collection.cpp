@@ -230,8 +230,13 @@ void Collection::run_indexing() {
     if (!current) continue;
     for (auto& index : indexes_) {
       if (!should_index(*index, current->state())) continue;
+      const auto& column = current->state().dense[index->vector_index()];
+      const uint64_t present = column.present ? column.present->count() : 0;
+      const bool behind = index->indexed_count() != present;
       indexing_ = true;
+      if (behind) indexing_log_.begin(schema_->dense[index->vector_index()].name, present);
       index->catch_up(current, threads);
+      if (behind) indexing_log_.end();
       indexing_ = false;
     }
     // Persist when updates pause for a second (at most every 5 s), and under a steady stream
@@ -444,7 +449,39 @@ CollectionStats Collection::stats() const {
   stats.data_bytes = usage.used_bytes;
   stats.map_growths = map_growths_.load();
   stats.environment_reopens = environment_reopens_.load();
+  for (size_t i = 0; i < schema_->dense.size() && i < state.dense.size(); ++i) {
+    const auto& column = state.dense[i];
+    stats.vectors_by_name.emplace_back(schema_->dense[i].name,
+                                       column.present ? column.present->count() : 0);
+  }
+  for (size_t i = 0; i < schema_->sparse.size() && i < state.sparse_present.size(); ++i) {
+    const auto& present = state.sparse_present[i];
+    stats.vectors_by_name.emplace_back(schema_->sparse[i].name, present ? present->count() : 0);
+  }
   return stats;
+}
+
+IndexingStatus Collection::indexing_status() const {
+  IndexingStatus status;
+  status.log = indexing_log_.snapshot();
+  auto current = view();
+  for (const auto& index : indexes_) {
+    const std::string& name = schema_->dense[index->vector_index()].name;
+    const uint64_t indexed = index->indexed_count();
+    if (status.log.running && status.log.running->vector_name == name) {
+      status.running_done = indexed;
+      continue;
+    }
+    uint64_t present = 0;
+    bool due = false;
+    if (current) {
+      const auto& column = current->state().dense[index->vector_index()];
+      present = column.present ? column.present->count() : 0;
+      due = should_index(*index, current->state()) && indexed != present;
+    }
+    (due ? status.queued : status.idle).push_back({name, present});
+  }
+  return status;
 }
 
 }  // namespace sextant::storage

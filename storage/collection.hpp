@@ -23,6 +23,7 @@
 #include "common/status.hpp"
 #include "storage/collection_config.hpp"
 #include "storage/collection_schema.hpp"
+#include "storage/indexing_log.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/point_types.hpp"
 #include "storage/read_view.hpp"
@@ -45,6 +46,21 @@ struct CollectionStats {
   uint64_t data_bytes = 0;                // committed pages of data.mdb
   uint64_t map_growths = 0;               // times the map grew since open
   uint64_t environment_reopens = 0;       // times the environment was reopened since open
+  // Stored vectors per name (dense then sparse, in schema order), "" for the default vector.
+  std::vector<std::pair<std::string, uint64_t>> vectors_by_name;
+};
+
+// The indexing thread's work for /collections/{c}/optimizations: what runs, what waits (the
+// vectors due for indexing that the thread has not reached), what finished.
+struct IndexingStatus {
+  struct Pending {
+    std::string vector_name;
+    uint64_t points = 0;  // vectors of that name in the newest view
+  };
+  IndexingSnapshot log;
+  uint64_t running_done = 0;  // vectors the running run's graph holds so far
+  std::vector<Pending> queued;
+  std::vector<Pending> idle;  // vectors up to date or below the indexing threshold
 };
 
 class Collection {
@@ -81,6 +97,7 @@ class Collection {
   const PayloadIndexes& payload_indexes() const { return payload_indexes_; }
 
   CollectionStats stats() const;
+  IndexingStatus indexing_status() const;
   const std::string& directory() const { return directory_; }
   lmdb::Env& env() { return *env_; }
   // Finishes queued updates and closes the environment cleanly.
@@ -124,6 +141,7 @@ class Collection {
   bool indexing_requested_ = false;
   bool stopping_ = false;
   std::atomic<bool> indexing_{false};
+  IndexingLog indexing_log_;
   uint32_t compaction_retry_limit_ = 0;  // after a failed compaction: not before this range
   std::atomic<uint64_t> compactions_{0};
   std::atomic<int64_t> last_commit_{0};  // steady_clock ticks of the last published commit

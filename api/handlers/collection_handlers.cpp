@@ -230,8 +230,12 @@ void register_collection_routes(Router& router, ApiContext& context) {
                 return respond([&]() -> Result<json::value> {
                   auto timeout = uint_query(r, "timeout");
                   if (!timeout.ok()) return timeout.error();
+                  auto resolved = ctx->storage.resolve(r.path_params[0]);
                   auto deleted = ctx->storage.delete_collection(r.path_params[0]);
                   if (!deleted.ok()) return deleted.error();
+                  if (deleted.value() && resolved && ctx->issues) {
+                    ctx->issues->solve_collection(*resolved);
+                  }
                   return json::value(deleted.value());
                 });
               },

@@ -1,5 +1,7 @@
 #include "api/handlers/point_handlers.hpp"
 
+#include <boost/json/parse.hpp>
+
 #include "api/handler_support.hpp"
 #include "api/handlers/shard_selection.hpp"
 #include "api/parse/json_numbers.hpp"
@@ -306,8 +308,24 @@ void register_point_routes(Router& router, ApiContext& context) {
         return parse_batch(body, c.schema(), ctx->inference);
       },
       true);
-  add_write(HttpMethod::kPut, "/collections/{collection_name}/index", single(parse_create_index),
-            false, false);
+  // A new payload index solves the UNINDEXED_FIELD issue of its field. Index changes take no
+  // shard key.
+  router.add({HttpMethod::kPut, "/collections/{collection_name}/index",
+              [ctx](Request& r) {
+                Response response = write_route(*ctx, r, single(parse_create_index), false, false);
+                if (response.status == 200 && ctx->issues) {
+                  boost::system::error_code ec;
+                  auto body = json::parse(r.body, ec);
+                  const json::value* field =
+                      body.is_object() ? body.get_object().if_contains("field_name") : nullptr;
+                  auto name = ctx->storage.resolve(r.path_params[0]);
+                  if (!ec && field && field->is_string() && name) {
+                    ctx->issues->solve_unindexed_field(*name, std::string(field->get_string()));
+                  }
+                }
+                return response;
+              },
+              true});
   router.add({HttpMethod::kDelete, "/collections/{collection_name}/index/{field_name}",
               [ctx](Request& r) {
                 return respond([&]() -> Result<json::value> {

@@ -1,5 +1,7 @@
 #include "api/handlers/search_handlers.hpp"
 
+#include <chrono>
+
 #include "api/handler_support.hpp"
 #include "api/handlers/query_lookup.hpp"
 #include "api/handlers/shard_selection.hpp"
@@ -8,6 +10,7 @@
 #include "api/strict_mode/strict_mode_gate.hpp"
 #include "api/write/point_json.hpp"
 #include "query/execute_query.hpp"
+#include "query/unindexed_fields.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
@@ -56,6 +59,33 @@ Result<json::array> run_query(ApiContext& context, const storage::Collection& co
   return points;
 }
 
+// A query slower than service.slow_query_secs reports the unindexed fields its filters read,
+// the top-level filter's and every prefetch's (IssueBoard).
+void collect_filters(const query::QueryPlan& plan,
+                     std::vector<const index::filter::Filter*>& filters) {
+  if (plan.filter) filters.push_back(plan.filter.get());
+  for (const auto& prefetch : plan.prefetch) collect_filters(prefetch, filters);
+}
+
+void report_if_slow(ApiContext& context, const std::string& collection_name,
+                    const storage::Collection& collection, const QueryRequest& request,
+                    std::chrono::steady_clock::time_point started) {
+  if (!context.issues) return;
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (elapsed <= context.config.slow_query_secs) return;
+  std::vector<const index::filter::Filter*> filters;
+  collect_filters(request.plan, filters);
+  if (filters.empty()) return;
+  const std::string name = context.storage.resolve(collection_name).value_or(collection_name);
+  const json::object schema = collection.payload_index_schemas();
+  for (const auto* filter : filters) {
+    for (const auto& field : query::unindexed_fields(*filter, schema)) {
+      context.issues->submit_unindexed_field(name, field);
+    }
+  }
+}
+
 using Parser = Result<QueryRequest> (*)(const json::object&, Inference*);
 
 Result<QueryRequest> parse_search(const json::object& body, Inference*) {
@@ -78,6 +108,7 @@ Result<json::value> single_route(ApiContext& context, Request& request, Parser p
                                         {&query->plan}, std::nullopt, parse == parse_query_request);
       !st.ok())
     return st.error();
+  const auto started = std::chrono::steady_clock::now();
   auto shard_view = read_view_for(*collection.value(), body.value());
   if (!shard_view.ok()) return shard_view.error();
   auto view = shard_view.value();
@@ -85,6 +116,7 @@ Result<json::value> single_route(ApiContext& context, Request& request, Parser p
     return st.error();
   auto points = run_query(context, *collection.value(), *view, query.value());
   if (!points.ok()) return points.error();
+  report_if_slow(context, request.path_params[0], *collection.value(), query.value(), started);
   if (wrap) return json::value(json::object{{"points", std::move(points.value())}});
   return json::value(std::move(points.value()));
 }
@@ -116,6 +148,7 @@ Result<json::value> batch_route(ApiContext& context, Request& request, Parser pa
                                               plans, parsed.size(), parse == parse_query_request);
       !st.ok())
     return st.error();
+  const auto started = std::chrono::steady_clock::now();
   // One consistent view for the whole batch, restricted per search to its shard keys.
   auto view = collection.value()->view();
   std::vector<std::shared_ptr<const storage::ReadView>> views;
@@ -137,6 +170,7 @@ Result<json::value> batch_route(ApiContext& context, Request& request, Parser pa
     const QueryRequest& query = parsed[i];
     auto points = run_query(context, *collection.value(), *views[i], query);
     if (!points.ok()) return points.error();
+    report_if_slow(context, request.path_params[0], *collection.value(), query, started);
     if (wrap)
       results.push_back(json::object{{"points", std::move(points.value())}});
     else

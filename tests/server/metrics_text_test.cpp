@@ -83,6 +83,39 @@ TEST(MetricsTextTest, NoRestFamiliesWithoutTraffic) {
   EXPECT_FALSE(contains(render_metrics(input), "rest_responses"));
 }
 
+TEST(MetricsTextTest, PerCollectionSeries) {
+  MetricsInput input = sample_input();
+  api::CollectionFigures docs;
+  docs.name = "docs";
+  docs.points = 7;
+  docs.vectors_by_name = {{"", 7}, {"title", 5}};
+  docs.running_optimizations = 1;
+  input.collections.push_back(docs);
+  std::string text = render_metrics(input);
+  EXPECT_TRUE(contains(text, "collection_points{id=\"docs\"} 7\n"));
+  EXPECT_TRUE(contains(text, "collection_vectors{collection=\"docs\",vector=\"\"} 7\n"));
+  EXPECT_TRUE(contains(text, "collection_vectors{collection=\"docs\",vector=\"title\"} 5\n"));
+  EXPECT_TRUE(contains(text, "collection_running_optimizations{id=\"docs\"} 1\n"));
+  EXPECT_TRUE(contains(text, "# TYPE snapshot_created_total counter\n"));
+  EXPECT_TRUE(contains(text, "collection_update_queue_length{id=\"docs\"} 0\n"));
+}
+
+TEST(MetricsTextTest, PerCollectionResponsesCarryACollectionLabel) {
+  RequestMetrics metrics;
+  metrics.record("POST", "/collections/{collection_name}/points/count", 200,
+                 std::chrono::milliseconds(2), std::string_view("docs"));
+  metrics.record("GET", "/telemetry", 200, std::chrono::milliseconds(2));
+  MetricsInput input;
+  input.rest_responses = metrics.snapshot();
+  input.per_collection_responses = metrics.per_collection_snapshot();
+  std::string text = render_metrics(input);
+  EXPECT_TRUE(contains(text,
+                       "rest_responses_total{method=\"POST\",endpoint=\"/collections/"
+                       "{collection_name}/points/count\",status=\"200\",collection=\"docs\"} 1\n"));
+  input.per_collection_responses.reset();
+  EXPECT_FALSE(contains(render_metrics(input), "collection=\"docs\""));
+}
+
 TEST(MetricsTextTest, ValueFormatting) {
   EXPECT_EQ(format_metric_value(1.0), "1");
   EXPECT_EQ(format_metric_value(0.005), "0.005");
