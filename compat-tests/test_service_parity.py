@@ -235,8 +235,9 @@ def test_optimizations_report_a_finished_index_build(api, collection_factory):
             break
         assert time.monotonic() < deadline, result
         time.sleep(0.2)
+    # Qdrant may finish with a merge of the segments it indexed, depending on their sizes.
     done = result["completed"][0]
-    assert done["optimizer"] == "indexing"
+    assert done["optimizer"] in ("indexing", "merge")
     assert done["status"] == "done"
     assert done["progress"]["name"] == "Segment Optimizing"
     assert {"started_at", "finished_at", "duration_sec"} <= set(done["progress"])
