@@ -67,6 +67,34 @@ def test_unknown_write_ordering_is_refused(api, points):
                 params={"wait": "true", "ordering": ordering}).expect(200)
 
 
+READS = [("get", "/points/1", None), ("post", "/points", {"ids": [1]}),
+         ("post", "/points/scroll", {}), ("post", "/points/count", {}),
+         ("post", "/points/query", {"query": [1, 1]}),
+         ("post", "/points/search", {"vector": [1, 1], "limit": 1}),
+         ("post", "/facet", {"key": "a"})]
+
+
+@pytest.mark.parametrize("method,route,body", READS)
+def test_read_consistency_is_a_replica_count_or_a_named_level(api, points, method, route, body):
+    for level in ("all", "majority", "quorum", "1", "3"):
+        if route == "/facet":
+            break  # a facet needs an index on its key; the bad values below need none
+        response = getattr(api, method)(f"/collections/{points}{route}", json=body,
+                                        params={"consistency": level})
+        assert response.status == 200, (level, response.error)
+    for bad in ("0", "-1", "bogus", "1.5"):
+        response = getattr(api, method)(f"/collections/{points}{route}", json=body,
+                                        params={"consistency": bad})
+        assert response.status == 400
+        assert response.error == ("Deserialize error in query parameters: failed to deserialize "
+                                  f"read consistency query parameter value '{bad}'")
+
+
+def test_writes_ignore_a_consistency_parameter(api, points):
+    api.put(f"/collections/{points}/points", json={"points": [{"id": 5, "vector": [1.0, 1.0]}]},
+            params={"wait": "true", "consistency": "bogus"}).expect(200)
+
+
 @pytest.mark.parametrize("body", [{"points": []}, {"batch": {"ids": [], "vectors": []}}])
 def test_empty_upsert_is_refused(api, points, body):
     response = api.put(f"/collections/{points}/points", json=body, params=WAIT)

@@ -7,6 +7,7 @@
 #include "api/envelope.hpp"
 #include "server/collection_access.hpp"
 #include "server/log.hpp"
+#include "server/read_consistency.hpp"
 #include "server/url.hpp"
 
 namespace sextant::server {
@@ -151,6 +152,11 @@ PreparedRequest Dispatcher::prepare(RequestHead head) const {
     return prepared;
   }
   prepared.deadline = std::get<std::optional<RequestDeadline>>(std::move(deadline));
+  if (auto refused =
+          refuse_bad_read_consistency(match.route->pattern, method, *query, prepared.started)) {
+    prepared.early_response = std::move(*refused);
+    return prepared;
+  }
 
   api::Request& request = prepared.request;
   request.method = method;

@@ -56,6 +56,15 @@ const TimedRoute* timed_route(std::string_view pattern) {
 
 }  // namespace
 
+bool is_point_read_route(const std::string& route_pattern, api::HttpMethod method) {
+  if (route_pattern == "/collections/{collection_name}/points/{id}")
+    return method == api::HttpMethod::kGet;
+  const TimedRoute* route = timed_route(route_pattern);
+  if (!route) return false;
+  if (route->suffix == "/points") return method == api::HttpMethod::kPost;
+  return !route->operation.empty();
+}
+
 std::variant<std::optional<RequestDeadline>, api::Response> request_deadline(
     const std::string& route_pattern, api::HttpMethod method,
     const std::map<std::string, std::string>& query,

@@ -32,6 +32,11 @@ struct RequestDeadline {
   std::string operation;  // Qdrant's name for the operation in its timeout text
 };
 
+// Whether a route is one of Qdrant's point reads, which take ReadParams (`timeout`,
+// `consistency`): query, search, recommend, discover, their batch and group forms, matrix,
+// scroll, count, facet, retrieve (POST /points) and GET /points/{id}.
+bool is_point_read_route(const std::string& route_pattern, api::HttpMethod method);
+
 // For a route taking `timeout`: the deadline it asks for (nullopt when absent), or the 400 a
 // malformed value gets. Routes without the parameter always yield nullopt.
 std::variant<std::optional<RequestDeadline>, api::Response> request_deadline(
