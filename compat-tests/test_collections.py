@@ -87,6 +87,15 @@ def test_named_dense_sparse_and_multivector_config_round_trips(api, collection_f
     assert params["sparse_vectors"]["bm25"]["modifier"] == "idf"
 
 
+def test_named_vectors_are_reported_in_name_order(api, collection_factory):
+    body = {"vectors": {n: {"size": 2, "distance": "Dot"} for n in ("zeta", "alpha", "Mid")},
+            "sparse_vectors": {"zs": {}, "as": {}}}
+    name = collection_factory(body)
+    params = api.get(f"/collections/{name}").result["config"]["params"]
+    assert list(params["vectors"]) == ["Mid", "alpha", "zeta"]  # byte order: upper case first
+    assert list(params["sparse_vectors"]) == ["as", "zs"]
+
+
 def test_every_top_level_section_round_trips(api, collection_factory):
     body = {
         "vectors": {"size": 16, "distance": "Cosine"},
