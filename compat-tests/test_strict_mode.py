@@ -189,6 +189,51 @@ def test_max_collection_vector_size_bytes(api, collection_factory):
     assert refused.expect(400).error == "Bad request: Max vector storage size limit of 0.0000009536743MB reached!"
 
 
+PAYLOAD_LIMIT_PREFIX = "Bad request: Max payload storage size limit of "
+
+
+def test_max_collection_payload_size_bytes_refuses_writes_once_reached(api, collection_factory):
+    # Clearly over: a 1-byte limit. The size compared is the payload storage's (estimates differ
+    # between engines, and Qdrant refreshes its figure every few requests), so the refusal may
+    # come a few upserts late.
+    name = _strict_collection(collection_factory, api, max_collection_payload_size_bytes=1)
+    refused = None
+    for point_id in range(1, 80):
+        response = api.put(
+            f"/collections/{name}/points?wait=true",
+            json={"points": [{"id": point_id, "vector": VECTOR, "payload": {"text": "x" * 200}}]},
+        )
+        if response.status != 200:
+            refused = response
+            break
+    assert refused is not None, "max_collection_payload_size_bytes was never enforced"
+    error = refused.expect(400).error
+    assert error.startswith(PAYLOAD_LIMIT_PREFIX), error
+    # 1 byte in MB, as a 32-bit float printed in full.
+    assert error == PAYLOAD_LIMIT_PREFIX + "0.0000009536743MB reached!"
+    # Setting a payload is refused by the same limit.
+    response = api.post(
+        f"/collections/{name}/points/payload?wait=true", json={"payload": {"more": 1}, "points": [1]}
+    )
+    assert response.expect(400).error.startswith(PAYLOAD_LIMIT_PREFIX)
+
+
+def test_max_collection_payload_size_bytes_lets_writes_under_it_through(api, collection_factory):
+    # Clearly under: 256 MB for a few short payloads.
+    name = _strict_collection(collection_factory, api, max_collection_payload_size_bytes=256 << 20)
+    for point_id in range(1, 21):
+        api.put(
+            f"/collections/{name}/points?wait=true",
+            json={"points": [{"id": point_id, "vector": VECTOR, "payload": {"city": "Berlin"}}]},
+        ).expect(200)
+    api.post(
+        f"/collections/{name}/points/payload?wait=true", json={"payload": {"more": 1}, "points": [1]}
+    ).expect(200)
+    api.put(
+        f"/collections/{name}/points/payload?wait=true", json={"payload": {"only": 1}, "points": [2]}
+    ).expect(200)
+
+
 def test_filter_max_conditions(api, collection_factory):
     name = _strict_collection(collection_factory, api, filter_max_conditions=2)
     conditions = [{"key": "n", "match": {"value": i}} for i in range(3)]

@@ -5,26 +5,14 @@
 #include <array>
 #include <set>
 
+#include "index/payload_index/field_schema.hpp"
+
 namespace sextant::query {
 namespace {
 
 using namespace index::filter;
 
-// Qdrant's FieldIndexType, in its declaration order.
-enum class Capability {
-  kIntMatch,
-  kIntRange,
-  kKeywordMatch,
-  kKeywordPrefix,
-  kFloatRange,
-  kText,
-  kTextPhrase,
-  kBoolMatch,
-  kUuidMatch,
-  kUuidRange,
-  kDatetimeRange,
-  kGeo,
-};
+using Capability = IndexCapability;
 
 constexpr std::array kAllCapabilities = {
     Capability::kIntMatch,      Capability::kIntRange,      Capability::kKeywordMatch,
@@ -75,7 +63,7 @@ std::vector<Capability> for_set(const MatchSet& set) {
   if (set.size() == 0) return {};
   if (set.is_integers) return {Capability::kIntMatch};
   std::vector<Capability> needed;
-  if (std::any_of(set.strings.begin(), set.strings.end(), is_uuid)) {
+  if (std::all_of(set.strings.begin(), set.strings.end(), is_uuid)) {
     needed.push_back(Capability::kUuidMatch);
   }
   needed.push_back(Capability::kKeywordMatch);
@@ -125,45 +113,44 @@ std::vector<Capability> for_field(const FieldCondition& field) {
   return needed;
 }
 
-bool flag(const boost::json::object& params, const char* name, bool fallback) {
-  const boost::json::value* value = params.if_contains(name);
-  return value && value->is_bool() ? value->as_bool() : fallback;
-}
-
-// What an existing index of `schema` serves.
+// What an existing index of `schema` serves (Qdrant's schema_capabilities).
 std::set<Capability> capabilities_of(const boost::json::value& schema) {
-  std::string type;
-  const boost::json::object* params = nullptr;
-  if (schema.is_string()) {
-    type = std::string(schema.get_string());
-  } else if (schema.is_object()) {
-    params = &schema.get_object();
-    if (const auto* name = params->if_contains("type"); name && name->is_string()) {
-      type = std::string(name->get_string());
-    }
-  }
-  static const boost::json::object kNoParams;
-  const boost::json::object& options = params ? *params : kNoParams;
   std::set<Capability> served;
-  if (type == "keyword") {
-    served.insert(Capability::kKeywordMatch);
-    if (flag(options, "prefix", false)) served.insert(Capability::kKeywordPrefix);
-  } else if (type == "integer") {
-    if (flag(options, "lookup", true)) served.insert(Capability::kIntMatch);
-    if (flag(options, "range", true)) served.insert(Capability::kIntRange);
-  } else if (type == "uuid") {
-    served.insert({Capability::kUuidMatch, Capability::kUuidRange});
-  } else if (type == "bool") {
-    served.insert(Capability::kBoolMatch);
-  } else if (type == "float") {
-    served.insert(Capability::kFloatRange);
-  } else if (type == "geo") {
-    served.insert(Capability::kGeo);
-  } else if (type == "text") {
-    served.insert(Capability::kText);
-    if (flag(options, "phrase_matching", false)) served.insert(Capability::kTextPhrase);
-  } else if (type == "datetime") {
-    served.insert(Capability::kDatetimeRange);
+  auto parsed = index::payload_index::parse_field_schema(schema);
+  if (!parsed.ok()) return served;
+  using index::payload_index::FieldType;
+  switch (parsed->type) {
+    case FieldType::kKeyword:
+      served.insert(Capability::kKeywordMatch);
+      if (const auto* options = schema.if_object()) {
+        const boost::json::value* prefix = options->if_contains("prefix");
+        if (prefix && prefix->is_bool() && prefix->get_bool())
+          served.insert(Capability::kKeywordPrefix);
+      }
+      break;
+    case FieldType::kInteger:
+      if (parsed->integer_lookup) served.insert(Capability::kIntMatch);
+      if (parsed->integer_range) served.insert(Capability::kIntRange);
+      break;
+    case FieldType::kUuid:
+      served.insert({Capability::kUuidMatch, Capability::kUuidRange});
+      break;
+    case FieldType::kBool:
+      served.insert(Capability::kBoolMatch);
+      break;
+    case FieldType::kFloat:
+      served.insert(Capability::kFloatRange);
+      break;
+    case FieldType::kGeo:
+      served.insert(Capability::kGeo);
+      break;
+    case FieldType::kText:
+      served.insert(Capability::kText);
+      if (parsed->text.phrase_matching) served.insert(Capability::kTextPhrase);
+      break;
+    case FieldType::kDatetime:
+      served.insert(Capability::kDatetimeRange);
+      break;
   }
   return served;
 }
@@ -172,13 +159,21 @@ class Collector {
  public:
   explicit Collector(const boost::json::object& payload_schema) : schema_(payload_schema) {}
 
-  void visit(const Filter& filter, const std::string& prefix) {
-    for (const auto* clause : {&filter.must, &filter.should, &filter.must_not}) {
+  // Every condition of `filter` in Qdrant's order (iter_conditions). With `stop_at_first`,
+  // the walk ends after the first condition that reported a field.
+  void visit(const Filter& filter, const std::string& prefix, bool stop_at_first = false) {
+    for (const auto* clause : {&filter.must, &filter.must_not, &filter.should}) {
       if (!*clause) continue;
-      for (const auto& condition : **clause) visit(condition, prefix);
+      for (const auto& condition : **clause) {
+        visit(condition, prefix);
+        if (stop_at_first && !fields_.empty()) return;
+      }
     }
     if (filter.min_should) {
-      for (const auto& condition : filter.min_should->conditions) visit(condition, prefix);
+      for (const auto& condition : filter.min_should->conditions) {
+        visit(condition, prefix);
+        if (stop_at_first && !fields_.empty()) return;
+      }
     }
   }
 
@@ -212,11 +207,15 @@ class Collector {
     auto entry = std::find_if(fields_.begin(), fields_.end(),
                               [&](const UnindexedField& field) { return field.key == key; });
     if (entry == fields_.end()) {
-      fields_.push_back({key, {}});
+      fields_.push_back({key, {}, {}});
       entry = std::prev(fields_.end());
     }
     std::sort(needed.begin(), needed.end());
     for (Capability capability : needed) {
+      if (std::find(entry->capabilities.begin(), entry->capabilities.end(), capability) ==
+          entry->capabilities.end()) {
+        entry->capabilities.push_back(capability);
+      }
       boost::json::value schema = schema_for(capability);
       if (std::find(entry->schemas.begin(), entry->schemas.end(), schema) == entry->schemas.end()) {
         entry->schemas.push_back(std::move(schema));
@@ -235,6 +234,15 @@ std::vector<UnindexedField> unindexed_fields(const Filter& filter,
   Collector collector(payload_schema);
   collector.visit(filter, "");
   return collector.take();
+}
+
+std::optional<UnindexedField> first_unindexed_field(const Filter& filter,
+                                                    const boost::json::object& payload_schema) {
+  Collector collector(payload_schema);
+  collector.visit(filter, "", true);
+  auto fields = collector.take();
+  if (fields.empty()) return std::nullopt;
+  return std::move(fields.front());
 }
 
 }  // namespace sextant::query

@@ -447,6 +447,8 @@ CollectionStats Collection::stats() const {
   const lmdb::Env::Usage usage = env_->usage();
   stats.map_size_bytes = usage.map_size_bytes;
   stats.data_bytes = usage.used_bytes;
+  if (auto bytes = current->txn().stored_bytes(state.dbs.payload); bytes.ok())
+    stats.payload_storage_bytes = bytes.value();
   stats.map_growths = map_growths_.load();
   stats.environment_reopens = environment_reopens_.load();
   for (size_t i = 0; i < schema_->dense.size() && i < state.dense.size(); ++i) {

@@ -44,6 +44,7 @@ struct CollectionStats {
   double last_compaction_rewrite_ms = 0;  // the writer's rewrite (writes wait)
   uint64_t map_size_bytes = 0;            // the LMDB map (address space reserved, not disk)
   uint64_t data_bytes = 0;                // committed pages of data.mdb
+  uint64_t payload_storage_bytes = 0;     // pages of the payload table (not its indexes)
   uint64_t map_growths = 0;               // times the map grew since open
   uint64_t environment_reopens = 0;       // times the environment was reopened since open
   // Stored vectors per name (dense then sparse, in schema order), "" for the default vector.

@@ -299,6 +299,15 @@ Result<uint64_t> Txn::entries(MDB_dbi dbi) const {
   return static_cast<uint64_t>(stat.ms_entries);
 }
 
+Result<uint64_t> Txn::stored_bytes(MDB_dbi dbi) const {
+  MDB_stat stat{};
+  int rc = mdb_stat(txn_, dbi, &stat);
+  if (rc != 0) return error_from_code(rc, "mdb_stat");
+  const uint64_t pages = uint64_t(stat.ms_branch_pages) + uint64_t(stat.ms_leaf_pages) +
+                         uint64_t(stat.ms_overflow_pages);
+  return pages * uint64_t(stat.ms_psize);
+}
+
 Result<Cursor> Cursor::open(const Txn& txn, MDB_dbi dbi) {
   MDB_cursor* cursor = nullptr;
   int rc = mdb_cursor_open(txn.handle(), dbi, &cursor);

@@ -144,6 +144,8 @@ class Txn {
   Result<bool> del(MDB_dbi dbi, Bytes key);
   Status drop(MDB_dbi dbi, bool delete_db);
   Result<uint64_t> entries(MDB_dbi dbi) const;
+  // The bytes of the pages (branch, leaf, overflow) `dbi` occupies in this transaction.
+  Result<uint64_t> stored_bytes(MDB_dbi dbi) const;
 
  private:
   Txn(MDB_txn* txn, const Env* env, bool counted) : txn_(txn), env_(env), counted_(counted) {}

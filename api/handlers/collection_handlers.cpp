@@ -141,32 +141,6 @@ bool visible(const std::optional<std::vector<std::string>>& names, const std::st
   return !names || std::find(names->begin(), names->end(), name) != names->end();
 }
 
-// Routes of Qdrant 1.19 this server does not implement: they exist (so auth answers as
-// Qdrant's does) and say plainly that the operation is unsupported.
-void register_unsupported_routes(Router& router) {
-  struct Unsupported {
-    HttpMethod method;
-    const char* pattern;
-    const char* what;
-  };
-  static const Unsupported kRoutes[] = {
-      {HttpMethod::kPost, "/collections/{collection_name}/shards/{shard_id}/snapshots/upload",
-       "recovering shard snapshots (use collection snapshots)"},
-      {HttpMethod::kPut, "/collections/{collection_name}/shards/{shard_id}/snapshots/recover",
-       "recovering shard snapshots (use collection snapshots)"},
-  };
-  for (const auto& route : kRoutes) {
-    std::string what = route.what;
-    router.add({route.method, route.pattern,
-                [what](Request&) {
-                  return respond([&]() -> Result<json::value> {
-                    return Error::bad_request(what + " is not supported by this server");
-                  });
-                },
-                true});
-  }
-}
-
 json::value aliases_json(const std::vector<std::pair<std::string, std::string>>& aliases,
                          const std::string* only_collection) {
   json::array list;
@@ -212,7 +186,6 @@ void register_collection_routes(Router& router, ApiContext& context) {
                   return aliases_json(aliases, nullptr);
                 });
               }});
-  register_unsupported_routes(router);
   router.add({HttpMethod::kPost, "/collections/aliases",
               [ctx](Request& r) { return respond([&] { return update_aliases(*ctx, r); }); },
               true});

@@ -5,13 +5,12 @@
 //                         POST|PUT /collections/{c}/snapshots/upload (multipart `snapshot` field
 //                         or a raw body; `priority`, `checksum`, `wait` queries)
 //   full-storage          GET/POST /snapshots, GET/DELETE /snapshots/{snapshot_name}
-//   shard snapshots       GET/POST /collections/{c}/shards/{id}/snapshots,
-//                         GET/DELETE /collections/{c}/shards/{id}/snapshots/{snapshot_name},
-//                         GET /collections/{c}/shards/{id}/snapshot (made and streamed at once)
+//   shard snapshots       registered here too, see shard_snapshot_handlers.hpp
 // `wait` defaults to true here, as in Qdrant; wait=false answers 202 "accepted".
 // Uploads are streamed to a scratch file as they arrive (snapshot_upload.hpp), never held in
-// memory. Each route declares Qdrant's JWT access requirements (see the Route fields); the
-// server enforces them before the body is read.
+// memory; what the route families share is in snapshot_route_support.hpp. Each route declares
+// Qdrant's JWT access requirements (see the Route fields); the server enforces them before the
+// body is read.
 #pragma once
 
 #include "api/api_context.hpp"

@@ -1,6 +1,7 @@
 // Strict mode's rules on filters, as Qdrant 1.19 applies them: every payload key a filter
 // reads must have a payload index able to answer its condition (`unindexed_filtering_retrieve`
-// for reads, `unindexed_filtering_update` for filtered writes), and a filter may hold at most
+// for reads, `unindexed_filtering_update` for filtered writes; the analysis is
+// query/unindexed_fields.hpp's, shared with /issues), and a filter may hold at most
 // `filter_max_conditions` conditions and `condition_max_size` values in one condition.
 //
 // Conditions are counted as Qdrant counts them: a nested filter or a filter used as a condition

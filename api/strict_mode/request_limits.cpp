@@ -120,17 +120,35 @@ uint64_t vector_storage_bytes(const storage::Collection& collection, uint64_t po
   return bytes_per_point * points_count;
 }
 
+// Qdrant's texts for its size limits: the limit in MB as a 32-bit float printed in full.
+Error storage_size_error(const char* what, uint64_t limit_bytes) {
+  const float size_in_mb = static_cast<float>(limit_bytes) / (1024.0f * 1024.0f);
+  return Error::bad_request("Max " + std::string(what) + " storage size limit of " +
+                            shortest_decimal(size_in_mb) + "MB reached!");
+}
+
+// max_collection_payload_size_bytes against the bytes the payload table takes (Qdrant compares
+// its payload storage's size, without the payload indexes).
+Status check_payload_size(const storage::CollectionStats& stats,
+                          const storage::StrictModeConfig& config) {
+  if (config.max_collection_payload_size_bytes &&
+      stats.payload_storage_bytes >= *config.max_collection_payload_size_bytes)
+    return storage_size_error("payload", *config.max_collection_payload_size_bytes);
+  return {};
+}
+
+// Every collection size limit, in Qdrant's order: vectors, payloads, points.
 Status check_collection_size(const storage::Collection& collection,
                              const storage::StrictModeConfig& config) {
-  if (!config.max_collection_vector_size_bytes && !config.max_points_count) return {};
-  const uint64_t points_count = collection.stats().points_count;
+  if (!config.max_collection_vector_size_bytes && !config.max_collection_payload_size_bytes &&
+      !config.max_points_count)
+    return {};
+  const storage::CollectionStats stats = collection.stats();
+  const uint64_t points_count = stats.points_count;
   if (config.max_collection_vector_size_bytes &&
-      vector_storage_bytes(collection, points_count) >= *config.max_collection_vector_size_bytes) {
-    const float size_in_mb =
-        static_cast<float>(*config.max_collection_vector_size_bytes) / (1024.0f * 1024.0f);
-    return Error::bad_request("Max vector storage size limit of " + shortest_decimal(size_in_mb) +
-                              "MB reached!");
-  }
+      vector_storage_bytes(collection, points_count) >= *config.max_collection_vector_size_bytes)
+    return storage_size_error("vector", *config.max_collection_vector_size_bytes);
+  if (auto st = check_payload_size(stats, config); !st) return st;
   if (config.max_points_count && points_count >= *config.max_points_count)
     return Error::bad_request("Max points count limit of " +
                               std::to_string(*config.max_points_count) + " reached!");
@@ -323,6 +341,12 @@ Status check_update_operations(const std::vector<storage::UpdateOperation>& oper
             return check_written_points(op.points, "upsert limit", collection, config);
           } else if constexpr (std::is_same_v<Op, storage::UpdateVectors>) {
             return check_written_points(op.points, "update limit", collection, config);
+          } else if constexpr (std::is_same_v<Op, storage::SetPayload> ||
+                               std::is_same_v<Op, storage::OverwritePayload>) {
+            // Setting a payload grows the payload storage: its limit comes first.
+            if (config.max_collection_payload_size_bytes)
+              if (auto st = check_payload_size(collection.stats(), config); !st) return st;
+            return write_filter(selector_filter(op.selector));
           } else if constexpr (std::is_same_v<Op, storage::CreatePayloadIndex>) {
             // Counts every index, the one being replaced included, as Qdrant does.
             if (config.max_payload_index_count && schemas.size() >= *config.max_payload_index_count)

@@ -270,9 +270,9 @@ Result<SnapshotDescription> create_full_snapshot(Storage& storage,
   });
 }
 
-Status recover_collection(Storage& storage, const std::string& snapshots_path,
-                          const std::string& archive_path, const std::string& collection,
-                          const std::optional<std::string>& expected_checksum) {
+Result<UnpackedCollectionSnapshot> unpack_collection_snapshot(
+    Storage& storage, const std::string& snapshots_path, const std::string& archive_path,
+    const std::string& collection, const std::optional<std::string>& expected_checksum) {
   if (expected_checksum) {
     auto actual = sha256_file(archive_path);
     if (!actual.ok()) return actual.error();
@@ -285,7 +285,7 @@ Status recover_collection(Storage& storage, const std::string& snapshots_path,
   if (auto st = require_space({{snapshots_path, archive_bytes}, {storage.path(), archive_bytes}},
                               "recovering a snapshot");
       !st.ok())
-    return st;
+    return st.error();
   auto scratch = ScratchDirectory::create(snapshots_path);
   if (!scratch.ok()) return scratch.error();
   const std::string manifest_path = (fs::path(scratch->path()) / kManifestMember).string();
@@ -293,14 +293,23 @@ Status recover_collection(Storage& storage, const std::string& snapshots_path,
   if (auto st = extract_members(archive_path,
                                 {{kManifestMember, manifest_path}, {kDataMember, data_path}});
       !st.ok())
-    return st;
+    return st.error();
   auto manifest = read_manifest(manifest_path, "collection");
   if (!manifest.ok()) return manifest.error();
   const json::object* config = config_of(manifest.value());
   if (!config)
     return Error::bad_request("Invalid snapshot archive: manifest has no collection config");
-  if (auto st = check_compatible(storage, collection, *config); !st.ok()) return st;
-  return storage.import_collection(collection, scratch->path(), json::serialize(*config));
+  if (auto st = check_compatible(storage, collection, *config); !st.ok()) return st.error();
+  return UnpackedCollectionSnapshot{std::move(scratch.value()), json::serialize(*config)};
+}
+
+Status recover_collection(Storage& storage, const std::string& snapshots_path,
+                          const std::string& archive_path, const std::string& collection,
+                          const std::optional<std::string>& expected_checksum) {
+  auto unpacked = unpack_collection_snapshot(storage, snapshots_path, archive_path, collection,
+                                             expected_checksum);
+  if (!unpacked.ok()) return unpacked.error();
+  return storage.import_collection(collection, unpacked->scratch.path(), unpacked->config_json);
 }
 
 namespace {

@@ -50,6 +50,17 @@ Result<SnapshotDescription> create_shard_snapshot(Storage& storage,
 Result<SnapshotDescription> create_full_snapshot(Storage& storage,
                                                  const std::string& snapshots_path);
 
+// A collection snapshot extracted into a scratch directory (its data.mdb, removed with it) and
+// checked: checksum (when expected), free space, archive structure, manifest, and vector
+// parameters against `collection` when it exists.
+struct UnpackedCollectionSnapshot {
+  ScratchDirectory scratch;
+  std::string config_json;  // the manifest's collection config
+};
+Result<UnpackedCollectionSnapshot> unpack_collection_snapshot(
+    Storage& storage, const std::string& snapshots_path, const std::string& archive_path,
+    const std::string& collection, const std::optional<std::string>& expected_checksum);
+
 // Replaces (or creates) `collection` with the snapshot at `archive_path` (a local file the
 // caller has already confined). `expected_checksum`, when given, must match its sha256.
 Status recover_collection(Storage& storage, const std::string& snapshots_path,

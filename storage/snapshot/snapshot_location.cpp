@@ -41,6 +41,22 @@ Result<std::string> local_path_of(const std::string& location) {
 
 }  // namespace
 
+bool is_http_location(const std::string& location) {
+  return location.rfind("http://", 0) == 0 || location.rfind("https://", 0) == 0;
+}
+
+Status with_downloaded_snapshot(const std::string& snapshots_path, const std::string& url,
+                                const std::string& api_key,
+                                const DownloadTimeouts& download_timeouts,
+                                const std::function<Status(const std::string&)>& recover) {
+  auto scratch = ScratchDirectory::create(snapshots_path);
+  if (!scratch.ok()) return scratch.error();
+  const std::string downloaded =
+      (std::filesystem::path(scratch->path()) / "download.snapshot").string();
+  if (auto st = download_snapshot(url, downloaded, api_key, download_timeouts); !st.ok()) return st;
+  return recover(downloaded);
+}
+
 Status recover_collection_from_location(Storage& storage, const std::string& snapshots_path,
                                         const std::string& location, const std::string& collection,
                                         const std::optional<std::string>& expected_checksum,
@@ -54,15 +70,12 @@ Status recover_collection_from_location(Storage& storage, const std::string& sna
     return recover_collection(storage, snapshots_path, confined.value(), collection,
                               expected_checksum);
   }
-  if (location.rfind("http://", 0) == 0 || location.rfind("https://", 0) == 0) {
-    auto scratch = ScratchDirectory::create(snapshots_path);
-    if (!scratch.ok()) return scratch.error();
-    const std::string downloaded =
-        (std::filesystem::path(scratch->path()) / "download.snapshot").string();
-    if (auto st = download_snapshot(location, downloaded, api_key, download_timeouts); !st.ok())
-      return st;
-    return recover_collection(storage, snapshots_path, downloaded, collection, expected_checksum);
-  }
+  if (is_http_location(location))
+    return with_downloaded_snapshot(snapshots_path, location, api_key, download_timeouts,
+                                    [&](const std::string& downloaded) {
+                                      return recover_collection(storage, snapshots_path, downloaded,
+                                                                collection, expected_checksum);
+                                    });
   return Error::bad_request("Unsupported snapshot URL scheme in " + location +
                             " (use file://, http:// or https://)");
 }

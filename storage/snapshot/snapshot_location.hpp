@@ -9,6 +9,7 @@
 // Invariant: nothing a download brings is kept; the scratch file goes whatever the outcome.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -17,6 +18,16 @@
 #include "storage/storage.hpp"
 
 namespace sextant::storage::snapshot {
+
+// True for an http:// or https:// location.
+bool is_http_location(const std::string& location);
+
+// Downloads the snapshot at the http(s) `url` into a scratch file and runs `recover` on it (the
+// file goes afterwards, whatever the outcome). Collection and shard recoveries share it.
+Status with_downloaded_snapshot(const std::string& snapshots_path, const std::string& url,
+                                const std::string& api_key,
+                                const DownloadTimeouts& download_timeouts,
+                                const std::function<Status(const std::string&)>& recover);
 
 // Replaces (or creates) `collection` from the snapshot at `location`. `expected_checksum`, when
 // given, must match the snapshot's sha256; `api_key`, when not empty, is sent to an http(s)

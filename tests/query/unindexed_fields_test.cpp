@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 namespace sextant::query {
@@ -101,6 +102,45 @@ TEST(UnindexedFieldsTest, IsEmptyAcceptsAnyIndex) {
   EXPECT_GT(fields[0].schemas.size(), 5u);
   auto served = unindexed_fields(filter, json::object{{"note", json::object{{"type", "bool"}}}});
   EXPECT_TRUE(served.empty());
+}
+
+FieldCondition match_any(const std::string& key, std::vector<std::string> strings) {
+  FieldCondition condition = field(key);
+  Match any;
+  any.kind = Match::Kind::kAny;
+  any.set.strings = std::move(strings);
+  std::sort(any.set.strings.begin(), any.set.strings.end());
+  condition.match = any;
+  return condition;
+}
+
+TEST(UnindexedFieldsTest, AnyListSuggestsUuidOnlyWhenEveryStringIsAUuid) {
+  const std::string uuid = "123e4567-e89b-12d3-a456-426614174000";
+  auto all_uuids = unindexed_fields(must({match_any("ref", {uuid})}), json::object());
+  ASSERT_EQ(all_uuids.size(), 1u);
+  EXPECT_EQ(all_uuids[0].schemas, (std::vector<json::value>{"keyword", "uuid"}));
+  auto mixed = unindexed_fields(must({match_any("ref", {uuid, "plain"})}), json::object());
+  ASSERT_EQ(mixed.size(), 1u);
+  EXPECT_EQ(mixed[0].schemas, std::vector<json::value>{"keyword"});
+  // A uuid index does not serve a list that is not all UUIDs; a keyword index does.
+  EXPECT_EQ(
+      unindexed_fields(must({match_any("ref", {uuid, "plain"})}), json::object{{"ref", "uuid"}})
+          .size(),
+      1u);
+  EXPECT_TRUE(
+      unindexed_fields(must({match_any("ref", {uuid})}), json::object{{"ref", "uuid"}}).empty());
+}
+
+TEST(UnindexedFieldsTest, FirstUnindexedFieldFollowsMustThenMustNotThenShould) {
+  Filter filter;
+  filter.should = std::vector<Condition>{match_value("a", std::string("x"))};
+  filter.must_not = std::vector<Condition>{number_range("b")};
+  auto first = first_unindexed_field(filter, json::object());
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->key, "b");
+  EXPECT_EQ(first->capabilities, (std::vector<IndexCapability>{IndexCapability::kIntRange,
+                                                               IndexCapability::kFloatRange}));
+  EXPECT_FALSE(first_unindexed_field(filter, json::object{{"a", "keyword"}, {"b", "float"}}));
 }
 
 }  // namespace
