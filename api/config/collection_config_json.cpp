@@ -1,10 +1,8 @@
 // The writer and parser of Qdrant's CollectionConfig JSON; see collection_config_json.hpp.
 #include "api/config/collection_config_json.hpp"
 
-#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <vector>
 
 #include "api/config/config_sections_json.hpp"
 #include "api/parse/json_numbers.hpp"
@@ -68,13 +66,9 @@ json::object params_json(const storage::CollectionParams& params) {
   out["on_disk_payload"] = params.on_disk_payload;
   if (params.payload) out["payload"] = payload_params_json(*params.payload);
   if (params.sparse_vectors) {
-    // In name order (byte-wise), as Qdrant writes its map.
-    std::vector<const storage::SparseVectorParams*> by_name;
-    for (const auto& vector : *params.sparse_vectors) by_name.push_back(&vector);
-    std::sort(by_name.begin(), by_name.end(),
-              [](const auto* a, const auto* b) { return a->name < b->name; });
     json::object sparse;
-    for (const auto* vector : by_name) sparse[vector->name] = sparse_params_json(*vector);
+    for (const auto& vector : *params.sparse_vectors)
+      sparse[vector.name] = sparse_params_json(vector);
     out["sparse_vectors"] = std::move(sparse);
   }
   if (params.read_fan_out_factor) out["read_fan_out_factor"] = *params.read_fan_out_factor;

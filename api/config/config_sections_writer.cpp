@@ -1,7 +1,5 @@
 // Writers of the configuration sections' JSON; see config_sections_json.hpp.
-#include <algorithm>
 #include <cstdio>
-#include <vector>
 
 #include "api/config/config_enum_names.hpp"
 #include "api/config/config_sections_json.hpp"
@@ -102,13 +100,8 @@ json::object vector_params_json(const storage::VectorParams& params) {
 json::value vectors_config_json(const storage::CollectionParams& params) {
   if (params.unnamed_vector && !params.vectors.empty())
     return vector_params_json(params.vectors.front());
-  // Named vectors in name order (byte-wise), as Qdrant writes its map.
-  std::vector<const storage::VectorParams*> by_name;
-  for (const auto& vector : params.vectors) by_name.push_back(&vector);
-  std::sort(by_name.begin(), by_name.end(),
-            [](const auto* a, const auto* b) { return a->name < b->name; });
   json::object named;
-  for (const auto* vector : by_name) named[vector->name] = vector_params_json(*vector);
+  for (const auto& vector : params.vectors) named[vector.name] = vector_params_json(vector);
   return named;
 }
 

@@ -16,6 +16,32 @@ namespace json = boost::json;
 
 namespace {
 
+// A map of names as Qdrant reports it: keys in byte order (its maps are ordered by key).
+// Only the report is ordered; the stored configuration keeps the order vectors were made in.
+void order_names(json::value* map) {
+  if (!map || !map->is_object()) return;
+  std::vector<std::pair<std::string, json::value>> entries;
+  for (auto& [key, value] : map->get_object()) entries.emplace_back(key, std::move(value));
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  json::object ordered;
+  for (auto& [key, value] : entries) ordered[key] = std::move(value);
+  *map = std::move(ordered);
+}
+
+// The collection's configuration as GET /collections/{c} reports it.
+json::object reported_config_json(const storage::CollectionConfig& config) {
+  json::object out = collection_config_json(config);
+  if (auto* params = out.if_contains("params"); params && params->is_object()) {
+    auto& fields = params->get_object();
+    const bool named = fields.contains("vectors") && fields["vectors"].is_object() &&
+                       !fields["vectors"].get_object().contains("size");
+    if (named) order_names(fields.if_contains("vectors"));
+    order_names(fields.if_contains("sparse_vectors"));
+  }
+  return out;
+}
+
 Result<json::value> get_collection(ApiContext& context, const std::string& name) {
   auto collection = context.storage.collection(name);
   if (!collection.ok()) return collection.error();
@@ -32,7 +58,7 @@ Result<json::value> get_collection(ApiContext& context, const std::string& name)
   info["indexed_vectors_count"] = stats.indexed_vectors_count;
   info["points_count"] = stats.points_count;
   info["segments_count"] = 1;
-  info["config"] = collection_config_json(c.config());
+  info["config"] = reported_config_json(c.config());
   info["payload_schema"] = payload_schema_json(c);
   info["update_queue"] = json::object{{"length", stats.pending_updates}};
   return json::value(std::move(info));
