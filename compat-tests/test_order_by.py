@@ -172,6 +172,23 @@ def test_datetime_key_orders_by_microseconds(api, collection_factory):
     body = {"limit": 10, "order_by": {"key": "at", "start_from": start}}
     got = _pairs(_scroll(api, name, body)["points"])
     _assert_same_order(got, [pair for pair in expected if pair[0] >= micros(start)])
+    # The Query API reads the same start and reports the same integer microseconds.
+    query = {"query": {"order_by": {"key": "at", "start_from": start}}, "limit": 10}
+    hits = api.post(f"/collections/{name}/points/query", json=query).result["points"]
+    assert all(isinstance(hit["order_value"], int) for hit in hits)
+    _assert_same_order(_pairs(hits), [pair for pair in expected if pair[0] >= micros(start)])
+
+
+@pytest.mark.parametrize("query", [{"order_by": "n"}, {"sample": "random"}, None])
+def test_records_answered_as_scored_points_have_version_zero(api, collection_factory, query):
+    name = collection_factory({"vectors": {"size": 2, "distance": "Dot"}})
+    api.put(f"/collections/{name}/index", json={"field_name": "n", "field_schema": "integer"},
+            params=WAIT).expect(200)
+    upsert(api, name, [{"id": i, "vector": [1.0, 0.0], "payload": {"n": i}} for i in (1, 2, 3)])
+    body = {"limit": 10} if query is None else {"query": query, "limit": 10}
+    hits = api.post(f"/collections/{name}/points/query", json=body).result["points"]
+    assert sorted(hit["id"] for hit in hits) == [1, 2, 3]
+    assert [(hit["version"], hit["score"]) for hit in hits] == [(0, 1.0)] * 3
 
 
 def test_float_key_orders_every_number(api, collection_factory):

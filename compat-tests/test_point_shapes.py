@@ -128,3 +128,16 @@ def test_a_filter_that_matches_nothing_is_still_a_request(api, points):
     api.post(f"/collections/{points}/points/delete", json={"filter": nothing}, params=WAIT).expect(200)
     api.post(f"/collections/{points}/points/payload", json={"payload": {"b": 1}, "filter": nothing},
              params=WAIT).expect(200)
+
+
+def test_faceting_an_unindexed_key_is_wrong_input(api, points):
+    response = api.post(f"/collections/{points}/facet", json={"key": "a"})
+    assert response.status == 400
+    assert response.error.startswith("Wrong input: No appropriate index for faceting: `a`.")
+
+
+@pytest.mark.parametrize("body", [{"limit": 3}, {"limit": 3, "context": []}])
+def test_legacy_discover_needs_a_target_or_context(api, points, body):
+    response = api.post(f"/collections/{points}/points/discover", json=body)
+    assert response.status == 400
+    assert response.error == "Bad request: target and/or context_pairs must be specified"

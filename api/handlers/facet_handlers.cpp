@@ -60,7 +60,7 @@ Result<json::value> facet(ApiContext& context, Request& request) {
     if (!stale) break;
     if (attempt == 8) return Error::internal("facet counts are being rebuilt; retry");
   }
-  if (!hits) return Error::bad_request(index::payload_index::facet_missing_index_message(field));
+  if (!hits) return Error::bad_input(index::payload_index::facet_missing_index_message(field));
   json::array out;
   for (const auto& hit : *hits)
     out.push_back(json::object{{"value", hit.value}, {"count", hit.count}});

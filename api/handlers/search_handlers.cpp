@@ -19,8 +19,8 @@ namespace {
 
 constexpr size_t kMaxBatch = 1024;
 
-// True when the plan orders by a key with an integer payload index: Qdrant then reports each
-// `order_value` as an integer, otherwise as a float.
+// True when the plan orders by a key with an integer or datetime payload index: Qdrant then
+// reports each `order_value` as an integer (datetimes in microseconds), otherwise as a float.
 bool orders_by_integer_key(const storage::Collection& collection, const query::QueryPlan& plan) {
   const auto* order_by = std::get_if<query::OrderByQuery>(&plan.query);
   if (!order_by) return false;
@@ -28,7 +28,16 @@ bool orders_by_integer_key(const storage::Collection& collection, const query::Q
   const json::value* schema = schemas.if_contains(order_by->order_by.key);
   if (!schema) return false;
   const json::value* type = schema->is_object() ? schema->get_object().if_contains("type") : schema;
-  return type && type->is_string() && type->get_string() == "integer";
+  return type && type->is_string() &&
+         (type->get_string() == "integer" || type->get_string() == "datetime");
+}
+
+// Queries answered by reading points in order rather than scoring them (no query, order_by,
+// random sample): Qdrant turns each record into a scored point of version 0.
+bool answers_records(const query::QueryPlan& plan) {
+  return std::holds_alternative<query::AllQuery>(plan.query) ||
+         std::holds_alternative<query::OrderByQuery>(plan.query) ||
+         std::holds_alternative<query::SampleRandomQuery>(plan.query);
 }
 
 Result<json::array> run_query(ApiContext& context, const storage::Collection& collection,
@@ -39,6 +48,7 @@ Result<json::array> run_query(ApiContext& context, const storage::Collection& co
   storage::ReadOptions options{request.with_payload.enabled, request.with_vector};
   const bool integer_order =
       !order_values.empty() && orders_by_integer_key(collection, request.plan);
+  const bool records = answers_records(request.plan);
   auto reader = view.reader();
   json::array points;
   points.reserve(scored->size());
@@ -47,6 +57,7 @@ Result<json::array> run_query(ApiContext& context, const storage::Collection& co
     auto record = storage::read_point(reader, s.offset, options);
     json::object point =
         scored_point_json(record, s.score, request.with_payload, request.with_vector.any());
+    if (records) point["version"] = 0;
     if (i < order_values.size()) {
       if (integer_order)
         point["order_value"] = static_cast<int64_t>(order_values[i]);

@@ -5,6 +5,7 @@
 #include "api/parse/json_numbers.hpp"
 #include "api/parse/unused_fields.hpp"
 #include "api/parse/validation_path.hpp"
+#include "index/filter/datetime.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
@@ -349,6 +350,12 @@ Result<query::Query> parse_query_value(const json::value& query, Inference* infe
         order.key = std::string(key.get_string());
         if (d && d->is_string()) order.descending = d->get_string() == "desc";
         if (s && s->is_number()) order.start_from = json_double(*s);
+        if (s && s->is_string()) {
+          // A datetime orders by microseconds since the epoch, as the datetime index does.
+          auto micros = index::filter::parse_datetime_micros(s->get_string());
+          if (!micros) return Error::format("Expected some form of vector, id, or a type of query");
+          order.start_from = static_cast<double>(*micros);
+        }
       } else {
         return Error::format("missing field `key` in `order_by`");
       }
@@ -577,6 +584,7 @@ Result<QueryRequest> parse_discover_request(const json::object& body, Inference*
     if (!example.ok()) return example.error();
     request.plan.query = DiscoverQuery{std::move(example.value()), std::move(pairs.value())};
   } else {
+    if (pairs->empty()) return Error::bad_request("target and/or context_pairs must be specified");
     request.plan.query = ContextQuery{std::move(pairs.value())};
   }
   return request;
