@@ -34,7 +34,8 @@ DecodedReply decode_reply(const EngineReply& reply) {
   DecodedReply decoded;
   boost::system::error_code ec;
   boost::json::value envelope = boost::json::parse(reply.body, ec);
-  const boost::json::object* object = (!ec && envelope.is_object()) ? &envelope.get_object() : nullptr;
+  const boost::json::object* object =
+      (!ec && envelope.is_object()) ? &envelope.get_object() : nullptr;
   if (object)
     if (const auto* time = object->if_contains("time"); time && time->is_number())
       decoded.time_seconds = time->to_number<double>();
@@ -46,7 +47,8 @@ DecodedReply decode_reply(const EngineReply& reply) {
   std::string message = reply.body;
   if (object)
     if (const auto* status = object->if_contains("status"); status && status->is_object())
-      if (const auto* error = status->get_object().if_contains("error"); error && error->is_string())
+      if (const auto* error = status->get_object().if_contains("error");
+          error && error->is_string())
         message = std::string(error->get_string());
   if (reply.http_status >= 200 && reply.http_status < 300)
     return {::grpc::Status(::grpc::StatusCode::INTERNAL, "malformed engine reply"), {}, 0};
