@@ -2,7 +2,8 @@
 
 Role: decide which server the suite talks to and hand tests their tools.
 - QDRANT_URL set   -> use that server as is (a real Qdrant 1.19 or a running Sextant);
-                      QDRANT_API_KEY, if set, is sent with every request.
+                      QDRANT_API_KEY, if set, is sent with every request; its gRPC API is on
+                      QDRANT_GRPC_PORT (6334 if unset), on the same host.
 - QDRANT_URL unset -> start the built server (support/server_process.py) on a free port with a
                       temporary storage directory, and stop it at the end of the session.
 
@@ -35,6 +36,7 @@ class ServerTarget:
     api_key: str | None
     process: ServerProcess | None
     is_sextant: bool
+    grpc_port: int = 6334
 
 
 def _detect_sextant(url: str, api_key: str | None) -> bool:
@@ -48,11 +50,14 @@ def server():
     url = os.environ.get("QDRANT_URL")
     api_key = os.environ.get("QDRANT_API_KEY") or None
     if url:
-        yield ServerTarget(url.rstrip("/"), api_key, None, _detect_sextant(url, api_key))
+        grpc_port = int(os.environ.get("QDRANT_GRPC_PORT") or 6334)
+        yield ServerTarget(url.rstrip("/"), api_key, None, _detect_sextant(url, api_key), grpc_port)
         return
     process = ServerProcess().start()
     try:
-        yield ServerTarget(process.url, None, process, _detect_sextant(process.url, None))
+        yield ServerTarget(
+            process.url, None, process, _detect_sextant(process.url, None), process.grpc_port
+        )
     finally:
         process.cleanup()
 
@@ -64,6 +69,12 @@ def _apply_markers(request):
             pytest.skip("Sextant-only behaviour; the server under test is not Sextant")
     if request.node.get_closest_marker("owns_server") and os.environ.get("QDRANT_URL"):
         pytest.skip("needs to start its own server (QDRANT_URL is set)")
+
+
+@pytest.fixture(scope="session")
+def grpc_port(server) -> int:
+    """The gRPC port of the server under test (same host as its REST URL)."""
+    return server.grpc_port
 
 
 @pytest.fixture(scope="session")
