@@ -13,6 +13,10 @@ Markers (declared in pytest.ini):
                 header and in /telemetry's app.sextant).
 - owns_server:  the test restarts or re-launches the server; skipped when QDRANT_URL is set.
 
+Wires: a test that talks through the official Python client takes `make_qdrant_client` (or a
+`client` fixture built on it) and so runs once per wire in COMPAT_CLIENT_WIRES ("rest,grpc" by
+default): over REST, and over gRPC with `prefer_grpc=True` on the server's gRPC port.
+
 Invariants: every collection a test creates through `collection_factory` is deleted afterwards,
 so tests share one server without seeing each other's data.
 """
@@ -80,6 +84,37 @@ def grpc_port(server) -> int:
 @pytest.fixture(scope="session")
 def api(server) -> ApiClient:
     return ApiClient(server.url, server.api_key)
+
+
+def _client_wires() -> list[str]:
+    wires = [w.strip() for w in os.environ.get("COMPAT_CLIENT_WIRES", "rest,grpc").split(",")]
+    unknown = set(wires) - {"rest", "grpc"}
+    if unknown or not wires:
+        raise pytest.UsageError(f"COMPAT_CLIENT_WIRES: unknown wire(s) {sorted(unknown)}")
+    return wires
+
+
+@pytest.fixture(scope="session", params=_client_wires())
+def client_wire(request) -> str:
+    """The wire the official Python client speaks in this run: "rest" or "grpc"."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def make_qdrant_client(server, client_wire):
+    """make(**options) -> QdrantClient speaking `client_wire` to the server under test."""
+    from qdrant_client import QdrantClient
+
+    def make(**options) -> QdrantClient:
+        return QdrantClient(
+            url=server.url,
+            api_key=server.api_key,
+            prefer_grpc=client_wire == "grpc",
+            grpc_port=server.grpc_port,
+            **options,
+        )
+
+    return make
 
 
 def unique_name(prefix: str = "compat") -> str:
