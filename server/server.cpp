@@ -18,6 +18,7 @@
 #include "server/auth.hpp"
 #include "server/connection_refusal.hpp"
 #include "server/dispatcher.hpp"
+#include "server/grpc_listener.hpp"
 #include "server/log.hpp"
 #include "server/request_metrics.hpp"
 #include "server/service_routes.hpp"
@@ -72,7 +73,8 @@ struct Server::State {
         work_guard(net::make_work_guard(ioc)),
         acceptor(net::make_strand(ioc)),
         signals(ioc, SIGINT, SIGTERM),
-        session_env{dispatcher, workers, registry, SessionSettings{}} {
+        session_env{dispatcher, workers, registry, SessionSettings{}},
+        grpc(config, dispatcher, workers, grpc_metrics) {
     session_env.settings.keep_alive_timeout =
         std::chrono::seconds(config.service.http_keep_alive_timeout_sec);
     session_env.settings.request_head_timeout =
@@ -129,6 +131,7 @@ struct Server::State {
   api::Api& api;
   api::Router router;
   RequestMetrics metrics;
+  RequestMetrics grpc_metrics;  // keyed by full gRPC method name and status code
   Authenticator authenticator;
   Dispatcher dispatcher;
   WorkerPool workers;
@@ -143,6 +146,7 @@ struct Server::State {
   std::chrono::steady_clock::time_point last_refusal_log;
   uint64_t refused_since_log = 0;
   SessionEnv session_env;
+  GrpcListener grpc;
   std::vector<std::thread> threads;
 
   std::mutex stop_mutex;
@@ -165,6 +169,8 @@ Server::~Server() {
 }
 
 api::Router& Server::router() { return state_->router; }
+
+uint16_t Server::grpc_bound_port() const { return state_->grpc.bound_port(); }
 
 uint16_t Server::bound_port() const {
   boost::system::error_code ec;
@@ -230,6 +236,11 @@ bool Server::start(std::string* error) {
     });
   });
 
+  if (!s.grpc.start(error)) {
+    s.acceptor.close(ec);
+    return false;
+  }
+
   s.accept();
   for (size_t i = 0; i < s.io_threads; ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
   log_info(std::string(service.enable_tls ? "TLS enabled" : "TLS disabled") + " for REST API; " +
@@ -253,6 +264,8 @@ void Server::drain(std::chrono::seconds grace_period) {
   });
   s.registry.begin_draining();
   auto deadline = std::chrono::steady_clock::now() + grace_period;
+  // gRPC calls in flight finish within the same grace period, before the worker pool stops.
+  s.grpc.shutdown(std::chrono::system_clock::now() + grace_period);
   while (s.registry.count() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
