@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test: C++ unit tests (ctest), the same unit tests and the fuzz
 # corpora replay under ASan+UBSan (build-asan/), a 60-second libFuzzer run of every fuzz target
-# (build-fuzz/, clang 14), the Python compatibility suite (pytest compat-tests), the JS client
-# suite (node --test compat-tests/js) and the docker image smoke test (docker/smoke-test.sh).
+# (build-fuzz/, clang 14), the Python compatibility suite (pytest compat-tests; every test that
+# drives the official Python client runs over REST and over gRPC), the JS client suite (node
+# --test compat-tests/js), the Go and Rust SDK programs over gRPC (compat-tests/sdk/run.sh) and
+# the docker image smoke test (docker/smoke-test.sh).
 # Each stage prints its time; the sanitizer stage prints how many tests ran under it and the
 # fuzzing stage the executions of each target. SEXTANT_SANITIZE_TESTS=0 leaves the ASan+UBSan
 # stage out; SEXTANT_FUZZ_SECONDS=N sets the seconds per fuzz target (0 leaves the stage out).
+# SEXTANT_SDK_TESTS=0 leaves the Go and Rust SDK stage out.
 # The build is cached in build/ (and by ccache), so a second run only rebuilds what changed.
-# With QDRANT_URL set, both API suites run against that server instead of starting build/sextant.
+# With QDRANT_URL set, the API suites and SDK programs run against that server (its gRPC port:
+# QDRANT_GRPC_PORT, 6334 by default) instead of starting build/sextant.
 # Exits nonzero if the build or any suite fails; every suite runs even when an earlier one failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -133,6 +137,16 @@ else
   failed+=("js set-up")
 fi
 stage_done "js"
+
+# The official Go and Rust clients speak only gRPC: each builds (from the Go module proxy and the
+# crate registry, pinned; cached under ~/.cache/sextant) and runs its scenario against a server
+# the script starts from build/sextant (or QDRANT_URL's). A language whose toolchain cannot be
+# installed is skipped with a loud message.
+if [[ "${SEXTANT_SDK_TESTS:-1}" != 0 ]]; then
+  echo "== SDK programs over gRPC (compat-tests/sdk/run.sh: Go, Rust)"
+  "$root/compat-tests/sdk/run.sh" || failed+=("sdk")
+  stage_done "sdk"
+fi
 
 # Last, so the other suites report first: the docker image smoke test builds the image (base
 # image from debootstrap, cached under /var/cache/sextant; the build stage borrows the host's
