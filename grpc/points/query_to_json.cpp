@@ -23,8 +23,8 @@ json::array vector_inputs(const google::protobuf::RepeatedPtrField<qdrant::Vecto
 json::array context_pairs(const qdrant::ContextInput& context) {
   json::array pairs;
   for (const auto& pair : context.pairs()) {
-    if (!pair.has_positive()) throw InvalidProto("No positive part of context pair provided");
-    if (!pair.has_negative()) throw InvalidProto("No negative part of context pair provided");
+    if (!pair.has_positive()) throw InvalidProto("ContextPair positive is missing");
+    if (!pair.has_negative()) throw InvalidProto("ContextPair negative is missing");
     pairs.push_back(json::object{{"positive", vector_input_to_json(pair.positive())},
                                  {"negative", vector_input_to_json(pair.negative())}});
   }
@@ -40,17 +40,17 @@ json::object recommend_to_json(const qdrant::RecommendInput& recommend) {
 }
 
 json::object discover_to_json(const qdrant::DiscoverInput& discover) {
-  if (!discover.has_target()) throw InvalidProto("No target provided");
-  json::object object{{"target", vector_input_to_json(discover.target())}};
-  object["context"] = discover.has_context() ? context_pairs(discover.context()) : json::array{};
-  return object;
+  if (!discover.has_target()) throw InvalidProto("DiscoverInput target is missing");
+  if (!discover.has_context()) throw InvalidProto("DiscoverInput context is missing");
+  return {{"target", vector_input_to_json(discover.target())},
+          {"context", context_pairs(discover.context())}};
 }
 
 json::object feedback_to_json(const qdrant::RelevanceFeedbackInput& feedback) {
-  if (!feedback.has_target()) throw InvalidProto("No target provided");
+  if (!feedback.has_target()) throw InvalidProto("target is missing");
   json::array items;
   for (const auto& item : feedback.feedback()) {
-    if (!item.has_example()) throw InvalidProto("No example provided");
+    if (!item.has_example()) throw InvalidProto("feedback example is missing");
     items.push_back(json::object{{"example", vector_input_to_json(item.example())},
                                  {"score", static_cast<double>(item.score())}});
   }
@@ -63,7 +63,7 @@ json::object feedback_to_json(const qdrant::RelevanceFeedbackInput& feedback) {
                                             {"b", static_cast<double>(naive.b())},
                                             {"c", static_cast<double>(naive.c())}}}};
   } else {
-    throw InvalidProto("No feedback strategy provided");
+    throw InvalidProto("strategy is missing");
   }
   return object;
 }
@@ -215,7 +215,8 @@ json::value query_to_json(const qdrant::Query& query) {
       return formula_to_json(query.formula());
     case Q::kNearestWithMmr: {
       const auto& with_mmr = query.nearest_with_mmr();
-      if (!with_mmr.has_nearest()) throw InvalidProto("No vector variant provided");
+      if (!with_mmr.has_nearest()) throw InvalidProto("nearest vector is missing");
+      if (!with_mmr.has_mmr()) throw InvalidProto("mmr is missing");
       json::object mmr;
       if (with_mmr.mmr().has_diversity())
         mmr["diversity"] = static_cast<double>(with_mmr.mmr().diversity());

@@ -120,7 +120,7 @@ void points_selector_into(const qdrant::PointsSelector& selector, json::object& 
     case qdrant::PointsSelector::POINTS_SELECTOR_ONE_OF_NOT_SET:
       break;
   }
-  throw InvalidProto("Unable to parse points selector: empty PointsSelector");
+  throw InvalidProto("Malformed PointsSelector type");
 }
 
 json::value update_mode_to_json(int mode) {

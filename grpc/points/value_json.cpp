@@ -1,10 +1,33 @@
 // Payload values, point ids and shard keys: protobuf <-> REST JSON.
 #include "grpc/points/value_json.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
 #include "grpc/points/invalid_proto.hpp"
 
 namespace sextant::grpc_wire::points {
 namespace json = boost::json;
+
+namespace {
+
+// The UUID text forms Qdrant reads: hyphenated, simple (32 hex digits), braced, or urn:uuid:.
+bool is_uuid(std::string_view text) {
+  if (text.size() > 9 && text.substr(0, 9) == "urn:uuid:") text.remove_prefix(9);
+  if (text.size() >= 2 && text.front() == '{' && text.back() == '}')
+    text = text.substr(1, text.size() - 2);
+  auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+  if (text.size() == 32) return std::all_of(text.begin(), text.end(), hex);
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool dash_position = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash_position ? text[i] != '-' : !hex(text[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 json::value value_to_json(const qdrant::Value& value) {
   switch (value.kind_case()) {
@@ -81,11 +104,12 @@ json::value point_id_to_json(const qdrant::PointId& id) {
     case qdrant::PointId::kNum:
       return id.num();
     case qdrant::PointId::kUuid:
+      if (!is_uuid(id.uuid())) throw InvalidProto("Unable to parse UUID: " + id.uuid());
       return json::string(id.uuid());
     case qdrant::PointId::POINT_ID_OPTIONS_NOT_SET:
       break;
   }
-  throw InvalidProto("Unable to parse point id: empty PointId");
+  throw InvalidProto("No ID options provided");
 }
 
 void point_id_from_json(const json::value& json, qdrant::PointId* id) {

@@ -171,7 +171,7 @@ json::value vector_input_to_json(const qdrant::VectorInput& input) {
     case qdrant::VectorInput::VARIANT_NOT_SET:
       break;
   }
-  throw InvalidProto("No vector variant provided");
+  throw InvalidProto("VectorInput variant is missing");
 }
 
 void vectors_output_from_json(const json::value& json, qdrant::VectorsOutput* output) {

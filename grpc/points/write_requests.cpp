@@ -1,6 +1,7 @@
 // Point writes (upsert, delete, vectors, payload, field indexes, vector names) -> REST calls.
 #include <boost/json/serialize.hpp>
 #include <cctype>
+#include <optional>
 
 #include "grpc/points/filter_to_json.hpp"
 #include "grpc/points/invalid_proto.hpp"
@@ -173,12 +174,36 @@ json::value field_type_to_json(int type) {
 
 }  // namespace
 
+// As Qdrant reads a CreateFieldIndexCollection: `field_type` is required; `field_index_params`
+// must be of that type; an unknown type with no params creates an index of the inferred type.
+static std::optional<json::value> field_schema_to_json(
+    const qdrant::CreateFieldIndexCollection& request) {
+  if (!request.has_field_type()) throw InvalidProto("cannot convert field_type");
+  const bool known_type = qdrant::FieldType_IsValid(request.field_type());
+  const bool has_params =
+      request.has_field_index_params() && request.field_index_params().index_params_case() !=
+                                              qdrant::PayloadIndexParams::INDEX_PARAMS_NOT_SET;
+  if (!known_type) {
+    if (request.has_field_index_params()) throw InvalidProto("field type is missing");
+    return std::nullopt;
+  }
+  json::value type = field_type_to_json(request.field_type());
+  if (!has_params) return type;
+  json::value schema = index_params_schema(request.field_index_params());
+  if (schema.at("type") != type) {
+    std::string name = qdrant::FieldType_Name(request.field_type());
+    throw InvalidProto("field_type (" + name.substr(std::string("FieldType").size()) +
+                       ") and field_index_params do not match");
+  }
+  return schema;
+}
+
 json::array point_vectors_to_json(
     const google::protobuf::RepeatedPtrField<qdrant::PointVectors>& points) {
   json::array items;
   for (const auto& point : points) {
-    if (!point.has_id()) throw InvalidProto("Empty ID is not allowed");
-    if (!point.has_vectors()) throw InvalidProto("Expected some vectors");
+    if (!point.has_id()) throw InvalidProto("id is expected");
+    if (!point.has_vectors()) throw InvalidProto("vectors is expected");
     items.push_back(json::object{{"id", point_id_to_json(point.id())},
                                  {"vector", vectors_to_json(point.vectors())}});
   }
@@ -220,6 +245,7 @@ EngineCall to_call(const qdrant::UpsertPoints& request) {
 
 EngineCall to_call(const qdrant::DeletePoints& request) {
   json::object body;
+  if (!request.has_points()) throw InvalidProto("PointSelector is missing");
   points_selector_into(request.points(), body);
   shard_key_into(request, body);
   return write_call(api::HttpMethod::kPost, request, "/points/delete", body);
@@ -233,6 +259,8 @@ EngineCall to_call(const qdrant::UpdatePointVectors& request) {
 }
 
 EngineCall to_call(const qdrant::DeletePointVectors& request) {
+  if (!request.has_points_selector()) throw InvalidProto("points_selector is expected");
+  if (!request.has_vectors()) throw InvalidProto("vectors is expected");
   json::object body{{"vector", vector_names(request.vectors())}};
   points_selector_into(request.points_selector(), body);
   shard_key_into(request, body);
@@ -240,8 +268,9 @@ EngineCall to_call(const qdrant::DeletePointVectors& request) {
 }
 
 EngineCall set_payload_call(const qdrant::SetPayloadPoints& request, bool overwrite) {
+  if (!request.has_points_selector()) throw InvalidProto("points_selector is expected");
   json::object body{{"payload", payload_to_json(request.payload())}};
-  if (request.has_points_selector()) points_selector_into(request.points_selector(), body);
+  points_selector_into(request.points_selector(), body);
   if (request.has_key()) body["key"] = request.key();
   shard_key_into(request, body);
   return write_call(overwrite ? api::HttpMethod::kPut : api::HttpMethod::kPost, request,
@@ -251,13 +280,15 @@ EngineCall set_payload_call(const qdrant::SetPayloadPoints& request, bool overwr
 EngineCall to_call(const qdrant::DeletePayloadPoints& request) {
   json::array keys;
   for (const auto& key : request.keys()) keys.push_back(json::string(key));
+  if (!request.has_points_selector()) throw InvalidProto("points_selector is expected");
   json::object body{{"keys", std::move(keys)}};
-  if (request.has_points_selector()) points_selector_into(request.points_selector(), body);
+  points_selector_into(request.points_selector(), body);
   shard_key_into(request, body);
   return write_call(api::HttpMethod::kPost, request, "/points/payload/delete", body);
 }
 
 EngineCall to_call(const qdrant::ClearPayloadPoints& request) {
+  if (!request.has_points()) throw InvalidProto("PointSelector is missing");
   json::object body;
   points_selector_into(request.points(), body);
   shard_key_into(request, body);
@@ -266,11 +297,7 @@ EngineCall to_call(const qdrant::ClearPayloadPoints& request) {
 
 EngineCall to_call(const qdrant::CreateFieldIndexCollection& request) {
   json::object body{{"field_name", request.field_name()}};
-  if (request.has_field_index_params() && request.field_index_params().index_params_case() !=
-                                              qdrant::PayloadIndexParams::INDEX_PARAMS_NOT_SET)
-    body["field_schema"] = index_params_schema(request.field_index_params());
-  else if (request.has_field_type())
-    body["field_schema"] = field_type_to_json(request.field_type());
+  if (auto schema = field_schema_to_json(request)) body["field_schema"] = std::move(*schema);
   return write_call(api::HttpMethod::kPut, request, "/index", body);
 }
 

@@ -120,6 +120,33 @@ TEST(PointsRequests, FilterConditionsBecomeRestConditions) {
       "must_not":[{"has_id":[3]},{"is_empty":{"key":"e"}}]}})");
 }
 
+TEST(PointsRequests, MalformedIdsAndSelectorsAreInvalidWithQdrantsTexts) {
+  qdrant::GetPoints get;
+  get.add_ids();
+  auto text_of = [](auto&& convert) -> std::string {
+    try {
+      convert();
+    } catch (const InvalidProto& error) {
+      return error.what();
+    }
+    return "";
+  };
+  EXPECT_EQ(text_of([&] { to_call(get); }), "No ID options provided");
+  get.mutable_ids(0)->set_uuid("not-a-uuid");
+  EXPECT_EQ(text_of([&] { to_call(get); }), "Unable to parse UUID: not-a-uuid");
+  get.mutable_ids(0)->set_uuid("{5C56C793-69F3-4FBF-87E6-C4BF54C28C26}");
+  EXPECT_EQ(text_of([&] { to_call(get); }), "");
+  qdrant::DeletePoints del;
+  EXPECT_EQ(text_of([&] { to_call(del); }), "PointSelector is missing");
+  del.mutable_points();
+  EXPECT_EQ(text_of([&] { to_call(del); }), "Malformed PointsSelector type");
+  qdrant::SetPayloadPoints set;
+  EXPECT_EQ(text_of([&] { set_payload_call(set, false); }), "points_selector is expected");
+  qdrant::QueryPoints query;
+  query.mutable_query()->mutable_nearest();
+  EXPECT_EQ(text_of([&] { to_call(query); }), "VectorInput variant is missing");
+}
+
 TEST(PointsRequests, EmptyMatchIsInvalidWithQdrantsText) {
   qdrant::CountPoints request;
   request.mutable_filter()->add_must()->mutable_field()->mutable_match();
@@ -161,7 +188,7 @@ TEST(PointsRequests, RecommendMixesIdsAndVectors) {
   request.set_collection_name("c");
   request.add_positive()->set_num(1);
   request.add_positive_vectors()->mutable_dense()->add_data(0.5f);
-  request.add_negative()->set_uuid("u");
+  request.add_negative()->set_uuid("5c56c793-69f3-4fbf-87e6-c4bf54c28c26");
   request.set_limit(2);
   request.set_group_by("g");
   request.set_group_size(3);
@@ -173,7 +200,9 @@ TEST(PointsRequests, RecommendMixesIdsAndVectors) {
 
   EngineCall call = to_call(request);
   EXPECT_EQ(call.path, "/collections/c/points/recommend/groups");
-  expect_body(call, R"({"positive":[1,[0.5]],"negative":["u"],"limit":2,"group_by":"g",
+  expect_body(
+      call,
+      R"({"positive":[1,[0.5]],"negative":["5c56c793-69f3-4fbf-87e6-c4bf54c28c26"],"limit":2,"group_by":"g",
       "group_size":3,"strategy":"best_score","using":"v","with_lookup":{"collection":"other"},
       "lookup_from":{"collection":"src","vector":"w"}})");
 }
@@ -290,12 +319,23 @@ TEST(PointsRequests, PayloadWritesAndFieldIndexes) {
   index.set_field_name("f");
   index.set_field_type(qdrant::FieldTypeKeyword);
   expect_body(to_call(index), R"({"field_name":"f","field_schema":"keyword"})");
+  index.set_field_type(qdrant::FieldTypeText);
   auto* text = index.mutable_field_index_params()->mutable_text_index_params();
   text->set_tokenizer(qdrant::Word);
   text->set_lowercase(true);
   expect_body(
       to_call(index),
       R"({"field_name":"f","field_schema":{"type":"text","tokenizer":"word","lowercase":true}})");
+
+  index.set_field_type(qdrant::FieldTypeInteger);
+  try {
+    to_call(index);
+    FAIL();
+  } catch (const InvalidProto& error) {
+    EXPECT_STREQ(error.what(), "field_type (Integer) and field_index_params do not match");
+  }
+  index.clear_field_type();
+  EXPECT_THROW(to_call(index), InvalidProto);
 
   qdrant::DeleteFieldIndexCollection drop;
   drop.set_collection_name("c");
