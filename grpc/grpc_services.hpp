@@ -20,6 +20,12 @@ namespace sextant::grpc_wire {
 std::unique_ptr<::grpc::Service> make_qdrant_service(const ServiceContext& context);
 std::unique_ptr<::grpc::Service> make_health_service(const ServiceContext& context);
 
+// qdrant.Collections: grpc/collections/. qdrant.Snapshots and qdrant.ShardSnapshots:
+// grpc/snapshots/.
+std::unique_ptr<::grpc::Service> make_collections_service(const ServiceContext& context);
+std::unique_ptr<::grpc::Service> make_snapshots_service(const ServiceContext& context);
+std::unique_ptr<::grpc::Service> make_shard_snapshots_service(const ServiceContext& context);
+
 // qdrant.Points: grpc/points/points_service.cpp.
 std::unique_ptr<::grpc::Service> make_points_service(const ServiceContext& context);
 
