@@ -159,6 +159,7 @@ Server::Server(const Config& config, api::Api& api) : state_(std::make_unique<St
   context.config = &config;
   context.api = &api;
   context.metrics = &state_->metrics;
+  context.grpc_metrics = &state_->grpc_metrics;
   context.telemetry_id = random_uuid();
   context.startup = std::chrono::system_clock::now();
   register_service_routes(context, state_->router);
