@@ -3,12 +3,12 @@
 # corpora replay under ASan+UBSan (build-asan/), a 60-second libFuzzer run of every fuzz target
 # (build-fuzz/, clang 14), the Python compatibility suite (pytest compat-tests; every test that
 # drives the official Python client runs over REST and over gRPC), the JS client suite (node
-# --test compat-tests/js), the Go and Rust SDK programs over gRPC (compat-tests/sdk/run.sh) and
-# the docker image smoke test (docker/smoke-test.sh).
+# --test compat-tests/js), the Go, Rust and Java SDK programs over gRPC (compat-tests/sdk/run.sh)
+# and the docker image smoke test (docker/smoke-test.sh).
 # Each stage prints its time; the sanitizer stage prints how many tests ran under it and the
 # fuzzing stage the executions of each target. SEXTANT_SANITIZE_TESTS=0 leaves the ASan+UBSan
 # stage out; SEXTANT_FUZZ_SECONDS=N sets the seconds per fuzz target (0 leaves the stage out).
-# SEXTANT_SDK_TESTS=0 leaves the Go and Rust SDK stage out.
+# SEXTANT_SDK_TESTS=0 leaves the Go, Rust and Java SDK stage out.
 # The build is cached in build/ (and by ccache), so a second run only rebuilds what changed.
 # With QDRANT_URL set, the API suites and SDK programs run against that server (its gRPC port:
 # QDRANT_GRPC_PORT, 6334 by default) instead of starting build/sextant.
@@ -138,12 +138,12 @@ else
 fi
 stage_done "js"
 
-# The official Go and Rust clients speak only gRPC: each builds (from the Go module proxy and the
-# crate registry, pinned; cached under ~/.cache/sextant) and runs its scenario against a server
-# the script starts from build/sextant (or QDRANT_URL's). A language whose toolchain cannot be
-# installed is skipped with a loud message.
+# The official Go, Rust and Java clients speak only gRPC: each builds (pinned, from the Go module
+# proxy, the crate registry and Maven Central; cached under ~/.cache/sextant and ~/.m2) and runs
+# its scenario against a server the script starts from build/sextant (or QDRANT_URL's). A
+# language whose toolchain cannot be installed is skipped with a loud message.
 if [[ "${SEXTANT_SDK_TESTS:-1}" != 0 ]]; then
-  echo "== SDK programs over gRPC (compat-tests/sdk/run.sh: Go, Rust)"
+  echo "== SDK programs over gRPC (compat-tests/sdk/run.sh: Go, Rust, Java)"
   "$root/compat-tests/sdk/run.sh" || failed+=("sdk")
   stage_done "sdk"
 fi

@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
 # Builds and runs the SDK scenario programs against a server's gRPC port: the Go client
-# (compat-tests/sdk/go, github.com/qdrant/go-client) and the Rust client (compat-tests/sdk/rust,
-# the qdrant-client crate). Each creates a collection, upserts, indexes a payload field, queries
-# with a filter, scrolls, counts, snapshots and deletes, and exits non-zero on any mismatch.
+# (compat-tests/sdk/go, github.com/qdrant/go-client), the Rust client (compat-tests/sdk/rust,
+# the qdrant-client crate) and the Java client (compat-tests/sdk/java, io.qdrant:client). Each
+# creates a collection, upserts, indexes a payload field, queries with a filter, scrolls,
+# counts, snapshots and deletes, and exits non-zero on any mismatch.
 #
 # Server: with QDRANT_URL set, the programs talk to that server's host on QDRANT_GRPC_PORT (6334
 # if unset), sending QDRANT_API_KEY if set. Otherwise this script starts SERVER_BIN (default
 # build/sextant) on 127.0.0.1 with random ports in 20000-29999 and a temporary storage directory,
 # from the repository root (it reads config/ there), and stops it at the end.
 #
-# Toolchains (SDK_GO / SDK_CARGO name one explicitly): Go from PATH or /usr/local/go; else Debian's golang-go (root only). A Go older than
-# 1.21 cannot switch toolchains itself, so it fetches the Go toolchain module that go.mod needs
-# through the Go module proxy. Rust (>= 1.88, what the locked tonic needs) from PATH or ~/.cargo;
-# else Debian's rustc-web and cargo-web (1.96 on Debian 12). A language whose toolchain cannot be
-# had is SKIPPED with a loud message; it does not fail the run. Build outputs are cached under
-# ${SEXTANT_CACHE_DIR:-~/.cache/sextant}, so a rerun only relinks.
+# Toolchains (SDK_GO / SDK_CARGO name one explicitly):
+# - Go from PATH or /usr/local/go, else Debian's golang-go (root only). A Go older than 1.21
+#   cannot switch toolchains itself, so it fetches the Go toolchain module go.mod needs through
+#   the Go module proxy.
+# - Rust >= 1.88 (what the locked tonic needs) from PATH or ~/.cargo, else Debian's rustc-web and
+#   cargo-web (1.96 on Debian 12; its rustc/cargo 1.63 are too old).
+# - JDK >= 17 and Maven from PATH, else Debian's openjdk-17-jdk-headless and maven.
+# A language whose toolchain cannot be had is SKIPPED with a loud message; it does not fail the
+# run. Build outputs are cached (Go and Rust under ${SEXTANT_CACHE_DIR:-~/.cache/sextant}, Maven
+# in ~/.m2), so a rerun only relinks. SEXTANT_SDK_JAVA=0 leaves the Java program out.
 #
-# Prints each build's and each run's seconds. Exits 1 if a program fails to build or to pass,
-# or the server does not start; 0 otherwise.
+# Prints each build's and each run's seconds. Exits 1 if a program fails to build or to pass, or
+# the server does not start; 0 otherwise.
 set -uo pipefail
 sdk_dir=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$sdk_dir/../.." && pwd)
@@ -176,6 +181,40 @@ run_rust() {
   echo "sdk: rust run: $(seconds_since "$started") s"
 }
 
+# find_java_and_maven: succeeds when a JDK >= 17 and mvn are on PATH (installing them if need be).
+find_java_and_maven() {
+  local major
+  major=$(javac -version 2>&1 | sed -nE 's/^javac ([0-9]+).*/\1/p')
+  if ! command -v mvn >/dev/null || [[ -z $major ]] || ((major < 17)); then
+    as_root_apt_install openjdk-17-jdk-headless maven || return 1
+    major=$(javac -version 2>&1 | sed -nE 's/^javac ([0-9]+).*/\1/p')
+  fi
+  command -v mvn >/dev/null && [[ -n $major ]] && ((major >= 17))
+}
+
+run_java() {
+  local started classpath java_dir=$sdk_dir/java
+  if ! find_java_and_maven; then
+    skipped+=("java")
+    echo "sdk: SKIPPED Java: no JDK >= 17 with Maven (install Debian's openjdk-17-jdk-headless" \
+      "maven)" >&2
+    return 0
+  fi
+  started=$(date +%s)
+  # Maven 3.8 prints colour resets even in batch mode: strip them.
+  if ! (cd "$java_dir" && mvn -q -B package 2>&1 | sed 's/\x1b\[[0-9;]*m//g'); then
+    failed+=("java build")
+    return 0
+  fi
+  echo "sdk: mvn package (javac $(javac -version 2>&1 | cut -d' ' -f2)):" \
+    "$(seconds_since "$started") s"
+  started=$(date +%s)
+  classpath=$java_dir/target/classes:$(cat "$java_dir/target/classpath.txt")
+  QDRANT_GRPC_ADDR=$grpc_addr java -cp "$classpath" sextant.sdk.SdkScenario \
+    2> >(grep -Ev '^SLF4J|TcpMetrics|^INFO: Epoll' >&2) || failed+=("java")
+  echo "sdk: java run: $(seconds_since "$started") s"
+}
+
 if [[ -n ${QDRANT_URL:-} ]]; then
   host=${QDRANT_URL#*://}
   host=${host%%/*}
@@ -185,13 +224,18 @@ elif ! start_server; then
   exit 1
 fi
 
+programs=(go rust)
 run_go
 run_rust
+if [[ ${SEXTANT_SDK_JAVA:-1} != 0 ]]; then
+  programs+=(java)
+  run_java
+fi
 
 if [[ -n $server_pid ]] && ! kill -0 "$server_pid" 2>/dev/null; then
   failed+=("server died")
   tail -n 30 "$server_root/server.log" >&2
 fi
-echo "sdk: ran $((2 - ${#skipped[@]})) SDK programs, ${#failed[@]} failed" \
+echo "sdk: ran $((${#programs[@]} - ${#skipped[@]})) SDK programs, ${#failed[@]} failed" \
   "${failed[*]:+(${failed[*]})}${skipped[*]:+, skipped: ${skipped[*]}}"
 [[ ${#failed[@]} -eq 0 ]]
