@@ -100,7 +100,8 @@ if [[ $fuzz_seconds -gt 0 ]]; then
   echo "== libFuzzer runs, ${fuzz_seconds} s per target (build-fuzz)"
   fuzz_targets=(fuzz_request_body:request_body fuzz_filter:filter fuzz_point_id:point_id
     fuzz_group_request:group_request fuzz_scroll_request:scroll_request
-    fuzz_update_operations:update_operations fuzz_collection_config:collection_config)
+    fuzz_update_operations:update_operations fuzz_collection_config:collection_config
+    fuzz_grpc_request:grpc_request)
   if CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DSEXTANT_BUILD_FUZZ=ON -DSEXTANT_BUILD_TESTS=OFF -DSEXTANT_BUILD_BENCH=OFF \
       -DSEXTANT_WERROR=OFF >/dev/null &&

@@ -104,7 +104,8 @@ void vector_output_from_json(const json::value& json, qdrant::VectorOutput* outp
   const auto& items = json.get_array();
   if (!items.empty() && items.front().is_array()) {
     auto* multi = output->mutable_multi_dense();
-    for (const auto& row : items) fill_dense(row.get_array(), multi->add_vectors());
+    for (const auto& row : items)
+      if (row.is_array()) fill_dense(row.get_array(), multi->add_vectors());
     return;
   }
   fill_dense(items, output->mutable_dense());
