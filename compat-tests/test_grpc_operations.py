@@ -19,13 +19,21 @@ import os
 import re
 import subprocess
 import time
+from urllib.parse import urlparse
 
 import grpc
 import pytest
 import requests
 from qdrant_client import grpc as pb
 
-from support.grpc_channels import Wire, create_request, grpc_target, rpc_error, unique
+from support.grpc_channels import (
+    CompressionProbe,
+    Wire,
+    create_request,
+    grpc_target,
+    rpc_error,
+    unique,
+)
 from support.server_process import ServerProcess
 
 
@@ -60,6 +68,26 @@ def test_gzip_compressed_calls(server, grpc_port, collection):
         assert collection in [c.name for c in names.collections]
     finally:
         compressed.close()
+
+
+def test_answers_are_gzip_compressed_for_clients_accepting_gzip(server, grpc_port):
+    """A large answer comes gzip-compressed: Python's client accepts gzip on every call."""
+    name = unique("grpc_ops")
+    probe = CompressionProbe(urlparse(server.url).hostname, grpc_port)
+    wire = Wire(probe.address, server.api_key)
+    try:
+        request = create_request(name)
+        request.metadata["notes"].string_value = "compressible " * 1000
+        wire.collections.Create(request, metadata=wire.metadata)
+        info = wire.collections.Get(
+            pb.GetCollectionInfoRequest(collection_name=name), metadata=wire.metadata
+        )
+        assert info.result.config.metadata["notes"].string_value.startswith("compressible")
+        assert True in probe.compressed_by_stream.values()
+    finally:
+        wire.collections.Delete(pb.DeleteCollection(collection_name=name), metadata=wire.metadata)
+        wire.close()
+        probe.close()
 
 
 def test_grpc_calls_appear_in_metrics_and_telemetry(server, wire, collection):

@@ -4,7 +4,6 @@
 // engine call, conversion back) runs through ServiceContext::run_blocking, which the server
 // points at its worker pool, and finishes the reactor with the status it returns. The call's
 // metadata is copied first (lower-case keys), so the work never touches the context's maps.
-// A call whose request came gzip-compressed is answered gzip-compressed.
 //
 // Invariants: the ServiceContext outlives every call; `work` runs exactly once.
 #pragma once
@@ -40,9 +39,6 @@ template <class Work>
 ::grpc::ServerUnaryReactor* run_unary(::grpc::CallbackServerContext* context,
                                       const ServiceContext& service, Work work) {
   ::grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (auto encoding = context->client_metadata().find("grpc-encoding");
-      encoding != context->client_metadata().end() && encoding->second == "gzip")
-    context->set_compression_algorithm(GRPC_COMPRESS_GZIP);
   service.run_blocking([reactor, metadata = metadata_of(*context),
                         work = std::move(work)]() mutable { reactor->Finish(work(metadata)); });
   return reactor;

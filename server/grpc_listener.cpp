@@ -209,6 +209,9 @@ bool GrpcListener::start(std::string* error) {
   builder.SetMaxReceiveMessageSize(
       static_cast<int>(std::min<uint64_t>(limit, std::numeric_limits<int>::max())));
   builder.SetMaxSendMessageSize(std::numeric_limits<int>::max());
+  // Compressed requests are always accepted; answers are gzip-compressed when the client
+  // accepts gzip (its grpc-accept-encoding), as Qdrant sends them, and plain otherwise.
+  builder.SetDefaultCompressionLevel(GRPC_COMPRESS_LEVEL_LOW);
   // Clients' keep-alive pings are welcome, also between calls; the server pings idle
   // connections every two hours and drops the ones that do not answer within 20 s.
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);

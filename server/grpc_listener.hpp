@@ -6,7 +6,7 @@
 // so auth, read-only keys, JWT access, strict mode and the handlers are the REST ones. Service
 // work runs on the server's worker pool. TLS (service.enable_tls with tls.cert, tls.key,
 // tls.ca_cert, service.verify_https_client_certificate), the receive limit
-// (service.max_request_size_mb), gzip (answered compressed when the request came compressed)
+// (service.max_request_size_mb), gzip (answers compressed for clients that accept gzip)
 // and keep-alive pings are set up here; every call's outcome is recorded in `metrics` keyed by
 // its full method name ("/qdrant.Points/Search") and gRPC status code.
 //

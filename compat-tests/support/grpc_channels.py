@@ -7,6 +7,8 @@ qdrant.ShardSnapshots) and the few protobuf encoders those need.
 
 from __future__ import annotations
 
+import socket
+import threading
 import uuid
 from urllib.parse import urlparse
 
@@ -78,3 +80,59 @@ def create_request(name: str) -> pb.CreateCollection:
         collection_name=name,
         vectors_config=pb.VectorsConfig(params=pb.VectorParams(size=2, distance=pb.Distance.Dot)),
     )
+
+
+class CompressionProbe:
+    """A TCP relay in front of a gRPC port that notes, for each response stream, whether the
+    server sent its message compressed (the gRPC frame's compressed-flag byte).
+
+    Reads the server's HTTP/2 frames as they pass: the first DATA frame of a stream starts with
+    that flag (after the pad length when the frame is PADDED). Plain-text HTTP/2 only.
+    """
+
+    def __init__(self, target_host: str, target_port: int):
+        self.target = (target_host, target_port)
+        self.compressed_by_stream: dict[int, bool] = {}
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.address = f"127.0.0.1:{self.listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            threading.Thread(target=self._relay, args=(client, upstream, False), daemon=True).start()
+            threading.Thread(target=self._relay, args=(upstream, client, True), daemon=True).start()
+
+    def _relay(self, source, destination, from_server):
+        pending = b""
+        try:
+            while data := source.recv(65536):
+                destination.sendall(data)
+                if from_server:
+                    pending = self._read_frames(pending + data)
+        except OSError:
+            pass
+        finally:
+            destination.close()
+
+    def _read_frames(self, buffer: bytes) -> bytes:
+        while len(buffer) >= 9:
+            length = int.from_bytes(buffer[:3], "big")
+            if len(buffer) < 9 + length:
+                break
+            frame_type, flags = buffer[3], buffer[4]
+            stream = int.from_bytes(buffer[5:9], "big") & 0x7FFFFFFF
+            payload = buffer[9 : 9 + length]
+            if frame_type == 0 and payload and stream not in self.compressed_by_stream:
+                start = 1 if flags & 0x8 else 0
+                if len(payload) > start:
+                    self.compressed_by_stream[stream] = payload[start] == 1
+            buffer = buffer[9 + length :]
+        return buffer
+
+    def close(self):
+        self.listener.close()
