@@ -337,3 +337,104 @@ def test_grpc_port_null_disables_grpc(server):
             channel.close()
     finally:
         process.cleanup()
+
+
+def openssl(*args: str) -> None:
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+
+def signed_certificate(directory, name: str, ca_cert, ca_key, extensions: str):
+    """A key and a certificate for `name`, signed by the CA; returns (cert, key) paths."""
+    key, request, cert = (directory / f"{name}.{ext}" for ext in ("key", "csr", "pem"))
+    ext_file = directory / f"{name}.ext"
+    ext_file.write_text(extensions + "\n")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
+            "-keyout", str(key), "-out", str(request))  # fmt: skip
+    openssl("x509", "-req", "-in", str(request), "-CA", str(ca_cert), "-CAkey", str(ca_key),
+            "-CAcreateserial", "-days", "1", "-extfile", str(ext_file), "-out", str(cert))  # fmt: skip
+    return cert, key
+
+
+class ClientCertServerProcess(TlsServerProcess):
+    """TLS with service.verify_https_client_certificate: ready when it answers a client that
+    presents its certificate."""
+
+    def __init__(self, cert_path, key_path, ca_path, client_cert, client_key):
+        super().__init__(cert_path, key_path)
+        self.extra_env.update(
+            {
+                "QDRANT__TLS__CA_CERT": str(ca_path),
+                "QDRANT__SERVICE__VERIFY_HTTPS_CLIENT_CERTIFICATE": "true",
+            }
+        )
+        self.certificate = ca_path.read_bytes()
+        self.client = (str(client_cert), str(client_key))
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("server exited during start-up:\n" + self.log_tail())
+            try:
+                requests.get(
+                    f"https://127.0.0.1:{self.http_port}/readyz",
+                    verify=False,
+                    cert=self.client,
+                    timeout=1,
+                )
+                return
+            except requests.RequestException:
+                time.sleep(0.1)
+        self.kill()
+        raise RuntimeError("TLS server not ready:\n" + self.log_tail())
+
+
+@pytest.mark.owns_server
+def test_client_certificates_are_required_when_verification_is_on(tmp_path):
+    ca_cert, ca_key = tmp_path / "ca.pem", tmp_path / "ca.key"
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-ca",
+            "-keyout", str(ca_key), "-out", str(ca_cert))  # fmt: skip
+    server_cert, server_key = signed_certificate(
+        tmp_path, "localhost", ca_cert, ca_key, "subjectAltName=IP:127.0.0.1,DNS:localhost"
+    )
+    client_cert, client_key = signed_certificate(
+        tmp_path, "client", ca_cert, ca_key, "extendedKeyUsage=clientAuth"
+    )
+    process = ClientCertServerProcess(server_cert, server_key, ca_cert, client_cert, client_key)
+    process.start()
+    try:
+        target = f"127.0.0.1:{process.grpc_port}"
+        with_certificate = grpc.secure_channel(
+            target,
+            grpc.ssl_channel_credentials(
+                root_certificates=ca_cert.read_bytes(),
+                private_key=client_key.read_bytes(),
+                certificate_chain=client_cert.read_bytes(),
+            ),
+        )
+        without_certificate = grpc.secure_channel(
+            target, grpc.ssl_channel_credentials(root_certificates=ca_cert.read_bytes())
+        )
+        try:
+            listed = pb.CollectionsStub(with_certificate).List(pb.ListCollectionsRequest(), timeout=10)
+            assert list(listed.collections) == []
+            error = rpc_error(
+                lambda: pb.CollectionsStub(without_certificate).List(
+                    pb.ListCollectionsRequest(), timeout=5
+                )
+            )
+            assert error.code() == grpc.StatusCode.UNAVAILABLE
+        finally:
+            with_certificate.close()
+            without_certificate.close()
+        with pytest.raises(requests.RequestException):
+            requests.get(f"https://127.0.0.1:{process.http_port}/collections", verify=False, timeout=5)
+        rest = requests.get(
+            f"https://127.0.0.1:{process.http_port}/collections",
+            verify=str(ca_cert),
+            cert=process.client,
+            timeout=5,
+        )
+        assert rest.status_code == 200
+    finally:
+        process.cleanup()

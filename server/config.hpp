@@ -40,7 +40,7 @@ struct ServiceConfig {
   std::optional<uint32_t> max_workers = 0;
   bool enable_cors = true;
   bool enable_tls = false;
-  // With TLS: clients must present a certificate signed by tls.ca_cert (gRPC API).
+  // With TLS: clients must present a certificate signed by tls.ca_cert (REST and gRPC).
   bool verify_https_client_certificate = false;
   uint32_t http_keep_alive_timeout_sec = 5;
   uint32_t http_client_request_timeout_sec = 5;

@@ -190,6 +190,14 @@ bool Server::start(std::string* error) {
                          net::ssl::context::no_tlsv1_1);
       s.tls->use_certificate_chain_file(s.config.tls.cert);
       s.tls->use_private_key_file(s.config.tls.key, net::ssl::context::pem);
+      if (service.verify_https_client_certificate) {
+        if (!s.config.tls.ca_cert) {
+          *error = "service.verify_https_client_certificate needs tls.ca_cert";
+          return false;
+        }
+        s.tls->load_verify_file(*s.config.tls.ca_cert);
+        s.tls->set_verify_mode(net::ssl::verify_peer | net::ssl::verify_fail_if_no_peer_cert);
+      }
     } catch (const boost::system::system_error& e) {
       *error = "TLS set-up failed (tls.cert " + s.config.tls.cert + ", tls.key " +
                s.config.tls.key + "): " + e.what();

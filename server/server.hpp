@@ -1,7 +1,9 @@
 // The process's Server: owns the Router, Dispatcher, I/O threads, worker pool, listener and
 // session registry, and runs the lifecycle
 //
-//   start()   bind service.host:http_port (TLS when service.enable_tls), start I/O threads,
+//   start()   bind service.host:http_port (TLS when service.enable_tls, client certificates
+//             checked against tls.ca_cert with service.verify_https_client_certificate),
+//             start I/O threads,
 //             and the gRPC server on service.grpc_port (server/grpc_listener.hpp)
 //   wait()    block until SIGTERM or SIGINT (a second signal exits at once)
 //   drain()   stop accepting (HTTP and gRPC), close idle connections, let in-flight requests
