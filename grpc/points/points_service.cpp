@@ -21,8 +21,10 @@ using ::grpc::CallbackServerContext;
 using ::grpc::ServerUnaryReactor;
 using points::to_call;
 
+// A write answers an (empty) usage, as Qdrant's does.
 void fill_update(const json::value& result, qdrant::PointsOperationResponse* response) {
   points::update_result_from_json(result, response->mutable_result());
+  response->mutable_usage();
 }
 
 template <class Response>

@@ -75,7 +75,7 @@ json::value fusion_to_json(int fusion) {
     case qdrant::DBSF:
       return "dbsf";
   }
-  throw InvalidProto("Unknown fusion: " + std::to_string(fusion));
+  throw InvalidProto("invalid fusion type value " + std::to_string(fusion));
 }
 
 json::object decay_to_json(const qdrant::DecayParamsExpression& decay) {
@@ -113,7 +113,7 @@ json::value start_from_to_json(const qdrant::StartFrom& start) {
     case qdrant::StartFrom::VALUE_NOT_SET:
       break;
   }
-  throw InvalidProto("Unknown start_from value");
+  return nullptr;  // an empty StartFrom is no start, as Qdrant reads it
 }
 
 }  // namespace
@@ -125,10 +125,11 @@ json::object order_by_to_json(const qdrant::OrderBy& order_by) {
       object["direction"] = "asc";
     else if (order_by.direction() == qdrant::Desc)
       object["direction"] = "desc";
-    else
-      throw InvalidProto("Unknown direction: " + std::to_string(order_by.direction()));
+    // an unknown direction is no direction, as Qdrant reads it
   }
-  if (order_by.has_start_from()) object["start_from"] = start_from_to_json(order_by.start_from());
+  if (order_by.has_start_from())
+    if (json::value start = start_from_to_json(order_by.start_from()); !start.is_null())
+      object["start_from"] = std::move(start);
   return object;
 }
 
@@ -209,7 +210,7 @@ json::value query_to_json(const qdrant::Query& query) {
       return json::object{{"fusion", fusion_to_json(query.fusion())}};
     case Q::kSample:
       if (query.sample() != qdrant::Random)
-        throw InvalidProto("Unknown sample: " + std::to_string(query.sample()));
+        throw InvalidProto("invalid sample type value " + std::to_string(query.sample()));
       return json::object{{"sample", "random"}};
     case Q::kFormula:
       return formula_to_json(query.formula());

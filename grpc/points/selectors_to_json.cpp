@@ -132,7 +132,7 @@ json::value update_mode_to_json(int mode) {
     case qdrant::UpdateOnly:
       return "update_only";
   }
-  throw InvalidProto("Unknown update mode: " + std::to_string(mode));
+  return "upsert";  // as Qdrant reads an unknown mode
 }
 
 json::value recommend_strategy_to_json(int strategy) {
@@ -162,7 +162,7 @@ void write_params_into(std::optional<bool> wait, const qdrant::WriteOrdering* or
         params["ordering"] = "strong";
         break;
       default:
-        throw InvalidProto("Unknown write ordering type: " + std::to_string(ordering->type()));
+        throw InvalidProto("cannot convert ordering: " + std::to_string(ordering->type()));
     }
   }
   if (timeout) params["timeout"] = std::to_string(*timeout);
@@ -187,7 +187,7 @@ void read_params_into(const qdrant::ReadConsistency* consistency,
             params["consistency"] = "quorum";
             break;
           default:
-            throw InvalidProto("Unknown read consistency type: " +
+            throw InvalidProto("invalid read consistency type value " +
                                std::to_string(consistency->type()));
         }
         break;

@@ -217,6 +217,13 @@ json::array vector_names(const qdrant::VectorsSelector& selector) {
 }
 
 std::string collection_path(const std::string& collection_name, const std::string& suffix) {
+  // Qdrant validates the name before anything else, with these texts.
+  if (collection_name.empty() || collection_name.size() > 255)
+    throw InvalidProto("Validation error in body: [collection_name: value \"" + collection_name +
+                       "\" invalid, must be from 1 to 255 characters]");
+  if (collection_name.find('/') != std::string::npos)
+    throw InvalidProto(
+        "Validation error in body: [collection_name: collection name cannot contain \"/\" char]");
   return "/collections/" + collection_name + suffix;
 }
 
@@ -318,6 +325,9 @@ EngineCall to_call(const qdrant::CreateVectorNameRequest& request) {
       params["multivector_config"] = json::object{{"comparator", "max_sim"}};
     if (dense.distance() == qdrant::UnknownDistance)
       throw InvalidProto("Malformed distance parameter: UnknownDistance");
+    if (!qdrant::Distance_IsValid(dense.distance()))
+      throw InvalidProto("Malformed distance parameter, unexpected value: " +
+                         std::to_string(dense.distance()));
     if (dense.has_datatype() && dense.datatype() != qdrant::Default) {
       std::string datatype = qdrant::Datatype_Name(dense.datatype());
       for (auto& c : datatype) c = static_cast<char>(std::tolower(c));
@@ -337,7 +347,7 @@ EngineCall to_call(const qdrant::CreateVectorNameRequest& request) {
     }
     body["sparse"] = std::move(params);
   } else {
-    throw InvalidProto("Vector config is missing");
+    throw InvalidProto("vector_config is required (dense_config or sparse_config)");
   }
   return write_call(api::HttpMethod::kPut, request, "/vectors/" + request.vector_name(), body);
 }

@@ -122,6 +122,7 @@ TEST(PointsRequests, FilterConditionsBecomeRestConditions) {
 
 TEST(PointsRequests, MalformedIdsAndSelectorsAreInvalidWithQdrantsTexts) {
   qdrant::GetPoints get;
+  get.set_collection_name("c");
   get.add_ids();
   auto text_of = [](auto&& convert) -> std::string {
     try {
@@ -137,14 +138,26 @@ TEST(PointsRequests, MalformedIdsAndSelectorsAreInvalidWithQdrantsTexts) {
   get.mutable_ids(0)->set_uuid("{5C56C793-69F3-4FBF-87E6-C4BF54C28C26}");
   EXPECT_EQ(text_of([&] { to_call(get); }), "");
   qdrant::DeletePoints del;
+  del.set_collection_name("c");
   EXPECT_EQ(text_of([&] { to_call(del); }), "PointSelector is missing");
   del.mutable_points();
   EXPECT_EQ(text_of([&] { to_call(del); }), "Malformed PointsSelector type");
   qdrant::SetPayloadPoints set;
+  set.set_collection_name("c");
   EXPECT_EQ(text_of([&] { set_payload_call(set, false); }), "points_selector is expected");
   qdrant::QueryPoints query;
+  query.set_collection_name("c");
   query.mutable_query()->mutable_nearest();
   EXPECT_EQ(text_of([&] { to_call(query); }), "VectorInput variant is missing");
+  query.set_collection_name("a/b");
+  query.mutable_query()->set_sample(qdrant::Random);
+  EXPECT_EQ(
+      text_of([&] { to_call(query); }),
+      "Validation error in body: [collection_name: collection name cannot contain \"/\" char]");
+  query.set_collection_name("");
+  EXPECT_EQ(text_of([&] { to_call(query); }),
+            "Validation error in body: [collection_name: value \"\" invalid, must be from 1 to 255 "
+            "characters]");
 }
 
 TEST(PointsRequests, EmptyMatchIsInvalidWithQdrantsText) {
