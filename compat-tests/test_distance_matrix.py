@@ -174,11 +174,11 @@ def test_unknown_vector_and_missing_collection(api, collection_factory):
     assert response.status == 404
 
 
-def test_python_client_matrix_pairs_and_offsets(api, collection_factory, server):
-    from qdrant_client import QdrantClient, models
+def test_python_client_matrix_pairs_and_offsets(api, collection_factory, make_qdrant_client):
+    from qdrant_client import models
 
     name, vectors = _make(api, collection_factory, "Dot", 12, seed=23)
-    client = QdrantClient(url=server.url, api_key=server.api_key, prefer_grpc=False)
+    client = make_qdrant_client()
     pairs = client.search_matrix_pairs(name, sample=12, limit=2).pairs
     ids = sorted(vectors)
     _check_pairs([{"a": p.a, "b": p.b, "score": p.score} for p in pairs], ids, vectors, "Dot", 2)

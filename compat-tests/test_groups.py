@@ -31,7 +31,7 @@ import warnings
 
 import pytest
 import requests
-from qdrant_client import QdrantClient, models
+from qdrant_client import models
 
 from support.points import upsert
 from support.server_process import ServerProcess
@@ -279,10 +279,10 @@ def test_unknown_vector_name_is_400(api, docs):
 
 
 @pytest.fixture
-def client(server):
+def client(make_qdrant_client):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        qdrant = QdrantClient(url=server.url, api_key=server.api_key, timeout=30)
+        qdrant = make_qdrant_client(timeout=30)
     yield qdrant
     qdrant.close()
 

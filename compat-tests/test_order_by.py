@@ -133,12 +133,12 @@ def test_query_api_order_by_pages_like_scroll(api, indexed):
     _assert_same_order(got, _oracle(payloads))
 
 
-def test_python_client_scroll_with_order_by(api, indexed, server):
-    from qdrant_client import QdrantClient, models
+def test_python_client_scroll_with_order_by(api, indexed, make_qdrant_client):
+    from qdrant_client import models
 
     payloads = {1: [4, 2], 2: 3, 3: [8, 1], 4: 6, 5: [5, 7]}
     name = indexed(payloads)
-    client = QdrantClient(url=server.url, api_key=server.api_key, prefer_grpc=False)
+    client = make_qdrant_client()
     points, _ = client.scroll(name, limit=100, order_by=models.OrderBy(
         key="n", direction=models.Direction.DESC))
     got = [(p.order_value, p.id) for p in points]

@@ -9,16 +9,17 @@ import logging
 import warnings
 
 import pytest
-from qdrant_client import QdrantClient, models
+from qdrant_client import models
 
 from conftest import unique_name
+from support.client_errors import client_refusal
 
 
 @pytest.fixture
-def client(server):
+def client(make_qdrant_client):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        qdrant = QdrantClient(url=server.url, api_key=server.api_key, timeout=30)
+        qdrant = make_qdrant_client(timeout=30)
     yield qdrant
     qdrant.close()
 
@@ -131,10 +132,10 @@ def test_client_alias_create_rename_switch_delete(client, strict_warnings):
         client.delete_collection(second)
 
 
-def test_client_reports_missing_collection_as_unexpected_response(client, strict_warnings):
-    from qdrant_client.http.exceptions import UnexpectedResponse
-
-    with pytest.raises(UnexpectedResponse) as raised:
+def test_client_reports_missing_collection_as_unexpected_response(
+    client, client_wire, strict_warnings
+):
+    # UnexpectedResponse over REST; over gRPC the client lets the RpcError (NOT_FOUND) through.
+    with client_refusal(client_wire, 404) as refusal:
         client.get_collection("compat_client_missing")
-    assert raised.value.status_code == 404
-    assert "doesn't exist" in raised.value.content.decode()
+    assert "doesn't exist" in refusal.message

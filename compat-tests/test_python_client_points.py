@@ -5,16 +5,16 @@ import uuid
 import warnings
 
 import pytest
-from qdrant_client import QdrantClient, models
+from qdrant_client import models
 
 from conftest import unique_name
 
 
 @pytest.fixture
-def client(server):
+def client(make_qdrant_client):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        qdrant = QdrantClient(url=server.url, api_key=server.api_key, timeout=30)
+        qdrant = make_qdrant_client(timeout=30)
     yield qdrant
     qdrant.close()
 

@@ -17,10 +17,10 @@ from conftest import unique_name
 
 
 @pytest.fixture(scope="module")
-def client(server):
+def client(make_qdrant_client):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        qdrant = QdrantClient(url=server.url, api_key=server.api_key, timeout=30)
+        qdrant = make_qdrant_client(timeout=30)
     yield qdrant
     qdrant.close()
 

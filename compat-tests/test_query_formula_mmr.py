@@ -10,7 +10,7 @@ import math
 import warnings
 
 import pytest
-from qdrant_client import QdrantClient, models
+from qdrant_client import models
 
 from support.points import upsert
 
@@ -241,10 +241,10 @@ def test_mmr_parameter_validation(api, items):
 # --- the official client ---------------------------------------------------------------------
 
 @pytest.fixture
-def client(server):
+def client(make_qdrant_client):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        qdrant = QdrantClient(url=server.url, api_key=server.api_key, timeout=30)
+        qdrant = make_qdrant_client(timeout=30)
     yield qdrant
     qdrant.close()
 

@@ -15,7 +15,7 @@ import hashlib
 import warnings
 
 import pytest
-from qdrant_client import QdrantClient, models
+from qdrant_client import models
 
 CUSTOM = {"vectors": {"size": 2, "distance": "Dot"}, "sharding_method": "custom"}
 KEY_A_IDS = [1, 2, 3, 4, 5]
@@ -306,10 +306,10 @@ def test_deleting_a_shard_key_drops_its_points(api, sharded):
 
 
 @pytest.fixture
-def client(server):
+def client(make_qdrant_client):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        qdrant = QdrantClient(url=server.url, api_key=server.api_key, timeout=30)
+        qdrant = make_qdrant_client(timeout=30)
     yield qdrant
     qdrant.close()
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from qdrant_client import QdrantClient, models
+from qdrant_client import models
 
 from conftest import unique_name
 from support.api_client import ApiClient
@@ -301,10 +301,10 @@ def test_full_storage_snapshots(api, collection_factory):
 
 
 @pytest.fixture
-def client(server):
+def client(make_qdrant_client):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        qdrant = QdrantClient(url=server.url, api_key=server.api_key, timeout=60)
+        qdrant = make_qdrant_client(timeout=60)
     yield qdrant
     qdrant.close()
 

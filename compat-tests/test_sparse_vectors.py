@@ -12,7 +12,7 @@ import math
 import random
 
 import pytest
-from qdrant_client import QdrantClient, models
+from qdrant_client import models
 
 from support.points import upsert
 
@@ -421,8 +421,8 @@ def test_recommend_with_idf_weights_the_examples(api, with_idf):
 # The same behaviours through the official Python client.
 
 @pytest.fixture
-def client(server):
-    qdrant = QdrantClient(url=server.url, api_key=server.api_key, timeout=30)
+def client(make_qdrant_client):
+    qdrant = make_qdrant_client(timeout=30)
     yield qdrant
     qdrant.close()
 

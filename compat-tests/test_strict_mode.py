@@ -6,14 +6,13 @@ while `enabled` is false, and a PATCH of the configuration applies at once. The 
 client's strict-mode call works unchanged.
 """
 
-import json
 import re
 
 import pytest
-from qdrant_client import QdrantClient, models
-from qdrant_client.http.exceptions import UnexpectedResponse
+from qdrant_client import models
 
 from conftest import unique_name
+from support.client_errors import client_refusal
 
 VECTOR = [0.1, 0.2, 0.3, 0.4]
 
@@ -459,13 +458,13 @@ def test_patch_applies_at_once(api, collection_factory):
 
 
 @pytest.fixture
-def client(server):
-    qdrant = QdrantClient(url=server.url, api_key=server.api_key, timeout=30)
+def client(make_qdrant_client):
+    qdrant = make_qdrant_client(timeout=30)
     yield qdrant
     qdrant.close()
 
 
-def test_python_client_update_collection_strict_mode(client):
+def test_python_client_update_collection_strict_mode(client, client_wire):
     name = unique_name("pystrict")
     try:
         client.create_collection(name, vectors_config=models.VectorParams(size=4, distance=models.Distance.COSINE))
@@ -475,9 +474,8 @@ def test_python_client_update_collection_strict_mode(client):
         strict = client.get_collection(name).config.strict_mode_config
         assert strict.enabled is True and strict.max_query_limit == 3
         client.query_points(name, query=VECTOR, limit=3)
-        with pytest.raises(UnexpectedResponse) as refused:
+        with client_refusal(client_wire, 400) as refused:
             client.query_points(name, query=VECTOR, limit=4)
-        assert refused.value.status_code == 400
-        assert json.loads(refused.value.content)["status"]["error"] == _limit_text(4, 3, "limit")
+        assert refused.message == _limit_text(4, 3, "limit")
     finally:
         client.delete_collection(name)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from qdrant_client import QdrantClient, models
+from qdrant_client import models
 
 from support.points import upsert
 
@@ -161,8 +161,8 @@ def test_indexed_search_on_datatypes(api, collection_factory, datatype):
 # --- the official Python client ----------------------------------------------------------------
 
 @pytest.fixture
-def client(server):
-    qdrant = QdrantClient(url=server.url, api_key=server.api_key, timeout=30)
+def client(make_qdrant_client):
+    qdrant = make_qdrant_client(timeout=30)
     yield qdrant
     qdrant.close()
 

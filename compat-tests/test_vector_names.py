@@ -167,11 +167,11 @@ def test_the_last_vector_can_be_deleted(api, collection_factory):
     assert not point.get("vector")
 
 
-def test_python_client_create_and_delete_vector_name(api, text_collection, server):
-    from qdrant_client import QdrantClient, models
+def test_python_client_create_and_delete_vector_name(api, text_collection, make_qdrant_client):
+    from qdrant_client import models
 
     name, text = text_collection
-    client = QdrantClient(url=server.url, api_key=server.api_key, prefer_grpc=False)
+    client = make_qdrant_client()
     result = client.create_vector_name(name, "image", models.DenseVectorNameConfig(
         dense=models.DenseVectorConfig(size=DIM, distance=models.Distance.EUCLID)))
     assert result.status == models.UpdateStatus.COMPLETED

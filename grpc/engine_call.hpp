@@ -11,9 +11,10 @@
 // `metadata` holds the call's gRPC metadata with lower-case names (api-key, authorization).
 #pragma once
 
+#include <grpcpp/support/status.h>
+
 #include <boost/json/value.hpp>
 #include <functional>
-#include <grpcpp/support/status.h>
 #include <map>
 #include <string>
 
@@ -33,15 +34,15 @@ struct EngineReply {
   std::string body;  // Qdrant's envelope: {"result":...} or {"status":{"error":...}}
 };
 
-using EngineCaller =
-    std::function<EngineReply(const EngineCall&, const std::map<std::string, std::string>& metadata)>;
+using EngineCaller = std::function<EngineReply(const EngineCall&,
+                                               const std::map<std::string, std::string>& metadata)>;
 
 // A reply's `result`, or the gRPC status Qdrant answers for the route's error (its code from
 // the HTTP status, its message the error text).
 struct DecodedReply {
-  ::grpc::Status status;       // OK when `result` holds the route's result
-  boost::json::value result;   // null unless status.ok()
-  double time_seconds = 0;     // the envelope's `time`
+  ::grpc::Status status;      // OK when `result` holds the route's result
+  boost::json::value result;  // null unless status.ok()
+  double time_seconds = 0;    // the envelope's `time`
 };
 DecodedReply decode_reply(const EngineReply& reply);
 

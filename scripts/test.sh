@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test: C++ unit tests (ctest), the same unit tests and the fuzz
 # corpora replay under ASan+UBSan (build-asan/), a 60-second libFuzzer run of every fuzz target
-# (build-fuzz/, clang 14), the Python compatibility suite (pytest compat-tests), the JS client
-# suite (node --test compat-tests/js) and the docker image smoke test (docker/smoke-test.sh).
+# (build-fuzz/, clang 14), the Python compatibility suite (pytest compat-tests; every test that
+# drives the official Python client runs over REST and over gRPC), the JS client suite (node
+# --test compat-tests/js), the Go, Rust and Java SDK programs over gRPC (compat-tests/sdk/run.sh)
+# and the docker image smoke test (docker/smoke-test.sh).
 # Each stage prints its time; the sanitizer stage prints how many tests ran under it and the
 # fuzzing stage the executions of each target. SEXTANT_SANITIZE_TESTS=0 leaves the ASan+UBSan
 # stage out; SEXTANT_FUZZ_SECONDS=N sets the seconds per fuzz target (0 leaves the stage out).
+# SEXTANT_SDK_TESTS=0 leaves the Go, Rust and Java SDK stage out.
 # The build is cached in build/ (and by ccache), so a second run only rebuilds what changed.
-# With QDRANT_URL set, both API suites run against that server instead of starting build/sextant.
+# With QDRANT_URL set, the API suites and SDK programs run against that server (its gRPC port:
+# QDRANT_GRPC_PORT, 6334 by default) instead of starting build/sextant.
 # Exits nonzero if the build or any suite fails; every suite runs even when an earlier one failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -96,7 +100,8 @@ if [[ $fuzz_seconds -gt 0 ]]; then
   echo "== libFuzzer runs, ${fuzz_seconds} s per target (build-fuzz)"
   fuzz_targets=(fuzz_request_body:request_body fuzz_filter:filter fuzz_point_id:point_id
     fuzz_group_request:group_request fuzz_scroll_request:scroll_request
-    fuzz_update_operations:update_operations fuzz_collection_config:collection_config)
+    fuzz_update_operations:update_operations fuzz_collection_config:collection_config
+    fuzz_grpc_request:grpc_request)
   if CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DSEXTANT_BUILD_FUZZ=ON -DSEXTANT_BUILD_TESTS=OFF -DSEXTANT_BUILD_BENCH=OFF \
       -DSEXTANT_WERROR=OFF >/dev/null &&
@@ -133,6 +138,16 @@ else
   failed+=("js set-up")
 fi
 stage_done "js"
+
+# The official Go, Rust and Java clients speak only gRPC: each builds (pinned, from the Go module
+# proxy, the crate registry and Maven Central; cached under ~/.cache/sextant and ~/.m2) and runs
+# its scenario against a server the script starts from build/sextant (or QDRANT_URL's). A
+# language whose toolchain cannot be installed is skipped with a loud message.
+if [[ "${SEXTANT_SDK_TESTS:-1}" != 0 ]]; then
+  echo "== SDK programs over gRPC (compat-tests/sdk/run.sh: Go, Rust, Java)"
+  "$root/compat-tests/sdk/run.sh" || failed+=("sdk")
+  stage_done "sdk"
+fi
 
 # Last, so the other suites report first: the docker image smoke test builds the image (base
 # image from debootstrap, cached under /var/cache/sextant; the build stage borrows the host's

@@ -71,6 +71,29 @@ Response standalone_mode_with_wait(const Request& request) {
   return standalone_mode(request);
 }
 
+// POST /collections/{c}/cluster: a body naming one cluster operation is refused as a
+// standalone node refuses it; anything else is not a ClusterOperations body.
+Response collection_cluster_operation(const Request& request) {
+  static constexpr std::string_view kOperations[] = {
+      "move_shard",          "replicate_shard",   "abort_transfer",   "drop_replica",
+      "create_sharding_key", "drop_sharding_key", "restart_transfer", "start_resharding",
+      "abort_resharding",    "replicate_points"};
+  if (auto bad = check_query(request, {QueryParam{"timeout", QueryParam::Kind::kPositive}}))
+    return *bad;
+  boost::system::error_code ec;
+  boost::json::value body = boost::json::parse(request.body, ec);
+  bool is_operation = false;
+  if (!ec && body.is_object() && body.get_object().size() == 1)
+    for (std::string_view operation : kOperations)
+      if (body.get_object().contains(operation)) is_operation = true;
+  if (!is_operation)
+    return api::error_response(400,
+                               "Format error in JSON body: data did not match any variant of "
+                               "untagged enum ClusterOperations",
+                               api::Clock::now());
+  return standalone_mode(request);
+}
+
 // actix's path extractor refuses a peer id that is not a u64 with a plain-text 404.
 bool is_u64(std::string_view text) {
   if (text.empty() || text.size() > 20) return false;
@@ -202,6 +225,8 @@ void register_cluster_routes(const Config& config, std::shared_ptr<QuotaState> q
     router.add(std::move(route));
   };
   add(HttpMethod::kPost, "/cluster/recover", standalone_mode, true);
+  add(HttpMethod::kPost, "/collections/{collection_name}/cluster", collection_cluster_operation,
+      true, /*needs_global_access=*/false);
   add(HttpMethod::kDelete, "/cluster/peer/{peer_id}", remove_peer, true);
   add(HttpMethod::kGet, "/cluster/metadata/keys", standalone_mode, false);
   add(HttpMethod::kGet, "/cluster/metadata/keys/{key}", standalone_mode, false);

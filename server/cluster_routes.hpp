@@ -1,6 +1,8 @@
 // The cluster and quota routes as a standalone (non-distributed) Qdrant node answers them:
 //   GET  /cluster                          {"status": "disabled"}
 //   POST /cluster/recover                  405 "Qdrant is running in standalone mode"
+//   POST /collections/{c}/cluster          405 the same for a cluster operation (400 for a body
+//                                          that names none)
 //   DELETE /cluster/peer/{peer_id}         405 the same (404 plain text for a non-u64 id,
 //                                          422 for timeout=0)
 //   GET/PUT/DELETE /cluster/metadata/keys[/{key}]   405 the same

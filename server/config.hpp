@@ -29,7 +29,8 @@ struct ServiceConfig {
   // Loopback by default; the docker image sets 0.0.0.0 (Qdrant's own default).
   std::string host = "127.0.0.1";
   uint16_t http_port = 6333;
-  std::optional<uint16_t> grpc_port = 6334;  // accepted for compatibility; gRPC is not served
+  // The gRPC API (server/grpc_listener.hpp); null disables it, 0 picks a free port.
+  std::optional<uint16_t> grpc_port = 6334;
   std::optional<std::string> api_key;
   std::optional<std::string> alt_api_key;  // second read-write key, for key rotation
   std::optional<std::string> read_only_api_key;
@@ -39,6 +40,8 @@ struct ServiceConfig {
   std::optional<uint32_t> max_workers = 0;
   bool enable_cors = true;
   bool enable_tls = false;
+  // With TLS: clients must present a certificate signed by tls.ca_cert (REST and gRPC).
+  bool verify_https_client_certificate = false;
   uint32_t http_keep_alive_timeout_sec = 5;
   uint32_t http_client_request_timeout_sec = 5;
   // Sextant's defences against slow and hostile clients (no Qdrant key exists for these).

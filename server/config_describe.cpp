@@ -35,7 +35,7 @@ std::vector<std::string> describe_config(const Config& c) {
   add("telemetry_disabled", flag(c.telemetry_disabled));
   add("service.host", s.host);
   add("service.http_port", std::to_string(s.http_port));
-  add("service.grpc_port", optional_text(s.grpc_port) + " (gRPC is not served)");
+  add("service.grpc_port", s.grpc_port ? optional_text(s.grpc_port) : "null (gRPC disabled)");
   add("service.api_key", secret(s.api_key));
   add("service.alt_api_key", secret(s.alt_api_key));
   add("service.read_only_api_key", secret(s.read_only_api_key));

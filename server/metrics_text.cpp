@@ -10,6 +10,35 @@ namespace sextant::server {
 namespace {
 
 // Qdrant's REST_ENDPOINT_WHITELIST (sorted).
+// Qdrant's gRPC endpoints reported in /metrics (sorted).
+constexpr std::string_view kGrpcEndpointWhitelist[] = {
+    "/qdrant.Points/ClearPayload",
+    "/qdrant.Points/Count",
+    "/qdrant.Points/CreateVectorName",
+    "/qdrant.Points/Delete",
+    "/qdrant.Points/DeletePayload",
+    "/qdrant.Points/DeleteVectorName",
+    "/qdrant.Points/Discover",
+    "/qdrant.Points/DiscoverBatch",
+    "/qdrant.Points/Facet",
+    "/qdrant.Points/Get",
+    "/qdrant.Points/OverwritePayload",
+    "/qdrant.Points/Query",
+    "/qdrant.Points/QueryBatch",
+    "/qdrant.Points/QueryGroups",
+    "/qdrant.Points/Recommend",
+    "/qdrant.Points/RecommendBatch",
+    "/qdrant.Points/RecommendGroups",
+    "/qdrant.Points/Scroll",
+    "/qdrant.Points/Search",
+    "/qdrant.Points/SearchBatch",
+    "/qdrant.Points/SearchGroups",
+    "/qdrant.Points/SetPayload",
+    "/qdrant.Points/UpdateBatch",
+    "/qdrant.Points/UpdateVectors",
+    "/qdrant.Points/Upsert",
+};
+
 constexpr std::string_view kRestEndpointWhitelist[] = {
     "/collections/{collection_name}/index",
     "/collections/{collection_name}/points",
@@ -124,6 +153,11 @@ class Writer {
 
 }  // namespace
 
+bool is_grpc_metrics_endpoint(std::string_view method) {
+  return std::binary_search(std::begin(kGrpcEndpointWhitelist), std::end(kGrpcEndpointWhitelist),
+                            method);
+}
+
 bool is_metrics_endpoint(std::string_view pattern) {
   return std::binary_search(std::begin(kRestEndpointWhitelist), std::end(kRestEndpointWhitelist),
                             pattern);
@@ -135,6 +169,64 @@ std::string format_metric_value(double value) {
   if (ec != std::errc()) return "0";
   return std::string(buffer, end);
 }
+
+namespace {
+
+// The <wire>_responses_* families of one wire.
+struct ResponseSeries {
+  std::vector<Sample> totals, averages, minimums, maximums;
+  std::vector<std::pair<Labels, OperationStatistics>> histograms;
+
+  void add(const Labels& labels, const OperationStatistics& stats, bool with_timings) {
+    totals.push_back({labels, static_cast<double>(stats.count)});
+    if (!with_timings) return;
+    averages.push_back({labels, stats.avg_seconds});
+    minimums.push_back({labels, stats.min_seconds});
+    maximums.push_back({labels, stats.max_seconds});
+    histograms.emplace_back(labels, stats);
+  }
+};
+
+// REST keys are "METHOD pattern"; Qdrant reports timings for successful responses only.
+void add_rest_responses(ResponseSeries& series, const ResponseTable& table,
+                        const std::string* collection) {
+  for (const auto& [key, by_status] : table) {
+    size_t space = key.find(' ');
+    if (space == std::string::npos) continue;
+    std::string method = key.substr(0, space);
+    std::string endpoint = key.substr(space + 1);
+    if (!is_metrics_endpoint(endpoint)) continue;
+    for (const auto& [status, stats] : by_status) {
+      Labels labels = {
+          {"method", method}, {"endpoint", endpoint}, {"status", std::to_string(status)}};
+      if (collection) labels.emplace_back("collection", *collection);
+      series.add(labels, stats, status == 200);
+    }
+  }
+}
+
+// gRPC keys are full method names, statuses gRPC codes; timings are given for every status.
+void add_grpc_responses(ResponseSeries& series, const ResponseTable& table) {
+  for (const auto& [endpoint, by_status] : table) {
+    if (!is_grpc_metrics_endpoint(endpoint)) continue;
+    for (const auto& [status, stats] : by_status)
+      series.add({{"endpoint", endpoint}, {"status", std::to_string(status)}}, stats, true);
+  }
+}
+
+void write_response_series(Writer& writer, const std::string& wire, const ResponseSeries& series) {
+  writer.family(wire + "_responses_total", "total number of responses", "counter", series.totals);
+  writer.family(wire + "_responses_avg_duration_seconds", "average response duration", "gauge",
+                series.averages);
+  writer.family(wire + "_responses_min_duration_seconds", "minimum response duration", "gauge",
+                series.minimums);
+  writer.family(wire + "_responses_max_duration_seconds", "maximum response duration", "gauge",
+                series.maximums);
+  writer.histogram(wire + "_responses_duration_seconds", "response duration histogram",
+                   series.histograms);
+}
+
+}  // namespace
 
 std::string render_metrics(const MetricsInput& input) {
   const std::string global_prefix = input.prefix.value_or("");
@@ -228,43 +320,19 @@ std::string render_metrics(const MetricsInput& input) {
                 "count of disk accesses caused by a mmap page fault", "counter",
                 {Sample{{}, static_cast<double>(process.major_page_faults)}});
 
-  std::vector<Sample> totals, averages, minimums, maximums;
-  std::vector<std::pair<Labels, OperationStatistics>> histograms;
-  auto add_responses = [&](const ResponseTable& table, const std::string* collection) {
-    for (const auto& [key, by_status] : table) {
-      size_t space = key.find(' ');
-      if (space == std::string::npos) continue;
-      std::string method = key.substr(0, space);
-      std::string endpoint = key.substr(space + 1);
-      if (!is_metrics_endpoint(endpoint)) continue;
-      for (const auto& [status, stats] : by_status) {
-        Labels labels = {
-            {"method", method}, {"endpoint", endpoint}, {"status", std::to_string(status)}};
-        if (collection) labels.emplace_back("collection", *collection);
-        totals.push_back({labels, static_cast<double>(stats.count)});
-        if (status != 200) continue;  // Qdrant reports timings for successful responses only
-        averages.push_back({labels, stats.avg_seconds});
-        minimums.push_back({labels, stats.min_seconds});
-        maximums.push_back({labels, stats.max_seconds});
-        histograms.emplace_back(labels, stats);
-      }
-    }
-  };
+  ResponseSeries response_series;
   if (input.per_collection_responses) {
     for (const auto& [collection, table] : *input.per_collection_responses) {
-      add_responses(table, &collection);
+      add_rest_responses(response_series, table, &collection);
     }
   } else {
-    add_responses(input.rest_responses, nullptr);
+    add_rest_responses(response_series, input.rest_responses, nullptr);
   }
-  writer.family("rest_responses_total", "total number of responses", "counter", totals);
-  writer.family("rest_responses_avg_duration_seconds", "average response duration", "gauge",
-                averages);
-  writer.family("rest_responses_min_duration_seconds", "minimum response duration", "gauge",
-                minimums);
-  writer.family("rest_responses_max_duration_seconds", "maximum response duration", "gauge",
-                maximums);
-  writer.histogram("rest_responses_duration_seconds", "response duration histogram", histograms);
+  write_response_series(writer, "rest", response_series);
+  // gRPC statistics carry no collection: in per-collection mode there are none to give.
+  ResponseSeries grpc_series;
+  if (!input.per_collection_responses) add_grpc_responses(grpc_series, input.grpc_responses);
+  write_response_series(writer, "grpc", grpc_series);
   return writer.take();
 }
 

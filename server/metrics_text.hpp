@@ -12,6 +12,9 @@
 //   rest_responses_{avg,min,max}_duration_seconds and the rest_responses_duration_seconds
 //   histogram. With per_collection (the `per_collection=true` query parameter, as Qdrant's)
 //   the rest_responses_* series are given per collection instead, with a `collection` label.
+//   For whitelisted gRPC methods (Points RPCs): grpc_responses_total{endpoint,status} and
+//   grpc_responses_{avg,min,max}_duration_seconds and the grpc_responses_duration_seconds
+//   histogram for every status (a gRPC code); none in per-collection mode.
 //   A family with no samples is omitted, as Qdrant does. Sextant does not meter hardware use,
 //   so Qdrant's collection_hardware_metric_* families are absent.
 #pragma once
@@ -38,6 +41,8 @@ struct MetricsInput {
   ResponseTable rest_responses;
   // Set for per_collection=true: replaces rest_responses in the rest_responses_* series.
   std::optional<PerCollectionResponseTable> per_collection_responses;
+  // gRPC calls: full method name ("/qdrant.Points/Search") -> gRPC status code -> statistics.
+  ResponseTable grpc_responses;
   MemoryFigures memory;
   ProcessFigures process;
   std::optional<std::string> prefix;  // service.metrics_prefix
@@ -47,6 +52,8 @@ std::string render_metrics(const MetricsInput& input);
 
 // Whether REST statistics for this endpoint pattern appear in /metrics (Qdrant's whitelist).
 bool is_metrics_endpoint(std::string_view pattern);
+// The same for a gRPC method ("/qdrant.Points/Search"); Qdrant's list holds Points RPCs only.
+bool is_grpc_metrics_endpoint(std::string_view method);
 
 // A number as Prometheus text: shortest round-trip form, no exponent ("1", "0.005").
 std::string format_metric_value(double value);

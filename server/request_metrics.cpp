@@ -30,7 +30,8 @@ void RequestMetrics::record(std::string_view method, std::string_view pattern, i
   double seconds = std::chrono::duration<double>(duration).count();
   std::string key;
   key.reserve(method.size() + 1 + pattern.size());
-  key.append(method).append(" ").append(pattern);
+  if (!method.empty()) key.append(method).append(" ");
+  key.append(pattern);
 
   std::lock_guard lock(mutex_);
   add(table_[key][status], seconds);

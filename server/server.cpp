@@ -18,6 +18,7 @@
 #include "server/auth.hpp"
 #include "server/connection_refusal.hpp"
 #include "server/dispatcher.hpp"
+#include "server/grpc_listener.hpp"
 #include "server/log.hpp"
 #include "server/request_metrics.hpp"
 #include "server/service_routes.hpp"
@@ -72,7 +73,8 @@ struct Server::State {
         work_guard(net::make_work_guard(ioc)),
         acceptor(net::make_strand(ioc)),
         signals(ioc, SIGINT, SIGTERM),
-        session_env{dispatcher, workers, registry, SessionSettings{}} {
+        session_env{dispatcher, workers, registry, SessionSettings{}},
+        grpc(config, dispatcher, workers, grpc_metrics) {
     session_env.settings.keep_alive_timeout =
         std::chrono::seconds(config.service.http_keep_alive_timeout_sec);
     session_env.settings.request_head_timeout =
@@ -129,6 +131,7 @@ struct Server::State {
   api::Api& api;
   api::Router router;
   RequestMetrics metrics;
+  RequestMetrics grpc_metrics;  // keyed by full gRPC method name and status code
   Authenticator authenticator;
   Dispatcher dispatcher;
   WorkerPool workers;
@@ -143,6 +146,7 @@ struct Server::State {
   std::chrono::steady_clock::time_point last_refusal_log;
   uint64_t refused_since_log = 0;
   SessionEnv session_env;
+  GrpcListener grpc;
   std::vector<std::thread> threads;
 
   std::mutex stop_mutex;
@@ -155,6 +159,7 @@ Server::Server(const Config& config, api::Api& api) : state_(std::make_unique<St
   context.config = &config;
   context.api = &api;
   context.metrics = &state_->metrics;
+  context.grpc_metrics = &state_->grpc_metrics;
   context.telemetry_id = random_uuid();
   context.startup = std::chrono::system_clock::now();
   register_service_routes(context, state_->router);
@@ -165,6 +170,8 @@ Server::~Server() {
 }
 
 api::Router& Server::router() { return state_->router; }
+
+uint16_t Server::grpc_bound_port() const { return state_->grpc.bound_port(); }
 
 uint16_t Server::bound_port() const {
   boost::system::error_code ec;
@@ -183,6 +190,14 @@ bool Server::start(std::string* error) {
                          net::ssl::context::no_tlsv1_1);
       s.tls->use_certificate_chain_file(s.config.tls.cert);
       s.tls->use_private_key_file(s.config.tls.key, net::ssl::context::pem);
+      if (service.verify_https_client_certificate) {
+        if (!s.config.tls.ca_cert) {
+          *error = "service.verify_https_client_certificate needs tls.ca_cert";
+          return false;
+        }
+        s.tls->load_verify_file(*s.config.tls.ca_cert);
+        s.tls->set_verify_mode(net::ssl::verify_peer | net::ssl::verify_fail_if_no_peer_cert);
+      }
     } catch (const boost::system::system_error& e) {
       *error = "TLS set-up failed (tls.cert " + s.config.tls.cert + ", tls.key " +
                s.config.tls.key + "): " + e.what();
@@ -230,6 +245,11 @@ bool Server::start(std::string* error) {
     });
   });
 
+  if (!s.grpc.start(error)) {
+    s.acceptor.close(ec);
+    return false;
+  }
+
   s.accept();
   for (size_t i = 0; i < s.io_threads; ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
   log_info(std::string(service.enable_tls ? "TLS enabled" : "TLS disabled") + " for REST API; " +
@@ -253,6 +273,8 @@ void Server::drain(std::chrono::seconds grace_period) {
   });
   s.registry.begin_draining();
   auto deadline = std::chrono::steady_clock::now() + grace_period;
+  // gRPC calls in flight finish within the same grace period, before the worker pool stops.
+  s.grpc.shutdown(std::chrono::system_clock::now() + grace_period);
   while (s.registry.count() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -1,9 +1,13 @@
 // The process's Server: owns the Router, Dispatcher, I/O threads, worker pool, listener and
 // session registry, and runs the lifecycle
 //
-//   start()   bind service.host:http_port (TLS when service.enable_tls), start I/O threads
+//   start()   bind service.host:http_port (TLS when service.enable_tls, client certificates
+//             checked against tls.ca_cert with service.verify_https_client_certificate),
+//             start I/O threads,
+//             and the gRPC server on service.grpc_port (server/grpc_listener.hpp)
 //   wait()    block until SIGTERM or SIGINT (a second signal exits at once)
-//   drain()   stop accepting, close idle connections, let in-flight requests finish
+//   drain()   stop accepting (HTTP and gRPC), close idle connections, let in-flight requests
+//             and gRPC calls finish
 //             (bounded by a grace period), stop threads
 //
 // After drain() returns no handler is running, so the caller may shut the Api down.
@@ -38,6 +42,8 @@ class Server {
 
   // The port actually bound (differs from the config when it asked for port 0).
   uint16_t bound_port() const;
+  // The gRPC port actually bound; 0 when service.grpc_port is null.
+  uint16_t grpc_bound_port() const;
 
   struct State;
 

@@ -95,6 +95,7 @@ Response metrics(const ServiceContext& context, const Request& request) {
   input.vectors_total = stats.vectors_total;
   input.collections = std::move(stats.collections);
   input.rest_responses = context.metrics->snapshot();
+  if (context.grpc_metrics) input.grpc_responses = context.grpc_metrics->snapshot();
   if (request.query_param("per_collection") == std::optional<std::string_view>("true")) {
     input.per_collection_responses = context.metrics->per_collection_snapshot();
   }

@@ -31,7 +31,8 @@ struct ServiceContext {
   const Config* config = nullptr;
   api::Api* api = nullptr;
   const RequestMetrics* metrics = nullptr;
-  std::string telemetry_id;  // a random UUID per process, as Qdrant's
+  const RequestMetrics* grpc_metrics = nullptr;  // keyed by gRPC method name and status code
+  std::string telemetry_id;                      // a random UUID per process, as Qdrant's
   std::chrono::system_clock::time_point startup;
   std::shared_ptr<QuotaState> quotas = std::make_shared<QuotaState>();
 };

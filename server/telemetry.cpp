@@ -192,17 +192,22 @@ boost::json::object build_telemetry(const ServiceContext& context,
     if (level >= 2) cluster["config"] = cluster_config();
     cluster["resharding_enabled"] = false;
     telemetry["cluster"] = std::move(cluster);
-    boost::json::object responses;
-    for (const auto& [key, by_status] : context.metrics->snapshot()) {
-      boost::json::object per_status;
-      for (const auto& [status, op] : by_status) {
-        per_status[std::to_string(status)] = statistics_json(op, level);
+    auto responses_json = [level](const ResponseTable& table) {
+      boost::json::object responses;
+      for (const auto& [key, by_status] : table) {
+        boost::json::object per_status;
+        for (const auto& [status, op] : by_status) {
+          per_status[std::to_string(status)] = statistics_json(op, level);
+        }
+        responses[key] = std::move(per_status);
       }
-      responses[key] = std::move(per_status);
-    }
-    telemetry["requests"] =
-        boost::json::object{{"rest", boost::json::object{{"responses", std::move(responses)}}},
-                            {"grpc", boost::json::object{{"responses", boost::json::object()}}}};
+      return responses;
+    };
+    boost::json::object grpc_responses;
+    if (context.grpc_metrics) grpc_responses = responses_json(context.grpc_metrics->snapshot());
+    telemetry["requests"] = boost::json::object{
+        {"rest", boost::json::object{{"responses", responses_json(context.metrics->snapshot())}}},
+        {"grpc", boost::json::object{{"responses", std::move(grpc_responses)}}}};
     if (level >= 1) {
       const MemoryFigures memory = memory_figures();
       telemetry["memory"] = boost::json::object{{"active_bytes", memory.active_bytes},

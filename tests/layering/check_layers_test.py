@@ -55,8 +55,15 @@ class CheckLayersTest(unittest.TestCase):
         self.assertIn("inference/ may not include query/", result.stderr)
 
     def test_wires_do_not_include_each_other(self):
-        result = run_checker({"grpc/points.cpp": '#include "api/router.hpp"\n'})
+        result = run_checker({"grpc/points.cpp": '#include "api/handlers/points.hpp"\n'})
         self.assertEqual(result.returncode, 1)
+        result = run_checker({"api/router.cpp": '#include "grpc/engine_call.hpp"\n'})
+        self.assertEqual(result.returncode, 1)
+
+    def test_grpc_wire_may_use_the_request_types(self):
+        result = run_checker({"grpc/engine_call.hpp": '#include "api/http_types.hpp"\n',
+                              "grpc/x.cpp": '#include "api/router.hpp"\n'})
+        self.assertEqual(result.returncode, 0, result.stderr)
 
 
 if __name__ == "__main__":

@@ -134,6 +134,13 @@ TEST_F(ConfigTest, NullResetsAnOptionalSetting) {
   EXPECT_FALSE(result.config->service.api_key);
 }
 
+TEST_F(ConfigTest, ClientCertificateVerificationIsRead) {
+  EXPECT_FALSE(load().config->service.verify_https_client_certificate);
+  auto result = load({{"QDRANT__SERVICE__VERIFY_HTTPS_CLIENT_CERTIFICATE", "true"}});
+  ASSERT_TRUE(result.config) << result.error;
+  EXPECT_TRUE(result.config->service.verify_https_client_certificate);
+}
+
 TEST_F(ConfigTest, UnknownKeysWarnButDoNotFail) {
   write("config/config.yaml", "service:\n  http_port: 7000\n  no_such_key: 1\nmystery: true\n");
   auto result = load();

@@ -123,5 +123,30 @@ TEST(MetricsTextTest, ValueFormatting) {
   EXPECT_EQ(format_metric_value(0.0), "0");
 }
 
+TEST(MetricsTextTest, GrpcResponsesForWhitelistedMethodsWithTimingsForEveryStatus) {
+  RequestMetrics grpc;
+  using std::chrono::milliseconds;
+  grpc.record("", "/qdrant.Points/Search", 0, milliseconds(2));
+  grpc.record("", "/qdrant.Points/Search", 5, milliseconds(1));     // NOT_FOUND
+  grpc.record("", "/qdrant.Collections/List", 0, milliseconds(1));  // not whitelisted
+  MetricsInput input = sample_input();
+  input.grpc_responses = grpc.snapshot();
+  std::string text = render_metrics(input);
+  EXPECT_TRUE(contains(text, "# TYPE grpc_responses_total counter\n"));
+  EXPECT_TRUE(
+      contains(text, "grpc_responses_total{endpoint=\"/qdrant.Points/Search\",status=\"0\"} 1\n"));
+  EXPECT_TRUE(
+      contains(text, "grpc_responses_total{endpoint=\"/qdrant.Points/Search\",status=\"5\"} 1\n"));
+  EXPECT_TRUE(contains(text,
+                       "grpc_responses_max_duration_seconds{endpoint=\"/qdrant.Points/"
+                       "Search\",status=\"5\"} 0.001"));
+  EXPECT_TRUE(
+      contains(text, "grpc_responses_duration_seconds_count{endpoint=\"/qdrant.Points/Search\""));
+  EXPECT_FALSE(contains(text, "Collections/List"));
+
+  input.per_collection_responses = PerCollectionResponseTable{};
+  EXPECT_FALSE(contains(render_metrics(input), "grpc_responses_total"));
+}
+
 }  // namespace
 }  // namespace sextant::server
