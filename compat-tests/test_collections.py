@@ -44,6 +44,7 @@ def test_create_minimal_collection_and_read_back_defaults(api, collection_name):
     assert config["wal_config"]["wal_capacity_mb"] == 32
     assert config["wal_config"]["wal_segments_ahead"] == 0
     assert config.get("quantization_config") is None
+    assert "strict_mode_config" not in config  # none unless the collection asks for it
 
 
 @pytest.mark.parametrize("distance", ["Cosine", "Euclid", "Dot", "Manhattan"])

@@ -130,8 +130,8 @@ CollectionConfig default_collection_config(const CollectionDefaults& defaults) {
   optimizer.default_segment_number = defaults.default_segment_number;
   optimizer.indexing_threshold = defaults.indexing_threshold_kb;
   optimizer.flush_interval_sec = defaults.flush_interval_sec;
-  config.strict_mode_config = StrictModeConfig{};
-  config.strict_mode_config->enabled = false;
+  // No strict mode unless asked for: Qdrant's default configuration sets none, and its
+  // collection info then leaves `strict_mode_config` out.
   return config;
 }
 

@@ -67,7 +67,7 @@ CollectionConfig every_section() {
   optimizer.prevent_unoptimized = true;
   config.wal_config = WalConfig{64, 2, 3};
   config.quantization_config = ScalarQuantizationConfig{0.99, true, {}};
-  StrictModeConfig& strict = *config.strict_mode_config;
+  StrictModeConfig& strict = config.strict_mode_config.emplace();
   strict.enabled = true;
   strict.max_query_limit = 100;
   strict.search_max_oversampling = 1.5;
@@ -178,8 +178,7 @@ TEST(CollectionConfigJson, CreateBodyFillsDefaults) {
                          "flush_interval_sec": 5, "max_optimization_threads": null,
                          "prevent_unoptimized": null},
     "wal_config": {"wal_capacity_mb": 32, "wal_segments_ahead": 0, "wal_retain_closed": 1},
-    "quantization_config": null,
-    "strict_mode_config": {"enabled": false}})"));
+    "quantization_config": null})"));
 }
 
 TEST(CollectionConfigJson, UpdateBodyKeepsQdrantsErrors) {

@@ -42,8 +42,7 @@ TEST(CollectionConfig, DefaultsComeFromTheServerDefaults) {
   EXPECT_EQ(config.params.shard_number, 1u);
   EXPECT_EQ(config.wal_config.wal_capacity_mb, 32u);
   EXPECT_EQ(config.wal_config.wal_retain_closed, 1u);
-  ASSERT_TRUE(config.strict_mode_config);
-  EXPECT_EQ(config.strict_mode_config->enabled, std::optional<bool>(false));
+  EXPECT_FALSE(config.strict_mode_config);  // none unless asked for, as Qdrant's default
   EXPECT_FALSE(config.quantization_config);
   EXPECT_FALSE(config.metadata);
 
@@ -80,6 +79,7 @@ TEST(CollectionConfig, UpdateSetsOnlyWhatItGives) {
 TEST(CollectionConfig, MetadataAndStrictModeMergeKeyByKey) {
   CollectionConfig before = two_vector_config();
   before.metadata = boost::json::object{{"a", 1}, {"b", 1}};
+  before.strict_mode_config = StrictModeConfig{};
   before.strict_mode_config->max_query_limit = 100;
   CollectionConfigUpdate update;
   update.metadata = boost::json::object{{"b", 2}};
