@@ -43,6 +43,8 @@ struct ApiConfig {
   // Searches and queries slower than this report unindexed filter fields (/issues).
   double slow_query_secs = 1.2;
   // Recover from an http(s) location: the longest wait to connect, and for any progress after.
+  // Recover from http(s) locations (service.enable_snapshot_url_recovery); false: 403.
+  bool enable_snapshot_url_recovery = true;
   uint32_t snapshot_download_connect_timeout_sec = 30;
   uint32_t snapshot_download_read_timeout_sec = 60;
   // Embedding models: the name clients use -> model directory (embed/).

@@ -565,3 +565,24 @@ def test_storage_snapshot_flag_restores_every_collection_and_alias(api, collecti
         assert {"alias_name": alias, "collection_name": name} in aliases_of(other)
     finally:
         restored.cleanup()
+
+
+@pytest.mark.owns_server
+def test_url_recovery_can_be_disabled():
+    """service.enable_snapshot_url_recovery: false refuses http(s) locations (collection and
+    shard recovery) with 403 and leaves uploads and local files to recover from."""
+    closed = ServerProcess(extra_env={"QDRANT__SERVICE__ENABLE_SNAPSHOT_URL_RECOVERY": "false"})
+    closed.start()
+    try:
+        api = ApiClient(closed.url)
+        api.put("/collections/urlless", json={"vectors": {"size": 2, "distance": "Dot"}}).expect(200)
+        location = f"{closed.url}/collections/urlless/snapshots/any.snapshot"
+        for route in ("/collections/urlless/snapshots/recover",
+                      "/collections/urlless/shards/0/snapshots/recover"):
+            refused = api.put(route, json={"location": location})
+            assert refused.status == 403, route
+            assert refused.error == ("Forbidden: Snapshot recovery from remote URLs is disabled "
+                                     "in the configuration")
+        assert api.get("/collections/urlless").status == 200
+    finally:
+        closed.stop()

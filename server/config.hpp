@@ -39,6 +39,8 @@ struct ServiceConfig {
   // Request-handler threads. 0: one per core; unset: storage.performance.max_search_threads.
   std::optional<uint32_t> max_workers = 0;
   bool enable_cors = true;
+  // Snapshot recovery from http(s) locations; false leaves local files and uploads only.
+  bool enable_snapshot_url_recovery = true;
   bool enable_tls = false;
   // With TLS: clients must present a certificate signed by tls.ca_cert (REST and gRPC).
   bool verify_https_client_certificate = false;

@@ -43,6 +43,7 @@ std::vector<std::string> describe_config(const Config& c) {
   add("service.max_request_size_mb", std::to_string(s.max_request_size_mb));
   add("service.max_workers", optional_text(s.max_workers));
   add("service.enable_cors", flag(s.enable_cors));
+  add("service.enable_snapshot_url_recovery", flag(s.enable_snapshot_url_recovery));
   add("service.enable_tls", flag(s.enable_tls));
   add("service.http_keep_alive_timeout_sec", std::to_string(s.http_keep_alive_timeout_sec));
   add("service.http_client_request_timeout_sec", std::to_string(s.http_client_request_timeout_sec));

@@ -124,6 +124,7 @@ api::ApiConfig make_api_config(const Config& config) {
   }
   api.worker_threads = storage.performance.max_search_threads;
   api.max_request_size_bytes = config.max_request_size_bytes();
+  api.enable_snapshot_url_recovery = config.service.enable_snapshot_url_recovery;
   api.snapshot_download_connect_timeout_sec = storage.snapshot_download.connect_timeout_sec;
   api.snapshot_download_read_timeout_sec = storage.snapshot_download.read_timeout_sec;
   api.embedding_models = config.embedding.models;

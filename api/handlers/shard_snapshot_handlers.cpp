@@ -84,6 +84,7 @@ std::optional<std::string> url_scheme(const std::string& location) {
 Result<json::value> recover_shard_from_location(ApiContext& context, Request& request) {
   auto recover = parse_recover_body(request);
   if (!recover.ok()) return recover.error();
+  if (auto st = check_recovery_location(context, recover->location); !st.ok()) return st.error();
   storage::snapshot::ShardOfCollection shard;
   auto directory =
       existing_shard_directory(context, request.path_params[0], request.path_params[1], &shard);

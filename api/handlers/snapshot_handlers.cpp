@@ -29,6 +29,7 @@ Result<json::value> recover_from_location(ApiContext& context, Request& request)
   if (auto st = validate_collection_name_param(collection); !st.ok()) return st.error();
   auto recover = parse_recover_body(request);
   if (!recover.ok()) return recover.error();
+  if (auto st = check_recovery_location(context, recover->location); !st.ok()) return st.error();
   const std::string& url = recover->location;
   if (url.find("://") == std::string::npos)
     return Error::format("relative URL without a base: \"" + url + "\"");

@@ -8,6 +8,7 @@
 
 #include "api/handler_support.hpp"
 #include "api/write/json_text.hpp"
+#include "storage/snapshot/snapshot_location.hpp"
 
 namespace sextant::api {
 namespace json = boost::json;
@@ -66,6 +67,13 @@ Response respond_snapshot(const Request& request,
   if (!result.ok()) return error_response_for(result.error(), started);
   if (!wait.value()) return accepted_response(started);
   return ok_response(result.value(), started);
+}
+
+Status check_recovery_location(const ApiContext& context, const std::string& location) {
+  if (context.config.enable_snapshot_url_recovery || !storage::snapshot::is_http_location(location))
+    return {};
+  return Error{ErrorKind::kForbidden,
+               "Forbidden: Snapshot recovery from remote URLs is disabled in the configuration"};
 }
 
 Result<RecoverRequest> parse_recover_body(const Request& request) {

@@ -42,6 +42,10 @@ struct RecoverRequest {
 };
 Result<RecoverRequest> parse_recover_body(const Request& request);
 
+// Refuses an http(s) location when the server disables URL recovery
+// (service.enable_snapshot_url_recovery: false): 403 as Qdrant answers it.
+Status check_recovery_location(const ApiContext& context, const std::string& location);
+
 // How long a snapshot download may wait for its peer (the server's configuration).
 storage::snapshot::DownloadTimeouts download_timeouts(const ApiContext& context);
 
