@@ -7,6 +7,18 @@
 namespace sextant::storage {
 namespace {
 
+// Internal codes keep every component of the sample unclipped: at quantile 0.99 the walk on
+// them misses true neighbours whose largest components are cut (recall 0.988 at hnsw_ef 256
+// where the float walk reaches 0.999, docs/benchmarks.md).
+constexpr float kInternalQuantile = 1.0f;
+
+// True when scalar codes of `spec` clip nothing: internal, or a configured quantile of 1.
+bool unclipped_scalar(const DenseVectorSpec& spec) {
+  if (const auto* scalar = std::get_if<ScalarQuantization>(&spec.quantization))
+    return scalar->quantile >= 1.0f;
+  return true;
+}
+
 template <typename T>
 std::span<const std::byte> as_byte_span(std::span<const T> values) {
   return {reinterpret_cast<const std::byte*>(values.data()), values.size_bytes()};
@@ -116,7 +128,13 @@ CodesKind VectorCodes::kind_for(const DenseVectorSpec& spec) {
   if (std::holds_alternative<ProductQuantization>(spec.quantization)) return CodesKind::kProduct;
   if (std::holds_alternative<TurboQuantization>(spec.quantization))
     return spec.distance == Distance::kManhattan ? CodesKind::kNone : CodesKind::kTurbo;
-  return CodesKind::kNone;
+  return internal_for(spec) ? CodesKind::kScalar : CodesKind::kNone;
+}
+
+bool VectorCodes::internal_for(const DenseVectorSpec& spec) {
+  return std::holds_alternative<std::monostate>(spec.quantization) && !spec.multivector &&
+         spec.dim > 0 && spec.datatype == Datatype::kFloat32 &&
+         spec.distance != Distance::kManhattan;
 }
 
 std::unique_ptr<VectorCodes> VectorCodes::train(const DenseVectorSpec& spec,
@@ -125,13 +143,17 @@ std::unique_ptr<VectorCodes> VectorCodes::train(const DenseVectorSpec& spec,
                                                 unsigned threads) {
   auto codes = std::make_unique<VectorCodes>();
   codes->kind_ = kind_for(spec);
+  codes->internal_ = internal_for(spec);
+  codes->unclipped_ = unclipped_scalar(spec);
   switch (codes->kind_) {
     case CodesKind::kNone:
       return nullptr;
     case CodesKind::kScalar: {
-      const auto& scalar = std::get<ScalarQuantization>(spec.quantization);
+      const float quantile = codes->internal_
+                                 ? kInternalQuantile
+                                 : std::get<ScalarQuantization>(spec.quantization).quantile;
       codes->scalar_ = std::make_unique<index::QuantizedVectors>(
-          index::ScalarQuantizer::train(source, sample, scalar.quantile), spec.dim);
+          index::ScalarQuantizer::train(source, sample, quantile), spec.dim);
       break;
     }
     case CodesKind::kBinary: {
@@ -159,6 +181,8 @@ std::unique_ptr<VectorCodes> VectorCodes::restore(const DenseVectorSpec& spec, C
   if (kind != kind_for(spec)) return nullptr;
   auto codes = std::make_unique<VectorCodes>();
   codes->kind_ = kind;
+  codes->internal_ = internal_for(spec);
+  codes->unclipped_ = unclipped_scalar(spec);
   switch (kind) {
     case CodesKind::kNone:
       return nullptr;
@@ -205,6 +229,10 @@ std::unique_ptr<VectorCodes> VectorCodes::restore(const DenseVectorSpec& spec, C
     }
   }
   return codes;
+}
+
+const index::QuantizedVectors* VectorCodes::link_codes() const {
+  return unclipped_ ? scalar_.get() : nullptr;
 }
 
 uint32_t VectorCodes::capacity() const {

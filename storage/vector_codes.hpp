@@ -7,6 +7,13 @@
 // codebooks for product; bit size and rotation seed for turbo) and `code_bytes()` bytes per
 // offset, contiguous by offset (`bytes()`).
 //
+// A float32 Cosine/Dot/Euclid field configured without quantization still gets scalar int8 codes
+// of its own (`internal()`): searches walk the graph on them and rescore the whole beam on the
+// float32 vectors, so recall per hnsw_ef matches the float walk at a fraction of the memory
+// traffic. They sit beside the vectors (never instead), are persisted under the scalar kind's
+// keys like configured codes, and are not a quantization_config: the collection's configuration
+// and its info are unchanged. Their scale clips no sampled component, so links are chosen on them.
+//
 // Ownership and threading follow the underlying stores (QuantizedVectors, BinaryVectors,
 // ProductVectors, TurboVectors): growth must not race with readers; the owner (VectorIndex)
 // serialises writers against searches.
@@ -34,9 +41,12 @@ enum class CodesKind : uint32_t { kNone = 0, kScalar = 1, kBinary = 2, kProduct 
 
 class VectorCodes {
  public:
-  // The kind of codes `spec` asks for and this index can search with (kNone otherwise: no
-  // quantization, multivectors, or scalar or turbo with Manhattan).
+  // The kind of codes `spec` asks for and this index can search with: the configured kind, or
+  // kScalar for internal codes (a float32 Cosine/Dot/Euclid field without quantization); kNone
+  // otherwise (multivectors, other datatypes, scalar or turbo with Manhattan).
   static CodesKind kind_for(const DenseVectorSpec& spec);
+  // True when `spec` has no quantization configured and gets internal int8 codes.
+  static bool internal_for(const DenseVectorSpec& spec);
 
   // Trains the quantizer of `spec`'s kind on the vectors at `sample` (on `threads` threads where
   // training is heavy: product codebooks). nullptr for kNone.
@@ -50,6 +60,8 @@ class VectorCodes {
                                               std::span<const std::byte> codes);
 
   CodesKind kind() const { return kind_; }
+  // Internal codes (see above): searches always walk on them and rescore the whole beam.
+  bool internal() const { return internal_; }
   uint32_t capacity() const;
   size_t code_bytes() const;
   float scale() const;  // the scalar quantizer's scale; 0 for other kinds
@@ -62,11 +74,16 @@ class VectorCodes {
                   unsigned threads);
   // Points the request's walk at these codes.
   void attach(index::SearchRequest& request) const;
-  // The codes the graph's links may be chosen on (int8 only); nullptr for other kinds.
-  const index::QuantizedVectors* link_codes() const { return scalar_.get(); }
+  // The codes the graph's links may be chosen on (a faster build, the same recall): int8 codes
+  // that clip no component (internal codes, or a configured quantile of 1); nullptr otherwise,
+  // so links are chosen on float32: clipped codes misorder the largest components and cost the
+  // graph recall (docs/benchmarks.md).
+  const index::QuantizedVectors* link_codes() const;
 
  private:
   CodesKind kind_ = CodesKind::kNone;
+  bool internal_ = false;
+  bool unclipped_ = false;  // scalar codes whose scale keeps every sampled component
   std::unique_ptr<index::QuantizedVectors> scalar_;
   std::unique_ptr<index::BinaryVectors> binary_;
   std::unique_ptr<index::ProductVectors> product_;

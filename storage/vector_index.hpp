@@ -17,6 +17,9 @@
 //   and searches rescore on the stored float32 vectors as the query's `quantization` params ask.
 //   Codes are persisted beside the graph image under keys of their kind (code_chunks.hpp);
 //   stored codes of another kind than the configured one are dropped and encoded again.
+// - Without quantization configured, a float32 Cosine/Dot/Euclid vector still gets int8 codes of
+//   its own (VectorCodes::internal(), kept, persisted and restored the same way): its graph is
+//   built and walked on them, and every search rescores the whole beam on float32.
 // - Stored state found damaged or of an unknown format (a graph image, a code chunk) is never
 //   used: it is reported through `log_` naming the vector, and rebuilt from the stored vectors.
 // - After a restart, until the mutable copy of the stored graph is loaded (`ready_`), searches

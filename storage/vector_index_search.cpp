@@ -9,6 +9,9 @@
 namespace sextant::storage {
 namespace {
 
+// The walk on internal int8 codes widens its beam by ef / this (see VectorIndex::search).
+constexpr size_t kInternalBeamWidening = 8;
+
 // The request's page of `merged` (graph hits plus exactly scored points), best first, cut at
 // the score threshold.
 std::vector<ScoredOffset> best_of(std::vector<ScoredOffset> merged, Distance distance,
@@ -90,7 +93,19 @@ std::optional<std::vector<ScoredOffset>> VectorIndex::search(
     return std::nullopt;
   }
   const index::VectorSource source = source_of(*vectors, vector_index_);
-  if (codes && !quantization.ignore) codes->attach(graph_request);
+  if (codes && codes->internal()) {
+    // Internal codes are not the user's quantization: whatever the request's quantization
+    // params, the walk runs on them with a beam an eighth wider than hnsw_ef (int8 distances
+    // order a few close candidates differently) and the whole beam is rescored on float32, so
+    // recall per hnsw_ef is at least the float walk's (vector_codes.hpp, docs/benchmarks.md).
+    codes->attach(graph_request);
+    graph_request.ef += std::max<size_t>(1, graph_request.ef / kInternalBeamWidening);
+    graph_request.rescore = true;
+    graph_request.oversampling =
+        double(graph_request.ef) / double(std::max<size_t>(graph_request.k, 1));
+  } else if (codes && !quantization.ignore) {
+    codes->attach(graph_request);
+  }
   for (const auto& hit : graph->search(graph_request, source)) {
     if (hit.offset >= state.offset_limit) continue;
     merged.push_back({hit.offset, hit.score});

@@ -149,6 +149,50 @@ TEST_F(CodeChunks, LegacyHeaderlessStoreOpensAndIsUpgraded) {
   expect_detected_and_rebuilt("the codes record has no header");
 }
 
+// A vector without quantization configured keeps internal int8 codes: stored beside the graph
+// under the scalar kind's keys, restored on reopen without being encoded again (no report), and
+// searches through them still find every point.
+class InternalCodes : public CodeChunks {
+ protected:
+  CollectionSchema schema() const override {
+    CollectionSchema plain = CodeChunks::schema();
+    plain.dense[0].quantization = std::monostate{};
+    return plain;
+  }
+};
+
+TEST_F(InternalCodes, UnquantizedVectorStoresAndRestoresItsCodes) {
+  ASSERT_EQ(VectorCodes::kind_for(schema().dense[0]), CodesKind::kScalar);
+  ASSERT_TRUE(VectorCodes::internal_for(schema().dense[0]));
+  write_indexed_store();
+  expect_stored_codes_valid();
+  open();
+  wait_indexed();
+  expect_search_finds_every_point();
+  close();
+  EXPECT_TRUE(log_lines().empty()) << log_lines().front();
+}
+
+TEST(InternalCodesKind, OnlyPlainFloat32VectorsWithAnIntegerKernelGetThem) {
+  DenseVectorSpec spec;
+  spec.dim = 8;
+  spec.distance = Distance::kCosine;
+  EXPECT_TRUE(VectorCodes::internal_for(spec));
+  spec.distance = Distance::kManhattan;
+  EXPECT_FALSE(VectorCodes::internal_for(spec));
+  EXPECT_EQ(VectorCodes::kind_for(spec), CodesKind::kNone);
+  spec.distance = Distance::kDot;
+  spec.multivector = true;
+  EXPECT_FALSE(VectorCodes::internal_for(spec));
+  spec.multivector = false;
+  spec.datatype = Datatype::kFloat16;
+  EXPECT_FALSE(VectorCodes::internal_for(spec));
+  spec.datatype = Datatype::kFloat32;
+  spec.quantization = BinaryQuantization{};
+  EXPECT_FALSE(VectorCodes::internal_for(spec));
+  EXPECT_EQ(VectorCodes::kind_for(spec), CodesKind::kBinary);
+}
+
 class GraphImage : public testing::StoredIndex {};
 
 TEST_F(GraphImage, ImageOfAnotherFormatVersionIsDetectedAndRebuilt) {
