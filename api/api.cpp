@@ -61,7 +61,8 @@ std::unique_ptr<Api> Api::open(const ApiConfig& config, std::string* error) {
   std::vector<std::string> skipped;
   std::string embed_error = load_embedding_models(
       *impl->embed_service, configured ? config.embedding_models : default_embedding_models(),
-      config.embedding_hub_cache_roots, !configured, &skipped);
+      config.embedding_hub_cache_roots, !configured, &skipped,
+      config.embedding_int8 ? embed::Precision::kInt8 : embed::Precision::kFloat32);
   if (!embed_error.empty()) {
     if (error) *error = embed_error;
     return nullptr;

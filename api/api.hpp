@@ -49,6 +49,8 @@ struct ApiConfig {
   uint32_t snapshot_download_read_timeout_sec = 60;
   // Embedding models: the name clients use -> model directory (embed/).
   std::map<std::string, std::string> embedding_models;
+  // embedding.precision: int8 dense layers instead of float32.
+  bool embedding_int8 = false;
   // Hugging Face hub caches to look models up in (from HF_HUB_CACHE / HF_HOME).
   std::vector<std::string> embedding_hub_cache_roots;
   // Where storage reports stored state it found damaged and repaired (the server's log).

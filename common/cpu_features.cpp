@@ -22,6 +22,7 @@ CpuFeatures probe_cpu_features() {
   features.popcnt = __builtin_cpu_supports("popcnt");
   features.avx512f = __builtin_cpu_supports("avx512f");
   features.avx512bw = __builtin_cpu_supports("avx512bw");
+  features.avx512vnni = __builtin_cpu_supports("avx512vnni");
   features.avx512vl = __builtin_cpu_supports("avx512vl");
   // GCC 12's __builtin_cpu_supports has no "f16c"; cpuid leaf 1 reports it.
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;

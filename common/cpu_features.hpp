@@ -33,6 +33,7 @@ struct CpuFeatures {
   bool avx512f = false;
   bool avx512bw = false;
   bool avx512vl = false;
+  bool avx512vnni = false;  // not part of a level: kernels that use it check it themselves
 };
 
 // Probed once per process.

@@ -14,12 +14,63 @@
 namespace sextant::embed {
 
 BertEncoder::BertEncoder(ModelConfig config, std::unique_ptr<BertWeights> weights,
-                         DenseProducts dense_products)
-    : config_(config), weights_(std::move(weights)), dense_products_(dense_products) {}
+                         DenseProducts dense_products, Precision precision)
+    : config_(config),
+      weights_(std::move(weights)),
+      dense_products_(dense_products),
+      precision_(precision) {
+  if (precision_ != Precision::kInt8) return;
+  const size_t hidden = static_cast<size_t>(config_.hidden_size);
+  const size_t inner = static_cast<size_t>(config_.intermediate_size);
+  quantized_layers_.reserve(weights_->layers.size());
+  for (const auto& layer : weights_->layers) {
+    quantized_layers_.push_back({QuantizedWeights(layer.qkv_weight.data(), 3 * hidden, hidden),
+                                 QuantizedWeights(layer.attention_output_weight, hidden, hidden),
+                                 QuantizedWeights(layer.intermediate_weight, inner, hidden),
+                                 QuantizedWeights(layer.output_weight, hidden, inner)});
+  }
+}
+
+bool BertEncoder::splits(const EncoderWorkspace& ws, size_t rows) {
+  return ws.fork_join != nullptr && rows <= kSplitMaxRows;
+}
 
 void BertEncoder::dense(size_t m, const float* x, const float* raw_weight,
-                        const PackedWeights& packed, float* out) const {
+                        const PackedWeights& packed, const QuantizedWeights* quantized, float* out,
+                        EncoderWorkspace& ws) const {
   const size_t n = packed.out_features(), k = packed.in_features();
+  // A split batch computes the first `half` output columns in one part and the rest in the
+  // other (a multiple of 64 columns, the int8 kernel's block).
+  const size_t half = std::min(n, (n / 2 + 63) / 64 * 64);
+  const bool split = splits(ws, m) && half < n;
+  if (quantized) {
+    const VectorKernels& kernels = vector_kernels();
+    const size_t kp = quantized->padded_in_features();
+    if (ws.quantized.size() < m * kp) ws.quantized.resize(m * kp);
+    if (ws.row_scales.size() < m) ws.row_scales.resize(m);
+    kernels.quantize_rows(m, k, x, k, ws.quantized.data(), kp, ws.row_scales.data());
+    auto columns = [&](size_t part) {
+      const size_t first = split && part == 1 ? half : 0;
+      const size_t count = split ? (part == 0 ? half : n - half) : n;
+      kernels.gemm_int8(m, count, kp, ws.quantized.data(), kp, ws.row_scales.data(),
+                        quantized->data() + first * kp, quantized->sums() + first,
+                        quantized->scales() + first, out + first, n);
+    };
+    if (split) {
+      ws.fork_join->run(2, columns);
+    } else {
+      columns(0);
+    }
+    return;
+  }
+  if (split && dense_products_ != DenseProducts::kBlas) {
+    ws.fork_join->run(2, [&](size_t part) {
+      const size_t first = part == 1 ? half : 0;
+      vector_kernels().gemm_packed(m, part == 0 ? half : n - half, k, x, k,
+                                   packed.data() + first * k, out + first, n);
+    });
+    return;
+  }
   if (dense_products_ == DenseProducts::kBlas ||
       (dense_products_ == DenseProducts::kAuto && m >= kBlasMinRows)) {
     gemm_a_bt(m, n, k, 1.0f, x, k, raw_weight, k, 1.0f, out, n);
@@ -49,8 +100,11 @@ void BertEncoder::embed_tokens(std::span<const std::span<const int32_t>> sequenc
 void BertEncoder::run_layer(const BertLayerWeights& layer,
                             std::span<const std::span<const int32_t>> sequences,
                             size_t total_tokens, EncoderWorkspace& ws) const {
+  const QuantizedLayer* q =
+      quantized_layers_.empty()
+          ? nullptr
+          : &quantized_layers_[static_cast<size_t>(&layer - weights_->layers.data())];
   const size_t hidden = static_cast<size_t>(config_.hidden_size);
-  const size_t inner = static_cast<size_t>(config_.intermediate_size);
   const size_t heads = static_cast<size_t>(config_.attention_heads);
   const size_t head_dim = hidden / heads;
   const size_t qkv_width = 3 * hidden;
@@ -63,31 +117,58 @@ void BertEncoder::run_layer(const BertLayerWeights& layer,
   for (size_t t = 0; t < total_tokens; ++t) {
     std::memcpy(qkv + t * qkv_width, layer.qkv_bias.data(), sizeof(float) * qkv_width);
   }
-  dense(total_tokens, x, layer.qkv_weight.data(), layer.qkv_packed, qkv);
+  dense(total_tokens, x, layer.qkv_weight.data(), layer.qkv_packed, q ? &q->qkv : nullptr, qkv, ws);
 
-  // Self-attention per sequence and head, over that sequence's tokens only.
-  size_t offset = 0;
-  for (const auto& sequence : sequences) {
-    const size_t length = sequence.size();
-    for (size_t head = 0; head < heads; ++head) {
-      const float* q = qkv + offset * qkv_width + head * head_dim;
-      const float* k = q + hidden;
-      const float* v = q + 2 * hidden;
-      float* scores = ws.scores.data();
-      gemm_a_bt(length, length, head_dim, scale, q, qkv_width, k, qkv_width, 0.0f, scores, length);
-      for (size_t row = 0; row < length; ++row) kernels.softmax(scores + row * length, length);
-      gemm_a_b(length, head_dim, length, 1.0f, scores, length, v, qkv_width, 0.0f,
-               ws.context.data() + offset * hidden + head * head_dim, hidden);
+  // Self-attention per sequence and head, over that sequence's tokens only; a split batch gives
+  // each part half of the heads (and its own scores buffer).
+  const size_t parts = splits(ws, total_tokens) ? 2 : 1;
+  const size_t scores_size = ws.scores.size() / 2;
+  auto attend = [&](size_t part) {
+    float* scores = ws.scores.data() + part * scores_size;
+    size_t offset = 0;
+    for (const auto& sequence : sequences) {
+      const size_t length = sequence.size();
+      for (size_t head = part * heads / parts; head < (part + 1) * heads / parts; ++head) {
+        const float* q = qkv + offset * qkv_width + head * head_dim;
+        const float* k = q + hidden;
+        const float* v = q + 2 * hidden;
+        gemm_a_bt(length, length, head_dim, scale, q, qkv_width, k, qkv_width, 0.0f, scores,
+                  length);
+        for (size_t row = 0; row < length; ++row) kernels.softmax(scores + row * length, length);
+        gemm_a_b(length, head_dim, length, 1.0f, scores, length, v, qkv_width, 0.0f,
+                 ws.context.data() + offset * hidden + head * head_dim, hidden);
+      }
+      offset += length;
     }
-    offset += length;
+  };
+  if (parts == 2) {
+    ws.fork_join->run(2, attend);
+  } else {
+    attend(0);
   }
 
+  // The rest of the layer is per token: with int8 precision it runs in chunks of kTokenChunk
+  // tokens so the intermediate activations stay in cache.
+  const size_t chunk = precision_ == Precision::kInt8 ? kTokenChunk : total_tokens;
+  for (size_t first = 0; first < total_tokens; first += chunk) {
+    const size_t rows = std::min(chunk, total_tokens - first);
+    feed_forward(layer, q, first, rows, ws);
+  }
+}
+
+void BertEncoder::feed_forward(const BertLayerWeights& layer, const QuantizedLayer* q, size_t first,
+                               size_t rows, EncoderWorkspace& ws) const {
+  const size_t hidden = static_cast<size_t>(config_.hidden_size);
+  const size_t inner = static_cast<size_t>(config_.intermediate_size);
+  const VectorKernels& kernels = vector_kernels();
+  float* x = ws.hidden_states.data() + first * hidden;
+
   // Attention output projection + residual + LayerNorm.
-  float* attended = ws.attention_out.data();
-  std::memcpy(attended, x, sizeof(float) * total_tokens * hidden);
-  dense(total_tokens, ws.context.data(), layer.attention_output_weight,
-        layer.attention_output_packed, attended);
-  for (size_t t = 0; t < total_tokens; ++t) {
+  float* attended = ws.attention_out.data() + first * hidden;
+  std::memcpy(attended, x, sizeof(float) * rows * hidden);
+  dense(rows, ws.context.data() + first * hidden, layer.attention_output_weight,
+        layer.attention_output_packed, q ? &q->attention_output : nullptr, attended, ws);
+  for (size_t t = 0; t < rows; ++t) {
     kernels.bias_layer_norm(attended + t * hidden, layer.attention_output_bias,
                             layer.attention_norm_gamma, layer.attention_norm_beta, hidden,
                             config_.layer_norm_eps);
@@ -95,14 +176,15 @@ void BertEncoder::run_layer(const BertLayerWeights& layer,
 
   // Feed-forward: GELU(a W1^T + b1) W2^T + b2 + a, then LayerNorm, written back into x.
   float* inter = ws.intermediate.data();
-  std::fill(inter, inter + total_tokens * inner, 0.0f);
-  dense(total_tokens, attended, layer.intermediate_weight, layer.intermediate_packed, inter);
-  for (size_t t = 0; t < total_tokens; ++t) {
+  std::fill(inter, inter + rows * inner, 0.0f);
+  dense(rows, attended, layer.intermediate_weight, layer.intermediate_packed,
+        q ? &q->intermediate : nullptr, inter, ws);
+  for (size_t t = 0; t < rows; ++t) {
     kernels.bias_gelu(inter + t * inner, layer.intermediate_bias, inner);
   }
-  std::memcpy(x, attended, sizeof(float) * total_tokens * hidden);
-  dense(total_tokens, inter, layer.output_weight, layer.output_packed, x);
-  for (size_t t = 0; t < total_tokens; ++t) {
+  std::memcpy(x, attended, sizeof(float) * rows * hidden);
+  dense(rows, inter, layer.output_weight, layer.output_packed, q ? &q->output : nullptr, x, ws);
+  for (size_t t = 0; t < rows; ++t) {
     kernels.bias_layer_norm(x + t * hidden, layer.output_bias, layer.output_norm_gamma,
                             layer.output_norm_beta, hidden, config_.layer_norm_eps);
   }
@@ -162,7 +244,7 @@ void BertEncoder::encode(std::span<const std::span<const int32_t>> sequences, En
   ensure(ws.context, total_tokens * hidden);
   ensure(ws.attention_out, total_tokens * hidden);
   ensure(ws.intermediate, total_tokens * inner);
-  ensure(ws.scores, longest * longest);
+  ensure(ws.scores, 2 * longest * longest);  // one buffer per part of a split batch
 
   embed_tokens(sequences, ws.hidden_states.data());
   for (const auto& layer : weights_->layers) run_layer(layer, sequences, total_tokens, ws);

@@ -7,6 +7,10 @@
 // own length. This is exactly what an attention mask over a padded batch computes, without
 // spending work on padding.
 //
+// Precision::kInt8 runs the four dense products of every layer on int8 weights (per output
+// column scales, see quantized_weights.hpp) and int8 activations quantised per token row at each
+// product; embeddings, attention (scores, softmax, context), GELU and LayerNorm stay float.
+//
 // Thread safety: encode() is const and may run concurrently on several threads, each with its
 // own EncoderWorkspace. The encoder must outlive those calls (it borrows the weights).
 #pragma once
@@ -17,7 +21,9 @@
 #include <vector>
 
 #include "embed/bert_weights.hpp"
+#include "embed/fork_join.hpp"
 #include "embed/model_config.hpp"
+#include "embed/quantized_weights.hpp"
 
 namespace sextant::embed {
 
@@ -29,6 +35,11 @@ struct EncoderWorkspace {
   std::vector<float> attention_out;  // [tokens x hidden]
   std::vector<float> intermediate;   // [tokens x intermediate]
   std::vector<float> scores;         // [max_len x max_len]
+  std::vector<int8_t> quantized;     // [tokens x padded k], int8 precision only
+  std::vector<float> row_scales;     // [tokens], int8 precision only
+  // When set, batches of at most kSplitMaxRows tokens run each dense product in two halves of
+  // columns and attention in two halves of heads, one on the caller and one on the helper.
+  ForkJoin* fork_join = nullptr;
 };
 
 // How the four dense products of each layer are computed. kPackedKernels uses the dispatched
@@ -38,11 +49,17 @@ struct EncoderWorkspace {
 // with bench/embed (packed ~1.5x faster at 16 rows, even at 64, OpenBLAS ~1.1x faster at 256).
 enum class DenseProducts { kAuto, kPackedKernels, kBlas };
 inline constexpr size_t kBlasMinRows = 128;
+// Batches of at most this many tokens may be split over two cores (EncoderWorkspace::fork_join).
+inline constexpr size_t kSplitMaxRows = 64;
+
+// The arithmetic of the dense products (see the file comment).
+enum class Precision { kFloat32, kInt8 };
 
 class BertEncoder {
  public:
   BertEncoder(ModelConfig config, std::unique_ptr<BertWeights> weights,
-              DenseProducts dense_products = DenseProducts::kAuto);
+              DenseProducts dense_products = DenseProducts::kAuto,
+              Precision precision = Precision::kFloat32);
 
   // Writes one embedding of hidden_size floats per sequence into `embeddings` (row-major).
   // Each sequence is 1..max_seq_length token ids, already including [CLS] and [SEP].
@@ -53,6 +70,7 @@ class BertEncoder {
 
   const ModelConfig& config() const { return config_; }
   int dimension() const { return config_.hidden_size; }
+  Precision precision() const { return precision_; }
 
  private:
   void embed_tokens(std::span<const std::span<const int32_t>> sequences, float* out) const;
@@ -61,13 +79,32 @@ class BertEncoder {
   void pool(std::span<const std::span<const int32_t>> sequences, const float* hidden_states,
             float* embeddings, bool l2_normalize) const;
 
-  // out[m x n] += x[m x k] * W^T, through the chosen backend.
+  // The int8 copies of one layer's four products (int8 precision only).
+  struct QuantizedLayer {
+    QuantizedWeights qkv;
+    QuantizedWeights attention_output;
+    QuantizedWeights intermediate;
+    QuantizedWeights output;
+  };
+  static constexpr size_t kTokenChunk = 64;
+
+  // Whether a product over `rows` token rows is split across workspace.fork_join.
+  static bool splits(const EncoderWorkspace& workspace, size_t rows);
+
+  // Attention output projection, LayerNorm and the feed-forward block for tokens
+  // [first, first + rows) of the batch.
+  void feed_forward(const BertLayerWeights& layer, const QuantizedLayer* quantized, size_t first,
+                    size_t rows, EncoderWorkspace& workspace) const;
+  // out[m x n] += x[m x k] * W^T, through the chosen backend; on int8 weights when `quantized`
+  // is given.
   void dense(size_t m, const float* x, const float* raw_weight, const PackedWeights& packed,
-             float* out) const;
+             const QuantizedWeights* quantized, float* out, EncoderWorkspace& workspace) const;
 
   ModelConfig config_;
   std::unique_ptr<BertWeights> weights_;
   DenseProducts dense_products_;
+  Precision precision_;
+  std::vector<QuantizedLayer> quantized_layers_;
 };
 
 }  // namespace sextant::embed

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "embed/blas_gemm.hpp"
+#include "embed/fork_join.hpp"
 
 namespace sextant::embed {
 
@@ -27,6 +28,7 @@ EmbedService::EmbedService(EmbedServiceOptions options) : options_(options) {
   options_.max_batch_sentences = std::max(1, options_.max_batch_sentences);
   // One batch per worker thread; BLAS must not start threads of its own inside a batch.
   set_blas_threads(1);
+  workers_wanted_ = threads;
   for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { worker_loop(); });
 }
 
@@ -51,8 +53,9 @@ void EmbedService::add_model(const std::string& name, std::shared_ptr<const Sent
   models_[name] = std::move(model);
 }
 
-Result<bool> EmbedService::load_model(const std::string& name, const std::string& model_dir) {
-  auto model = SentenceModel::load(model_dir);
+Result<bool> EmbedService::load_model(const std::string& name, const std::string& model_dir,
+                                      Precision precision) {
+  auto model = SentenceModel::load(model_dir, DenseProducts::kAuto, precision);
   if (!model) {
     return Error{model.error().kind,
                  "embedding model " + name + " failed to load: " + model.error().message};
@@ -183,12 +186,17 @@ void EmbedService::run_batch(const std::vector<Item>& batch, EncoderWorkspace& w
 
 void EmbedService::worker_loop() {
   EncoderWorkspace workspace;
+  // Lends this worker a second core for a short batch while the other workers are idle.
+  std::unique_ptr<ForkJoin> fork_join;
+  if (workers_wanted_ > 1) fork_join = std::make_unique<ForkJoin>();
   std::unique_lock lock(queue_mutex_);
   while (true) {
     queue_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (stopping_) return;
     std::vector<Item> batch = take_batch(lock);
     if (batch.empty()) continue;
+    const bool alone = busy_workers_ == 0 && queue_.empty();
+    workspace.fork_join = alone ? fork_join.get() : nullptr;
     ++busy_workers_;
     lock.unlock();
     run_batch(batch, workspace);

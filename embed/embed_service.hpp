@@ -6,7 +6,9 @@
 // max_batch_tokens, leaving a fair share for the other idle workers (32 queued texts and two idle
 // workers give two batches of 16). When other workers are busy (the service is under load), a
 // worker waits up to batch_window for more items before starting a short batch. Batches are
-// packed (see bert_encoder.hpp), so mixing lengths costs no padding.
+// packed (see bert_encoder.hpp), so mixing lengths costs no padding. A worker that takes a short
+// batch while no other worker is busy and nothing else is queued splits it over two cores (its
+// own ForkJoin helper), so one sentence alone is encoded by both.
 //
 // Thread safety: every public method may be called from any thread. embed() blocks the caller
 // until its texts are encoded. Models are added before serving starts (add_model is still
@@ -58,7 +60,8 @@ class EmbedService {
   // Registers `model` under the name clients use (e.g. "sentence-transformers/all-MiniLM-L6-v2").
   void add_model(const std::string& name, std::shared_ptr<const SentenceModel> model);
   // Locates and loads a model directory and registers it; the error names the model.
-  Result<bool> load_model(const std::string& name, const std::string& model_dir);
+  Result<bool> load_model(const std::string& name, const std::string& model_dir,
+                          Precision precision = Precision::kFloat32);
 
   bool has_model(const std::string& name) const;
   std::vector<std::string> model_names() const;
@@ -90,6 +93,7 @@ class EmbedService {
   std::condition_variable queue_ready_;
   std::deque<Item> queue_;
   int busy_workers_ = 0;
+  int workers_wanted_ = 0;  // set before the workers start
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };

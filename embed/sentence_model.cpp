@@ -7,7 +7,8 @@
 namespace sextant::embed {
 
 Result<std::shared_ptr<const SentenceModel>> SentenceModel::load(const std::string& model_dir,
-                                                                 DenseProducts dense_products) {
+                                                                 DenseProducts dense_products,
+                                                                 Precision precision) {
   auto config = load_model_config(model_dir);
   if (!config) return config.error();
   BertNormalizerOptions normalizer;
@@ -26,7 +27,8 @@ Result<std::shared_ptr<const SentenceModel>> SentenceModel::load(const std::stri
   std::shared_ptr<SentenceModel> model(new SentenceModel());
   model->directory_ = model_dir;
   model->tokenizer_ = std::move(*tokenizer);
-  model->encoder_ = std::make_unique<BertEncoder>(*config, std::move(*weights), dense_products);
+  model->encoder_ =
+      std::make_unique<BertEncoder>(*config, std::move(*weights), dense_products, precision);
   return std::shared_ptr<const SentenceModel>(std::move(model));
 }
 

@@ -25,13 +25,15 @@ class SentenceModel {
   // `model_dir` must hold config.json and model.safetensors (see model_locator.hpp to resolve a
   // cache layout first).
   static Result<std::shared_ptr<const SentenceModel>> load(
-      const std::string& model_dir, DenseProducts dense_products = DenseProducts::kAuto);
+      const std::string& model_dir, DenseProducts dense_products = DenseProducts::kAuto,
+      Precision precision = Precision::kFloat32);
 
   const WordpieceTokenizer& tokenizer() const { return *tokenizer_; }
   const ModelConfig& config() const { return encoder_->config(); }
   int dimension() const { return encoder_->dimension(); }
   int max_seq_length() const { return config().max_seq_length; }
   const std::string& directory() const { return directory_; }
+  Precision precision() const { return encoder_->precision(); }
 
   // Token ids of `text`, truncated to max_seq_length.
   std::vector<int32_t> tokenize(std::string_view text) const { return tokenizer_->encode(text); }

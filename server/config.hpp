@@ -109,9 +109,11 @@ struct StorageConfig {
   SnapshotDownloadConfig snapshot_download;
 };
 
-// Built-in sentence-embedding models: the name clients use -> model directory.
+// Built-in sentence-embedding models: the name clients use -> model directory, and the arithmetic
+// of their dense layers ("float32", the default, or "int8": see embed/bert_encoder.hpp).
 struct EmbeddingConfig {
   std::map<std::string, std::string> models;
+  std::string precision = "float32";
 };
 
 // `--snapshot PATH:COLLECTION`: a collection to restore from a snapshot file at start-up.

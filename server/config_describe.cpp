@@ -94,6 +94,7 @@ std::vector<std::string> describe_config(const Config& c) {
       std::to_string(st.performance.optimizer_cpu_budget));
   add("storage.performance.update_rate_limit", optional_text(st.performance.update_rate_limit));
   for (const auto& [name, dir] : c.embedding.models) add("embedding.models." + name, dir);
+  add("embedding.precision", c.embedding.precision);
   for (const auto& snapshot : c.snapshots) {
     add("snapshot", snapshot.path + " -> collection " + snapshot.collection);
   }

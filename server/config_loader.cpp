@@ -128,6 +128,7 @@ Setter optional_int_setter(Field field) {
 const std::map<std::string, Setter>& known_keys() {
   static const std::map<std::string, Setter> table = {
       {"log_level", string_setter(FIELD(log_level))},
+      {"embedding.precision", string_setter(FIELD(embedding.precision))},
       {"telemetry_disabled", bool_setter(FIELD(telemetry_disabled))},
       {"cluster.enabled", bool_setter(FIELD(cluster_enabled))},
       {"service.host", string_setter(FIELD(service.host))},
@@ -275,6 +276,10 @@ std::string validate(const Config& config) {
   if (config.service.host.empty()) return "service.host: must not be empty";
   if (!parse_log_level(config.log_level)) {
     return "log_level: expected one of TRACE, DEBUG, INFO, WARN, ERROR, got '" + config.log_level +
+           "'";
+  }
+  if (config.embedding.precision != "float32" && config.embedding.precision != "int8") {
+    return "embedding.precision: expected float32 or int8, got '" + config.embedding.precision +
            "'";
   }
   if (config.service.max_request_size_mb == 0) {

@@ -49,6 +49,7 @@ int run_embed_subcommand(const std::vector<std::string>& args) {
   api_config.storage_path = std::string(scratch) + "/storage";
   api_config.snapshots_path = std::string(scratch) + "/snapshots";
   api_config.embedding_models = options.models;
+  api_config.embedding_int8 = options.int8;
   if (options.worker_threads > 0) api_config.worker_threads = options.worker_threads;
   std::unique_ptr<api::Api> api = api::Api::open(api_config, &error);
   int status = 1;
@@ -128,6 +129,7 @@ api::ApiConfig make_api_config(const Config& config) {
   api.snapshot_download_connect_timeout_sec = storage.snapshot_download.connect_timeout_sec;
   api.snapshot_download_read_timeout_sec = storage.snapshot_download.read_timeout_sec;
   api.embedding_models = config.embedding.models;
+  api.embedding_int8 = config.embedding.precision == "int8";
   if (config.service.slow_query_secs) api.slow_query_secs = *config.service.slow_query_secs;
   return api;
 }

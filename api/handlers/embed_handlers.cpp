@@ -277,7 +277,8 @@ std::map<std::string, std::string> default_embedding_models() {
 std::string load_embedding_models(embed::EmbedService& service,
                                   const std::map<std::string, std::string>& models,
                                   const std::vector<std::string>& hub_cache_roots,
-                                  bool skip_missing, std::vector<std::string>* skipped) {
+                                  bool skip_missing, std::vector<std::string>* skipped,
+                                  embed::Precision precision) {
   for (const auto& [name, location] : models) {
     auto directory = embed::locate_model_directory(location, hub_cache_roots);
     if (!directory) {
@@ -291,7 +292,7 @@ std::string load_embedding_models(embed::EmbedService& service,
       }
       return "embedding model " + name + ": " + directory.error().message;
     }
-    auto loaded = service.load_model(name, *directory);
+    auto loaded = service.load_model(name, *directory, precision);
     if (!loaded) return loaded.error().message;
   }
   return "";
@@ -317,6 +318,11 @@ std::string parse_embed_sidecar_args(const std::vector<std::string>& args,
         int port = std::stoi(value);
         if (port < 0 || port > 65535) return "invalid --port " + value;
         options->port = static_cast<uint16_t>(port);
+      } else if (flag == "--precision") {
+        if (value != "float32" && value != "int8") {
+          return "--precision expects float32 or int8, got " + value;
+        }
+        options->int8 = value == "int8";
       } else if (flag == "--workers") {
         options->worker_threads = std::stoi(value);
       } else if (flag == "--model") {

@@ -39,7 +39,8 @@ std::map<std::string, std::string> default_embedding_models();
 std::string load_embedding_models(embed::EmbedService& service,
                                   const std::map<std::string, std::string>& models,
                                   const std::vector<std::string>& hub_cache_roots,
-                                  bool skip_missing, std::vector<std::string>* skipped);
+                                  bool skip_missing, std::vector<std::string>* skipped,
+                                  embed::Precision precision = embed::Precision::kFloat32);
 
 // `sextant embed` (the standalone sidecar): its command-line options.
 struct EmbedSidecarOptions {
@@ -47,9 +48,11 @@ struct EmbedSidecarOptions {
   uint16_t port = 8000;  // where the FastAPI services it replaces usually listen
   std::map<std::string, std::string> models;  // empty: default_embedding_models()
   int worker_threads = 0;                     // encoder threads; 0: one per core
+  bool int8 = false;                          // --precision int8
 };
 
-// Parses `--host H --port P [--model NAME=DIR]... [--workers N]` (also `--flag=value`).
+// Parses `--host H --port P [--model NAME=DIR]... [--workers N] [--precision float32|int8]`
+// (also `--flag=value`).
 // Returns "" on success, else an error naming the bad argument.
 std::string parse_embed_sidecar_args(const std::vector<std::string>& args,
                                      EmbedSidecarOptions* options);

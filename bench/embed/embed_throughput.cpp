@@ -4,7 +4,8 @@
 // so bench/embed/compare.py can put it beside PyTorch and ONNX Runtime.
 //
 // Usage: embed_throughput --model DIR --sentences FILE [--threads 2] [--backend packed|blas]
-//                         [--rounds 2]        (backend default: auto, packed below 128 rows)
+//                         [--rounds 2] [--precision float32|int8]
+//                         (backend default: auto, packed below 128 rows)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -22,6 +23,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using sextant::embed::DenseProducts;
 using sextant::embed::EmbedService;
+using sextant::embed::Precision;
 using sextant::embed::SentenceModel;
 
 struct Options {
@@ -30,6 +32,7 @@ struct Options {
   int threads = 2;
   DenseProducts backend = DenseProducts::kAuto;
   int rounds = 2;
+  Precision precision = Precision::kFloat32;
 };
 
 double seconds_since(Clock::time_point start) {
@@ -55,13 +58,17 @@ int main(int argc, char** argv) {
     if (flag == "--sentences") options.sentences_path = value;
     if (flag == "--threads") options.threads = std::stoi(value);
     if (flag == "--rounds") options.rounds = std::stoi(value);
+    if (flag == "--precision") {
+      options.precision = value == "int8" ? Precision::kInt8 : Precision::kFloat32;
+    }
     if (flag == "--backend") {
       options.backend = value == "blas"     ? DenseProducts::kBlas
                         : value == "packed" ? DenseProducts::kPackedKernels
                                             : DenseProducts::kAuto;
     }
   }
-  const char* backend = options.backend == DenseProducts::kBlas            ? "openblas"
+  const char* backend = options.precision == Precision::kInt8              ? "int8"
+                        : options.backend == DenseProducts::kBlas          ? "openblas"
                         : options.backend == DenseProducts::kPackedKernels ? "packed-avx2"
                                                                            : "auto";
   std::vector<std::string> sentences;
@@ -73,7 +80,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "no sentences in %s\n", options.sentences_path.c_str());
     return 1;
   }
-  auto model = SentenceModel::load(options.model_dir, options.backend);
+  auto model = SentenceModel::load(options.model_dir, options.backend, options.precision);
   if (!model) {
     std::fprintf(stderr, "%s\n", model.error().message.c_str());
     return 1;

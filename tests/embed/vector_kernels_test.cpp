@@ -88,7 +88,13 @@ INSTANTIATE_TEST_SUITE_P(EveryTable, VectorKernelsAgree, ::testing::Values(0u, 1
 
 TEST(VectorKernelsDispatch, FollowsTheCommonProbeAndCapsToLowerLevels) {
   const bool avx2 = detected_isa_level() >= IsaLevel::kAvx2;
-  EXPECT_EQ(&vector_kernels(), avx2 ? &kAvx2Kernels : &kScalarKernels);
+  const bool vnni = detected_isa_level() >= IsaLevel::kAvx512 && cpu_features().avx512vnni;
+  if (vnni) {
+    EXPECT_STREQ(vector_kernels().name, "avx512vnni");
+    EXPECT_EQ(&vector_kernels_capped_at(IsaLevel::kAvx2), &kAvx2Kernels);
+  } else {
+    EXPECT_EQ(&vector_kernels(), avx2 ? &kAvx2Kernels : &kScalarKernels);
+  }
   EXPECT_EQ(&vector_kernels_capped_at(IsaLevel::kAvx512), &vector_kernels());
   EXPECT_EQ(&vector_kernels_capped_at(IsaLevel::kSse4), &kScalarKernels);
   EXPECT_EQ(&vector_kernels_capped_at(IsaLevel::kScalar), &kScalarKernels);

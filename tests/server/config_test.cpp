@@ -99,6 +99,22 @@ TEST_F(ConfigTest, EnvironmentOverridesFilesWithTypeConversion) {
   EXPECT_TRUE(result.warnings.empty());
 }
 
+TEST_F(ConfigTest, EmbeddingPrecisionDefaultsToFloat32AndAcceptsOnlyFloat32OrInt8) {
+  auto defaults = load();
+  ASSERT_TRUE(defaults.config) << defaults.error;
+  EXPECT_EQ(defaults.config->embedding.precision, "float32");
+
+  write("config/config.yaml", "embedding:\n  precision: int8\n");
+  auto int8 = load();
+  ASSERT_TRUE(int8.config) << int8.error;
+  EXPECT_EQ(int8.config->embedding.precision, "int8");
+  EXPECT_TRUE(int8.warnings.empty());
+
+  auto wrong = load({{"QDRANT__EMBEDDING__PRECISION", "fp16"}});
+  EXPECT_FALSE(wrong.config);
+  EXPECT_NE(wrong.error.find("embedding.precision"), std::string::npos) << wrong.error;
+}
+
 TEST_F(ConfigTest, SlowClientLimitsHaveDefaultsAndTakeOverrides) {
   auto defaults = load();
   ASSERT_TRUE(defaults.config) << defaults.error;
