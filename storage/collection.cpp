@@ -212,19 +212,9 @@ bool Collection::should_index(const VectorIndex& index, const ViewState& state) 
   return bytes >= threshold_kb * 1024;
 }
 
-bool Collection::streaming_updates() const {
-  const auto last = std::chrono::steady_clock::time_point(
-      std::chrono::steady_clock::duration(last_commit_.load()));
-  return std::chrono::steady_clock::now() - last < std::chrono::milliseconds(500);
-}
-
 void Collection::run_indexing() {
   using namespace std::chrono_literals;
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  // While updates stream in, the graph catches up on all cores but one, which stays with the
-  // writers (parsing, committing): a bulk load is not slowed down by its own indexing. Once the
-  // updates pause, the rest is indexed on every core.
-  const unsigned streaming_threads = std::max(1u, threads - 1);
   std::chrono::steady_clock::time_point last_persist{};  // the first pause persists at once
   std::chrono::steady_clock::duration last_persist_cost{};
   // An unreadable image is not fatal: the graph is rebuilt from the points.
@@ -245,7 +235,7 @@ void Collection::run_indexing() {
       const bool behind = index->indexed_count() != present;
       indexing_ = true;
       if (behind) indexing_log_.begin(schema_->dense[index->vector_index()].name, present);
-      index->catch_up(current, streaming_updates() ? streaming_threads : threads);
+      index->catch_up(current, threads);
       if (behind) indexing_log_.end();
       indexing_ = false;
     }

@@ -116,8 +116,6 @@ class Collection {
   // the graphs once they settle.
   void run_indexing();
   bool should_index(const VectorIndex& index, const ViewState& state) const;
-  // True while commits keep arriving (the last one under half a second ago).
-  bool streaming_updates() const;
   // Renumbers the live points densely (offset_compaction.hpp) once dead offsets make up half of
   // the offset range: prepares the renumbered graphs from `view`, then has the writer rewrite.
   // Lets go of `view` before it waits for the writer.
