@@ -27,12 +27,25 @@ ThreadBuffers& thread_buffers() {
   return buffers;
 }
 
+// simdjson reads a number exactly only up to 19 significant digits (beyond that this build has
+// been seen to misread it): a longer mantissa is left to the DOM path.
+bool within_exact_digits(std::string_view token) {
+  size_t digits = 0;
+  for (char c : token) {
+    if (c == 'e' || c == 'E') break;
+    if (c >= '0' && c <= '9') ++digits;
+  }
+  return digits <= 19;
+}
+
 bool read_floats(simdjson::ondemand::value value, std::vector<float>& out) {
   simdjson::ondemand::array array;
   if (value.get_array().get(array)) return false;
   for (auto item : array) {
+    simdjson::ondemand::value element;
+    if (item.get(element) || !within_exact_digits(element.raw_json_token())) return false;
     double number = 0;
-    if (item.get_double().get(number)) return false;
+    if (element.get_double().get(number)) return false;
     if (!std::isfinite(number) || std::fabs(number) > kMaxF32) return false;
     out.push_back(static_cast<float>(number));
   }

@@ -20,10 +20,18 @@ TEST(PlainVectorBody, SplitsTheVectorFromTheOtherFields) {
 }
 
 TEST(PlainVectorBody, RoundsEachNumberAsTheDomPathDoes) {
-  const std::string text = "0.1000000000000000055511151231257827";
-  auto split = split_plain_vector_body("{\"query\":[" + text + "]}", "query");
-  ASSERT_TRUE(split.has_value());
-  EXPECT_EQ(split->vector[0], static_cast<float>(std::stod(text)));
+  for (std::string text : {"0.10000000000000001", "-1.2345678901234567e-10", "3.4028234e38",
+                           "1e-45", "1234567890123456789"}) {
+    auto split = split_plain_vector_body("{\"query\":[" + text + "]}", "query");
+    ASSERT_TRUE(split.has_value()) << text;
+    EXPECT_EQ(split->vector[0], static_cast<float>(std::stod(text))) << text;
+  }
+}
+
+TEST(PlainVectorBody, LeavesMantissasBeyondNineteenDigitsToTheDomPath) {
+  EXPECT_FALSE(
+      split_plain_vector_body(R"({"query":[0.1000000000000000055511151231257827]})", "query")
+          .has_value());
 }
 
 TEST(PlainVectorBody, LeavesEveryOtherShapeToTheDomPath) {
