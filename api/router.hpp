@@ -19,8 +19,11 @@ namespace sextant::api {
 using Handler = std::function<Response(Request&)>;
 
 // Where a handler runs. kInline handlers are trivial (no storage, no CPU work) and run on the
-// I/O thread; everything else is dispatched to the worker pool.
-enum class Execution { kInline, kWorker };
+// I/O thread; everything else is dispatched to the worker pool. kWorkerOrIdleInline handlers
+// (a single search: well under a millisecond for a small body) run on the I/O thread that read
+// the request when a worker is idle and the request has no `timeout`, saving the hand-off to a
+// worker and back; otherwise they go to the pool like kWorker.
+enum class Execution { kInline, kWorker, kWorkerOrIdleInline };
 
 struct Route {
   HttpMethod method;

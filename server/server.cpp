@@ -69,7 +69,9 @@ struct Server::State {
         dispatcher(router, authenticator, metrics,
                    DispatcherOptions{config.service.enable_cors, config.max_request_size_bytes()}),
         workers(worker_thread_count(config)),
-        io_threads(std::clamp<size_t>(core_count() / 2, 1, 4)),
+        // One more than the searches that may run on I/O threads at once (as many as the
+        // workers), so reading new requests never waits behind them.
+        io_threads(std::clamp<size_t>(core_count(), 2, 4) + 1),
         work_guard(net::make_work_guard(ioc)),
         acceptor(net::make_strand(ioc)),
         signals(ioc, SIGINT, SIGTERM),

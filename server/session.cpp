@@ -176,9 +176,12 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
 
   // The body is read piece by piece; after each piece the deadline moves on by the time the
   // minimum rate allows for the bytes received so far (SessionSettings).
+  // The stream's timer holds its deadline for every read that follows until it is set again, so
+  // it is re-armed (a system call) only when the deadline moves, not for every piece.
   void read_body() {
     body_started_ = std::chrono::steady_clock::now();
     body_bytes_read_ = 0;
+    body_deadline_.reset();
     read_body_piece();
   }
 
@@ -186,7 +189,11 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     if (parser_->is_done()) return on_body({});
     const auto& settings = env_.settings;
     auto earned = std::chrono::seconds(body_bytes_read_ / settings.body_min_rate_bytes_per_sec);
-    lowest_layer().expires_at(body_started_ + settings.body_timeout + earned);
+    const auto deadline = body_started_ + settings.body_timeout + earned;
+    if (body_deadline_ != deadline) {
+      lowest_layer().expires_at(deadline);
+      body_deadline_ = deadline;
+    }
     http::async_read_some(stream_, buffer_, *parser_,
                           [self = this->shared_from_this()](beast::error_code ec, size_t bytes) {
                             if (ec) return self->on_body(ec);
@@ -219,6 +226,11 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     if (prepared_.route->execution == api::Execution::kInline) {
       return send(env_.dispatcher.execute(prepared_, body.text));
     }
+    if (runs_here_when_idle(body.text.size()) && env_.workers.try_borrow_idle()) {
+      api::Response response = env_.dispatcher.execute(prepared_, body.text);
+      env_.workers.end_borrow();
+      return send(std::move(response));
+    }
     auto self = this->shared_from_this();
     const uint64_t serial = ++request_serial_;
     bool submitted = env_.workers.submit([self, serial] {
@@ -233,6 +245,14 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
       return send(api::error_response(503, "Service is shutting down"));
     }
     if (prepared_.deadline) arm_deadline(serial);
+  }
+
+  // A small search with no `timeout` may run right here, on this I/O thread, when a worker is
+  // idle (Execution::kWorkerOrIdleInline): a request with a deadline always goes to the pool, so
+  // the deadline timer on this strand stays free to answer it.
+  bool runs_here_when_idle(size_t body_bytes) const {
+    return prepared_.route->execution == api::Execution::kWorkerOrIdleInline &&
+           !prepared_.deadline && body_bytes <= kIdleInlineBodyLimitBytes;
   }
 
   // On a worker thread. A read whose deadline passed while it waited in the queue is not run.
@@ -345,6 +365,9 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   // A request answered before its body is needed (404, 401...) still has its body read and
   // discarded up to this size so the connection can be reused; beyond it, it is closed.
   static constexpr uint64_t kEarlyDrainLimitBytes = 1 << 20;
+  // The largest body a search may have to run on an I/O thread: a few dense vectors of a few
+  // thousand dimensions; anything larger is work for the pool.
+  static constexpr size_t kIdleInlineBodyLimitBytes = 64 * 1024;
 
   SessionEnv& env_;
   Stream stream_;
@@ -354,6 +377,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   uint64_t answered_serial_ = 0;
   std::chrono::steady_clock::time_point body_started_;
   uint64_t body_bytes_read_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> body_deadline_;  // as last armed
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<RequestBody>> parser_;
   PreparedRequest prepared_;

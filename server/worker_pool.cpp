@@ -26,6 +26,18 @@ bool WorkerPool::submit(std::function<void()> job) {
   return true;
 }
 
+bool WorkerPool::try_borrow_idle() {
+  std::lock_guard lock(mutex_);
+  if (stopping_ || !jobs_.empty() || running_jobs_ + borrowed_ >= threads_.size()) return false;
+  ++borrowed_;
+  return true;
+}
+
+void WorkerPool::end_borrow() {
+  std::lock_guard lock(mutex_);
+  --borrowed_;
+}
+
 void WorkerPool::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -46,6 +58,7 @@ void WorkerPool::run() {
       if (jobs_.empty()) return;  // stopping and drained
       job = std::move(jobs_.front());
       jobs_.pop_front();
+      ++running_jobs_;
     }
     try {
       job();
@@ -54,6 +67,9 @@ void WorkerPool::run() {
     } catch (...) {
       log_error("worker job failed with a non-standard exception");
     }
+    job = nullptr;  // what the job holds is released before the pool counts it as done
+    std::lock_guard lock(mutex_);
+    --running_jobs_;
   }
 }
 

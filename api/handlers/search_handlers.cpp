@@ -5,6 +5,7 @@
 #include "api/handler_support.hpp"
 #include "api/handlers/query_lookup.hpp"
 #include "api/handlers/shard_selection.hpp"
+#include "api/parse/plain_vector_body.hpp"
 #include "api/parse/query_request.hpp"
 #include "api/parse/validation_path.hpp"
 #include "api/strict_mode/strict_mode_gate.hpp"
@@ -103,6 +104,31 @@ Result<QueryRequest> parse_search(const json::object& body, Inference*) {
   return parse_search_request(body);
 }
 
+// A single request's body and what it asks. A Query API body whose `query` is a plain dense
+// vector has the vector read straight into floats (plain_vector_body.hpp) and only its other
+// fields parsed as a DOM; any other body, or one whose fields the parser refuses, is parsed
+// whole the ordinary way, so errors read the same either way.
+Result<std::pair<json::object, QueryRequest>> parse_single_body(ApiContext& context,
+                                                                Request& request, Parser parse,
+                                                                std::string_view body_path) {
+  if (parse == parse_query_request) {
+    if (auto plain = split_plain_vector_body(request.body, "query")) {
+      auto query = parse(plain->fields, context.inference);
+      if (query.ok()) {
+        query::NearestQuery nearest;
+        nearest.target = storage::QueryVector(std::move(plain->vector));
+        query->plan.query = std::move(nearest);
+        return std::pair(std::move(plain->fields), std::move(query.value()));
+      }
+    }
+  }
+  auto body = parse_object_body(request);
+  if (!body.ok()) return body.error();
+  auto query = parse(body.value(), context.inference);
+  if (!query.ok()) return with_body_path(query.error(), body_path);
+  return std::pair(std::move(body.value()), std::move(query.value()));
+}
+
 // One request: `wrap` turns the list of points into the endpoint's result shape.
 // `body_path`: where Qdrant's types hold the request's fields, named in validation errors
 // (validation_path.hpp).
@@ -110,24 +136,23 @@ Result<json::value> single_route(ApiContext& context, Request& request, Parser p
                                  std::string_view body_path) {
   auto collection = context.storage.collection(request.path_params[0]);
   if (!collection.ok()) return collection.error();
-  auto body = parse_object_body(request);
-  if (!body.ok()) return body.error();
-  auto query = parse(body.value(), context.inference);
-  if (!query.ok()) return with_body_path(query.error(), body_path);
+  auto parsed = parse_single_body(context, request, parse, body_path);
+  if (!parsed.ok()) return parsed.error();
+  auto& [body, query] = parsed.value();
   if (auto st =
           strict_mode::gate_query_plans(*context.rate_limits, *collection.value(), request,
-                                        {&query->plan}, std::nullopt, parse == parse_query_request);
+                                        {&query.plan}, std::nullopt, parse == parse_query_request);
       !st.ok())
     return st.error();
   const auto started = std::chrono::steady_clock::now();
-  auto shard_view = read_view_for(*collection.value(), body.value());
+  auto shard_view = read_view_for(*collection.value(), body);
   if (!shard_view.ok()) return shard_view.error();
   auto view = shard_view.value();
-  if (auto st = attach_lookups(context, *collection.value(), view, query->plan); !st.ok())
+  if (auto st = attach_lookups(context, *collection.value(), view, query.plan); !st.ok())
     return st.error();
-  auto points = run_query(context, *collection.value(), *view, query.value());
+  auto points = run_query(context, *collection.value(), *view, query);
   if (!points.ok()) return points.error();
-  report_if_slow(context, request.path_params[0], *collection.value(), query.value(), started);
+  report_if_slow(context, request.path_params[0], *collection.value(), query, started);
   if (wrap) return json::value(json::object{{"points", std::move(points.value())}});
   return json::value(std::move(points.value()));
 }
@@ -194,19 +219,24 @@ Result<json::value> batch_route(ApiContext& context, Request& request, Parser pa
 
 void register_search_routes(Router& router, ApiContext& context) {
   ApiContext* ctx = &context;
-  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/query", [ctx](Request& r) {
+  // A single search or query is short: it may run on the I/O thread when a worker is idle.
+  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/query",
+              [ctx](Request& r) {
                 return respond(
                     [&] { return single_route(*ctx, r, parse_query_request, true, "internal."); });
-              }});
+              },
+              false, false, Execution::kWorkerOrIdleInline});
   router.add(
       {HttpMethod::kPost, "/collections/{collection_name}/points/query/batch", [ctx](Request& r) {
          return respond(
              [&] { return batch_route(*ctx, r, parse_query_request, true, "internal."); });
        }});
-  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/search", [ctx](Request& r) {
+  router.add({HttpMethod::kPost, "/collections/{collection_name}/points/search",
+              [ctx](Request& r) {
                 return respond(
                     [&] { return single_route(*ctx, r, parse_search, false, "search_request."); });
-              }});
+              },
+              false, false, Execution::kWorkerOrIdleInline});
   router.add(
       {HttpMethod::kPost, "/collections/{collection_name}/points/search/batch", [ctx](Request& r) {
          return respond(
