@@ -211,7 +211,7 @@ Status PointWriter::apply_one(lmdb::Txn& txn, const UpdateOperation& operation,
 
 Result<std::vector<uint32_t>> PointWriter::select(const lmdb::Txn& txn,
                                                   const PointSelector& selector) {
-  const auto in_selected_shards = [&](const lmdb::Txn& txn, const PointId& id) {
+  const auto in_selected_shards = [&](const PointId& id) {
     if (selector.shard_ids.empty()) return true;
     auto shard = shard_of_point(txn, dbs_, id);
     return shard && std::find(selector.shard_ids.begin(), selector.shard_ids.end(), *shard) !=
@@ -222,15 +222,13 @@ Result<std::vector<uint32_t>> PointWriter::select(const lmdb::Txn& txn,
   std::vector<uint32_t> offsets;
   if (selector.filter) {
     state_.alive.for_each(state_.next_offset, [&](uint32_t offset) {
-      if (point_matches(*selector.filter, reader, offset) &&
-          in_selected_shards(txn, reader.id(offset)))
+      if (point_matches(*selector.filter, reader, offset) && in_selected_shards(reader.id(offset)))
         offsets.push_back(offset);
     });
     return offsets;
   }
   for (const auto& id : selector.ids) {
-    if (auto offset = reader.find(id); offset && in_selected_shards(txn, id))
-      offsets.push_back(*offset);
+    if (auto offset = reader.find(id); offset && in_selected_shards(id)) offsets.push_back(*offset);
   }
   return offsets;
 }
