@@ -10,6 +10,7 @@
 #include <boost/asio/strand.hpp>
 #include <condition_variable>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <random>
 #include <thread>
@@ -48,6 +49,14 @@ std::string random_uuid() {
   return text;
 }
 
+// One io_context per I/O thread, each run by that thread alone (concurrency hint 1).
+std::vector<std::unique_ptr<boost::asio::io_context>> make_io_contexts(size_t count) {
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts;
+  for (size_t i = 0; i < count; ++i)
+    contexts.push_back(std::make_unique<boost::asio::io_context>(1));
+  return contexts;
+}
+
 }  // namespace
 
 size_t worker_thread_count(const Config& config) {
@@ -70,13 +79,15 @@ struct Server::State {
                    DispatcherOptions{config.service.enable_cors, config.max_request_size_bytes()}),
         workers(worker_thread_count(config)),
         // One more than the searches that may run on I/O threads at once (as many as the
-        // workers), so reading new requests never waits behind them.
+        // workers), so one I/O thread is always free of them.
         io_threads(std::clamp<size_t>(core_count(), 2, 4) + 1),
-        work_guard(net::make_work_guard(ioc)),
+        io_contexts(make_io_contexts(io_threads)),
+        ioc(*io_contexts.front()),
         acceptor(net::make_strand(ioc)),
         signals(ioc, SIGINT, SIGTERM),
         session_env{dispatcher, workers, registry, SessionSettings{}},
         grpc(config, dispatcher, workers, grpc_metrics) {
+    for (auto& context : io_contexts) work_guards.push_back(net::make_work_guard(*context));
     session_env.settings.keep_alive_timeout =
         std::chrono::seconds(config.service.http_keep_alive_timeout_sec);
     session_env.settings.request_head_timeout =
@@ -106,8 +117,15 @@ struct Server::State {
     start_plain_session(std::move(socket), session_env);
   }
 
+  // On the acceptor's strand: the I/O contexts take new connections in turn.
+  net::io_context& next_session_context() {
+    net::io_context& context = *io_contexts[next_context];
+    next_context = (next_context + 1) % io_contexts.size();
+    return context;
+  }
+
   void accept() {
-    acceptor.async_accept(net::make_strand(ioc),
+    acceptor.async_accept(next_session_context(),
                           [this](boost::system::error_code ec, tcp::socket socket) {
                             if (ec) {
                               if (ec == net::error::operation_aborted || !acceptor.is_open())
@@ -139,8 +157,17 @@ struct Server::State {
   WorkerPool workers;
   SessionRegistry registry;
   size_t io_threads;
-  net::io_context ioc;
-  net::executor_work_guard<net::io_context::executor_type> work_guard;
+  // A connection's handlers all run on the one I/O thread whose context it was given when
+  // accepted, so a socket event never wakes a second thread to take over the reactor (as it
+  // would with one context run by every I/O thread). Connections are spread over the contexts
+  // in turn, with the context's own executor: one thread runs each context, so a connection's
+  // handlers never run concurrently without a strand. A small search run on an I/O thread
+  // (Execution::kWorkerOrIdleInline) delays only the connections of its own thread. `ioc`, the
+  // first, also holds the acceptor and signals.
+  std::vector<std::unique_ptr<net::io_context>> io_contexts;
+  net::io_context& ioc;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> work_guards;
+  size_t next_context = 0;  // on the acceptor's strand
   std::optional<net::ssl::context> tls;
   tcp::acceptor acceptor;
   net::signal_set signals;
@@ -253,7 +280,7 @@ bool Server::start(std::string* error) {
   }
 
   s.accept();
-  for (size_t i = 0; i < s.io_threads; ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
+  for (auto& context : s.io_contexts) s.threads.emplace_back([&context] { context->run(); });
   log_info(std::string(service.enable_tls ? "TLS enabled" : "TLS disabled") + " for REST API; " +
            std::to_string(s.io_threads) + " I/O thread(s), " +
            std::to_string(s.workers.thread_count()) + " worker thread(s)");
@@ -285,8 +312,8 @@ void Server::drain(std::chrono::seconds grace_period) {
              " connection(s) still busy after the grace period; closing them");
   }
   s.workers.stop();
-  s.work_guard.reset();
-  s.ioc.stop();
+  for (auto& guard : s.work_guards) guard.reset();
+  for (auto& context : s.io_contexts) context->stop();
   for (auto& thread : s.threads) {
     if (thread.joinable()) thread.join();
   }

@@ -3,6 +3,7 @@
 // response is posted back to the strand.
 #include "server/session.hpp"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -151,6 +152,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
       return send(std::move(response));
     }
     parser_->body_limit(limit);
+    if (declared) reserve_read_buffer(*declared);
     if (!early) attach_body_receiver();
     if (!parser_->is_done() && message[http::field::expect] == "100-continue" && !early) {
       auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
@@ -164,6 +166,17 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
           });
     }
     read_body();
+  }
+
+  // Each read takes at most the buffer's free capacity, which stays at its first 512 bytes
+  // while the parser moves every piece into the body: a search body of a few KiB would take a
+  // dozen reads, each a recvmsg, a timer re-arm and a pass through the reactor. Room for the
+  // declared body (up to kReadBufferReserveLimitBytes; the capacity is kept for the requests
+  // that follow on this connection) takes it in one or two reads.
+  void reserve_read_buffer(uint64_t body_bytes) {
+    const uint64_t wanted =
+        std::min<uint64_t>(buffer_.size() + body_bytes, kReadBufferReserveLimitBytes);
+    if (wanted > buffer_.capacity()) buffer_.reserve(static_cast<size_t>(wanted));
   }
 
   // Routes that stream their body get it piece by piece in their receiver (request_body.hpp).
@@ -368,6 +381,8 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   // The largest body a search may have to run on an I/O thread: a few dense vectors of a few
   // thousand dimensions; anything larger is work for the pool.
   static constexpr size_t kIdleInlineBodyLimitBytes = 64 * 1024;
+  // The most read-buffer room a connection is given for a body (reserve_read_buffer()).
+  static constexpr uint64_t kReadBufferReserveLimitBytes = 64 * 1024;
 
   SessionEnv& env_;
   Stream stream_;

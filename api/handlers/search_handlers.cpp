@@ -104,14 +104,20 @@ Result<QueryRequest> parse_search(const json::object& body, Inference*) {
   return parse_search_request(body);
 }
 
-// A single request's body and what it asks. A Query API body whose `query` is a plain dense
-// vector has the vector read straight into floats (plain_vector_body.hpp) and only its other
-// fields parsed as a DOM; any other body, or one whose fields the parser refuses, is parsed
-// whole the ordinary way, so errors read the same either way.
+// A single request's body and what it asks. A Query API body whose `query`, or a legacy search
+// body whose `vector`, is a plain dense vector has the vector read straight into floats
+// (plain_vector_body.hpp) and only its other fields parsed as a DOM; any other body, or one
+// whose fields the parser refuses, is parsed whole the ordinary way, so errors read the same
+// either way.
 Result<std::pair<json::object, QueryRequest>> parse_single_body(ApiContext& context,
                                                                 Request& request, Parser parse,
                                                                 std::string_view body_path) {
-  if (parse == parse_query_request) {
+  if (parse == parse_search) {
+    if (auto plain = split_plain_vector_body(request.body, "vector")) {
+      auto search = parse_search_request(plain->fields, std::move(plain->vector));
+      if (search.ok()) return std::pair(std::move(plain->fields), std::move(search.value()));
+    }
+  } else if (parse == parse_query_request) {
     if (auto plain = split_plain_vector_body(request.body, "query")) {
       auto query = parse(plain->fields, context.inference);
       if (query.ok()) {

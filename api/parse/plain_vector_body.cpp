@@ -28,12 +28,16 @@ ThreadBuffers& thread_buffers() {
 }
 
 // simdjson reads a number exactly only up to 19 significant digits (beyond that this build has
-// been seen to misread it): a longer mantissa is left to the DOM path.
+// been seen to misread it): a longer mantissa is left to the DOM path. Zeros before the first
+// other digit (0.000123) are not significant.
 bool within_exact_digits(std::string_view token) {
   size_t digits = 0;
+  bool significant = false;
   for (char c : token) {
     if (c == 'e' || c == 'E') break;
-    if (c >= '0' && c <= '9') ++digits;
+    if (c < '0' || c > '9') continue;
+    significant = significant || c != '0';
+    if (significant) ++digits;
   }
   return digits <= 19;
 }

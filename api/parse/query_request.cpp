@@ -556,6 +556,15 @@ Result<QueryRequest> parse_search_request(const json::object& body) {
   return request;
 }
 
+Result<QueryRequest> parse_search_request(const json::object& fields, std::vector<float> vector) {
+  QueryRequest request;
+  NearestQuery nearest;
+  nearest.target = storage::QueryVector(std::move(vector));
+  request.plan.query = std::move(nearest);
+  if (auto st = parse_legacy_common(fields, request); !st.ok()) return st.error();
+  return request;
+}
+
 Result<QueryRequest> parse_recommend_request(const json::object& body, Inference* inference) {
   QueryRequest request;
   if (auto st = parse_using(body, request.plan); !st.ok()) return st.error();

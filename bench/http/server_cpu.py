@@ -4,14 +4,16 @@ What it measures (and prints; no pass/fail), for each server given (Sextant laun
 --binary, and optionally a running peer such as Qdrant 1.19 by --peer-url/--peer-pid):
 1. upload: base.fvecs into a fresh Cosine collection (M/ef_construct as given), batches of
    --batch with wait=true, points/s; then waits until the collection is green and fully indexed;
-2. a `wrk` run of --seconds at --connections connections POSTing points/query with a plain
-   vector (limit 10, the default ef unless --ef), and the server's CPU time (utime + stime from
+2. for each route of --routes (points/query with `query`, the legacy points/search with
+   `vector`), a `wrk` run of --seconds at --connections connections POSTing a plain vector
+   (limit 10, the default ef unless --ef), and the server's CPU time (utime + stime from
    /proc/PID/stat) over the run divided by the requests wrk completed: CPU microseconds per
    request, next to wrk's QPS and p50, and the recall@10 of one pass over the queries;
-3. the in-process walk: `sextant-ann` at the same ef and quantization (--quantization none is a
-   default collection's float32 walk), one thread, CPU microseconds per query (the CPU time of
-   one more sweep over the queries, so loading and the machine's other load do not count);
-4. the ratio server CPU per request / in-process walk per query.
+3. the in-process walk: `sextant-ann` at the same ef, for each quantization of --walks (int8: the
+   walk on int8 codes with float32 rescoring, which a default collection also takes; none: the
+   float32 walk), one thread, CPU microseconds per query (the CPU time of one more sweep over the
+   queries, so loading and the machine's other load do not count);
+4. the ratio server CPU per request / in-process walk per query, per route and walk.
 Every figure is printed with the 1-minute load average beside it (the machine is shared).
 
 Usage:
@@ -53,34 +55,40 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS_PER_S
 
 
-def query_bodies(queries: np.ndarray, ef: int | None) -> list[str]:
+# The body key of the plain query vector, per route.
+ROUTE_VECTOR_KEYS = {"query": "query", "search": "vector"}
+
+
+def query_bodies(queries: np.ndarray, ef: int | None, route: str = "query") -> list[str]:
     bodies = []
     for vector in queries:
-        body = {"query": vector.tolist(), "limit": K}
+        body = {ROUTE_VECTOR_KEYS[route]: vector.tolist(), "limit": K}
         if ef is not None:
             body["params"] = {"hnsw_ef": ef}
         bodies.append(json.dumps(body, separators=(",", ":")))
     return bodies
 
 
-def recall(host: str, port: int, bodies: list[str], truth: np.ndarray) -> float:
+def recall(host: str, port: int, bodies: list[str], truth: np.ndarray,
+           route: str = "query") -> float:
     conn = Connection(host, port)
     found = 0
     for body, row in zip(bodies, truth):
-        status, reply = conn.call("POST", f"/collections/{COLLECTION}/points/query",
+        status, reply = conn.call("POST", f"/collections/{COLLECTION}/points/{route}",
                                   json.loads(body))
         if status != 200:
-            raise SystemExit(f"query failed with {status}: {str(reply)[:300]}")
-        ids = {point["id"] for point in reply["result"]["points"]}
+            raise SystemExit(f"{route} failed with {status}: {str(reply)[:300]}")
+        points = reply["result"]["points"] if route == "query" else reply["result"]
+        ids = {point["id"] for point in points}
         found += len(ids & set(int(x) for x in row[:K]))
     conn.close()
     return found / (K * len(bodies))
 
 
 def wrk_cpu(label: str, host: str, port: int, pid: int, bodies: list[str], seconds: float,
-            connections: int) -> None:
+            connections: int, route: str = "query") -> float:
     script = Path(__file__).resolve().parent / "wrk_queries.lua"
-    path = f"/collections/{COLLECTION}/points/query"
+    path = f"/collections/{COLLECTION}/points/{route}"
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as lines:
         lines.write("\n".join(bodies) + "\n")
     try:
@@ -135,16 +143,16 @@ def run_ann(command: list[str]) -> tuple[float, list[dict]]:
     return usage.ru_utime + usage.ru_stime, lines
 
 
-def in_process_walk_us(args, ef: int, query_count: int) -> float:
+def in_process_walk_us(args, ef: int, query_count: int, quantization: str = "") -> float:
     """CPU microseconds per query of the in-process walk: sextant-ann runs once with one sweep at
     `ef` and once with two; the second sweep's CPU time (its 200 warm-up queries and every query
     once) over its query count is the walk's, free of loading and of the machine's other load."""
     command = [args.ann, "--base", f"{args.data}/base.fvecs", "--query",
                f"{args.data}/query.fvecs", "--gt", f"{args.data}/gt.ivecs", "--m", str(args.m),
                "--efc", str(args.ef_construct), "--threads", "2",
-               "--quantization", args.quantization]
+               "--quantization", quantization or args.quantization]
     if args.graph_cache:
-        command += ["--graph-cache", args.graph_cache]
+        command += ["--graph-cache", f"{args.graph_cache}.{quantization or args.quantization}"]
     run_ann(command + ["--ef", str(ef)])  # builds the graph cache when there is none yet
     one_cpu, _ = run_ann(command + ["--ef", str(ef)])
     two_cpu, lines = run_ann(command + ["--ef", f"{ef},{ef}"])
@@ -169,7 +177,13 @@ def main() -> None:
     parser.add_argument("--ef-construct", type=int, default=100)
     parser.add_argument("--ef", type=int, default=0,
                         help="hnsw_ef to send (0: none, the server's default = ef_construct)")
-    parser.add_argument("--quantization", choices=["none", "int8"], default="none")
+    parser.add_argument("--quantization", choices=["none", "int8"], default="none",
+                        help="the collection's quantization config (none: a default collection)")
+    parser.add_argument("--routes", default="query,search",
+                        help="search routes to load: query (points/query), search (points/search)")
+    parser.add_argument("--walks", default="",
+                        help="in-process walks to compare with, e.g. int8,none (default: "
+                        "--quantization's)")
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--connections", type=int, default=2)
@@ -184,13 +198,16 @@ def main() -> None:
     base = read_fvecs(f"{args.data}/base.fvecs")
     queries = read_fvecs(f"{args.data}/query.fvecs")
     truth = read_ivecs(f"{args.data}/gt.ivecs")
-    bodies = query_bodies(queries, args.ef or None)
+    routes = args.routes.split(",")
+    bodies = {route: query_bodies(queries, args.ef or None, route) for route in routes}
     walk_ef = args.ef or args.ef_construct
     print(f"data: {len(base)} x {base.shape[1]}, {len(queries)} queries, ef={walk_ef}, "
           f"quantization={args.quantization}", flush=True)
 
+    walks = args.walks.split(",") if args.walks else [args.quantization]
     if args.ann_only:
-        in_process_walk_us(args, walk_ef, len(queries))
+        for walk in walks:
+            in_process_walk_us(args, walk_ef, len(queries), walk)
         return
     servers = []
     from server_launch import launch
@@ -203,17 +220,21 @@ def main() -> None:
     try:
         for label, host, port, pid in servers:
             prepare(label, host, port, base, args)
-        for label, host, port, pid in servers:
-            print(f"recall {label}: recall@10={recall(host, port, bodies, truth):.4f}", flush=True)
-            cpu_us[label] = wrk_cpu(label, host, port, pid, bodies, args.seconds,
-                                    args.connections)
+        for route in routes:
+            for label, host, port, pid in servers:
+                figure = recall(host, port, bodies[route], truth, route)
+                print(f"recall {label} points/{route}: recall@10={figure:.4f}", flush=True)
+                cpu_us[f"{label} points/{route}"] = wrk_cpu(
+                    f"{label} points/{route}", host, port, pid, bodies[route], args.seconds,
+                    args.connections, route)
     finally:
         sextant.cleanup()
     if not args.skip_ann:
-        walk_us = in_process_walk_us(args, walk_ef, len(queries))
-        for label, value in cpu_us.items():
-            print(f"ratio {label}: server cpu per request / in-process walk per query = "
-                  f"{value / walk_us:.2f}", flush=True)
+        for walk in walks:
+            walk_us = in_process_walk_us(args, walk_ef, len(queries), walk)
+            for label, value in cpu_us.items():
+                print(f"ratio {label}: server cpu per request / in-process {walk} walk per "
+                      f"query = {value / walk_us:.2f}", flush=True)
 
 
 if __name__ == "__main__":

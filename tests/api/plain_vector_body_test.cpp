@@ -20,8 +20,10 @@ TEST(PlainVectorBody, SplitsTheVectorFromTheOtherFields) {
 }
 
 TEST(PlainVectorBody, RoundsEachNumberAsTheDomPathDoes) {
-  for (std::string text : {"0.10000000000000001", "-1.2345678901234567e-10", "3.4028234e38",
-                           "1e-45", "1234567890123456789"}) {
+  // Python writes a float32 as up to 17 significant digits, after any number of leading zeros.
+  for (std::string text :
+       {"0.10000000000000001", "-1.2345678901234567e-10", "3.4028234e38", "1e-45",
+        "1234567890123456789", "-0.00032243750989437103", "0.000000012345678901234567", "0.0"}) {
     auto split = split_plain_vector_body("{\"query\":[" + text + "]}", "query");
     ASSERT_TRUE(split.has_value()) << text;
     EXPECT_EQ(split->vector[0], static_cast<float>(std::stod(text))) << text;
@@ -32,6 +34,15 @@ TEST(PlainVectorBody, LeavesMantissasBeyondNineteenDigitsToTheDomPath) {
   EXPECT_FALSE(
       split_plain_vector_body(R"({"query":[0.1000000000000000055511151231257827]})", "query")
           .has_value());
+}
+
+TEST(PlainVectorBody, ReadsALegacySearchBodysVector) {
+  auto split = split_plain_vector_body(
+      R"({"vector": [-0.0032243750989437103, 0.25], "limit": 10, "with_payload": false})",
+      "vector");
+  ASSERT_TRUE(split.has_value());
+  EXPECT_EQ(split->vector, (std::vector<float>{-0.0032243750989437103f, 0.25f}));
+  EXPECT_EQ(boost::json::serialize(split->fields), R"({"limit":10,"with_payload":false})");
 }
 
 TEST(PlainVectorBody, LeavesEveryOtherShapeToTheDomPath) {
