@@ -29,22 +29,31 @@ ThreadBuffers& thread_buffers() {
 
 // simdjson reads a number exactly only up to 19 significant digits (beyond that this build has
 // been seen to misread it): a longer mantissa is left to the DOM path. Zeros before the first
-// other digit (0.000123) are not significant.
+// other digit (0.000123) are not significant. A token no longer than 19 characters once its
+// sign and leading zeros are skipped cannot hold more (the common case, judged without reading
+// its digits); a longer one has its digits counted up to its exponent.
 bool within_exact_digits(std::string_view token) {
+  constexpr size_t kExactDigits = 19;
+  size_t begin = 0;
+  while (begin < token.size() &&
+         (token[begin] == '-' || token[begin] == '0' || token[begin] == '.'))
+    ++begin;
+  if (token.size() - begin <= kExactDigits) return true;
   size_t digits = 0;
-  bool significant = false;
-  for (char c : token) {
+  for (char c : token.substr(begin)) {
     if (c == 'e' || c == 'E') break;
-    if (c < '0' || c > '9') continue;
-    significant = significant || c != '0';
-    if (significant) ++digits;
+    if (c >= '0' && c <= '9') ++digits;
   }
-  return digits <= 19;
+  return digits <= kExactDigits;
 }
+
+// A vector's usual size: room for it up front, so reading does not grow the array step by step.
+constexpr size_t kReservedDimensions = 1536;
 
 bool read_floats(simdjson::ondemand::value value, std::vector<float>& out) {
   simdjson::ondemand::array array;
   if (value.get_array().get(array)) return false;
+  out.reserve(kReservedDimensions);
   for (auto item : array) {
     simdjson::ondemand::value element;
     if (item.get(element) || !within_exact_digits(element.raw_json_token())) return false;

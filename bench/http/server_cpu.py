@@ -18,7 +18,7 @@ Every figure is printed with the 1-minute load average beside it (the machine is
 
 Usage:
   .venv/bin/python bench/http/server_cpu.py --data /tmp/ann-100k --binary build/sextant \
-      --ann build/bench/index/sextant-ann [--peer-url http://127.0.0.1:PORT --peer-pid PID]
+      --ann build/bench/sextant-ann [--peer-url http://127.0.0.1:PORT --peer-pid PID]
 """
 
 from __future__ import annotations
@@ -168,11 +168,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True)
     parser.add_argument("--binary", default="build/sextant")
-    parser.add_argument("--ann", default="build/bench/index/sextant-ann")
+    parser.add_argument("--ann", default="build/bench/sextant-ann")
     parser.add_argument("--graph-cache", default="",
                         help="sextant-ann --graph-cache: reuse a one-shot graph between runs")
     parser.add_argument("--peer-url", help="a running peer (e.g. Qdrant 1.19) measured alike")
     parser.add_argument("--peer-pid", type=int, help="the peer's process id, for its CPU time")
+    parser.add_argument("--peer-loaded", action="store_true",
+                        help="the peer already holds the collection, uploaded by an earlier run "
+                        "with the same --data and settings: not uploaded again")
     parser.add_argument("--m", type=int, default=16)
     parser.add_argument("--ef-construct", type=int, default=100)
     parser.add_argument("--ef", type=int, default=0,
@@ -219,6 +222,9 @@ def main() -> None:
     cpu_us = {}
     try:
         for label, host, port, pid in servers:
+            if label == "peer" and args.peer_loaded:
+                print("upload peer: skipped (--peer-loaded)", flush=True)
+                continue
             prepare(label, host, port, base, args)
         for route in routes:
             for label, host, port, pid in servers:
