@@ -5,6 +5,7 @@
 
 #include "api/api_context.hpp"
 #ifdef SEXTANT_WITH_EMBED
+#include "api/handlers/default_embedding_model.hpp"
 #include "api/handlers/embed_handlers.hpp"
 #include "embed/embed_service.hpp"
 #include "inference/document_inference.hpp"
@@ -57,15 +58,25 @@ std::unique_ptr<Api> Api::open(const ApiConfig& config, std::string* error) {
 #ifdef SEXTANT_WITH_EMBED
   // Embedding models: configured ones must load; the default one is used when present.
   impl->embed_service = std::make_unique<embed::EmbedService>();
-  const bool configured = !config.embedding_models.empty();
-  std::vector<std::string> skipped;
-  std::string embed_error = load_embedding_models(
-      *impl->embed_service, configured ? config.embedding_models : default_embedding_models(),
-      config.embedding_hub_cache_roots, !configured, &skipped,
-      config.embedding_int8 ? embed::Precision::kInt8 : embed::Precision::kFloat32);
-  if (!embed_error.empty()) {
-    if (error) *error = embed_error;
-    return nullptr;
+  const embed::Precision precision =
+      config.embedding_int8 ? embed::Precision::kInt8 : embed::Precision::kFloat32;
+  if (config.embedding_models.empty()) {
+    load_default_embedding_model(
+        *impl->embed_service, {config.executable_path, config.embedding_hub_cache_roots, precision},
+        config.embedding_log);
+  } else {
+    std::string embed_error =
+        load_embedding_models(*impl->embed_service, config.embedding_models,
+                              config.embedding_hub_cache_roots, false, nullptr, precision);
+    if (!embed_error.empty()) {
+      if (error) *error = embed_error;
+      return nullptr;
+    }
+    if (config.embedding_log) {
+      for (const auto& [name, location] : config.embedding_models) {
+        config.embedding_log(served_model_line(*impl->embed_service, name, location));
+      }
+    }
   }
   impl->inference = std::make_unique<inference::DocumentInference>(*impl->embed_service);
   impl->context->inference = impl->inference.get();

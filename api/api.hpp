@@ -53,6 +53,11 @@ struct ApiConfig {
   bool embedding_int8 = false;
   // Hugging Face hub caches to look models up in (from HF_HUB_CACHE / HF_HOME).
   std::vector<std::string> embedding_hub_cache_roots;
+  // The running binary (/proc/self/exe); the default model is looked for relative to it
+  // (api/handlers/default_embedding_model.hpp). Empty: only the working directory.
+  std::string executable_path;
+  // Where the models served, or why the default one is not, are reported at start-up.
+  storage::LogSink embedding_log;
   // Where storage reports stored state it found damaged and repaired (the server's log).
   storage::LogSink storage_log;
 };

@@ -3,12 +3,14 @@
 # corpora replay under ASan+UBSan (build-asan/), a 60-second libFuzzer run of every fuzz target
 # (build-fuzz/, clang 14), the Python compatibility suite (pytest compat-tests; every test that
 # drives the official Python client runs over REST and over gRPC), the JS client suite (node
-# --test compat-tests/js), the Go, Rust and Java SDK programs over gRPC (compat-tests/sdk/run.sh)
-# and the docker image smoke test (docker/smoke-test.sh).
+# --test compat-tests/js), the Go, Rust and Java SDK programs over gRPC (compat-tests/sdk/run.sh),
+# the packaging checks (scripts/package-test.sh: nix parse, the .deb installed, run and purged in
+# a container) and the docker image smoke test (docker/smoke-test.sh).
 # Each stage prints its time; the sanitizer stage prints how many tests ran under it and the
 # fuzzing stage the executions of each target. SEXTANT_SANITIZE_TESTS=0 leaves the ASan+UBSan
 # stage out; SEXTANT_FUZZ_SECONDS=N sets the seconds per fuzz target (0 leaves the stage out).
-# SEXTANT_SDK_TESTS=0 leaves the Go, Rust and Java SDK stage out.
+# SEXTANT_SDK_TESTS=0 leaves the Go, Rust and Java SDK stage out; SEXTANT_PACKAGE_TEST=0 the
+# packaging stage.
 # The build is cached in build/ (and by ccache), so a second run only rebuilds what changed.
 # With QDRANT_URL set, the API suites and SDK programs run against that server (its gRPC port:
 # QDRANT_GRPC_PORT, 6334 by default) instead of starting build/sextant.
@@ -147,6 +149,19 @@ if [[ "${SEXTANT_SDK_TESTS:-1}" != 0 ]]; then
   echo "== SDK programs over gRPC (compat-tests/sdk/run.sh: Go, Rust, Java)"
   "$root/compat-tests/sdk/run.sh" || failed+=("sdk")
   stage_done "sdk"
+fi
+
+# Packaging (scripts/package-test.sh): the NixOS module and derivation parse
+# (nix-instantiate --parse), the Debian package builds (cpack -G DEB), and in a throw-away
+# Debian 12 container with systemd (podman) it installs, starts as sextant.service, answers
+# /healthz and /embed with the packaged model, and purges cleanly. The container part skips,
+# saying why, where podman cannot run; SEXTANT_PACKAGE_TEST=0 leaves the stage out.
+if [[ "${SEXTANT_PACKAGE_TEST:-1}" == 1 ]]; then
+  echo "== Packaging: nix parse, Debian package in a container (scripts/package-test.sh)"
+  "$root/scripts/package-test.sh"; rc=$?
+  if [[ $rc == 77 ]]; then echo "package container test skipped (see the reason above)";
+  elif [[ $rc != 0 ]]; then failed+=("packaging"); fi
+  stage_done "packaging"
 fi
 
 # Last, so the other suites report first: the docker image smoke test builds the image (base

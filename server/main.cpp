@@ -26,6 +26,14 @@ extern char** environ;
 namespace sextant::server {
 namespace {
 
+// The running binary's path, which the default embedding model is looked up relative to; ""
+// when the kernel does not say.
+std::string executable_path() {
+  std::error_code error;
+  std::filesystem::path path = std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? std::string() : path.string();
+}
+
 // `sextant embed --host H --port P [--model NAME=DIR]...`: the embedding sidecar. It serves
 // only the embedding routes; the server machinery it reuses needs an Api, which is opened on a
 // private scratch storage directory that holds no data and is removed on exit.
@@ -49,6 +57,8 @@ int run_embed_subcommand(const std::vector<std::string>& args) {
   api_config.storage_path = std::string(scratch) + "/storage";
   api_config.snapshots_path = std::string(scratch) + "/snapshots";
   api_config.embedding_models = options.models;
+  api_config.executable_path = executable_path();
+  api_config.embedding_log = [](std::string_view line) { log_info(line); };
   api_config.embedding_int8 = options.int8;
   if (options.worker_threads > 0) api_config.worker_threads = options.worker_threads;
   std::unique_ptr<api::Api> api = api::Api::open(api_config, &error);
@@ -159,6 +169,8 @@ int run_server(const CommandLine& command_line) {
   std::string error;
   api::ApiConfig api_config = make_api_config(config);
   api_config.embedding_hub_cache_roots = hub_cache_roots_from(sources.environment);
+  api_config.executable_path = executable_path();
+  api_config.embedding_log = [](std::string_view line) { log_info(line); };
   api_config.storage_log = [](std::string_view line) { log_warn(line); };
   std::unique_ptr<api::Api> api = api::Api::open(api_config, &error);
   if (!api) {

@@ -270,10 +270,6 @@ void register_embed_sidecar_routes(Router& router, embed::EmbedService& service)
               false, false, Execution::kInline});
 }
 
-std::map<std::string, std::string> default_embedding_models() {
-  return {{"sentence-transformers/all-MiniLM-L6-v2", "models/all-MiniLM-L6-v2"}};
-}
-
 std::string load_embedding_models(embed::EmbedService& service,
                                   const std::map<std::string, std::string>& models,
                                   const std::vector<std::string>& hub_cache_roots,

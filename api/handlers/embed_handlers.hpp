@@ -28,10 +28,6 @@ void register_embed_routes(Router& router, embed::EmbedService& service);
 // The embed routes plus /health and /info, for the sidecar process.
 void register_embed_sidecar_routes(Router& router, embed::EmbedService& service);
 
-// The model a fresh install serves: name clients use -> directory (relative to the working
-// directory, where scripts/fetch-model.sh puts it).
-std::map<std::string, std::string> default_embedding_models();
-
 // Loads each configured model (a directory in the Hugging Face layout, a hub cache folder, or a
 // repository id looked up under `hub_cache_roots`) into `service`. Returns "" on success, or an
 // error naming the model. With `skip_missing`, models whose files are absent are left out and
@@ -46,9 +42,10 @@ std::string load_embedding_models(embed::EmbedService& service,
 struct EmbedSidecarOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8000;  // where the FastAPI services it replaces usually listen
-  std::map<std::string, std::string> models;  // empty: default_embedding_models()
-  int worker_threads = 0;                     // encoder threads; 0: one per core
-  bool int8 = false;                          // --precision int8
+  std::map<std::string, std::string>
+      models;              // empty: the default model (default_embedding_model.hpp)
+  int worker_threads = 0;  // encoder threads; 0: one per core
+  bool int8 = false;       // --precision int8
 };
 
 // Parses `--host H --port P [--model NAME=DIR]... [--workers N] [--precision float32|int8]`

@@ -4,7 +4,8 @@ Role: when QDRANT_URL is unset the suite runs the built server itself. The binar
 `build/sextant` unless COMPAT_SERVER_BIN names another one (any binary that honours Qdrant's
 QDRANT__SECTION__KEY environment overrides works, which is how the suite checks itself against a
 real Qdrant build); it runs in COMPAT_SERVER_CWD (default: the repository root) because both
-servers read `config/` relative to their working directory.
+servers read `config/` relative to their working directory. A test may pass its own binary and
+working directory (the model-discovery tests start the server from `/`).
 
 Invariants:
 - The server listens on 127.0.0.1 only, with storage and snapshots in a directory this object owns.
@@ -45,8 +46,15 @@ def server_cwd() -> Path:
 class ServerProcess:
     """One server process and the temporary directory holding its storage."""
 
-    def __init__(self, extra_env: dict[str, str] | None = None, startup_timeout_s: float = 60.0):
-        self.binary = server_binary()
+    def __init__(
+        self,
+        extra_env: dict[str, str] | None = None,
+        startup_timeout_s: float = 60.0,
+        binary: Path | None = None,
+        cwd: Path | None = None,
+    ):
+        self.binary = binary or server_binary()
+        self.cwd = cwd or server_cwd()
         self.root = Path(tempfile.mkdtemp(prefix="sextant-compat-"))
         self.http_port = free_port()
         self.grpc_port = free_port()
@@ -86,7 +94,7 @@ class ServerProcess:
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [str(self.binary)],
-            cwd=server_cwd(),
+            cwd=self.cwd,
             env=self._environment(),
             stdout=self._log,
             stderr=subprocess.STDOUT,
