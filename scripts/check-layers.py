@@ -24,7 +24,8 @@ ALLOWED = {
     "query": {"inference", "storage", "index", "common"},
     "api": {"query", "inference", "storage", "index", "embed", "common"},
     "grpc": {"query", "inference", "storage", "index", "embed", "common"},
-    "server": {"api", "grpc", "query", "inference", "storage", "index", "embed", "common"},
+    "migrate": {"common"},
+    "server": {"api", "grpc", "migrate", "query", "inference", "storage", "index", "embed", "common"},
 }
 # The wire contract headers of api/ the gRPC wire may use (the request/response types it turns
 # calls into); nothing else of the REST wire.

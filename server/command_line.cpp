@@ -8,7 +8,7 @@ namespace sextant::server {
 namespace {
 
 // Subcommands dispatched by main(); anything else that does not start with '-' is an error.
-bool is_subcommand(std::string_view word) { return word == "embed"; }
+bool is_subcommand(std::string_view word) { return word == "embed" || word == "migrate"; }
 
 }  // namespace
 
@@ -93,6 +93,7 @@ std::string help_text() {
          "\n"
          "Usage: sextant [OPTIONS]\n"
          "       sextant embed [--host HOST] [--port PORT]\n"
+         "       sextant migrate --from URL --to URL [OPTIONS]   (see sextant migrate --help)\n"
          "\n"
          "Options:\n"
          "      --config-path <PATH>       Path to an alternative configuration file\n"

@@ -3,7 +3,8 @@
 //   sextant [--config-path FILE] [--snapshot PATH:COLLECTION]... [--storage-snapshot PATH]
 //           [--force-snapshot] [--disable-telemetry] [--uri URI] [--bootstrap URI]
 //   sextant --help | --version
-//   sextant <subcommand> [args...]      e.g. `sextant embed --host H --port P`
+//   sextant <subcommand> [args...]      e.g. `sextant embed --host H --port P`,
+//                                       `sextant migrate --from URL --to URL`
 //
 // Parsing is pure: it returns what was asked for and never exits or prints.
 #pragma once

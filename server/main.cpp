@@ -15,6 +15,7 @@
 #include "api/api.hpp"
 #include "api/handlers/embed_handlers.hpp"
 #include "embed/model_locator.hpp"
+#include "migrate/migrate_command.hpp"
 #include "server/command_line.hpp"
 #include "server/config.hpp"
 #include "server/log.hpp"
@@ -84,6 +85,19 @@ int run_embed_subcommand(const std::vector<std::string>& args) {
   return status;
 }
 
+std::vector<std::pair<std::string, std::string>> read_environment();
+
+// `sextant migrate --from URL --to URL ...`: copies collections between two servers that speak
+// Qdrant's REST API (migrate/migrate_command.hpp). API keys may come from the environment.
+int run_migrate_subcommand(const std::vector<std::string>& args) {
+  auto environment = read_environment();
+  return migrate::run_migrate(args, [&environment](const std::string& name) {
+    for (const auto& [key, value] : environment)
+      if (key == name) return value;
+    return std::string();
+  });
+}
+
 struct Subcommand {
   const char* name;
   int (*run)(const std::vector<std::string>& args);
@@ -91,6 +105,7 @@ struct Subcommand {
 
 constexpr Subcommand kSubcommands[] = {
     {"embed", run_embed_subcommand},
+    {"migrate", run_migrate_subcommand},
 };
 
 std::vector<std::pair<std::string, std::string>> read_environment() {

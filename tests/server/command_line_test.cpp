@@ -51,6 +51,15 @@ TEST(CommandLineTest, HelpVersionAndSubcommand) {
   EXPECT_NE(help_text().find("--config-path"), std::string::npos);
 }
 
+TEST(CommandLineTest, MigrateIsASubcommandThatOwnsItsArguments) {
+  auto migrate = parse_command_line({"migrate", "--from", "http://a:6333", "--help"});
+  ASSERT_EQ(migrate.action, CommandLine::Action::kSubcommand);
+  EXPECT_EQ(migrate.subcommand, "migrate");
+  EXPECT_EQ(migrate.subcommand_args,
+            (std::vector<std::string>{"--from", "http://a:6333", "--help"}));
+  EXPECT_NE(help_text().find("sextant migrate"), std::string::npos);
+}
+
 TEST(CommandLineTest, DisableTelemetrySetsConfig) {
   Config config;
   apply_command_line(parse_command_line({"--disable-telemetry"}), &config);

@@ -1,0 +1,22 @@
+// `sextant migrate`: the whole run, from the arguments to the exit status.
+//
+//   1. list the source's collections (or --collections) and plan each one;
+//   2. set each up at the target (collection, payload indexes, shard keys), unless the state
+//      file says it already was; a collection that exists at the target but is unknown to the
+//      state file is refused, so a migration never writes into data it did not create;
+//   3. copy the points, --parallel collections at a time, each resuming from its cursor;
+//   4. copy the aliases of the selected collections;
+//   5. verify each collection and print the summary on stdout.
+// Errors go to stderr. Exit status: 0 copied and verified, 1 failure or mismatch, 2 usage.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace sextant::migrate {
+
+int run_migrate(const std::vector<std::string>& args,
+                const std::function<std::string(const std::string&)>& environment);
+
+}  // namespace sextant::migrate
