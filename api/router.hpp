@@ -17,6 +17,10 @@
 namespace sextant::api {
 
 using Handler = std::function<Response(Request&)>;
+// A handler that answers later: it reads what it needs from the request before it returns (the
+// request and its body are gone afterwards) and calls the reply exactly once, from any thread.
+using Reply = std::function<void(Response)>;
+using AsyncHandler = std::function<void(Request&, Reply)>;
 
 // Where a handler runs. kInline handlers are trivial (no storage, no CPU work) and run on the
 // I/O thread; everything else is dispatched to the worker pool. kWorkerOrIdleInline handlers
@@ -38,6 +42,11 @@ struct Route {
   // Set for routes whose body may exceed memory: makes the receiver the server streams the
   // body into (Request::received_body) once the head is accepted; no body size limit applies.
   std::function<std::unique_ptr<BodyReceiver>(const Request&)> make_body_receiver = nullptr;
+  // Set for routes whose work waits on a queue of its own (the embedding routes): the HTTP
+  // session calls it on the I/O thread instead of handing `handler` to a worker, so a request
+  // waiting for that queue holds no worker. `handler` stays the synchronous form for callers
+  // that need an answer in place.
+  AsyncHandler async_handler = nullptr;
 };
 
 struct RouteMatch {

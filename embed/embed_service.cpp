@@ -1,23 +1,33 @@
-// Queue discipline and request completion. A Request lives on the caller's stack inside
-// embed(); workers only touch it through queue items and signal completion under its mutex, so
-// it cannot be destroyed while a worker still writes to it.
+// Queue discipline and request completion. A Request is allocated by embed_async() and owned by
+// its queue items from then on: each worker records its items' vectors under the request's
+// mutex, and the one that records the last item (or the destructor failing the last queued one)
+// invokes the callback and deletes the request, so it cannot be destroyed while a worker still
+// writes to it.
 #include "embed/embed_service.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 
 #include "embed/blas_gemm.hpp"
 #include "embed/fork_join.hpp"
 
 namespace sextant::embed {
+namespace {
+
+// Below this many sentences a batch's products lose more to short matrices than a second
+// worker's share would gain.
+constexpr size_t kMinShareSentences = 8;
+
+}  // namespace
 
 struct EmbedService::Request {
   const SentenceModel* model = nullptr;
   bool normalize = true;
   std::vector<std::vector<int32_t>> sequences;
-  std::vector<std::vector<float>> embeddings;
+  EmbeddingBatch result;  // dimension and token_count set at submission, embeddings by workers
+  EmbedCallback done;
   std::mutex mutex;
-  std::condition_variable done;
   size_t remaining = 0;
   bool failed = false;
 };
@@ -39,11 +49,15 @@ EmbedService::~EmbedService() {
   }
   queue_ready_.notify_all();
   for (auto& worker : workers_) worker.join();
-  // Whatever is still queued belongs to callers blocked in embed(): release them.
+  // Whatever is still queued belongs to callers waiting for an answer: fail it.
   for (const Item& item : queue_) {
-    std::lock_guard lock(item.request->mutex);
-    item.request->failed = true;
-    if (--item.request->remaining == 0) item.request->done.notify_all();
+    bool last = false;
+    {
+      std::lock_guard lock(item.request->mutex);
+      item.request->failed = true;
+      last = --item.request->remaining == 0;
+    }
+    if (last) complete(std::unique_ptr<Request>(item.request));
   }
 }
 
@@ -88,47 +102,55 @@ std::string EmbedService::default_model_name() const {
 Result<EmbeddingBatch> EmbedService::embed(const std::string& model_name,
                                            const std::vector<std::string>& texts,
                                            const EmbedOptions& options) {
+  std::promise<Result<EmbeddingBatch>> answer;
+  std::future<Result<EmbeddingBatch>> future = answer.get_future();
+  embed_async(model_name, texts, options,
+              [&answer](Result<EmbeddingBatch> result) { answer.set_value(std::move(result)); });
+  return future.get();
+}
+
+void EmbedService::embed_async(const std::string& model_name, const std::vector<std::string>& texts,
+                               const EmbedOptions& options, EmbedCallback done) {
   std::shared_ptr<const SentenceModel> model = this->model(model_name);
   if (!model) {
     std::string known;
     for (const auto& name : model_names()) known += (known.empty() ? "" : ", ") + name;
-    return Error{ErrorKind::kBadInput, "Model " + model_name +
-                                           " is not available. Available models: " +
-                                           (known.empty() ? std::string("none") : known)};
+    return done(Error{ErrorKind::kBadInput, "Model " + model_name +
+                                                " is not available. Available models: " +
+                                                (known.empty() ? std::string("none") : known)});
   }
-  EmbeddingBatch result;
-  result.dimension = model->dimension();
-  if (texts.empty()) return result;
+  auto request = std::make_unique<Request>();
+  request->result.dimension = model->dimension();
+  if (texts.empty()) return done(std::move(request->result));
 
-  Request request;
-  request.model = model.get();
-  request.normalize = options.normalize;
-  request.sequences.reserve(texts.size());
+  request->model = model.get();
+  request->normalize = options.normalize;
+  request->sequences.reserve(texts.size());
   const int max_length = model->max_seq_length();
   for (const auto& text : texts) {
     bool truncated = false;
-    request.sequences.push_back(model->tokenizer().encode(text, max_length, &truncated));
+    request->sequences.push_back(model->tokenizer().encode(text, max_length, &truncated));
     if (truncated && !options.truncate) {
-      return Error{ErrorKind::kBadInput, "Input validation error: `inputs` must have less than " +
-                                             std::to_string(max_length) + " tokens"};
+      return done(
+          Error{ErrorKind::kBadInput, "Input validation error: `inputs` must have less than " +
+                                          std::to_string(max_length) + " tokens"});
     }
-    result.token_count += request.sequences.back().size();
+    request->result.token_count += request->sequences.back().size();
   }
-  request.embeddings.resize(texts.size());
-  request.remaining = texts.size();
+  request->result.embeddings.resize(texts.size());
+  request->remaining = texts.size();
+  request->done = std::move(done);
   {
-    std::lock_guard lock(queue_mutex_);
-    if (stopping_) return Error::unavailable("embedding service stopped");
-    for (size_t i = 0; i < texts.size(); ++i) queue_.push_back({&request, i});
+    std::unique_lock lock(queue_mutex_);
+    if (stopping_) {
+      lock.unlock();
+      return request->done(Error::unavailable("embedding service stopped"));
+    }
+    // From here the workers own the request; the last one to finish an item completes it.
+    Request* queued = request.release();
+    for (size_t i = 0; i < texts.size(); ++i) queue_.push_back({queued, i});
   }
   queue_ready_.notify_all();
-  std::unique_lock lock(request.mutex);
-  request.done.wait(lock, [&] { return request.remaining == 0; });
-  if (request.failed) {
-    return Error::unavailable("embedding service stopped");
-  }
-  result.embeddings = std::move(request.embeddings);
-  return result;
 }
 
 std::vector<EmbedService::Item> EmbedService::take_batch(std::unique_lock<std::mutex>& lock) {
@@ -140,9 +162,12 @@ std::vector<EmbedService::Item> EmbedService::take_batch(std::unique_lock<std::m
   }
   std::vector<Item> batch;
   if (queue_.empty() || stopping_) return batch;
-  const size_t idle_workers = std::max<size_t>(1, workers_.size() - busy_workers_);
-  const size_t fair_share = (queue_.size() + idle_workers - 1) / idle_workers;
-  const size_t limit = std::min(max_sentences, std::max<size_t>(1, fair_share));
+  // Shares are handed out a chunk at a time (about half a worker's fair part, never fewer than
+  // kMinShareSentences), so a worker the OS keeps waiting leaves its unclaimed chunks to the
+  // others instead of holding half of a caller's batch.
+  const size_t chunks = 2 * workers_.size();
+  const size_t chunk = (queue_.size() + chunks - 1) / chunks;
+  const size_t limit = std::min(max_sentences, std::max(kMinShareSentences, chunk));
   const SentenceModel* model = queue_.front().request->model;
   size_t tokens = 0;
   for (auto it = queue_.begin(); it != queue_.end() && batch.size() < limit;) {
@@ -178,9 +203,21 @@ void EmbedService::run_batch(const std::vector<Item>& batch, EncoderWorkspace& w
       float inverse = 1.0f / std::max(static_cast<float>(std::sqrt(squares)), 1e-12f);
       for (float& value : vector) value *= inverse;
     }
-    std::lock_guard lock(request.mutex);
-    request.embeddings[batch[row].index] = std::move(vector);
-    if (--request.remaining == 0) request.done.notify_all();
+    bool last = false;
+    {
+      std::lock_guard lock(request.mutex);
+      request.result.embeddings[batch[row].index] = std::move(vector);
+      last = --request.remaining == 0;
+    }
+    if (last) complete(std::unique_ptr<Request>(&request));
+  }
+}
+
+void EmbedService::complete(std::unique_ptr<Request> request) {
+  if (request->failed) {
+    request->done(Error::unavailable("embedding service stopped"));
+  } else {
+    request->done(std::move(request->result));
   }
 }
 

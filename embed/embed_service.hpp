@@ -3,16 +3,19 @@
 //
 // Batching: every text of every request becomes one queue item. A free worker takes the items
 // at the head of the queue that use the same model, up to max_batch_sentences and
-// max_batch_tokens, leaving a fair share for the other idle workers (32 queued texts and two idle
-// workers give two batches of 16). When other workers are busy (the service is under load), a
-// worker waits up to batch_window for more items before starting a short batch. Batches are
-// packed (see bert_encoder.hpp), so mixing lengths costs no padding. A worker that takes a short
-// batch while no other worker is busy and nothing else is queued splits it over two cores (its
-// own ForkJoin helper), so one sentence alone is encoded by both.
+// max_batch_tokens, in chunks of about a quarter of the queue per worker pair (at least 8
+// sentences): 32 queued texts and two workers give four batches of 8, claimed as each worker
+// gets free, so a worker the OS delays does not hold half of a caller's texts. When other workers
+// are busy (the service is under load), a worker waits up to batch_window for more items before
+// starting a short batch. Batches are packed (see bert_encoder.hpp), so mixing lengths costs no
+// padding. A worker that takes a short batch while no other worker is busy and nothing else is
+// queued splits it over two cores (its own ForkJoin helper), so one sentence alone is encoded by
+// both.
 //
 // Thread safety: every public method may be called from any thread. embed() blocks the caller
-// until its texts are encoded. Models are added before serving starts (add_model is still
-// thread-safe, but a request naming a model not yet added fails). The destructor stops the
+// until its texts are encoded; embed_async() does not (the HTTP routes use it, so a request
+// waiting for the encoder holds no API worker). Models are added before serving starts (add_model
+// is still thread-safe, but a request naming a model not yet added fails). The destructor stops the
 // workers and fails queued requests with kUnavailable.
 #pragma once
 
@@ -20,6 +23,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -69,17 +73,28 @@ class EmbedService {
   // The name of the first registered model, the default for requests that name none.
   std::string default_model_name() const;
 
+  // Blocks the calling thread until its texts are encoded.
   Result<EmbeddingBatch> embed(const std::string& model_name, const std::vector<std::string>& texts,
                                const EmbedOptions& options = {});
+  // Queues the texts and returns at once; `done` is called exactly once with the result, on an
+  // encoder thread (or on the calling thread, before embed_async returns, for an error found
+  // while tokenizing). A callback must be short (it delays the next batch) and must not call
+  // back into this service synchronously.
+  using EmbedCallback = std::function<void(Result<EmbeddingBatch>)>;
+  void embed_async(const std::string& model_name, const std::vector<std::string>& texts,
+                   const EmbedOptions& options, EmbedCallback done);
 
   int worker_threads() const { return static_cast<int>(workers_.size()); }
 
  private:
-  struct Request;
+  struct Request;  // one embed_async() call in flight (embed_service.cpp)
   struct Item {
     Request* request;
     size_t index;
   };
+  // Called by whichever thread finished the request's last item (so exactly once): invokes its
+  // callback and ends the request.
+  static void complete(std::unique_ptr<Request> request);
   void worker_loop();
   std::vector<Item> take_batch(std::unique_lock<std::mutex>& lock);
   void run_batch(const std::vector<Item>& batch, EncoderWorkspace& workspace);

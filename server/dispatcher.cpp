@@ -224,6 +224,29 @@ api::Response Dispatcher::execute(PreparedRequest& prepared, std::string_view bo
   }
 }
 
+void Dispatcher::execute_async(PreparedRequest& prepared, std::string_view body,
+                               api::Reply reply) const {
+  if (prepared.early_response || !prepared.route->async_handler) {
+    return reply(execute(prepared, body));
+  }
+  prepared.request.body = body;
+  try {
+    if (prepared.request.jwt_value_exists_json) {
+      if (auto denied = check_value_exists(router_, *prepared.request.jwt_value_exists_json,
+                                           prepared.started)) {
+        return reply(std::move(*denied));
+      }
+    }
+    prepared.route->async_handler(prepared.request, reply);
+  } catch (const std::exception& e) {
+    // The session keeps the first answer for a request, should the handler have replied too.
+    log_error("handler for " + prepared.method_text + " " + prepared.route->pattern +
+              " failed: " + e.what());
+    reply(api::error_response(500, std::string("Service internal error: ") + e.what(),
+                              prepared.started));
+  }
+}
+
 void Dispatcher::finish(const PreparedRequest& prepared, api::Response& response) const {
   bool is_preflight = false;
   for (const auto& header : response.headers) {

@@ -72,6 +72,9 @@ class Dispatcher {
 
   // Runs the handler. Never throws: an exception becomes a 500 error envelope.
   api::Response execute(PreparedRequest& prepared, std::string_view body) const;
+  // For a route with an async_handler: starts it on this thread and returns; `reply` gets the
+  // answer once (an early or error answer before this returns). Never throws.
+  void execute_async(PreparedRequest& prepared, std::string_view body, api::Reply reply) const;
 
   // Adds CORS headers and records the response in the metrics. Call once per response.
   void finish(const PreparedRequest& prepared, api::Response& response) const;

@@ -318,6 +318,9 @@ void Server::drain(std::chrono::seconds grace_period) {
     if (thread.joinable()) thread.join();
   }
   s.threads.clear();
+  // Answers still on their way from the embedding service find no I/O context from here on.
+  std::lock_guard gate_lock(s.session_env.reply_gate->mutex);
+  s.session_env.reply_gate->open = false;
 }
 
 }  // namespace sextant::server

@@ -239,6 +239,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     if (prepared_.route->execution == api::Execution::kInline) {
       return send(env_.dispatcher.execute(prepared_, body.text));
     }
+    if (prepared_.route->async_handler) return start_async(body.text);
     if (runs_here_when_idle(body.text.size()) && env_.workers.try_borrow_idle()) {
       api::Response response = env_.dispatcher.execute(prepared_, body.text);
       env_.workers.end_borrow();
@@ -258,6 +259,22 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
       return send(api::error_response(503, "Service is shutting down"));
     }
     if (prepared_.deadline) arm_deadline(serial);
+  }
+
+  // A route that waits on its own queue (api::Route::async_handler) starts here, on this I/O
+  // thread, and its answer comes back to this strand; no worker waits for it.
+  void start_async(const std::string& body) {
+    auto self = this->shared_from_this();
+    const uint64_t serial = ++request_serial_;
+    env_.dispatcher.execute_async(
+        prepared_, body, [self, serial, gate = env_.reply_gate](api::Response response) {
+          std::lock_guard lock(gate->mutex);
+          if (!gate->open) return;
+          net::post(self->stream_.get_executor(),
+                    [self, serial, response = std::move(response)]() mutable {
+                      self->answer(serial, std::move(response));
+                    });
+        });
   }
 
   // A small search with no `timeout` may run right here, on this I/O thread, when a worker is

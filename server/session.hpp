@@ -64,11 +64,21 @@ struct SessionSettings {
   std::chrono::seconds write_timeout{300};
 };
 
+// Lets answers that arrive from outside the server's threads (api::Route::async_handler) reach
+// a session's executor only while the I/O context exists: the server closes it once its I/O
+// threads have stopped, and an answer arriving later is dropped with its session. Shared by
+// every pending answer, so it outlives the server.
+struct ReplyGate {
+  std::mutex mutex;
+  bool open = true;
+};
+
 struct SessionEnv {
   const Dispatcher& dispatcher;
   WorkerPool& workers;
   SessionRegistry& registry;
   SessionSettings settings;
+  std::shared_ptr<ReplyGate> reply_gate = std::make_shared<ReplyGate>();
 };
 
 void start_plain_session(boost::asio::ip::tcp::socket socket, SessionEnv& env);

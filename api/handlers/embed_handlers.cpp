@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 #include <cstring>
+#include <functional>
+#include <variant>
 
 #include "api/parse/json_numbers.hpp"
 #include "api/write/json_text.hpp"
@@ -103,7 +105,18 @@ std::string available_models_text(const embed::EmbedService& service) {
 
 int status_for(const Error& error) { return error.kind == ErrorKind::kUnavailable ? 503 : 413; }
 
-Response handle_embed(embed::EmbedService& service, const Request& request) {
+// A parsed embedding request: the texts to encode and how to write the answer from the
+// encoder's result. `answer` owns everything it needs (the request body is gone by then).
+struct EmbedCall {
+  std::string model;
+  std::vector<std::string> texts;
+  embed::EmbedOptions options;
+  std::function<Response(const Result<embed::EmbeddingBatch>&)> answer;
+};
+// Either the answer already (a malformed request) or the call to make.
+using ParsedEmbed = std::variant<Response, EmbedCall>;
+
+ParsedEmbed parse_embed(const embed::EmbedService& service, const Request& request) {
   json::error_code parse_error;
   json::value body = json::parse(request.body, parse_error);
   if (parse_error || !body.is_object()) {
@@ -155,27 +168,29 @@ Response handle_embed(embed::EmbedService& service, const Request& request) {
                               " > maximum allowed batch size " + std::to_string(kMaxInputs));
   }
 
-  auto result = service.embed(model, texts, options);
-  if (!result) return tei_error(status_for(result.error()), result.error().message);
-  if (shape == Shape::kTei) {
-    json::array rows;
-    for (const auto& vector : result->embeddings) rows.emplace_back(to_json(vector));
-    return json_response(200, rows);
-  }
-  json::object response;
-  if (shape == Shape::kSingle) {
-    response["embedding"] = to_json(result->embeddings.front());
-  } else {
-    json::array rows;
-    for (const auto& vector : result->embeddings) rows.emplace_back(to_json(vector));
-    response["embeddings"] = std::move(rows);
-  }
-  response["model"] = model;
-  response["dim"] = result->dimension;
-  return json_response(200, response);
+  auto answer = [shape, model](const Result<embed::EmbeddingBatch>& result) {
+    if (!result) return tei_error(status_for(result.error()), result.error().message);
+    if (shape == Shape::kTei) {
+      json::array rows;
+      for (const auto& vector : result->embeddings) rows.emplace_back(to_json(vector));
+      return json_response(200, rows);
+    }
+    json::object response;
+    if (shape == Shape::kSingle) {
+      response["embedding"] = to_json(result->embeddings.front());
+    } else {
+      json::array rows;
+      for (const auto& vector : result->embeddings) rows.emplace_back(to_json(vector));
+      response["embeddings"] = std::move(rows);
+    }
+    response["model"] = model;
+    response["dim"] = result->dimension;
+    return json_response(200, response);
+  };
+  return EmbedCall{model, std::move(texts), options, std::move(answer)};
 }
 
-Response handle_openai(embed::EmbedService& service, const Request& request) {
+ParsedEmbed parse_openai(const embed::EmbedService& service, const Request& request) {
   json::error_code parse_error;
   json::value body = json::parse(request.body, parse_error);
   if (parse_error || !body.is_object()) {
@@ -217,37 +232,65 @@ Response handle_openai(embed::EmbedService& service, const Request& request) {
                           nullptr);
     }
   }
-  auto result = service.embed(model, texts);
-  if (!result) {
-    return openai_error(result.error().kind == ErrorKind::kUnavailable ? 503 : 400,
-                        result.error().message, field, nullptr);
-  }
-  json::array data;
-  for (size_t i = 0; i < result->embeddings.size(); ++i) {
-    json::object item{{"object", "embedding"}, {"index", i}};
-    if (base64) {
-      item["embedding"] = base64_floats(result->embeddings[i]);
-    } else {
-      item["embedding"] = to_json(result->embeddings[i]);
+  auto answer = [field, base64, answered_model = requested.empty() ? model : requested](
+                    const Result<embed::EmbeddingBatch>& result) {
+    if (!result) {
+      return openai_error(result.error().kind == ErrorKind::kUnavailable ? 503 : 400,
+                          result.error().message, field, nullptr);
     }
-    data.emplace_back(std::move(item));
-  }
-  json::object response{{"object", "list"},
-                        {"data", std::move(data)},
-                        {"model", requested.empty() ? model : requested}};
-  response["usage"] =
-      json::object{{"prompt_tokens", result->token_count}, {"total_tokens", result->token_count}};
-  return json_response(200, response);
+    json::array data;
+    for (size_t i = 0; i < result->embeddings.size(); ++i) {
+      json::object item{{"object", "embedding"}, {"index", i}};
+      if (base64) {
+        item["embedding"] = base64_floats(result->embeddings[i]);
+      } else {
+        item["embedding"] = to_json(result->embeddings[i]);
+      }
+      data.emplace_back(std::move(item));
+    }
+    json::object response{{"object", "list"}, {"data", std::move(data)}, {"model", answered_model}};
+    response["usage"] =
+        json::object{{"prompt_tokens", result->token_count}, {"total_tokens", result->token_count}};
+    return json_response(200, response);
+  };
+  return EmbedCall{model, std::move(texts), {}, std::move(answer)};
+}
+
+using Parser = ParsedEmbed (*)(const embed::EmbedService&, const Request&);
+
+// The synchronous form (a caller that needs the answer in place).
+Response run_embed(embed::EmbedService& service, const Request& request, Parser parse) {
+  ParsedEmbed parsed = parse(service, request);
+  if (auto* early = std::get_if<Response>(&parsed)) return std::move(*early);
+  EmbedCall& call = std::get<EmbedCall>(parsed);
+  return call.answer(service.embed(call.model, call.texts, call.options));
+}
+
+// The HTTP form: parses here, answers from the encoder thread that finishes the texts.
+void start_embed(embed::EmbedService& service, const Request& request, Reply reply, Parser parse) {
+  ParsedEmbed parsed = parse(service, request);
+  if (auto* early = std::get_if<Response>(&parsed)) return reply(std::move(*early));
+  EmbedCall& call = std::get<EmbedCall>(parsed);
+  service.embed_async(call.model, call.texts, call.options,
+                      [answer = std::move(call.answer), reply = std::move(reply)](
+                          Result<embed::EmbeddingBatch> result) { reply(answer(result)); });
+}
+
+Route embed_route(embed::EmbedService& service, const char* path, Parser parse) {
+  embed::EmbedService* target = &service;
+  Route route{HttpMethod::kPost, path,
+              [target, parse](Request& request) { return run_embed(*target, request, parse); }};
+  route.async_handler = [target, parse](Request& request, Reply reply) {
+    start_embed(*target, request, std::move(reply), parse);
+  };
+  return route;
 }
 
 }  // namespace
 
 void register_embed_routes(Router& router, embed::EmbedService& service) {
-  embed::EmbedService* target = &service;
-  router.add({HttpMethod::kPost, "/embed",
-              [target](Request& request) { return handle_embed(*target, request); }});
-  router.add({HttpMethod::kPost, "/v1/embeddings",
-              [target](Request& request) { return handle_openai(*target, request); }});
+  router.add(embed_route(service, "/embed", parse_embed));
+  router.add(embed_route(service, "/v1/embeddings", parse_openai));
 }
 
 void register_embed_sidecar_routes(Router& router, embed::EmbedService& service) {

@@ -9,7 +9,9 @@
 //                         "model": m, "usage": {"prompt_tokens": n, "total_tokens": n}}
 //   GET /health, GET /info  (sidecar only, as text-embeddings-inference serves them)
 // These are not Qdrant endpoints, so they answer in the shapes of the services they replace,
-// not in Qdrant's envelope. Handlers block on the EmbedService, so they run on the worker pool.
+// not in Qdrant's envelope. Over HTTP a request is parsed on the I/O thread and queued on the
+// EmbedService (Route::async_handler); the encoder thread that finishes it writes the answer, so
+// no API worker waits for the encoder. The synchronous handler blocks on the service instead.
 //
 // Ownership: the service must outlive the Router the routes are added to.
 #pragma once

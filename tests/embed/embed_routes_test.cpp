@@ -4,7 +4,11 @@
 #ifdef SEXTANT_WITH_EMBED
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json.hpp>
+#include <future>
+#include <memory>
+#include <utility>
 
 #include "api/handlers/embed_handlers.hpp"
 #include "api/parse/document_options.hpp"
@@ -39,9 +43,49 @@ class EmbedRoutes : public ::testing::Test {
     return match.route->handler(request);
   }
 
+  // The route's HTTP form: the request (and its body) are gone once the handler returns; the
+  // answer arrives later on an encoder thread, exactly once.
+  Response post_async(const std::string& path, const std::string& body) {
+    RouteMatch match = router_.match(HttpMethod::kPost, path);
+    EXPECT_NE(match.route, nullptr) << path;
+    EXPECT_TRUE(match.route->async_handler) << path;
+    std::promise<Response> answer;
+    std::future<Response> future = answer.get_future();
+    std::atomic<int> replies{0};
+    {
+      auto request = std::make_unique<Request>();
+      request->method = HttpMethod::kPost;
+      request->path = path;
+      std::string text = body;
+      request->body = text;
+      match.route->async_handler(*request, [&](Response response) {
+        if (++replies == 1) answer.set_value(std::move(response));
+      });
+    }
+    Response response = future.get();
+    EXPECT_EQ(replies.load(), 1);
+    return response;
+  }
+
   embed::EmbedService service_{{.worker_threads = 1}};
   Router router_;
 };
+
+TEST_F(EmbedRoutes, TheHttpFormAnswersAsTheSynchronousHandlerDoes) {
+  for (const auto& [path, body] : std::vector<std::pair<std::string, std::string>>{
+           {"/embed", R"({"text": "hello world"})"},
+           {"/embed", R"({"texts": ["a", "b", "c"]})"},
+           {"/embed", R"({"inputs": ["hello", "world"], "normalize": false})"},
+           {"/embed", R"({"inputs": []})"},
+           {"/embed", R"({"text": "x", "model": "nope"})"},
+           {"/v1/embeddings", R"({"input": ["hello world", "x"], "encoding_format": "base64"})"},
+           {"/v1/embeddings", R"({"input": "hello", "model": "nope"})"}}) {
+    Response in_place = post(path, body);
+    Response later = post_async(path, body);
+    EXPECT_EQ(later.status, in_place.status) << path << " " << body;
+    EXPECT_EQ(later.body, in_place.body) << path << " " << body;
+  }
+}
 
 TEST_F(EmbedRoutes, SimpleFormReturnsOneUnitVectorWithModelAndDim) {
   Response response = post("/embed", R"({"text": "hello world"})");

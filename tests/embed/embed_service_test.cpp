@@ -1,10 +1,16 @@
 // The batching service must return the same vectors as direct encoding, in input order, for
-// concurrent callers, and reject unknown models and over-long texts when truncation is off.
+// concurrent callers, and reject unknown models and over-long texts when truncation is off;
+// asynchronous calls are answered exactly once, batched with others or not, even when the
+// service stops with calls still queued.
 #include "embed/embed_service.hpp"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "reference_fixture.hpp"
@@ -83,6 +89,89 @@ TEST(EmbedService, NormalizeFalseKeepsThePooledNormAndTruncateFalseRejectsLongTe
   auto rejected = service.embed("minilm", {long_text}, {.truncate = false});
   ASSERT_FALSE(rejected);
   EXPECT_EQ(rejected.error().kind, ErrorKind::kBadInput);
+}
+
+TEST(EmbedService, AsyncCallsAnswerEachCallOnceWithTheVectorsOfOneSentenceAlone) {
+  SEXTANT_SKIP_WITHOUT_MODEL();
+  EmbedService service({.worker_threads = 2});
+  ASSERT_TRUE(service.load_model("minilm", testing::model_dir()));
+  auto cases = testing::load_reference_cases();
+  ASSERT_FALSE(cases.empty());
+  // The reference: each text encoded alone, in a batch of one.
+  std::vector<std::vector<float>> alone;
+  for (const auto& reference : cases) {
+    auto result = service.embed("minilm", {reference.text});
+    ASSERT_TRUE(result);
+    alone.push_back(result->embeddings.front());
+  }
+  // Every text as its own async call, all queued at once, so the workers batch them together.
+  constexpr int kRepeats = 4;
+  const size_t calls = kRepeats * cases.size();
+  std::mutex mutex;
+  std::condition_variable all_done;
+  std::vector<int> answers(calls, 0);
+  std::vector<float> worst(calls, 0.0f);
+  size_t answered = 0;
+  for (size_t call = 0; call < calls; ++call) {
+    const size_t index = call % cases.size();
+    service.embed_async(
+        "minilm", {cases[index].text}, {}, [&, call, index](Result<EmbeddingBatch> result) {
+          std::lock_guard lock(mutex);
+          ++answers[call];
+          worst[call] =
+              result ? max_abs_difference(result->embeddings.front(), alone[index]) : 1.0f;
+          if (++answered == calls) all_done.notify_all();
+        });
+  }
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(
+      all_done.wait_for(lock, std::chrono::seconds(120), [&] { return answered == calls; }));
+  for (size_t call = 0; call < calls; ++call) {
+    EXPECT_EQ(answers[call], 1) << call;
+    // Batched with others or alone, a sentence gets the same vector up to float rounding.
+    EXPECT_LT(worst[call], 1e-4f) << cases[call % cases.size()].text;
+  }
+}
+
+TEST(EmbedService, AsyncErrorsAreAnsweredBeforeTheCallReturns) {
+  SEXTANT_SKIP_WITHOUT_MODEL();
+  EmbedService service({.worker_threads = 1});
+  ASSERT_TRUE(service.load_model("minilm", testing::model_dir()));
+  std::string long_text;
+  for (int i = 0; i < 400; ++i) long_text += "word ";
+  int unknown_model = 0, too_long = 0;
+  service.embed_async("no/such-model", {"text"}, {}, [&](Result<EmbeddingBatch> result) {
+    unknown_model += !result && result.error().kind == ErrorKind::kBadInput;
+  });
+  service.embed_async("minilm", {long_text}, {.truncate = false},
+                      [&](Result<EmbeddingBatch> result) {
+                        too_long += !result && result.error().kind == ErrorKind::kBadInput;
+                      });
+  EXPECT_EQ(unknown_model, 1);
+  EXPECT_EQ(too_long, 1);
+}
+
+TEST(EmbedService, StoppingAnswersEveryQueuedCallExactlyOnce) {
+  SEXTANT_SKIP_WITHOUT_MODEL();
+  std::atomic<int> answered{0}, succeeded{0}, unavailable{0};
+  constexpr int kCalls = 64;
+  {
+    EmbedService service({.worker_threads = 1});
+    ASSERT_TRUE(service.load_model("minilm", testing::model_dir()));
+    for (int call = 0; call < kCalls; ++call) {
+      service.embed_async("minilm", {"a sentence to encode", "and a second one"}, {},
+                          [&](Result<EmbeddingBatch> result) {
+                            ++answered;
+                            if (result) {
+                              succeeded += result->embeddings.size() == 2;
+                            } else {
+                              unavailable += result.error().kind == ErrorKind::kUnavailable;
+                            }
+                          });
+    }
+  }  // the destructor stops the worker with most calls still queued
+  EXPECT_EQ(answered.load(), kCalls);
+  EXPECT_EQ(succeeded.load() + unavailable.load(), kCalls);
 }
 
 }  // namespace
