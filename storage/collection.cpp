@@ -256,7 +256,8 @@ void Collection::run_indexing() {
     if (auto until = hold_indexing(current->state())) {
       current.reset();  // a repair of the environment waits for every view to end
       std::unique_lock lock(indexing_mutex_);
-      indexing_wake_.wait_until(lock, *until, [&] { return stopping_; });
+      // Each commit wakes the thread, so the hold learns the gaps between commits.
+      indexing_wake_.wait_until(lock, *until, [&] { return stopping_ || indexing_requested_; });
       decide_again = true;
       continue;
     }

@@ -65,5 +65,32 @@ TEST(IndexingHoldTest, AConstantStreamIsHeldAtMostMaxHold) {
   EXPECT_EQ(*again, now + 600ms);
 }
 
+TEST(IndexingHoldTest, ASlowerStreamIsStillSeenAsStreaming) {
+  IndexingHold hold(policy());
+  const Clock::time_point t0{};
+  // A client that needs 1.2 s to send each batch: the stream pauses only after twice that.
+  Clock::time_point commit = t0;
+  for (int i = 0; i < 5; ++i, commit += 1200ms) ASSERT_TRUE(hold.hold_until(commit, commit, 10, 0));
+  commit -= 1200ms;
+  EXPECT_EQ(hold.quiet_period(), 2400ms);
+  EXPECT_TRUE(hold.hold_until(commit + 2s, commit, 10, 0));
+  EXPECT_FALSE(hold.hold_until(commit + 2400ms, commit, 10, 0));
+}
+
+TEST(IndexingHoldTest, TheQuietPeriodStaysWithinItsBounds) {
+  IndexingHold hold(policy());
+  const Clock::time_point t0{};
+  EXPECT_EQ(hold.quiet_period(), 500ms);
+  // Commits 10 ms apart: never below the policy's quiet period.
+  for (int i = 0; i < 10; ++i) (void)hold.hold_until(t0 + i * 10ms, t0 + i * 10ms, 10, 0);
+  EXPECT_EQ(hold.quiet_period(), 500ms);
+  // A pause longer than the longest quiet period is not a gap of the stream.
+  (void)hold.hold_until(t0 + 60s, t0 + 60s, 10, 0);
+  EXPECT_EQ(hold.quiet_period(), 500ms);
+  // Gaps of 4 s: at most max_quiet_period (5 s).
+  for (int i = 1; i <= 10; ++i) (void)hold.hold_until(t0 + 60s + i * 4s, t0 + 60s + i * 4s, 10, 0);
+  EXPECT_EQ(hold.quiet_period(), 5s);
+}
+
 }  // namespace
 }  // namespace sextant::storage
