@@ -227,6 +227,12 @@ Collection::GraphBacklog Collection::graph_backlog(const ViewState& state) const
 
 std::optional<std::chrono::steady_clock::time_point> Collection::hold_indexing(
     const ViewState& state) {
+  // An offset compaction that is due (compact_if_needed) runs only after the graphs caught up:
+  // overwrites, unlike a bulk load of new points, are never held.
+  const uint64_t dead = state.offset_limit - state.alive_count;
+  if (dead >= std::max<uint64_t>(schema_->vacuum_min_vector_number, state.alive_count) &&
+      state.offset_limit >= compaction_retry_limit_)
+    return std::nullopt;
   const GraphBacklog counts = graph_backlog(state);
   const std::chrono::steady_clock::time_point last_commit(
       std::chrono::steady_clock::duration(last_commit_.load()));
