@@ -233,6 +233,12 @@ std::optional<std::chrono::steady_clock::time_point> Collection::hold_indexing(
   if (dead >= std::max<uint64_t>(schema_->vacuum_min_vector_number, state.alive_count) &&
       state.offset_limit >= compaction_retry_limit_)
     return std::nullopt;
+  // A graph that is not ready yet is never held: its first build (until then every search of
+  // the collection scans exactly), or, after a restart, the adoption of the stored graph's
+  // loaded copy (until then searches walk the stored image). Opening the collection counts as
+  // a commit, so without this the restart itself would look like a stream of writes.
+  for (const auto& index : indexes_)
+    if (should_index(*index, state) && !index->ready()) return std::nullopt;
   const GraphBacklog counts = graph_backlog(state);
   const std::chrono::steady_clock::time_point last_commit(
       std::chrono::steady_clock::duration(last_commit_.load()));
