@@ -212,22 +212,67 @@ bool Collection::should_index(const VectorIndex& index, const ViewState& state) 
   return bytes >= threshold_kb * 1024;
 }
 
+Collection::GraphBacklog Collection::graph_backlog(const ViewState& state) const {
+  GraphBacklog counts;
+  for (const auto& index : indexes_) {
+    if (!should_index(*index, state)) continue;
+    const auto& column = state.dense[index->vector_index()];
+    const uint64_t present = column.present ? column.present->count() : 0;
+    const uint64_t in_graph = index->indexed_count();
+    counts.backlog += present > in_graph ? present - in_graph : in_graph - present;
+    counts.indexed += in_graph;
+  }
+  return counts;
+}
+
+std::optional<std::chrono::steady_clock::time_point> Collection::hold_indexing(
+    const ViewState& state) {
+  // An offset compaction that is due (compact_if_needed) runs only after the graphs caught up:
+  // overwrites, unlike a bulk load of new points, are never held.
+  const uint64_t dead = state.offset_limit - state.alive_count;
+  if (dead >= std::max<uint64_t>(schema_->vacuum_min_vector_number, state.alive_count) &&
+      state.offset_limit >= compaction_retry_limit_)
+    return std::nullopt;
+  // A graph that is not ready yet is never held: its first build (until then every search of
+  // the collection scans exactly), or, after a restart, the adoption of the stored graph's
+  // loaded copy (until then searches walk the stored image). Opening the collection counts as
+  // a commit, so without this the restart itself would look like a stream of writes.
+  for (const auto& index : indexes_)
+    if (should_index(*index, state) && !index->ready()) return std::nullopt;
+  const GraphBacklog counts = graph_backlog(state);
+  const std::chrono::steady_clock::time_point last_commit(
+      std::chrono::steady_clock::duration(last_commit_.load()));
+  return indexing_hold_.hold_until(std::chrono::steady_clock::now(), last_commit, counts.backlog,
+                                   counts.indexed);
+}
+
 void Collection::run_indexing() {
   using namespace std::chrono_literals;
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::chrono::steady_clock::time_point last_persist{};  // the first pause persists at once
   std::chrono::steady_clock::duration last_persist_cost{};
+  bool decide_again = false;  // a hold ended: look at the newest view without waiting
   // An unreadable image is not fatal: the graph is rebuilt from the points.
   for (auto& index : indexes_) (void)index->load(graph_db_);
   for (;;) {
     {
       std::unique_lock lock(indexing_mutex_);
-      indexing_wake_.wait_for(lock, 1s, [&] { return stopping_ || indexing_requested_; });
+      if (!decide_again)
+        indexing_wake_.wait_for(lock, 1s, [&] { return stopping_ || indexing_requested_; });
+      decide_again = false;
       if (stopping_) break;
       indexing_requested_ = false;
     }
     auto current = view();
     if (!current) continue;
+    if (auto until = hold_indexing(current->state())) {
+      current.reset();  // a repair of the environment waits for every view to end
+      std::unique_lock lock(indexing_mutex_);
+      // Each commit wakes the thread, so the hold learns the gaps between commits.
+      indexing_wake_.wait_until(lock, *until, [&] { return stopping_ || indexing_requested_; });
+      decide_again = true;
+      continue;
+    }
     for (auto& index : indexes_) {
       if (!should_index(*index, current->state())) continue;
       const auto& column = current->state().dense[index->vector_index()];
@@ -440,7 +485,8 @@ CollectionStats Collection::stats() const {
     if (column.present) stats.vectors_count += column.present->count();
   stats.pending_updates = queue_ ? queue_->pending() : 0;
   for (const auto& index : indexes_) stats.indexed_vectors_count += index->indexed_count();
-  stats.indexing = indexing_.load();
+  // Yellow while the graphs lack vectors, as Qdrant's while segments wait for its optimizer.
+  stats.indexing = indexing_.load() || graph_backlog(state).backlog > 0;
   stats.compactions = compactions_.load();
   stats.last_compaction_prepare_ms = last_compaction_prepare_ms_.load();
   stats.last_compaction_rewrite_ms = last_compaction_rewrite_ms_.load();

@@ -14,15 +14,18 @@
 
 #include <atomic>
 #include <boost/json/object.hpp>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "common/status.hpp"
 #include "storage/collection_config.hpp"
 #include "storage/collection_schema.hpp"
+#include "storage/indexing_hold.hpp"
 #include "storage/indexing_log.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/point_types.hpp"
@@ -38,8 +41,8 @@ struct CollectionStats {
   uint64_t indexed_vectors_count = 0;
   uint64_t vectors_count = 0;  // dense vectors stored, over all names
   size_t pending_updates = 0;
-  bool indexing = false;                  // background indexing is running (status yellow)
-  uint64_t compactions = 0;               // offset compactions since open
+  bool indexing = false;     // background indexing runs, or a backlog is held back (status yellow)
+  uint64_t compactions = 0;  // offset compactions since open
   double last_compaction_prepare_ms = 0;  // renumbered graphs built (searches and writes go on)
   double last_compaction_rewrite_ms = 0;  // the writer's rewrite (writes wait)
   uint64_t map_size_bytes = 0;            // the LMDB map (address space reserved, not disk)
@@ -116,6 +119,15 @@ class Collection {
   // the graphs once they settle.
   void run_indexing();
   bool should_index(const VectorIndex& index, const ViewState& state) const;
+  // Vectors of `state` the graphs due for indexing lack (or hold but should not), and hold.
+  struct GraphBacklog {
+    uint64_t backlog = 0;
+    uint64_t indexed = 0;
+  };
+  GraphBacklog graph_backlog(const ViewState& state) const;
+  // On the indexing thread: whether to hold the graphs' backlog back for now while upserts
+  // stream in (indexing_hold.hpp); when to decide again if so.
+  std::optional<std::chrono::steady_clock::time_point> hold_indexing(const ViewState& state);
   // Renumbers the live points densely (offset_compaction.hpp) once dead offsets make up half of
   // the offset range: prepares the renumbered graphs from `view`, then has the writer rewrite.
   // Lets go of `view` before it waits for the writer.
@@ -142,6 +154,7 @@ class Collection {
   bool indexing_requested_ = false;
   bool stopping_ = false;
   std::atomic<bool> indexing_{false};
+  IndexingHold indexing_hold_;  // indexing thread only
   IndexingLog indexing_log_;
   uint32_t compaction_retry_limit_ = 0;  // after a failed compaction: not before this range
   std::atomic<uint64_t> compactions_{0};

@@ -9,6 +9,7 @@
 #include "api/parse/scroll_request.hpp"
 #include "api/parse/unused_fields.hpp"
 #include "api/parse/update_operations.hpp"
+#include "api/parse/upsert_body.hpp"
 #include "api/parse/validation_path.hpp"
 #include "api/strict_mode/strict_mode_gate.hpp"
 #include "api/write/point_json.hpp"
@@ -72,22 +73,36 @@ Status route_batch_writes(const storage::Collection& collection, const json::obj
 using OperationsParser = std::function<Result<std::vector<storage::UpdateOperation>>(
     const json::object&, const storage::Collection&)>;
 
+// A reader of a route's common body shape straight from the raw body, for hot routes
+// (upsert_body.hpp): it answers only for bodies that hold no other field; nullopt leaves the
+// body to the DOM parser and the route's OperationsParser.
+using FastOperationsReader = std::function<std::optional<std::vector<storage::UpdateOperation>>(
+    std::string_view, const storage::Collection&)>;
+
 // `per_operation`: answer with one UpdateResult per operation (POST /points/batch).
 // `by_shard_key`: the body's `shard_key` routes the points written (shard_selection.hpp).
 Response write_route(ApiContext& context, Request& request, const OperationsParser& parse,
-                     bool per_operation = false, bool by_shard_key = true) {
+                     bool per_operation = false, bool by_shard_key = true,
+                     const FastOperationsReader& read_fast = {}) {
   return respond([&]() -> Result<json::value> {
     auto wait = wait_flag(request);
     if (!wait.ok()) return wait.error();
     auto collection = context.storage.collection(request.path_params[0]);
     if (!collection.ok()) return collection.error();
-    auto body = parse_object_body(request);
-    if (!body.ok()) return body.error();
-    auto operations = parse(body.value(), *collection.value());
+    json::object dom_body;  // stays empty when read_fast read the body: it had no other field
+    auto operations = [&]() -> Result<std::vector<storage::UpdateOperation>> {
+      if (read_fast)
+        if (auto read = read_fast(request.body, *collection.value())) return std::move(*read);
+      auto body = parse_object_body(request);
+      if (!body.ok()) return body.error();
+      dom_body = std::move(body.value());
+      return parse(dom_body, *collection.value());
+    }();
     if (!operations.ok()) return operations.error();
+    const json::object& body = dom_body;
     if (by_shard_key) {
-      auto st = per_operation ? route_batch_writes(*collection.value(), body.value(), *operations)
-                              : route_writes(*collection.value(), body.value(), *operations);
+      auto st = per_operation ? route_batch_writes(*collection.value(), body, *operations)
+                              : route_writes(*collection.value(), body, *operations);
       if (!st.ok()) return st.error();
     }
     if (auto st = strict_mode::gate_update(*context.rate_limits, *collection.value(), request,
@@ -108,6 +123,17 @@ Response write_route(ApiContext& context, Request& request, const OperationsPars
     }
     return json::value(std::move(results));
   });
+}
+
+std::optional<std::vector<storage::UpdateOperation>> read_plain_upsert(
+    std::string_view body, const storage::Collection& collection) {
+  auto points = read_plain_upsert_body(body, collection.schema());
+  if (!points) return std::nullopt;
+  storage::UpsertPoints op;
+  op.points = std::move(*points);
+  std::vector<storage::UpdateOperation> ops;
+  ops.push_back(std::move(op));
+  return ops;
 }
 
 OperationsParser single(Result<storage::UpdateOperation> (*parse)(const json::object&)) {
@@ -265,15 +291,22 @@ void register_point_routes(Router& router, ApiContext& context) {
                 },
                 true});
   };
-  add_write(HttpMethod::kPut, "/collections/{collection_name}/points",
-            [ctx](const json::object& body,
-                  const storage::Collection& c) -> Result<std::vector<storage::UpdateOperation>> {
-              auto op = parse_upsert(body, c.schema(), ctx->inference);
-              if (!op.ok()) return op.error();
-              std::vector<storage::UpdateOperation> ops;
-              ops.push_back(std::move(op.value()));
-              return ops;
-            });
+  // Upserts of the common shape are read without a DOM (upsert_body.hpp).
+  router.add({HttpMethod::kPut, "/collections/{collection_name}/points",
+              [ctx](Request& r) {
+                return write_route(
+                    *ctx, r,
+                    [ctx](const json::object& body, const storage::Collection& c)
+                        -> Result<std::vector<storage::UpdateOperation>> {
+                      auto op = parse_upsert(body, c.schema(), ctx->inference);
+                      if (!op.ok()) return op.error();
+                      std::vector<storage::UpdateOperation> ops;
+                      ops.push_back(std::move(op.value()));
+                      return ops;
+                    },
+                    false, true, read_plain_upsert);
+              },
+              true});
   add_write(HttpMethod::kPost, "/collections/{collection_name}/points/delete",
             single(parse_delete_points));
   add_write(HttpMethod::kPost, "/collections/{collection_name}/points/payload",
