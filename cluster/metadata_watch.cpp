@@ -1,6 +1,8 @@
 // See metadata_watch.hpp.
 #include "cluster/metadata_watch.hpp"
 
+#include <chrono>
+
 namespace sextant::cluster {
 namespace {
 
@@ -41,7 +43,11 @@ void MetadataWatch::run() {
     if (status == NATS_TIMEOUT) continue;
     if (status != NATS_OK) {
       if (status == NATS_ILLEGAL_STATE) return;  // stopped
-      continue;  // a lost connection: the watcher resumes when the client reconnects
+      // Any other failure (a lost connection, say): wait between attempts rather than spin on an
+      // error that comes back at once. Whether a watch sees every change across a reconnect is
+      // not tested yet (docs/distributed.md).
+      std::this_thread::sleep_for(std::chrono::milliseconds(kNextEntryWaitMs));
+      continue;
     }
     if (entry == nullptr) {  // the marker after the initial state
       initial_state_delivered_.store(true);

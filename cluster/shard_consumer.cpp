@@ -31,8 +31,8 @@ natsStatus create_consumer(jsCtx* jetstream, const ShardLogNames& names, const s
 }
 
 // Makes the durable consumer deliver next the operation after the resume point: an existing
-// one that already stands there is kept (its acknowledgement state with it), any other is
-// replaced, since JetStream cannot move a consumer's position in place.
+// one that stands exactly there with everything acknowledged is kept, any other is replaced,
+// since JetStream cannot move a consumer's position in place.
 natsStatus position_consumer(jsCtx* jetstream, const ShardLogNames& names, const std::string& name,
                              std::optional<uint64_t> applied_sequence, int replicas,
                              jsErrCode* code) {
@@ -47,7 +47,9 @@ natsStatus position_consumer(jsCtx* jetstream, const ShardLogNames& names, const
   const uint64_t delivered = info->Delivered.Stream;
   jsConsumerInfo_Destroy(info);
   const uint64_t resume_after = applied_sequence.value_or(acknowledged);
-  if (delivered == resume_after) return NATS_OK;
+  // Kept only with nothing in flight: operations delivered but not acknowledged would come
+  // again once their ack wait ran out, after later ones.
+  if (delivered == resume_after && acknowledged == resume_after) return NATS_OK;
   status = js_DeleteConsumer(jetstream, names.stream.c_str(), name.c_str(), nullptr, code);
   if (status != NATS_OK && status != NATS_NOT_FOUND) return status;
   return create_consumer(jetstream, names, name, resume_after, replicas, code);

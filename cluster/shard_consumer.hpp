@@ -9,8 +9,10 @@
 // differ). Without a stored sequence, delivery resumes after the last acknowledged operation.
 //
 // Invariants:
-//   - fetch() returns operations in strictly increasing stream sequence, without gaps other than
-//     those the stream itself has, and never one at or below the resume point.
+//   - After open(), fetch() returns operations in increasing stream sequence, without gaps other
+//     than those the stream itself has, starting right after the resume point. A batch left
+//     unacknowledged longer than JetStream's ack wait (30 s) is delivered again, so the applier
+//     skips any operation at or below the sequence it has stored.
 //   - Acknowledgement is cumulative (JetStream's AckAll): acknowledging a batch acknowledges every
 //     operation up to its last.
 //   - One ShardConsumer per (node, shard) at a time: a second one with the same node id takes the
