@@ -2,7 +2,8 @@
 """Fails when a source file includes a header from a layer it may not use.
 
 The layers, top to bottom (docs/architecture.md): server -> wires (api, grpc) -> query ->
-inference -> storage -> index, with embed and common as leaves and common below everything. The
+inference -> storage -> index, with cluster (distributed mode's NATS JetStream client) between the
+wires and storage, with embed and common as leaves and common below everything. The
 gRPC wire may also use api/'s request/response types (ALLOWED_HEADERS), and nothing else of it. A layer may
 include its own headers and those of the layers its row lists; anything else is an include that
 points up (or sideways between the two wires) and is reported with file and line. tests/, bench/
@@ -20,12 +21,14 @@ ALLOWED = {
     "index": {"common"},
     "embed": {"common"},
     "storage": {"index", "common"},
+    "cluster": {"storage", "common"},
     "inference": {"storage", "index", "embed", "common"},
     "query": {"inference", "storage", "index", "common"},
-    "api": {"query", "inference", "storage", "index", "embed", "common"},
+    "api": {"cluster", "query", "inference", "storage", "index", "embed", "common"},
     "grpc": {"query", "inference", "storage", "index", "embed", "common"},
     "migrate": {"common"},
-    "server": {"api", "grpc", "migrate", "query", "inference", "storage", "index", "embed", "common"},
+    "server": {"api", "grpc", "cluster", "migrate", "query", "inference", "storage", "index", "embed",
+               "common"},
 }
 # The wire contract headers of api/ the gRPC wire may use (the request/response types it turns
 # calls into); nothing else of the REST wire.

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds everything and runs every test: C++ unit tests (ctest), the same unit tests and the fuzz
+# Builds everything and runs every test: C++ unit tests (ctest; the cluster/ ones against a
+# nats-server scripts/install-nats.sh builds once), the local cluster harness's smoke test
+# (scripts/cluster-smoke.sh), the same unit tests and the fuzz
 # corpora replay under ASan+UBSan (build-asan/), a 60-second libFuzzer run of every fuzz target
 # (build-fuzz/, clang 14), the Python compatibility suite (pytest compat-tests; every test that
 # drives the official Python client runs over REST and over gRPC), the JS client suite (node
@@ -38,9 +40,24 @@ stage_done "dependencies and build"
 # The embedding reference tests need the model files; they skip (with a message) without them.
 "$root/scripts/fetch-model.sh" || echo "warning: embedding model unavailable; its tests will skip"
 
+# The cluster/ tests start their own nats-server (pinned, built once with Go into .cache/nats/);
+# they skip, saying so, when it cannot be installed.
+"$root/scripts/install-nats.sh" >/dev/null ||
+  echo "warning: nats-server unavailable; the cluster/ tests will skip"
+
 echo "== C++ unit tests (ctest)"
 ctest --test-dir build --output-on-failure -j"$jobs" || failed+=("ctest")
 stage_done "ctest"
+
+# The local cluster harness (scripts/cluster.sh, docs/distributed.md): 3 network namespaces,
+# each with a clustered JetStream NATS server and a Sextant node; checks routes, JetStream and
+# the meta group through each node's monitoring endpoint, then tears it down. Skips, saying why,
+# where network namespaces cannot be made (not root, no `ip netns`).
+echo "== Local cluster harness (scripts/cluster-smoke.sh: cluster.sh up 3, checks, down)"
+"$root/scripts/cluster-smoke.sh"; rc=$?
+if [[ $rc == 77 ]]; then echo "cluster harness check skipped (see the reason above)";
+elif [[ $rc != 0 ]]; then failed+=("cluster harness"); fi
+stage_done "cluster harness"
 
 # Address and undefined-behaviour sanitizers (gcc) over the unit tests, the fuzz corpora replay
 # among them. Only the test binaries are built (target sextant_unit_tests: no server, no benches).
