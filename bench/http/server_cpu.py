@@ -151,8 +151,21 @@ def in_process_walk_us(args, ef: int, query_count: int, quantization: str = "") 
                f"{args.data}/query.fvecs", "--gt", f"{args.data}/gt.ivecs", "--m", str(args.m),
                "--efc", str(args.ef_construct), "--threads", "2",
                "--quantization", quantization or args.quantization]
-    if args.graph_cache:
-        command += ["--graph-cache", f"{args.graph_cache}.{quantization or args.quantization}"]
+    # The one-sweep and two-sweep runs must walk the same graph, loaded rather than built (a
+    # build's CPU time would swamp the difference): without --graph-cache, a scratch cache is
+    # built by the first run and removed afterwards.
+    scratch = None if args.graph_cache else tempfile.mkdtemp(prefix="server-cpu-graph-")
+    cache = args.graph_cache or f"{scratch}/graph"
+    command += ["--graph-cache", f"{cache}.{quantization or args.quantization}"]
+    try:
+        return measure_walk(command, ef, query_count)
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def measure_walk(command: list[str], ef: int, query_count: int) -> float:
+    """The CPU microseconds per query of the second sweep of `command` (see in_process_walk_us)."""
     run_ann(command + ["--ef", str(ef)])  # builds the graph cache when there is none yet
     one_cpu, _ = run_ann(command + ["--ef", str(ef)])
     two_cpu, lines = run_ann(command + ["--ef", f"{ef},{ef}"])
