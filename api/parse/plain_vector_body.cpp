@@ -4,48 +4,14 @@
 #include <simdjson.h>
 
 #include <boost/json/parse.hpp>
-#include <cmath>
 #include <string>
 
 #include "api/handler_support.hpp"
+#include "api/parse/ondemand_body.hpp"
 
 namespace sextant::api {
 
 namespace {
-
-// The largest finite f32, as the DOM path's parse_floats() bounds a vector component.
-constexpr double kMaxF32 = 3.4028234663852886e38;
-
-// The per-thread padded copy of the body and the parser that reads it, reused across requests.
-struct ThreadBuffers {
-  simdjson::ondemand::parser parser;
-  std::string padded;
-};
-
-ThreadBuffers& thread_buffers() {
-  thread_local ThreadBuffers buffers;
-  return buffers;
-}
-
-// simdjson reads a number exactly only up to 19 significant digits (beyond that this build has
-// been seen to misread it): a longer mantissa is left to the DOM path. Zeros before the first
-// other digit (0.000123) are not significant. A token no longer than 19 characters once its
-// sign and leading zeros are skipped cannot hold more (the common case, judged without reading
-// its digits); a longer one has its digits counted up to its exponent.
-bool within_exact_digits(std::string_view token) {
-  constexpr size_t kExactDigits = 19;
-  size_t begin = 0;
-  while (begin < token.size() &&
-         (token[begin] == '-' || token[begin] == '0' || token[begin] == '.'))
-    ++begin;
-  if (token.size() - begin <= kExactDigits) return true;
-  size_t digits = 0;
-  for (char c : token.substr(begin)) {
-    if (c == 'e' || c == 'E') break;
-    if (c >= '0' && c <= '9') ++digits;
-  }
-  return digits <= kExactDigits;
-}
 
 // A vector's usual size: room for it up front, so reading does not grow the array step by step.
 constexpr size_t kReservedDimensions = 1536;
@@ -56,11 +22,9 @@ bool read_floats(simdjson::ondemand::value value, std::vector<float>& out) {
   out.reserve(kReservedDimensions);
   for (auto item : array) {
     simdjson::ondemand::value element;
-    if (item.get(element) || !within_exact_digits(element.raw_json_token())) return false;
-    double number = 0;
-    if (element.get_double().get(number)) return false;
-    if (!std::isfinite(number) || std::fabs(number) > kMaxF32) return false;
-    out.push_back(static_cast<float>(number));
+    float number = 0;
+    if (item.get(element) || !ondemand::read_f32(element, number)) return false;
+    out.push_back(number);
   }
   return !out.empty();
 }
@@ -91,13 +55,8 @@ bool read_field(simdjson::ondemand::value value, std::string_view key, boost::js
 
 std::optional<PlainVectorBody> split_plain_vector_body(std::string_view body,
                                                        std::string_view vector_key) {
-  ThreadBuffers& buffers = thread_buffers();
-  buffers.padded.assign(body);
-  buffers.padded.resize(body.size() + simdjson::SIMDJSON_PADDING, ' ');
   simdjson::ondemand::document document;
-  if (buffers.parser.iterate(buffers.padded.data(), body.size(), buffers.padded.size())
-          .get(document))
-    return std::nullopt;
+  if (!ondemand::iterate_on_this_thread(body, document)) return std::nullopt;
   simdjson::ondemand::object object;
   if (document.get_object().get(object)) return std::nullopt;
   PlainVectorBody split;
@@ -114,10 +73,8 @@ std::optional<PlainVectorBody> split_plain_vector_body(std::string_view body,
     }
     if (split.fields.contains(key) || !read_field(value, key, split.fields)) return std::nullopt;
   }
-  if (!has_vector) return std::nullopt;
-  // Content after the object (there is a location left to read) is an error the DOM path words.
-  const char* trailing = nullptr;
-  if (!document.current_location().get(trailing)) return std::nullopt;
+  // Content after the object is an error the DOM path words.
+  if (!has_vector || !ondemand::at_end(document)) return std::nullopt;
   return split;
 }
 

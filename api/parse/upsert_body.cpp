@@ -4,40 +4,16 @@
 #include <simdjson.h>
 
 #include <boost/json/parse.hpp>
-#include <cmath>
 #include <string>
 
 #include "api/handler_support.hpp"
+#include "api/parse/ondemand_body.hpp"
 
 namespace sextant::api {
 
 namespace {
 
 namespace od = simdjson::ondemand;
-
-// The largest finite f32, as the DOM path bounds a vector component.
-constexpr double kMaxF32 = 3.4028234663852886e38;
-
-struct ThreadBuffers {
-  od::parser parser;
-  std::string padded;
-};
-
-ThreadBuffers& thread_buffers() {
-  thread_local ThreadBuffers buffers;
-  return buffers;
-}
-
-// simdjson reads a number exactly only up to 19 significant digits: a longer mantissa is left
-// to the DOM path.
-bool within_exact_digits(std::string_view token) {
-  size_t digits = 0;
-  for (char c : token) {
-    if (c == 'e' || c == 'E') break;
-    if (c >= '0' && c <= '9') ++digits;
-  }
-  return digits <= 19;
-}
 
 // A plain vector of exactly `dim` finite f32 numbers, appended to `out`.
 bool read_vector(od::value value, uint32_t dim, std::vector<float>& out) {
@@ -48,11 +24,9 @@ bool read_vector(od::value value, uint32_t dim, std::vector<float>& out) {
     od::value element;
     if (item.get(element)) return false;
     if (out.size() == dim) return false;  // a dimension error: the DOM path words it
-    double number = 0;
-    if (!within_exact_digits(element.raw_json_token()) || element.get_double().get(number))
-      return false;
-    if (!std::isfinite(number) || std::fabs(number) > kMaxF32) return false;
-    out.push_back(static_cast<float>(number));
+    float number = 0;
+    if (!ondemand::read_f32(element, number)) return false;
+    out.push_back(number);
   }
   return out.size() == dim;
 }
@@ -179,13 +153,8 @@ std::optional<std::vector<storage::PointWrite>> read_plain_upsert_body(
   if (!spec.name.empty() || spec.multivector || spec.datatype != storage::Datatype::kFloat32 ||
       spec.dim == 0)
     return std::nullopt;
-  ThreadBuffers& buffers = thread_buffers();
-  buffers.padded.assign(body);
-  buffers.padded.resize(body.size() + simdjson::SIMDJSON_PADDING, ' ');
   od::document document;
-  if (buffers.parser.iterate(buffers.padded.data(), body.size(), buffers.padded.size())
-          .get(document))
-    return std::nullopt;
+  if (!ondemand::iterate_on_this_thread(body, document)) return std::nullopt;
   od::value root;
   if (document.get_value().get(root)) return std::nullopt;
   std::vector<storage::PointWrite> points;
@@ -195,10 +164,8 @@ std::optional<std::vector<storage::PointWrite>> read_plain_upsert_body(
         return key == "points" ? read_points(field, spec.dim, points)
                                : read_batch(field, spec.dim, points);
       });
-  if (!read || points.empty()) return std::nullopt;
-  // Content after the object (there is a location left to read) is an error the DOM path words.
-  const char* trailing = nullptr;
-  if (!document.current_location().get(trailing)) return std::nullopt;
+  // Content after the object is an error the DOM path words.
+  if (!read || points.empty() || !ondemand::at_end(document)) return std::nullopt;
   return points;
 }
 
