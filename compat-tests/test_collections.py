@@ -208,3 +208,37 @@ def test_creating_an_existing_collection_is_409(api, collection_factory):
     assert response.error == f"Wrong input: Collection `{name}` already exists!"
     info = api.get(f"/collections/{name}").result
     assert info["config"]["params"]["vectors"]["distance"] == "Cosine"  # original untouched
+
+
+def test_payload_index_params_are_reported_canonically(api, collection_name):
+    """payload_schema reports an index's params as Qdrant keeps them: the request's object
+    deserialised into the index type's params (unknown members dropped, the always-written
+    optional members present as null, text's tokenizer defaulted), not an echo of the request."""
+    api.put(f"/collections/{collection_name}", json={"vectors": {"size": 4, "distance": "Dot"}})
+    schemas = {
+        "i": {"type": "integer", "lookup": True, "range": False},
+        "f": {"type": "float"},
+        "d": {"type": "datetime", "is_principal": True},
+        "k": {"type": "keyword", "is_tenant": True, "on_disk": None, "not_a_member": 1},
+        "t": {"type": "text", "lowercase": None},
+        "plain": "integer",
+    }
+    for field, schema in schemas.items():
+        api.put(
+            f"/collections/{collection_name}/index",
+            params={"wait": "true"},
+            json={"field_name": field, "field_schema": schema},
+        )
+    reported = api.get(f"/collections/{collection_name}").result["payload_schema"]
+    assert reported["i"]["params"] == {
+        "type": "integer",
+        "lookup": True,
+        "range": False,
+        "is_principal": None,
+    }
+    assert reported["f"]["params"] == {"type": "float", "is_principal": None}
+    assert reported["d"]["params"] == {"type": "datetime", "is_principal": True}
+    assert reported["k"]["params"] == {"type": "keyword", "is_tenant": True}
+    assert reported["t"]["params"] == {"type": "text", "tokenizer": "word"}
+    assert "params" not in reported["plain"]
+    assert reported["plain"]["data_type"] == "integer"

@@ -4,6 +4,7 @@
 
 #include "api/handler_support.hpp"
 #include "api/handlers/shard_selection.hpp"
+#include "api/parse/index_params.hpp"
 #include "api/parse/json_numbers.hpp"
 #include "api/parse/point_parsing.hpp"
 #include "api/parse/scroll_request.hpp"
@@ -274,8 +275,9 @@ Result<storage::UpdateOperation> parse_create_index(const json::object& body) {
     return Error::validation(
         "[field_schema.lookup: Validation error: the 'lookup' and 'range' capabilities can't be "
         "both disabled [{}]]");
-  op.field_schema =
-      schema->is_string() ? json::object{{"type", schema->get_string()}} : schema->get_object();
+  op.field_schema = schema->is_string()
+                        ? json::object{{"type", schema->get_string()}}
+                        : canonical_index_params(parsed->type, schema->get_object());
   return storage::UpdateOperation(std::move(op));
 }
 
