@@ -29,6 +29,15 @@ std::vector<ScoredOffset> best_of(std::vector<ScoredOffset> merged, Distance dis
   return results;
 }
 
+// True when the view's `alive` bitset would accept every node of a graph whose nodes are all
+// offsets below `graph_limit`: no offset of the view is dead and the graph holds none the view
+// lacks. The walk then needs no liveness test per node: its unrestricted form keeps no second
+// heap of explored nodes and returns the same hits (up to candidates at exactly equal distance).
+bool accepts_every_node(const ViewState& state, uint32_t graph_limit) {
+  return !state.shard_restricted && state.alive_count == state.offset_limit &&
+         graph_limit <= state.offset_limit;
+}
+
 }  // namespace
 
 void VectorIndex::score_exactly(const PointReader& reader, uint32_t offset,
@@ -79,19 +88,23 @@ std::optional<std::vector<ScoredOffset>> VectorIndex::search(
   const VectorCodes* codes = nullptr;
   const ReadView* vectors = nullptr;
   uint32_t indexed_limit = 0;
+  uint32_t graph_limit = 0;  // every node of `graph` is an offset below this
   if (graph_ && synced_view_ && state.generation == generation_) {
     graph = &*graph_;
     codes = codes_.get();
     vectors = synced_view_.get();
     indexed_limit = indexed_limit_;
+    graph_limit = synced_view_->state().offset_limit;
   } else if (renumbered_ && state.generation == renumbered_->generation) {
     graph = &renumbered_->graph;
     codes = renumbered_->codes.get();
     vectors = &view;
     indexed_limit = renumbered_->limit;
+    graph_limit = renumbered_->limit;
   } else {
     return std::nullopt;
   }
+  if (accepts_every_node(state, graph_limit)) graph_request.alive = {};
   const index::VectorSource source = source_of(*vectors, vector_index_);
   if (codes && codes->internal()) {
     // Internal codes are not the user's quantization: whatever the request's quantization

@@ -53,7 +53,7 @@ STAGES = [
      r"tcache|arena_|sysmalloc|_int_realloc|realloc"),
     ("http parse (beast)", r"boost::beast::http::(detail::)?basic_parser|basic_parser|"
      r"beast::http::detail::(parse|find|basic_parsed)"),
-    ("body parse (simdjson)", r"simdjson"),
+    ("body parse (simdjson)", r"simdjson|api::ondemand::|plain_vector_body"),
     ("body parse (boost::json)", r"boost::json::(basic_parser|detail::(parse|handler)|parse|"
      r"parser|value_stack|stream_parser)|parse_(search|query|nearest|legacy|filter|params)"),
     ("result json", r"boost::json::(serializer|detail::(write|format|ryu|dtoa|serialize))|"

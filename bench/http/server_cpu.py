@@ -10,10 +10,14 @@ What it measures (and prints; no pass/fail), for each server given (Sextant laun
    /proc/PID/stat) over the run divided by the requests wrk completed: CPU microseconds per
    request, next to wrk's QPS and p50, and the recall@10 of one pass over the queries;
 3. the in-process walk: `sextant-ann` at the same ef, for each quantization of --walks (int8: the
-   walk on int8 codes with float32 rescoring, which a default collection also takes; none: the
-   float32 walk), one thread, CPU microseconds per query (the CPU time of one more sweep over the
-   queries, so loading and the machine's other load do not count);
+   walk on int8 codes with the best 2k rescored on float32; default: the same int8 walk doing the
+   work a default collection's walk does in the server, its beam widened by ef / 8 and the whole
+   beam rescored on float32 (storage/vector_index_search.cpp); none: the float32 walk), one
+   thread, CPU microseconds per query (the CPU time of one more sweep over the queries, so
+   loading and the machine's other load do not count);
 4. the ratio server CPU per request / in-process walk per query, per route and walk.
+The server's CPU is split into user and kernel time (utime/stime). With --baseline-binary a second
+Sextant build (e.g. the commit before a change) is launched and measured alike in the same run.
 Every figure is printed with the 1-minute load average beside it (the machine is shared).
 
 Usage:
@@ -49,10 +53,30 @@ def load_average() -> str:
     return Path("/proc/loadavg").read_text().split()[0]
 
 
+def cpu_split_seconds(pid: int) -> tuple[float, float]:
+    """(utime, stime) of a process (all its threads), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) / CLOCK_TICKS_PER_S, int(fields[12]) / CLOCK_TICKS_PER_S
+
+
 def cpu_seconds(pid: int) -> float:
     """utime + stime of a process (all its threads), in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS_PER_S
+    return sum(cpu_split_seconds(pid))
+
+
+# The in-process walks of --walks: (sextant-ann --quantization, how the beam and rescoring follow
+# from ef). "default" is the walk a collection without a quantization config takes in the server:
+# int8 codes, the beam widened by ef / 8 (kInternalBeamWidening), every candidate of the beam
+# rescored on float32.
+INTERNAL_BEAM_WIDENING = 8
+
+
+def walk_setup(walk: str, ef: int) -> tuple[str, int, list[str]]:
+    """(sextant-ann --quantization, the --ef to sweep, further options) of a walk at `ef`."""
+    if walk == "default":
+        beam = ef + max(1, ef // INTERNAL_BEAM_WIDENING)
+        return "int8", beam, ["--oversampling", f"{beam / K:.6f}"]
+    return walk, ef, []
 
 
 # The body key of the plain query vector, per route.
@@ -86,18 +110,21 @@ def recall(host: str, port: int, bodies: list[str], truth: np.ndarray,
 
 
 def wrk_cpu(label: str, host: str, port: int, pid: int, bodies: list[str], seconds: float,
-            connections: int, route: str = "query") -> float:
+            connections: int, route: str = "query") -> tuple[float, float]:
+    """The server's CPU microseconds per request over a wrk run, and wrk's QPS."""
     script = Path(__file__).resolve().parent / "wrk_queries.lua"
     path = f"/collections/{COLLECTION}/points/{route}"
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as lines:
         lines.write("\n".join(bodies) + "\n")
     try:
-        cpu_before = cpu_seconds(pid)
+        user_before, system_before = cpu_split_seconds(pid)
         out = subprocess.run(
             ["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{round(seconds)}s",
              "--latency", "-s", str(script), f"http://{host}:{port}", "--", lines.name, path],
             capture_output=True, text=True, check=True).stdout
-        cpu = cpu_seconds(pid) - cpu_before
+        user_after, system_after = cpu_split_seconds(pid)
+        user, system = user_after - user_before, system_after - system_before
+        cpu = user + system
     finally:
         Path(lines.name).unlink()
     requests = int(re.search(r"(\d+) requests in", out).group(1))
@@ -106,8 +133,10 @@ def wrk_cpu(label: str, host: str, port: int, pid: int, bodies: list[str], secon
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     print(f"wrk {label}: connections={connections} requests={requests} qps={qps:.1f} p50={p50} "
           f"non2xx={errors.group(1) if errors else 0} server_cpu_s={cpu:.2f} "
-          f"cpu_us_per_request={cpu / requests * 1e6:.1f} loadavg={load_average()}", flush=True)
-    return cpu / requests * 1e6
+          f"cpu_us_per_request={cpu / requests * 1e6:.1f} "
+          f"(utime {user / requests * 1e6:.1f} + stime {system / requests * 1e6:.1f}) "
+          f"loadavg={load_average()}", flush=True)
+    return cpu / requests * 1e6, qps
 
 
 def prepare(label: str, host: str, port: int, base: np.ndarray, args) -> None:
@@ -143,35 +172,37 @@ def run_ann(command: list[str]) -> tuple[float, list[dict]]:
     return usage.ru_utime + usage.ru_stime, lines
 
 
-def in_process_walk_us(args, ef: int, query_count: int, quantization: str = "") -> float:
+def in_process_walk_us(args, ef: int, query_count: int, walk: str = "") -> float:
     """CPU microseconds per query of the in-process walk: sextant-ann runs once with one sweep at
     `ef` and once with two; the second sweep's CPU time (its 200 warm-up queries and every query
     once) over its query count is the walk's, free of loading and of the machine's other load."""
+    walk = walk or args.quantization
+    quantization, beam, options = walk_setup(walk, ef)
     command = [args.ann, "--base", f"{args.data}/base.fvecs", "--query",
                f"{args.data}/query.fvecs", "--gt", f"{args.data}/gt.ivecs", "--m", str(args.m),
-               "--efc", str(args.ef_construct), "--threads", "2",
-               "--quantization", quantization or args.quantization]
+               "--efc", str(args.ef_construct), "--threads", "2", "--quantization", quantization
+               ] + options
     # The one-sweep and two-sweep runs must walk the same graph, loaded rather than built (a
     # build's CPU time would swamp the difference): without --graph-cache, a scratch cache is
     # built by the first run and removed afterwards.
     scratch = None if args.graph_cache else tempfile.mkdtemp(prefix="server-cpu-graph-")
     cache = args.graph_cache or f"{scratch}/graph"
-    command += ["--graph-cache", f"{cache}.{quantization or args.quantization}"]
+    command += ["--graph-cache", f"{cache}.{quantization}"]
     try:
-        return measure_walk(command, ef, query_count)
+        return measure_walk(command, beam, query_count, walk)
     finally:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def measure_walk(command: list[str], ef: int, query_count: int) -> float:
+def measure_walk(command: list[str], ef: int, query_count: int, walk: str) -> float:
     """The CPU microseconds per query of the second sweep of `command` (see in_process_walk_us)."""
     run_ann(command + ["--ef", str(ef)])  # builds the graph cache when there is none yet
     one_cpu, _ = run_ann(command + ["--ef", str(ef)])
     two_cpu, lines = run_ann(command + ["--ef", f"{ef},{ef}"])
     walk_us = (two_cpu - one_cpu) / (200 + query_count) * 1e6
     line = lines[-1]
-    print(f"in-process {line['engine']}: ef={ef} qps={line['qps']:.1f} "
+    print(f"in-process {line['engine']} ({walk} walk): beam={ef} qps={line['qps']:.1f} "
           f"p50_ms={line['p50_ms']:.3f} recall@10={line['recall']:.4f} "
           f"cpu_us_per_query={walk_us:.1f} loadavg={load_average()}", flush=True)
     return walk_us
@@ -198,8 +229,10 @@ def main() -> None:
     parser.add_argument("--routes", default="query,search",
                         help="search routes to load: query (points/query), search (points/search)")
     parser.add_argument("--walks", default="",
-                        help="in-process walks to compare with, e.g. int8,none (default: "
+                        help="in-process walks to compare with, e.g. default,int8,none (default: "
                         "--quantization's)")
+    parser.add_argument("--baseline-binary",
+                        help="another Sextant build measured alike in the same run (before/after)")
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--connections", type=int, default=2)
@@ -229,10 +262,15 @@ def main() -> None:
     from server_launch import launch
     sextant = launch(args.binary)
     servers.append(("sextant", "127.0.0.1", sextant.http_port, sextant.process.pid))
+    baseline = None
+    if args.baseline_binary:
+        baseline = launch(args.baseline_binary)
+        servers.append(("sextant-baseline", "127.0.0.1", baseline.http_port,
+                        baseline.process.pid))
     if args.peer_url:
         url = urlparse(args.peer_url)
         servers.append(("peer", url.hostname, url.port, args.peer_pid))
-    cpu_us = {}
+    cpu_us, qps = {}, {}
     try:
         for label, host, port, pid in servers:
             if label == "peer" and args.peer_loaded:
@@ -243,17 +281,24 @@ def main() -> None:
             for label, host, port, pid in servers:
                 figure = recall(host, port, bodies[route], truth, route)
                 print(f"recall {label} points/{route}: recall@10={figure:.4f}", flush=True)
-                cpu_us[f"{label} points/{route}"] = wrk_cpu(
+                cpu_us[f"{label} points/{route}"], qps[f"{label} points/{route}"] = wrk_cpu(
                     f"{label} points/{route}", host, port, pid, bodies[route], args.seconds,
                     args.connections, route)
     finally:
         sextant.cleanup()
+        if baseline:
+            baseline.cleanup()
     if not args.skip_ann:
         for walk in walks:
             walk_us = in_process_walk_us(args, walk_ef, len(queries), walk)
+            # Two threads walking at walk_us of CPU per query each: the in-process QPS the
+            # machine's 2 cores give when nothing else runs on them.
+            two_thread_qps = 2 * 1e6 / walk_us
             for label, value in cpu_us.items():
                 print(f"ratio {label}: server cpu per request / in-process {walk} walk per "
-                      f"query = {value / walk_us:.2f}", flush=True)
+                      f"query = {value / walk_us:.2f}; http qps {qps[label]:.0f} / in-process "
+                      f"2-thread qps {two_thread_qps:.0f} = {qps[label] / two_thread_qps:.2f}",
+                      flush=True)
 
 
 if __name__ == "__main__":
