@@ -56,6 +56,7 @@ struct SearchScratch {
   std::vector<Candidate> frontier;
   std::vector<Candidate> bound;
   std::vector<uint32_t> pending;
+  std::vector<float> distances;  // of `pending`, in its order
 };
 
 inline SearchScratch& thread_local_search_scratch() {
@@ -144,6 +145,7 @@ void search_layer(const Layers& layers, const Dist& distance, const typename Dis
   std::vector<Candidate>& frontier = scratch.frontier;
   std::vector<Candidate>& bound = scratch.bound;
   std::vector<uint32_t>& pending = scratch.pending;
+  std::vector<float>& distances = scratch.distances;
   frontier.clear();
   bound.clear();
   results.clear();
@@ -201,11 +203,8 @@ void search_layer(const Layers& layers, const Dist& distance, const typename Dis
 
     const uint32_t* list = layers.links(closest.node, level);
     const uint32_t count = list[0];
-    pending.clear();
-    for (uint32_t i = 0; i < count; ++i) {
-      const uint32_t neighbour = list[1 + i];
-      if (!visited.test_and_set(neighbour)) pending.push_back(neighbour);
-    }
+    pending.resize(count);
+    pending.resize(visited.mark_unvisited(list + 1, count, pending.data()));
     if (pending.empty()) {
       if (!frontier.empty()) prefetch_links(layers, frontier.front().node, level);
       continue;
@@ -214,12 +213,23 @@ void search_layer(const Layers& layers, const Dist& distance, const typename Dis
       __builtin_prefetch(source.vector_data(neighbour), 0, 3);
     prefetch_vector(source, pending[0], prefetch_lines);
     if (!frontier.empty()) prefetch_links(layers, frontier.front().node, level);
+    // All of the batch's distances first, with no branch on their values in between, so the
+    // loads of one vector overlap the arithmetic of the previous; a neighbour closer than the
+    // frontier's best is the node expanded next, so its links are requested as soon as it is
+    // known.
+    float next_best =
+        frontier.empty() ? worst_result() : std::min(frontier.front().distance, worst_result());
+    distances.resize(pending.size());
     for (size_t i = 0; i < pending.size(); ++i) {
       if (i + 1 < pending.size()) prefetch_vector(source, pending[i + 1], prefetch_lines);
-      const uint32_t neighbour = pending[i];
-      consider(neighbour, distance(query, vector_of<T>(source, neighbour)));
+      const float d = distance(query, vector_of<T>(source, pending[i]));
+      distances[i] = d;
+      if (d < next_best) {
+        next_best = d;
+        prefetch_links(layers, pending[i], level);
+      }
     }
-    if (!frontier.empty()) prefetch_links(layers, frontier.front().node, level);
+    for (size_t i = 0; i < pending.size(); ++i) consider(pending[i], distances[i]);
   }
 }
 
