@@ -179,7 +179,9 @@ TEST(VisitedSetTest, EpochWrapAroundDoesNotReportStaleVisits) {
     visited.begin(10);
     ASSERT_FALSE(visited.test(3)) << "search " << search;
     if (search == 65534) visited.test_and_set(4);
-    if (search == 65535) ASSERT_FALSE(visited.test(4));
+    if (search == 65535) {
+      ASSERT_FALSE(visited.test(4));
+    }
   }
 }
 
