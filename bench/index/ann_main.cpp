@@ -1,6 +1,8 @@
 // sextant-ann: the annbench driver (../shared/annbench/README.md). Builds Sextant's HNSW over
 // base.fvecs with --m/--efc on --threads threads, then for each --ef runs 200 untimed warm-up
-// queries and every query once, single-threaded, printing one JSON line per phase. Vectors are
+// queries and every query once, single-threaded, printing one JSON line per phase. Each ef line
+// also carries cpu_qps: queries per second of the search thread's CPU time (not in the contract;
+// steadier than wall QPS on a shared machine, for comparing Sextant builds). Vectors are
 // L2-normalised, so the index uses Cosine (= inner product). Anything not JSON goes to stderr.
 //
 // Extra options (not part of the contract): --quantization int8|none|both|binary|pq|turbo
