@@ -10,7 +10,8 @@ only the walk differs between them. The order of the programs rotates every roun
 Printed, per round and program: QPS interpolated at each target recall, its ratio to hnswlib's
 in the same round, and the 1-minute load average when the program started (the machine is
 shared: ratios, not absolute QPS, are what compare). Then the median over rounds of each QPS and
-ratio. Usage:
+ratio, and of each Sextant engine's QPS per second of search-thread CPU time (sextant-ann's
+cpu_qps: steadier than wall time on a loaded machine) with its ratio to the first build. Usage:
 
   bench/index/walk_ab.py --data /tmp/ann-100k --peer /tmp/peer-hnswlib \\
       --sextant before=/tmp/before/sextant-ann --sextant after=build/bench/sextant-ann \\
@@ -37,12 +38,15 @@ def qps_at(points: list[tuple[float, float]], target: float) -> float | None:
     return None
 
 
-def run(command: list[str], label: str) -> tuple[float, dict[str, list[tuple[float, float]]]]:
+def run(command: list[str], label: str) -> tuple[float, dict[str, list[tuple[float, float]]],
+                                                dict[str, list[tuple[float, float]]]]:
     """Runs one contract program; returns the load average at its start and, per engine it
-    reported (prefixed with `label`), its (recall, qps) points."""
+    reported (prefixed with `label`), its (recall, qps) points and, where it printed them
+    (sextant-ann does, the peer does not), its (recall, cpu_qps) points."""
     load = os.getloadavg()[0]
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     engines: dict[str, list[tuple[float, float]]] = {}
+    cpu: dict[str, list[tuple[float, float]]] = {}
     for line in out.splitlines():
         if not line.startswith("{"):
             continue
@@ -50,7 +54,9 @@ def run(command: list[str], label: str) -> tuple[float, dict[str, list[tuple[flo
         if "recall" in rec:
             name = rec["engine"] if label == "" else f"{label}:{rec['engine']}"
             engines.setdefault(name, []).append((rec["recall"], rec["qps"]))
-    return load, engines
+            if "cpu_qps" in rec:
+                cpu.setdefault(name, []).append((rec["recall"], rec["cpu_qps"]))
+    return load, engines, cpu
 
 
 def main() -> None:
@@ -83,6 +89,7 @@ def main() -> None:
     # qps[engine][target] and ratio[engine][target]: one value per round.
     qps: dict[str, dict[float, list[float]]] = {}
     ratio: dict[str, dict[float, list[float]]] = {}
+    cpu_qps: dict[str, dict[float, list[float]]] = {}  # QPS over the search thread's CPU time
     header = "".join(f"{'qps@' + str(t):>11}{'x hnswlib':>10}" for t in targets)
     for round_index in range(args.rounds):
         shift = round_index % len(programs)
@@ -90,10 +97,15 @@ def main() -> None:
         results: dict[str, list[tuple[float, float]]] = {}
         loads: dict[str, float] = {}
         for label, command in order:
-            load, engines = run(command, label)
+            load, engines, cpu = run(command, label)
             for name, points in engines.items():
                 results[name] = points
                 loads[name] = load
+            for name, points in cpu.items():
+                for t in targets:
+                    q = qps_at(points, t)
+                    if q:
+                        cpu_qps.setdefault(name, {}).setdefault(t, []).append(q)
         print(f"round {round_index + 1}: order {[label or 'hnswlib' for label, _ in order]}")
         print(f"  {'engine':<22}{header}{'load1':>8}")
         reference = {t: qps_at(results.get("hnswlib", []), t) for t in targets}
@@ -118,6 +130,23 @@ def main() -> None:
             r = ratio.get(name, {}).get(t, [])
             row += f"{statistics.median(q):>11.0f}" if q else f"{'n/a':>11}"
             row += f"{statistics.median(r):>10.2f}" if r else f"{'':>10}"
+        print(row)
+    # Wall QPS counts the time a program waits for the CPU on a shared machine; the search
+    # thread's CPU time does not, so it compares Sextant builds more steadily (the peer does not
+    # report it). Ratios are to the first --sextant build's engine of the same name.
+    first = args.sextant[0].split("=", 1)[0]
+    print(f"median over {args.rounds} rounds of QPS per CPU second (x = to {first}):")
+    cpu_header = "".join(f"{'cpu@' + str(t):>11}{'x ' + first:>10}" for t in targets)
+    print(f"  {'engine':<22}{cpu_header}")
+    for name in cpu_qps:
+        engine = name.split(":", 1)[1]
+        base = cpu_qps.get(f"{first}:{engine}", {})
+        row = f"  {name:<22}"
+        for t in targets:
+            q = cpu_qps[name].get(t, [])
+            b = base.get(t, [])
+            row += f"{statistics.median(q):>11.0f}" if q else f"{'n/a':>11}"
+            row += f"{statistics.median(q) / statistics.median(b):>10.2f}" if q and b else f"{'':>10}"
         print(row)
 
 

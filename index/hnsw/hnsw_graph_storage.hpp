@@ -15,15 +15,16 @@
 #include <mutex>
 #include <vector>
 
+#include "common/huge_page_allocator.hpp"
 #include "index/hnsw/hnsw_graph.hpp"
 
 namespace sextant::index {
 
 struct HnswGraph::Storage {
   uint32_t capacity = 0;
-  uint32_t level0_stride = 0;  // 1 + 2m
-  uint32_t upper_stride = 0;   // 1 + m
-  std::vector<uint32_t> level0;
+  uint32_t level0_stride = 0;                                 // 1 + 2m
+  uint32_t upper_stride = 0;                                  // 1 + m
+  std::vector<uint32_t, HugePageAllocator<uint32_t>> level0;  // on huge pages: one list per hop
   std::vector<int8_t> levels;
   std::vector<std::unique_ptr<uint32_t[]>> upper;
   std::unique_ptr<std::atomic<uint64_t>[]> deleted;

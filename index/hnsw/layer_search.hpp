@@ -16,16 +16,19 @@
 // of, and distance(query, element) is lower-is-closer.
 //
 // Neither allocates once the thread's scratch buffers have grown. The walk is bound by memory
-// latency, so memory is requested ahead of use: once a node's unvisited neighbours are known, the
-// first cache line of every one of their vectors at once (the misses overlap instead of queueing
-// one per distance), then the leading lines of each next vector while the current one is scored,
-// and the link list of the frontier's best node, the one most likely expanded next. A Layers
-// accessor may offer `void prefetch_links(uint32_t node, int level) const` for that (a hint); one
-// without it gets no list prefetch. Prefetching never changes which nodes are visited nor in
-// which order. (Measured with bench/index/walk_ab.py: prefetching whole 1.5 KiB vectors or two
-// ahead, or the visited tags, was slower on a loaded machine: more lines in flight than the core
-// tracks.) Vectors come from a `Source` with vector_data(node) and vector_bytes(): a
-// ResolvedSource (full vectors) or a code store (QuantizedVectors, BinaryVectors, ProductVectors).
+// latency, so memory is requested ahead of use. Per hop: the list's unvisited neighbours are
+// gathered without a branch on the visited tags (VisitedSet::mark_unvisited); the first cache
+// line of the next few of their vectors is requested (a window of kAhead, not all of them at
+// once, which left too many misses and page walks in flight for the int8 walk), and the leading
+// lines of each next vector while the current one is scored; all of the hop's distances are
+// computed before any is ordered, so no branch on a distance separates two vector reads; and the
+// link list of a neighbour closer than the frontier's best, the node expanded next, is requested
+// as soon as it is scored. A Layers accessor may offer `void prefetch_links(uint32_t node, int
+// level) const` for that (a hint); one without it gets no list prefetch. Prefetching never
+// changes which nodes are visited nor in which order. (Measured with bench/index/walk_ab.py:
+// prefetching whole 1.5 KiB vectors, or the visited tags, was not faster.) Vectors come from a
+// `Source` with vector_data(node) and vector_bytes(): a ResolvedSource (full vectors) or a code
+// store (QuantizedVectors, BinaryVectors, ProductVectors).
 #pragma once
 
 #include <algorithm>
@@ -56,6 +59,7 @@ struct SearchScratch {
   std::vector<Candidate> frontier;
   std::vector<Candidate> bound;
   std::vector<uint32_t> pending;
+  std::vector<float> distances;  // of `pending`, in its order
 };
 
 inline SearchScratch& thread_local_search_scratch() {
@@ -144,6 +148,7 @@ void search_layer(const Layers& layers, const Dist& distance, const typename Dis
   std::vector<Candidate>& frontier = scratch.frontier;
   std::vector<Candidate>& bound = scratch.bound;
   std::vector<uint32_t>& pending = scratch.pending;
+  std::vector<float>& distances = scratch.distances;
   frontier.clear();
   bound.clear();
   results.clear();
@@ -201,25 +206,36 @@ void search_layer(const Layers& layers, const Dist& distance, const typename Dis
 
     const uint32_t* list = layers.links(closest.node, level);
     const uint32_t count = list[0];
-    pending.clear();
-    for (uint32_t i = 0; i < count; ++i) {
-      const uint32_t neighbour = list[1 + i];
-      if (!visited.test_and_set(neighbour)) pending.push_back(neighbour);
-    }
+    pending.resize(count);
+    pending.resize(visited.mark_unvisited(list + 1, count, pending.data()));
     if (pending.empty()) {
       if (!frontier.empty()) prefetch_links(layers, frontier.front().node, level);
       continue;
     }
-    for (const uint32_t neighbour : pending)
-      __builtin_prefetch(source.vector_data(neighbour), 0, 3);
+    constexpr size_t kAhead = 6;
+    for (size_t i = 0; i < std::min(pending.size(), kAhead); ++i)
+      __builtin_prefetch(source.vector_data(pending[i]), 0, 3);
     prefetch_vector(source, pending[0], prefetch_lines);
     if (!frontier.empty()) prefetch_links(layers, frontier.front().node, level);
+    // All of the batch's distances first, with no branch on their values in between, so the
+    // loads of one vector overlap the arithmetic of the previous; a neighbour closer than the
+    // frontier's best is the node expanded next, so its links are requested as soon as it is
+    // known.
+    float next_best =
+        frontier.empty() ? worst_result() : std::min(frontier.front().distance, worst_result());
+    distances.resize(pending.size());
     for (size_t i = 0; i < pending.size(); ++i) {
+      if (i + kAhead < pending.size())
+        __builtin_prefetch(source.vector_data(pending[i + kAhead]), 0, 3);
       if (i + 1 < pending.size()) prefetch_vector(source, pending[i + 1], prefetch_lines);
-      const uint32_t neighbour = pending[i];
-      consider(neighbour, distance(query, vector_of<T>(source, neighbour)));
+      const float d = distance(query, vector_of<T>(source, pending[i]));
+      distances[i] = d;
+      if (d < next_best) {
+        next_best = d;
+        prefetch_links(layers, pending[i], level);
+      }
     }
-    if (!frontier.empty()) prefetch_links(layers, frontier.front().node, level);
+    for (size_t i = 0; i < pending.size(); ++i) consider(pending[i], distances[i]);
   }
 }
 

@@ -30,6 +30,22 @@ class VisitedSet {
     return false;
   }
   bool test(uint32_t node) const { return tags_[node] == epoch_; }
+  // Marks the `count` nodes of `nodes` visited and writes those that were not, in their order, to
+  // `unvisited` (room for `count`); returns how many. Branch-free: whether a neighbour was seen
+  // is unpredictable, and without a branch on it the tag loads of a whole list overlap.
+  uint32_t mark_unvisited(const uint32_t* nodes, uint32_t count, uint32_t* unvisited) {
+    uint16_t* const tags = tags_.data();
+    const uint16_t epoch = epoch_;
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < count; ++i) {
+      const uint32_t node = nodes[i];
+      const bool seen = tags[node] == epoch;
+      tags[node] = epoch;
+      unvisited[kept] = node;
+      kept += seen ? 0 : 1;
+    }
+    return kept;
+  }
   const uint16_t* tag_address(uint32_t node) const { return tags_.data() + node; }
 
  private:

@@ -14,6 +14,7 @@
 #include <span>
 #include <vector>
 
+#include "common/huge_page_allocator.hpp"
 #include "index/hnsw/vector_source.hpp"
 
 namespace sextant::index {
@@ -62,7 +63,7 @@ class QuantizedVectors {
  private:
   ScalarQuantizer quantizer_;
   uint32_t dim_;
-  std::vector<int8_t> codes_;
+  std::vector<int8_t, HugePageAllocator<int8_t>> codes_;  // on huge pages: read at random
 };
 
 }  // namespace sextant::index
