@@ -286,7 +286,7 @@ def test_migrate_killed_mid_run_resumes_and_copies_everything_exactly(servers):
 def test_migrate_usage_errors_go_to_stderr_with_exit_2():
     run = subprocess.run([str(MIGRATE_BIN), "migrate", "--from", "http://127.0.0.1:1"], capture_output=True, text=True)
     assert run.returncode == 2
-    assert run.stderr == "sextant migrate: --to URL is required\n"
+    assert run.stderr == "sextant migrate: --to URL (or --to-storage PATH) is required\n"
     assert run.stdout == ""
     run = subprocess.run([str(MIGRATE_BIN), "migrate", "--help"], capture_output=True, text=True)
     assert run.returncode == 0

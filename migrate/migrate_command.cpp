@@ -107,17 +107,24 @@ Status copy_all(const MigrateOptions& options, const std::vector<std::string>& c
 }  // namespace
 
 int run_migrate(const std::vector<std::string>& args,
-                const std::function<std::string(const std::string&)>& environment) {
+                const std::function<std::string(const std::string&)>& environment,
+                const StorageTargetOpener& open_storage) {
   auto parsed = parse_migrate_args(args, environment);
   if (!parsed.ok()) {
     std::fprintf(stderr, "sextant migrate: %s\n", parsed.error().message.c_str());
     return 2;
   }
-  const MigrateOptions& options = *parsed;
-  if (options.help) {
+  if (parsed->help) {
     std::fputs(migrate_help_text().c_str(), stdout);
     return 0;
   }
+  if (!parsed->target_storage.empty()) {
+    if (!open_storage) return fail("--to-storage is not available in this build");
+    auto local = open_storage(parsed->target_storage);
+    if (!local.ok()) return fail(local.error().message);
+    parsed->target.local = std::move(*local);
+  }
+  const MigrateOptions& options = *parsed;
 
   auto source = QdrantEndpoint::open(options.source);
   if (!source.ok()) return fail(source.error().message);

@@ -17,6 +17,9 @@ struct MigrateOptions {
   bool help = false;
   EndpointOptions source;
   EndpointOptions target;
+  // --to-storage PATH: the target is this Sextant storage directory, written in this process
+  // (target.url is then "storage:PATH").
+  std::string target_storage;
   std::vector<std::string> collections;  // empty: every collection of the source
   size_t batch_size = 256;
   size_t parallel_collections = 2;
