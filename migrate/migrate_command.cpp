@@ -65,7 +65,8 @@ Result<uint64_t> exact_source_count(QdrantEndpoint& source, const std::string& n
 }
 
 // Copies the points of `collections`, `parallel` at a time, each worker with its own
-// connections. Returns the first error any worker met (the others finish their collection).
+// connections (one to the source, one to the target per upsert in flight). Returns the first error
+// any worker met (the others finish their collection).
 Status copy_all(const MigrateOptions& options, const std::vector<std::string>& collections,
                 CursorStore& cursors, ProgressDisplay& progress) {
   std::atomic<size_t> next{0};
@@ -73,13 +74,24 @@ Status copy_all(const MigrateOptions& options, const std::vector<std::string>& c
   std::optional<Error> first_error;
   auto worker = [&] {
     auto source = QdrantEndpoint::open(options.source);
-    auto target = QdrantEndpoint::open(options.target);
-    if (!source.ok() || !target.ok()) {
+    if (!source.ok()) {
       std::lock_guard lock(error_mutex);
-      if (!first_error) first_error = source.ok() ? target.error() : source.error();
+      if (!first_error) first_error = source.error();
       return;
     }
-    PointCopier copier(**source, **target, cursors, progress, options.batch_size);
+    std::vector<std::unique_ptr<QdrantEndpoint>> targets;  // one per upsert in flight
+    std::vector<QdrantEndpoint*> target_connections;
+    for (size_t i = 0; i < options.parallel_batches; ++i) {
+      auto target = QdrantEndpoint::open(options.target);
+      if (!target.ok()) {
+        std::lock_guard lock(error_mutex);
+        if (!first_error) first_error = target.error();
+        return;
+      }
+      targets.push_back(std::move(*target));
+      target_connections.push_back(targets.back().get());
+    }
+    PointCopier copier(**source, target_connections, cursors, progress, options.batch_size);
     for (size_t i = next++; i < collections.size(); i = next++) {
       {
         std::lock_guard lock(error_mutex);

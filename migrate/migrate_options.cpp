@@ -88,6 +88,10 @@ Result<MigrateOptions> parse_migrate_args(
       if (!take_count(&options.parallel_collections, 1)) {
         return fail("--parallel expects a number >= 1");
       }
+    } else if (flag == "--parallel-batches") {
+      if (!take_count(&options.parallel_batches, 1)) {
+        return fail("--parallel-batches expects a number >= 1");
+      }
     } else if (flag == "--timeout") {
       if (!take_count(&number, 1)) return fail("--timeout expects seconds >= 1");
       options.source.timeout = options.target.timeout = std::chrono::seconds(number);
@@ -137,8 +141,9 @@ std::string migrate_help_text() {
          "      --to-ca-file <PATH>      ... for the target only\n"
          "      --collections <A,B,..>   Copy only these collections (default: all)\n"
          "      --batch-size <N>         Points per scroll and upsert [default: 256]\n"
-         "      --parallel <N>           Collections copied at once [default: 2]; at most two\n"
-         "                               batches per collection are held in memory\n"
+         "      --parallel <N>           Collections copied at once [default: 2]\n"
+         "      --parallel-batches <N>   Upserts in flight per collection [default: 2]; at most\n"
+         "                               N + 1 batches per collection are held in memory\n"
          "      --state <PATH>           Resumable state file [default: "
          "./sextant-migrate-state.json];\n"
          "                               rerunning with the same file continues where it stopped\n"
