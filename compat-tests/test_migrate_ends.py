@@ -275,10 +275,10 @@ def test_migrate_to_storage_writes_what_a_server_then_serves(work):
     total = 3000 + (200 if "mig_sharded" in collections else 0)
     storage, state = directory / "storage", directory / "state.json"
 
-    # Killed mid-run, then resumed from the state file.
+    # Killed mid-run with three batches in flight, then resumed from the state file.
     process = subprocess.Popen(
         [str(MIGRATE_BIN), "migrate", "--from", source.url, "--to-storage", str(storage),
-         "--state", str(state), "--batch-size", "10", "--parallel", "1"],
+         "--state", str(state), "--batch-size", "10", "--parallel", "1", "--parallel-batches", "3"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     copied_before_kill = 0

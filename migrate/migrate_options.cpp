@@ -142,7 +142,7 @@ std::string migrate_help_text() {
          "      --collections <A,B,..>   Copy only these collections (default: all)\n"
          "      --batch-size <N>         Points per scroll and upsert [default: 256]\n"
          "      --parallel <N>           Collections copied at once [default: 2]\n"
-         "      --parallel-batches <N>   Upserts in flight per collection [default: 2]; at most\n"
+         "      --parallel-batches <N>   Upserts in flight per collection [default: 1]; at most\n"
          "                               N + 1 batches per collection are held in memory\n"
          "      --state <PATH>           Resumable state file [default: "
          "./sextant-migrate-state.json];\n"

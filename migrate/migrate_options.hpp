@@ -23,7 +23,7 @@ struct MigrateOptions {
   std::vector<std::string> collections;  // empty: every collection of the source
   size_t batch_size = 256;
   size_t parallel_collections = 2;
-  size_t parallel_batches = 2;  // upserts in flight per collection
+  size_t parallel_batches = 1;  // upserts in flight per collection
   std::string state_path = "sextant-migrate-state.json";
   bool verify = true;
   VerifyOptions verification;
