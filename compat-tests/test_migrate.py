@@ -158,13 +158,22 @@ def _vectors_close(a, b) -> bool:
     return a == b
 
 
+def _index_shape(schema: dict) -> dict:
+    """A payload_schema entry without its point count; a parameter left null is left out (Qdrant
+    writes unset index parameters such as `is_principal` as null, Sextant leaves them out)."""
+    shape = {f: v for f, v in schema.items() if f != "points"}
+    if isinstance(shape.get("params"), dict):
+        shape["params"] = {f: v for f, v in shape["params"].items() if v is not None}
+    return shape
+
+
 def _assert_same_collections(source: ApiClient, target: ApiClient, collections: list[str]) -> None:
     for name in collections:
         source_info = source.get(f"/collections/{name}").result
         target_info = target.get(f"/collections/{name}").result
         assert target_info["config"] == source_info["config"], name
-        schema = {k: {f: v for f, v in s.items() if f != "points"} for k, s in source_info["payload_schema"].items()}
-        copied = {k: {f: v for f, v in s.items() if f != "points"} for k, s in target_info["payload_schema"].items()}
+        schema = {k: _index_shape(s) for k, s in source_info["payload_schema"].items()}
+        copied = {k: _index_shape(s) for k, s in target_info["payload_schema"].items()}
         assert copied == schema, name
         source_points = _all_points(source, name)
         target_points = _all_points(target, name)
@@ -286,7 +295,7 @@ def test_migrate_killed_mid_run_resumes_and_copies_everything_exactly(servers):
 def test_migrate_usage_errors_go_to_stderr_with_exit_2():
     run = subprocess.run([str(MIGRATE_BIN), "migrate", "--from", "http://127.0.0.1:1"], capture_output=True, text=True)
     assert run.returncode == 2
-    assert run.stderr == "sextant migrate: --to URL is required\n"
+    assert run.stderr == "sextant migrate: --to URL (or --to-storage PATH) is required\n"
     assert run.stdout == ""
     run = subprocess.run([str(MIGRATE_BIN), "migrate", "--help"], capture_output=True, text=True)
     assert run.returncode == 0

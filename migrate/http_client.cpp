@@ -119,6 +119,7 @@ Result<HttpResponse> HttpClient::request(const std::string& method, const std::s
     }
     last = attempt(method, target, body);
     if (last.ok() && last->status < 500) return last;
+    if (!last.ok() && last.error().kind == ErrorKind::kForbidden) return last;  // never transient
   }
   return last;
 }
@@ -156,7 +157,12 @@ Result<HttpResponse> HttpClient::attempt(const std::string& method, const std::s
       c.secure->async_handshake(asio::ssl::stream_base::client,
                                 [&](beast::error_code e) { ec = e; });
       c.run();
-      if (ec) return step_failed("the TLS handshake");
+      if (ec) {
+        // An untrusted certificate or a wrong host name does not heal with retries.
+        Error failed = step_failed("the TLS handshake");
+        failed.kind = ErrorKind::kForbidden;
+        return failed;
+      }
     }
   }
 

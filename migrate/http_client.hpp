@@ -3,7 +3,8 @@
 // `api-key` header when one is set, and bounds every step by a timeout.
 //
 // Retries: a connection error, a timeout or a 5xx answer is retried up to `retries` times with
-// exponential backoff (0.5 s, 1 s, 2 s, ... capped at 8 s); a 4xx answer is returned at once.
+// exponential backoff (0.5 s, 1 s, 2 s, ... capped at 8 s); a 4xx answer and a failed TLS
+// handshake (an untrusted certificate, a wrong host name) are returned at once.
 // Every request migrate sends is idempotent (reads, upserts of whole points with explicit ids,
 // creates that are checked first), so a retry after an unknown outcome is safe.
 //
@@ -15,6 +16,7 @@
 #include <string>
 
 #include "common/status.hpp"
+#include "migrate/transport.hpp"
 
 namespace sextant::migrate {
 
@@ -28,14 +30,12 @@ struct EndpointOptions {
   std::string ca_file;  // https: PEM bundle to trust instead of the system store
   std::chrono::seconds timeout{60};
   int retries = 5;
+  // Set for `--to-storage`: requests go to this in-process target instead of `url` over HTTP
+  // (`url` then only names it).
+  std::shared_ptr<LocalTarget> local;
 };
 
-struct HttpResponse {
-  int status = 0;
-  std::string body;
-};
-
-class HttpClient {
+class HttpClient : public Transport {
  public:
   // Fails on a URL that is not http(s)://host[:port][/path].
   static Result<std::unique_ptr<HttpClient>> open(const EndpointOptions& options);
@@ -46,9 +46,9 @@ class HttpClient {
   // `method` is GET, PUT, POST or DELETE; `target` starts with '/'. A non-empty body is sent as
   // application/json. Returns the answer of the last attempt, or the transport error.
   Result<HttpResponse> request(const std::string& method, const std::string& target,
-                               const std::string& body = {});
+                               const std::string& body) override;
 
-  const std::string& url() const { return options_.url; }
+  const std::string& url() const override { return options_.url; }
 
  private:
   struct Connection;

@@ -65,7 +65,8 @@ Result<uint64_t> exact_source_count(QdrantEndpoint& source, const std::string& n
 }
 
 // Copies the points of `collections`, `parallel` at a time, each worker with its own
-// connections. Returns the first error any worker met (the others finish their collection).
+// connections (one to the source, one to the target per upsert in flight). Returns the first error
+// any worker met (the others finish their collection).
 Status copy_all(const MigrateOptions& options, const std::vector<std::string>& collections,
                 CursorStore& cursors, ProgressDisplay& progress) {
   std::atomic<size_t> next{0};
@@ -73,13 +74,24 @@ Status copy_all(const MigrateOptions& options, const std::vector<std::string>& c
   std::optional<Error> first_error;
   auto worker = [&] {
     auto source = QdrantEndpoint::open(options.source);
-    auto target = QdrantEndpoint::open(options.target);
-    if (!source.ok() || !target.ok()) {
+    if (!source.ok()) {
       std::lock_guard lock(error_mutex);
-      if (!first_error) first_error = source.ok() ? target.error() : source.error();
+      if (!first_error) first_error = source.error();
       return;
     }
-    PointCopier copier(**source, **target, cursors, progress, options.batch_size);
+    std::vector<std::unique_ptr<QdrantEndpoint>> targets;  // one per upsert in flight
+    std::vector<QdrantEndpoint*> target_connections;
+    for (size_t i = 0; i < options.parallel_batches; ++i) {
+      auto target = QdrantEndpoint::open(options.target);
+      if (!target.ok()) {
+        std::lock_guard lock(error_mutex);
+        if (!first_error) first_error = target.error();
+        return;
+      }
+      targets.push_back(std::move(*target));
+      target_connections.push_back(targets.back().get());
+    }
+    PointCopier copier(**source, target_connections, cursors, progress, options.batch_size);
     for (size_t i = next++; i < collections.size(); i = next++) {
       {
         std::lock_guard lock(error_mutex);
@@ -107,17 +119,24 @@ Status copy_all(const MigrateOptions& options, const std::vector<std::string>& c
 }  // namespace
 
 int run_migrate(const std::vector<std::string>& args,
-                const std::function<std::string(const std::string&)>& environment) {
+                const std::function<std::string(const std::string&)>& environment,
+                const StorageTargetOpener& open_storage) {
   auto parsed = parse_migrate_args(args, environment);
   if (!parsed.ok()) {
     std::fprintf(stderr, "sextant migrate: %s\n", parsed.error().message.c_str());
     return 2;
   }
-  const MigrateOptions& options = *parsed;
-  if (options.help) {
+  if (parsed->help) {
     std::fputs(migrate_help_text().c_str(), stdout);
     return 0;
   }
+  if (!parsed->target_storage.empty()) {
+    if (!open_storage) return fail("--to-storage is not available in this build");
+    auto local = open_storage(parsed->target_storage);
+    if (!local.ok()) return fail(local.error().message);
+    parsed->target.local = std::move(*local);
+  }
+  const MigrateOptions& options = *parsed;
 
   auto source = QdrantEndpoint::open(options.source);
   if (!source.ok()) return fail(source.error().message);

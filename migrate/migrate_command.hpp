@@ -7,16 +7,28 @@
 //   3. copy the points, --parallel collections at a time, each resuming from its cursor;
 //   4. copy the aliases of the selected collections;
 //   5. verify each collection and print the summary on stdout.
+// With --to-storage the target is a storage directory opened through `open_storage` (the
+// server's own request pipeline in this process), so every step above is the same.
 // Errors go to stderr. Exit status: 0 copied and verified, 1 failure or mismatch, 2 usage.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "common/status.hpp"
+#include "migrate/transport.hpp"
+
 namespace sextant::migrate {
 
+// Opens a storage directory as a migration target; fails when it cannot be used (another
+// process holds it, it is not Sextant's).
+using StorageTargetOpener =
+    std::function<Result<std::shared_ptr<LocalTarget>>(const std::string& storage_path)>;
+
 int run_migrate(const std::vector<std::string>& args,
-                const std::function<std::string(const std::string&)>& environment);
+                const std::function<std::string(const std::string&)>& environment,
+                const StorageTargetOpener& open_storage = {});
 
 }  // namespace sextant::migrate

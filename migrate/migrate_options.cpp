@@ -70,7 +70,8 @@ Result<MigrateOptions> parse_migrate_args(
       options.verify = false;
     } else if (flag == "--from" || flag == "--to" || flag == "--from-api-key" ||
                flag == "--to-api-key" || flag == "--ca-file" || flag == "--from-ca-file" ||
-               flag == "--to-ca-file" || flag == "--collections" || flag == "--state") {
+               flag == "--to-ca-file" || flag == "--collections" || flag == "--state" ||
+               flag == "--to-storage") {
       if (!take_value()) return fail(flag + " requires a value");
       if (flag == "--from") options.source.url = value;
       if (flag == "--to") options.target.url = value;
@@ -80,11 +81,16 @@ Result<MigrateOptions> parse_migrate_args(
       if (flag == "--ca-file" || flag == "--to-ca-file") options.target.ca_file = value;
       if (flag == "--collections") options.collections = split_names(value);
       if (flag == "--state") options.state_path = value;
+      if (flag == "--to-storage") options.target_storage = value;
     } else if (flag == "--batch-size") {
       if (!take_count(&options.batch_size, 1)) return fail("--batch-size expects a number >= 1");
     } else if (flag == "--parallel") {
       if (!take_count(&options.parallel_collections, 1)) {
         return fail("--parallel expects a number >= 1");
+      }
+    } else if (flag == "--parallel-batches") {
+      if (!take_count(&options.parallel_batches, 1)) {
+        return fail("--parallel-batches expects a number >= 1");
       }
     } else if (flag == "--timeout") {
       if (!take_count(&number, 1)) return fail("--timeout expects seconds >= 1");
@@ -100,14 +106,18 @@ Result<MigrateOptions> parse_migrate_args(
       if (!take_count(&options.verification.searches, 0)) {
         return fail("--verify-searches expects a number >= 0");
       }
-    } else if (flag == "--to-storage") {
-      return fail("--to-storage is not supported: migrate into a running Sextant with --to URL");
     } else {
       return fail("unexpected argument '" + args[i] + "' (see sextant migrate --help)");
     }
   }
   if (options.source.url.empty()) return fail("--from URL is required");
-  if (options.target.url.empty()) return fail("--to URL is required");
+  if (!options.target.url.empty() && !options.target_storage.empty()) {
+    return fail("--to and --to-storage exclude each other");
+  }
+  if (options.target.url.empty() && options.target_storage.empty()) {
+    return fail("--to URL (or --to-storage PATH) is required");
+  }
+  if (!options.target_storage.empty()) options.target.url = "storage:" + options.target_storage;
   return options;
 }
 
@@ -117,10 +127,13 @@ std::string migrate_help_text() {
          "every point with all its vectors and payload; then verify the copy.\n"
          "\n"
          "Usage: sextant migrate --from URL --to URL [OPTIONS]\n"
+         "       sextant migrate --from URL --to-storage PATH [OPTIONS]\n"
          "\n"
          "Options:\n"
          "      --from <URL>             Source server, http(s)://host:port\n"
          "      --to <URL>               Target server, http(s)://host:port\n"
+         "      --to-storage <PATH>      Target Sextant storage directory, written directly\n"
+         "                               (no server may be running on it)\n"
          "      --from-api-key <KEY>     API key of the source (or SEXTANT_MIGRATE_FROM_API_KEY)\n"
          "      --to-api-key <KEY>       API key of the target (or SEXTANT_MIGRATE_TO_API_KEY)\n"
          "      --ca-file <PATH>         PEM certificates to trust for both https ends\n"
@@ -128,8 +141,9 @@ std::string migrate_help_text() {
          "      --to-ca-file <PATH>      ... for the target only\n"
          "      --collections <A,B,..>   Copy only these collections (default: all)\n"
          "      --batch-size <N>         Points per scroll and upsert [default: 256]\n"
-         "      --parallel <N>           Collections copied at once [default: 2]; at most two\n"
-         "                               batches per collection are held in memory\n"
+         "      --parallel <N>           Collections copied at once [default: 2]\n"
+         "      --parallel-batches <N>   Upserts in flight per collection [default: 1]; at most\n"
+         "                               N + 1 batches per collection are held in memory\n"
          "      --state <PATH>           Resumable state file [default: "
          "./sextant-migrate-state.json];\n"
          "                               rerunning with the same file continues where it stopped\n"

@@ -17,9 +17,13 @@ struct MigrateOptions {
   bool help = false;
   EndpointOptions source;
   EndpointOptions target;
+  // --to-storage PATH: the target is this Sextant storage directory, written in this process
+  // (target.url is then "storage:PATH").
+  std::string target_storage;
   std::vector<std::string> collections;  // empty: every collection of the source
   size_t batch_size = 256;
   size_t parallel_collections = 2;
+  size_t parallel_batches = 1;  // upserts in flight per collection
   std::string state_path = "sextant-migrate-state.json";
   bool verify = true;
   VerifyOptions verification;

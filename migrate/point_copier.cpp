@@ -1,8 +1,10 @@
-// PointCopier: scroll ahead on the source while the previous batch is upserted to the target.
+// PointCopier: scroll ahead on the source while earlier batches are upserted to the target.
 #include "migrate/point_copier.hpp"
 
+#include <deque>
 #include <future>
 #include <map>
+#include <optional>
 
 namespace sextant::migrate {
 
@@ -71,29 +73,65 @@ Result<uint64_t> PointCopier::copy(const std::string& collection) {
       return scroll_page(source_, collection, offset, batch_size_);
     });
   };
+  // Upserts in flight, oldest first, each on its own target connection.
+  struct InFlight {
+    std::future<Status> upserted;
+    QdrantEndpoint* target;
+    json::value next_offset;  // the scroll offset after this batch
+    size_t points;
+    bool last;
+  };
+  std::deque<InFlight> in_flight;
+  std::vector<QdrantEndpoint*> idle = targets_;
+  std::optional<Error> failure;
+  // Waits for the oldest upsert; on success the cursor moves past it and is recorded.
+  auto settle_oldest = [&]() {
+    InFlight oldest = std::move(in_flight.front());
+    in_flight.pop_front();
+    Status upserted = oldest.upserted.get();
+    idle.push_back(oldest.target);
+    if (failure) return;
+    if (!upserted.ok()) {
+      failure = upserted.error();
+      return;
+    }
+    cursor.next_offset = oldest.last ? json::value() : oldest.next_offset;
+    cursor.points_copied += oldest.points;
+    cursor.done = oldest.last;
+    copied_now += oldest.points;
+    progress_.add(oldest.points);
+    Status saved = cursors_.put(collection, cursor);
+    if (!saved.ok()) failure = saved.error();
+  };
+
   auto pending = scroll_from(cursor.next_offset);
-  while (true) {
+  bool scrolling = true;
+  while (scrolling && !failure) {
     Result<ScrollPage> page = pending.get();
-    if (!page.ok()) return page.error();
+    if (!page.ok()) {
+      failure = page.error();
+      scrolling = false;
+      break;
+    }
     bool last = page->next_offset.is_null() || page->points.empty();
     if (!last) pending = scroll_from(page->next_offset);
-    Status upserted = upsert_page(target_, collection, page->points);
-    if (!upserted.ok()) {
-      if (!last) (void)pending.get();  // never leave the scroll thread running on `this`
-      return upserted.error();
-    }
-    cursor.next_offset = last ? json::value() : page->next_offset;
-    cursor.points_copied += page->points.size();
-    cursor.done = last;
-    copied_now += page->points.size();
-    progress_.add(page->points.size());
-    Status saved = cursors_.put(collection, cursor);
-    if (!saved.ok()) {
-      if (!last) (void)pending.get();
-      return saved.error();
-    }
-    if (last) return copied_now;
+    scrolling = !last;
+    if (idle.empty()) settle_oldest();
+    if (failure) break;
+    QdrantEndpoint* target = idle.back();
+    idle.pop_back();
+    size_t points = page->points.size();
+    json::value next_offset = page->next_offset;
+    auto upserted =
+        std::async(std::launch::async, [target, &collection, records = std::move(page->points)] {
+          return upsert_page(*target, collection, records);
+        });
+    in_flight.push_back({std::move(upserted), target, std::move(next_offset), points, last});
   }
+  if (scrolling) (void)pending.get();  // never leave the scroll thread running on `this`
+  while (!in_flight.empty()) settle_oldest();
+  if (failure) return *failure;
+  return copied_now;
 }
 
 }  // namespace sextant::migrate

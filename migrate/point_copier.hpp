@@ -1,10 +1,12 @@
 // Copies every point of one collection from the source to the target: scroll with
-// with_vector/with_payload true, upsert with wait=true, the cursor recorded after each
-// acknowledged batch, continuing from the recorded cursor when there is one.
+// with_vector/with_payload true, upsert with wait=true, the cursor recorded after acknowledged
+// batches, continuing from the recorded cursor when there is one.
 //
-// While batch k is upserted to the target, batch k+1 is already being scrolled from the
-// source, so a collection holds at most two batches in memory; its cursor only advances in
-// scroll order, after the target acknowledged.
+// The scroll runs one batch ahead, and up to one upsert per target connection (--parallel-batches)
+// is in flight at once, so a collection holds at most (connections + 1) batches in memory.
+// Batches are acknowledged in any order, but the cursor only advances in scroll order past
+// batches that were all acknowledged: a batch in flight when the process dies is sent again on
+// the rerun (an idempotent upsert by id), never skipped.
 //
 // A point of a custom-sharded collection carries its `shard_key` in the scroll answer; points
 // are upserted under that same key.
@@ -12,6 +14,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "common/status.hpp"
 #include "migrate/cursor_store.hpp"
@@ -22,11 +25,12 @@ namespace sextant::migrate {
 
 class PointCopier {
  public:
-  // The endpoints and the store outlive the copier. `batch_size` points per scroll/upsert.
-  PointCopier(QdrantEndpoint& source, QdrantEndpoint& target, CursorStore& cursors,
+  // The endpoints and the store outlive the copier. `targets`: one connection to the target per
+  // upsert that may be in flight (at least one). `batch_size` points per scroll/upsert.
+  PointCopier(QdrantEndpoint& source, std::vector<QdrantEndpoint*> targets, CursorStore& cursors,
               ProgressDisplay& progress, size_t batch_size)
       : source_(source),
-        target_(target),
+        targets_(std::move(targets)),
         cursors_(cursors),
         progress_(progress),
         batch_size_(batch_size) {}
@@ -36,7 +40,7 @@ class PointCopier {
 
  private:
   QdrantEndpoint& source_;
-  QdrantEndpoint& target_;
+  std::vector<QdrantEndpoint*> targets_;
   CursorStore& cursors_;
   ProgressDisplay& progress_;
   size_t batch_size_;

@@ -6,6 +6,8 @@ namespace sextant::migrate {
 namespace json = boost::json;
 
 Result<std::unique_ptr<QdrantEndpoint>> QdrantEndpoint::open(const EndpointOptions& options) {
+  if (options.local)
+    return std::unique_ptr<QdrantEndpoint>(new QdrantEndpoint(options.local->connect()));
   auto client = HttpClient::open(options);
   if (!client.ok()) return client.error();
   return std::unique_ptr<QdrantEndpoint>(new QdrantEndpoint(std::move(*client)));

@@ -1,9 +1,10 @@
 // One side of a migration: a running server that speaks Qdrant's REST API (Qdrant 1.x or
-// Sextant), reached through an HttpClient. Calls unwrap Qdrant's envelope
+// Sextant), reached through a Transport (an HttpClient, or a storage directory opened in this
+// process for --to-storage). Calls unwrap Qdrant's envelope
 // ({"result": ..., "status": "ok", "time": ...}) and turn any answer other than 2xx into an Error
 // carrying the HTTP status and the server's own message.
 //
-// Thread-safety: none (it owns one HttpClient). Open one endpoint per thread.
+// Thread-safety: none (it owns one Transport). Open one endpoint per thread.
 #pragma once
 
 #include <boost/json.hpp>
@@ -30,11 +31,11 @@ class QdrantEndpoint {
   const std::string& url() const { return client_->url(); }
 
  private:
-  explicit QdrantEndpoint(std::unique_ptr<HttpClient> client) : client_(std::move(client)) {}
+  explicit QdrantEndpoint(std::unique_ptr<Transport> client) : client_(std::move(client)) {}
   Result<boost::json::value> call(const std::string& method, const std::string& target,
                                   const std::string& body);
 
-  std::unique_ptr<HttpClient> client_;
+  std::unique_ptr<Transport> client_;
 };
 
 // Percent-encodes a collection or alias name for use as one path segment.

@@ -19,6 +19,7 @@
 #include "server/command_line.hpp"
 #include "server/config.hpp"
 #include "server/log.hpp"
+#include "server/migrate_storage_target.hpp"
 #include "server/server.hpp"
 #include "server/snapshot_startup.hpp"
 
@@ -86,16 +87,29 @@ int run_embed_subcommand(const std::vector<std::string>& args) {
 }
 
 std::vector<std::pair<std::string, std::string>> read_environment();
+api::ApiConfig make_api_config(const Config& config);
 
 // `sextant migrate --from URL --to URL ...`: copies collections between two servers that speak
 // Qdrant's REST API (migrate/migrate_command.hpp). API keys may come from the environment.
+// `--to-storage PATH` opens PATH here with the built-in configuration defaults a server
+// would apply (server/migrate_storage_target.hpp).
 int run_migrate_subcommand(const std::vector<std::string>& args) {
   auto environment = read_environment();
-  return migrate::run_migrate(args, [&environment](const std::string& name) {
-    for (const auto& [key, value] : environment)
-      if (key == name) return value;
-    return std::string();
-  });
+  auto open_storage = [](const std::string& storage_path) {
+    Config config;
+    config.storage.storage_path = storage_path;
+    api::ApiConfig api_config = make_api_config(config);
+    api_config.embedding_models.clear();  // points arrive with their vectors: no model needed
+    return open_migrate_storage_target(api_config);
+  };
+  return migrate::run_migrate(
+      args,
+      [&environment](const std::string& name) {
+        for (const auto& [key, value] : environment)
+          if (key == name) return value;
+        return std::string();
+      },
+      open_storage);
 }
 
 struct Subcommand {

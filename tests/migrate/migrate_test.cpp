@@ -111,7 +111,7 @@ TEST(MigrateOptions, MissingEndsAndBadNumbersAreUsageErrors) {
   auto none = [](const std::string&) { return std::string(); };
   auto missing = parse_migrate_args({"--from", "http://a"}, none);
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().message, "--to URL is required");
+  EXPECT_EQ(missing.error().message, "--to URL (or --to-storage PATH) is required");
   EXPECT_FALSE(parse_migrate_args({"--from", "a", "--to", "b", "--batch-size", "0"}, none).ok());
   EXPECT_FALSE(parse_migrate_args({"--from", "a", "--to", "b", "--bogus"}, none).ok());
   EXPECT_TRUE(parse_migrate_args({"--help"}, none)->help);
