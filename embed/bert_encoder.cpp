@@ -31,10 +31,21 @@ BertEncoder::BertEncoder(ModelConfig config, std::unique_ptr<BertWeights> weight
                                  QuantizedWeights(layer.intermediate_weight, inner, hidden),
                                  QuantizedWeights(layer.output_weight, hidden, inner)});
   }
+  // The float products' packed copies are not used by int8 products: freed, they no longer
+  // hold ~4 bytes per weight of the process's memory.
+  for (auto& layer : weights_->layers) {
+    layer.qkv_packed = PackedWeights();
+    layer.attention_output_packed = PackedWeights();
+    layer.intermediate_packed = PackedWeights();
+    if (!int8_options_.float_ffn_down) layer.output_packed = PackedWeights();
+  }
+  // Reading every weight to quantise it made the whole file resident; from now on only the
+  // embedding rows of the tokens seen and the few outlier columns are read from it.
+  weights_->file->release_resident_pages();
 }
 
-size_t BertEncoder::split_outliers(size_t m, size_t k, size_t n, const float* x,
-                                   const float* raw_weight, EncoderWorkspace& ws) const {
+size_t BertEncoder::split_outliers(size_t m, size_t k, const float* x, const float* raw_weight,
+                                   const QuantizedWeights& quantized, EncoderWorkspace& ws) const {
   const float threshold = int8_options_.outlier_threshold;
   if (threshold <= 0.0f) return 0;
   ws.outlier_flags.assign(k, 0);
@@ -52,7 +63,7 @@ size_t BertEncoder::split_outliers(size_t m, size_t k, size_t n, const float* x,
   if (count == 0) return 0;
   if (ws.inlier_input.size() < m * k) ws.inlier_input.resize(m * k);
   if (ws.outlier_values.size() < m * count) ws.outlier_values.resize(m * count);
-  if (ws.outlier_weights.size() < count * n) ws.outlier_weights.resize(count * n);
+  ws.outlier_weights.resize(count);
   std::memcpy(ws.inlier_input.data(), x, sizeof(float) * m * k);
   for (size_t row = 0; row < m; ++row) {
     float* inliers = ws.inlier_input.data() + row * k;
@@ -63,9 +74,7 @@ size_t BertEncoder::split_outliers(size_t m, size_t k, size_t n, const float* x,
     }
   }
   for (size_t j = 0; j < count; ++j) {
-    const uint32_t channel = ws.outlier_channels[j];
-    float* column = ws.outlier_weights.data() + j * n;
-    for (size_t c = 0; c < n; ++c) column[c] = raw_weight[c * k + channel];
+    ws.outlier_weights[j] = quantized.float_column(ws.outlier_channels[j], raw_weight);
   }
   return count;
 }
@@ -77,7 +86,8 @@ bool BertEncoder::splits(const EncoderWorkspace& ws, size_t rows) {
 void BertEncoder::dense(size_t m, const float* x, const float* raw_weight,
                         const PackedWeights& packed, const QuantizedWeights* quantized, float* out,
                         EncoderWorkspace& ws) const {
-  const size_t n = packed.out_features(), k = packed.in_features();
+  const size_t n = quantized ? quantized->out_features() : packed.out_features();
+  const size_t k = quantized ? quantized->in_features() : packed.in_features();
   // A split batch computes the first `half` output columns in one part and the rest in the
   // other (a multiple of 64 columns, the int8 kernel's block).
   const size_t half = std::min(n, (n / 2 + 63) / 64 * 64);
@@ -87,7 +97,7 @@ void BertEncoder::dense(size_t m, const float* x, const float* raw_weight,
     const size_t kp = quantized->padded_in_features();
     if (ws.quantized.size() < m * kp) ws.quantized.resize(m * kp);
     if (ws.row_scales.size() < m) ws.row_scales.resize(m);
-    const size_t outliers = split_outliers(m, k, n, x, raw_weight, ws);
+    const size_t outliers = split_outliers(m, k, x, raw_weight, *quantized, ws);
     kernels.quantize_rows(m, k, outliers ? ws.inlier_input.data() : x, k, ws.quantized.data(), kp,
                           ws.row_scales.data());
     // The outlier channels' share, in float: out[r] += sum_j value[r][j] * W[:, channel_j].
@@ -95,7 +105,7 @@ void BertEncoder::dense(size_t m, const float* x, const float* raw_weight,
       float* target = out + row * n;
       for (size_t j = 0; j < outliers; ++j) {
         const float value = ws.outlier_values[row * outliers + j];
-        const float* column = ws.outlier_weights.data() + j * n;
+        const float* column = ws.outlier_weights[j];
         for (size_t c = 0; c < n; ++c) target[c] += value * column[c];
       }
     }

@@ -44,11 +44,11 @@ struct EncoderWorkspace {
   std::vector<int8_t> quantized;     // [tokens x padded k], int8 precision only
   std::vector<float> row_scales;     // [tokens], int8 precision only
   // Outlier channels of the current int8 product (see Int8Options), int8 precision only.
-  std::vector<uint8_t> outlier_flags;      // [k]
-  std::vector<uint32_t> outlier_channels;  // the flagged channels, ascending
-  std::vector<float> inlier_input;         // [tokens x k]: the input with outliers zeroed
-  std::vector<float> outlier_values;       // [tokens x outliers]
-  std::vector<float> outlier_weights;      // [outliers x n]: the float weight's columns
+  std::vector<uint8_t> outlier_flags;         // [k]
+  std::vector<uint32_t> outlier_channels;     // the flagged channels, ascending
+  std::vector<float> inlier_input;            // [tokens x k]: the input with outliers zeroed
+  std::vector<float> outlier_values;          // [tokens x outliers]
+  std::vector<const float*> outlier_weights;  // [outliers]: the float weight's columns
   // When set, batches of at most kSplitMaxRows tokens run each dense product in two halves of
   // columns and attention in two halves of heads, one on the caller and one on the helper.
   ForkJoin* fork_join = nullptr;
@@ -124,8 +124,8 @@ class BertEncoder {
              const QuantizedWeights* quantized, float* out, EncoderWorkspace& workspace) const;
   // Flags the outlier channels of x[m x k] (see Int8Options) and, when there are any, fills the
   // workspace's inlier input, outlier values and weight columns; returns how many there are.
-  size_t split_outliers(size_t m, size_t k, size_t n, const float* x, const float* raw_weight,
-                        EncoderWorkspace& workspace) const;
+  size_t split_outliers(size_t m, size_t k, const float* x, const float* raw_weight,
+                        const QuantizedWeights& quantized, EncoderWorkspace& workspace) const;
 
   ModelConfig config_;
   std::unique_ptr<BertWeights> weights_;
