@@ -43,12 +43,11 @@ TEST(Int8Encoder, DefaultVariantHoldsTheDefaultPrecisionBar) {
   SEXTANT_SKIP_WITHOUT_MODEL();
   auto reference =
       SentenceModel::load(testing::model_dir(), DenseProducts::kAuto, Precision::kFloat32);
-  auto quantized = SentenceModel::load(testing::model_dir(), DenseProducts::kAuto,
-                                       Precision::kInt8, Int8Options{});
+  auto quantized = SentenceModel::load(testing::model_dir(), DenseProducts::kAuto, Precision::kInt8,
+                                       Int8Options{});
   ASSERT_TRUE(reference && quantized);
   const std::vector<std::string> texts = {
-      "What is the capital city of France, and why?",
-      "a",
+      "What is the capital city of France, and why?", "a",
       "Vector search engines answer nearest-neighbour queries over embeddings.",
       "The quick brown fox jumps over the lazy dog; the dog does not mind at all.",
       "Café au lait, s'il vous plaît — 東京 is the capital of Japan 🙂"};
