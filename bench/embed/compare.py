@@ -199,7 +199,7 @@ def main():
             wait_ready(port, process)
             # One request before any timing: Sextant loads a model on its first use, the peers
             # at start-up.
-            Client(port).post({"inputs": ["warm-up"]})
+            Client(port).post({"text": "warm-up"})
             systems[name] = port
 
         # Sextant serves its default model, models/all-MiniLM-L6-v2 under the repository root.
