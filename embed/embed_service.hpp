@@ -18,11 +18,12 @@
 // is still thread-safe, but a request naming a model not yet added fails). The destructor stops the
 // workers and fails queued requests with kUnavailable.
 //
-// Loading on first use: load_model() reads only the model's config.json and registers the
-// directory; the tokenizer and weights (~95 MB for MiniLM, more with int8 copies) are loaded by
-// the first embed()/embed_async() that names the model. Concurrent first users wait for that one
-// load (a per-model mutex); a failed load is reported to each request that needed it, with the
-// message load_model() gave when it loaded eagerly, and is tried again by the next request.
+// Loading on first use: load_model() reads only the model's config.json and the weight file's
+// header, and registers the directory; the tokenizer and weights (~95 MB resident for MiniLM in
+// float32, ~50 MB in int8) are loaded by the first embed()/embed_async() that names the model, on
+// its calling thread. Concurrent first users wait for that one load (a per-model mutex); a failed
+// load is reported to each request that needed it, with the message load_model() gave when it
+// loaded eagerly, and is tried again by the next request.
 #pragma once
 
 #include <chrono>
