@@ -78,7 +78,7 @@ def test_build_tree_binary_started_from_root_serves_the_checkout_model(scratch):
         served = [line for line in _log_lines(process) if "Embedding model" in line]
         expected = (
             f"Embedding model {MODEL_NAME} served: dimension {_model_dimension()}, "
-            f"directory {CHECKOUT_MODEL.resolve()} (checkout)"
+            f"directory {CHECKOUT_MODEL.resolve()}, loaded on first use (checkout)"
         )
         assert any(line.endswith(expected) for line in served), served
     finally:
@@ -99,7 +99,7 @@ def test_installed_layout_serves_the_model_from_share(scratch):
         model_dir = prefix / "share" / "sextant" / "models" / MODEL_FOLDER
         expected = (
             f"Embedding model {MODEL_NAME} served: dimension {_model_dimension()}, "
-            f"directory {model_dir} (installation)"
+            f"directory {model_dir}, loaded on first use (installation)"
         )
         assert any(line.endswith(expected) for line in _log_lines(process)), _log_lines(process)
     finally:

@@ -14,11 +14,13 @@
 namespace sextant::embed {
 
 BertEncoder::BertEncoder(ModelConfig config, std::unique_ptr<BertWeights> weights,
-                         DenseProducts dense_products, Precision precision)
+                         DenseProducts dense_products, Precision precision,
+                         Int8Options int8_options)
     : config_(config),
       weights_(std::move(weights)),
       dense_products_(dense_products),
-      precision_(precision) {
+      precision_(precision),
+      int8_options_(int8_options) {
   if (precision_ != Precision::kInt8) return;
   const size_t hidden = static_cast<size_t>(config_.hidden_size);
   const size_t inner = static_cast<size_t>(config_.intermediate_size);
@@ -29,6 +31,52 @@ BertEncoder::BertEncoder(ModelConfig config, std::unique_ptr<BertWeights> weight
                                  QuantizedWeights(layer.intermediate_weight, inner, hidden),
                                  QuantizedWeights(layer.output_weight, hidden, inner)});
   }
+  // The float products' packed copies are not used by int8 products: freed, they no longer
+  // hold ~4 bytes per weight of the process's memory.
+  for (auto& layer : weights_->layers) {
+    layer.qkv_packed = PackedWeights();
+    layer.attention_output_packed = PackedWeights();
+    layer.intermediate_packed = PackedWeights();
+    if (!int8_options_.float_ffn_down) layer.output_packed = PackedWeights();
+  }
+  // Reading every weight to quantise it made the whole file resident; from now on only the
+  // embedding rows of the tokens seen and the few outlier columns are read from it.
+  weights_->file->release_resident_pages();
+}
+
+size_t BertEncoder::split_outliers(size_t m, size_t k, const float* x, const float* raw_weight,
+                                   const QuantizedWeights& quantized, EncoderWorkspace& ws) const {
+  const float threshold = int8_options_.outlier_threshold;
+  if (threshold <= 0.0f) return 0;
+  ws.outlier_flags.assign(k, 0);
+  uint8_t* flags = ws.outlier_flags.data();
+  for (size_t row = 0; row < m; ++row) {
+    const float* values = x + row * k;
+    for (size_t i = 0; i < k; ++i)
+      flags[i] |= static_cast<uint8_t>(std::fabs(values[i]) > threshold);
+  }
+  ws.outlier_channels.clear();
+  for (size_t i = 0; i < k; ++i) {
+    if (flags[i]) ws.outlier_channels.push_back(static_cast<uint32_t>(i));
+  }
+  const size_t count = ws.outlier_channels.size();
+  if (count == 0) return 0;
+  if (ws.inlier_input.size() < m * k) ws.inlier_input.resize(m * k);
+  if (ws.outlier_values.size() < m * count) ws.outlier_values.resize(m * count);
+  ws.outlier_weights.resize(count);
+  std::memcpy(ws.inlier_input.data(), x, sizeof(float) * m * k);
+  for (size_t row = 0; row < m; ++row) {
+    float* inliers = ws.inlier_input.data() + row * k;
+    for (size_t j = 0; j < count; ++j) {
+      const uint32_t channel = ws.outlier_channels[j];
+      ws.outlier_values[row * count + j] = inliers[channel];
+      inliers[channel] = 0.0f;
+    }
+  }
+  for (size_t j = 0; j < count; ++j) {
+    ws.outlier_weights[j] = quantized.float_column(ws.outlier_channels[j], raw_weight);
+  }
+  return count;
 }
 
 bool BertEncoder::splits(const EncoderWorkspace& ws, size_t rows) {
@@ -38,7 +86,8 @@ bool BertEncoder::splits(const EncoderWorkspace& ws, size_t rows) {
 void BertEncoder::dense(size_t m, const float* x, const float* raw_weight,
                         const PackedWeights& packed, const QuantizedWeights* quantized, float* out,
                         EncoderWorkspace& ws) const {
-  const size_t n = packed.out_features(), k = packed.in_features();
+  const size_t n = quantized ? quantized->out_features() : packed.out_features();
+  const size_t k = quantized ? quantized->in_features() : packed.in_features();
   // A split batch computes the first `half` output columns in one part and the rest in the
   // other (a multiple of 64 columns, the int8 kernel's block).
   const size_t half = std::min(n, (n / 2 + 63) / 64 * 64);
@@ -48,7 +97,18 @@ void BertEncoder::dense(size_t m, const float* x, const float* raw_weight,
     const size_t kp = quantized->padded_in_features();
     if (ws.quantized.size() < m * kp) ws.quantized.resize(m * kp);
     if (ws.row_scales.size() < m) ws.row_scales.resize(m);
-    kernels.quantize_rows(m, k, x, k, ws.quantized.data(), kp, ws.row_scales.data());
+    const size_t outliers = split_outliers(m, k, x, raw_weight, *quantized, ws);
+    kernels.quantize_rows(m, k, outliers ? ws.inlier_input.data() : x, k, ws.quantized.data(), kp,
+                          ws.row_scales.data());
+    // The outlier channels' share, in float: out[r] += sum_j value[r][j] * W[:, channel_j].
+    for (size_t row = 0; row < m && outliers; ++row) {
+      float* target = out + row * n;
+      for (size_t j = 0; j < outliers; ++j) {
+        const float value = ws.outlier_values[row * outliers + j];
+        const float* column = ws.outlier_weights[j];
+        for (size_t c = 0; c < n; ++c) target[c] += value * column[c];
+      }
+    }
     auto columns = [&](size_t part) {
       const size_t first = split && part == 1 ? half : 0;
       const size_t count = split ? (part == 0 ? half : n - half) : n;
@@ -183,7 +243,8 @@ void BertEncoder::feed_forward(const BertLayerWeights& layer, const QuantizedLay
     kernels.bias_gelu(inter + t * inner, layer.intermediate_bias, inner);
   }
   std::memcpy(x, attended, sizeof(float) * rows * hidden);
-  dense(rows, inter, layer.output_weight, layer.output_packed, q ? &q->output : nullptr, x, ws);
+  dense(rows, inter, layer.output_weight, layer.output_packed,
+        q && !int8_options_.float_ffn_down ? &q->output : nullptr, x, ws);
   for (size_t t = 0; t < rows; ++t) {
     kernels.bias_layer_norm(x + t * hidden, layer.output_bias, layer.output_norm_gamma,
                             layer.output_norm_beta, hidden, config_.layer_norm_eps);

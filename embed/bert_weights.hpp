@@ -3,7 +3,8 @@
 // load into one [3*hidden x hidden] matrix so each layer needs a single QKV product.
 //
 // Ownership: BertWeights owns the SafetensorsFile; every pointer below points into it or into
-// the owned fused/packed buffers and is valid while the BertWeights lives. Immutable after load.
+// the owned fused/packed buffers and is valid while the BertWeights lives. Immutable after load,
+// except for the packed copies an int8 encoder releases (below).
 #pragma once
 
 #include <memory>
@@ -30,7 +31,8 @@ struct BertLayerWeights {
   const float* output_bias;
   const float* output_norm_gamma;
   const float* output_norm_beta;
-  // The same four products packed for VectorKernels::gemm_packed.
+  // The same four products packed for VectorKernels::gemm_packed. An int8 BertEncoder releases
+  // (empties) the copies of the products it runs on int8 weights, once, when it is built.
   PackedWeights qkv_packed;
   PackedWeights attention_output_packed;
   PackedWeights intermediate_packed;

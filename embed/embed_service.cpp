@@ -7,10 +7,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <future>
 
 #include "embed/blas_gemm.hpp"
 #include "embed/fork_join.hpp"
+#include "embed/model_config.hpp"
+#include "embed/safetensors_file.hpp"
 
 namespace sextant::embed {
 namespace {
@@ -62,20 +65,45 @@ EmbedService::~EmbedService() {
 }
 
 void EmbedService::add_model(const std::string& name, std::shared_ptr<const SentenceModel> model) {
+  auto added = std::make_shared<ModelEntry>();
+  added->directory = model->directory();
+  added->precision = model->precision();
+  added->config = model->config();
+  added->model = std::move(model);
   std::lock_guard lock(models_mutex_);
   if (models_.count(name) == 0) model_order_.push_back(name);
-  models_[name] = std::move(model);
+  models_[name] = std::move(added);
 }
 
 Result<bool> EmbedService::load_model(const std::string& name, const std::string& model_dir,
                                       Precision precision) {
-  auto model = SentenceModel::load(model_dir, DenseProducts::kAuto, precision);
-  if (!model) {
-    return Error{model.error().kind,
-                 "embedding model " + name + " failed to load: " + model.error().message};
+  auto config = load_model_config(model_dir);
+  if (!config) {
+    return Error{config.error().kind,
+                 "embedding model " + name + " failed to load: " + config.error().message};
   }
-  add_model(name, std::move(*model));
+  // The weights file's header is checked now (a mapping of it, released at once), so a missing
+  // or damaged file is still refused at registration; the tensors are read on first use.
+  const std::string weights_path =
+      (std::filesystem::path(model_dir) / "model.safetensors").string();
+  if (auto weights = SafetensorsFile::open(weights_path); !weights) {
+    return Error{weights.error().kind,
+                 "embedding model " + name + " failed to load: " + weights.error().message};
+  }
+  auto registered = std::make_shared<ModelEntry>();
+  registered->directory = model_dir;
+  registered->precision = precision;
+  registered->config = *config;
+  std::lock_guard lock(models_mutex_);
+  if (models_.count(name) == 0) model_order_.push_back(name);
+  models_[name] = std::move(registered);
   return true;
+}
+
+std::shared_ptr<EmbedService::ModelEntry> EmbedService::entry(const std::string& name) const {
+  std::lock_guard lock(models_mutex_);
+  auto it = models_.find(name);
+  return it == models_.end() ? nullptr : it->second;
 }
 
 bool EmbedService::has_model(const std::string& name) const {
@@ -88,10 +116,37 @@ std::vector<std::string> EmbedService::model_names() const {
   return model_order_;
 }
 
+std::optional<ModelConfig> EmbedService::model_config(const std::string& name) const {
+  auto found = entry(name);
+  if (!found) return std::nullopt;
+  return found->config;
+}
+
 std::shared_ptr<const SentenceModel> EmbedService::model(const std::string& name) const {
+  auto found = entry(name);
+  if (!found) return nullptr;
   std::lock_guard lock(models_mutex_);
-  auto it = models_.find(name);
-  return it == models_.end() ? nullptr : it->second;
+  return found->model;
+}
+
+Result<std::shared_ptr<const SentenceModel>> EmbedService::model_for_use(const std::string& name) {
+  auto found = entry(name);
+  if (!found) return Error::not_found("embedding model " + name + " is not registered");
+  if (auto loaded = model(name)) return loaded;
+  // The first user loads; the others wait here and find it loaded.
+  std::lock_guard load_lock(found->load_mutex);
+  {
+    std::lock_guard lock(models_mutex_);
+    if (found->model) return found->model;
+  }
+  auto loaded = SentenceModel::load(found->directory, DenseProducts::kAuto, found->precision);
+  if (!loaded) {
+    return Error{loaded.error().kind,
+                 "embedding model " + name + " failed to load: " + loaded.error().message};
+  }
+  std::lock_guard lock(models_mutex_);
+  found->model = *loaded;
+  return found->model;
 }
 
 std::string EmbedService::default_model_name() const {
@@ -111,14 +166,16 @@ Result<EmbeddingBatch> EmbedService::embed(const std::string& model_name,
 
 void EmbedService::embed_async(const std::string& model_name, const std::vector<std::string>& texts,
                                const EmbedOptions& options, EmbedCallback done) {
-  std::shared_ptr<const SentenceModel> model = this->model(model_name);
-  if (!model) {
+  if (!has_model(model_name)) {
     std::string known;
     for (const auto& name : model_names()) known += (known.empty() ? "" : ", ") + name;
     return done(Error{ErrorKind::kBadInput, "Model " + model_name +
                                                 " is not available. Available models: " +
                                                 (known.empty() ? std::string("none") : known)});
   }
+  auto loaded = model_for_use(model_name);
+  if (!loaded) return done(loaded.error());
+  std::shared_ptr<const SentenceModel> model = std::move(*loaded);
   auto request = std::make_unique<Request>();
   request->result.dimension = model->dimension();
   if (texts.empty()) return done(std::move(request->result));

@@ -17,6 +17,13 @@
 // waiting for the encoder holds no API worker). Models are added before serving starts (add_model
 // is still thread-safe, but a request naming a model not yet added fails). The destructor stops the
 // workers and fails queued requests with kUnavailable.
+//
+// Loading on first use: load_model() reads only the model's config.json and the weight file's
+// header, and registers the directory; the tokenizer and weights (~95 MB resident for MiniLM in
+// float32, ~50 MB in int8) are loaded by the first embed()/embed_async() that names the model, on
+// its calling thread. Concurrent first users wait for that one load (a per-model mutex); a failed
+// load is reported to each request that needed it, with the message load_model() gave when it
+// loaded eagerly, and is tried again by the next request.
 #pragma once
 
 #include <chrono>
@@ -27,6 +34,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -63,13 +71,19 @@ class EmbedService {
 
   // Registers `model` under the name clients use (e.g. "sentence-transformers/all-MiniLM-L6-v2").
   void add_model(const std::string& name, std::shared_ptr<const SentenceModel> model);
-  // Locates and loads a model directory and registers it; the error names the model.
+  // Registers a model directory under `name`, to be loaded on first use; fails (naming the model)
+  // when its config.json cannot be read.
   Result<bool> load_model(const std::string& name, const std::string& model_dir,
                           Precision precision = Precision::kFloat32);
 
   bool has_model(const std::string& name) const;
   std::vector<std::string> model_names() const;
+  // The registered model's configuration (dimension, max_seq_length), without loading it.
+  std::optional<ModelConfig> model_config(const std::string& name) const;
+  // The model if it has been loaded (or was added loaded), else nullptr; never loads.
   std::shared_ptr<const SentenceModel> model(const std::string& name) const;
+  // The model, loading it first if it has not been used yet (see the file comment).
+  Result<std::shared_ptr<const SentenceModel>> model_for_use(const std::string& name);
   // The name of the first registered model, the default for requests that name none.
   std::string default_model_name() const;
 
@@ -100,8 +114,18 @@ class EmbedService {
   void run_batch(const std::vector<Item>& batch, EncoderWorkspace& workspace);
 
   EmbedServiceOptions options_;
+  // One registered model: loaded (model set) or waiting for its first use (directory set).
+  struct ModelEntry {
+    std::string directory;
+    Precision precision = Precision::kFloat32;
+    ModelConfig config;
+    std::mutex load_mutex;                       // held while the model loads
+    std::shared_ptr<const SentenceModel> model;  // guarded by models_mutex_
+  };
+  std::shared_ptr<ModelEntry> entry(const std::string& name) const;
+
   mutable std::mutex models_mutex_;
-  std::map<std::string, std::shared_ptr<const SentenceModel>> models_;
+  std::map<std::string, std::shared_ptr<ModelEntry>> models_;
   std::vector<std::string> model_order_;
 
   std::mutex queue_mutex_;

@@ -13,7 +13,9 @@ QuantizedWeights::QuantizedWeights(const float* weight, size_t out_features, siz
       sums_(out_features),
       out_features_(out_features),
       in_features_(in_features),
-      padded_in_features_((in_features + kInt8Group - 1) / kInt8Group * kInt8Group) {
+      padded_in_features_((in_features + kInt8Group - 1) / kInt8Group * kInt8Group),
+      float_columns_(new std::atomic<float*>[in_features]) {
+  for (size_t i = 0; i < in_features; ++i) float_columns_[i].store(nullptr);
   std::vector<int8_t> rows(out_features * padded_in_features_, 0);
   for (size_t column = 0; column < out_features; ++column) {
     const float* source = weight + column * in_features;
@@ -43,6 +45,22 @@ QuantizedWeights::QuantizedWeights(const float* weight, size_t out_features, siz
       }
     }
   }
+}
+
+QuantizedWeights::~QuantizedWeights() {
+  if (!float_columns_) return;
+  for (size_t i = 0; i < in_features_; ++i) delete[] float_columns_[i].load();
+}
+
+const float* QuantizedWeights::float_column(size_t channel, const float* weight) const {
+  std::atomic<float*>& slot = float_columns_[channel];
+  if (float* column = slot.load(std::memory_order_acquire)) return column;
+  float* gathered = new float[out_features_];
+  for (size_t c = 0; c < out_features_; ++c) gathered[c] = weight[c * in_features_ + channel];
+  float* expected = nullptr;
+  if (slot.compare_exchange_strong(expected, gathered, std::memory_order_acq_rel)) return gathered;
+  delete[] gathered;  // another thread published the same column first
+  return expected;
 }
 
 }  // namespace sextant::embed

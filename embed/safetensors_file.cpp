@@ -131,4 +131,10 @@ Result<const float*> SafetensorsFile::tensor(const std::string& name,
   return reinterpret_cast<const float*>(bytes);
 }
 
+void SafetensorsFile::release_resident_pages() const {
+  if (mapping_ == nullptr) return;
+  // Advice only: a failure leaves the pages resident, which is harmless.
+  ::madvise(const_cast<uint8_t*>(mapping_), mapping_bytes_, MADV_DONTNEED);
+}
+
 }  // namespace sextant::embed

@@ -36,6 +36,11 @@ class SafetensorsFile {
   // The F32 data of `name`, checked against `expected_shape`.
   Result<const float*> tensor(const std::string& name,
                               const std::vector<int64_t>& expected_shape) const;
+  // Drops the mapping's pages from this process's resident set (madvise MADV_DONTNEED on a
+  // read-only file mapping: the data stays valid and is read back from the page cache or the
+  // file on the next access). For a caller that has copied what it needs, e.g. an int8 encoder
+  // after quantising the weights; pointers from tensor() stay valid.
+  void release_resident_pages() const;
 
  private:
   SafetensorsFile() = default;

@@ -8,7 +8,8 @@ namespace sextant::embed {
 
 Result<std::shared_ptr<const SentenceModel>> SentenceModel::load(const std::string& model_dir,
                                                                  DenseProducts dense_products,
-                                                                 Precision precision) {
+                                                                 Precision precision,
+                                                                 Int8Options int8_options) {
   auto config = load_model_config(model_dir);
   if (!config) return config.error();
   BertNormalizerOptions normalizer;
@@ -27,8 +28,8 @@ Result<std::shared_ptr<const SentenceModel>> SentenceModel::load(const std::stri
   std::shared_ptr<SentenceModel> model(new SentenceModel());
   model->directory_ = model_dir;
   model->tokenizer_ = std::move(*tokenizer);
-  model->encoder_ =
-      std::make_unique<BertEncoder>(*config, std::move(*weights), dense_products, precision);
+  model->encoder_ = std::make_unique<BertEncoder>(*config, std::move(*weights), dense_products,
+                                                  precision, int8_options);
   return std::shared_ptr<const SentenceModel>(std::move(model));
 }
 

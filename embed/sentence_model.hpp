@@ -26,7 +26,7 @@ class SentenceModel {
   // cache layout first).
   static Result<std::shared_ptr<const SentenceModel>> load(
       const std::string& model_dir, DenseProducts dense_products = DenseProducts::kAuto,
-      Precision precision = Precision::kFloat32);
+      Precision precision = Precision::kFloat32, Int8Options int8_options = {});
 
   const WordpieceTokenizer& tokenizer() const { return *tokenizer_; }
   const ModelConfig& config() const { return encoder_->config(); }

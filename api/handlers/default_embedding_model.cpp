@@ -28,9 +28,10 @@ std::string joined(const std::vector<std::string>& parts) {
 
 std::string served_model_line(const embed::EmbedService& service, const std::string& name,
                               const std::string& directory) {
-  auto model = service.model(name);
+  auto config = service.model_config(name);
   return "Embedding model " + name + " served: dimension " +
-         std::to_string(model ? model->dimension() : 0) + ", directory " + directory;
+         std::to_string(config ? config->hidden_size : 0) + ", directory " + directory +
+         ", loaded on first use";
 }
 
 bool load_default_embedding_model(embed::EmbedService& service, const DefaultModelSearch& search,

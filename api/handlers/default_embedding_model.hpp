@@ -28,7 +28,7 @@ bool load_default_embedding_model(embed::EmbedService& service, const DefaultMod
                                   const storage::LogSink& log);
 
 // The line logged for a model being served: "Embedding model NAME served: dimension D,
-// directory DIR".
+// directory DIR, loaded on first use" (the service loads the weights at the first request).
 std::string served_model_line(const embed::EmbedService& service, const std::string& name,
                               const std::string& directory);
 

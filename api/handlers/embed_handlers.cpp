@@ -301,11 +301,11 @@ void register_embed_sidecar_routes(Router& router, embed::EmbedService& service)
   router.add({HttpMethod::kGet, "/info",
               [target](Request&) {
                 std::string model = target->default_model_name();
-                auto loaded = target->model(model);
+                auto config = target->model_config(model);
                 json::object info{
                     {"model_id", model},
                     {"model_type", json::object{{"embedding", json::object{{"pooling", "mean"}}}}},
-                    {"max_input_length", loaded ? loaded->max_seq_length() : 0},
+                    {"max_input_length", config ? config->max_seq_length : 0},
                     {"max_client_batch_size", kMaxInputs},
                     {"version", SEXTANT_VERSION}};
                 return json_response(200, info);

@@ -197,6 +197,9 @@ def main():
                                        stderr=subprocess.STDOUT)
             processes.append(process)
             wait_ready(port, process)
+            # One request before any timing: Sextant loads a model on its first use, the peers
+            # at start-up.
+            Client(port).post({"text": "warm-up"})
             systems[name] = port
 
         # Sextant serves its default model, models/all-MiniLM-L6-v2 under the repository root.

@@ -41,6 +41,32 @@ TEST(EmbedService, MissingModelDirectoryFailsToLoadWithItsName) {
   EXPECT_FALSE(service.has_model("my-model"));
 }
 
+// load_model() registers the directory; the weights are loaded by the first request, once, however
+// many requests arrive together.
+TEST(EmbedService, ModelIsLoadedOnFirstUseOnce) {
+  SEXTANT_SKIP_WITHOUT_MODEL();
+  EmbedService service({.worker_threads = 2});
+  ASSERT_TRUE(service.load_model("minilm", testing::model_dir()));
+  EXPECT_TRUE(service.has_model("minilm"));
+  EXPECT_EQ(service.model("minilm"), nullptr);
+  ASSERT_TRUE(service.model_config("minilm"));
+  EXPECT_EQ(service.model_config("minilm")->hidden_size, 384);
+  std::vector<std::thread> callers;
+  std::vector<std::shared_ptr<const SentenceModel>> used(4);
+  for (size_t i = 0; i < used.size(); ++i) {
+    callers.emplace_back([&, i] {
+      auto model = service.model_for_use("minilm");
+      if (model) used[i] = *model;
+    });
+  }
+  for (auto& caller : callers) caller.join();
+  ASSERT_NE(service.model("minilm"), nullptr);
+  for (const auto& model : used) EXPECT_EQ(model, service.model("minilm"));
+  auto batch = service.embed("minilm", {"hello"});
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->embeddings.size(), 1u);
+}
+
 TEST(EmbedService, ConcurrentCallersGetTheirOwnVectorsInOrder) {
   SEXTANT_SKIP_WITHOUT_MODEL();
   EmbedService service({.worker_threads = 2});
