@@ -110,10 +110,11 @@ struct StorageConfig {
 };
 
 // Built-in sentence-embedding models: the name clients use -> model directory, and the arithmetic
-// of their dense layers ("float32", the default, or "int8": see embed/bert_encoder.hpp).
+// of their dense layers ("int8", the default, or "float32": see embed/bert_encoder.hpp and
+// docs/configuration.md for why int8 is the default).
 struct EmbeddingConfig {
   std::map<std::string, std::string> models;
-  std::string precision = "float32";
+  std::string precision = "int8";
 };
 
 // `--snapshot PATH:COLLECTION`: a collection to restore from a snapshot file at start-up.

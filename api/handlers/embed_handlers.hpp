@@ -47,7 +47,7 @@ struct EmbedSidecarOptions {
   std::map<std::string, std::string>
       models;              // empty: the default model (default_embedding_model.hpp)
   int worker_threads = 0;  // encoder threads; 0: one per core
-  bool int8 = false;       // --precision int8
+  bool int8 = true;        // --precision int8 (the default) or float32
 };
 
 // Parses `--host H --port P [--model NAME=DIR]... [--workers N] [--precision float32|int8]`

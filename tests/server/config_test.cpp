@@ -99,16 +99,16 @@ TEST_F(ConfigTest, EnvironmentOverridesFilesWithTypeConversion) {
   EXPECT_TRUE(result.warnings.empty());
 }
 
-TEST_F(ConfigTest, EmbeddingPrecisionDefaultsToFloat32AndAcceptsOnlyFloat32OrInt8) {
+TEST_F(ConfigTest, EmbeddingPrecisionDefaultsToInt8AndAcceptsOnlyFloat32OrInt8) {
   auto defaults = load();
   ASSERT_TRUE(defaults.config) << defaults.error;
-  EXPECT_EQ(defaults.config->embedding.precision, "float32");
+  EXPECT_EQ(defaults.config->embedding.precision, "int8");
 
-  write("config/config.yaml", "embedding:\n  precision: int8\n");
-  auto int8 = load();
-  ASSERT_TRUE(int8.config) << int8.error;
-  EXPECT_EQ(int8.config->embedding.precision, "int8");
-  EXPECT_TRUE(int8.warnings.empty());
+  write("config/config.yaml", "embedding:\n  precision: float32\n");
+  auto float32 = load();
+  ASSERT_TRUE(float32.config) << float32.error;
+  EXPECT_EQ(float32.config->embedding.precision, "float32");
+  EXPECT_TRUE(float32.warnings.empty());
 
   auto wrong = load({{"QDRANT__EMBEDDING__PRECISION", "fp16"}});
   EXPECT_FALSE(wrong.config);
