@@ -145,6 +145,9 @@ fi
 echo "== Python compatibility suite (pytest compat-tests)"
 if "$root/scripts/setup-python.sh"; then
   (cd compat-tests && "$root/.venv/bin/python" -m pytest -q) || failed+=("pytest")
+  # Unit tests of the Python tools themselves (the fault trials' history checker).
+  "$root/.venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests/python" ||
+    failed+=("python tool tests")
 else
   failed+=("python set-up")
 fi
