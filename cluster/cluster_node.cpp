@@ -9,18 +9,16 @@
 namespace sextant::cluster {
 namespace {
 
-// The NATS servers of a cluster that is starting may answer a little after this node does.
-constexpr int kConnectAttempts = 20;
+// The NATS servers of a cluster that is starting may answer a little after this node does, and
+// JetStream refuses to place a replicated bucket ("no suitable peers for placement") until its
+// meta group has formed: start-up retries every step for up to 30 s.
+constexpr int kConnectAttempts = 60;
 constexpr auto kConnectRetryWait = std::chrono::milliseconds(500);
 
-// Opening a bucket right after the JetStream cluster formed may time out while its meta leader
-// is elected: retried on unavailable().
 template <typename Open>
 auto with_retries(Open open) -> decltype(open()) {
   auto result = open();
-  for (int attempt = 1;
-       attempt < kConnectAttempts && !result.ok() && result.error().kind == ErrorKind::kUnavailable;
-       ++attempt) {
+  for (int attempt = 1; attempt < kConnectAttempts && !result.ok(); ++attempt) {
     std::this_thread::sleep_for(kConnectRetryWait);
     result = open();
   }

@@ -41,6 +41,7 @@ void CollectionCatalog::on_change(const MetadataEntry& entry) {
       return;
     }
     name = placement.value().name;
+    placement.value().revision = entry.revision;
     outcome = applier_.create(placement.value());
     std::lock_guard lock(mutex_);
     names_by_key_[entry.key] = name;

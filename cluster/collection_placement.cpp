@@ -24,6 +24,10 @@ std::vector<std::vector<uint64_t>> place_shards(uint32_t shard_number, uint32_t 
   return replicas;
 }
 
+std::string log_name(const CollectionPlacement& placement) {
+  return placement.name + "~" + std::to_string(placement.revision);
+}
+
 std::string collection_key(const std::string& name) {
   return "collections." + encode_name_token(name);
 }

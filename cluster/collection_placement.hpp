@@ -25,7 +25,13 @@ struct CollectionPlacement {
   uint32_t replication_factor = 1;
   uint32_t write_consistency_factor = 1;
   std::vector<std::vector<uint64_t>> replicas;  // by shard id
+  uint64_t revision = 0;  // of the metadata entry (set when read from the bucket, not stored)
 };
+
+// The name the shard logs, consumers and applied sequences of this incarnation of the
+// collection go by: the name and the placement's revision, so a collection deleted and created
+// again never reads the old one's operations.
+std::string log_name(const CollectionPlacement& placement);
 
 // Spreads shard_number x replication_factor replicas over `live_nodes` (sorted here): shard i on
 // the nodes i, i+1, ... modulo the node count, so every node gets an even share.

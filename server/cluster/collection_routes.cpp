@@ -5,6 +5,9 @@
 
 #include "api/envelope.hpp"
 #include "api/handler_support.hpp"
+#include "cluster/shard_log.hpp"
+#include "server/cluster/standalone_call.hpp"
+#include "server/log.hpp"
 
 namespace sextant::server {
 namespace {
@@ -16,40 +19,6 @@ using api::Response;
 
 constexpr auto kApplyTimeout = std::chrono::seconds(30);
 constexpr std::string_view kCollectionPattern = "/collections/{collection_name}";
-
-// A standalone handler's error answer as an Error (kind from the HTTP status), so the catalog
-// can keep it and the node that wrote the change can answer it.
-Error error_of(const Response& response) {
-  std::string message = response.body;
-  boost::system::error_code ec;
-  auto parsed = boost::json::parse(response.body, ec);
-  if (!ec && parsed.is_object()) {
-    if (auto* status = parsed.get_object().if_contains("status"); status && status->is_object())
-      if (auto* text = status->get_object().if_contains("error"); text && text->is_string())
-        message = std::string(text->get_string());
-  }
-  switch (response.status) {
-    case 400:
-      return Error{ErrorKind::kBadInput, message};
-    case 404:
-      return Error{ErrorKind::kNotFound, message};
-    case 409:
-      return Error{ErrorKind::kAlreadyExists, message};
-    case 422:
-      return Error{ErrorKind::kValidation, message};
-    default:
-      return Error{ErrorKind::kInternal, message};
-  }
-}
-
-Request local_request(HttpMethod method, const std::string& name, std::string_view body) {
-  Request request;
-  request.method = method;
-  request.path = "/collections/" + name;
-  request.path_params = {name};
-  request.body = body;
-  return request;
-}
 
 // A uint32 member of the create body, when present as a non-negative integer.
 std::optional<uint32_t> body_count(const boost::json::object& body, std::string_view key) {
@@ -64,9 +33,11 @@ std::optional<uint32_t> body_count(const boost::json::object& body, std::string_
 
 }  // namespace
 
-Result<std::unique_ptr<ClusterCollections>> ClusterCollections::start(cluster::ClusterNode& node,
-                                                                      api::Router& router) {
-  std::unique_ptr<ClusterCollections> routes(new ClusterCollections(node));
+Result<std::unique_ptr<ClusterCollections>> ClusterCollections::start(
+    cluster::ClusterNode& node, cluster::AppliedSequences& applied, std::string storage_path,
+    ApplyFn apply, api::Router& router) {
+  std::unique_ptr<ClusterCollections> routes(
+      new ClusterCollections(node, applied, std::move(storage_path), std::move(apply)));
   ClusterCollections* self = routes.get();
   const auto wrap = [&](HttpMethod method, std::string_view pattern, api::Handler* standalone,
                         Response (ClusterCollections::*clustered)(Request&)) {
@@ -89,20 +60,64 @@ Result<std::unique_ptr<ClusterCollections>> ClusterCollections::start(cluster::C
       },
       [self](const std::string& name) { return self->drop_locally(name); }};
   auto catalog = cluster::CollectionCatalog::start(node.metadata(), std::move(applier));
+  // (The catalog's watch may already be applying placements: everything it uses is set.)
   if (!catalog.ok()) return catalog.error();
   routes->catalog_ = std::move(catalog.value());
   return routes;
+}
+
+ClusterCollections::~ClusterCollections() {
+  catalog_.reset();  // no applier starts after this
+  std::lock_guard lock(appliers_mutex_);
+  appliers_.clear();
+}
+
+void ClusterCollections::start_appliers(const cluster::CollectionPlacement& placement) {
+  const std::string log = cluster::log_name(placement);
+  std::vector<std::unique_ptr<cluster::ShardApplier>> appliers;
+  for (uint32_t shard_id : cluster::hosted_shards(placement, node_.node_id())) {
+    cluster::ShardApplierOptions options{log, shard_id, node_.node_id(), node_.stream_replicas(),
+                                         storage_path_};
+    const std::string name = placement.name;
+    appliers.push_back(std::make_unique<cluster::ShardApplier>(
+        node_.connection(), applied_, options,
+        [this, name](std::string_view operation) { return apply_(name, operation); },
+        [](const std::string& line) { log_warn(line); }));
+  }
+  std::lock_guard lock(appliers_mutex_);
+  appliers_[placement.name] = {log, std::move(appliers)};
+}
+
+void ClusterCollections::stop_appliers(const std::string& name) {
+  std::pair<std::string, std::vector<std::unique_ptr<cluster::ShardApplier>>> stopped;
+  {
+    std::lock_guard lock(appliers_mutex_);
+    auto running = appliers_.find(name);
+    if (running == appliers_.end()) return;
+    stopped = std::move(running->second);
+    appliers_.erase(running);
+  }
+  std::vector<uint32_t> shards;
+  stopped.second.clear();  // joins the threads
+  auto placement = catalog_ ? catalog_->placement(name) : std::nullopt;
+  if (!placement) return;
+  for (uint32_t shard_id : cluster::hosted_shards(*placement, node_.node_id())) {
+    cluster::ShardApplier::forget_stored_sequence(storage_path_, stopped.first, shard_id);
+    (void)applied_.forget(stopped.first, shard_id, node_.node_id());
+  }
 }
 
 Status ClusterCollections::create_locally(const cluster::CollectionPlacement& placement) {
   Request request = local_request(HttpMethod::kPut, placement.name, placement.config_json);
   Response response = standalone_create_(request);
   // 409: the collection is here already (a restart replays the bucket's current state).
-  if (response.status == 200 || response.status == 409) return Status::ok_status();
-  return error_of(response);
+  if (response.status != 200 && response.status != 409) return error_of(response);
+  start_appliers(placement);
+  return Status::ok_status();
 }
 
 Status ClusterCollections::drop_locally(const std::string& name) {
+  stop_appliers(name);
   Request request = local_request(HttpMethod::kDelete, name, {});
   Response response = standalone_delete_(request);
   if (response.status == 200 || response.status == 404) return Status::ok_status();
@@ -157,6 +172,17 @@ Response ClusterCollections::remove(Request& request) {
     return api::error_response_for(erased.error(), started);
   Status applied = catalog_->wait_applied(name, current.value()->revision + 1, kApplyTimeout);
   if (!applied.ok()) return api::error_response_for(applied.error(), started);
+  // The collection's shard logs go with it (best effort: a leftover log of an old incarnation
+  // is never read, its name carries the placement's revision).
+  if (auto placement = cluster::decode_placement(current.value()->value); placement.ok()) {
+    placement.value().revision = current.value()->revision;
+    for (uint32_t shard_id = 0; shard_id < placement.value().shard_number; ++shard_id) {
+      auto log = cluster::ShardLog::open(
+          node_.connection(), cluster::ShardLogOptions{cluster::log_name(placement.value()),
+                                                       shard_id, node_.stream_replicas()});
+      if (log.ok()) (void)log.value()->destroy();
+    }
+  }
   return api::ok_response(true, started);
 }
 
