@@ -9,11 +9,11 @@
 #   kill 3    kill -9 of node 3 (NATS and Sextant); 600 more points through nodes 1 and 2
 #   start 3   node 3 restarts on its stores; every shard's two replicas reach the same count and
 #             reads through each node (node 3's own replicas first) equal the reference again
+# Env: SEXTANT_PYTHON (default .venv/bin/python: a Python with qdrant-client).
 # Exits 0 when all passed, 77 (skipped, saying why) without root or `ip netns`, 1 otherwise.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-python=${SEXTANT_PYTHON:-/work/main/.venv/bin/python}
-[[ -x $python ]] || python=$root/.venv/bin/python
+python=${SEXTANT_PYTHON:-$root/.venv/bin/python}  # scripts/setup-python.sh makes it
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "cluster API test skipped: network namespaces need root"
@@ -27,7 +27,7 @@ if [[ ! -x $root/build/sextant ]]; then
   echo "cluster API test skipped: build/sextant is not built"
   exit 77
 fi
-if ! "$python" -c 'import qdrant_client' 2>/dev/null; then
+if ! "$python" -c 'import qdrant_client, httpx' 2>/dev/null; then
   echo "cluster API test skipped: no Python with qdrant-client ($python)"
   exit 77
 fi
