@@ -37,10 +37,11 @@ Status AppliedSequences::publish(const std::string& collection, uint32_t shard_i
 
 Status AppliedSequences::wait_for(const std::string& collection, uint32_t shard_id,
                                   const std::vector<uint64_t>& replicas, uint64_t sequence,
-                                  size_t needed, std::chrono::milliseconds timeout) {
+                                  const std::function<size_t()>& needed_now,
+                                  std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  needed = std::min(needed, replicas.size());
   while (true) {
+    const size_t needed = std::min(needed_now(), replicas.size());
     size_t reached = 0;
     for (uint64_t node : replicas) {
       auto entry = store_->get(applied_key(collection, shard_id, node));
@@ -52,12 +53,11 @@ Status AppliedSequences::wait_for(const std::string& collection, uint32_t shard_
     }
     if (reached >= needed) return Status::ok_status();
     if (std::chrono::steady_clock::now() >= deadline)
-      return Error{ErrorKind::kTimeout,
-                   "Timeout: " + std::to_string(reached) + " of the " + std::to_string(needed) +
-                       " replicas needed (write_consistency_factor) applied the operation of "
-                       "shard " +
-                       std::to_string(shard_id) + " within " + std::to_string(timeout.count()) +
-                       " ms"};
+      return Error{ErrorKind::kTimeout, "Timeout: " + std::to_string(reached) + " of the " +
+                                            std::to_string(needed) +
+                                            " replicas needed applied the operation of shard " +
+                                            std::to_string(shard_id) + " within " +
+                                            std::to_string(timeout.count()) + " ms"};
     std::this_thread::sleep_for(kPollInterval);
   }
 }

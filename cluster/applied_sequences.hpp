@@ -1,8 +1,8 @@
 // How far each replica has applied each shard's log, shared between nodes: a JetStream KV bucket
 // (`sextant-applied`) with one key per (collection, shard, node) holding the last applied stream
 // sequence. An applier writes its key after each batch; the node that published a write with
-// wait=true reads the keys of the shard's replicas until write_consistency_factor of them reached
-// the write's sequence.
+// wait=true reads the keys of the shard's replicas until enough of them (every live one, and at
+// least write_consistency_factor) reached the write's sequence.
 //
 // Invariants: a key's value only grows while the collection lives (appliers apply in order);
 // the keys of a collection are removed with it.
@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,11 +27,12 @@ class AppliedSequences {
 
   Status publish(const std::string& collection, uint32_t shard_id, uint64_t node_id,
                  uint64_t sequence);
-  // Waits until at least `needed` of `replicas` applied `sequence` of the shard; timeout() error
+  // Waits until at least needed() of `replicas` applied `sequence` of the shard (needed() is
+  // asked again on every poll: the live replicas may change while waiting); timeout() error
   // after `timeout`.
   Status wait_for(const std::string& collection, uint32_t shard_id,
-                  const std::vector<uint64_t>& replicas, uint64_t sequence, size_t needed,
-                  std::chrono::milliseconds timeout);
+                  const std::vector<uint64_t>& replicas, uint64_t sequence,
+                  const std::function<size_t()>& needed, std::chrono::milliseconds timeout);
   // Removes the keys of one replica (the node no longer hosts the shard).
   Status forget(const std::string& collection, uint32_t shard_id, uint64_t node_id);
 

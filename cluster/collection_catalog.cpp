@@ -60,6 +60,15 @@ std::optional<CollectionPlacement> CollectionCatalog::placement(const std::strin
   return found->second;
 }
 
+std::optional<CollectionPlacement> CollectionCatalog::current_placement(
+    const std::string& name, MetadataStore& metadata, std::chrono::milliseconds timeout) const {
+  if (auto known = placement(name)) return known;
+  auto stored = metadata.get(collection_key(name));
+  if (!stored.ok() || !stored.value()) return std::nullopt;
+  if (!wait_applied(name, stored.value()->revision, timeout).ok()) return std::nullopt;
+  return placement(name);
+}
+
 std::map<std::string, CollectionPlacement> CollectionCatalog::placements() const {
   std::lock_guard lock(mutex_);
   return placements_;

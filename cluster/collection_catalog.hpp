@@ -44,6 +44,12 @@ class CollectionCatalog {
   CollectionCatalog& operator=(const CollectionCatalog&) = delete;
 
   std::optional<CollectionPlacement> placement(const std::string& name) const;
+  // The placement as the bucket holds it now: when another node just created the collection and
+  // this node's watch has not delivered it yet, waits (up to `timeout`) until it has, so a
+  // request right after a create through another node is not taken for a local collection.
+  std::optional<CollectionPlacement> current_placement(const std::string& name,
+                                                       MetadataStore& metadata,
+                                                       std::chrono::milliseconds timeout) const;
   std::map<std::string, CollectionPlacement> placements() const;
   // The highest metadata revision handed to the applier (GET /cluster's commit).
   uint64_t applied_revision() const;

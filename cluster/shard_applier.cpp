@@ -18,6 +18,7 @@ namespace fs = std::filesystem;
 
 constexpr int64_t kFetchWaitMs = 200;
 constexpr auto kRetryWait = std::chrono::milliseconds(500);
+constexpr int kFetchFailuresBeforeReopen = 120;  // a minute of failed fetches
 
 std::string sequence_file(const std::string& storage_path, const std::string& collection,
                           uint32_t shard_id) {
@@ -82,6 +83,7 @@ void ShardApplier::run() {
   const std::string shard_name =
       "collection " + options_.collection + " shard " + std::to_string(options_.shard_id);
   std::unique_ptr<ShardConsumer> consumer;
+  int failed_fetches = 0;
   while (!stopping_.load()) {
     if (!consumer) {
       // The stream exists once any node opened the shard's log; opening it here creates it.
@@ -105,11 +107,21 @@ void ShardApplier::run() {
     }
     auto batch = consumer->fetch(kFetchWaitMs);
     if (!batch.ok()) {
+      // A fetch fails while the consumer's leader is re-elected (its server died): the same
+      // consumer answers again once that is done. Opening it anew is the last resort, since
+      // recreating a replicated consumer needs every one of its servers.
+      if (++failed_fetches < kFetchFailuresBeforeReopen) {
+        if (failed_fetches == 1) log_("applier of " + shard_name + ": " + batch.error().message);
+        std::this_thread::sleep_for(kRetryWait);
+        continue;
+      }
       log_("applier of " + shard_name + ": " + batch.error().message + " (reopening)");
       consumer.reset();
+      failed_fetches = 0;
       std::this_thread::sleep_for(kRetryWait);
       continue;
     }
+    failed_fetches = 0;
     if (batch.value().empty()) continue;
     uint64_t last = applied_sequence_.load();
     for (const ShardLogMessage& message : batch.value().messages()) {

@@ -206,9 +206,15 @@ create_network() {
 cmd_down() {
   require_namespaces
   local dir namespace
+  # Sextant nodes first, while their NATS servers still answer: a node in cluster mode leaves
+  # the cluster on the way out (its membership key), which waits on NATS when it is gone.
   for dir in "$cluster_dir"/n*; do
     [[ -d $dir ]] || continue
     kill_from_pid_file "$dir/sextant.pid" TERM
+  done
+  for dir in "$cluster_dir"/n*; do
+    [[ -d $dir ]] || continue
+    wait_gone "$dir/sextant.pid"
     kill_from_pid_file "$dir/nats.pid" TERM
   done
   for dir in "$cluster_dir"/n*; do

@@ -75,8 +75,11 @@ Result<std::unique_ptr<ClusterPointReads>> ClusterPointReads::wrap(cluster::Clus
 Response ClusterPointReads::read(const std::string& route, Request& request) {
   const auto started = Clock::now();
   api::Handler& standalone = standalone_.at(route);
-  auto placement = catalog_ ? catalog_->placement(request.path_params[0]) : std::nullopt;
-  if (!placement || request.header(kLocalReadHeader)) return standalone(request);
+  if (request.header(kLocalReadHeader)) return standalone(request);
+  auto placement =
+      catalog_ ? catalog_->current_placement(request.path_params[0], node_.metadata(), kPeerTimeout)
+               : std::nullopt;
+  if (!placement) return standalone(request);
 
   // One live replica per shard, this node first, then as few peers as cover the rest.
   const auto peers = node_.membership().peers();

@@ -1,6 +1,7 @@
 // See point_write_routes.hpp. A published operation is JSON: {"route": "<name>", "body": {...}}.
 #include "server/cluster/point_write_routes.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <random>
 #include <thread>
@@ -122,7 +123,8 @@ Result<cluster::PublishAck> ClusterPointWrites::publish(const std::string& log, 
 Response ClusterPointWrites::write(const std::string& route, Request& request) {
   const auto started = Clock::now();
   const std::string& name = request.path_params[0];
-  auto placement = catalog_ ? catalog_->placement(name) : std::nullopt;
+  auto placement =
+      catalog_ ? catalog_->current_placement(name, node_.metadata(), kWaitTimeout) : std::nullopt;
   if (!placement) return standalone_.at(route)(request);  // not the cluster's: local answer
   boost::system::error_code ec;
   json::value body = json::parse(request.body, ec);
@@ -144,9 +146,16 @@ Response ClusterPointWrites::write(const std::string& route, Request& request) {
   for (const auto& [shard_id, sequence] : published) {
     highest_sequence = std::max(highest_sequence, sequence);
     if (!wait) continue;
-    Status applied =
-        applied_.wait_for(log, shard_id, placement->replicas[shard_id], sequence,
-                          std::max<uint32_t>(placement->write_consistency_factor, 1), kWaitTimeout);
+    // As Qdrant: every live replica applies the write before it completes, and at least
+    // write_consistency_factor of them must have.
+    const auto& replicas = placement->replicas[shard_id];
+    const auto needed = [&] {
+      const auto peers = node_.membership().peers();
+      const size_t live = std::count_if(replicas.begin(), replicas.end(),
+                                        [&](uint64_t peer) { return peers.contains(peer); });
+      return std::max<size_t>(live, std::max<uint32_t>(placement->write_consistency_factor, 1));
+    };
+    Status applied = applied_.wait_for(log, shard_id, replicas, sequence, needed, kWaitTimeout);
     if (!applied.ok()) return api::error_response_for(applied.error(), started);
   }
   return api::ok_response(json::object{{"operation_id", highest_sequence},

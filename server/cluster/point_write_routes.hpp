@@ -4,7 +4,8 @@
 // operation per shard to the shard's log with an operation id (a publish that timed out is tried
 // again with the same id, so it is stored once), and answers
 //   wait=false  once JetStream acknowledged every shard's operation ("acknowledged");
-//   wait=true   once write_consistency_factor replicas of every shard applied it ("completed").
+//   wait=true   once every live replica of every shard (and at least write_consistency_factor
+//               of them) applied it ("completed"), as Qdrant waits for its active replicas.
 // The operation_id answered is the highest stream sequence of the request's operations.
 //
 // Every node's appliers call apply() with the operations of the shards it hosts; apply() runs
