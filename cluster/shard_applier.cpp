@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 constexpr int64_t kFetchWaitMs = 200;
 constexpr auto kRetryWait = std::chrono::milliseconds(500);
-constexpr int kFetchFailuresBeforeReopen = 120;  // a minute of failed fetches
+constexpr int kFetchFailuresBeforeReopen = 10;  // 5 s of failed fetches
 
 std::string sequence_file(const std::string& storage_path, const std::string& collection,
                           uint32_t shard_id) {
@@ -124,8 +124,17 @@ void ShardApplier::run() {
     failed_fetches = 0;
     if (batch.value().empty()) continue;
     uint64_t last = applied_sequence_.load();
+    bool gap = false;
     for (const ShardLogMessage& message : batch.value().messages()) {
       if (message.sequence <= last) continue;  // applied before a restart or redelivery
+      // A shard's log never loses an operation, so a jump means deliveries were lost on the
+      // way (a pull answer dropped while the consumer's leader changed). Applying past it and
+      // acknowledging (cumulatively) would skip those operations for good: stop, keep what was
+      // applied, and reposition the consumer right after it.
+      if (message.sequence != last + 1) {
+        gap = true;
+        break;
+      }
       if (Status applied = apply_(message.operation); !applied.ok())
         log_("applier of " + shard_name + ": operation " + std::to_string(message.sequence) +
              " refused, skipped: " + applied.error().message);
@@ -139,6 +148,12 @@ void ShardApplier::run() {
     }
     applied_sequence_.store(last);
     (void)applied_.publish(options_.collection, options_.shard_id, options_.node_id, last);
+    if (gap) {
+      log_("applier of " + shard_name + ": operations after " + std::to_string(last) +
+           " were not delivered in order (repositioning the consumer)");
+      consumer.reset();
+      continue;
+    }
     (void)consumer->acknowledge(batch.value());
   }
 }

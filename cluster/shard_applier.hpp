@@ -15,7 +15,9 @@
 //
 // Invariants:
 //   - Operations are applied in stream order, each at most once per stored sequence; one with
-//     a sequence at or below the stored one is skipped.
+//     a sequence at or below the stored one is skipped, and one after a gap is not applied (the
+//     consumer is repositioned right after the last applied one, and acknowledges nothing past
+//     it).
 //   - An operation the apply function refuses (a deterministic error, the same on every replica)
 //     is skipped with a log line, so a bad write cannot stop the shard.
 //   - The destructor stops the thread; the NatsConnection and AppliedSequences outlive it.
