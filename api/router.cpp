@@ -54,6 +54,17 @@ void Router::add(Route route) {
   routes_.push_back(std::move(route));
 }
 
+bool Router::wrap(HttpMethod method, std::string_view pattern,
+                  const std::function<Handler(Handler)>& wrap) {
+  for (auto& route : routes_) {
+    if (route.method != method || route.pattern != pattern) continue;
+    route.handler = wrap(std::move(route.handler));
+    route.async_handler = nullptr;
+    return true;
+  }
+  return false;
+}
+
 RouteMatch Router::match(HttpMethod method, std::string_view path) const {
   RouteMatch result;
   std::vector<std::string> params;

@@ -58,6 +58,11 @@ struct RouteMatch {
 class Router {
  public:
   void add(Route route);
+  // Replaces the handler of the route registered for (method, pattern) with wrap(old handler),
+  // so a mode of the server (cluster mode) can put its own handling in front of a route. Returns
+  // false when no such route exists.
+  bool wrap(HttpMethod method, std::string_view pattern,
+            const std::function<Handler(Handler)>& wrap);
   RouteMatch match(HttpMethod method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 

@@ -4,8 +4,8 @@
 # address 10.231.77.<i>/24 on a veth pair whose other end sits on a bridge inside a namespace of
 # its own (sxt-br): the host's interfaces and routes are not touched, and traffic flows only
 # between the namespaces this script creates. In each node it starts a NATS server (JetStream on,
-# clustered with the others) and, given a Sextant binary, a Sextant node that finds its NATS
-# servers in SEXTANT_NATS_URLS (its own first).
+# clustered with the others) and, given a Sextant binary, a Sextant node in cluster mode
+# (QDRANT__CLUSTER__ENABLED=true) that finds its NATS servers in SEXTANT_NATS_URLS (its own first).
 #
 # Usage (as root; needs `ip netns`):
 #   scripts/cluster.sh up N [--binary PATH]   start N nodes (1..9); prints one node URL per line
@@ -136,6 +136,7 @@ start_node() {
     (
       cd "$dir"
       SEXTANT_NATS_URLS=$(nats_urls_for "$node") \
+        QDRANT__CLUSTER__ENABLED=true \
         QDRANT__SERVICE__HOST=$(node_address "$node") \
         QDRANT__SERVICE__HTTP_PORT=$sextant_http_port \
         QDRANT__SERVICE__GRPC_PORT=$sextant_grpc_port \
@@ -205,9 +206,15 @@ create_network() {
 cmd_down() {
   require_namespaces
   local dir namespace
+  # Sextant nodes first, while their NATS servers still answer: a node in cluster mode leaves
+  # the cluster on the way out (its membership key), which waits on NATS when it is gone.
   for dir in "$cluster_dir"/n*; do
     [[ -d $dir ]] || continue
     kill_from_pid_file "$dir/sextant.pid" TERM
+  done
+  for dir in "$cluster_dir"/n*; do
+    [[ -d $dir ]] || continue
+    wait_gone "$dir/sextant.pid"
     kill_from_pid_file "$dir/nats.pid" TERM
   done
   for dir in "$cluster_dir"/n*; do

@@ -77,7 +77,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     } else if (flag == "--uri" || flag == "--bootstrap") {
       if (!take_value(&value)) return fail(flag + " requires a URI");
       result.warnings.push_back(flag + " " + value +
-                                " is ignored: Sextant runs as a single node, without a cluster");
+                                " is ignored: a Sextant node joins its cluster through the NATS "
+                                "servers (SEXTANT_NATS_URLS or cluster.nats.urls)");
     } else if (flag == "--reinit" || flag == "--stacktrace") {
       result.warnings.push_back(flag + " is ignored: it has no meaning for Sextant");
     } else {
@@ -104,8 +105,9 @@ std::string help_text() {
          "      --storage-snapshot <PATH>  Path to a snapshot of multiple collections\n"
          "  -f, --force-snapshot           Replace existing collections with the snapshots\n"
          "      --disable-telemetry        Same as telemetry_disabled: true\n"
-         "      --uri <URI>                Accepted for compatibility, ignored (no cluster)\n"
-         "      --bootstrap <URI>          Accepted for compatibility, ignored (no cluster)\n"
+         "      --uri <URI>                Accepted for compatibility, ignored (nodes join\n"
+         "                                 through SEXTANT_NATS_URLS / cluster.nats.urls)\n"
+         "      --bootstrap <URI>          Accepted for compatibility, ignored (the same)\n"
          "  -h, --help                     Print help\n"
          "  -V, --version                  Print version\n";
 }

@@ -123,10 +123,22 @@ struct SnapshotRestore {
   std::string collection;
 };
 
+// Distributed mode (docs/distributed.md): the node joins the NATS JetStream cluster at
+// `nats_urls` (cluster.nats.urls, comma-separated, or SEXTANT_NATS_URLS, which wins) and
+// tells its peers to reach its REST API at `advertise_url` (derived from service.host and
+// http_port when unset). cluster.p2p.port is accepted for Qdrant configs and unused: nodes talk
+// through NATS and REST.
+struct ClusterConfig {
+  bool enabled = false;
+  std::vector<std::string> nats_urls;
+  std::optional<std::string> advertise_url;
+  uint16_t p2p_port = 6335;
+};
+
 struct Config {
   std::string log_level = "INFO";
   bool telemetry_disabled = false;
-  bool cluster_enabled = false;  // distributed mode is not supported; true is refused
+  ClusterConfig cluster;
   ServiceConfig service;
   TlsConfig tls;
   StorageConfig storage;

@@ -33,6 +33,13 @@ std::vector<std::string> describe_config(const Config& c) {
   const auto& s = c.service;
   add("log_level", c.log_level);
   add("telemetry_disabled", flag(c.telemetry_disabled));
+  add("cluster.enabled", flag(c.cluster.enabled));
+  if (c.cluster.enabled) {
+    std::string urls;
+    for (const auto& url : c.cluster.nats_urls) urls += (urls.empty() ? "" : ",") + url;
+    add("cluster.nats.urls", urls);
+    add("cluster.advertise_url", c.cluster.advertise_url.value_or("<derived>"));
+  }
   add("service.host", s.host);
   add("service.http_port", std::to_string(s.http_port));
   add("service.grpc_port", s.grpc_port ? optional_text(s.grpc_port) : "null (gRPC disabled)");

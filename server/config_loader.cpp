@@ -123,6 +123,29 @@ Setter optional_int_setter(Field field) {
   };
 }
 
+// A comma-separated list of NATS server URLs (cluster.nats.urls, SEXTANT_NATS_URLS).
+std::vector<std::string> split_urls(const std::string& text) {
+  std::vector<std::string> urls;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string url = text.substr(start, comma - start);
+    while (!url.empty() && url.front() == ' ') url.erase(url.begin());
+    while (!url.empty() && url.back() == ' ') url.pop_back();
+    if (!url.empty()) urls.push_back(url);
+    start = comma + 1;
+  }
+  return urls;
+}
+
+Setter nats_urls_setter() {
+  return [](Config& c, const ConfigValue& v) -> std::string {
+    c.cluster.nats_urls = v.is_null ? std::vector<std::string>() : split_urls(v.text);
+    return "";
+  };
+}
+
 #define FIELD(member) [](Config& c) { return &c.member; }
 
 const std::map<std::string, Setter>& known_keys() {
@@ -130,7 +153,10 @@ const std::map<std::string, Setter>& known_keys() {
       {"log_level", string_setter(FIELD(log_level))},
       {"embedding.precision", string_setter(FIELD(embedding.precision))},
       {"telemetry_disabled", bool_setter(FIELD(telemetry_disabled))},
-      {"cluster.enabled", bool_setter(FIELD(cluster_enabled))},
+      {"cluster.enabled", bool_setter(FIELD(cluster.enabled))},
+      {"cluster.p2p.port", int_setter<uint16_t>(FIELD(cluster.p2p_port))},
+      {"cluster.advertise_url", optional_string_setter(FIELD(cluster.advertise_url))},
+      {"cluster.nats.urls", nats_urls_setter()},
       {"service.host", string_setter(FIELD(service.host))},
       {"service.http_port", int_setter<uint16_t>(FIELD(service.http_port))},
       {"service.grpc_port", optional_int_setter<uint16_t>(FIELD(service.grpc_port))},
@@ -315,8 +341,9 @@ std::string validate(const Config& config) {
   if (config.storage.hnsw_index.ef_construct < 4) {
     return "storage.hnsw_index.ef_construct: must be at least 4";
   }
-  if (config.cluster_enabled) {
-    return "cluster.enabled: distributed mode is not supported by Sextant; set it to false";
+  if (config.cluster.enabled && config.cluster.nats_urls.empty()) {
+    return "cluster.enabled: distributed mode needs the NATS servers of the cluster: set "
+           "SEXTANT_NATS_URLS or cluster.nats.urls (scripts/cluster.sh starts them)";
   }
   if (const auto& prefix = config.service.metrics_prefix) {
     for (char ch : *prefix) {
@@ -373,6 +400,9 @@ ConfigLoadResult load_config(const ConfigSources& sources) {
     }
   }
   merge_environment(sources.environment, &flat);
+  if (auto urls = find_env(sources.environment, "SEXTANT_NATS_URLS")) {
+    flat["cluster.nats.urls"] = ConfigValue{*urls, false, "SEXTANT_NATS_URLS"};
+  }
 
   Config config;
   const auto& table = known_keys();

@@ -16,6 +16,7 @@
 #include "api/handlers/embed_handlers.hpp"
 #include "embed/model_locator.hpp"
 #include "migrate/migrate_command.hpp"
+#include "server/cluster/cluster_mode.hpp"
 #include "server/command_line.hpp"
 #include "server/config.hpp"
 #include "server/log.hpp"
@@ -215,13 +216,25 @@ int run_server(const CommandLine& command_line) {
 
   Server server(config, *api);
   api->register_routes(server.router());
+  std::unique_ptr<ClusterMode> cluster_mode;
+  if (config.cluster.enabled) {
+    auto started = start_cluster_mode(config, *api, server.router());
+    if (!started.ok()) {
+      log_error("Cannot join the cluster: " + started.error().message);
+      api->shutdown();
+      return 1;
+    }
+    cluster_mode = std::move(started.value());
+  }
   if (!server.start(&error)) {
     log_error(error);
+    cluster_mode.reset();
     api->shutdown();
     return 1;
   }
   server.wait();
   server.drain();
+  cluster_mode.reset();
   api->shutdown();
   log_info("Sextant stopped");
   return 0;

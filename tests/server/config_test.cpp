@@ -197,6 +197,23 @@ TEST_F(ConfigTest, BadValuesAreStartUpErrorsNamingTheKey) {
   }
 }
 
+TEST_F(ConfigTest, ClusterModeTakesItsNatsServersFromTheEnvironmentOrTheConfig) {
+  write("config/config.yaml",
+        "cluster:\n  enabled: true\n  p2p:\n    port: 6400\n  nats:\n"
+        "    urls: nats://a:4222, nats://b:4222\n");
+  auto from_file = load();
+  ASSERT_TRUE(from_file.config) << from_file.error;
+  EXPECT_TRUE(from_file.config->cluster.enabled);
+  EXPECT_EQ(from_file.config->cluster.p2p_port, 6400);
+  EXPECT_EQ(from_file.config->cluster.nats_urls,
+            (std::vector<std::string>{"nats://a:4222", "nats://b:4222"}));
+  auto from_environment =
+      load({{"SEXTANT_NATS_URLS", "nats://10.0.0.1:4222,nats://10.0.0.2:4222"}});
+  ASSERT_TRUE(from_environment.config) << from_environment.error;
+  EXPECT_EQ(from_environment.config->cluster.nats_urls,
+            (std::vector<std::string>{"nats://10.0.0.1:4222", "nats://10.0.0.2:4222"}));
+}
+
 TEST_F(ConfigTest, InvalidYamlIsAnError) {
   write("config/config.yaml", "service: [unclosed\n");
   auto result = load();

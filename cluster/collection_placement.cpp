@@ -1,0 +1,89 @@
+// See collection_placement.hpp. The stored form is JSON:
+//   {"name": ..., "config": "<create body>", "shard_number": N, "replication_factor": R,
+//    "write_consistency_factor": W, "replicas": [[peer, ...], ...]}
+#include "cluster/collection_placement.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "cluster/shard_log_names.hpp"
+
+namespace sextant::cluster {
+
+std::vector<std::vector<uint64_t>> place_shards(uint32_t shard_number, uint32_t replication_factor,
+                                                std::vector<uint64_t> live_nodes) {
+  std::sort(live_nodes.begin(), live_nodes.end());
+  live_nodes.erase(std::unique(live_nodes.begin(), live_nodes.end()), live_nodes.end());
+  std::vector<std::vector<uint64_t>> replicas(shard_number);
+  if (live_nodes.empty()) return replicas;
+  const size_t per_shard =
+      std::min<size_t>(std::max<uint32_t>(replication_factor, 1), live_nodes.size());
+  for (uint32_t shard = 0; shard < shard_number; ++shard)
+    for (size_t copy = 0; copy < per_shard; ++copy)
+      replicas[shard].push_back(live_nodes[(shard + copy) % live_nodes.size()]);
+  return replicas;
+}
+
+std::string log_name(const CollectionPlacement& placement) {
+  return placement.name + "~" + std::to_string(placement.revision);
+}
+
+std::string collection_key(const std::string& name) {
+  return "collections." + encode_name_token(name);
+}
+
+std::string encode_placement(const CollectionPlacement& placement) {
+  boost::json::array replicas;
+  for (const auto& shard : placement.replicas) {
+    boost::json::array peers;
+    for (uint64_t peer : shard) peers.push_back(peer);
+    replicas.push_back(std::move(peers));
+  }
+  return boost::json::serialize(
+      boost::json::object{{"name", placement.name},
+                          {"config", placement.config_json},
+                          {"shard_number", placement.shard_number},
+                          {"replication_factor", placement.replication_factor},
+                          {"write_consistency_factor", placement.write_consistency_factor},
+                          {"replicas", std::move(replicas)}});
+}
+
+Result<CollectionPlacement> decode_placement(std::string_view text) {
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(text, ec);
+  const auto damaged = [&] {
+    return Error::internal("a collection's placement in the metadata bucket is damaged: " +
+                           std::string(text.substr(0, 200)));
+  };
+  if (ec || !parsed.is_object()) return damaged();
+  const auto& object = parsed.get_object();
+  CollectionPlacement placement;
+  try {
+    placement.name = std::string(object.at("name").as_string());
+    placement.config_json = std::string(object.at("config").as_string());
+    placement.shard_number = boost::json::value_to<uint32_t>(object.at("shard_number"));
+    placement.replication_factor = boost::json::value_to<uint32_t>(object.at("replication_factor"));
+    placement.write_consistency_factor =
+        boost::json::value_to<uint32_t>(object.at("write_consistency_factor"));
+    for (const auto& shard : object.at("replicas").as_array()) {
+      std::vector<uint64_t> peers;
+      for (const auto& peer : shard.as_array()) peers.push_back(peer.to_number<uint64_t>());
+      placement.replicas.push_back(std::move(peers));
+    }
+  } catch (const std::exception&) {
+    return damaged();
+  }
+  if (placement.replicas.size() != placement.shard_number) return damaged();
+  return placement;
+}
+
+std::vector<uint32_t> hosted_shards(const CollectionPlacement& placement, uint64_t node_id) {
+  std::vector<uint32_t> shards;
+  for (uint32_t shard = 0; shard < placement.replicas.size(); ++shard) {
+    const auto& peers = placement.replicas[shard];
+    if (std::find(peers.begin(), peers.end(), node_id) != peers.end()) shards.push_back(shard);
+  }
+  return shards;
+}
+
+}  // namespace sextant::cluster

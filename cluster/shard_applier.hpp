@@ -1,0 +1,81 @@
+// One node's applier of one hosted shard: a thread that reads the shard's log in order through
+// the node's durable consumer (ShardConsumer), hands each operation to the node's apply function
+// (the same storage write path a standalone write takes), then records the last applied stream
+// sequence, tells the other nodes (AppliedSequences) and acknowledges the batch.
+//
+// Where the sequence is kept: a file per shard under the node's storage directory
+// (`cluster_applied/<collection token>.<shard>`), written after the batch's data is committed.
+// A crash between the two replays the batch's operations; the operations cluster mode publishes
+// are blind writes by point id (upsert, delete, set / overwrite / delete / clear payload of
+// listed points), so applying a suffix of the log again in order leaves the same state.
+// (Keeping the sequence in the collection's LMDB transaction, for operations that read before
+// they write, is the next step: docs/distributed.md.) On start the applier passes the stored
+// sequence to the consumer, so delivery resumes right after it; catch-up from a snapshot only
+// has to store the snapshot's sequence there first.
+//
+// Invariants:
+//   - Operations are applied in stream order, each at most once per stored sequence; one with
+//     a sequence at or below the stored one is skipped, and one after a gap is not applied (the
+//     consumer is repositioned right after the last applied one, and acknowledges nothing past
+//     it).
+//   - An operation the apply function refuses (a deterministic error, the same on every replica)
+//     is skipped with a log line, so a bad write cannot stop the shard.
+//   - The destructor stops the thread; the NatsConnection and AppliedSequences outlive it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "cluster/applied_sequences.hpp"
+#include "cluster/nats_connection.hpp"
+#include "common/status.hpp"
+
+namespace sextant::cluster {
+
+struct ShardApplierOptions {
+  std::string collection;
+  uint32_t shard_id = 0;
+  uint64_t node_id = 0;
+  int replicas = 1;          // of the stream, when this applier creates it
+  std::string storage_path;  // where cluster_applied/ lives
+};
+
+class ShardApplier {
+ public:
+  using ApplyFn = std::function<Status(std::string_view operation)>;
+  using LogFn = std::function<void(const std::string& line)>;
+
+  ShardApplier(NatsConnection& connection, AppliedSequences& applied, ShardApplierOptions options,
+               ApplyFn apply, LogFn log);
+  ~ShardApplier();
+  ShardApplier(const ShardApplier&) = delete;
+  ShardApplier& operator=(const ShardApplier&) = delete;
+
+  // The last sequence this node applied (0: none yet).
+  uint64_t applied_sequence() const { return applied_sequence_.load(); }
+  // Removes the stored sequence (the node no longer hosts the shard); call after destruction of
+  // the applier thread, i.e. on a stopped applier.
+  static void forget_stored_sequence(const std::string& storage_path, const std::string& collection,
+                                     uint32_t shard_id);
+
+ private:
+  void run();
+  Status store_sequence(uint64_t sequence);
+
+  NatsConnection& connection_;
+  AppliedSequences& applied_;
+  ShardApplierOptions options_;
+  ApplyFn apply_;
+  LogFn log_;
+  std::string sequence_path_;
+  std::atomic<uint64_t> applied_sequence_{0};
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace sextant::cluster

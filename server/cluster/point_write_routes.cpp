@@ -1,0 +1,166 @@
+// See point_write_routes.hpp. A published operation is JSON: {"route": "<name>", "body": {...}}.
+#include "server/cluster/point_write_routes.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <random>
+#include <thread>
+
+#include "api/envelope.hpp"
+#include "api/handler_support.hpp"
+#include "server/cluster/point_write_split.hpp"
+#include "server/cluster/standalone_call.hpp"
+
+namespace sextant::server {
+namespace {
+
+namespace json = boost::json;
+using api::Clock;
+using api::HttpMethod;
+using api::Request;
+using api::Response;
+
+constexpr auto kWaitTimeout = std::chrono::seconds(30);
+constexpr int kPublishAttempts = 4;
+
+struct WriteRoute {
+  const char* name;
+  HttpMethod method;
+  const char* pattern;
+};
+
+constexpr WriteRoute kWriteRoutes[] = {
+    {"upsert", HttpMethod::kPut, "/collections/{collection_name}/points"},
+    {"delete", HttpMethod::kPost, "/collections/{collection_name}/points/delete"},
+    {"set_payload", HttpMethod::kPost, "/collections/{collection_name}/points/payload"},
+    {"overwrite_payload", HttpMethod::kPut, "/collections/{collection_name}/points/payload"},
+    {"delete_payload", HttpMethod::kPost, "/collections/{collection_name}/points/payload/delete"},
+    {"clear_payload", HttpMethod::kPost, "/collections/{collection_name}/points/payload/clear"},
+};
+
+std::string new_operation_id() {
+  thread_local std::mt19937_64 generator(std::random_device{}());
+  char text[33];
+  std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(generator()),
+                static_cast<unsigned long long>(generator()));
+  return text;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ClusterPointWrites>> ClusterPointWrites::wrap(
+    cluster::ClusterNode& node, cluster::AppliedSequences& applied, api::Router& router) {
+  std::unique_ptr<ClusterPointWrites> writes(new ClusterPointWrites(node, applied));
+  ClusterPointWrites* self = writes.get();
+  for (const WriteRoute& route : kWriteRoutes) {
+    const std::string name = route.name;
+    const bool wrapped = router.wrap(route.method, route.pattern, [&](api::Handler standalone) {
+      self->standalone_[name] = std::move(standalone);
+      return [self, name](Request& request) { return self->write(name, request); };
+    });
+    if (!wrapped)
+      return Error::internal(std::string("cluster mode: the route ") + route.pattern +
+                             " is not registered");
+  }
+  return writes;
+}
+
+Status ClusterPointWrites::apply(const std::string& collection, std::string_view operation) {
+  boost::system::error_code ec;
+  json::value parsed = json::parse(operation, ec);
+  if (ec || !parsed.is_object()) return Error::internal("a published operation is damaged");
+  const auto& object = parsed.get_object();
+  auto* route = object.if_contains("route");
+  auto* body = object.if_contains("body");
+  if (!route || !route->is_string() || !body)
+    return Error::internal("a published operation is damaged");
+  auto handler = standalone_.find(std::string(route->get_string()));
+  if (handler == standalone_.end())
+    return Error::internal("a published operation names an unknown route");
+  const std::string body_text = json::serialize(*body);
+  Request request = local_request(HttpMethod::kPost, collection, body_text);
+  request.query["wait"] = "true";
+  Response response = handler->second(request);
+  if (response.status == 200) return Status::ok_status();
+  return error_of(response);
+}
+
+Result<cluster::PublishAck> ClusterPointWrites::publish(const std::string& log, uint32_t shard_id,
+                                                        const std::string& operation,
+                                                        const std::string& operation_id) {
+  Error last_error = Error::internal("not published");
+  for (int attempt = 0; attempt < kPublishAttempts; ++attempt) {
+    cluster::ShardLog* shard_log = nullptr;
+    {
+      std::lock_guard lock(logs_mutex_);
+      auto& cached = logs_[{log, shard_id}];
+      if (!cached) {
+        auto opened = cluster::ShardLog::open(
+            node_.connection(), cluster::ShardLogOptions{log, shard_id, node_.stream_replicas()});
+        if (!opened.ok()) {
+          logs_.erase({log, shard_id});
+          last_error = opened.error();
+          continue;
+        }
+        cached = std::move(opened.value());
+      }
+      shard_log = cached.get();
+    }
+    // The same operation id on every attempt: a publish whose ack was lost is stored once.
+    auto ack = shard_log->publish(operation, operation_id);
+    if (ack.ok()) return ack;
+    last_error = ack.error();
+    {
+      std::lock_guard lock(logs_mutex_);
+      logs_.erase({log, shard_id});  // opened again on the next attempt
+    }
+    // A stream just created, or one whose leader is being elected, answers a moment later.
+    std::this_thread::sleep_for(std::chrono::milliseconds(250 * (attempt + 1)));
+  }
+  return last_error;
+}
+
+Response ClusterPointWrites::write(const std::string& route, Request& request) {
+  const auto started = Clock::now();
+  const std::string& name = request.path_params[0];
+  auto placement =
+      catalog_ ? catalog_->current_placement(name, node_.metadata(), kWaitTimeout) : std::nullopt;
+  if (!placement) return standalone_.at(route)(request);  // not the cluster's: local answer
+  boost::system::error_code ec;
+  json::value body = json::parse(request.body, ec);
+  if (ec || !body.is_object()) return standalone_.at(route)(request);  // its parse error
+  auto split = split_by_shard(body.get_object(), route == "upsert", placement->shard_number);
+  if (!split.ok()) return api::error_response_for(split.error(), started);
+  const std::string log = cluster::log_name(*placement);
+  const std::string operation_id = new_operation_id();
+  std::vector<std::pair<uint32_t, uint64_t>> published;  // shard, sequence
+  for (auto& [shard_id, shard_body] : split.value()) {
+    const std::string operation =
+        json::serialize(json::object{{"route", route}, {"body", std::move(shard_body)}});
+    auto ack = publish(log, shard_id, operation, operation_id + "-" + std::to_string(shard_id));
+    if (!ack.ok()) return api::error_response_for(ack.error(), started);
+    published.emplace_back(shard_id, ack.value().sequence);
+  }
+  const bool wait = request.query_param("wait") == std::optional<std::string_view>("true");
+  uint64_t highest_sequence = 0;
+  for (const auto& [shard_id, sequence] : published) {
+    highest_sequence = std::max(highest_sequence, sequence);
+    if (!wait) continue;
+    // As Qdrant: every live replica applies the write before it completes, and at least
+    // write_consistency_factor of them must have.
+    const auto& replicas = placement->replicas[shard_id];
+    const auto needed = [&] {
+      const auto peers = node_.membership().peers();
+      const size_t live = std::count_if(replicas.begin(), replicas.end(),
+                                        [&](uint64_t peer) { return peers.contains(peer); });
+      return std::max<size_t>(live, std::max<uint32_t>(placement->write_consistency_factor, 1));
+    };
+    Status applied = applied_.wait_for(log, shard_id, replicas, sequence, needed, kWaitTimeout);
+    if (!applied.ok()) return api::error_response_for(applied.error(), started);
+  }
+  return api::ok_response(json::object{{"operation_id", highest_sequence},
+                                       {"status", wait ? "completed" : "acknowledged"}},
+                          started);
+}
+
+}  // namespace sextant::server

@@ -1,0 +1,63 @@
+// The point write routes in cluster mode (docs/distributed.md, "Writes"): upsert, delete,
+// set / overwrite / delete / clear payload through any node. The node that receives the request
+// splits its points by shard (storage::route_point, the route one node uses), publishes one
+// operation per shard to the shard's log with an operation id (a publish that timed out is tried
+// again with the same id, so it is stored once), and answers
+//   wait=false  once JetStream acknowledged every shard's operation ("acknowledged");
+//   wait=true   once every live replica of every shard (and at least write_consistency_factor
+//               of them) applied it ("completed"), as Qdrant waits for its active replicas.
+// The operation_id answered is the highest stream sequence of the request's operations.
+//
+// Every node's appliers call apply() with the operations of the shards it hosts; apply() runs
+// them through the standalone handlers captured here (the storage write path of one node).
+//
+// Not built yet: writes selecting points by filter (answered 400 in cluster mode), shard keys,
+// vector updates and batch updates; such requests are refused with a message saying so.
+//
+// Invariants: apply() never publishes (it calls only standalone handlers); set_catalog() is
+// called before the server starts taking requests.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "api/router.hpp"
+#include "cluster/applied_sequences.hpp"
+#include "cluster/cluster_node.hpp"
+#include "cluster/collection_catalog.hpp"
+#include "cluster/shard_log.hpp"
+#include "common/status.hpp"
+
+namespace sextant::server {
+
+class ClusterPointWrites {
+ public:
+  // Captures the standalone write handlers and wraps the routes.
+  static Result<std::unique_ptr<ClusterPointWrites>> wrap(cluster::ClusterNode& node,
+                                                          cluster::AppliedSequences& applied,
+                                                          api::Router& router);
+  void set_catalog(const cluster::CollectionCatalog* catalog) { catalog_ = catalog; }
+
+  // Applies one published operation to the local collection `collection`.
+  Status apply(const std::string& collection, std::string_view operation);
+
+ private:
+  ClusterPointWrites(cluster::ClusterNode& node, cluster::AppliedSequences& applied)
+      : node_(node), applied_(applied) {}
+  api::Response write(const std::string& route, api::Request& request);
+  Result<cluster::PublishAck> publish(const std::string& log_name, uint32_t shard_id,
+                                      const std::string& operation,
+                                      const std::string& operation_id);
+
+  cluster::ClusterNode& node_;
+  cluster::AppliedSequences& applied_;
+  const cluster::CollectionCatalog* catalog_ = nullptr;
+  std::map<std::string, api::Handler> standalone_;  // by route name ("upsert", ...)
+  std::mutex logs_mutex_;
+  std::map<std::pair<std::string, uint32_t>, std::unique_ptr<cluster::ShardLog>> logs_;
+};
+
+}  // namespace sextant::server

@@ -1,0 +1,21 @@
+// Splits a point write request's body into one body per shard, by the shard each point id
+// routes to (storage::route_point): the `points` list (of points for an upsert, of ids for the
+// other writes) or the columns of an upsert's `batch`; every other member is copied into each
+// shard's body. A body that selects points by filter cannot be split by id: bad_request().
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <map>
+
+#include "common/status.hpp"
+
+namespace sextant::server {
+
+// Shard id -> the body of the request restricted to the points of that shard (shards with no
+// point are absent).
+Result<std::map<uint32_t, boost::json::object>> split_by_shard(const boost::json::object& body,
+                                                               bool is_upsert,
+                                                               uint32_t shard_number);
+
+}  // namespace sextant::server
