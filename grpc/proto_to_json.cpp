@@ -2,7 +2,6 @@
 #include <google/protobuf/reflection.h>
 
 #include <boost/json/serialize.hpp>
-#include <charconv>
 #include <vector>
 
 #include "grpc/proto_json.hpp"
@@ -18,17 +17,6 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 using namespace proto_json_rules;
-
-// A float as the double its shortest decimal text names (0.99f -> 0.99, not
-// 0.9900000095367432), as Qdrant writes its f32 settings.
-double float_as_written(float value) {
-  char text[32];
-  auto [end, ec] = std::to_chars(text, text + sizeof(text), value);
-  if (ec != std::errc()) return static_cast<double>(value);
-  double written = static_cast<double>(value);
-  std::from_chars(text, end, written);
-  return written;
-}
 
 boost::json::value field_value_to_json(const Message& message, const FieldDescriptor& field,
                                        int index);

@@ -45,12 +45,17 @@ void adapt_payload_schema(json::object& info) {
   }
 }
 
-void drop_deprecated_optimizer_threads(json::object& info) {
+// Qdrant sends an unset max_optimization_threads as `auto` over gRPC (REST: null); both mean
+// the same, so it stays unset here and the target keeps its default.
+void adapt_optimizer_threads(json::object& info) {
   json::value* config = info.if_contains("config");
   json::value* optimizer =
       config && config->is_object() ? config->as_object().if_contains("optimizer_config") : nullptr;
-  if (optimizer && optimizer->is_object())
-    optimizer->as_object().erase("deprecated_max_optimization_threads");
+  if (!optimizer || !optimizer->is_object()) return;
+  optimizer->as_object().erase("deprecated_max_optimization_threads");
+  const json::value* threads = optimizer->as_object().if_contains("max_optimization_threads");
+  if (threads && threads->is_string() && threads->as_string() == "auto")
+    optimizer->as_object().erase("max_optimization_threads");
 }
 
 }  // namespace
@@ -60,7 +65,7 @@ json::value collection_info_to_json(const qdrant::CollectionInfo& info) {
   if (!result.is_object()) return result;
   adapt_optimizer_status(result.as_object());
   adapt_payload_schema(result.as_object());
-  drop_deprecated_optimizer_threads(result.as_object());
+  adapt_optimizer_threads(result.as_object());
   return result;
 }
 

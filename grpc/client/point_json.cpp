@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "grpc/points/value_json.hpp"
+#include "grpc/proto_json_rules.hpp"
 
 // The deprecated flat vector form is read on purpose (older servers answer with it).
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
@@ -73,7 +74,7 @@ bool one_vector_from_json(const json::value& json, Message* message, std::string
 json::array floats_to_json(const google::protobuf::RepeatedField<float>& data) {
   json::array items;
   items.reserve(static_cast<size_t>(data.size()));
-  for (float value : data) items.push_back(static_cast<double>(value));
+  for (float value : data) items.push_back(proto_json_rules::float_as_written(value));
   return items;
 }
 
@@ -107,7 +108,7 @@ json::value vector_output_to_json(const qdrant::VectorOutput& vector) {
     for (int row = 0; row < count; ++row) {
       json::array items;
       for (int i = 0; i < dimension; ++i)
-        items.push_back(static_cast<double>(vector.data(row * dimension + i)));
+        items.push_back(proto_json_rules::float_as_written(vector.data(row * dimension + i)));
       rows.push_back(std::move(items));
     }
     return rows;
@@ -179,7 +180,7 @@ json::value retrieved_point_to_json(const qdrant::RetrievedPoint& point) {
 json::value scored_point_to_json(const qdrant::ScoredPoint& point) {
   json::object object = point_to_json(point);
   object["version"] = point.version();
-  object["score"] = static_cast<double>(point.score());
+  object["score"] = proto_json_rules::float_as_written(point.score());
   return object;
 }
 
