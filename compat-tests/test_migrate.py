@@ -190,8 +190,16 @@ def _assert_same_collections(source: ApiClient, target: ApiClient, collections: 
     assert aliases(target) == aliases(source)
 
 
-def _migrate(source: ServerProcess, target: ServerProcess, state: Path, *extra: str, **popen):
-    command = [str(MIGRATE_BIN), "migrate", "--from", source.url, "--to", target.url, "--state", str(state), *extra]
+def _grpc_url(server: ServerProcess) -> str:
+    return f"grpc://127.0.0.1:{server.grpc_port}"
+
+
+def _migrate(
+    source: ServerProcess, target: ServerProcess, state: Path, *extra: str, wire=("rest", "rest"), **popen
+):
+    """Runs `sextant migrate`; `wire` says how each end is reached ("rest" or "grpc")."""
+    ends = [_grpc_url(server) if how == "grpc" else server.url for server, how in zip((source, target), wire)]
+    command = [str(MIGRATE_BIN), "migrate", "--from", ends[0], "--to", ends[1], "--state", str(state), *extra]
     if popen:
         return subprocess.Popen(command, **popen)
     return subprocess.run(command, capture_output=True, text=True, timeout=300)
@@ -238,6 +246,33 @@ def test_migrate_copies_configs_indexes_shard_keys_aliases_and_every_point(serve
     assert broken.returncode == 1
     assert "verify mig_main: points 2999/3000" in broken.stdout
     assert "MISMATCH" in broken.stdout
+
+
+@pytest.mark.parametrize("wire", [("grpc", "rest"), ("rest", "grpc")], ids=["grpc-source", "grpc-target"])
+def test_migrate_over_grpc_copies_everything_exactly(servers, wire):
+    """One end over gRPC (Qdrant's gRPC API on the server's grpc_port), the other over REST: the
+    same configs, indexes, shard keys, aliases and points arrive, read back over REST."""
+    source, target, work = servers
+    source_api, target_api = ApiClient(source.url), ApiClient(target.url)
+    collections = _seed(source_api, main_points=3000, seed=5)
+
+    run = _migrate(source, target, work / "state.json", "--batch-size", "250", wire=wire)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"migrated {len(collections)} collection(s), 1 alias(es)" in run.stdout
+    assert "verify mig_main: points 3000/3000, sample 100/100 equal" in run.stdout
+    if "mig_sharded" in collections:
+        assert "verify mig_sharded: points 200/200" in run.stdout
+    _assert_same_collections(source_api, target_api, collections)
+
+
+def test_migrate_over_grpc_reports_an_unreachable_end_on_stderr(servers):
+    source, target, work = servers
+    closed = ServerProcess.__new__(ServerProcess)
+    closed.grpc_port = 1
+    run = _migrate(source, closed, work / "state.json", "--retries", "0", "--timeout", "5", wire=("rest", "grpc"))
+    assert run.returncode == 1
+    assert "\nsextant migrate: grpc://127.0.0.1:1: GET /aliases answered 503: " in "\n" + run.stderr
+    assert run.stdout == ""
 
 
 def test_migrate_refuses_a_target_collection_it_did_not_create(servers):

@@ -160,6 +160,45 @@ def test_migrate_with_api_keys_and_tls_on_both_ends(work, monkeypatch):
     _assert_same_collections(source_api, target_api, collections)
 
 
+
+def test_migrate_over_grpcs_with_api_keys_on_both_ends(work):
+    """Both ends over gRPC with TLS (grpcs://, the certificates as --from/--to-ca-file) and API
+    keys as `api-key` metadata: an untrusted certificate, a missing key (401) and a read-only key
+    at the target (403) fail with exit 1 and leave the target empty; then the copy is exact."""
+    directory, started = work
+    source_cert, source_key = _make_certificate(directory, "source")
+    target_cert, target_key = _make_certificate(directory, "target")
+    stranger_cert, _ = _make_certificate(directory, "stranger")
+    source = GuardedServer(source_cert, source_key, read_only_key=True)
+    started.append(source.start())
+    target = GuardedServer(target_cert, target_key, read_only_key=True)
+    started.append(target.start())
+    source_api, target_api = _api(source), _api(target)
+    collections = _seed(source_api, main_points=600)
+    source_url, target_url = (f"grpcs://127.0.0.1:{s.grpc_port}" for s in (source, target))
+    state = str(directory / "state.json")
+    common = ["--from", source_url, "--to", target_url, "--state", state, "--retries", "0",
+              "--from-ca-file", str(source_cert), "--to-ca-file", str(target_cert)]
+
+    untrusted = _run(*common, "--to-ca-file", str(stranger_cert), "--from-api-key", READ_ONLY_KEY,
+                     "--to-api-key", KEY)
+    assert untrusted.returncode == 1, untrusted.stdout + untrusted.stderr
+    assert f"sextant migrate: {target_url}: GET /collections/" in untrusted.stderr
+    assert "answered 503" in untrusted.stderr
+    keyless = _run(*common, "--from-api-key", READ_ONLY_KEY)
+    assert keyless.returncode == 1
+    assert f"{target_url}: GET /collections/" in keyless.stderr and "answered 401" in keyless.stderr
+    read_only_target = _run(*common, "--from-api-key", READ_ONLY_KEY, "--to-api-key", READ_ONLY_KEY)
+    assert read_only_target.returncode == 1
+    assert f"{target_url}: PUT /collections/" in read_only_target.stderr and "answered 403" in read_only_target.stderr
+    assert _collection_names(target_api) == []
+
+    run = _run(*common, "--from-api-key", READ_ONLY_KEY, "--to-api-key", KEY, "--batch-size", "100")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"from {source_url} to {target_url}" in run.stdout
+    assert "verify mig_main: points 600/600, sample 100/100 equal" in run.stdout
+    _assert_same_collections(source_api, target_api, collections)
+
 class FlakyProxy:
     """An HTTP proxy in front of the target that fails the first `failures` upserts of points:
     alternately a 503 answer and a connection dropped without an answer."""

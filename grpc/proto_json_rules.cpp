@@ -2,6 +2,7 @@
 #include "grpc/proto_json_rules.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 
@@ -30,6 +31,14 @@ bool is_untagged_union(const Descriptor& type) {
   const std::string& name = type.full_name();
   return name == "qdrant.VectorsConfig" || name == "qdrant.VectorsConfigDiff" ||
          name == "qdrant.MaxOptimizationThreads" || name == "qdrant.ShardKey";
+}
+
+double float_as_written(float value) {
+  char text[32];
+  auto [end, ec] = std::to_chars(text, text + sizeof(text), value);
+  double written = static_cast<double>(value);
+  if (ec == std::errc()) std::from_chars(text, end, written);
+  return written;
 }
 
 std::string timestamp_text(const google::protobuf::Timestamp& timestamp) {

@@ -21,6 +21,11 @@ const google::protobuf::FieldDescriptor* sole_map_field(const google::protobuf::
 // VectorsConfig(Diff), MaxOptimizationThreads, ShardKey: REST gives the chosen member alone.
 bool is_untagged_union(const google::protobuf::Descriptor& type);
 
+// A float as the double its shortest decimal text names (0.99f -> 0.99, not
+// 0.9900000095367432), as Qdrant writes its f32 values: equal settings compare equal, and
+// vectors written as JSON take no more digits than the float holds.
+double float_as_written(float value);
+
 std::string timestamp_text(const google::protobuf::Timestamp& timestamp);
 bool parse_timestamp(std::string_view text, google::protobuf::Timestamp* timestamp);
 

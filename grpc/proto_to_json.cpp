@@ -76,8 +76,8 @@ boost::json::value field_value_to_json(const Message& message, const FieldDescri
       return repeated ? reflection.GetRepeatedDouble(message, &field, index)
                       : reflection.GetDouble(message, &field);
     case FieldDescriptor::CPPTYPE_FLOAT:
-      return static_cast<double>(repeated ? reflection.GetRepeatedFloat(message, &field, index)
-                                          : reflection.GetFloat(message, &field));
+      return float_as_written(repeated ? reflection.GetRepeatedFloat(message, &field, index)
+                                       : reflection.GetFloat(message, &field));
     case FieldDescriptor::CPPTYPE_BOOL:
       return repeated ? reflection.GetRepeatedBool(message, &field, index)
                       : reflection.GetBool(message, &field);

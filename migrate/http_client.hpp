@@ -30,8 +30,8 @@ struct EndpointOptions {
   std::string ca_file;  // https: PEM bundle to trust instead of the system store
   std::chrono::seconds timeout{60};
   int retries = 5;
-  // Set for `--to-storage`: requests go to this in-process target instead of `url` over HTTP
-  // (`url` then only names it).
+  // Set for `--to-storage` and for grpc(s):// URLs: requests go through this instead of
+  // HttpClient (`url` then only names it).
   std::shared_ptr<LocalTarget> local;
 };
 

@@ -120,7 +120,7 @@ Status copy_all(const MigrateOptions& options, const std::vector<std::string>& c
 
 int run_migrate(const std::vector<std::string>& args,
                 const std::function<std::string(const std::string&)>& environment,
-                const StorageTargetOpener& open_storage) {
+                const StorageTargetOpener& open_storage, const GrpcEndpointOpener& open_grpc) {
   auto parsed = parse_migrate_args(args, environment);
   if (!parsed.ok()) {
     std::fprintf(stderr, "sextant migrate: %s\n", parsed.error().message.c_str());
@@ -135,6 +135,13 @@ int run_migrate(const std::vector<std::string>& args,
     auto local = open_storage(parsed->target_storage);
     if (!local.ok()) return fail(local.error().message);
     parsed->target.local = std::move(*local);
+  }
+  for (EndpointOptions* endpoint : {&parsed->source, &parsed->target}) {
+    if (endpoint->local || !is_grpc_url(endpoint->url)) continue;
+    if (!open_grpc) return fail("gRPC endpoints are not available in this build");
+    auto opened = open_grpc(*endpoint);
+    if (!opened.ok()) return fail(opened.error().message);
+    endpoint->local = std::move(*opened);
   }
   const MigrateOptions& options = *parsed;
 

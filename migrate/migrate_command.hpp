@@ -8,7 +8,8 @@
 //   4. copy the aliases of the selected collections;
 //   5. verify each collection and print the summary on stdout.
 // With --to-storage the target is a storage directory opened through `open_storage` (the
-// server's own request pipeline in this process), so every step above is the same.
+// server's own request pipeline in this process), and a grpc(s):// end through `open_grpc`
+// (Qdrant's gRPC API), so every step above is the same.
 // Errors go to stderr. Exit status: 0 copied and verified, 1 failure or mismatch, 2 usage.
 #pragma once
 
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "common/status.hpp"
+#include "migrate/http_client.hpp"
 #include "migrate/transport.hpp"
 
 namespace sextant::migrate {
@@ -27,8 +29,14 @@ namespace sextant::migrate {
 using StorageTargetOpener =
     std::function<Result<std::shared_ptr<LocalTarget>>(const std::string& storage_path)>;
 
+// Opens a grpc:// or grpcs:// endpoint (its URL, API key, CA file, timeout and retries);
+// fails on a malformed URL.
+using GrpcEndpointOpener =
+    std::function<Result<std::shared_ptr<LocalTarget>>(const EndpointOptions& endpoint)>;
+
 int run_migrate(const std::vector<std::string>& args,
                 const std::function<std::string(const std::string&)>& environment,
-                const StorageTargetOpener& open_storage = {});
+                const StorageTargetOpener& open_storage = {},
+                const GrpcEndpointOpener& open_grpc = {});
 
 }  // namespace sextant::migrate

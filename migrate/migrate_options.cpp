@@ -121,22 +121,27 @@ Result<MigrateOptions> parse_migrate_args(
   return options;
 }
 
+bool is_grpc_url(const std::string& url) {
+  return url.rfind("grpc://", 0) == 0 || url.rfind("grpcs://", 0) == 0;
+}
+
 std::string migrate_help_text() {
-  return "Copy collections between two servers that speak Qdrant's REST API (Qdrant 1.x or\n"
-         "Sextant, either way round): configuration, payload indexes, shard keys, aliases and\n"
+  return "Copy collections between two servers that speak Qdrant's REST or gRPC API (Qdrant 1.x\n"
+         "or Sextant, either way round): configuration, payload indexes, shard keys, aliases and\n"
          "every point with all its vectors and payload; then verify the copy.\n"
          "\n"
          "Usage: sextant migrate --from URL --to URL [OPTIONS]\n"
          "       sextant migrate --from URL --to-storage PATH [OPTIONS]\n"
          "\n"
          "Options:\n"
-         "      --from <URL>             Source server, http(s)://host:port\n"
-         "      --to <URL>               Target server, http(s)://host:port\n"
+         "      --from <URL>             Source server, http(s)://host:port (REST) or\n"
+         "                               grpc(s)://host:port (gRPC, e.g. Qdrant's port 6334)\n"
+         "      --to <URL>               Target server, http(s):// or grpc(s)://host:port\n"
          "      --to-storage <PATH>      Target Sextant storage directory, written directly\n"
          "                               (no server may be running on it)\n"
          "      --from-api-key <KEY>     API key of the source (or SEXTANT_MIGRATE_FROM_API_KEY)\n"
          "      --to-api-key <KEY>       API key of the target (or SEXTANT_MIGRATE_TO_API_KEY)\n"
-         "      --ca-file <PATH>         PEM certificates to trust for both https ends\n"
+         "      --ca-file <PATH>         PEM certificates to trust for both https/grpcs ends\n"
          "      --from-ca-file <PATH>    ... for the source only\n"
          "      --to-ca-file <PATH>      ... for the target only\n"
          "      --collections <A,B,..>   Copy only these collections (default: all)\n"

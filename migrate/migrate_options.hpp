@@ -37,4 +37,7 @@ Result<MigrateOptions> parse_migrate_args(
 
 std::string migrate_help_text();
 
+// True for grpc:// and grpcs:// URLs (an endpoint reached over Qdrant's gRPC API).
+bool is_grpc_url(const std::string& url);
+
 }  // namespace sextant::migrate

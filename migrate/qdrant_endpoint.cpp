@@ -6,8 +6,11 @@ namespace sextant::migrate {
 namespace json = boost::json;
 
 Result<std::unique_ptr<QdrantEndpoint>> QdrantEndpoint::open(const EndpointOptions& options) {
-  if (options.local)
-    return std::unique_ptr<QdrantEndpoint>(new QdrantEndpoint(options.local->connect()));
+  if (options.local) {
+    auto transport = options.local->connect();
+    if (!transport) return local_error("cannot connect to " + options.url);
+    return std::unique_ptr<QdrantEndpoint>(new QdrantEndpoint(std::move(transport)));
+  }
   auto client = HttpClient::open(options);
   if (!client.ok()) return client.error();
   return std::unique_ptr<QdrantEndpoint>(new QdrantEndpoint(std::move(*client)));

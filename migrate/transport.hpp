@@ -1,10 +1,12 @@
 // How an endpoint's requests reach a server: one request in Qdrant's REST form (method, target
 // with query string, JSON body) in, the status and body of the answer out.
 //
-// Two kinds exist: HttpClient (a running server over http/https) and, for `--to-storage`, a
+// Three kinds exist: HttpClient (a running server over http/https); for `--to-storage`, a
 // transport that hands the same request to the server's own request pipeline in this process,
-// over a storage directory it opened (server/migrate_storage_target.hpp). migrate/ only sees
-// this interface, so the copier, set-up and verification are the same for both.
+// over a storage directory it opened (server/migrate_storage_target.hpp); and for grpc(s)://
+// URLs, one that carries the request as the matching RPC of Qdrant's gRPC API
+// (server/migrate_grpc_endpoint.hpp). migrate/ only sees this interface, so the copier, set-up
+// and verification are the same for all.
 #pragma once
 
 #include <memory>
@@ -31,8 +33,9 @@ class Transport {
   virtual const std::string& url() const = 0;
 };
 
-// A target opened in this process (a storage directory). It stays open while it or any
-// transport it made lives; connect() may be called from any thread.
+// An endpoint reached without HttpClient: a storage directory opened in this process, or a
+// gRPC endpoint. It stays open while it or any transport it made lives; connect() may be called
+// from any thread, and returns nullptr only when no transport can be made.
 class LocalTarget {
  public:
   virtual ~LocalTarget() = default;

@@ -20,6 +20,7 @@
 #include "server/command_line.hpp"
 #include "server/config.hpp"
 #include "server/log.hpp"
+#include "server/migrate_grpc_endpoint.hpp"
 #include "server/migrate_storage_target.hpp"
 #include "server/server.hpp"
 #include "server/snapshot_startup.hpp"
@@ -91,7 +92,8 @@ std::vector<std::pair<std::string, std::string>> read_environment();
 api::ApiConfig make_api_config(const Config& config);
 
 // `sextant migrate --from URL --to URL ...`: copies collections between two servers that speak
-// Qdrant's REST API (migrate/migrate_command.hpp). API keys may come from the environment.
+// Qdrant's REST or gRPC API (migrate/migrate_command.hpp; grpc(s):// ends through
+// server/migrate_grpc_endpoint.hpp). API keys may come from the environment.
 // `--to-storage PATH` opens PATH here with the built-in configuration defaults a server
 // would apply (server/migrate_storage_target.hpp).
 int run_migrate_subcommand(const std::vector<std::string>& args) {
@@ -110,7 +112,7 @@ int run_migrate_subcommand(const std::vector<std::string>& args) {
           if (key == name) return value;
         return std::string();
       },
-      open_storage);
+      open_storage, open_migrate_grpc_endpoint);
 }
 
 struct Subcommand {
