@@ -14,7 +14,8 @@ with wait=true); at 30% of --seconds the fault hits a random node, at 60% it hea
 node's processes are started again; partition: the link comes back), except `down-return`, where
 the node stays down until the writes stop. A reader counts through every node during the trial
 (availability per phase). Then the trial waits for every node to answer the same state (bounded
-by --converge-seconds) and reads every point through every node.
+by --converge-seconds) and reads every point through every node, and, when every node holds a
+replica of every shard (--replication equal to the node count), each node's own replica too.
 
 Usage (as root):
   bench/cluster/fault_trials.py --binary build/sextant --fault kill --trials 20
@@ -162,7 +163,10 @@ class Trial:
             cluster("heal", str(self.victim))
 
     # -- final state ---------------------------------------------------------------------
-    def read_state(self, node: int) -> dict[int, PointState]:
+    def read_state(self, node: int, local: bool = False) -> dict[int, PointState]:
+        """Every point as read through `node` (the cluster's answer), or with `local` as the
+        node's own replica holds it (the header peers use between themselves)."""
+        headers = {"x-sextant-local-read": "1"} if local else {}
         state: dict[int, PointState] = {}
         offset = None
         while True:
@@ -172,6 +176,7 @@ class Trial:
             reply = requests.post(
                 f"{node_url(node)}/collections/{self.collection}/points/scroll",
                 json=body,
+                headers=headers,
                 timeout=10,
             )
             reply.raise_for_status()
@@ -187,7 +192,11 @@ class Trial:
         states: dict[str, dict[int, PointState]] = {}
         while True:
             try:
-                states = {f"n{node}": self.read_state(node) for node in range(1, self.args.nodes + 1)}
+                nodes = range(1, self.args.nodes + 1)
+                states = {f"via-n{node}": self.read_state(node) for node in nodes}
+                if self.args.replication >= self.args.nodes:
+                    # Every node holds a replica of every shard: compare the replicas themselves.
+                    states.update({f"local-n{n}": self.read_state(n, local=True) for n in nodes})
                 versions = [{k: v.version for k, v in s.items()} for s in states.values()]
                 if all(v == versions[0] for v in versions):
                     return time.monotonic() - started, states
