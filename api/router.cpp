@@ -65,6 +65,15 @@ bool Router::wrap(HttpMethod method, std::string_view pattern,
   return false;
 }
 
+bool Router::set_async_handler(HttpMethod method, std::string_view pattern, AsyncHandler handler) {
+  for (auto& route : routes_) {
+    if (route.method != method || route.pattern != pattern) continue;
+    route.async_handler = std::move(handler);
+    return true;
+  }
+  return false;
+}
+
 RouteMatch Router::match(HttpMethod method, std::string_view path) const {
   RouteMatch result;
   std::vector<std::string> params;

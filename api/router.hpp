@@ -63,6 +63,9 @@ class Router {
   // false when no such route exists.
   bool wrap(HttpMethod method, std::string_view pattern,
             const std::function<Handler(Handler)>& wrap);
+  // Gives the route registered for (method, pattern) an async form (Route::async_handler), kept
+  // beside its synchronous handler; false when no route has that method and pattern.
+  bool set_async_handler(HttpMethod method, std::string_view pattern, AsyncHandler handler);
   RouteMatch match(HttpMethod method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 

@@ -259,6 +259,7 @@ class Trial:
             "divergent": verdict.divergent,
             "converge_seconds": round(converge_seconds, 2),
             "read_availability": availability,
+            "reads_answered_asked": self.reads,
         }
 
 
@@ -311,6 +312,9 @@ def main() -> int:
         return inside(args)
     if os.geteuid() != 0:
         print("fault trials need root (network namespaces)", file=sys.stderr)
+        return 77
+    if subprocess.run(["ip", "netns", "list"], capture_output=True).returncode != 0:
+        print("fault trials need `ip netns` (apt-get install -y iproute2)", file=sys.stderr)
         return 77
     if not args.reuse:
         print(cluster("up", str(args.nodes), "--binary", args.binary), end="", flush=True)

@@ -2,6 +2,7 @@
 #include "server/cluster/point_write_routes.hpp"
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <random>
 #include <thread>
@@ -61,6 +62,10 @@ Result<std::unique_ptr<ClusterPointWrites>> ClusterPointWrites::wrap(
     if (!wrapped)
       return Error::internal(std::string("cluster mode: the route ") + route.pattern +
                              " is not registered");
+    router.set_async_handler(route.method, route.pattern,
+                             [self, name](Request& request, api::Reply reply) {
+                               self->write_later(name, request, std::move(reply));
+                             });
   }
   return writes;
 }
@@ -118,6 +123,20 @@ Result<cluster::PublishAck> ClusterPointWrites::publish(const std::string& log, 
     std::this_thread::sleep_for(std::chrono::milliseconds(250 * (attempt + 1)));
   }
   return last_error;
+}
+
+void ClusterPointWrites::write_later(const std::string& route, Request& request, api::Reply reply) {
+  // The request's body is a view into the session's buffer: the copy owns it.
+  auto body = std::make_shared<std::string>(request.body);
+  auto copy = std::make_shared<Request>(request);
+  copy->body = *body;
+  boost::asio::post(waiting_writes_, [this, route, body, copy, reply = std::move(reply)] {
+    try {
+      reply(write(route, *copy));
+    } catch (const std::exception& e) {
+      reply(api::error_response(500, std::string("Service internal error: ") + e.what()));
+    }
+  });
 }
 
 Response ClusterPointWrites::write(const std::string& route, Request& request) {

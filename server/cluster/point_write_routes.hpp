@@ -8,6 +8,10 @@
 //               of them) applied it ("completed"), as Qdrant waits for its active replicas.
 // The operation_id answered is the highest stream sequence of the request's operations.
 //
+// A write waits (for JetStream's acks, then for the replicas) on a pool of its own, not on the
+// server's workers (one per core): the routes' async form hands the request to that pool, so
+// reads keep being served while writes wait.
+//
 // Every node's appliers call apply() with the operations of the shards it hosts; apply() runs
 // them through the standalone handlers captured here (the storage write path of one node).
 //
@@ -18,6 +22,7 @@
 // called before the server starts taking requests.
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -48,6 +53,8 @@ class ClusterPointWrites {
   ClusterPointWrites(cluster::ClusterNode& node, cluster::AppliedSequences& applied)
       : node_(node), applied_(applied) {}
   api::Response write(const std::string& route, api::Request& request);
+  // write() on the waiting pool, for a request that outlives the session's copy of it.
+  void write_later(const std::string& route, api::Request& request, api::Reply reply);
   Result<cluster::PublishAck> publish(const std::string& log_name, uint32_t shard_id,
                                       const std::string& operation,
                                       const std::string& operation_id);
@@ -58,6 +65,8 @@ class ClusterPointWrites {
   std::map<std::string, api::Handler> standalone_;  // by route name ("upsert", ...)
   std::mutex logs_mutex_;
   std::map<std::pair<std::string, uint32_t>, std::unique_ptr<cluster::ShardLog>> logs_;
+  // Declared last: destroyed (joined) first, while what its writes use is still there.
+  boost::asio::thread_pool waiting_writes_{16};
 };
 
 }  // namespace sextant::server
