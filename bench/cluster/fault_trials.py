@@ -187,9 +187,12 @@ class Trial:
             if offset is None:
                 return state
 
-    def converge(self) -> tuple[float, dict[str, dict[int, PointState]]]:
+    def converge(self) -> tuple[float, dict[str, dict[int, PointState]] | None]:
+        """Seconds until every node answered the same state, and those states; None for the
+        states when some node could not be read completely within --converge-seconds (the
+        trial then fails: a final state nobody can read is not a consistent one)."""
         started = time.monotonic()
-        states: dict[str, dict[int, PointState]] = {}
+        states: dict[str, dict[int, PointState]] | None = None
         while True:
             try:
                 nodes = range(1, self.args.nodes + 1)
@@ -201,7 +204,7 @@ class Trial:
                 if all(v == versions[0] for v in versions):
                     return time.monotonic() - started, states
             except requests.RequestException:
-                pass
+                states = None
             if time.monotonic() - started > self.args.converge_seconds:
                 return time.monotonic() - started, states
             time.sleep(0.5)
@@ -239,7 +242,12 @@ class Trial:
             self.heal()
             self.phase = "healed"
         converge_seconds, states = self.converge()
-        verdict = check(self.history, states, self.args.dim, cosine=False)
+        unreadable = states is None
+        verdict = check(self.history, states or {}, self.args.dim, cosine=False)
+        if unreadable:
+            verdict.divergent.append(
+                f"a node could not be read completely within {self.args.converge_seconds} s"
+            )
         requests.delete(f"{node_url(1)}/collections/{self.collection}", timeout=30)
         availability = {
             phase: (answered / asked if asked else None) for phase, (answered, asked) in self.reads.items()
