@@ -147,7 +147,7 @@ print(f"   POST /embed: model {model}, dim {dim}, norm {norm:.4f}")
 ' "$MODEL" || fail "POST /embed answered ${embed:0:300}"
 served="$(in_container journalctl -u sextant.service --no-pager -o cat | grep 'Embedding model')"
 echo "$served" | sed 's/^/   log: /'
-[[ "$served" == *"served: dimension 384, directory /usr/share/sextant/models/all-MiniLM-L6-v2 (installation)"* ]] ||
+[[ "$served" == *"served: dimension 384, directory /usr/share/sextant/models/all-MiniLM-L6-v2, loaded on first use (installation)"* ]] ||
   fail "the start-up log does not name the packaged model"
 in_container curl -fs -X PUT http://127.0.0.1:6333/collections/kept \
   -H 'content-type: application/json' -d '{"vectors": {"size": 4, "distance": "Cosine"}}' \
