@@ -111,9 +111,10 @@ bool query_says_wait(const std::string& query) {
 // The keys of a request body this mapping understands; anything else is refused.
 bool only_known_keys(const json::object& body, std::initializer_list<const char*> known,
                      std::string* unknown) {
-  for (const auto& [key, value] : body) {
-    if (value.is_null()) continue;
-    if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
+  for (const auto& member : body) {
+    if (member.value().is_null()) continue;
+    const std::string_view key = member.key();
+    if (std::none_of(known.begin(), known.end(), [key](const char* k) { return key == k; })) {
       *unknown = std::string(key);
       return false;
     }

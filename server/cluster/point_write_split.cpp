@@ -36,14 +36,13 @@ Result<std::map<uint32_t, json::object>> split_batch(const json::object& body,
   for (size_t row = 0; row < ids.size(); ++row) {
     auto shard = shard_of(ids[row], shard_number);
     if (!shard.ok()) return shard.error();
-    auto [entry, created] = by_shard.try_emplace(shard.value());
-    json::object& sub_batch = [&]() -> json::object& {
-      if (created) {
-        entry->second = without(body, {"batch"});
-        entry->second["batch"] = json::object{};
-      }
-      return entry->second["batch"].get_object();
-    }();
+    auto emplaced = by_shard.try_emplace(shard.value());
+    json::object& shard_body = emplaced.first->second;
+    if (emplaced.second) {
+      shard_body = without(body, {"batch"});
+      shard_body["batch"] = json::object{};
+    }
+    json::object& sub_batch = shard_body["batch"].get_object();
     for (const auto& [name, column] : columns) {
       if (column.is_array()) {
         if (row >= column.get_array().size()) continue;
@@ -59,7 +58,7 @@ Result<std::map<uint32_t, json::object>> split_batch(const json::object& body,
           if (!named.is_array()) named = json::array{};
           named.get_array().push_back(values.get_array()[row]);
         }
-      } else if (created) {
+      } else if (emplaced.second) {
         sub_batch[name] = column;
       }
     }
