@@ -16,9 +16,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using Clock = std::chrono::steady_clock;
+
 constexpr int64_t kFetchWaitMs = 200;
-constexpr auto kRetryWait = std::chrono::milliseconds(500);
-constexpr int kFetchFailuresBeforeReopen = 10;  // 5 s of failed fetches
+constexpr auto kRetryWait = std::chrono::milliseconds(250);
+constexpr auto kStallCheck = std::chrono::seconds(2);
+constexpr int kLogEveryFailures = 40;  // about every 10 s while failing
 
 std::string sequence_file(const std::string& storage_path, const std::string& collection,
                           uint32_t shard_id) {
@@ -82,55 +85,84 @@ Status ShardApplier::store_sequence(uint64_t sequence) {
 void ShardApplier::run() {
   const std::string shard_name =
       "collection " + options_.collection + " shard " + std::to_string(options_.shard_id);
+  std::unique_ptr<ShardLog> log;  // the stream: created if missing, asked for its last sequence
   std::unique_ptr<ShardConsumer> consumer;
-  int failed_fetches = 0;
+  int failures = 0;  // in a row; logged on the first and every kLogEveryFailures-th
+  uint64_t published = applied_sequence_.load();  // the last sequence AppliedSequences stored
+  auto idle_since = Clock::now();
+  const auto failed = [&](const std::string& what) {
+    if (failures++ % kLogEveryFailures == 0)
+      log_("applier of " + shard_name + ": " + what +
+           (failures > 1 ? " (" + std::to_string(failures) + " failures in a row)" : "") +
+           " (retrying)");
+    std::this_thread::sleep_for(kRetryWait);
+  };
   while (!stopping_.load()) {
-    if (!consumer) {
+    if (!log) {
       // The stream exists once any node opened the shard's log; opening it here creates it.
-      ShardLogOptions log_options{options_.collection, options_.shard_id, options_.replicas};
-      auto log = ShardLog::open(connection_, log_options);
+      auto opened =
+          ShardLog::open(connection_, {options_.collection, options_.shard_id, options_.replicas});
+      if (!opened.ok()) {
+        failed(opened.error().message);
+        continue;
+      }
+      log = std::move(opened.value());
+    }
+    if (!consumer) {
       ShardConsumerOptions consumer_options;
       consumer_options.collection = options_.collection;
       consumer_options.shard_id = options_.shard_id;
       consumer_options.node_id = std::to_string(options_.node_id);
-      consumer_options.replicas = options_.replicas;
       const uint64_t stored = applied_sequence_.load();
       if (stored > 0) consumer_options.applied_sequence = stored;
-      auto opened = log.ok() ? ShardConsumer::open(connection_, consumer_options)
-                             : Result<std::unique_ptr<ShardConsumer>>(log.error());
+      auto opened = ShardConsumer::open(connection_, consumer_options);
       if (!opened.ok()) {
-        log_("applier of " + shard_name + ": " + opened.error().message + " (retrying)");
-        std::this_thread::sleep_for(kRetryWait);
+        failed(opened.error().message);
         continue;
       }
       consumer = std::move(opened.value());
+      idle_since = Clock::now();
     }
     auto batch = consumer->fetch(kFetchWaitMs);
     if (!batch.ok()) {
-      // A fetch fails while the consumer's leader is re-elected (its server died): the same
-      // consumer answers again once that is done. Opening it anew is the last resort, since
-      // recreating a replicated consumer needs every one of its servers.
-      if (++failed_fetches < kFetchFailuresBeforeReopen) {
-        if (failed_fetches == 1) log_("applier of " + shard_name + ": " + batch.error().message);
-        std::this_thread::sleep_for(kRetryWait);
-        continue;
-      }
-      log_("applier of " + shard_name + ": " + batch.error().message + " (reopening)");
-      consumer.reset();
-      failed_fetches = 0;
-      std::this_thread::sleep_for(kRetryWait);
+      consumer.reset();  // gone or unreachable: the next one starts after the stored sequence
+      failed(batch.error().message);
       continue;
     }
-    failed_fetches = 0;
-    if (batch.value().empty()) continue;
+    if (batch.value().empty()) {
+      const uint64_t applied = applied_sequence_.load();
+      if (published < applied &&
+          applied_.publish(options_.collection, options_.shard_id, options_.node_id, applied)
+              .ok()) {
+        published = applied;  // stored now; a write waiting for it would time out otherwise
+      }
+      if (Clock::now() - idle_since < kStallCheck) continue;
+      idle_since = Clock::now();
+      // Nothing came for a while: fine if nothing was published, a stalled consumer (its pull
+      // answers lost on the way) if the log holds more than was applied.
+      auto last = log->last_sequence();
+      if (last.ok() && last.value() > applied_sequence_.load()) {
+        log_("applier of " + shard_name + ": the log holds operations up to " +
+             std::to_string(last.value()) + " but none after " +
+             std::to_string(applied_sequence_.load()) +
+             " was delivered (opening another consumer)");
+        consumer.reset();
+      }
+      continue;
+    }
+    if (failures > 0) {
+      log_("applier of " + shard_name + ": reading the log again after " +
+           std::to_string(failures) + " failure(s)");
+      failures = 0;
+    }
+    idle_since = Clock::now();
     uint64_t last = applied_sequence_.load();
     bool gap = false;
     for (const ShardLogMessage& message : batch.value().messages()) {
       if (message.sequence <= last) continue;  // applied before a restart or redelivery
       // A shard's log never loses an operation, so a jump means deliveries were lost on the
-      // way (a pull answer dropped while the consumer's leader changed). Applying past it and
-      // acknowledging (cumulatively) would skip those operations for good: stop, keep what was
-      // applied, and reposition the consumer right after it.
+      // way. Applying past it would skip those operations for good: stop, keep what was
+      // applied, and read on from right after it.
       if (message.sequence != last + 1) {
         gap = true;
         break;
@@ -141,21 +173,21 @@ void ShardApplier::run() {
       last = message.sequence;
     }
     if (Status stored = store_sequence(last); !stored.ok()) {
-      log_("applier of " + shard_name + ": " + stored.error().message);
       consumer.reset();  // the batch comes again; its operations are blind writes
-      std::this_thread::sleep_for(kRetryWait);
+      failed(stored.error().message);
       continue;
     }
     applied_sequence_.store(last);
-    (void)applied_.publish(options_.collection, options_.shard_id, options_.node_id, last);
+    if (applied_.publish(options_.collection, options_.shard_id, options_.node_id, last).ok())
+      published = last;
     if (gap) {
       log_("applier of " + shard_name + ": operations after " + std::to_string(last) +
-           " were not delivered in order (repositioning the consumer)");
+           " were not delivered in order (opening another consumer)");
       consumer.reset();
-      continue;
     }
-    (void)consumer->acknowledge(batch.value());
   }
+  // A consumer left behind goes with its inactivity threshold; removing it here could block
+  // the stop for a JetStream timeout when its server is unreachable.
 }
 
 }  // namespace sextant::cluster

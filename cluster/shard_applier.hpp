@@ -1,7 +1,12 @@
-// One node's applier of one hosted shard: a thread that reads the shard's log in order through
-// the node's durable consumer (ShardConsumer), hands each operation to the node's apply function
-// (the same storage write path a standalone write takes), then records the last applied stream
-// sequence, tells the other nodes (AppliedSequences) and acknowledges the batch.
+// One node's applier of one hosted shard: a thread that reads the shard's log in order through a
+// consumer positioned right after its stored sequence (ShardConsumer), hands each operation to
+// the node's apply function (the same storage write path a standalone write takes), then records
+// the last applied stream sequence and tells the other nodes (AppliedSequences).
+//
+// Recovery: a consumer that fails (its server died, a partition, the stream's leader changed) or
+// that delivers nothing for kStallCheck while the log holds operations past the stored sequence
+// is dropped, and another is opened right after the stored sequence, until one works. Nothing is
+// lost by that: the log keeps every operation, the stored sequence says where to go on.
 //
 // Where the sequence is kept: a file per shard under the node's storage directory
 // (`cluster_applied/<collection token>.<shard>`), written after the batch's data is committed.
@@ -15,9 +20,8 @@
 //
 // Invariants:
 //   - Operations are applied in stream order, each at most once per stored sequence; one with
-//     a sequence at or below the stored one is skipped, and one after a gap is not applied (the
-//     consumer is repositioned right after the last applied one, and acknowledges nothing past
-//     it).
+//     a sequence at or below the stored one is skipped, and one after a gap is not applied (a
+//     consumer is opened again right after the last applied one).
 //   - An operation the apply function refuses (a deterministic error, the same on every replica)
 //     is skipped with a log line, so a bad write cannot stop the shard.
 //   - The destructor stops the thread; the NatsConnection and AppliedSequences outlive it.

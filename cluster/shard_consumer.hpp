@@ -1,22 +1,22 @@
-// How one node applies one shard's operation log: a durable pull consumer (named after the node)
-// on the shard's stream that hands out operations in stream order, in batches, each with its
-// stream sequence.
+// How one node reads one shard's operation log: a pull consumer on the shard's stream that hands
+// out operations in stream order, in batches, each with its stream sequence, starting right after
+// the sequence the node's applier last applied.
 //
-// Exactly-once apply: the applier stores the sequence of the last operation it applied in the
-// same LMDB transaction as the data, then acknowledges the batch. On start it passes that stored
-// sequence as `applied_sequence`, and delivery resumes right after it, whatever the consumer's
-// own acknowledgement floor says (a crash between the commit and the ack is the case where they
-// differ). Without a stored sequence, delivery resumes after the last acknowledged operation.
+// The consumer keeps no state worth keeping. It is ephemeral (JetStream removes it once nobody
+// pulled from it for kInactiveSeconds), in memory, on one server, with no acknowledgements: the
+// applier's stored sequence is the only position there is. So when anything goes wrong with it
+// (its server died, a partition, a lost pull answer, a leader change of the stream), the applier
+// drops it and opens another one right after its stored sequence, which needs nothing from the
+// old one. A durable, replicated consumer would be a Raft group per node and shard, whose leader
+// election and repositioning (delete, then create: JetStream cannot move a consumer) block the
+// applier exactly when a server is lost.
 //
 // Invariants:
 //   - After open(), fetch() returns operations in increasing stream sequence, without gaps other
-//     than those the stream itself has, starting right after the resume point. A batch left
-//     unacknowledged longer than JetStream's ack wait (30 s) is delivered again, so the applier
-//     skips any operation at or below the sequence it has stored.
-//   - Acknowledgement is cumulative (JetStream's AckAll): acknowledging a batch acknowledges every
-//     operation up to its last.
-//   - One ShardConsumer per (node, shard) at a time: a second one with the same node id takes the
-//     durable consumer over and the first one's fetches stop receiving.
+//     than those the stream itself has, starting right after `applied_sequence` (from the
+//     stream's first operation without one).
+//   - A consumer's name is unique per open() (node id and a counter), so two opens never share
+//     one, and a node's consumers are recognisable by their prefix.
 //   - The NatsConnection outlives the consumer, and the consumer every batch it returned.
 #pragma once
 
@@ -38,10 +38,9 @@ namespace sextant::cluster {
 struct ShardConsumerOptions {
   std::string collection;
   uint32_t shard_id = 0;
-  std::string node_id;                       // one durable consumer per (node, shard)
-  std::optional<uint64_t> applied_sequence;  // from the applier's LMDB; see the file comment
+  std::string node_id;                       // names the consumer (with a per-open counter)
+  std::optional<uint64_t> applied_sequence;  // delivery starts right after it
   int max_batch = 256;                       // most operations one fetch() returns
-  int replicas = 1;  // of the consumer's state; JetStream caps it at the stream's
 };
 
 struct ShardLogMessage {
@@ -62,8 +61,6 @@ class ShardLogBatch {
 
   const std::vector<ShardLogMessage>& messages() const { return messages_; }
   bool empty() const { return messages_.empty(); }
-  // The C client's message of the batch's last operation (what acknowledging acts on).
-  natsMsg* last_message() const;
 
  private:
   natsMsgList list_{nullptr, 0};
@@ -72,7 +69,7 @@ class ShardLogBatch {
 
 class ShardConsumer {
  public:
-  // Creates the durable consumer or takes it over, positioned as the file comment says.
+  // Creates a consumer that delivers the operation right after `applied_sequence` first.
   static Result<std::unique_ptr<ShardConsumer>> open(NatsConnection& connection,
                                                      const ShardConsumerOptions& options);
   ~ShardConsumer();
@@ -80,11 +77,9 @@ class ShardConsumer {
   ShardConsumer& operator=(const ShardConsumer&) = delete;
 
   // Up to max_batch operations in order; waits up to `wait_ms` for the first one and returns an
-  // empty batch when none came.
+  // empty batch when none came. An error means the consumer is gone or unreachable: open another.
   Result<ShardLogBatch> fetch(int64_t wait_ms);
-  // Acknowledges every operation up to the batch's last, and waits for the server to confirm.
-  Status acknowledge(const ShardLogBatch& batch);
-  // Removes the durable consumer (the node no longer hosts the shard).
+  // Removes the consumer now rather than after its inactivity threshold (best effort).
   Status remove();
 
   const std::string& consumer_name() const { return consumer_name_; }

@@ -36,8 +36,4 @@ ShardLogBatch& ShardLogBatch::operator=(ShardLogBatch&& other) noexcept {
   return *this;
 }
 
-natsMsg* ShardLogBatch::last_message() const {
-  return list_.Count > 0 ? list_.Msgs[list_.Count - 1] : nullptr;
-}
-
 }  // namespace sextant::cluster

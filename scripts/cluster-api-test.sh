@@ -66,7 +66,14 @@ done
 driver() { "$cluster" exec 1 "$python" "$root/scripts/cluster_api_check.py" "$@"; }
 fail() {
   echo "FAIL: $1"
-  for node in 1 2 3; do tail -n 5 "$SEXTANT_CLUSTER_DIR/n$node/sextant.log"; done
+  kept=$(mktemp -d /tmp/sextant-cluster-failed.XXXXXX)
+  for node in 1 2 3; do
+    mkdir -p "$kept/n$node"
+    cp "$SEXTANT_CLUSTER_DIR/n$node/"*.log "$kept/n$node/" 2>/dev/null
+    echo "-- node $node, last lines of sextant.log"
+    tail -n 15 "$SEXTANT_CLUSTER_DIR/n$node/sextant.log"
+  done
+  echo "the nodes' logs are kept in $kept"
   exit 1
 }
 driver load "${nodes[@]}" "$reference" || fail "load"

@@ -70,17 +70,13 @@ class ShardLogTest : public ClusterTest {
   }
 
   // Fetches until `count` operations came (bounded), checking order; returns them.
-  std::vector<std::pair<uint64_t, std::string>> drain(ShardConsumer& consumer, size_t count,
-                                                      bool acknowledge = true) {
+  std::vector<std::pair<uint64_t, std::string>> drain(ShardConsumer& consumer, size_t count) {
     std::vector<std::pair<uint64_t, std::string>> received;
     for (int attempt = 0; attempt < 50 && received.size() < count; ++attempt) {
       auto batch = consumer.fetch(200);
       EXPECT_TRUE(batch.ok()) << (batch.ok() ? "" : batch.error().message);
       if (!batch.ok()) break;
       for (auto& item : contents(*batch)) received.push_back(item);
-      if (acknowledge) {
-        EXPECT_TRUE(consumer.acknowledge(*batch).ok());
-      }
     }
     return received;
   }
@@ -113,7 +109,6 @@ TEST_F(ShardLogTest, ConsumerFetchesInOrderInBatchesWithTheirSequences) {
   ASSERT_TRUE(batch.ok()) << batch.error().message;
   EXPECT_LE(batch->messages().size(), 4u);
   EXPECT_FALSE(batch->empty());
-  ASSERT_TRUE(consumer->acknowledge(*batch).ok());
   auto received = contents(*batch);
   for (auto& item : drain(*consumer, 10 - received.size())) received.push_back(item);
   ASSERT_EQ(received.size(), 10u);
@@ -126,24 +121,39 @@ TEST_F(ShardLogTest, ConsumerFetchesInOrderInBatchesWithTheirSequences) {
   EXPECT_TRUE(nothing->empty());
 }
 
-TEST_F(ShardLogTest, ARestartedConsumerResumesAfterItsLastAcknowledgedOperation) {
+TEST_F(ShardLogTest, WithoutAnAppliedSequenceDeliveryStartsAtTheFirstOperation) {
   publish_range(1, 6);
   auto consumer = open_consumer(std::nullopt, 6);
   ASSERT_NE(consumer, nullptr);
-  auto acknowledged = drain(*consumer, 6);
-  ASSERT_EQ(acknowledged.size(), 6u);
+  ASSERT_EQ(drain(*consumer, 6).size(), 6u);
   publish_range(7, 9);
-  // Fetched but not acknowledged (the node stops before its LMDB commit): delivered again.
-  auto unacknowledged = drain(*consumer, 3, /*acknowledge=*/false);
-  ASSERT_EQ(unacknowledged.size(), 3u);
+  ASSERT_EQ(drain(*consumer, 3).size(), 3u);
   consumer.reset();
 
+  // Consumers keep no position: a node that lost its stored sequence replays the whole log.
   consumer = open_consumer();
   ASSERT_NE(consumer, nullptr);
-  auto resumed = drain(*consumer, 3);
-  ASSERT_EQ(resumed.size(), 3u);
-  EXPECT_EQ(resumed.front().first, 7u);
-  EXPECT_EQ(resumed.back().first, 9u);
+  auto replayed = drain(*consumer, 9);
+  ASSERT_EQ(replayed.size(), 9u);
+  EXPECT_EQ(replayed.front().first, 1u);
+  EXPECT_EQ(replayed.back().first, 9u);
+}
+
+TEST_F(ShardLogTest, TwoConsumersOfOneNodeReadTheLogIndependently) {
+  publish_range(1, 5);
+  auto first = open_consumer(std::nullopt, 2);
+  auto second = open_consumer(3, 2);
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  EXPECT_NE(first->consumer_name(), second->consumer_name());
+  auto from_second = drain(*second, 2);
+  auto from_first = drain(*first, 5);
+  ASSERT_EQ(from_second.size(), 2u);
+  EXPECT_EQ(from_second.front().first, 4u);
+  ASSERT_EQ(from_first.size(), 5u);
+  EXPECT_EQ(from_first.front().first, 1u);
+  ASSERT_TRUE(first->remove().ok());
+  ASSERT_TRUE(first->remove().ok()) << "removing a removed consumer is not an error";
 }
 
 TEST_F(ShardLogTest, OperationsPublishedWhileTheConsumerIsAwayArriveInOrderAfterwards) {
@@ -154,7 +164,7 @@ TEST_F(ShardLogTest, OperationsPublishedWhileTheConsumerIsAwayArriveInOrderAfter
   consumer.reset();
 
   publish_range(3, 40);  // the node is away
-  consumer = open_consumer(std::nullopt, 16);
+  consumer = open_consumer(2, 16);
   ASSERT_NE(consumer, nullptr);
   auto received = drain(*consumer, 38);
   ASSERT_EQ(received.size(), 38u);
@@ -168,10 +178,10 @@ TEST_F(ShardLogTest, TheAppliedSequenceFromStorageDecidesWhereDeliveryResumes) {
   publish_range(1, 8);
   auto consumer = open_consumer(std::nullopt, 3);
   ASSERT_NE(consumer, nullptr);
-  ASSERT_EQ(drain(*consumer, 3, /*acknowledge=*/false).size(), 3u);
+  ASSERT_EQ(drain(*consumer, 3).size(), 3u);
   consumer.reset();
 
-  // The applier committed through 5 but crashed before acknowledging: resume at 6.
+  // The applier committed through 5 before it stopped: resume at 6.
   consumer = open_consumer(5);
   ASSERT_NE(consumer, nullptr);
   auto received = drain(*consumer, 3);
@@ -188,7 +198,7 @@ TEST_F(ShardLogTest, TheAppliedSequenceFromStorageDecidesWhereDeliveryResumes) {
   EXPECT_EQ(replayed.front().first, 3u);
 }
 
-TEST_F(ShardLogTest, TheLogAndTheConsumerPositionSurviveAServerRestart) {
+TEST_F(ShardLogTest, TheLogSurvivesAServerRestartAndIsReadOnFromTheAppliedSequence) {
   publish_range(1, 4);
   auto consumer = open_consumer(std::nullopt, 2);
   ASSERT_NE(consumer, nullptr);
@@ -204,7 +214,7 @@ TEST_F(ShardLogTest, TheLogAndTheConsumerPositionSurviveAServerRestart) {
   ASSERT_TRUE(log.ok()) << log.error().message;
   log_ = std::move(log).value();
   EXPECT_EQ(*log_->last_sequence(), 4u);
-  consumer = open_consumer();
+  consumer = open_consumer(2);
   ASSERT_NE(consumer, nullptr);
   auto received = drain(*consumer, 2);
   ASSERT_EQ(received.size(), 2u);
