@@ -95,21 +95,26 @@ Result<cluster::PublishAck> ClusterPointWrites::publish(const std::string& log, 
                                                         const std::string& operation_id) {
   Error last_error = Error::internal("not published");
   for (int attempt = 0; attempt < kPublishAttempts; ++attempt) {
-    cluster::ShardLog* shard_log = nullptr;
+    std::shared_ptr<cluster::ShardLog> shard_log;
     {
       std::lock_guard lock(logs_mutex_);
-      auto& cached = logs_[{log, shard_id}];
-      if (!cached) {
-        auto opened = cluster::ShardLog::open(
-            node_.connection(), cluster::ShardLogOptions{log, shard_id, node_.stream_replicas()});
-        if (!opened.ok()) {
-          logs_.erase({log, shard_id});
-          last_error = opened.error();
-          continue;
-        }
-        cached = std::move(opened.value());
+      auto cached = logs_.find({log, shard_id});
+      if (cached != logs_.end()) shard_log = cached->second;
+    }
+    if (!shard_log) {
+      // Opened outside the lock: an open that waits for a stream's leader holds up no other
+      // shard's writes.
+      auto opened = cluster::ShardLog::open(
+          node_.connection(), cluster::ShardLogOptions{log, shard_id, node_.stream_replicas()});
+      if (!opened.ok()) {
+        last_error = opened.error();
+        std::this_thread::sleep_for(std::chrono::milliseconds(250 * (attempt + 1)));
+        continue;
       }
-      shard_log = cached.get();
+      std::lock_guard lock(logs_mutex_);
+      auto& cached = logs_[{log, shard_id}];
+      if (!cached) cached = std::move(opened.value());
+      shard_log = cached;
     }
     // The same operation id on every attempt: a publish whose ack was lost is stored once.
     auto ack = shard_log->publish(operation, operation_id);
@@ -117,7 +122,9 @@ Result<cluster::PublishAck> ClusterPointWrites::publish(const std::string& log, 
     last_error = ack.error();
     {
       std::lock_guard lock(logs_mutex_);
-      logs_.erase({log, shard_id});  // opened again on the next attempt
+      auto cached = logs_.find({log, shard_id});
+      // Opened again on the next attempt, unless another thread did already.
+      if (cached != logs_.end() && cached->second == shard_log) logs_.erase(cached);
     }
     // A stream just created, or one whose leader is being elected, answers a moment later.
     std::this_thread::sleep_for(std::chrono::milliseconds(250 * (attempt + 1)));

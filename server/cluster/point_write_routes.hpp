@@ -64,7 +64,8 @@ class ClusterPointWrites {
   const cluster::CollectionCatalog* catalog_ = nullptr;
   std::map<std::string, api::Handler> standalone_;  // by route name ("upsert", ...)
   std::mutex logs_mutex_;
-  std::map<std::pair<std::string, uint32_t>, std::unique_ptr<cluster::ShardLog>> logs_;
+  // Shared: a publish in flight keeps its log alive while another thread drops it from the map.
+  std::map<std::pair<std::string, uint32_t>, std::shared_ptr<cluster::ShardLog>> logs_;
   // Declared last: destroyed (joined) first, while what its writes use is still there.
   boost::asio::thread_pool waiting_writes_{16};
 };
