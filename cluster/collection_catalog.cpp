@@ -2,13 +2,25 @@
 #include "cluster/collection_catalog.hpp"
 
 namespace sextant::cluster {
+namespace {
+
+// A quiet bucket is read again from a new watcher this often (metadata_watch.hpp).
+constexpr auto kResyncAfterSilence = std::chrono::seconds(10);
+
+}  // namespace
 
 Result<std::unique_ptr<CollectionCatalog>> CollectionCatalog::start(MetadataStore& metadata,
                                                                     CollectionApplier applier) {
   std::unique_ptr<CollectionCatalog> catalog(new CollectionCatalog(std::move(applier)));
   CollectionCatalog* self = catalog.get();
-  auto watch = metadata.watch(std::string(kCollectionKeyPattern),
-                              [self](const MetadataEntry& entry) { self->on_change(entry); });
+  MetadataWatchOptions watch_options;
+  watch_options.resync_after_silence = kResyncAfterSilence;
+  watch_options.on_resynced = [self](const std::set<std::string>& present) {
+    self->forget_absent(present);
+  };
+  auto watch = metadata.watch(
+      std::string(kCollectionKeyPattern),
+      [self](const MetadataEntry& entry) { self->on_change(entry); }, std::move(watch_options));
   if (!watch.ok()) return watch.error();
   catalog->watch_ = std::move(watch.value());
   return catalog;
@@ -34,6 +46,15 @@ void CollectionCatalog::on_change(const MetadataEntry& entry) {
     placements_.erase(name);
     names_by_key_.erase(entry.key);
   } else {
+    {
+      // Delivered again by a new watcher: applied already.
+      std::lock_guard lock(mutex_);
+      auto known = names_by_key_.find(entry.key);
+      if (known != names_by_key_.end()) {
+        auto outcome = outcomes_.find(known->second);
+        if (outcome != outcomes_.end() && outcome->second.revision >= entry.revision) return;
+      }
+    }
     auto placement = decode_placement(entry.value);
     if (!placement.ok()) {
       std::lock_guard lock(mutex_);
@@ -51,6 +72,21 @@ void CollectionCatalog::on_change(const MetadataEntry& entry) {
   outcomes_[name] = Outcome{entry.revision, std::move(outcome)};
   applied_revision_ = std::max(applied_revision_, entry.revision);
   applied_.notify_all();
+}
+
+void CollectionCatalog::forget_absent(const std::set<std::string>& present_keys) {
+  std::vector<std::pair<std::string, uint64_t>> gone;  // key, revision
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [key, name] : names_by_key_) {
+      if (present_keys.contains(key)) continue;
+      auto outcome = outcomes_.find(name);
+      gone.emplace_back(key, outcome == outcomes_.end() ? 0 : outcome->second.revision);
+    }
+  }
+  // Deleted while the old watcher was deaf: dropped as its delete marker would have been.
+  for (const auto& [key, revision] : gone)
+    on_change(MetadataEntry{.key = key, .value = {}, .revision = revision, .deleted = true});
 }
 
 std::optional<CollectionPlacement> CollectionCatalog::placement(const std::string& name) const {

@@ -22,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "cluster/collection_placement.hpp"
@@ -62,6 +63,8 @@ class CollectionCatalog {
  private:
   explicit CollectionCatalog(CollectionApplier applier) : applier_(std::move(applier)) {}
   void on_change(const MetadataEntry& entry);
+  // After a watch's resynchronisation: drops the collections whose keys it no longer delivered.
+  void forget_absent(const std::set<std::string>& present_keys);
 
   struct Outcome {
     uint64_t revision = 0;

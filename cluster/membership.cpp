@@ -37,9 +37,13 @@ Result<std::unique_ptr<Membership>> Membership::start(NatsConnection& connection
     return written.error();
   membership->last_heartbeat_ = std::chrono::system_clock::now();
   Membership* self = membership.get();
-  auto watch =
-      membership->store_->watch(std::string(kNodeKeyPrefix) + "*",
-                                [self](const MetadataEntry& entry) { self->on_entry(entry); });
+  // Every node's heartbeat (this one's included) lands every ttl / 4: half a TTL of silence
+  // means the watcher died.
+  MetadataWatchOptions watch_options;
+  watch_options.resync_after_silence = std::chrono::milliseconds(options.ttl_ms / 2);
+  auto watch = membership->store_->watch(
+      std::string(kNodeKeyPrefix) + "*",
+      [self](const MetadataEntry& entry) { self->on_entry(entry); }, std::move(watch_options));
   if (!watch.ok()) return watch.error();
   membership->watch_ = std::move(watch.value());
   membership->heartbeat_thread_ = std::thread([self] { self->heartbeat_loop(); });

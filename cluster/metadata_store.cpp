@@ -79,11 +79,19 @@ Status MetadataStore::erase(const std::string& key) {
 }
 
 Result<std::unique_ptr<MetadataWatch>> MetadataStore::watch(const std::string& key_pattern,
-                                                            MetadataWatch::Callback on_change) {
-  kvWatcher* watcher = nullptr;
-  const natsStatus status = kvStore_Watch(&watcher, store_, key_pattern.c_str(), nullptr);
-  if (status != NATS_OK) return nats_error("watching metadata keys " + key_pattern, status);
-  return std::make_unique<MetadataWatch>(watcher, std::move(on_change));
+                                                            MetadataWatch::Callback on_change,
+                                                            MetadataWatchOptions options) {
+  kvStore* store = store_;
+  MetadataWatch::Opener open = [store, key_pattern]() -> Result<kvWatcher*> {
+    kvWatcher* watcher = nullptr;
+    const natsStatus status = kvStore_Watch(&watcher, store, key_pattern.c_str(), nullptr);
+    if (status != NATS_OK) return nats_error("watching metadata keys " + key_pattern, status);
+    return watcher;
+  };
+  auto first = open();
+  if (!first.ok()) return first.error();
+  return std::make_unique<MetadataWatch>(first.value(), std::move(open), std::move(on_change),
+                                         std::move(options));
 }
 
 }  // namespace sextant::cluster

@@ -71,7 +71,8 @@ class MetadataStore {
   // `key_pattern` ('*' one token, '>' the rest; ">" for all), then with every later change in
   // revision order, until the watch is destroyed.
   Result<std::unique_ptr<MetadataWatch>> watch(const std::string& key_pattern,
-                                               MetadataWatch::Callback on_change);
+                                               MetadataWatch::Callback on_change,
+                                               MetadataWatchOptions options = {});
 
   const std::string& bucket() const { return bucket_; }
 

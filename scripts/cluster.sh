@@ -144,7 +144,7 @@ start_node() {
         QDRANT__STORAGE__SNAPSHOTS_PATH="$dir/snapshots" \
         QDRANT__TELEMETRY_DISABLED=true \
         ip netns exec "$(node_namespace "$node")" setsid "$(cat "$cluster_dir/sextant-binary")" \
-        </dev/null >"$dir/sextant.log" 2>&1 &
+        </dev/null >>"$dir/sextant.log" 2>&1 &
       echo $! >"$dir/sextant.pid"
     )
   fi

@@ -28,8 +28,10 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -209,6 +211,33 @@ class Trial:
                 return time.monotonic() - started, states
             time.sleep(0.5)
 
+    def keep_evidence(self) -> str:
+        """Copies what a failed trial leaves to look at into a directory of its own and returns
+        its path: each node's view of the collection's shards, its stored applied sequences, its
+        NATS server's stream and consumer state, and both processes' logs."""
+        kept = Path(tempfile.mkdtemp(prefix=f"sextant-fault-{self.fault}-{self.number}-"))
+        cluster_dir = Path(os.environ.get("SEXTANT_CLUSTER_DIR", "/tmp/sextant-cluster"))
+        for node in range(1, self.args.nodes + 1):
+            out = kept / f"n{node}"
+            out.mkdir()
+            for name, url in (
+                ("cluster.json", f"{node_url(node)}/collections/{self.collection}/cluster"),
+                ("jsz.json", f"http://10.231.77.{node}:8222/jsz?streams=true&consumers=true"),
+            ):
+                try:
+                    (out / name).write_text(requests.get(url, timeout=5).text)
+                except requests.RequestException as error:
+                    (out / name).write_text(f"unreadable: {error}")
+            node_dir = cluster_dir / f"n{node}"
+            applied = node_dir / "storage" / "cluster_applied"
+            if applied.is_dir():
+                lines = [f"{f.name} {f.read_text()}" for f in sorted(applied.iterdir())]
+                (out / "applied.txt").write_text("\n".join(lines) + "\n")
+            for log in ("sextant.log", "nats.log"):
+                if (node_dir / log).exists():
+                    shutil.copy(node_dir / log, out / log)
+        return str(kept)
+
     def run(self) -> dict:
         create = requests.put(
             f"{node_url(1)}/collections/{self.collection}",
@@ -248,6 +277,7 @@ class Trial:
             verdict.divergent.append(
                 f"a node could not be read completely within {self.args.converge_seconds} s"
             )
+        kept = None if verdict.passed else self.keep_evidence()
         requests.delete(f"{node_url(1)}/collections/{self.collection}", timeout=30)
         availability = {
             phase: (answered / asked if asked else None) for phase, (answered, asked) in self.reads.items()
@@ -258,6 +288,7 @@ class Trial:
             "victim": self.victim,
             "passed": verdict.passed,
             "summary": verdict.summary(),
+            "evidence": kept,
             "acknowledged": verdict.acknowledged,
             "indeterminate": verdict.indeterminate,
             "failed": verdict.failed,

@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -140,6 +142,46 @@ TEST_F(MetadataStoreTest, WatchDeliversTheCurrentStateThenChangesInRevisionOrder
   EXPECT_TRUE(seen[3].deleted);
   for (size_t i = 1; i < seen.size(); ++i) EXPECT_GT(seen[i].revision, seen[i - 1].revision);
   EXPECT_TRUE((*watch)->initial_state_delivered());
+}
+
+TEST_F(MetadataStoreTest, AWatchGoesOnSeeingChangesAfterItsServerRestarted) {
+  auto store = open_store();
+  ASSERT_NE(store, nullptr);
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::string> values;
+  MetadataWatchOptions options;
+  options.resync_after_silence = std::chrono::milliseconds(1000);
+  auto watch = store->watch(
+      "nodes.>",
+      [&](const MetadataEntry& entry) {
+        std::lock_guard lock(mutex);
+        values.push_back(entry.value);
+        changed.notify_all();
+      },
+      options);
+  ASSERT_TRUE(watch.ok()) << watch.error().message;
+  const auto saw = [&](const std::string& value) {
+    std::unique_lock lock(mutex);
+    return changed.wait_for(lock, std::chrono::seconds(15), [&] {
+      return std::find(values.begin(), values.end(), value) != values.end();
+    });
+  };
+  ASSERT_TRUE(store->put("nodes.n1", "before").ok());
+  ASSERT_TRUE(saw("before"));
+
+  // The watcher's consumer lived on the server: it is gone with it, and the server stays away
+  // long enough for the client to give up on it.
+  server_->stop();
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  ASSERT_TRUE(server_->start());
+  bool written = false;
+  for (int attempt = 0; attempt < 75 && !written; ++attempt) {  // the client reconnects
+    written = store->put("nodes.n1", "after").ok();
+    if (!written) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_TRUE(written) << "no write within 15 s of the restart";
+  EXPECT_TRUE(saw("after")) << "the watch saw nothing written after the restart";
 }
 
 TEST_F(MetadataStoreTest, KeysOfABucketWithATtlExpireWithoutANewWrite) {
