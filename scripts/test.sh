@@ -164,6 +164,17 @@ if [[ $rc == 77 ]]; then echo "cluster API test skipped (see the reason above)";
 elif [[ $rc != 0 ]]; then failed+=("cluster API test"); fi
 stage_done "cluster API test"
 
+# One trial of each fault the fault bench runs 20 times (bench/cluster/fault_trials.py): writes
+# through every node of 3 while one node is partitioned, then while one is killed with -9; the
+# history of acknowledged writes is checked against every node's final state and each node's
+# replica (no write lost, none invented, replicas equal). Skips like the test above.
+echo "== Cluster fault trials (bench/cluster/fault_trials.py: 1 partition, 1 kill -9)"
+"$root/.venv/bin/python" "$root/bench/cluster/fault_trials.py" --binary "$root/build/sextant" \
+  --fault partition,kill --trials 1 --seconds 6; rc=$?
+if [[ $rc == 77 ]]; then echo "cluster fault trials skipped (they need root)";
+elif [[ $rc != 0 ]]; then failed+=("cluster fault trials"); fi
+stage_done "cluster fault trials"
+
 echo "== JS client suite (node --test compat-tests/js)"
 if "$root/scripts/setup-js.sh"; then
   (cd compat-tests/js && node --test --test-concurrency=1) || failed+=("js")

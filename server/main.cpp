@@ -14,6 +14,7 @@
 
 #include "api/api.hpp"
 #include "api/handlers/embed_handlers.hpp"
+#include "common/heap_release.hpp"
 #include "embed/model_locator.hpp"
 #include "migrate/migrate_command.hpp"
 #include "server/cluster/cluster_mode.hpp"
@@ -271,5 +272,6 @@ int main(int argc, char** argv) {
     case CommandLine::Action::kRunServer:
       break;
   }
+  sextant::keep_heap_trimmed();
   return run_server(command_line);
 }

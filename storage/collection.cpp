@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 #include <chrono>
 
+#include "common/heap_release.hpp"
 #include "storage/disk_space.hpp"
 #include "storage/format_upgrade.hpp"
 #include "storage/point_filter.hpp"
@@ -273,6 +274,7 @@ void Collection::run_indexing() {
       decide_again = true;
       continue;
     }
+    bool built = false;  // graph memory was allocated and freed in the build's threads
     for (auto& index : indexes_) {
       if (!should_index(*index, current->state())) continue;
       const auto& column = current->state().dense[index->vector_index()];
@@ -283,6 +285,7 @@ void Collection::run_indexing() {
       index->catch_up(current, threads);
       if (behind) indexing_log_.end();
       indexing_ = false;
+      built = built || behind;
     }
     // Persist when updates pause for a second (at most every 5 s), and under a steady stream
     // every 5 minutes - at most 5% of the time either way. Each graph image is one contiguous
@@ -308,6 +311,9 @@ void Collection::run_indexing() {
       last_persist_cost = last_persist - now;
       current = view();
       if (!current) continue;
+      release_free_heap();  // the build's and the image's transient memory
+    } else if (built && !changed) {
+      release_free_heap();
     }
     compact_if_needed(std::move(current), threads);
   }
