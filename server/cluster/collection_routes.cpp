@@ -176,6 +176,7 @@ Response ClusterCollections::remove(Request& request) {
   // is never read, its name carries the placement's revision).
   if (auto placement = cluster::decode_placement(current.value()->value); placement.ok()) {
     placement.value().revision = current.value()->revision;
+    if (placement.value().generation == 0) placement.value().generation = current.value()->revision;
     for (uint32_t shard_id = 0; shard_id < placement.value().shard_number; ++shard_id) {
       auto log = cluster::ShardLog::open(
           node_.connection(), cluster::ShardLogOptions{cluster::log_name(placement.value()),
