@@ -7,6 +7,7 @@ scripts/install-nats.sh, or PATH) or without build/sextant (SEXTANT_BINARY)."""
 
 import os
 import pathlib
+import random
 import shutil
 import socket
 import subprocess
@@ -137,7 +138,8 @@ def cluster():
 
 
 def vector(i):
-    return [((i * 7 + d * 13) % 17) / 17.0 + 0.01 * d for d in range(DIM)]
+    generator = random.Random(i)
+    return [generator.uniform(-1, 1) for _ in range(DIM)]
 
 
 def load(client, name, shard_number, replication_factor, create=True):
@@ -197,3 +199,139 @@ def test_reads_honour_consistency(cluster):
         assert response.json()["status"]["error"] == (
             "Deserialize error in query parameters: failed to deserialize read consistency "
             f"query parameter value '{bad}'")
+
+
+def cluster_info(node, name):
+    return node.http("GET", f"/collections/{name}/cluster").json()["result"]
+
+
+def holders(nodes, name):
+    """shard id -> the peers whose node lists it as a local shard."""
+    held = {}
+    for node in nodes:
+        for shard in cluster_info(node, name)["local_shards"]:
+            held.setdefault(shard["shard_id"], set()).add(node.peer_id)
+    return held
+
+
+def local_count(node, name):
+    return node.http("POST", f"/collections/{name}/points/count", json={"exact": True},
+                     headers={"x-sextant-local-read": "1"}).json()["result"]["count"]
+
+
+def operate(node, name, operation):
+    return node.http("POST", f"/collections/{name}/cluster", json=operation)
+
+
+def wait_transfers_done(nodes, name):
+    wait_until(lambda: all(not cluster_info(n, name)["shard_transfers"] for n in nodes), 60,
+               "shard transfers finished")
+
+
+def test_replicate_move_and_drop_replicas(cluster):
+    nodes, reference = cluster
+    name = "moved"
+    load(nodes[0].client(), name, 3, 1)
+    load(reference.client(), name, 1, 1, create=False)
+    expected = reads(reference, name)
+    by_peer = {node.peer_id: node for node in nodes}
+    held = holders(nodes, name)
+    assert sorted(held) == [0, 1, 2] and all(len(peers) == 1 for peers in held.values())
+    target = nodes[0]
+    source_of = {shard: next(iter(peers)) for shard, peers in held.items()}
+
+    # Qdrant's refusals.
+    some_shard = next(s for s, p in source_of.items() if p != target.peer_id)
+    refusal = operate(target, name, {"replicate_shard": {
+        "shard_id": 9, "from_peer_id": target.peer_id, "to_peer_id": target.peer_id}})
+    assert (refusal.status_code, refusal.json()["status"]["error"]) == (
+        400, f"Bad request: Shard 9 of {name} does not exist")
+    refusal = operate(target, name, {"replicate_shard": {
+        "shard_id": some_shard, "from_peer_id": source_of[some_shard], "to_peer_id": 12345}})
+    assert (refusal.status_code, refusal.json()["status"]["error"]) == (
+        400, "Bad request: Peer 12345 does not exist")
+    refusal = operate(target, name, {"replicate_shard": {
+        "shard_id": some_shard, "from_peer_id": source_of[some_shard],
+        "to_peer_id": source_of[some_shard]}})
+    assert refusal.status_code == 400
+    refusal = operate(target, name, {"abort_transfer": {
+        "shard_id": some_shard, "from_peer_id": source_of[some_shard],
+        "to_peer_id": target.peer_id}})
+    assert refusal.status_code == 404
+
+    # replicate_shard through the client: the target ends with every shard.
+    client = target.client()
+    for shard, source in source_of.items():
+        if source == target.peer_id:
+            continue
+        assert client.cluster_collection_update(name, models.ReplicateShardOperation(
+            replicate_shard=models.ReplicateShard(shard_id=shard, from_peer_id=source,
+                                                  to_peer_id=target.peer_id)))
+    wait_transfers_done(nodes, name)
+    assert all(target.peer_id in peers for peers in holders(nodes, name).values())
+    assert local_count(target, name) == POINTS
+
+    # Reads through the target alone, its peers stopped, equal the reference.
+    others = [node for node in nodes if node is not target]
+    for node in others:
+        node.stop()
+    try:
+        wait_until(lambda: len(target.http("GET", "/cluster").json()["result"]["peers"]) == 1,
+                   30, "the stopped peers expire")
+        assert reads(target, name) == expected
+        refused = target.http("POST", f"/collections/{name}/points/count",
+                              params={"consistency": "all"}, json={})
+        assert refused.status_code == 500
+        assert "does not have enough active replicas" in refused.json()["status"]["error"]
+    finally:
+        for node in others:
+            node.start()
+    wait_until(lambda: len(target.http("GET", "/cluster").json()["result"]["peers"]) == 3, 30,
+               "the peers are back")
+
+    # drop_replica: the source's copy of a shard goes, and its points leave that node.
+    shard, source = next((s, p) for s, p in source_of.items() if p != target.peer_id)
+    source_node = by_peer[source]
+    before = local_count(source_node, name)
+    shard_points = next(s["points_count"] for s in cluster_info(target, name)["local_shards"]
+                        if s["shard_id"] == shard)
+    assert client.cluster_collection_update(name, models.DropReplicaOperation(
+        drop_replica=models.Replica(shard_id=shard, peer_id=source)))
+    wait_until(lambda: local_count(source_node, name) == before - shard_points, 30,
+               "the dropped replica's points removed")
+    assert shard not in {s["shard_id"] for s in cluster_info(source_node, name)["local_shards"]}
+
+    # move_shard: the shard goes from the target to the other node, which held none of it.
+    receiver = next(n for n in others if n is not source_node)
+    assert client.cluster_collection_update(name, models.MoveShardOperation(
+        move_shard=models.MoveShard(shard_id=shard, from_peer_id=target.peer_id,
+                                    to_peer_id=receiver.peer_id)))
+    wait_transfers_done(nodes, name)
+    wait_until(lambda: holders(nodes, name)[shard] == {receiver.peer_id}, 30, "the shard moved")
+    for node in nodes:
+        assert reads(node, name) == expected, node.url
+
+
+def test_remove_peer(cluster):
+    nodes, _ = cluster
+    name = "peers"
+    load(nodes[0].client(), name, 3, 2)
+    leaving = nodes[2]
+    response = nodes[0].http("DELETE", f"/cluster/peer/{leaving.peer_id}")
+    assert (response.status_code, response.json()["status"]["error"]) == (
+        400, f"Bad request: Cannot remove peer {leaving.peer_id} as there are shards on it")
+    response = nodes[0].http("DELETE", "/cluster/peer/12345")
+    assert response.status_code == 400
+    leaving.stop()
+    try:
+        response = nodes[0].http("DELETE", f"/cluster/peer/{leaving.peer_id}",
+                                 params={"force": "true"})
+        assert response.status_code == 200, response.text
+        assert response.json()["result"] is True
+        for node in nodes[:2]:
+            info = cluster_info(node, name)
+            assert leaving.peer_id not in {s["peer_id"] for s in info["remote_shards"]}
+            assert str(leaving.peer_id) not in node.http("GET", "/cluster").json()["result"]["peers"]
+        assert nodes[1].client().count(name, exact=True).count == POINTS
+    finally:
+        leaving.start()
