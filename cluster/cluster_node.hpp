@@ -41,6 +41,7 @@ class ClusterNode {
   NatsConnection& connection() { return *connection_; }
   MetadataStore& metadata() { return *metadata_; }
   const Membership& membership() const { return *membership_; }
+  Membership& membership() { return *membership_; }
   // JetStream replicas for the buckets and streams this node creates: min(3, NATS servers).
   int stream_replicas() const { return stream_replicas_; }
 

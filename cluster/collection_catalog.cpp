@@ -63,6 +63,7 @@ void CollectionCatalog::on_change(const MetadataEntry& entry) {
     }
     name = placement.value().name;
     placement.value().revision = entry.revision;
+    if (placement.value().generation == 0) placement.value().generation = entry.revision;
     outcome = applier_.create(placement.value());
     std::lock_guard lock(mutex_);
     names_by_key_[entry.key] = name;

@@ -1,6 +1,8 @@
 // See collection_placement.hpp. The stored form is JSON:
 //   {"name": ..., "config": "<create body>", "shard_number": N, "replication_factor": R,
-//    "write_consistency_factor": W, "replicas": [[peer, ...], ...]}
+//    "write_consistency_factor": W, "replicas": [[peer, ...], ...], "generation": G,
+//    "transfers": [{"shard_id", "from", "to", "sync"}, ...]}
+// (`generation` and `transfers` absent in entries never updated.)
 #include "cluster/collection_placement.hpp"
 
 #include <algorithm>
@@ -25,7 +27,23 @@ std::vector<std::vector<uint64_t>> place_shards(uint32_t shard_number, uint32_t 
 }
 
 std::string log_name(const CollectionPlacement& placement) {
-  return placement.name + "~" + std::to_string(placement.revision);
+  return placement.name + "~" +
+         std::to_string(placement.generation != 0 ? placement.generation : placement.revision);
+}
+
+const ShardTransfer* incoming_transfer(const CollectionPlacement& placement, uint32_t shard_id,
+                                       uint64_t peer) {
+  for (const auto& transfer : placement.transfers)
+    if (transfer.shard_id == shard_id && transfer.to == peer) return &transfer;
+  return nullptr;
+}
+
+std::vector<uint64_t> active_replicas(const CollectionPlacement& placement, uint32_t shard_id) {
+  std::vector<uint64_t> active;
+  if (shard_id >= placement.replicas.size()) return active;
+  for (uint64_t peer : placement.replicas[shard_id])
+    if (!incoming_transfer(placement, shard_id, peer)) active.push_back(peer);
+  return active;
 }
 
 std::string collection_key(const std::string& name) {
@@ -39,13 +57,23 @@ std::string encode_placement(const CollectionPlacement& placement) {
     for (uint64_t peer : shard) peers.push_back(peer);
     replicas.push_back(std::move(peers));
   }
-  return boost::json::serialize(
-      boost::json::object{{"name", placement.name},
-                          {"config", placement.config_json},
-                          {"shard_number", placement.shard_number},
-                          {"replication_factor", placement.replication_factor},
-                          {"write_consistency_factor", placement.write_consistency_factor},
-                          {"replicas", std::move(replicas)}});
+  boost::json::object stored{{"name", placement.name},
+                             {"config", placement.config_json},
+                             {"shard_number", placement.shard_number},
+                             {"replication_factor", placement.replication_factor},
+                             {"write_consistency_factor", placement.write_consistency_factor},
+                             {"replicas", std::move(replicas)}};
+  if (placement.generation != 0) stored["generation"] = placement.generation;
+  if (!placement.transfers.empty()) {
+    boost::json::array transfers;
+    for (const auto& transfer : placement.transfers)
+      transfers.push_back(boost::json::object{{"shard_id", transfer.shard_id},
+                                              {"from", transfer.from},
+                                              {"to", transfer.to},
+                                              {"sync", transfer.sync}});
+    stored["transfers"] = std::move(transfers);
+  }
+  return boost::json::serialize(stored);
 }
 
 Result<CollectionPlacement> decode_placement(std::string_view text) {
@@ -70,6 +98,16 @@ Result<CollectionPlacement> decode_placement(std::string_view text) {
       for (const auto& peer : shard.as_array()) peers.push_back(peer.to_number<uint64_t>());
       placement.replicas.push_back(std::move(peers));
     }
+    if (auto* generation = object.if_contains("generation"))
+      placement.generation = generation->to_number<uint64_t>();
+    if (auto* transfers = object.if_contains("transfers"))
+      for (const auto& item : transfers->as_array()) {
+        const auto& transfer = item.as_object();
+        placement.transfers.push_back(
+            ShardTransfer{boost::json::value_to<uint32_t>(transfer.at("shard_id")),
+                          transfer.at("from").to_number<uint64_t>(),
+                          transfer.at("to").to_number<uint64_t>(), transfer.at("sync").as_bool()});
+      }
   } catch (const std::exception&) {
     return damaged();
   }

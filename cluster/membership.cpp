@@ -95,6 +95,20 @@ std::map<uint64_t, Peer> Membership::peers() const {
   return live;
 }
 
+std::set<uint64_t> Membership::known_peers() const {
+  std::set<uint64_t> known{options_.node_id};
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, seen] : seen_) known.insert(id);
+  return known;
+}
+
+Status Membership::remove(uint64_t peer) {
+  if (Status erased = store_->erase(node_key(peer)); !erased.ok()) return erased;
+  std::lock_guard lock(mutex_);
+  seen_.erase(peer);
+  return Status::ok_status();
+}
+
 std::chrono::system_clock::time_point Membership::last_heartbeat() const {
   std::lock_guard lock(mutex_);
   return last_heartbeat_;

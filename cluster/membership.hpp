@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -50,6 +51,11 @@ class Membership {
   // The live peers by id, this node included.
   std::map<uint64_t, Peer> peers() const;
   uint64_t node_id() const { return options_.node_id; }
+  // Every peer this node has heard of and not seen removed, live or not, this node included.
+  std::set<uint64_t> known_peers() const;
+  // Removes `peer`'s key from the bucket (DELETE /cluster/peer/{id}); a peer that is still
+  // running writes it again with its next heartbeat.
+  Status remove(uint64_t peer);
   // The time of this node's last successful heartbeat (for GET /cluster's last_update).
   std::chrono::system_clock::time_point last_heartbeat() const;
 

@@ -10,6 +10,7 @@
 
 #include "api/envelope.hpp"
 #include "cluster/cluster_node.hpp"
+#include "server/cluster/cluster_operation_routes.hpp"
 #include "server/cluster/cluster_status_route.hpp"
 #include "server/cluster/collection_routes.hpp"
 #include "server/cluster/point_read_routes.hpp"
@@ -39,6 +40,7 @@ class RunningClusterMode final : public ClusterMode {
   explicit RunningClusterMode(std::unique_ptr<cluster::ClusterNode> node)
       : node_(std::move(node)) {}
   ~RunningClusterMode() override {
+    operations_.reset();
     collections_.reset();
     reads_.reset();
     writes_.reset();
@@ -69,6 +71,9 @@ class RunningClusterMode final : public ClusterMode {
         router);
     if (!collections.ok()) return collections.error();
     collections_ = std::move(collections.value());
+    auto operations = ClusterOperationRoutes::wrap(*node_, collections_->catalog(), router);
+    if (!operations.ok()) return operations.error();
+    operations_ = std::move(operations.value());
     writes_->set_catalog(&collections_->catalog());
     reads_->set_catalog(&collections_->catalog());
     cluster::ClusterNode* node = node_.get();
@@ -90,6 +95,7 @@ class RunningClusterMode final : public ClusterMode {
   std::unique_ptr<ClusterPointWrites> writes_;
   std::unique_ptr<ClusterPointReads> reads_;
   std::unique_ptr<ClusterCollections> collections_;
+  std::unique_ptr<ClusterOperationRoutes> operations_;
 };
 
 }  // namespace

@@ -12,15 +12,22 @@
 // same shard everywhere) and materialises only the shards the placement gives it: one
 // ShardApplier per hosted shard, started with the local collection and stopped before it is
 // dropped. The node that deleted a collection also deletes its shard logs.
+// A placement update (docs/distributed.md, "Cluster operations") is followed here: a shard
+// gained starts an applier from the log's start; when it is a transfer's target, a thread of
+// this class ends the transfer (placement_changes.hpp finish_transfer) once the applier reached
+// the log's last sequence of the time it started. A shard lost stops its applier, forgets its
+// stored and announced sequence and deletes the shard's points from the local collection.
 //
 // Invariants: the catalog's applier calls the standalone handlers captured here, never the
 // wrapped ones (no loop back into the metadata bucket).
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "api/router.hpp"
@@ -53,8 +60,11 @@ class ClusterCollections {
         applied_(applied),
         storage_path_(std::move(storage_path)),
         apply_(std::move(apply)) {}
-  void start_appliers(const cluster::CollectionPlacement& placement);
+  // Starts and stops appliers so this node applies exactly the shards `placement` gives it.
+  void follow_placement(const cluster::CollectionPlacement& placement);
   void stop_appliers(const std::string& name);
+  void remove_shard_data(const std::string& name, uint32_t shard_id, uint32_t shard_number);
+  void transfer_loop();
   Status create_locally(const cluster::CollectionPlacement& placement);
   Status drop_locally(const std::string& name);
   api::Response create(api::Request& request);
@@ -65,10 +75,18 @@ class ClusterCollections {
   cluster::AppliedSequences& applied_;
   std::string storage_path_;
   ApplyFn apply_;
+  struct HostedShards {
+    std::string log;  // the incarnation's log name
+    std::map<uint32_t, std::unique_ptr<cluster::ShardApplier>> appliers;
+    // Shards this node receives by a transfer: the log's last sequence when the applier started.
+    std::map<uint32_t, uint64_t> catching_up;
+  };
   std::mutex appliers_mutex_;
-  // By collection: the incarnation's log name and an applier per hosted shard.
-  std::map<std::string, std::pair<std::string, std::vector<std::unique_ptr<cluster::ShardApplier>>>>
-      appliers_;
+  std::condition_variable stop_transfers_;
+  bool stopping_ = false;
+  std::map<std::string, HostedShards> appliers_;  // by collection
+  std::thread transfer_thread_;
+  api::Handler local_scroll_;  // answers from the local collection with kLocalReadHeader
   api::Handler standalone_create_;
   api::Handler standalone_delete_;
   api::Handler standalone_cluster_info_;

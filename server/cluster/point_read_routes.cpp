@@ -10,6 +10,7 @@
 #include "api/parse/point_parsing.hpp"
 #include "server/cluster/peer_client.hpp"
 #include "server/cluster/read_merge.hpp"
+#include "server/cluster/read_resolve.hpp"
 #include "storage/shards.hpp"
 
 namespace sextant::server {
@@ -81,10 +82,16 @@ Response ClusterPointReads::read(const std::string& route, Request& request) {
                : std::nullopt;
   if (!placement) return standalone(request);
 
-  // One live replica per shard, this node first, then as few peers as cover the rest.
+  // The replicas each shard is read from: one (the default) or as many as `consistency` asks
+  // (read_resolve.hpp), this node first, then peers already asked, then the others. Replicas
+  // still being filled by a transfer are never asked.
   const auto peers = node_.membership().peers();
   const uint64_t self = node_.node_id();
+  const ReadConsistency consistency = parse_read_consistency(request.query_param("consistency"));
   std::set<uint64_t> chosen;
+  std::map<uint32_t, std::vector<uint64_t>> readers;  // shard -> the nodes read for it
+  std::map<uint32_t, ResolveCondition> conditions;
+  bool resolving = false;  // some shard is read from more than one replica
   std::vector<uint32_t> shards_to_read;
   if (route == "retrieve_one") {
     const std::string& id_text = request.path_params[1];
@@ -99,23 +106,46 @@ Response ClusterPointReads::read(const std::string& route, Request& request) {
       shards_to_read.push_back(shard);
   }
   for (uint32_t shard : shards_to_read) {
-    const auto& replicas = placement->replicas[shard];
-    auto already = std::find_if(replicas.begin(), replicas.end(),
-                                [&](uint64_t peer) { return chosen.contains(peer); });
-    if (already != replicas.end()) continue;
-    if (std::find(replicas.begin(), replicas.end(), self) != replicas.end()) {
-      chosen.insert(self);
-      continue;
-    }
-    auto live = std::find_if(replicas.begin(), replicas.end(),
-                             [&](uint64_t peer) { return peers.contains(peer); });
-    if (live == replicas.end())
+    const auto requirement = replica_requirement(consistency, placement->replicas[shard].size());
+    std::vector<uint64_t> live;
+    for (uint64_t peer : cluster::active_replicas(*placement, shard))
+      if (peers.contains(peer)) live.push_back(peer);
+    std::stable_sort(live.begin(), live.end(), [&](uint64_t a, uint64_t b) {
+      const auto rank = [&](uint64_t peer) {
+        return peer == self ? 0 : chosen.contains(peer) ? 1 : 2;
+      };
+      return rank(a) < rank(b);
+    });
+    if (live.empty() || live.size() < requirement.replicas) {
+      if (requirement.replicas <= 1)
+        return api::error_response_for(
+            Error{ErrorKind::kUnavailable, "Service internal error: no live replica of shard " +
+                                               std::to_string(shard) + " of collection `" +
+                                               placement->name + "`"},
+            started);
       return api::error_response_for(
-          Error{ErrorKind::kUnavailable, "Service internal error: no live replica of shard " +
-                                             std::to_string(shard) + " of collection `" +
-                                             placement->name + "`"},
+          Error::internal("The replica set for shard " + std::to_string(shard) + " on peer " +
+                          std::to_string(self) + " does not have enough active replicas"),
           started);
-    chosen.insert(*live);
+    }
+    const size_t asked = std::max<size_t>(requirement.replicas, 1);
+    std::vector<uint64_t> nodes(live.begin(), live.begin() + static_cast<std::ptrdiff_t>(asked));
+    if (nodes.size() > 1) resolving = true;
+    for (uint64_t peer : nodes) chosen.insert(peer);
+    readers[shard] = std::move(nodes);
+    conditions[shard] = requirement.condition;
+  }
+  if (!resolving) {
+    // One replica per shard: as few nodes as cover every shard (a node answers for all it hosts).
+    chosen.clear();
+    for (auto& [shard, nodes] : readers) {
+      const auto& replicas = placement->replicas[shard];
+      if (std::any_of(replicas.begin(), replicas.end(), [&](uint64_t peer) {
+            return chosen.contains(peer) && !cluster::incoming_transfer(*placement, shard, peer);
+          }))
+        continue;
+      chosen.insert(nodes.front());
+    }
   }
 
   std::map<std::string, std::string> headers{{kLocalReadHeader, "1"}};
@@ -147,10 +177,51 @@ Response ClusterPointReads::read(const std::string& route, Request& request) {
     return ask_route(node, route, request.path, body);
   };
 
+  // The shard a point of an answer belongs to (points route alike on every node).
+  const auto shard_of = [&](const json::value& point) -> std::optional<uint32_t> {
+    if (!point.is_object() || !point.as_object().contains("id")) return std::nullopt;
+    auto parsed = api::parse_point_id(point.as_object().at("id"));
+    if (!parsed.ok()) return std::nullopt;
+    return storage::route_point(parsed.value(), placement->shard_number);
+  };
+  // Per shard read from several replicas: each reader's points of that shard, resolved; per
+  // shard read from one: its reader's points of that shard. `lists` gets one list per reader and
+  // shard, each in the reader's order.
+  const auto resolve_lists = [&](const std::map<uint64_t, json::array>& by_node) {
+    std::vector<json::array> lists;
+    for (const auto& [shard, nodes] : readers) {
+      std::vector<json::array> answers;
+      for (uint64_t node : nodes) {
+        json::array of_shard;
+        for (const auto& point : by_node.at(node))
+          if (shard_of(point) == shard) of_shard.push_back(point);
+        answers.push_back(std::move(of_shard));
+      }
+      for (auto& list : resolve_points(answers, conditions.at(shard)))
+        lists.push_back(std::move(list));
+    }
+    return lists;
+  };
+
   if (route == "retrieve_one") {
-    NodeAnswer answer = ask(*chosen.begin(), {});
-    if (!answer.result) return answer.failure;
-    return api::ok_response(*answer.result, started);
+    if (!resolving) {
+      NodeAnswer answer = ask(*chosen.begin(), {});
+      if (!answer.result) return answer.failure;
+      return api::ok_response(*answer.result, started);
+    }
+    std::map<uint64_t, json::array> by_node;
+    std::optional<Response> missing;  // a replica's "not found", answered when none is kept
+    for (uint64_t node : chosen) {
+      NodeAnswer answer = ask(node, {});
+      if (!answer.result && answer.failure.status != 404) return answer.failure;
+      if (!answer.result) missing = answer.failure;
+      by_node[node] = answer.result ? json::array{*answer.result} : json::array{};
+    }
+    for (auto& list : resolve_lists(by_node))
+      if (!list.empty()) return api::ok_response(list.front(), started);
+    if (missing) return *missing;
+    return api::error_response_for(
+        Error::not_found("No point with id " + request.path_params[1] + " found"), started);
   }
   boost::system::error_code ec;
   json::value body = json::parse(request.body, ec);
@@ -158,11 +229,12 @@ Response ClusterPointReads::read(const std::string& route, Request& request) {
   json::object& object = body.get_object();
 
   if (route == "count") {
-    // Distinct ids of the filter's points over the chosen nodes (their shards overlap).
+    // Distinct ids of the filter's points per node (their shards overlap), counted by shard:
+    // a shard read from several replicas counts as read_resolve.hpp resolves counts.
     json::object scroll{{"limit", kCountPageSize}, {"with_payload", false}, {"with_vector", false}};
     if (auto* filter = object.if_contains("filter")) scroll["filter"] = *filter;
     const std::string scroll_path = request.path.substr(0, request.path.rfind('/')) + "/scroll";
-    std::set<std::string> ids;
+    std::map<uint64_t, std::map<uint32_t, std::set<std::string>>> ids;  // node -> shard -> ids
     for (uint64_t node : chosen) {
       json::value offset = nullptr;
       do {
@@ -171,12 +243,30 @@ Response ClusterPointReads::read(const std::string& route, Request& request) {
         if (!answer.result) return answer.failure;
         const auto& page = answer.result->as_object();
         for (const auto& point : page.at("points").as_array())
-          ids.insert(json::serialize(point.as_object().at("id")));
+          if (auto shard = shard_of(point))
+            ids[node][*shard].insert(json::serialize(point.as_object().at("id")));
         offset = page.contains("next_page_offset") ? page.at("next_page_offset") : nullptr;
       } while (!offset.is_null());
       scroll.erase("offset");
     }
-    return api::ok_response(json::object{{"count", ids.size()}}, started);
+    uint64_t count = 0;
+    for (const auto& [shard, nodes] : readers) {
+      std::vector<uint64_t> counts;
+      if (resolving) {
+        for (uint64_t node : nodes) counts.push_back(ids[node][shard].size());
+      } else {
+        // One replica per shard: whichever chosen node hosts it.
+        for (uint64_t node : chosen)
+          if (ids[node].contains(shard) ||
+              std::find(placement->replicas[shard].begin(), placement->replicas[shard].end(),
+                        node) != placement->replicas[shard].end()) {
+            counts.push_back(ids[node][shard].size());
+            break;
+          }
+      }
+      count += resolve_count(counts, conditions.at(shard));
+    }
+    return api::ok_response(json::object{{"count", count}}, started);
   }
 
   const uint64_t limit = body_number(object, "limit", 10);
@@ -186,30 +276,49 @@ Response ClusterPointReads::read(const std::string& route, Request& request) {
     object.erase("offset");
   }
   const std::string text = json::serialize(object);
-  std::vector<json::value> results;
+  std::map<uint64_t, json::value> results;
   for (uint64_t node : chosen) {
     NodeAnswer answer = ask(node, text);
     if (!answer.result) return answer.failure;
-    results.push_back(std::move(*answer.result));
+    results[node] = std::move(*answer.result);
   }
-  if (route == "search") {
+  // The answers' point lists: as the nodes gave them, or resolved per shard.
+  const auto point_lists = [&](auto&& points_of) {
+    std::map<uint64_t, json::array> by_node;
+    for (auto& [node, result] : results) by_node[node] = points_of(result);
+    if (resolving) return resolve_lists(by_node);
     std::vector<json::array> lists;
-    for (auto& result : results) lists.push_back(result.as_array());
+    for (auto& [node, points] : by_node) lists.push_back(std::move(points));
+    return lists;
+  };
+  if (route == "search") {
+    auto lists = point_lists([](json::value& result) { return result.as_array(); });
     return api::ok_response(merge_scored(lists, offset, limit), started);
   }
   if (route == "query") {
-    std::vector<json::array> lists;
-    for (auto& result : results) lists.push_back(result.as_object().at("points").as_array());
+    auto lists =
+        point_lists([](json::value& result) { return result.as_object().at("points").as_array(); });
     return api::ok_response(json::object{{"points", merge_scored(lists, offset, limit)}}, started);
   }
   if (route == "scroll") {
     std::vector<json::object> pages;
-    for (auto& result : results) pages.push_back(result.as_object());
+    if (!resolving) {
+      for (auto& [node, result] : results) pages.push_back(result.as_object());
+    } else {
+      auto lists = point_lists(
+          [](json::value& result) { return result.as_object().at("points").as_array(); });
+      for (auto& list : lists) pages.push_back(json::object{{"points", std::move(list)}});
+      for (auto& [node, result] : results)  // the nodes' next offsets bound the unseen ids
+        pages.push_back(
+            json::object{{"points", json::array{}},
+                         {"next_page_offset", result.as_object().contains("next_page_offset")
+                                                  ? result.as_object().at("next_page_offset")
+                                                  : json::value(nullptr)}});
+    }
     return api::ok_response(merge_scroll(pages, limit), started);
   }
   // retrieve
-  std::vector<json::array> lists;
-  for (auto& result : results) lists.push_back(result.as_array());
+  auto lists = point_lists([](json::value& result) { return result.as_array(); });
   json::array requested;
   if (auto* ids = object.if_contains("ids"); ids && ids->is_array()) requested = ids->get_array();
   return api::ok_response(merge_retrieved(lists, requested), started);

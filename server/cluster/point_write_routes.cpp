@@ -173,8 +173,9 @@ Response ClusterPointWrites::write(const std::string& route, Request& request) {
     highest_sequence = std::max(highest_sequence, sequence);
     if (!wait) continue;
     // As Qdrant: every live replica applies the write before it completes, and at least
-    // write_consistency_factor of them must have.
-    const auto& replicas = placement->replicas[shard_id];
+    // write_consistency_factor of them must have. A replica still being filled by a transfer
+    // is not waited for (as Qdrant's Partial replicas).
+    const auto replicas = cluster::active_replicas(*placement, shard_id);
     const auto needed = [&] {
       const auto peers = node_.membership().peers();
       const size_t live = std::count_if(replicas.begin(), replicas.end(),
