@@ -97,7 +97,8 @@ class PointMetaInViews : public ::testing::Test {
       EXPECT_TRUE(identity && meta) << offset;
       if (!identity || !meta) continue;
       EXPECT_EQ(identity->id, PointId::from_key(meta->id_key)) << offset;
-      EXPECT_EQ(identity->version, meta->version) << offset;
+      const uint64_t stored_version = meta->version;  // a packed member: copied, not bound
+      EXPECT_EQ(identity->version, stored_version) << offset;
     }
     return live;
   }
@@ -135,6 +136,8 @@ TEST_F(PointMetaInViews, EachViewAnswersItsOwnCommitsIdsAndVersions) {
   ASSERT_TRUE(old_offset);
   EXPECT_EQ(read_point(old_reader, *old_offset, ReadOptions{}).id, PointId::from_number(7));
 
+  before.reset();  // views end before their environment closes
+  after.reset();
   collection_->close();
   collection_.reset();
   open();
