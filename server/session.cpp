@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "api/envelope.hpp"
+#include "server/connection_watchdog.hpp"
 #include "server/log.hpp"
 #include "server/request_body.hpp"
 
@@ -73,7 +74,8 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   Session(SessionEnv& env, StreamArgs&&... stream_args)
       : env_(env),
         stream_(std::forward<StreamArgs>(stream_args)...),
-        deadline_timer_(stream_.get_executor()) {}
+        deadline_timer_(stream_.get_executor()),
+        watchdog_(stream_.get_executor()) {}
 
   ~Session() override {
     if (registry_id_) env_.registry.remove(registry_id_);
@@ -81,9 +83,16 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
 
   void start() {
     registry_id_ = env_.registry.add(this->weak_from_this());
+    // Beast's stream keeps no timer of its own (its expiry stays `never`): the watchdog cuts
+    // off the read or write pending when a step's deadline passes; the operation then fails
+    // (cancelled) and the session closes, as it does on any failed read or write.
+    watchdog_.start(this->weak_from_this(), [this] {
+      beast::error_code ignored;
+      lowest_layer().socket().cancel(ignored);
+    });
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
       if constexpr (kTls) {
-        self->lowest_layer().expires_after(self->env_.settings.request_head_timeout);
+        self->watchdog_.set_after(self->env_.settings.request_head_timeout);
         self->stream_.async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) {
           if (ec) return self->close();
           self->read_head();
@@ -110,8 +119,8 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     parser_->header_limit(kHeaderLimitBytes);
     // The real limit depends on the route; it is set once the head has been dispatched.
     parser_->body_limit(std::numeric_limits<uint64_t>::max());
-    lowest_layer().expires_after(first_request_ ? env_.settings.request_head_timeout
-                                                : env_.settings.keep_alive_timeout);
+    watchdog_.set_after(first_request_ ? env_.settings.request_head_timeout
+                                       : env_.settings.keep_alive_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_head(ec); });
@@ -157,7 +166,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     if (!parser_->is_done() && message[http::field::expect] == "100-continue" && !early) {
       auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
                                                                         message.version());
-      lowest_layer().expires_after(env_.settings.write_timeout);
+      watchdog_.set_after(env_.settings.write_timeout);
       return http::async_write(
           stream_, *interim,
           [self = this->shared_from_this(), interim](beast::error_code ec, size_t) {
@@ -189,12 +198,9 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
 
   // The body is read piece by piece; after each piece the deadline moves on by the time the
   // minimum rate allows for the bytes received so far (SessionSettings).
-  // The stream's timer holds its deadline for every read that follows until it is set again, so
-  // it is re-armed (a system call) only when the deadline moves, not for every piece.
   void read_body() {
     body_started_ = std::chrono::steady_clock::now();
     body_bytes_read_ = 0;
-    body_deadline_.reset();
     read_body_piece();
   }
 
@@ -202,11 +208,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     if (parser_->is_done()) return on_body({});
     const auto& settings = env_.settings;
     auto earned = std::chrono::seconds(body_bytes_read_ / settings.body_min_rate_bytes_per_sec);
-    const auto deadline = body_started_ + settings.body_timeout + earned;
-    if (body_deadline_ != deadline) {
-      lowest_layer().expires_at(deadline);
-      body_deadline_ = deadline;
-    }
+    watchdog_.set(body_started_ + settings.body_timeout + earned);
     http::async_read_some(stream_, buffer_, *parser_,
                           [self = this->shared_from_this()](beast::error_code ec, size_t bytes) {
                             if (ec) return self->on_body(ec);
@@ -216,6 +218,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   }
 
   void on_body(beast::error_code ec) {
+    watchdog_.clear();  // nothing is read or written until the answer is sent
     auto& body = parser_->get().body();
     body.receiver.reset();  // the request keeps it for the handler; it ends with the request
     if (ec && body.stopped_by_receiver) {
@@ -366,7 +369,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
 
   template <typename Message>
   void write(std::shared_ptr<Message> message, bool keep_alive) {
-    lowest_layer().expires_after(env_.settings.write_timeout);
+    watchdog_.set_after(env_.settings.write_timeout);
     http::async_write(
         stream_, *message,
         [self = this->shared_from_this(), message, keep_alive](beast::error_code ec, size_t) {
@@ -379,7 +382,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   void close() {
     busy_ = false;
     if constexpr (kTls) {
-      lowest_layer().expires_after(std::chrono::seconds(5));
+      watchdog_.set_after(std::chrono::seconds(5));
       stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
         beast::error_code ignored;
         self->lowest_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -404,12 +407,12 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   SessionEnv& env_;
   Stream stream_;
   net::steady_timer deadline_timer_;
+  ConnectionWatchdog watchdog_;  // the deadline of the read or write pending
   // Requests handed to the worker pool are numbered; answered_serial_ is the last answered.
   uint64_t request_serial_ = 0;
   uint64_t answered_serial_ = 0;
   std::chrono::steady_clock::time_point body_started_;
   uint64_t body_bytes_read_ = 0;
-  std::optional<std::chrono::steady_clock::time_point> body_deadline_;  // as last armed
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<RequestBody>> parser_;
   PreparedRequest prepared_;

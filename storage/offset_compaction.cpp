@@ -121,6 +121,7 @@ Status compact_offsets(lmdb::Txn& txn, const CollectionSchema& schema, const Col
   for (MDB_dbi dbi : dbs.sparse) moved_tables.push_back(dbi);
 
   Bitset alive;
+  PointMetaTable point_meta;
   std::vector<Bitset> dense_present(schema.dense.size());
   std::vector<Bitset> sparse_present(schema.sparse.size());
   uint64_t alive_count = 0;
@@ -147,6 +148,7 @@ Status compact_offsets(lmdb::Txn& txn, const CollectionSchema& schema, const Col
       if (auto st = move_value(txn, dbi, old, j); !st.ok()) return st;
     alive.set(j);
     ++alive_count;
+    point_meta.set(j, meta.id_key, meta.version);
     for (size_t i = 0; i < schema.dense.size(); ++i)
       if (state.dense_present[i].test(old)) dense_present[i].set(j);
     for (size_t i = 0; i < schema.sparse.size(); ++i)
@@ -175,6 +177,7 @@ Status compact_offsets(lmdb::Txn& txn, const CollectionSchema& schema, const Col
   state.next_offset = next_offset;
   state.generation = plan.generation;
   state.alive = std::move(alive);
+  state.point_meta = std::move(point_meta);
   state.dense_present = std::move(dense_present);
   state.sparse_present = std::move(sparse_present);
   // Removed vectors stop counting for IDF once their offsets are gone, as after Qdrant's vacuum.

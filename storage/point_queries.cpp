@@ -11,9 +11,9 @@ namespace sextant::storage {
 PointRecord read_point(const PointReader& reader, uint32_t offset, const ReadOptions& options) {
   PointRecord record;
   record.offset = offset;
-  if (auto meta = reader.meta(offset)) {
-    record.id = PointId::from_key(meta->id_key);
-    record.version = meta->version;
+  if (auto identity = reader.identity(offset)) {
+    record.id = identity->id;
+    record.version = identity->version;
   }
   if (options.with_payload) {
     auto payload = reader.payload(offset);

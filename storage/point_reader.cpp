@@ -26,9 +26,19 @@ std::optional<layout::PointMeta> PointReader::meta(uint32_t offset) const {
   return meta;
 }
 
-PointId PointReader::id(uint32_t offset) const {
+std::optional<PointIdentity> PointReader::identity(uint32_t offset) const {
+  if (state_.point_meta && alive(offset)) {
+    if (const PointMetaTable::Entry* entry = state_.point_meta->find(offset))
+      return PointIdentity{PointId::from_key(entry->id_key.data()), entry->version};
+  }
   auto m = meta(offset);
-  return m ? PointId::from_key(m->id_key) : PointId{};
+  if (!m) return std::nullopt;
+  return PointIdentity{PointId::from_key(m->id_key), m->version};
+}
+
+PointId PointReader::id(uint32_t offset) const {
+  auto found = identity(offset);
+  return found ? found->id : PointId{};
 }
 
 namespace {

@@ -41,6 +41,11 @@ struct StoredRows {
 };
 using MultiView = StoredRows;
 
+struct PointIdentity {
+  PointId id;
+  uint64_t version = 0;
+};
+
 class PointReader {
  public:
   PointReader(const lmdb::Txn& txn, const ViewState& state, const CollectionSchema& schema)
@@ -53,6 +58,9 @@ class PointReader {
   bool alive(uint32_t offset) const { return state_.alive && state_.alive->test(offset); }
   std::optional<uint32_t> find(const PointId& id) const;
   std::optional<layout::PointMeta> meta(uint32_t offset) const;
+  // The id and version of a point: from the view's in-memory table for a live offset, else
+  // from offset_to_id; nullopt when the offset holds no point.
+  std::optional<PointIdentity> identity(uint32_t offset) const;
   PointId id(uint32_t offset) const;
 
   // The stored elements of a plain dense vector, in place in the map (dim elements of the

@@ -127,6 +127,7 @@ Status PointWriter::load(const lmdb::Txn& txn, const CollectionSchema& schema,
     std::memcpy(&meta, cursor->value().data(), sizeof(meta));
     state.alive.set(meta.offset);
     ++state.alive_count;
+    state.point_meta.set(meta.offset, meta.id_key, meta.version);
     for (size_t i = 0; i < schema.dense.size(); ++i)
       if ((meta.dense_mask >> i) & 1) state.dense_present[i].set(meta.offset);
   }
@@ -352,6 +353,7 @@ Status PointWriter::write_point(lmdb::Txn& txn, const PointId& id, const PointVe
   lmdb::Bytes meta_bytes(reinterpret_cast<const uint8_t*>(&meta), sizeof(meta));
   st = txn.put(dbs_.offset_to_id, offset_key(offset), meta_bytes);
   if (!st.ok()) return st;
+  state_.point_meta.set(offset, meta.id_key, meta.version);
   st = txn.put(dbs_.id_to_offset, lmdb::Bytes(meta.id_key, sizeof(meta.id_key)), meta_bytes);
   if (!st.ok()) return st;
   if (!payload_json.empty() && payload_json != "{}") {
@@ -502,6 +504,7 @@ Status PointWriter::modify_payloads(lmdb::Txn& txn, const UpdateOperation& opera
       lmdb::Bytes bytes(reinterpret_cast<const uint8_t*>(&*meta), sizeof(*meta));
       auto st = txn.put(dbs_.offset_to_id, offset_key(offset), bytes);
       if (!st.ok()) return st;
+      state_.point_meta.set_version(offset, operation_id);
       st = txn.put(dbs_.id_to_offset, lmdb::Bytes(meta->id_key, sizeof(meta->id_key)), bytes);
       if (!st.ok()) return st;
     }

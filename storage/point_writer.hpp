@@ -31,6 +31,7 @@ struct WriterState {
   uint64_t generation = 0;
   Bitset alive;
   uint64_t alive_count = 0;
+  PointMetaTable point_meta;  // the id and version of every live offset
   std::vector<Bitset> dense_present;
   std::vector<Bitset> sparse_present;
   // Per sparse vector: the inverted index as last published, and the vectors written since

@@ -95,6 +95,7 @@ Result<std::shared_ptr<const ReadView>> UpdateQueue::build_view(ChangeSet* chang
   state_.renumbered = false;
   const bool reuse = published_ && !state_.changed;
   view->alive = reuse ? published_->alive : std::make_shared<const Bitset>(state_.alive);
+  view->point_meta = std::make_shared<const PointMetaTable>(state_.point_meta);
   for (size_t i = 0; i < schema_->dense.size(); ++i) {
     DenseColumn column;
     column.dim = schema_->dense[i].dim;

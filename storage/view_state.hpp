@@ -19,6 +19,7 @@
 #include "index/filter/evaluator.hpp"
 #include "index/sparse/inverted_index.hpp"
 #include "storage/bitset.hpp"
+#include "storage/point_meta_table.hpp"
 
 namespace sextant::storage {
 
@@ -49,6 +50,9 @@ struct ViewState {
   uint64_t last_operation_id = 0;
   std::shared_ptr<const Bitset> alive;
   uint64_t alive_count = 0;
+  // The ids and versions of the live points (point_meta_table.hpp); null in the writer's own
+  // view of its open transaction, which reads them from offset_to_id.
+  std::shared_ptr<const PointMetaTable> point_meta;
   // `alive` was narrowed to the points of some shards (storage/shards.hpp): searches scan
   // such a view exactly when few points are left, as they do for a restrictive filter.
   bool shard_restricted = false;

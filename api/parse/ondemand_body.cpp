@@ -52,12 +52,32 @@ bool iterate_on_this_thread(std::string_view body, simdjson::ondemand::document&
               .get(document);
 }
 
-bool read_f32(simdjson::ondemand::value value, float& out) {
+namespace {
+
+inline bool read_f32_here(simdjson::ondemand::value& value, float& out) {
   if (!within_exact_digits(value.raw_json_token())) return false;
   double number = 0;
   if (value.get_double().get(number)) return false;
   if (!std::isfinite(number) || std::fabs(number) > kMaxF32) return false;
   out = static_cast<float>(number);
+  return true;
+}
+
+}  // namespace
+
+bool read_f32(simdjson::ondemand::value value, float& out) { return read_f32_here(value, out); }
+
+bool read_f32_array(simdjson::ondemand::value value, size_t max_count, std::vector<float>& out) {
+  simdjson::ondemand::array array;
+  if (value.get_array().get(array)) return false;
+  size_t count = 0;
+  for (auto item : array) {
+    simdjson::ondemand::value element;
+    float number = 0;
+    if (item.get(element) || count == max_count || !read_f32_here(element, number)) return false;
+    out.push_back(number);
+    ++count;
+  }
   return true;
 }
 

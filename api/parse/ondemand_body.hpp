@@ -9,7 +9,9 @@
 
 #include <simdjson.h>
 
+#include <cstddef>
 #include <string_view>
+#include <vector>
 
 namespace sextant::api::ondemand {
 
@@ -19,6 +21,11 @@ bool iterate_on_this_thread(std::string_view body, simdjson::ondemand::document&
 
 // One JSON number as a finite f32, read exactly; false for anything else.
 bool read_f32(simdjson::ondemand::value value, float& out);
+
+// A JSON array of such numbers, appended to `out`; false for anything else, or once the array
+// holds more than `max_count` numbers. One call per array, so the per-number reading is inlined
+// into the loop (a call per number costs as much again as the reading).
+bool read_f32_array(simdjson::ondemand::value value, size_t max_count, std::vector<float>& out);
 
 // True when nothing but whitespace follows the document's root value.
 bool at_end(simdjson::ondemand::document& document);

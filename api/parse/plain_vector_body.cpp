@@ -17,16 +17,8 @@ namespace {
 constexpr size_t kReservedDimensions = 1536;
 
 bool read_floats(simdjson::ondemand::value value, std::vector<float>& out) {
-  simdjson::ondemand::array array;
-  if (value.get_array().get(array)) return false;
   out.reserve(kReservedDimensions);
-  for (auto item : array) {
-    simdjson::ondemand::value element;
-    float number = 0;
-    if (item.get(element) || !ondemand::read_f32(element, number)) return false;
-    out.push_back(number);
-  }
-  return !out.empty();
+  return ondemand::read_f32_array(value, SIZE_MAX, out) && !out.empty();
 }
 
 bool read_field(simdjson::ondemand::value value, std::string_view key, boost::json::object& out) {

@@ -17,18 +17,10 @@ namespace od = simdjson::ondemand;
 
 // A plain vector of exactly `dim` finite f32 numbers, appended to `out`.
 bool read_vector(od::value value, uint32_t dim, std::vector<float>& out) {
-  od::array array;
-  if (value.get_array().get(array)) return false;
-  out.reserve(dim);
-  for (auto item : array) {
-    od::value element;
-    if (item.get(element)) return false;
-    if (out.size() == dim) return false;  // a dimension error: the DOM path words it
-    float number = 0;
-    if (!ondemand::read_f32(element, number)) return false;
-    out.push_back(number);
-  }
-  return out.size() == dim;
+  // More or fewer than `dim` numbers is a dimension error: the DOM path words it.
+  const size_t first = out.size();
+  out.reserve(first + dim);
+  return ondemand::read_f32_array(value, dim, out) && out.size() - first == dim;
 }
 
 bool read_id(od::value value, storage::PointId& out) {

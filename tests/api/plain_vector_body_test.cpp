@@ -30,6 +30,21 @@ TEST(PlainVectorBody, RoundsEachNumberAsTheDomPathDoes) {
   }
 }
 
+TEST(PlainVectorBody, ReadsNumbersFollowedByWhitespace) {
+  auto split = split_plain_vector_body("{\"query\": [ 1 ,\n\t-2.5e1\r\n , 0 ] }", "query");
+  ASSERT_TRUE(split.has_value());
+  EXPECT_EQ(split->vector, (std::vector<float>{1.0f, -25.0f, 0.0f}));
+}
+
+TEST(PlainVectorBody, LeavesTokensOutsideJsonsNumberGrammarToTheDomPath) {
+  for (const char* token : {"01", "-01", "1.", ".5", "+1", "-", "1e", "1e+", "1.e3", "Infinity",
+                            "-Infinity", "NaN", "0x10", "1_0", "--1", "1ee2", "tru"}) {
+    EXPECT_FALSE(split_plain_vector_body(std::string("{\"query\":[0.5,") + token + "]}", "query")
+                     .has_value())
+        << token;
+  }
+}
+
 TEST(PlainVectorBody, LeavesMantissasBeyondNineteenDigitsToTheDomPath) {
   EXPECT_FALSE(
       split_plain_vector_body(R"({"query":[0.1000000000000000055511151231257827]})", "query")
