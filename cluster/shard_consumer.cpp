@@ -71,17 +71,36 @@ ShardConsumer::~ShardConsumer() {
 }
 
 Result<ShardLogBatch> ShardConsumer::fetch(int64_t wait_ms) {
-  natsMsgList list{nullptr, 0};
+  // Two requests, because the library's fetch of a batch waits, when nothing is ready, until
+  // the whole batch came or the time ran out (a lone operation would wait the full `wait_ms`):
+  // first one operation, delivered the moment one is there; then, without waiting, whatever
+  // else is ready, up to a batch.
+  ShardLogBatch batch;
+  natsMsgList first{nullptr, 0};
   jsErrCode code = static_cast<jsErrCode>(0);
-  // The client asks first for what is ready now and returns it at once, even short of a full
-  // batch; only when nothing is ready does it wait (up to wait_ms) for the first operation.
-  natsStatus status = natsSubscription_Fetch(&list, subscription_, max_batch_, wait_ms, &code);
-  if (status == NATS_TIMEOUT) status = NATS_OK;  // nothing came
+  natsStatus status = natsSubscription_Fetch(&first, subscription_, 1, wait_ms, &code);
+  // Nothing came: the time ran out, or the late "no messages" answer of the previous no-wait
+  // request ended this one (the library reads it as this request's).
+  if (status == NATS_TIMEOUT || status == NATS_NOT_FOUND) status = NATS_OK;
   if (status != NATS_OK) {
-    natsMsgList_Destroy(&list);
+    natsMsgList_Destroy(&first);
     return nats_error("fetching from " + names_.stream, status, code);
   }
-  return ShardLogBatch(list);
+  batch.append(first);
+  if (batch.empty() || max_batch_ <= 1) return batch;
+  jsFetchRequest request;
+  jsFetchRequest_Init(&request);
+  request.Batch = max_batch_ - 1;
+  request.NoWait = true;  // no Expires: with one, the server holds the answer until it runs out
+  natsMsgList rest{nullptr, 0};
+  code = static_cast<jsErrCode>(0);
+  status = natsSubscription_FetchRequest(&rest, subscription_, &request);
+  // Nothing more ready (or the answer is late): the first operation goes on its own.
+  if (status == NATS_OK)
+    batch.append(rest);
+  else
+    natsMsgList_Destroy(&rest);
+  return batch;
 }
 
 Status ShardConsumer::remove() {

@@ -52,18 +52,22 @@ struct ShardLogMessage {
 class ShardLogBatch {
  public:
   ShardLogBatch() = default;
-  explicit ShardLogBatch(natsMsgList list);
   ~ShardLogBatch();
-  ShardLogBatch(ShardLogBatch&& other) noexcept;
+  ShardLogBatch(ShardLogBatch&& other) noexcept = default;
   ShardLogBatch& operator=(ShardLogBatch&& other) noexcept;
   ShardLogBatch(const ShardLogBatch&) = delete;
   ShardLogBatch& operator=(const ShardLogBatch&) = delete;
+
+  // Takes the list's messages (after those already held) and the list itself.
+  void append(natsMsgList list);
 
   const std::vector<ShardLogMessage>& messages() const { return messages_; }
   bool empty() const { return messages_.empty(); }
 
  private:
-  natsMsgList list_{nullptr, 0};
+  void release();
+
+  std::vector<natsMsgList> lists_;
   std::vector<ShardLogMessage> messages_;
 };
 

@@ -5,10 +5,11 @@
 
 namespace sextant::cluster {
 
-ShardLogBatch::ShardLogBatch(natsMsgList list) : list_(list) {
-  messages_.reserve(static_cast<size_t>(list_.Count));
-  for (int i = 0; i < list_.Count; ++i) {
-    natsMsg* message = list_.Msgs[i];
+void ShardLogBatch::append(natsMsgList list) {
+  lists_.push_back(list);
+  messages_.reserve(messages_.size() + static_cast<size_t>(list.Count));
+  for (int i = 0; i < list.Count; ++i) {
+    natsMsg* message = list.Msgs[i];
     jsMsgMetaData* metadata = nullptr;
     if (natsMsg_GetMetaData(&metadata, message) != NATS_OK) continue;  // not a stream message
     messages_.push_back(
@@ -19,19 +20,20 @@ ShardLogBatch::ShardLogBatch(natsMsgList list) : list_(list) {
   }
 }
 
-ShardLogBatch::~ShardLogBatch() {
-  if (list_.Msgs != nullptr) natsMsgList_Destroy(&list_);
+void ShardLogBatch::release() {
+  for (natsMsgList& list : lists_)
+    if (list.Msgs != nullptr) natsMsgList_Destroy(&list);
+  lists_.clear();
+  messages_.clear();
 }
 
-ShardLogBatch::ShardLogBatch(ShardLogBatch&& other) noexcept
-    : list_(std::exchange(other.list_, natsMsgList{nullptr, 0})),
-      messages_(std::move(other.messages_)) {}
+ShardLogBatch::~ShardLogBatch() { release(); }
 
 ShardLogBatch& ShardLogBatch::operator=(ShardLogBatch&& other) noexcept {
   if (this != &other) {
-    if (list_.Msgs != nullptr) natsMsgList_Destroy(&list_);
-    list_ = std::exchange(other.list_, natsMsgList{nullptr, 0});
-    messages_ = std::move(other.messages_);
+    release();
+    lists_ = std::exchange(other.lists_, {});
+    messages_ = std::exchange(other.messages_, {});
   }
   return *this;
 }
