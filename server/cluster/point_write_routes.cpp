@@ -9,6 +9,7 @@
 
 #include "api/envelope.hpp"
 #include "api/handler_support.hpp"
+#include "server/cluster/filter_write.hpp"
 #include "server/cluster/point_write_split.hpp"
 #include "server/cluster/standalone_call.hpp"
 
@@ -37,6 +38,7 @@ constexpr WriteRoute kWriteRoutes[] = {
     {"overwrite_payload", HttpMethod::kPut, "/collections/{collection_name}/points/payload"},
     {"delete_payload", HttpMethod::kPost, "/collections/{collection_name}/points/payload/delete"},
     {"clear_payload", HttpMethod::kPost, "/collections/{collection_name}/points/payload/clear"},
+    {"delete_vectors", HttpMethod::kPost, "/collections/{collection_name}/points/vectors/delete"},
 };
 
 std::string new_operation_id() {
@@ -67,6 +69,14 @@ Result<std::unique_ptr<ClusterPointWrites>> ClusterPointWrites::wrap(
                                self->write_later(name, request, std::move(reply));
                              });
   }
+  // The scroll as registered so far (the standalone one: the cluster's reads wrap it later),
+  // left in place.
+  if (!router.wrap(HttpMethod::kPost, "/collections/{collection_name}/points/scroll",
+                   [&](api::Handler standalone) {
+                     self->local_scroll_ = standalone;
+                     return standalone;
+                   }))
+    return Error::internal("cluster mode: the scroll route is not registered");
   return writes;
 }
 
@@ -77,12 +87,28 @@ Status ClusterPointWrites::apply(const std::string& collection, std::string_view
   const auto& object = parsed.get_object();
   auto* route = object.if_contains("route");
   auto* body = object.if_contains("body");
-  if (!route || !route->is_string() || !body)
+  if (!route || !route->is_string() || !body || !body->is_object())
     return Error::internal("a published operation is damaged");
   auto handler = standalone_.find(std::string(route->get_string()));
   if (handler == standalone_.end())
     return Error::internal("a published operation names an unknown route");
-  const std::string body_text = json::serialize(*body);
+  json::object selected = body->get_object();
+  if (auto* filter_shard = object.if_contains(kFilterShardMember)) {
+    // Selected by filter: the points of this operation's shard matching it now, in log order.
+    const auto* shard = filter_shard->is_object() ? &filter_shard->get_object() : nullptr;
+    const auto* shard_id = shard ? shard->if_contains("shard_id") : nullptr;
+    const auto* shard_number = shard ? shard->if_contains("shard_number") : nullptr;
+    if (!shard_id || !shard_id->is_number() || !shard_number || !shard_number->is_number() ||
+        !selected.contains("filter"))
+      return Error::internal("a published operation is damaged");
+    auto ids =
+        resolve_filter_to_ids(local_scroll_, collection, selected.at("filter"),
+                              shard_id->to_number<uint32_t>(), shard_number->to_number<uint32_t>());
+    if (!ids.ok()) return ids.error();
+    if (ids.value().empty()) return Status::ok_status();  // no point of this shard matches
+    selected = by_ids(selected, std::move(ids.value()));
+  }
+  const std::string body_text = json::serialize(selected);
   Request request = local_request(HttpMethod::kPost, collection, body_text);
   request.query["wait"] = "true";
   Response response = handler->second(request);
@@ -155,14 +181,30 @@ Response ClusterPointWrites::write(const std::string& route, Request& request) {
   boost::system::error_code ec;
   json::value body = json::parse(request.body, ec);
   if (ec || !body.is_object()) return standalone_.at(route)(request);  // its parse error
-  auto split = split_by_shard(body.get_object(), route == "upsert", placement->shard_number);
-  if (!split.ok()) return api::error_response_for(split.error(), started);
+  // Operations to publish: by shard, the request's body restricted to the shard's points, or
+  // for a write selecting points by filter, the whole body on every shard (resolved to the
+  // shard's ids when applied: filter_write.hpp).
+  std::map<uint32_t, json::object> operations;
+  if (route != "upsert" && selects_by_filter(body.get_object())) {
+    const json::object& object = body.get_object();
+    if (Status checked = check_filter(local_scroll_, name, object.at("filter")); !checked.ok())
+      return api::error_response_for(checked.error(), started);
+    for (uint32_t shard_id = 0; shard_id < placement->shard_number; ++shard_id)
+      operations[shard_id] = json::object{
+          {"route", route},
+          {"body", object},
+          {kFilterShardMember, filter_shard_member(shard_id, placement->shard_number)}};
+  } else {
+    auto split = split_by_shard(body.get_object(), route == "upsert", placement->shard_number);
+    if (!split.ok()) return api::error_response_for(split.error(), started);
+    for (auto& [shard_id, shard_body] : split.value())
+      operations[shard_id] = json::object{{"route", route}, {"body", std::move(shard_body)}};
+  }
   const std::string log = cluster::log_name(*placement);
   const std::string operation_id = new_operation_id();
   std::vector<std::pair<uint32_t, uint64_t>> published;  // shard, sequence
-  for (auto& [shard_id, shard_body] : split.value()) {
-    const std::string operation =
-        json::serialize(json::object{{"route", route}, {"body", std::move(shard_body)}});
+  for (auto& [shard_id, shard_operation] : operations) {
+    const std::string operation = json::serialize(shard_operation);
     auto ack = publish(log, shard_id, operation, operation_id + "-" + std::to_string(shard_id));
     if (!ack.ok()) return api::error_response_for(ack.error(), started);
     published.emplace_back(shard_id, ack.value().sequence);

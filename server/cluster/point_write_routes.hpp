@@ -1,12 +1,14 @@
 // The point write routes in cluster mode (docs/distributed.md, "Writes"): upsert, delete,
-// set / overwrite / delete / clear payload through any node. The node that receives the request
-// splits its points by shard (storage::route_point, the route one node uses), publishes one
-// operation per shard to the shard's log with an operation id (a publish that timed out is tried
-// again with the same id, so it is stored once), and answers
+// set / overwrite / delete / clear payload and delete vectors through any node. The node that
+// receives the request splits its points by shard (storage::route_point, the route one node uses),
+// publishes one operation per shard to the shard's log with an operation id (a publish that timed
+// out is tried again with the same id, so it is stored once), and answers
 //   wait=false  once JetStream acknowledged every shard's operation ("acknowledged");
 //   wait=true   once every live replica of every shard (and at least write_consistency_factor
 //               of them) applied it ("completed"), as Qdrant waits for its active replicas.
 // The operation_id answered is the highest stream sequence of the request's operations.
+// A write that selects its points by filter is published to every shard's log and resolved to
+// ids by each shard's applier (filter_write.hpp).
 //
 // A write waits (for JetStream's acks, then for the replicas) on a pool of its own, not on the
 // server's workers (one per core): the routes' async form hands the request to that pool, so
@@ -15,8 +17,7 @@
 // Every node's appliers call apply() with the operations of the shards it hosts; apply() runs
 // them through the standalone handlers captured here (the storage write path of one node).
 //
-// Not built yet: writes selecting points by filter (answered 400 in cluster mode), shard keys,
-// vector updates and batch updates; such requests are refused with a message saying so.
+// Not built yet: shard keys, vector updates (PUT points/vectors) and batch updates.
 //
 // Invariants: apply() never publishes (it calls only standalone handlers); set_catalog() is
 // called before the server starts taking requests.
@@ -63,6 +64,7 @@ class ClusterPointWrites {
   cluster::AppliedSequences& applied_;
   const cluster::CollectionCatalog* catalog_ = nullptr;
   std::map<std::string, api::Handler> standalone_;  // by route name ("upsert", ...)
+  api::Handler local_scroll_;  // the standalone scroll: resolves filters on this node
   std::mutex logs_mutex_;
   // Shared: a publish in flight keeps its log alive while another thread drops it from the map.
   std::map<std::pair<std::string, uint32_t>, std::shared_ptr<cluster::ShardLog>> logs_;

@@ -72,18 +72,8 @@ Result<std::map<uint32_t, json::object>> split_by_shard(const json::object& body
                                                         uint32_t shard_number) {
   if (is_upsert && body.contains("batch")) return split_batch(body, shard_number);
   auto* points = body.if_contains("points");
-  if (!points) {
-    if (body.contains("filter"))
-      return Error::bad_request(
-          "selecting points by filter in a write is not supported in cluster mode yet; list "
-          "their ids in `points`");
-    return Error::format("missing field `points`");
-  }
-  if (!points->is_array()) {
-    return Error::bad_request(
-        "selecting points by filter in a write is not supported in cluster mode yet; list "
-        "their ids in `points`");
-  }
+  if (!points) return Error::format("missing field `points`");
+  if (!points->is_array()) return Error::format("invalid type: expected a sequence for `points`");
   std::map<uint32_t, json::object> by_shard;
   for (const auto& point : points->get_array()) {
     const json::value* id = &point;

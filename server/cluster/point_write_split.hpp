@@ -1,7 +1,8 @@
 // Splits a point write request's body into one body per shard, by the shard each point id
 // routes to (storage::route_point): the `points` list (of points for an upsert, of ids for the
 // other writes) or the columns of an upsert's `batch`; every other member is copied into each
-// shard's body. A body that selects points by filter cannot be split by id: bad_request().
+// shard's body. A body that selects points by filter cannot be split by id: it goes to every
+// shard instead (filter_write.hpp), and here it is a format error (no `points` list).
 #pragma once
 
 #include <boost/json/object.hpp>
