@@ -158,6 +158,7 @@ void ShardApplier::run() {
     idle_since = Clock::now();
     uint64_t last = applied_sequence_.load();
     bool gap = false;
+    std::optional<Error> store_error;
     for (const ShardLogMessage& message : batch.value().messages()) {
       if (message.sequence <= last) continue;  // applied before a restart or redelivery
       // A shard's log never loses an operation, so a jump means deliveries were lost on the
@@ -170,11 +171,18 @@ void ShardApplier::run() {
       if (Status applied = apply_(message.operation); !applied.ok())
         log_("applier of " + shard_name + ": operation " + std::to_string(message.sequence) +
              " refused, skipped: " + applied.error().message);
+      // Stored after each operation, so a crash replays at most the one it interrupted (see
+      // the header: one operation applied twice in a row leaves what applying it once did).
+      if (Status stored = store_sequence(message.sequence); !stored.ok()) {
+        store_error = stored.error();
+        break;
+      }
       last = message.sequence;
     }
-    if (Status stored = store_sequence(last); !stored.ok()) {
-      consumer.reset();  // the batch comes again; its operations are blind writes
-      failed(stored.error().message);
+    if (store_error) {
+      applied_sequence_.store(last);
+      consumer.reset();  // the rest of the batch comes again, from right after `last`
+      failed(store_error->message);
       continue;
     }
     applied_sequence_.store(last);

@@ -9,14 +9,18 @@
 // lost by that: the log keeps every operation, the stored sequence says where to go on.
 //
 // Where the sequence is kept: a file per shard under the node's storage directory
-// (`cluster_applied/<collection token>.<shard>`), written after the batch's data is committed.
-// A crash between the two replays the batch's operations; the operations cluster mode publishes
-// are blind writes by point id (upsert, delete, set / overwrite / delete / clear payload of
-// listed points), so applying a suffix of the log again in order leaves the same state.
-// (Keeping the sequence in the collection's LMDB transaction, for operations that read before
-// they write, is the next step: docs/distributed.md.) On start the applier passes the stored
-// sequence to the consumer, so delivery resumes right after it; catch-up from a snapshot only
-// has to store the snapshot's sequence there first.
+// (`cluster_applied/<collection token>.<shard>`), written (renamed into place) after each
+// operation's data is committed. A process crash between the two replays that one operation,
+// and one operation applied twice in a row leaves what applying it once did: every operation
+// assigns (upsert, delete, set / overwrite / delete / clear payload, delete vectors), and when a
+// filter selects the points again it finds those the first application changed, which it sets
+// to the same values, and the others unchanged, so unselected again. Replaying several
+// operations would not be safe for filter-selected writes (a later one can change what an
+// earlier one's filter selects), hence the store per operation. The file is not fsynced: after
+// a power loss it may lag the data by more than one operation; keeping the sequence in the
+// collection's LMDB transaction closes that (docs/distributed.md). On start the applier passes
+// the stored sequence to the consumer, so delivery resumes right after it; catch-up from a
+// snapshot only has to store the snapshot's sequence there first.
 //
 // Invariants:
 //   - Operations are applied in stream order, each at most once per stored sequence; one with
