@@ -29,17 +29,34 @@ struct WriteRoute {
   const char* name;
   HttpMethod method;
   const char* pattern;
+  PointList points;        // what the body's `points` list holds
+  bool selects_by_filter;  // a `filter` in place of `points` selects the points written
 };
 
 constexpr WriteRoute kWriteRoutes[] = {
-    {"upsert", HttpMethod::kPut, "/collections/{collection_name}/points"},
-    {"delete", HttpMethod::kPost, "/collections/{collection_name}/points/delete"},
-    {"set_payload", HttpMethod::kPost, "/collections/{collection_name}/points/payload"},
-    {"overwrite_payload", HttpMethod::kPut, "/collections/{collection_name}/points/payload"},
-    {"delete_payload", HttpMethod::kPost, "/collections/{collection_name}/points/payload/delete"},
-    {"clear_payload", HttpMethod::kPost, "/collections/{collection_name}/points/payload/clear"},
-    {"delete_vectors", HttpMethod::kPost, "/collections/{collection_name}/points/vectors/delete"},
+    {"upsert", HttpMethod::kPut, "/collections/{collection_name}/points", PointList::kPointsOrBatch,
+     false},
+    {"delete", HttpMethod::kPost, "/collections/{collection_name}/points/delete", PointList::kIds,
+     true},
+    {"set_payload", HttpMethod::kPost, "/collections/{collection_name}/points/payload",
+     PointList::kIds, true},
+    {"overwrite_payload", HttpMethod::kPut, "/collections/{collection_name}/points/payload",
+     PointList::kIds, true},
+    {"delete_payload", HttpMethod::kPost, "/collections/{collection_name}/points/payload/delete",
+     PointList::kIds, true},
+    {"clear_payload", HttpMethod::kPost, "/collections/{collection_name}/points/payload/clear",
+     PointList::kIds, true},
+    {"update_vectors", HttpMethod::kPut, "/collections/{collection_name}/points/vectors",
+     PointList::kPoints, false},
+    {"delete_vectors", HttpMethod::kPost, "/collections/{collection_name}/points/vectors/delete",
+     PointList::kIds, true},
 };
+
+const WriteRoute& route_shape(const std::string& name) {
+  for (const WriteRoute& route : kWriteRoutes)
+    if (name == route.name) return route;
+  return kWriteRoutes[0];  // unreachable: only the names above are wrapped
+}
 
 std::string new_operation_id() {
   thread_local std::mt19937_64 generator(std::random_device{}());
@@ -185,7 +202,8 @@ Response ClusterPointWrites::write(const std::string& route, Request& request) {
   // for a write selecting points by filter, the whole body on every shard (resolved to the
   // shard's ids when applied: filter_write.hpp).
   std::map<uint32_t, json::object> operations;
-  if (route != "upsert" && selects_by_filter(body.get_object())) {
+  const WriteRoute& shape = route_shape(route);
+  if (shape.selects_by_filter && selects_by_filter(body.get_object())) {
     const json::object& object = body.get_object();
     if (Status checked = check_filter(local_scroll_, name, object.at("filter")); !checked.ok())
       return api::error_response_for(checked.error(), started);
@@ -195,8 +213,11 @@ Response ClusterPointWrites::write(const std::string& route, Request& request) {
           {"body", object},
           {kFilterShardMember, filter_shard_member(shard_id, placement->shard_number)}};
   } else {
-    auto split = split_by_shard(body.get_object(), route == "upsert", placement->shard_number);
+    auto split = split_by_shard(body.get_object(), shape.points, placement->shard_number);
     if (!split.ok()) return api::error_response_for(split.error(), started);
+    // A write that lists no point writes nothing: the local handler answers it (an empty
+    // update request is refused as on one node).
+    if (split.value().empty()) return standalone_.at(route)(request);
     for (auto& [shard_id, shard_body] : split.value())
       operations[shard_id] = json::object{{"route", route}, {"body", std::move(shard_body)}};
   }

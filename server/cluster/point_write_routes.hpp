@@ -1,5 +1,5 @@
 // The point write routes in cluster mode (docs/distributed.md, "Writes"): upsert, delete,
-// set / overwrite / delete / clear payload and delete vectors through any node. The node that
+// set / overwrite / delete / clear payload, update vectors and delete vectors through any node. The node that
 // receives the request splits its points by shard (storage::route_point, the route one node uses),
 // publishes one operation per shard to the shard's log with an operation id (a publish that timed
 // out is tried again with the same id, so it is stored once), and answers
@@ -17,7 +17,7 @@
 // Every node's appliers call apply() with the operations of the shards it hosts; apply() runs
 // them through the standalone handlers captured here (the storage write path of one node).
 //
-// Not built yet: shard keys, vector updates (PUT points/vectors) and batch updates.
+// Not built yet: shard keys, batch updates.
 //
 // Invariants: apply() never publishes (it calls only standalone handlers); set_catalog() is
 // called before the server starts taking requests.

@@ -68,16 +68,18 @@ Result<std::map<uint32_t, json::object>> split_batch(const json::object& body,
 
 }  // namespace
 
-Result<std::map<uint32_t, json::object>> split_by_shard(const json::object& body, bool is_upsert,
+Result<std::map<uint32_t, json::object>> split_by_shard(const json::object& body, PointList list,
                                                         uint32_t shard_number) {
-  if (is_upsert && body.contains("batch")) return split_batch(body, shard_number);
+  if (list == PointList::kPointsOrBatch && body.contains("batch"))
+    return split_batch(body, shard_number);
+  const bool is_object_list = list != PointList::kIds;
   auto* points = body.if_contains("points");
   if (!points) return Error::format("missing field `points`");
   if (!points->is_array()) return Error::format("invalid type: expected a sequence for `points`");
   std::map<uint32_t, json::object> by_shard;
   for (const auto& point : points->get_array()) {
     const json::value* id = &point;
-    if (is_upsert) {
+    if (is_object_list) {
       if (!point.is_object() || !point.get_object().contains("id"))
         return Error::format("missing field `id`");
       id = &point.get_object().at("id");

@@ -68,7 +68,7 @@ TEST(SplitByShard, PointsAndBatchColumnsGoToTheShardTheirIdRoutesTo) {
   json::object upsert = json::parse(R"({"points":[{"id":1,"vector":[1]},{"id":2,"vector":[2]},
       {"id":3,"vector":[3]}],"ordering":"weak"})")
                             .as_object();
-  auto split = split_by_shard(upsert, true, 4);
+  auto split = split_by_shard(upsert, PointList::kPointsOrBatch, 4);
   ASSERT_TRUE(split.ok());
   size_t points = 0;
   for (const auto& [shard, body] : split.value()) {
@@ -83,7 +83,7 @@ TEST(SplitByShard, PointsAndBatchColumnsGoToTheShardTheirIdRoutesTo) {
   json::object batch = json::parse(R"({"batch":{"ids":[1,2,3],"vectors":{"a":[[1],[2],[3]]},
       "payloads":[{"p":1},{"p":2},{"p":3}]}})")
                            .as_object();
-  auto columns = split_by_shard(batch, true, 4);
+  auto columns = split_by_shard(batch, PointList::kPointsOrBatch, 4);
   ASSERT_TRUE(columns.ok());
   size_t rows = 0;
   for (const auto& [shard, body] : columns.value()) {
@@ -95,7 +95,7 @@ TEST(SplitByShard, PointsAndBatchColumnsGoToTheShardTheirIdRoutesTo) {
   }
   EXPECT_EQ(rows, 3u);
   json::object by_filter = json::parse(R"({"filter":{"must":[]}})").as_object();
-  auto refused = split_by_shard(by_filter, false, 4);  // goes to every shard instead
+  auto refused = split_by_shard(by_filter, PointList::kIds, 4);  // goes to every shard instead
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().message, "Format error in JSON body: missing field `points`");
 }
