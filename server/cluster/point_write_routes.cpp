@@ -9,6 +9,7 @@
 
 #include "api/envelope.hpp"
 #include "api/handler_support.hpp"
+#include "server/cluster/batch_write.hpp"
 #include "server/cluster/filter_write.hpp"
 #include "server/cluster/point_write_split.hpp"
 #include "server/cluster/standalone_call.hpp"
@@ -24,6 +25,7 @@ using api::Response;
 
 constexpr auto kWaitTimeout = std::chrono::seconds(30);
 constexpr int kPublishAttempts = 4;
+constexpr const char* kBatchRoute = "batch";
 
 struct WriteRoute {
   const char* name;
@@ -50,12 +52,35 @@ constexpr WriteRoute kWriteRoutes[] = {
      PointList::kPoints, false},
     {"delete_vectors", HttpMethod::kPost, "/collections/{collection_name}/points/vectors/delete",
      PointList::kIds, true},
+    // Split operation by operation (batch_write.hpp): `points` and `selects_by_filter` unused.
+    {kBatchRoute, HttpMethod::kPost, "/collections/{collection_name}/points/batch", PointList::kIds,
+     false},
 };
+
+// The collection was created with `"sharding_method": "custom"` (points placed by shard key).
+bool uses_custom_sharding(const cluster::CollectionPlacement& placement) {
+  boost::system::error_code ec;
+  json::value config = json::parse(placement.config_json, ec);
+  const auto* method =
+      !ec && config.is_object() ? config.get_object().if_contains("sharding_method") : nullptr;
+  return method && method->is_string() && method->get_string() == "custom";
+}
 
 const WriteRoute& route_shape(const std::string& name) {
   for (const WriteRoute& route : kWriteRoutes)
     if (name == route.name) return route;
   return kWriteRoutes[0];  // unreachable: only the names above are wrapped
+}
+
+// The (shard id, shard number) of an operation's filter_shard member.
+std::optional<std::pair<uint32_t, uint32_t>> filter_shard_of(const json::object& operation) {
+  const auto* member = operation.if_contains(kFilterShardMember);
+  const auto* shard = member && member->is_object() ? &member->get_object() : nullptr;
+  const auto* shard_id = shard ? shard->if_contains("shard_id") : nullptr;
+  const auto* shard_number = shard ? shard->if_contains("shard_number") : nullptr;
+  if (!shard_id || !shard_id->is_number() || !shard_number || !shard_number->is_number())
+    return std::nullopt;
+  return std::make_pair(shard_id->to_number<uint32_t>(), shard_number->to_number<uint32_t>());
 }
 
 std::string new_operation_id() {
@@ -110,17 +135,19 @@ Status ClusterPointWrites::apply(const std::string& collection, std::string_view
   if (handler == standalone_.end())
     return Error::internal("a published operation names an unknown route");
   json::object selected = body->get_object();
-  if (auto* filter_shard = object.if_contains(kFilterShardMember)) {
+  if (route->get_string() == kBatchRoute) {
+    auto shard = filter_shard_of(object);
+    if (!shard) return Error::internal("a published operation is damaged");
+    return apply_batch(handler->second, local_scroll_, collection, selected, shard->first,
+                       shard->second);
+  }
+  if (object.contains(kFilterShardMember)) {
     // Selected by filter: the points of this operation's shard matching it now, in log order.
-    const auto* shard = filter_shard->is_object() ? &filter_shard->get_object() : nullptr;
-    const auto* shard_id = shard ? shard->if_contains("shard_id") : nullptr;
-    const auto* shard_number = shard ? shard->if_contains("shard_number") : nullptr;
-    if (!shard_id || !shard_id->is_number() || !shard_number || !shard_number->is_number() ||
-        !selected.contains("filter"))
+    auto shard = filter_shard_of(object);
+    if (!shard || !selected.contains("filter"))
       return Error::internal("a published operation is damaged");
-    auto ids =
-        resolve_filter_to_ids(local_scroll_, collection, selected.at("filter"),
-                              shard_id->to_number<uint32_t>(), shard_number->to_number<uint32_t>());
+    auto ids = resolve_filter_to_ids(local_scroll_, collection, selected.at("filter"), shard->first,
+                                     shard->second);
     if (!ids.ok()) return ids.error();
     if (ids.value().empty()) return Status::ok_status();  // no point of this shard matches
     selected = by_ids(selected, std::move(ids.value()));
@@ -189,6 +216,44 @@ void ClusterPointWrites::write_later(const std::string& route, Request& request,
   });
 }
 
+Result<std::map<uint32_t, json::object>> ClusterPointWrites::operations_to_publish(
+    const std::string& route, const json::object& body, const std::string& collection,
+    uint32_t shard_number) {
+  std::map<uint32_t, json::object> operations;
+  if (route == kBatchRoute) {
+    // One operation per shard holding the batch's parts for it; filters are resolved per shard
+    // when applied, so each carries the shard it is for (batch_write.hpp).
+    auto parts = split_batch_by_shard(body, shard_number, [&](const json::value& filter) {
+      return check_filter(local_scroll_, collection, filter);
+    });
+    if (!parts.ok()) return parts.error();
+    for (auto& [shard_id, part] : parts.value())
+      operations[shard_id] =
+          json::object{{"route", route},
+                       {"body", std::move(part)},
+                       {kFilterShardMember, filter_shard_member(shard_id, shard_number)}};
+    return operations;
+  }
+  const WriteRoute& shape = route_shape(route);
+  if (shape.selects_by_filter && selects_by_filter(body)) {
+    // The whole body on every shard, resolved to the shard's ids when applied (filter_write.hpp).
+    if (Status checked = check_filter(local_scroll_, collection, body.at("filter")); !checked.ok())
+      return checked.error();
+    for (uint32_t shard_id = 0; shard_id < shard_number; ++shard_id)
+      operations[shard_id] =
+          json::object{{"route", route},
+                       {"body", body},
+                       {kFilterShardMember, filter_shard_member(shard_id, shard_number)}};
+    return operations;
+  }
+  // By shard, the body restricted to the shard's points.
+  auto split = split_by_shard(body, shape.points, shard_number);
+  if (!split.ok()) return split.error();
+  for (auto& [shard_id, shard_body] : split.value())
+    operations[shard_id] = json::object{{"route", route}, {"body", std::move(shard_body)}};
+  return operations;
+}
+
 Response ClusterPointWrites::write(const std::string& route, Request& request) {
   const auto started = Clock::now();
   const std::string& name = request.path_params[0];
@@ -198,33 +263,25 @@ Response ClusterPointWrites::write(const std::string& route, Request& request) {
   boost::system::error_code ec;
   json::value body = json::parse(request.body, ec);
   if (ec || !body.is_object()) return standalone_.at(route)(request);  // its parse error
-  // Operations to publish: by shard, the request's body restricted to the shard's points, or
-  // for a write selecting points by filter, the whole body on every shard (resolved to the
-  // shard's ids when applied: filter_write.hpp).
-  std::map<uint32_t, json::object> operations;
-  const WriteRoute& shape = route_shape(route);
-  if (shape.selects_by_filter && selects_by_filter(body.get_object())) {
-    const json::object& object = body.get_object();
-    if (Status checked = check_filter(local_scroll_, name, object.at("filter")); !checked.ok())
-      return api::error_response_for(checked.error(), started);
-    for (uint32_t shard_id = 0; shard_id < placement->shard_number; ++shard_id)
-      operations[shard_id] = json::object{
-          {"route", route},
-          {"body", object},
-          {kFilterShardMember, filter_shard_member(shard_id, placement->shard_number)}};
-  } else {
-    auto split = split_by_shard(body.get_object(), shape.points, placement->shard_number);
-    if (!split.ok()) return api::error_response_for(split.error(), started);
-    // A write that lists no point writes nothing: the local handler answers it (an empty
-    // update request is refused as on one node).
-    if (split.value().empty()) return standalone_.at(route)(request);
-    for (auto& [shard_id, shard_body] : split.value())
-      operations[shard_id] = json::object{{"route", route}, {"body", std::move(shard_body)}};
-  }
+  const json::object& object = body.get_object();
+  if (names_shard_key(object))
+    return api::error_response_for(
+        Error::bad_request("Writes naming a shard_key are not supported in cluster mode yet"),
+        started);
+  if (uses_custom_sharding(*placement))
+    return api::error_response_for(
+        Error::bad_request(
+            "Writes to a collection with custom sharding are not supported in cluster mode yet"),
+        started);
+  auto operations = operations_to_publish(route, object, name, placement->shard_number);
+  if (!operations.ok()) return api::error_response_for(operations.error(), started);
+  // A write that reaches no shard (it lists no point) writes nothing: the local handler answers
+  // it (an empty update request is refused as on one node).
+  if (operations.value().empty()) return standalone_.at(route)(request);
   const std::string log = cluster::log_name(*placement);
   const std::string operation_id = new_operation_id();
   std::vector<std::pair<uint32_t, uint64_t>> published;  // shard, sequence
-  for (auto& [shard_id, shard_operation] : operations) {
+  for (auto& [shard_id, shard_operation] : operations.value()) {
     const std::string operation = json::serialize(shard_operation);
     auto ack = publish(log, shard_id, operation, operation_id + "-" + std::to_string(shard_id));
     if (!ack.ok()) return api::error_response_for(ack.error(), started);
@@ -248,9 +305,13 @@ Response ClusterPointWrites::write(const std::string& route, Request& request) {
     Status applied = applied_.wait_for(log, shard_id, replicas, sequence, needed, kWaitTimeout);
     if (!applied.ok()) return api::error_response_for(applied.error(), started);
   }
-  return api::ok_response(json::object{{"operation_id", highest_sequence},
-                                       {"status", wait ? "completed" : "acknowledged"}},
-                          started);
+  const json::object result{{"operation_id", highest_sequence},
+                            {"status", wait ? "completed" : "acknowledged"}};
+  if (route != kBatchRoute) return api::ok_response(result, started);
+  // A batch answers one UpdateResult per operation, as one node does.
+  json::array results;
+  for (size_t i = 0; i < object.at("operations").get_array().size(); ++i) results.push_back(result);
+  return api::ok_response(std::move(results), started);
 }
 
 }  // namespace sextant::server

@@ -77,3 +77,113 @@ def test_empty_vector_update_is_refused_as_one_node_does(cluster):  # noqa: F811
     answer = nodes[1].http("PUT", f"/collections/{name}/points/vectors", json={"points": []})
     assert (answer.status_code, answer.json()["status"]) == (
         expected.status_code, expected.json()["status"])
+
+
+def batches():
+    """Batches of update operations, in the order they are applied; in several an operation by
+    filter selects points an earlier operation of the same batch wrote."""
+    new_points = [models.PointStruct(id=POINTS + i, vector=vector(POINTS + i),
+                                     payload={"group": 9, "fresh": True}) for i in range(1, 31)]
+    return [
+        [models.UpsertOperation(upsert=models.PointsList(points=new_points)),
+         models.SetPayloadOperation(set_payload=models.SetPayload(
+             payload={"tag": "fresh-set"}, filter=group_is(9))),
+         models.DeleteOperation(delete=models.PointIdsList(points=list(range(1, 21)))),
+         models.UpdateVectorsOperation(update_vectors=models.UpdateVectors(points=[
+             models.PointVectors(id=i, vector=vector(-i)) for i in range(21, 61)]))],
+        [models.OverwritePayloadOperation(overwrite_payload=models.SetPayload(
+            payload={"group": 9, "note": "joined"}, filter=group_is(2))),
+         models.DeleteOperation(delete=models.FilterSelector(filter=models.Filter(must=[
+             models.FieldCondition(key="group", match=models.MatchValue(value=9)),
+             models.HasIdCondition(has_id=list(range(1, 100)))]))),
+         models.ClearPayloadOperation(clear_payload=models.PointIdsList(
+             points=list(range(100, 130)))),
+         models.DeletePayloadOperation(delete_payload=models.DeletePayload(
+             keys=["fresh"], filter=models.Filter(must=[models.HasIdCondition(
+                 has_id=list(range(POINTS + 1, POINTS + 11)))])))],
+        [models.UpsertOperation(upsert=models.PointsBatch(batch=models.Batch(
+            ids=list(range(1, 11)), vectors=[vector(500 + i) for i in range(1, 11)],
+            payloads=[{"group": 3, "back": True} for _ in range(1, 11)]))),
+         models.SetPayloadOperation(set_payload=models.SetPayload(
+             payload={"seen": 1}, points=list(range(130, 200, 7)))),
+         models.ClearPayloadOperation(clear_payload=models.FilterSelector(filter=group_is(99))),
+         models.DeleteOperation(delete=models.FilterSelector(filter=models.Filter(must=[
+             models.FieldCondition(key="back", match=models.MatchValue(value=True)),
+             models.HasIdCondition(has_id=[2, 4, 6])])))],
+    ]
+
+
+def test_batches_through_any_node_equal_a_single_node(cluster):  # noqa: F811
+    nodes, reference = cluster
+    name = "batch_updates"
+    load(nodes[0].client(), name, 4, 2)
+    load(reference.client(), name, 1, 1, create=False)
+    for index, operations in enumerate(batches()):
+        through = nodes[index % len(nodes)]
+        answer = through.client().batch_update_points(name, operations, wait=True)
+        assert len(answer) == len(operations), through.url
+        assert all(a.status == models.UpdateStatus.COMPLETED for a in answer), through.url
+        expected_answer = reference.client().batch_update_points(name, operations, wait=True)
+        assert len(expected_answer) == len(answer)
+    expected = assert_every_node_equals(nodes, reference, name)
+    print(f"reference after the batches: {expected[1]} points")
+    # +30 new, -20 (ids 1..20), -16 (group 2 among 21..99), +10 (ids 1..10 again), -3 (2, 4, 6)
+    assert expected[1] == POINTS + 30 - 20 - 16 + 10 - 3
+
+
+def test_wait_false_batches_converge(cluster):  # noqa: F811
+    nodes, reference = cluster
+    name = "batch_updates_nowait"
+    load(nodes[1].client(), name, 3, 3)
+    load(reference.client(), name, 1, 1, create=False)
+    for index, group in enumerate((0, 1, 2)):
+        operations = [
+            models.SetPayloadOperation(set_payload=models.SetPayload(
+                payload={"marked": group}, filter=group_is(group))),
+            models.DeleteOperation(delete=models.FilterSelector(filter=models.Filter(must=[
+                models.FieldCondition(key="marked", match=models.MatchValue(value=group)),
+                models.HasIdCondition(has_id=list(range(1, 100)))]))),
+            models.UpdateVectorsOperation(update_vectors=models.UpdateVectors(points=[
+                models.PointVectors(id=i, vector=vector(i * 11)) for i in range(100, 140)]))]
+        for client in (nodes[index].client(), reference.client()):
+            answer = client.batch_update_points(name, operations, wait=False)
+            assert len(answer) == 3
+    # A batch with wait=true on every shard's log comes after the ones above in each log.
+    last = [models.SetPayloadOperation(set_payload=models.SetPayload(
+        payload={"last": True}, filter=group_is(4)))]
+    for client in (nodes[2].client(), reference.client()):
+        client.batch_update_points(name, last, wait=True)
+    assert_every_node_equals(nodes, reference, name)
+
+
+def test_malformed_batch_is_refused_as_one_node_does(cluster):  # noqa: F811
+    nodes, reference = cluster
+    name = "batch_updates_refused"
+    load(nodes[0].client(), name, 2, 1)
+    load(reference.client(), name, 1, 1, create=False)
+    for body in ({"operations": [{"delete": {"points": [1]}}, {"explode": {"points": [2]}}]},
+                 {"operations": [{"delete": {"points": [1]}, "upsert": {"points": []}}]},
+                 {"operations": [{"delete": {"filter": {"must": [{"key": "group",
+                                                                  "match": {"bogus": 1}}]}}}]},
+                 {"operations": {"delete": {"points": [1]}}},
+                 {}):
+        expected = reference.http("POST", f"/collections/{name}/points/batch", json=body)
+        answer = nodes[1].http("POST", f"/collections/{name}/points/batch", json=body)
+        assert expected.status_code in (400, 422), body
+        assert (answer.status_code, answer.json()["status"]) == (
+            expected.status_code, expected.json()["status"]), body
+    assert all(node.http("POST", f"/collections/{name}/points/count", json={"exact": True})
+               .json()["result"]["count"] == POINTS for node in nodes)
+
+
+def test_writes_naming_a_shard_key_are_refused(cluster):  # noqa: F811
+    nodes, _ = cluster
+    name = "batch_updates_shard_key"
+    load(nodes[0].client(), name, 2, 1)
+    upsert = {"points": [{"id": 1, "vector": vector(1)}], "shard_key": "a"}
+    batch = {"operations": [{"upsert": upsert}]}
+    for method, path, body in (("PUT", "points", upsert), ("POST", "points/batch", batch),
+                               ("POST", "points/delete", {"points": [1], "shard_key": "a"})):
+        answer = nodes[2].http(method, f"/collections/{name}/{path}", json=body)
+        assert answer.status_code == 400, path
+        assert "not supported in cluster mode yet" in answer.json()["status"]["error"], path
