@@ -2,8 +2,8 @@
 to end on the loopback cluster of test_cluster_ops.py (one nats-server, three Sextant nodes on
 127.0.0.1): the same operations sent through different nodes with the official Python client
 (`update_vectors`, `batch_update_points`) and to a single-node reference; then reads through
-every node (and with consistency=all) equal the reference (docs/distributed.md, "Vector and
-batch updates").
+every node (and with consistency=all) equal the reference (docs/distributed.md, "Writes" and
+"Batch updates").
 
 Skips as test_cluster_ops.py does without nats-server or build/sextant."""
 
@@ -187,3 +187,17 @@ def test_writes_naming_a_shard_key_are_refused(cluster):  # noqa: F811
         answer = nodes[2].http(method, f"/collections/{name}/{path}", json=body)
         assert answer.status_code == 400, path
         assert "not supported in cluster mode yet" in answer.json()["status"]["error"], path
+
+
+def test_writes_to_a_custom_sharded_collection_are_refused(cluster):  # noqa: F811
+    nodes, _ = cluster
+    name = "batch_updates_custom"
+    created = nodes[0].http("PUT", f"/collections/{name}", json={
+        "vectors": {"size": DIM, "distance": "Cosine"}, "sharding_method": "custom"})
+    if created.status_code != 200:
+        pytest.skip(f"a custom-sharded collection is not created in cluster mode: {created.text}")
+    answer = nodes[1].http("PUT", f"/collections/{name}/points",
+                           json={"points": [{"id": 1, "vector": vector(1)}]})
+    assert answer.status_code == 400
+    assert "not supported in cluster mode yet" in answer.json()["status"]["error"]
+    nodes[0].http("DELETE", f"/collections/{name}")
