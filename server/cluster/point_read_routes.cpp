@@ -1,6 +1,7 @@
 // See point_read_routes.hpp.
 #include "server/cluster/point_read_routes.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <optional>
 #include <set>
@@ -69,8 +70,27 @@ Result<std::unique_ptr<ClusterPointReads>> ClusterPointReads::wrap(cluster::Clus
     if (!wrapped)
       return Error::internal(std::string("cluster mode: the route ") + route.pattern +
                              " is not registered");
+    router.set_async_handler(route.method, route.pattern,
+                             [self, name](Request& request, api::Reply reply) {
+                               self->read_later(name, request, std::move(reply));
+                             });
   }
   return reads;
+}
+
+void ClusterPointReads::read_later(const std::string& route, Request& request, api::Reply reply) {
+  // The request's body is a view into the session's buffer: the copy owns it.
+  auto body = std::make_shared<std::string>(request.body);
+  auto copy = std::make_shared<Request>(request);
+  copy->body = *body;
+  auto& pool = request.header(kLocalReadHeader) ? local_reads_ : gathering_;
+  boost::asio::post(pool, [this, route, body, copy, reply = std::move(reply)] {
+    try {
+      reply(read(route, *copy));
+    } catch (const std::exception& e) {
+      reply(api::error_response(500, std::string("Service internal error: ") + e.what()));
+    }
+  });
 }
 
 Response ClusterPointReads::read(const std::string& route, Request& request) {
