@@ -187,8 +187,8 @@ void ClusterCollections::transfer_loop() {
       if (applied < until) continue;
       const uint64_t self = node_.node_id();
       auto finished = cluster::update_placement(
-          node_.metadata(), name, [&](cluster::CollectionPlacement placement) {
-            return cluster::finish_transfer(std::move(placement), shard_id, self);
+          node_.metadata(), name, [&, shard = shard_id](cluster::CollectionPlacement placement) {
+            return cluster::finish_transfer(std::move(placement), shard, self);
           });
       if (finished.ok() || finished.error().kind == ErrorKind::kNotFound) {
         log_info("Cluster mode: shard " + std::to_string(shard_id) + " of collection `" + name +

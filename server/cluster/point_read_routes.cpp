@@ -160,7 +160,7 @@ Response ClusterPointReads::read(const std::string& route, Request& request) {
     chosen.clear();
     for (auto& [shard, nodes] : readers) {
       const auto& replicas = placement->replicas[shard];
-      if (std::any_of(replicas.begin(), replicas.end(), [&](uint64_t peer) {
+      if (std::any_of(replicas.begin(), replicas.end(), [&, shard = shard](uint64_t peer) {
             return chosen.contains(peer) && !cluster::incoming_transfer(*placement, shard, peer);
           }))
         continue;
