@@ -61,7 +61,6 @@ bool MetadataWatch::reopen() {
         return false;
       }
       watcher_ = opened.value();
-      resynchronisations_.fetch_add(1);
       return true;
     }
     std::this_thread::sleep_for(kReopenWait);

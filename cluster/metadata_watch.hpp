@@ -60,8 +60,6 @@ class MetadataWatch {
 
   // True once the current state of every matching key has been delivered.
   bool initial_state_delivered() const { return initial_state_delivered_.load(); }
-  // How many times a new watcher replaced a failed or silent one.
-  uint64_t resynchronisations() const { return resynchronisations_.load(); }
 
  private:
   void run();
@@ -75,7 +73,6 @@ class MetadataWatch {
   MetadataWatchOptions options_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> initial_state_delivered_{false};
-  std::atomic<uint64_t> resynchronisations_{0};
   std::thread thread_;
 };
 

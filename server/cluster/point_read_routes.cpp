@@ -1,7 +1,6 @@
 // See point_read_routes.hpp.
 #include "server/cluster/point_read_routes.hpp"
 
-#include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <optional>
 #include <set>
@@ -12,6 +11,7 @@
 #include "server/cluster/peer_client.hpp"
 #include "server/cluster/read_merge.hpp"
 #include "server/cluster/read_resolve.hpp"
+#include "server/cluster/route_on_pool.hpp"
 #include "storage/shards.hpp"
 
 namespace sextant::server {
@@ -79,18 +79,8 @@ Result<std::unique_ptr<ClusterPointReads>> ClusterPointReads::wrap(cluster::Clus
 }
 
 void ClusterPointReads::read_later(const std::string& route, Request& request, api::Reply reply) {
-  // The request's body is a view into the session's buffer: the copy owns it.
-  auto body = std::make_shared<std::string>(request.body);
-  auto copy = std::make_shared<Request>(request);
-  copy->body = *body;
-  auto& pool = request.header(kLocalReadHeader) ? local_reads_ : gathering_;
-  boost::asio::post(pool, [this, route, body, copy, reply = std::move(reply)] {
-    try {
-      reply(read(route, *copy));
-    } catch (const std::exception& e) {
-      reply(api::error_response(500, std::string("Service internal error: ") + e.what()));
-    }
-  });
+  answer_on_pool(request.header(kLocalReadHeader) ? local_reads_ : gathering_, request,
+                 std::move(reply), [this, route](Request& copy) { return read(route, copy); });
 }
 
 Response ClusterPointReads::read(const std::string& route, Request& request) {

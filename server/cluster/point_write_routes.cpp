@@ -2,7 +2,6 @@
 #include "server/cluster/point_write_routes.hpp"
 
 #include <algorithm>
-#include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <random>
 #include <thread>
@@ -12,6 +11,7 @@
 #include "server/cluster/batch_write.hpp"
 #include "server/cluster/filter_write.hpp"
 #include "server/cluster/point_write_split.hpp"
+#include "server/cluster/route_on_pool.hpp"
 #include "server/cluster/standalone_call.hpp"
 
 namespace sextant::server {
@@ -203,17 +203,8 @@ Result<cluster::PublishAck> ClusterPointWrites::publish(const std::string& log, 
 }
 
 void ClusterPointWrites::write_later(const std::string& route, Request& request, api::Reply reply) {
-  // The request's body is a view into the session's buffer: the copy owns it.
-  auto body = std::make_shared<std::string>(request.body);
-  auto copy = std::make_shared<Request>(request);
-  copy->body = *body;
-  boost::asio::post(waiting_writes_, [this, route, body, copy, reply = std::move(reply)] {
-    try {
-      reply(write(route, *copy));
-    } catch (const std::exception& e) {
-      reply(api::error_response(500, std::string("Service internal error: ") + e.what()));
-    }
-  });
+  answer_on_pool(waiting_writes_, request, std::move(reply),
+                 [this, route](Request& copy) { return write(route, copy); });
 }
 
 Result<std::map<uint32_t, json::object>> ClusterPointWrites::operations_to_publish(
