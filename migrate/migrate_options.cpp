@@ -162,6 +162,7 @@ std::string migrate_help_text() {
          "                               sides [default: 5]\n"
          "      --no-verify              Skip the verification\n"
          "  -h, --help                   Print help\n"
+         "  -V, --version                Print version\n"
          "\n"
          "Exit status: 0 copied and verified; 1 a failure or a verification mismatch; 2 a usage\n"
          "error.\n";

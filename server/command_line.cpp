@@ -42,6 +42,14 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     };
 
     if (i == 0 && is_subcommand(flag)) {
+      // `sextant SUBCOMMAND --version` prints the binary's version as `sextant --version`
+      // does; every other argument belongs to the subcommand.
+      for (size_t j = 1; j < args.size(); ++j) {
+        if (args[j] == "-V" || args[j] == "--version") {
+          result.action = CommandLine::Action::kVersion;
+          return result;
+        }
+      }
       result.action = CommandLine::Action::kSubcommand;
       result.subcommand = flag;
       result.subcommand_args.assign(args.begin() + 1, args.end());

@@ -10,7 +10,8 @@ Qdrant binary, never built or downloaded here) runs alone, one after the other i
    that every server and every later run reads;
 2. seconds until GET collection shows status green and indexed_vectors_count == points_count,
    after the last upsert returned; "to fully indexed" adds the upload's seconds;
-3. RSS (VmRSS of the server process) after indexing and after the search sweep; disk (allocated
+3. RSS (VmRSS of the server process, and its anonymous part RssAnon: the rest is pages of mapped
+   files, which the kernel may drop and read again) after indexing and after the search sweep; disk (allocated
    blocks under the storage directory, as du counts them) after indexing;
 4. exact search (params.exact=true) p50 over --exact-queries queries on one connection;
 5. for each hnsw_ef of --ef: recall@10 against gt.ivecs from one pass over the queries (Python,
@@ -65,11 +66,16 @@ def load_average() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
 
 
-def vm_rss_mb(pid: int) -> float:
+def status_mb(pid: int, field: str) -> float:
+    """A memory line of /proc/PID/status ("VmRSS", "RssAnon", ...) in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def vm_rss_mb(pid: int) -> float:
+    return status_mb(pid, "VmRSS")
 
 
 # ---------------------------------------------------------------------------- upload bodies
@@ -202,8 +208,10 @@ def measure_server(name: str, binary: str, cwd: Path, args, bodies: Path, querie
               f"points_count={info.get('points_count')}, {after:.1f} s after the upload, "
               f"{seconds + after:.1f} s from its start, loadavg={out['indexed_load']}", flush=True)
         out["rss_loaded_mb"] = vm_rss_mb(pid)
+        out["anon_loaded_mb"] = status_mb(pid, "RssAnon")
         out["disk_mb"] = collection_dir_bytes(server.root / "storage") / 1e6
-        print(f"{name} memory: VmRSS {out['rss_loaded_mb']:.0f} MB after indexing; disk "
+        print(f"{name} memory: VmRSS {out['rss_loaded_mb']:.0f} MB (RssAnon "
+              f"{out['anon_loaded_mb']:.0f} MB) after indexing; disk "
               f"{out['disk_mb']:.0f} MB under the storage directory, loadavg={load_average()}",
               flush=True)
 
@@ -242,7 +250,9 @@ def measure_server(name: str, binary: str, cwd: Path, args, bodies: Path, querie
             out[f"qps@{target}"] = qps_at_recall(points_at, target)
         out["max_recall"] = max(sweep, key=lambda s: s["recall"]) if sweep else None
         out["rss_swept_mb"] = vm_rss_mb(pid)
-        print(f"{name} memory: VmRSS {out['rss_swept_mb']:.0f} MB after the sweep, "
+        out["anon_swept_mb"] = status_mb(pid, "RssAnon")
+        print(f"{name} memory: VmRSS {out['rss_swept_mb']:.0f} MB (RssAnon "
+              f"{out['anon_swept_mb']:.0f} MB) after the sweep, "
               f"loadavg={load_average()}", flush=True)
     finally:
         server.cleanup()
@@ -290,6 +300,8 @@ def print_table(results: dict, args, base_shape, client_note: str) -> None:
          loads(s["indexed_load"], q["indexed_load"])),
         ("RSS after load (MB)", "rss_loaded_mb", 0, loads(s["indexed_load"], q["indexed_load"])),
         ("RSS after the sweep (MB)", "rss_swept_mb", 0, loads(s["sweep_load"], q["sweep_load"])),
+        ("RssAnon after load (MB)", "anon_loaded_mb", 0, loads(s["indexed_load"], q["indexed_load"])),
+        ("RssAnon after the sweep (MB)", "anon_swept_mb", 0, loads(s["sweep_load"], q["sweep_load"])),
         ("disk (MB)", "disk_mb", 0, loads(s["indexed_load"], q["indexed_load"])),
         ("exact search p50 (ms)", "exact_p50_ms", 2, loads(s["exact_load"], q["exact_load"])),
     ] + [(f"search QPS c=2 at recall {t:.2f}", f"qps@{t}", 0,

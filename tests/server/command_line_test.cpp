@@ -60,6 +60,14 @@ TEST(CommandLineTest, MigrateIsASubcommandThatOwnsItsArguments) {
   EXPECT_NE(help_text().find("sextant migrate"), std::string::npos);
 }
 
+TEST(CommandLineTest, SubcommandsAnswerVersionAsTheServerDoes) {
+  EXPECT_EQ(parse_command_line({"migrate", "--version"}).action, CommandLine::Action::kVersion);
+  EXPECT_EQ(parse_command_line({"embed", "--port", "7000", "-V"}).action,
+            CommandLine::Action::kVersion);
+  EXPECT_EQ(parse_command_line({"migrate", "--from", "http://a:6333"}).action,
+            CommandLine::Action::kSubcommand);
+}
+
 TEST(CommandLineTest, DisableTelemetrySetsConfig) {
   Config config;
   apply_command_line(parse_command_line({"--disable-telemetry"}), &config);
