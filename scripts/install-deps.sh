@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian packages listed in scripts/apt-packages.txt that are missing.
+# Installs the Debian packages listed in scripts/apt-packages.txt (or in the list file named as
+# the first argument, relative to scripts/) that are missing.
 # As root it runs apt-get; otherwise it prints the apt-get line to run and fails.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-mapfile -t wanted < <(grep -vE '^\s*(#|$)' "$here/apt-packages.txt")
+list="$here/${1:-apt-packages.txt}"
+mapfile -t wanted < <(grep -vE '^\s*(#|$)' "$list")
 missing=()
 for pkg in "${wanted[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

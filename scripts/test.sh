@@ -198,6 +198,13 @@ fi
 # Debian 12 container with systemd (podman) it installs, starts as sextant.service, answers
 # /healthz and /embed with the packaged model, and purges cleanly. The container part skips,
 # saying why, where podman cannot run; SEXTANT_PACKAGE_TEST=0 leaves the stage out.
+# The container stages' tools (podman, runc, debootstrap, podman-compose) are installed here,
+# not by the quick start; without root the apt-get line is printed and the stages skip.
+if [[ "${SEXTANT_PACKAGE_TEST:-1}" == 1 || "${SEXTANT_DOCKER_SMOKE:-1}" == 1 ]]; then
+  "$root/scripts/install-deps.sh" apt-packages-containers.txt ||
+    echo "container tools missing: the container stages will skip"
+fi
+
 if [[ "${SEXTANT_PACKAGE_TEST:-1}" == 1 ]]; then
   echo "== Packaging: nix parse, Debian package in a container (scripts/package-test.sh)"
   "$root/scripts/package-test.sh"; rc=$?
